@@ -1,0 +1,1 @@
+"""Adapters: implementations of `lia_core.ports` (SQL stores, clocks, hashing, in-memory fakes)."""

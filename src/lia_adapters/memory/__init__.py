@@ -1,0 +1,22 @@
+"""Working in-memory fakes of every port, for tests, demos and integrators' own test suites."""
+
+from lia_adapters.memory.clock import FixedClock, SequentialIds
+from lia_adapters.memory.hashing import PlainTextHasher
+from lia_adapters.memory.store import (
+    InMemoryFailureRepository,
+    InMemoryRegionCatalogue,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    InMemoryUserRepository,
+)
+
+__all__ = [
+    "FixedClock",
+    "InMemoryFailureRepository",
+    "InMemoryRegionCatalogue",
+    "InMemoryStore",
+    "InMemoryUnitOfWork",
+    "InMemoryUserRepository",
+    "PlainTextHasher",
+    "SequentialIds",
+]

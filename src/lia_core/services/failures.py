@@ -1,0 +1,254 @@
+"""Use cases for mass outages: declare, change status, list, look up, check a location, activate due ones."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure, Severity
+from lia_core.domain.matching import FailureIndex
+from lia_core.domain.regions import AffectedRegions, Area, CepRule, CityArea, Location
+from lia_core.errors import ConcurrencyConflict, ValidationError
+from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "SCHEDULER_ACTOR",
+    "ActivateDueFailuresHandler",
+    "ChangeFailureStatus",
+    "ChangeFailureStatusHandler",
+    "CheckLocation",
+    "CheckLocationHandler",
+    "DeclareFailure",
+    "DeclareFailureHandler",
+    "FailureListing",
+    "FailureTab",
+    "GetFailureHandler",
+    "ListFailures",
+    "ListFailuresHandler",
+]
+
+SCHEDULER_ACTOR = "scheduler"
+"""The actor recorded when the worker activates a scheduled failure."""
+
+
+class FailureTab(enum.StrEnum):
+    """The tabs of the supervisor page: current (active or paused), scheduled, history, all."""
+
+    ACTIVE = "active"
+    SCHEDULED = "scheduled"
+    RESOLVED = "resolved"
+    ALL = "all"
+
+    @property
+    def statuses(self) -> frozenset[FailureStatus]:
+        """The statuses shown in this tab."""
+        return _TAB_STATUSES[self]
+
+
+_TAB_STATUSES: Mapping[FailureTab, frozenset[FailureStatus]] = {
+    FailureTab.ACTIVE: frozenset({FailureStatus.ACTIVE, FailureStatus.PAUSED}),
+    FailureTab.SCHEDULED: frozenset({FailureStatus.SCHEDULED}),
+    FailureTab.RESOLVED: frozenset({FailureStatus.RESOLVED, FailureStatus.CANCELLED}),
+    FailureTab.ALL: frozenset(FailureStatus),
+}
+
+
+@attrs.frozen(kw_only=True)
+class DeclareFailure:
+    """Register a mass outage; without ``starts_at`` it is active at once."""
+
+    name: str
+    message: str
+    severity: Severity = Severity.MEDIUM
+    cities: tuple[CityArea, ...] = ()
+    ceps: tuple[CepRule, ...] = ()
+    region_ids: tuple[str, ...] = ()
+    resolution_message: str | None = None
+    starts_at: datetime | None = None
+    estimated_resolution: datetime | None = None
+    actor: str
+
+
+@attrs.frozen(kw_only=True)
+class ChangeFailureStatus:
+    """Activate, pause, resume, resolve or cancel a failure."""
+
+    failure_id: str
+    action: FailureAction
+    actor: str
+    resolution_message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ListFailures:
+    """List the failures of one tab of the supervisor page."""
+
+    tab: FailureTab = FailureTab.ACTIVE
+
+
+@attrs.frozen(kw_only=True)
+class FailureListing:
+    """The failures of one tab plus the count of every tab."""
+
+    tab: FailureTab
+    failures: tuple[MassiveFailure, ...]
+    counts: Mapping[FailureTab, int]
+
+
+@attrs.frozen(kw_only=True)
+class CheckLocation:
+    """Ask which active failures cover a location."""
+
+    location: Location
+
+
+async def _require_regions(uow: UnitOfWork, region_ids: Sequence[str]) -> None:
+    if not region_ids:
+        return
+    known = await uow.regions.all()
+    missing = [rid for rid in region_ids if rid not in known]
+    if missing:
+        raise ValidationError(
+            f"unknown catalogue region {', '.join(map(repr, missing))}; "
+            "see `lia region list`",
+            field="region_ids",
+        )
+
+
+@attrs.frozen
+class DeclareFailureHandler:
+    """Validate and store a new failure."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+
+    async def __call__(self, cmd: DeclareFailure) -> MassiveFailure:
+        """Store the failure and return it, active or scheduled."""
+        regions = AffectedRegions(
+            area=Area(cities=cmd.cities, ceps=cmd.ceps),
+            region_ids=tuple(dict.fromkeys(cmd.region_ids)),
+        )
+        failure = MassiveFailure.declare(
+            failure_id=self.ids.new_id(),
+            name=cmd.name,
+            notification_message=cmd.message,
+            resolution_message=cmd.resolution_message,
+            severity=cmd.severity,
+            regions=regions,
+            starts_at=cmd.starts_at,
+            estimated_resolution=cmd.estimated_resolution,
+            by=cmd.actor,
+            now=self.clock.now(),
+        )
+        async with self.uow() as uow:
+            await _require_regions(uow, regions.region_ids)
+            await uow.failures.add(failure)
+            await uow.commit()
+        return failure
+
+
+@attrs.frozen
+class ChangeFailureStatusHandler:
+    """Apply one lifecycle command; refused commands change nothing."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    async def __call__(self, cmd: ChangeFailureStatus) -> MassiveFailure:
+        """Return the failure in its new state."""
+        async with self.uow() as uow:
+            failure = await uow.failures.get(cmd.failure_id)
+            failure.apply(
+                cmd.action,
+                by=cmd.actor,
+                at=self.clock.now(),
+                resolution_message=cmd.resolution_message,
+            )
+            await uow.failures.update(failure)
+            await uow.commit()
+        return failure
+
+
+@attrs.frozen
+class GetFailureHandler:
+    """Load one failure by id."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, failure_id: str) -> MassiveFailure:
+        """Return the failure or raise NotFound."""
+        async with self.uow() as uow:
+            return await uow.failures.get(failure_id)
+
+
+@attrs.frozen
+class ListFailuresHandler:
+    """List one tab of the supervisor page with the counts of all tabs."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, query: ListFailures) -> FailureListing:
+        """Return the tab's failures, most recent start first."""
+        async with self.uow() as uow:
+            failures = await uow.failures.list(query.tab.statuses)
+            by_status = await uow.failures.count_by_status()
+        counts = {
+            tab: sum(by_status.get(status, 0) for status in tab.statuses) for tab in FailureTab
+        }
+        return FailureListing(tab=query.tab, failures=tuple(failures), counts=counts)
+
+
+@attrs.define
+class CheckLocationHandler:
+    """Answer which active failures cover a location, from an index rebuilt only on change."""
+
+    uow: UnitOfWorkFactory
+    _cached: tuple[int, FailureIndex] | None = None
+
+    async def index(self) -> FailureIndex:
+        """The current index of active failures (cached until any failure or region changes)."""
+        async with self.uow() as uow:
+            revision = await uow.failures.revision()
+            if self._cached is not None and self._cached[0] == revision:
+                return self._cached[1]
+            active = await uow.failures.list({FailureStatus.ACTIVE})
+            catalogue = await uow.regions.all()
+        index = FailureIndex.build(active, catalogue)
+        self._cached = (revision, index)
+        return index
+
+    async def __call__(self, query: CheckLocation) -> tuple[MassiveFailure, ...]:
+        """The covering active failures, most severe first."""
+        return (await self.index()).match(query.location)
+
+
+@attrs.frozen
+class ActivateDueFailuresHandler:
+    """The scheduler's job: activate every scheduled failure whose start has come."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    async def __call__(self) -> tuple[MassiveFailure, ...]:
+        """Activate the due failures, each in its own transaction, and return them."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            due = await uow.failures.due(now)
+        activated: list[MassiveFailure] = []
+        for candidate in due:
+            async with self.uow() as uow:
+                failure = await uow.failures.get(candidate.id)
+                if not failure.is_due(now):
+                    continue  # someone activated or cancelled it meanwhile
+                failure.apply(FailureAction.ACTIVATE, by=SCHEDULER_ACTOR, at=now)
+                try:
+                    await uow.failures.update(failure)
+                    await uow.commit()
+                except ConcurrencyConflict:
+                    continue  # another worker won the race; it is their activation
+            activated.append(failure)
+        return tuple(activated)

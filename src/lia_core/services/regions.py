@@ -1,0 +1,127 @@
+"""Use cases for the named-region catalogue that failures refer to by id."""
+
+from __future__ import annotations
+
+import attrs
+
+from lia_core.domain.failures import FailureStatus
+from lia_core.domain.regions import Area, CepRule, CityArea, NamedRegion, validate_region_id
+from lia_core.errors import DomainError
+from lia_core.ports import UnitOfWorkFactory
+
+__all__ = [
+    "DefineRegion",
+    "DefineRegionHandler",
+    "DeleteRegionHandler",
+    "GetRegionHandler",
+    "ListRegionsHandler",
+    "UpdateRegion",
+    "UpdateRegionHandler",
+]
+
+_LIVE = frozenset({FailureStatus.SCHEDULED, FailureStatus.ACTIVE, FailureStatus.PAUSED})
+
+
+@attrs.frozen(kw_only=True)
+class DefineRegion:
+    """Add a region to the catalogue."""
+
+    region_id: str
+    name: str
+    cities: tuple[CityArea, ...] = ()
+    ceps: tuple[CepRule, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class UpdateRegion:
+    """Replace a region's name (when given) and rules (when any are given)."""
+
+    region_id: str
+    name: str | None = None
+    cities: tuple[CityArea, ...] = ()
+    ceps: tuple[CepRule, ...] = ()
+
+
+@attrs.frozen
+class DefineRegionHandler:
+    """Validate and store a catalogue region."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, cmd: DefineRegion) -> NamedRegion:
+        """Return the stored region; raises AlreadyExists when the id is taken."""
+        region = NamedRegion.define(
+            region_id=cmd.region_id, name=cmd.name, area=Area(cities=cmd.cities, ceps=cmd.ceps)
+        )
+        async with self.uow() as uow:
+            await uow.regions.add(region)
+            await uow.commit()
+        return region
+
+
+@attrs.frozen
+class UpdateRegionHandler:
+    """Change a region; active failures that name it follow the new rules at once."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, cmd: UpdateRegion) -> NamedRegion:
+        """Return the region as stored after the change."""
+        async with self.uow() as uow:
+            current = await uow.regions.get(validate_region_id(cmd.region_id))
+            replace_rules = bool(cmd.cities or cmd.ceps)
+            region = NamedRegion.define(
+                region_id=current.id,
+                name=cmd.name if cmd.name is not None else current.name,
+                area=Area(cities=cmd.cities, ceps=cmd.ceps) if replace_rules else current.area,
+            )
+            region = attrs.evolve(region, version=current.version)
+            await uow.regions.update(region)
+            await uow.commit()
+        return await GetRegionHandler(self.uow)(region.id)
+
+
+@attrs.frozen
+class DeleteRegionHandler:
+    """Remove a region no scheduled, active or paused failure refers to."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, region_id: str) -> None:
+        """Delete it, or raise DomainError naming the failures that still use it."""
+        async with self.uow() as uow:
+            region = await uow.regions.get(validate_region_id(region_id))
+            users = [f for f in await uow.failures.list(_LIVE) if region.id in f.regions.region_ids]
+            if users:
+                names = ", ".join(f"{f.name!r} ({f.id})" for f in users[:5])
+                raise DomainError(
+                    f"region {region.id!r} is used by {len(users)} open failure(s): {names}; "
+                    "resolve or cancel them first"
+                )
+            await uow.regions.remove(region.id)
+            await uow.commit()
+
+
+@attrs.frozen
+class GetRegionHandler:
+    """Load one catalogue region."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, region_id: str) -> NamedRegion:
+        """Return the region or raise NotFound."""
+        async with self.uow() as uow:
+            return await uow.regions.get(validate_region_id(region_id))
+
+
+@attrs.frozen
+class ListRegionsHandler:
+    """List the catalogue."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self) -> tuple[NamedRegion, ...]:
+        """Every region, by id."""
+        async with self.uow() as uow:
+            regions = await uow.regions.all()
+        return tuple(regions[k] for k in sorted(regions))

@@ -1,0 +1,108 @@
+"""Use cases for staff accounts: create, list, authenticate."""
+
+from __future__ import annotations
+
+import attrs
+
+from lia_core.domain.users import Role, User, validate_password, validate_username
+from lia_core.errors import AuthenticationFailed, NotFound, ValidationError
+from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+
+__all__ = [
+    "Authenticate",
+    "AuthenticateHandler",
+    "CreateUser",
+    "CreateUserHandler",
+    "GetUserHandler",
+    "ListUsersHandler",
+]
+
+
+@attrs.frozen(kw_only=True)
+class CreateUser:
+    """Create a staff account."""
+
+    username: str
+    role: Role
+    password: str = attrs.field(repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Authenticate:
+    """Check a username and password."""
+
+    username: str
+    password: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class CreateUserHandler:
+    """Validate, hash the password and store the account."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    hasher: PasswordHasher
+
+    async def __call__(self, cmd: CreateUser) -> User:
+        """Return the new user; raises AlreadyExists when the username is taken."""
+        user = User(
+            id=self.ids.new_id(),
+            username=validate_username(cmd.username),
+            role=cmd.role,
+            password_hash=self.hasher.hash(validate_password(cmd.password)),
+            created_at=self.clock.now(),
+        )
+        async with self.uow() as uow:
+            await uow.users.add(user)
+            await uow.commit()
+        return user
+
+
+@attrs.frozen
+class AuthenticateHandler:
+    """Verify credentials; unknown user and wrong password fail alike."""
+
+    uow: UnitOfWorkFactory
+    hasher: PasswordHasher
+    _decoy_hash: str = attrs.field(default="", repr=False)
+
+    async def __call__(self, cmd: Authenticate) -> User:
+        """Return the active user or raise AuthenticationFailed."""
+        user: User | None
+        try:
+            username = validate_username(cmd.username)
+            async with self.uow() as uow:
+                user = await uow.users.get_by_username(username)
+        except (NotFound, ValidationError):
+            user = None
+        stored = user.password_hash if user is not None else self._decoy_hash
+        # Verify even for unknown users so response time does not reveal which usernames exist.
+        matches = bool(stored) and self.hasher.verify(stored, cmd.password)
+        if user is None or not matches or not user.is_active:
+            raise AuthenticationFailed("wrong username or password")
+        return user
+
+
+@attrs.frozen
+class GetUserHandler:
+    """Load an account by username."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, username: str) -> User:
+        """Return the user or raise NotFound."""
+        async with self.uow() as uow:
+            return await uow.users.get_by_username(username.strip().lower())
+
+
+@attrs.frozen
+class ListUsersHandler:
+    """List staff accounts."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self) -> tuple[User, ...]:
+        """Every account, by username."""
+        async with self.uow() as uow:
+            return tuple(await uow.users.list())

@@ -1,0 +1,84 @@
+"""Composition root: build the adapters and use cases from settings, once per process."""
+
+from __future__ import annotations
+
+import attrs
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
+from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
+from lia_core.errors import LiaError
+from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.services import Services
+from lia_entrypoints.settings import Settings
+
+__all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
+
+log = structlog.get_logger(__name__)
+
+
+class SchemaOutdated(LiaError):
+    """The database schema is behind the code; `lia db upgrade` fixes it."""
+
+
+@attrs.define
+class Runtime:
+    """What an entrypoint needs: settings, use cases, and the resources to release at exit."""
+
+    settings: Settings
+    services: Services
+    clock: Clock
+    engine: AsyncEngine | None = None
+
+    async def aclose(self) -> None:
+        """Release database connections."""
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+async def prepare_database(engine: AsyncEngine, settings: Settings) -> None:
+    """Migrate the embedded SQLite database; refuse to run on an outdated PostgreSQL schema."""
+    current = await current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if settings.uses_embedded_database:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        log.info("database.migrating", from_revision=current, to_revision=head)
+        await upgrade(engine)
+        return
+    raise SchemaOutdated(
+        f"database schema is at {current or 'nothing'}, this LIA needs {head}: run `lia db upgrade`"
+    )
+
+
+async def bootstrap(
+    settings: Settings,
+    *,
+    uow: UnitOfWorkFactory | None = None,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Runtime:
+    """Wire the use cases; pass fakes to replace any adapter (tests, demos)."""
+    engine: AsyncEngine | None = None
+    if uow is None:
+        if settings.uses_embedded_database:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(settings.effective_database_url)
+        try:
+            await prepare_database(engine, settings)
+        except BaseException:
+            await engine.dispose()
+            raise
+        uow = SqlUnitOfWorkFactory(engine)
+    real_clock = clock or SystemClock()
+    services = Services.build(
+        uow=uow,
+        clock=real_clock,
+        ids=ids or UuidGenerator(),
+        hasher=hasher or Argon2PasswordHasher(),
+    )
+    return Runtime(settings=settings, services=services, clock=real_clock, engine=engine)

@@ -1,0 +1,74 @@
+"""Structured logging: one line per event, JSON off a terminal, phone numbers masked, secrets dropped."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+__all__ = ["configure_logging", "mask_phones"]
+
+# Brazilian numbers are 10-13 digits with optional +, spaces, dashes and parentheses.
+_PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s().-]{8,18}\d)(?![\w])")
+_SECRET_KEYS = ("password", "secret", "token", "authorization", "api_key", "apikey")
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    raw = match.group(1)
+    digits = [c for c in raw if c.isdigit()]
+    if not 10 <= len(digits) <= 13:
+        return raw
+    return "".join(digits[:4]) + "*" * (len(digits) - 6) + "".join(digits[-2:])
+
+
+def mask_phones(text: str) -> str:
+    """Replace every phone-number-like run of 10 to 13 digits by ``5521*******88``."""
+    return _PHONE.sub(_mask_match, text)
+
+
+def _scrub(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key in list(event):
+        value = event[key]
+        if any(marker in key.lower() for marker in _SECRET_KEYS):
+            event[key] = "***"
+        elif isinstance(value, str):
+            event[key] = mask_phones(value)
+    return event
+
+
+def configure_logging(*, level: str = "INFO", fmt: str = "auto") -> None:
+    """Route stdlib and structlog logging to stderr as one structured line per event."""
+    as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        _scrub,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=shared,
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("sqlalchemy.engine", "aiosqlite", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
