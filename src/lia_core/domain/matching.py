@@ -1,8 +1,10 @@
-"""The index that answers "which active failures cover this location?" with hash and prefix lookups.
+"""The index that answers "which active failures cover this location?" with hash lookups only.
 
-A lookup costs one dict probe for the city, one for (city, bairro) and one per distinct CEP
-prefix length present (at most 9), whatever the number of failures and rules. CEP ranges are
-decomposed into decimal prefixes when the index is built, so ranges cost nothing extra.
+Every rule becomes keys of three flat dicts whose values are the ready answers: the whole
+city, the city+bairro pair, and CEP prefixes (ranges are decomposed into decimal prefixes at
+build time). A lookup makes a fixed number of probes: one for the city, one for the bairro
+and one per distinct prefix length in use (at most 9), whatever the number of failures and
+rules. Only a location covered through several keys pays for merging their answers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from lia_core.domain.failures import FailureStatus, MassiveFailure
 from lia_core.domain.regions import Area, Location, NamedRegion
 
 __all__ = ["FailureIndex", "covering_area", "match_failures"]
+
+_Answer = tuple[MassiveFailure, ...]
+_BAIRRO_SEPARATOR = "\x00"  # never produced by `fold`, so "city\x00bairro" keys cannot collide
 
 
 def covering_area(failure: MassiveFailure, catalogue: Mapping[str, NamedRegion]) -> Area:
@@ -39,9 +44,10 @@ class FailureIndex:
     """An immutable lookup structure over the active failures; rebuild it when they change."""
 
     _ordered: tuple[MassiveFailure, ...]
-    _by_city: Mapping[str, frozenset[int]]
-    _by_bairro: Mapping[tuple[str, str], frozenset[int]]
-    _by_prefix: Mapping[str, frozenset[int]]
+    _rank: Mapping[str, int]
+    _by_city: Mapping[str, _Answer]
+    _by_bairro: Mapping[str, _Answer]
+    _by_prefix: Mapping[str, _Answer]
     _prefix_lengths: tuple[int, ...]
 
     @classmethod
@@ -49,25 +55,32 @@ class FailureIndex:
         cls, failures: Iterable[MassiveFailure], catalogue: Mapping[str, NamedRegion]
     ) -> FailureIndex:
         """Index the *active* failures among *failures*, resolving catalogue regions once."""
-        active = sorted((f for f in failures if f.status is FailureStatus.ACTIVE), key=_priority)
+        ordered = tuple(
+            sorted((f for f in failures if f.status is FailureStatus.ACTIVE), key=_priority)
+        )
         by_city: defaultdict[str, set[int]] = defaultdict(set)
-        by_bairro: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+        by_bairro: defaultdict[str, set[int]] = defaultdict(set)
         by_prefix: defaultdict[str, set[int]] = defaultdict(set)
-        for rank, failure in enumerate(active):
+        for rank, failure in enumerate(ordered):
             area = covering_area(failure, catalogue)
             for city in area.cities:
                 if not city.neighbourhoods:
                     by_city[city.city_key].add(rank)
                 for bairro in city.neighbourhood_keys:
-                    by_bairro[(city.city_key, bairro)].add(rank)
+                    by_bairro[city.city_key + _BAIRRO_SEPARATOR + bairro].add(rank)
             for rule in area.ceps:
                 for prefix in rule.prefixes():
                     by_prefix[prefix].add(rank)
+
+        def answers(keyed: dict[str, set[int]]) -> dict[str, _Answer]:
+            return {k: tuple(ordered[r] for r in sorted(ranks)) for k, ranks in keyed.items()}
+
         return cls(
-            tuple(active),
-            {k: frozenset(v) for k, v in by_city.items()},
-            {k: frozenset(v) for k, v in by_bairro.items()},
-            {k: frozenset(v) for k, v in by_prefix.items()},
+            ordered,
+            {f.id: rank for rank, f in enumerate(ordered)},
+            answers(by_city),
+            answers(by_bairro),
+            answers(by_prefix),
             tuple(sorted({len(p) for p in by_prefix})),
         )
 
@@ -82,13 +95,15 @@ class FailureIndex:
 
     def match(self, location: Location) -> tuple[MassiveFailure, ...]:
         """The active failures covering *location*, most severe first, each once."""
-        found: list[frozenset[int]] = []
+        found: list[_Answer] = []
         city = location.city
         if city is not None:
             if (hit := self._by_city.get(city)) is not None:
                 found.append(hit)
             bairro = location.neighbourhood
-            if bairro is not None and (hit := self._by_bairro.get((city, bairro))) is not None:
+            if bairro is not None and (
+                hit := self._by_bairro.get(city + _BAIRRO_SEPARATOR + bairro)
+            ) is not None:
                 found.append(hit)
         cep = location.cep
         if cep is not None:
@@ -98,9 +113,14 @@ class FailureIndex:
                     found.append(hit)
         if not found:
             return ()
-        ranks = found[0] if len(found) == 1 else frozenset().union(*found)
-        ordered = self._ordered
-        return tuple(ordered[r] for r in sorted(ranks))
+        if len(found) == 1:
+            return found[0]
+        return self._merge(found)
+
+    def _merge(self, found: list[_Answer]) -> _Answer:
+        rank = self._rank
+        unique = {f.id: f for answer in found for f in answer}
+        return tuple(sorted(unique.values(), key=lambda f: rank[f.id]))
 
 
 def match_failures(location: Location, index: FailureIndex) -> tuple[MassiveFailure, ...]:

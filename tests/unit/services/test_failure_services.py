@@ -1,0 +1,190 @@
+"""Use cases over the in-memory fakes: declare, schedule, activate, check, list, regions, auth."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
+from lia_core.domain.failures import FailureAction, FailureStatus
+from lia_core.domain.regions import Area, CityArea, Location, parse_cep_rule
+from lia_core.domain.users import Role
+from lia_core.errors import AuthenticationFailed, DomainError, InvalidTransition, ValidationError
+from lia_core.services import (
+    Authenticate,
+    ChangeFailureStatus,
+    CheckLocation,
+    CreateUser,
+    DeclareFailure,
+    DefineRegion,
+    FailureTab,
+    ListFailures,
+    Services,
+    UpdateRegion,
+)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock fixed at the start of 2026."""
+    return FixedClock()
+
+
+@pytest.fixture
+def store() -> InMemoryStore:
+    """An empty in-memory store."""
+    return InMemoryStore()
+
+
+@pytest.fixture
+def services(store: InMemoryStore, clock: FixedClock) -> Services:
+    """Every use case wired to the fakes."""
+    return Services.build(
+        uow=store.unit_of_work, clock=clock, ids=SequentialIds("f"), hasher=PlainTextHasher()
+    )
+
+
+def teresopolis(clock: FixedClock, **extra: object) -> DeclareFailure:
+    """The issue's scheduled outage: Teresópolis (Centro, Alto) and CEPs 25950-000..25959-999."""
+    fields: dict[str, object] = {
+        "name": "Instabilidade Fibra Centro",
+        "message": "Olá {nome}! Previsão: {previsao}.",
+        "cities": (CityArea.parse("Teresópolis:Centro,Alto"),),
+        "ceps": (parse_cep_rule("25950-000..25959-999"),),
+        "starts_at": clock.now() + timedelta(hours=1),
+        "actor": "supervisor",
+    }
+    fields.update(extra)
+    return DeclareFailure(**fields)  # type: ignore[arg-type]
+
+
+async def check(services: Services, **where: str) -> list[str]:
+    """Ids of the active failures covering a location."""
+    found = await services.check_location(CheckLocation(location=Location.of(**where)))
+    return [f.id for f in found]
+
+
+async def test_scheduled_failure_matches_only_once_activated_by_the_worker(
+    services: Services, clock: FixedClock
+) -> None:
+    """A scheduled outage covers nobody until the scheduler activates it when due."""
+    failure = await services.declare_failure(teresopolis(clock))
+    assert failure.status is FailureStatus.SCHEDULED
+    assert await check(services, city="teresopolis", neighbourhood="ALTO") == []
+    assert await services.activate_due_failures() == ()
+    clock.advance(hours=1)
+    activated = await services.activate_due_failures()
+    assert [f.id for f in activated] == [failure.id]
+    assert await check(services, city="teresopolis", neighbourhood="ALTO") == [failure.id]
+    assert await check(services, cep="25953-120") == [failure.id]
+    assert await check(services, city="Petrópolis") == []
+    assert await services.activate_due_failures() == ()
+
+
+async def test_pause_hides_and_resume_restores_the_match(services: Services, clock: FixedClock) -> None:
+    """Pausing stops matching at once (the index is rebuilt); resuming brings it back."""
+    failure = await services.declare_failure(teresopolis(clock, starts_at=None))
+    assert await check(services, cep="25953120") == [failure.id]
+    await services.change_failure_status(
+        ChangeFailureStatus(failure_id=failure.id, action=FailureAction.PAUSE, actor="sup")
+    )
+    assert await check(services, cep="25953120") == []
+    await services.change_failure_status(
+        ChangeFailureStatus(failure_id=failure.id, action=FailureAction.RESUME, actor="sup")
+    )
+    assert await check(services, cep="25953120") == [failure.id]
+
+
+async def test_refused_transition_leaves_the_store_unchanged(
+    services: Services, store: InMemoryStore, clock: FixedClock
+) -> None:
+    """Cancelling an active failure is refused and nothing is written."""
+    failure = await services.declare_failure(teresopolis(clock, starts_at=None))
+    commits = store.commits
+    with pytest.raises(InvalidTransition):
+        await services.change_failure_status(
+            ChangeFailureStatus(failure_id=failure.id, action=FailureAction.CANCEL, actor="sup")
+        )
+    assert store.commits == commits
+    assert store.failures[failure.id].status is FailureStatus.ACTIVE
+
+
+async def test_listing_tabs_and_counts(services: Services, clock: FixedClock) -> None:
+    """The three tabs hold active+paused, scheduled, and resolved+cancelled, with counts."""
+    active = await services.declare_failure(teresopolis(clock, starts_at=None))
+    await services.declare_failure(teresopolis(clock))
+    gone = await services.declare_failure(teresopolis(clock))
+    await services.change_failure_status(
+        ChangeFailureStatus(failure_id=gone.id, action=FailureAction.CANCEL, actor="sup")
+    )
+    listing = await services.list_failures(ListFailures(tab=FailureTab.ACTIVE))
+    assert [f.id for f in listing.failures] == [active.id]
+    assert dict(listing.counts) == {
+        FailureTab.ACTIVE: 1, FailureTab.SCHEDULED: 1, FailureTab.RESOLVED: 1, FailureTab.ALL: 3,
+    }
+
+
+async def test_unknown_catalogue_region_is_rejected(services: Services, clock: FixedClock) -> None:
+    """Naming a region that is not in the catalogue is a validation error on region_ids."""
+    with pytest.raises(ValidationError) as info:
+        await services.declare_failure(teresopolis(clock, region_ids=("nowhere",)))
+    assert info.value.field == "region_ids"
+
+
+async def test_catalogue_edit_changes_active_matches(services: Services, clock: FixedClock) -> None:
+    """Editing a catalogue region is seen by the next check of failures that name it."""
+    await services.define_region(
+        DefineRegion(region_id="serra", name="Serra", cities=(CityArea.parse("Nova Friburgo"),))
+    )
+    failure = await services.declare_failure(
+        teresopolis(clock, starts_at=None, cities=(), ceps=(), region_ids=("serra",))
+    )
+    assert await check(services, city="Nova Friburgo") == [failure.id]
+    await services.update_region(UpdateRegion(region_id="serra", cities=(CityArea.parse("Magé"),)))
+    assert await check(services, city="Nova Friburgo") == []
+    assert await check(services, city="mage") == [failure.id]
+
+
+async def test_region_in_use_cannot_be_deleted(services: Services, clock: FixedClock) -> None:
+    """A region named by an open failure is protected; after resolving it can go."""
+    await services.define_region(
+        DefineRegion(region_id="serra", name="Serra", ceps=(parse_cep_rule("2595"),))
+    )
+    failure = await services.declare_failure(
+        teresopolis(clock, starts_at=None, region_ids=("serra",))
+    )
+    with pytest.raises(DomainError, match="used by 1 open failure"):
+        await services.delete_region("serra")
+    await services.change_failure_status(
+        ChangeFailureStatus(failure_id=failure.id, action=FailureAction.RESOLVE, actor="sup")
+    )
+    await services.delete_region("serra")
+    assert await services.list_regions() == ()
+
+
+async def test_region_update_keeps_rules_when_only_renamed(services: Services) -> None:
+    """Renaming a region without new rules keeps its rules."""
+    await services.define_region(
+        DefineRegion(region_id="serra", name="Serra", ceps=(parse_cep_rule("2595"),))
+    )
+    region = await services.update_region(UpdateRegion(region_id="serra", name="Serra Verde"))
+    assert region.name == "Serra Verde"
+    assert region.area == Area(ceps=(parse_cep_rule("2595"),))
+
+
+async def test_authentication(services: Services) -> None:
+    """Right credentials authenticate; a wrong password and an unknown user fail alike."""
+    await services.create_user(CreateUser(username="Ana", role=Role.SUPERVISOR, password="s3cret-pw"))
+    user = await services.authenticate(Authenticate(username="ana", password="s3cret-pw"))
+    assert user.role is Role.SUPERVISOR
+    for name, password in [("ana", "wrong-pw!"), ("bob", "s3cret-pw"), ("x", "s3cret-pw")]:
+        with pytest.raises(AuthenticationFailed, match="wrong username or password"):
+            await services.authenticate(Authenticate(username=name, password=password))
+
+
+async def test_short_password_is_rejected(services: Services) -> None:
+    """Passwords under 8 characters are refused on the password field."""
+    with pytest.raises(ValidationError) as info:
+        await services.create_user(CreateUser(username="ana", role=Role.AGENT, password="short"))
+    assert info.value.field == "password"
