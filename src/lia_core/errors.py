@@ -1,15 +1,15 @@
 """The error tree every layer shares; entrypoints map each branch to HTTP and CLI codes.
 
-    LiaError
-    ├── DomainError             a rule refused the operation    → HTTP 409 / CLI exit 1
-    │   └── InvalidTransition
-    ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
-    ├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
-    ├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
-    └── PortError               raised by adapters, declared here
-        └── PersistenceError
-            ├── AlreadyExists                                    → HTTP 409 / CLI exit 1
-            └── ConcurrencyConflict                              → HTTP 409 / CLI exit 1
+LiaError
+├── DomainError             a rule refused the operation    → HTTP 409 / CLI exit 1
+│   └── InvalidTransition
+├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
+├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
+├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
+└── PortError               raised by adapters, declared here
+    └── PersistenceError
+        ├── AlreadyExists                                    → HTTP 409 / CLI exit 1
+        └── ConcurrencyConflict                              → HTTP 409 / CLI exit 1
 """
 
 from __future__ import annotations

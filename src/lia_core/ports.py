@@ -70,7 +70,9 @@ class FailureRepository(Protocol):
         """
         ...
 
-    async def list(self, statuses: Collection[FailureStatus] | None = None) -> Sequence[MassiveFailure]:
+    async def list(
+        self, statuses: Collection[FailureStatus] | None = None
+    ) -> Sequence[MassiveFailure]:
         """Failures with one of *statuses* (all when None), most recent start first."""
         ...
 

@@ -1,10 +1,10 @@
 """The mass-outage ("falha massiva") aggregate and its lifecycle state machine.
 
-    scheduled ──activate──▶ active ──pause──▶ paused
-        │                     ▲ ◀──resume──── │
-      cancel                  └──resolve──┐  resolve
-        ▼                                 ▼   ▼
-    cancelled                             resolved
+scheduled ──activate──▶ active ──pause──▶ paused
+    │                     ▲ ◀──resume──── │
+  cancel                  └──resolve──┐  resolve
+    ▼                                 ▼   ▼
+cancelled                             resolved
 """
 
 from __future__ import annotations

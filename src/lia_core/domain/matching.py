@@ -101,9 +101,10 @@ class FailureIndex:
             if (hit := self._by_city.get(city)) is not None:
                 found.append(hit)
             bairro = location.neighbourhood
-            if bairro is not None and (
-                hit := self._by_bairro.get(city + _BAIRRO_SEPARATOR + bairro)
-            ) is not None:
+            if (
+                bairro is not None
+                and (hit := self._by_bairro.get(city + _BAIRRO_SEPARATOR + bairro)) is not None
+            ):
                 found.append(hit)
         cep = location.cep
         if cep is not None:

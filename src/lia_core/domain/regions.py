@@ -45,8 +45,9 @@ class CityArea:
     neighbourhoods: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, city: str, neighbourhoods: tuple[str, ...] | list[str] = (), *,
-           field: str = "regions") -> CityArea:
+    def of(
+        cls, city: str, neighbourhoods: tuple[str, ...] | list[str] = (), *, field: str = "regions"
+    ) -> CityArea:
         """Build a city area, rejecting blank names and dropping duplicate bairros."""
         name = " ".join(city.split())
         if not fold(name):
@@ -84,7 +85,9 @@ class CityArea:
             return False
         if not self.neighbourhoods:
             return True
-        return location.neighbourhood is not None and location.neighbourhood in self.neighbourhood_keys
+        return (
+            location.neighbourhood is not None and location.neighbourhood in self.neighbourhood_keys
+        )
 
     def describe(self) -> str:
         """Readable form: ``Teresópolis (Centro, Alto)``."""
@@ -94,7 +97,9 @@ class CityArea:
 
     def spec(self) -> str:
         """The command-line form, inverse of `parse`."""
-        return self.city if not self.neighbourhoods else f"{self.city}:{','.join(self.neighbourhoods)}"
+        return (
+            self.city if not self.neighbourhoods else f"{self.city}:{','.join(self.neighbourhoods)}"
+        )
 
 
 def _format_cep(digits: str) -> str:
@@ -244,8 +249,9 @@ class Location:
     cep: str | None = None
 
     @classmethod
-    def of(cls, *, city: str | None = None, neighbourhood: str | None = None,
-           cep: str | None = None) -> Location:
+    def of(
+        cls, *, city: str | None = None, neighbourhood: str | None = None, cep: str | None = None
+    ) -> Location:
         """Normalise a location as typed by a person or read from a CRM."""
         city_key = fold(city) if city else ""
         bairro_key = fold(neighbourhood) if neighbourhood else ""

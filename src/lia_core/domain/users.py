@@ -30,7 +30,9 @@ class Role(enum.StrEnum):
             return cls(raw.strip().upper())
         except ValueError:
             names = ", ".join(r.value for r in cls)
-            raise ValidationError(f"unknown role {raw!r}; use one of {names}", field="role") from None
+            raise ValidationError(
+                f"unknown role {raw!r}; use one of {names}", field="role"
+            ) from None
 
 
 def validate_username(raw: str) -> str:

@@ -112,8 +112,7 @@ async def _require_regions(uow: UnitOfWork, region_ids: Sequence[str]) -> None:
     missing = [rid for rid in region_ids if rid not in known]
     if missing:
         raise ValidationError(
-            f"unknown catalogue region {', '.join(map(repr, missing))}; "
-            "see `lia region list`",
+            f"unknown catalogue region {', '.join(map(repr, missing))}; see `lia region list`",
             field="region_ids",
         )
 

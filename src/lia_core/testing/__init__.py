@@ -41,7 +41,7 @@ CITIES = ("Teresópolis", "Petrópolis", "Nova Friburgo", "São José do Vale do
 BAIRROS = ("Centro", "Alto", "Várzea", "Agriões", "Quinta da Barra", "São Pedro")
 """Bairro names used by the strategies."""
 
-_ACCENT_FREE = str.maketrans("áàâãéêíóôõúçÁÀÂÃÉÊÍÓÔÕÚÇ", "aaaaeeiooouc" "AAAAEEIOOOUC")
+_ACCENT_FREE = str.maketrans("áàâãéêíóôõúçÁÀÂÃÉÊÍÓÔÕÚÇ", "aaaaeeioooucAAAAEEIOOOUC")
 
 
 def _variants(name: str) -> tuple[str, ...]:
@@ -159,4 +159,3 @@ def failures(
     )
     failure.status = draw(st.sampled_from(statuses))
     return failure
-

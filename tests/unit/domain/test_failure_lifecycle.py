@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -141,11 +142,11 @@ def test_bad_resolution_message_on_resolve_changes_nothing() -> None:
         ({"notification_message": "Olá {cliente}"}, "message"),
         ({"resolution_message": "{nome:>10}"}, "resolution_message"),
         ({"regions": AffectedRegions()}, "regions"),
-        ({"starts_at": datetime(2026, 5, 21, 2, 0)}, "starts_at"),  # noqa: DTZ001 - naive on purpose
+        ({"starts_at": datetime(2026, 5, 21, 2, 0)}, "starts_at"),
         ({"estimated_resolution": NOW - timedelta(hours=1)}, "estimated_resolution"),
     ],
 )
-def test_invalid_declarations_name_the_field(overrides: dict[str, object], field: str) -> None:
+def test_invalid_declarations_name_the_field(overrides: dict[str, Any], field: str) -> None:
     """Each kind of bad input is refused with the offending field."""
     with pytest.raises(ValidationError) as info:
         declare(**overrides)

@@ -13,7 +13,7 @@ KNOWN = sorted(FAILURE_PLACEHOLDERS)
 WORDS = st.text("abcdefghij xyz.,!", max_size=8)
 
 
-@given(st.lists(st.tuples(WORDS, st.sampled_from(KNOWN + ["cliente", "valor", "x"])), max_size=5))
+@given(st.lists(st.tuples(WORDS, st.sampled_from([*KNOWN, "cliente", "valor", "x"])), max_size=5))
 def test_accepted_iff_every_placeholder_is_known(parts: list[tuple[str, str]]) -> None:
     """A template is accepted exactly when all its placeholders are in the documented set."""
     template = "Aviso: " + "".join(f"{text}{{{name}}}" for text, name in parts)

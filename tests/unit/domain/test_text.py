@@ -26,7 +26,12 @@ def test_any_spelling_folds_to_the_same_key(pair: tuple[str, str]) -> None:
 
 @pytest.mark.parametrize(
     ("left", "right"),
-    [("Teresópolis", "teresopolis"), ("ALTO", "Alto"), ("São  José", "sao jose"), ("Agriões", "AGRIOES")],
+    [
+        ("Teresópolis", "teresopolis"),
+        ("ALTO", "Alto"),
+        ("São  José", "sao jose"),
+        ("Agriões", "AGRIOES"),
+    ],
 )
 def test_examples_from_the_issue_fold_equal(left: str, right: str) -> None:
     """The issue's examples are equal after folding."""

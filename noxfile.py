@@ -1,0 +1,38 @@
+"""Developer sessions: `nox -s lint typecheck tests bench` (each in its own virtualenv)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check, and the import-linter contracts that keep the hexagon."""
+    session.install("-e", ".[dev]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over src and tests."""
+    session.install("-e", ".[dev]")
+    session.run("mypy", "src", "tests", "benchmarks")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit, contract and integration tests (PostgreSQL ones need the test database)."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Speed targets: prints JSON figures, fails when a target is missed."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/failure_match.py", *session.posargs)

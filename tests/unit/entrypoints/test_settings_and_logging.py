@@ -1,0 +1,91 @@
+"""Settings validation, secret masking and log scrubbing."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import structlog
+from pydantic import ValidationError
+
+from lia_entrypoints.logging import configure_logging, mask_phones
+from lia_entrypoints.settings import Settings, masked_settings
+
+
+def test_defaults_use_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
+    """With nothing configured the database is an SQLite file in the data directory."""
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path}/lia.db"
+    assert settings.uses_embedded_database
+
+
+def test_unknown_timezone_is_rejected() -> None:
+    """A timezone that is not an IANA name is refused with a clear message."""
+    with pytest.raises(ValidationError, match="unknown timezone"):
+        Settings(_env_file=None, timezone="Mars/Olympus")
+
+
+def test_unsupported_database_url_is_rejected() -> None:
+    """Only the two supported drivers are accepted."""
+    with pytest.raises(ValidationError, match="postgresql\\+psycopg"):
+        Settings(_env_file=None, database_url="mysql://x")
+
+
+def test_env_variables_and_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LIA_* variables configure settings; nested ones use a double underscore."""
+    monkeypatch.setenv("LIA_HTTP__PORT", "9001")
+    monkeypatch.setenv("LIA_TIMEZONE", "America/Manaus")
+    settings = Settings(_env_file=None)
+    assert settings.http.port == 9001
+    assert settings.timezone == "America/Manaus"
+
+
+def test_secrets_are_masked_in_config_show() -> None:
+    """The JWT secret and a database password never appear in the listing."""
+    settings = Settings(
+        _env_file=None,
+        jwt_secret="super-secret-key",
+        database_url="postgresql+psycopg://lia:hunter2@db:5432/lia",
+    )
+    shown = json.dumps(masked_settings(settings))
+    assert "super-secret-key" not in shown
+    assert "hunter2" not in shown
+    assert "postgresql+psycopg://lia:***@db:5432/lia" in shown
+
+
+def test_generated_jwt_key_is_kept(tmp_path: Path) -> None:
+    """Without a configured secret, one is generated once and reused."""
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    first = settings.jwt_key()
+    assert len(first) >= 32
+    assert Settings(_env_file=None, data_dir=tmp_path).jwt_key() == first
+    assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("cliente 5521999998888 escreveu", "cliente 5521*******88 escreveu"),
+        ("+55 (21) 99999-8888", "5521*******88"),
+        ("pedido 12345", "pedido 12345"),
+        ("CEP 25953-120", "CEP 25953-120"),
+    ],
+)
+def test_phone_numbers_are_masked(raw: str, masked: str) -> None:
+    """Phone-like runs of 10 to 13 digits are masked; short numbers and CEPs are kept."""
+    assert mask_phones(raw) == masked
+
+
+def test_log_lines_are_json_and_scrubbed(capsys: pytest.CaptureFixture[str]) -> None:
+    """A log event is one JSON line with phones masked and secret fields hidden."""
+    configure_logging(level="INFO", fmt="json")
+    structlog.get_logger("t").info("login", phone="5521999998888", password="pw123456", user="ana")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    event = json.loads(line)
+    assert event["event"] == "login"
+    assert event["phone"] == "5521*******88"
+    assert event["password"] == "***"
+    assert event["user"] == "ana"
+    logging.getLogger().handlers.clear()
