@@ -1,0 +1,71 @@
+"""The worker activates scheduled failures when due, once or in a loop until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
+from lia_core.domain.failures import FailureStatus
+from lia_core.domain.regions import CityArea
+from lia_core.services import DeclareFailure
+from lia_entrypoints.bootstrap import Runtime, bootstrap
+from lia_entrypoints.settings import Settings
+from lia_entrypoints.worker import run_worker
+
+
+async def runtime_with_store(tmp_path: Path, clock: FixedClock, store: InMemoryStore) -> Runtime:
+    """A runtime over the in-memory store with a fast poll interval."""
+    settings = Settings(_env_file=None, data_dir=tmp_path, worker={"poll_interval_seconds": 0.01})
+    return await bootstrap(
+        settings, uow=store.unit_of_work, clock=clock, ids=SequentialIds(), hasher=PlainTextHasher()
+    )
+
+
+async def schedule(runtime: Runtime, clock: FixedClock, *, minutes: int) -> str:
+    """Declare a failure starting *minutes* from now and return its id."""
+    failure = await runtime.services.declare_failure(
+        DeclareFailure(
+            name="Manutenção",
+            message="Olá {nome}",
+            cities=(CityArea.parse("Magé"),),
+            starts_at=clock.now() + timedelta(minutes=minutes),
+            actor="sup",
+        )
+    )
+    return failure.id
+
+
+async def test_once_activates_only_what_is_due(tmp_path: Path) -> None:
+    """--once activates due failures, leaves future ones scheduled, and records the scheduler."""
+    clock, store = FixedClock(), InMemoryStore()
+    runtime = await runtime_with_store(tmp_path, clock, store)
+    due = await schedule(runtime, clock, minutes=5)
+    later = await schedule(runtime, clock, minutes=60)
+    clock.advance(minutes=5)
+    report = await run_worker(runtime, once=True)
+    assert report.activated == [due]
+    assert store.failures[due].status is FailureStatus.ACTIVE
+    assert store.failures[due].activated_at == clock.now()
+    assert store.failures[later].status is FailureStatus.SCHEDULED
+
+
+async def test_loop_keeps_activating_until_stopped(tmp_path: Path) -> None:
+    """The loop picks up a failure that becomes due while it runs, then stops when told."""
+    clock, store = FixedClock(), InMemoryStore()
+    runtime = await runtime_with_store(tmp_path, clock, store)
+    failure_id = await schedule(runtime, clock, minutes=1)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(runtime, stop=stop))
+    await asyncio.sleep(0.05)
+    assert store.failures[failure_id].status is FailureStatus.SCHEDULED
+    clock.advance(minutes=1)
+    for _ in range(100):
+        if store.failures[failure_id].status is FailureStatus.ACTIVE:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    report = await asyncio.wait_for(task, timeout=2)
+    assert report.activated == [failure_id]
+    assert report.ticks >= 2
