@@ -1,0 +1,89 @@
+"""The Litestar application factory: routes, auth, problem details, OpenAPI, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Tag
+
+from lia_core import __version__
+from lia_entrypoints.bootstrap import Runtime, bootstrap
+from lia_entrypoints.http.access_log import AccessLog
+from lia_entrypoints.http.auth import build_jwt_auth
+from lia_entrypoints.http.context import RUNTIME_KEY, TZ_KEY, provide_services, provide_tz
+from lia_entrypoints.http.problems import exception_handlers
+from lia_entrypoints.http.routes import FailureController, RegionController, health, login
+from lia_entrypoints.settings import Settings
+
+__all__ = ["create_app"]
+
+_TAGS = [
+    Tag(name="failures", description="Mass outages: declare, list, check a location, lifecycle."),
+    Tag(name="regions", description="The catalogue of named regions failures refer to."),
+    Tag(name="auth", description="Log in for a bearer token."),
+    Tag(name="service", description="Health."),
+]
+
+
+def _operation_id(handler: HTTPRouteHandler, _method: Any, _path: Any) -> str:
+    # Handler functions are named for their operation (`create_failure`, `delete_region`, …).
+    return handler.handler_name
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litestar:
+    """Build the app; without *runtime* it bootstraps one at startup and closes it at shutdown."""
+    jwt_auth = build_jwt_auth(settings)
+    state = State({TZ_KEY: settings.tz})
+    if runtime is not None:
+        state[RUNTIME_KEY] = runtime
+
+    @asynccontextmanager
+    async def own_runtime(app: Litestar) -> AsyncIterator[None]:
+        if runtime is not None:  # the caller owns it and closes it
+            yield
+            return
+        app.state[RUNTIME_KEY] = built = await bootstrap(settings)
+        try:
+            yield
+        finally:
+            del app.state[RUNTIME_KEY]
+            await built.aclose()
+
+    api = Router(
+        path="/api/v1",
+        route_handlers=[FailureController, RegionController],
+        middleware=[jwt_auth.middleware],
+        security=[jwt_auth.security_requirement],
+    )
+    dependencies: dict[str, Any] = {
+        "services": Provide(provide_services, sync_to_thread=False),
+        "tz": Provide(provide_tz, sync_to_thread=False),
+        "jwt_auth": Provide(lambda: jwt_auth, sync_to_thread=False),
+    }
+    return Litestar(
+        route_handlers=[health, login, api],
+        dependencies=dependencies,
+        exception_handlers=exception_handlers,
+        middleware=[AccessLog()],
+        lifespan=[own_runtime],
+        state=state,
+        logging_config=None,
+        openapi_config=OpenAPIConfig(
+            title="LIA",
+            version=__version__,
+            description="Customer-support orchestration for ISPs: the mass-outage register.",
+            path="/schema",
+            tags=_TAGS,
+            components=[jwt_auth.openapi_components],
+            render_plugins=[ScalarRenderPlugin()],
+            operation_id_creator=_operation_id,
+        ),
+    )

@@ -1,0 +1,51 @@
+"""Bearer-token authentication (Litestar's JWTAuth) and the role guards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.security.jwt import JWTAuth, Token
+
+from lia_core.domain.users import Role, User
+from lia_core.errors import NotFound
+from lia_entrypoints.http.context import runtime_of
+from lia_entrypoints.settings import Settings
+
+__all__ = ["MANAGERS", "build_jwt_auth", "managers_only", "retrieve_user"]
+
+MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+"""Roles allowed to manage failures and the region catalogue."""
+
+
+async def retrieve_user(
+    token: Token, connection: ASGIConnection[Any, Any, Any, Any]
+) -> User | None:
+    """The active account named by the token's subject, or None (the request is then refused)."""
+    try:
+        user = await runtime_of(connection.app.state).services.get_user(token.sub)
+    except NotFound:
+        return None
+    return user if user.is_active else None
+
+
+def build_jwt_auth(settings: Settings) -> JWTAuth[User, Token]:
+    """The JWT configuration: HS256 with the settings' key and token lifetime."""
+    return JWTAuth[User, Token](
+        token_secret=settings.jwt_key(),
+        retrieve_user_handler=retrieve_user,
+        default_token_expiration=timedelta(minutes=settings.http.jwt_ttl_minutes),
+        description="A token from `POST /api/v1/auth/login`, sent as `Authorization: Bearer …`.",
+    )
+
+
+def managers_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: only supervisors and admins may pass."""
+    user = connection.user
+    if not isinstance(user, User) or user.role not in MANAGERS:
+        raise PermissionDeniedException(
+            "managing failures and regions needs the SUPERVISOR or ADMIN role"
+        )

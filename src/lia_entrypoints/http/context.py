@@ -1,0 +1,61 @@
+"""Where handlers find the runtime: the app state, filled at creation or at startup."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeAlias, cast
+from zoneinfo import ZoneInfo
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Dependency
+from litestar.params import SkipValidationMarker
+from litestar.security.jwt import JWTAuth, Token
+
+from lia_core.domain.users import User
+from lia_core.services import Services
+from lia_entrypoints.bootstrap import Runtime
+
+__all__ = [
+    "RUNTIME_KEY",
+    "TZ_KEY",
+    "AuthRequest",
+    "JwtDep",
+    "ServicesDep",
+    "TzDep",
+    "provide_services",
+    "provide_tz",
+    "runtime_of",
+]
+
+RUNTIME_KEY = "runtime"
+"""App-state key of the `Runtime`."""
+TZ_KEY = "tz"
+"""App-state key of the ISP's timezone."""
+
+_NAMED = Dependency(kind="named")
+ServicesDep: TypeAlias = Annotated[Services, _NAMED, SkipValidationMarker()]
+"""Handler parameter `services`: the use cases."""
+TzDep: TypeAlias = Annotated[ZoneInfo, _NAMED, SkipValidationMarker()]
+"""Handler parameter `tz`: the ISP's timezone."""
+JwtDep: TypeAlias = Annotated[JWTAuth[User, Token], _NAMED, SkipValidationMarker()]
+"""Handler parameter `jwt_auth`: the token issuer."""
+AuthRequest: TypeAlias = Request[User, Token, Any]
+"""A request that passed authentication: ``request.user`` is the account."""
+
+
+def runtime_of(state: State) -> Runtime:
+    """The app's runtime; raises RuntimeError before startup has built it."""
+    runtime = state.get(RUNTIME_KEY)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("the LIA runtime is not ready (app not started)")
+    return runtime
+
+
+def provide_services(state: State) -> Services:
+    """Dependency: the use cases."""
+    return runtime_of(state).services
+
+
+def provide_tz(state: State) -> ZoneInfo:
+    """Dependency: the ISP's timezone, in which times are read and shown."""
+    return cast(ZoneInfo, state[TZ_KEY])

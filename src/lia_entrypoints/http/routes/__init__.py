@@ -1,0 +1,8 @@
+"""The HTTP routes, one module per resource."""
+
+from lia_entrypoints.http.routes.auth import login
+from lia_entrypoints.http.routes.failures import FailureController
+from lia_entrypoints.http.routes.health import health
+from lia_entrypoints.http.routes.regions import RegionController
+
+__all__ = ["FailureController", "RegionController", "health", "login"]

@@ -1,0 +1,161 @@
+"""`/api/v1/failures`: declare, list, look up, check a location, and the lifecycle actions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from lia_core.domain.failures import FailureAction
+from lia_core.services import ChangeFailureStatus, FailureTab, ListFailures, Services
+from lia_entrypoints.http.auth import managers_only
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.dto import CheckIn, FailureIn, ResolveIn
+from lia_entrypoints.http.problems import problem_responses
+from lia_entrypoints.schemas import CheckOut, FailureListOut, FailureOut
+
+__all__ = ["FailureController"]
+
+_STATUS_DOC = "Tab: active (active + paused), scheduled, resolved (resolved + cancelled), all."
+_ACTION_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+async def _change(
+    services: Services,
+    request: AuthRequest,
+    tz: ZoneInfo,
+    failure_id: str,
+    action: FailureAction,
+    resolution_message: str | None = None,
+) -> FailureOut:
+    failure = await services.change_failure_status(
+        ChangeFailureStatus(
+            failure_id=failure_id,
+            action=action,
+            actor=request.user.username,
+            resolution_message=resolution_message,
+        )
+    )
+    return FailureOut.of(failure, tz)
+
+
+class FailureController(Controller):
+    """Mass outages ("falhas massivas")."""
+
+    path = "/failures"
+    tags = ["failures"]
+
+    @post(
+        "/",
+        guards=[managers_only],
+        summary="Declare a failure",
+        responses=problem_responses(401, 403, 409, 422),
+    )
+    async def create_failure(
+        self, data: JSONBody[FailureIn], request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> FailureOut:
+        """Register a failure: active now, or scheduled when `starts_at` is in the future."""
+        failure = await services.declare_failure(
+            data.to_command(actor=request.user.username, tz=tz)
+        )
+        return FailureOut.of(failure, tz)
+
+    @get("/", summary="List failures", responses=problem_responses(401, 422))
+    async def list_failures(
+        self,
+        services: ServicesDep,
+        tz: TzDep,
+        status: Annotated[FailureTab, QueryParameter(description=_STATUS_DOC)] = FailureTab.ACTIVE,
+    ) -> FailureListOut:
+        """One tab of the supervisor page, most recent start first, with the counts of every tab."""
+        return FailureListOut.of(await services.list_failures(ListFailures(tab=status)), tz)
+
+    @post(
+        "/check", status_code=200, summary="Check a location", responses=problem_responses(401, 422)
+    )
+    async def check_location(
+        self, data: JSONBody[CheckIn], services: ServicesDep, tz: TzDep
+    ) -> CheckOut:
+        """Which active failures cover a location (city and bairro, or CEP), most severe first."""
+        query = data.to_query()
+        return CheckOut.of(query.location, await services.check_location(query), tz)
+
+    @get("/{failure_id:str}", summary="Get a failure", responses=problem_responses(401, 404))
+    async def get_failure(
+        self, failure_id: FromPath[str], services: ServicesDep, tz: TzDep
+    ) -> FailureOut:
+        """One failure by id."""
+        return FailureOut.of(await services.get_failure(failure_id), tz)
+
+    @post(
+        "/{failure_id:str}/activate",
+        status_code=200,
+        guards=[managers_only],
+        summary="Activate a scheduled failure",
+        responses=_ACTION_ERRORS,
+    )
+    async def activate_failure(
+        self, failure_id: FromPath[str], request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> FailureOut:
+        """Scheduled → active, now rather than at `starts_at`."""
+        return await _change(services, request, tz, failure_id, FailureAction.ACTIVATE)
+
+    @post(
+        "/{failure_id:str}/pause",
+        status_code=200,
+        guards=[managers_only],
+        summary="Pause an active failure",
+        responses=_ACTION_ERRORS,
+    )
+    async def pause_failure(
+        self, failure_id: FromPath[str], request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> FailureOut:
+        """Active → paused: customers are no longer told about it until it resumes."""
+        return await _change(services, request, tz, failure_id, FailureAction.PAUSE)
+
+    @post(
+        "/{failure_id:str}/resume",
+        status_code=200,
+        guards=[managers_only],
+        summary="Resume a paused failure",
+        responses=_ACTION_ERRORS,
+    )
+    async def resume_failure(
+        self, failure_id: FromPath[str], request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> FailureOut:
+        """Paused → active."""
+        return await _change(services, request, tz, failure_id, FailureAction.RESUME)
+
+    @post(
+        "/{failure_id:str}/resolve",
+        status_code=200,
+        guards=[managers_only],
+        summary="Resolve a failure",
+        responses=_ACTION_ERRORS,
+    )
+    async def resolve_failure(
+        self,
+        failure_id: FromPath[str],
+        request: AuthRequest,
+        services: ServicesDep,
+        tz: TzDep,
+        data: JSONBody[ResolveIn | None] = None,
+    ) -> FailureOut:
+        """Active or paused → resolved; the body may replace the resolution message."""
+        message = data.resolution_message if data is not None else None
+        return await _change(services, request, tz, failure_id, FailureAction.RESOLVE, message)
+
+    @post(
+        "/{failure_id:str}/cancel",
+        status_code=200,
+        guards=[managers_only],
+        summary="Cancel a scheduled failure",
+        responses=_ACTION_ERRORS,
+    )
+    async def cancel_failure(
+        self, failure_id: FromPath[str], request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> FailureOut:
+        """Scheduled → cancelled."""
+        return await _change(services, request, tz, failure_id, FailureAction.CANCEL)

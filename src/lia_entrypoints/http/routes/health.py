@@ -1,0 +1,32 @@
+"""`GET /health`: liveness plus a cheap database round trip, without authentication."""
+
+from __future__ import annotations
+
+import structlog
+from litestar import get
+from litestar.exceptions import ServiceUnavailableException
+
+from lia_core import __version__
+from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.dto import HealthOut
+from lia_entrypoints.http.problems import problem_responses
+
+__all__ = ["health"]
+
+log = structlog.get_logger(__name__)
+
+
+@get(
+    "/health",
+    tags=["service"],
+    summary="Service health",
+    responses=problem_responses(503),
+)
+async def health(services: ServicesDep) -> HealthOut:
+    """Answer 200 when the service runs and its database answers a cheap query, else 503."""
+    try:
+        await services.list_regions()
+    except Exception as exc:
+        log.error("health.database_unavailable", error=type(exc).__name__, exc_info=exc)
+        raise ServiceUnavailableException("the database does not answer") from exc
+    return HealthOut(version=__version__)
