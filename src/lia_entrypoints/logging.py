@@ -70,5 +70,10 @@ def configure_logging(*, level: str = "INFO", fmt: str = "auto") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("sqlalchemy.engine", "aiosqlite", "alembic.runtime.migration"):
+    for noisy in (
+        "sqlalchemy.engine",
+        "aiosqlite",
+        "alembic.runtime.migration",
+        "alembic.runtime.plugins",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

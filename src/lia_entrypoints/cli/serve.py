@@ -1,0 +1,74 @@
+"""``lia serve`` (the HTTP API under uvicorn) and ``lia worker`` (scheduled activations)."""
+
+from __future__ import annotations
+
+import click
+
+from lia_entrypoints.cli._app import CliApp
+from lia_entrypoints.cli._errors import CliError
+from lia_entrypoints.cli._options import json_option
+from lia_entrypoints.cli.output import emit_json
+
+__all__ = ["serve", "worker"]
+
+
+@click.command("serve", short_help="Run the HTTP API.")
+@click.option("--host", help="Interface to listen on.  [default: LIA_HTTP__HOST, 127.0.0.1]")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), help="TCP port.  [default: LIA_HTTP__PORT, 8000]"
+)
+@json_option
+@click.pass_obj
+def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> None:
+    """Run the HTTP API (applies migrations itself on the embedded SQLite default).
+
+    With --json, prints {"url", "host", "port"} once before serving; logs go to stderr.
+    """
+    with app.errors(as_json=as_json):
+        settings = app.settings
+        bind_host = host or settings.http.host
+        bind_port = port or settings.http.port
+        # Fail fast with one line (outdated schema, unreachable database) instead of a
+        # traceback from the server's startup hook; also migrates the embedded database.
+        app.run(lambda rt: _nothing())
+        try:
+            import uvicorn
+
+            from lia_entrypoints.http import create_app
+        except ImportError as exc:
+            raise CliError(
+                f"the HTTP service cannot be loaded: {exc}", kind="import_error"
+            ) from None
+        asgi = create_app(settings)
+        url = f"http://{bind_host}:{bind_port}"
+        if as_json:
+            emit_json({"url": url, "host": bind_host, "port": bind_port})
+        else:
+            click.echo(f"serving the LIA API on {url} (OpenAPI: {url}/schema/openapi.json)")
+        uvicorn.run(asgi, host=bind_host, port=bind_port, log_config=None, server_header=False)
+
+
+async def _nothing() -> None:
+    return None
+
+
+@click.command("worker", short_help="Run the background worker (activates due failures).")
+@click.option("--once", is_flag=True, help="Process what is due now and exit (for cron).")
+@json_option
+@click.pass_obj
+def worker(app: CliApp, once: bool, as_json: bool) -> None:
+    """Run the background worker: activates scheduled failures when they are due.
+
+    Without --once it polls every LIA_WORKER__POLL_INTERVAL_SECONDS until SIGINT/SIGTERM,
+    then prints what it did.
+    """
+    with app.errors(as_json=as_json):
+        from lia_entrypoints.worker import run_worker  # lazy: imports the database adapter
+
+        report = app.run(lambda rt: run_worker(rt, once=once))
+        if as_json:
+            emit_json({"ticks": report.ticks, "activated": list(report.activated)})
+            return
+        ids = ", ".join(report.activated)
+        activated = f"activated {len(report.activated)} failure(s)" + (f": {ids}" if ids else "")
+        click.echo(f"worker ran {report.ticks} tick(s), {activated}")

@@ -1,0 +1,124 @@
+"""Run the installed `lia` console script as a subprocess, as an operator would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+__all__ = ["LiaProcess", "lia_binary"]
+
+
+def lia_binary() -> Path:
+    """The `lia` script next to the running interpreter (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).parent / "lia"
+    if beside.exists():
+        return beside
+    found = shutil.which("lia")
+    if found is None:
+        raise RuntimeError("the `lia` console script is not installed: pip install -e .")
+    return Path(found)
+
+
+def clean_environment(**settings: str) -> dict[str, str]:
+    """The current environment without any LIA_* variable, plus *settings*."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIA_")}
+    return {**env, **settings}
+
+
+@attrs.define
+class LiaProcess:
+    """`lia` bound to one environment and working directory."""
+
+    env: dict[str, str]
+    cwd: Path
+    binary: Path = attrs.field(factory=lia_binary)
+
+    def __call__(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """Run ``lia *args`` and capture stdout and stderr apart."""
+        return subprocess.run(
+            [str(self.binary), *args],
+            env=self.env,
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def ok(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a command that must exit 0."""
+        done = self(*args)
+        assert done.returncode == 0, (args, done.returncode, done.stdout, done.stderr)
+        return done
+
+    def json(self, *args: str) -> Any:
+        """Run a command with ``--json`` that must exit 0 and return the parsed document."""
+        return json.loads(self.ok(*args, "--json").stdout)
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The ``error: …`` lines of stderr (log lines may surround them)."""
+    assert "Traceback" not in stderr, stderr
+    return [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+def outage_flow(lia: LiaProcess, *, starts_at: str) -> str:
+    """The issue's done-when flow through the real script; returns the failure id.
+
+    *starts_at* is a future local time without an offset (read in the ISP timezone).
+    """
+    lia.ok(
+        "user", "create", "--username", "alice", "--role", "SUPERVISOR", "--password", "s3cret-pass"
+    )
+    assert [u["username"] for u in lia.json("user", "list")["items"]] == ["alice"]
+
+    created = lia.json(
+        "failure", "create",
+        "--name", "Rompimento de fibra",
+        "--message", "Olá {nome}, falha em {regiao}; previsão {previsao}.",
+        "--severity", "high",
+        "--region", "Teresópolis:Centro,Alto",
+        "--cep", "25950-000..25959-999",
+        "--starts-at", starts_at,
+    )  # fmt: skip
+    failure_id: str = created["id"]
+    assert created["status"] == "scheduled"
+    assert created["starts_at"].startswith(starts_at)
+
+    listing = lia.ok("failure", "list", "--status", "scheduled").stdout
+    assert "Active (0) · Scheduled (1) · History (0)" in listing
+    assert failure_id in listing
+
+    assert "now active" in lia.ok("failure", "activate", failure_id).stdout
+    bairro = lia.json("failure", "check", "--city", "teresopolis", "--neighbourhood", "ALTO")
+    assert [f["id"] for f in bairro["failures"]] == [failure_id]
+    assert [f["id"] for f in lia.json("failure", "check", "--cep", "25953-120")["failures"]] == [
+        failure_id
+    ]
+    assert "not affected" in lia.ok("failure", "check", "--city", "Petrópolis").stdout
+
+    assert lia.json("failure", "pause", failure_id)["status"] == "paused"
+    assert lia.json("failure", "resume", failure_id)["status"] == "active"
+    resolved = lia.json("failure", "resolve", failure_id)
+    assert (resolved["status"], resolved["resolved_by"]) == ("resolved", "integration")
+
+    refused = lia("failure", "resume", failure_id)
+    assert refused.returncode == 1
+    assert error_lines(refused.stderr) == [
+        f"error: cannot resume failure {failure_id}: it is resolved"
+    ]
+    assert refused.stdout == ""
+
+    bad = lia("failure", "create", "--name", "X", "--message", "Oi", "--cep", "2595-0000..1")
+    assert bad.returncode == 2
+    assert error_lines(bad.stderr)[0].startswith("error: --cep: ")
+    counts = lia.json("failure", "list", "--status", "all")["counts"]
+    assert counts == {"active": 0, "scheduled": 0, "resolved": 1, "all": 1}
+    return failure_id

@@ -1,0 +1,133 @@
+"""The real `lia` script end to end on a temporary SQLite database."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from lia_process import LiaProcess, clean_environment, error_lines, outage_flow
+
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+
+@pytest.fixture
+def lia_sqlite(tmp_path: Path) -> LiaProcess:
+    """`lia` on a fresh SQLite file in a temporary data directory."""
+    env = clean_environment(
+        LIA_DATA_DIR=str(tmp_path / "var"),
+        LIA_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'lia.db'}",
+        LIA_ACTOR="integration",
+        LIA_LOG_FORMAT="json",
+    )
+    return LiaProcess(env=env, cwd=tmp_path)
+
+
+def _tomorrow_local() -> str:
+    return (datetime.now(SAO_PAULO) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_db_upgrade_then_outage_flow(lia_sqlite: LiaProcess) -> None:
+    """`db upgrade` migrates a fresh file, then the done-when flow runs through the real script."""
+    before = lia_sqlite.json("db", "current")
+    assert before["current"] is None
+    assert before["up_to_date"] is False
+    upgraded = lia_sqlite.json("db", "upgrade")
+    assert upgraded["changed"] is True
+    assert upgraded["to_revision"] == upgraded["head"]
+    again = lia_sqlite.ok("db", "upgrade").stdout
+    assert "already at the latest revision" in again
+    assert lia_sqlite.json("db", "current")["up_to_date"] is True
+
+    starts_at = _tomorrow_local()
+    failure_id = outage_flow(lia_sqlite, starts_at=starts_at)
+    shown = lia_sqlite.json("failure", "show", failure_id)
+    assert shown["starts_at"].startswith(starts_at)
+    assert shown["starts_at"].endswith("-03:00")
+
+
+def test_embedded_database_migrates_itself(tmp_path: Path) -> None:
+    """On the default SQLite file, a first command works without `db upgrade`."""
+    lia = LiaProcess(env=clean_environment(LIA_DATA_DIR=str(tmp_path / "data")), cwd=tmp_path)
+    assert lia.json("failure", "list") == {
+        "status": "active",
+        "counts": {"active": 0, "scheduled": 0, "resolved": 0, "all": 0},
+        "items": [],
+    }
+    assert (tmp_path / "data" / "lia.db").exists()
+
+
+def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
+    """Catalogue regions persist between processes and `worker --once` reports its run."""
+    lia_sqlite.ok(
+        "region", "create", "--id", "tere", "--name", "Teresópolis", "--region", "Teresópolis"
+    )
+    lia_sqlite.ok("failure", "create", "--name", "Q", "--message", "Oi", "--region-id", "tere")
+    assert lia_sqlite.json("failure", "check", "--city", "TERESOPOLIS")["affected"] is True
+    assert lia_sqlite.json("region", "show", "tere")["summary"] == "Teresópolis"
+    assert lia_sqlite.json("worker", "--once") == {"ticks": 1, "activated": []}
+
+
+def test_config_show_never_prints_the_secret(lia_sqlite: LiaProcess) -> None:
+    """LIA_JWT_SECRET is masked in `config show`, as text and JSON."""
+    lia_sqlite.env["LIA_JWT_SECRET"] = "super-secret-signing-key"
+    text = lia_sqlite.ok("config", "show")
+    assert "super-secret-signing-key" not in text.stdout + text.stderr
+    rows = {r["name"]: r["value"] for r in lia_sqlite.json("config", "show")["settings"]}
+    assert rows["LIA_JWT_SECRET"] == "***"
+
+
+def test_unreachable_database_is_one_line_exit_1(tmp_path: Path) -> None:
+    """A database nobody listens on gives exit 1 and one line naming it, password hidden."""
+    env = clean_environment(LIA_DATABASE_URL="postgresql+psycopg://lia:pw@127.0.0.1:9/lia")
+    done = LiaProcess(env=env, cwd=tmp_path)("failure", "list", timeout=120)
+    assert done.returncode == 1
+    lines = error_lines(done.stderr)
+    assert len(lines) == 1
+    assert lines[0].startswith("error: cannot use the database at postgresql+psycopg://lia:***@")
+    assert ":pw@" not in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _health_status(port: int, server: subprocess.Popen[str]) -> int | None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return None
+
+
+def test_serve_answers_health_and_stops_on_sigint(lia_sqlite: LiaProcess) -> None:
+    """`lia serve --port` serves /health on the embedded database and exits cleanly on Ctrl-C."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(lia_sqlite.binary), "serve", "--port", str(port)],
+        env=lia_sqlite.env,
+        cwd=lia_sqlite.cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        status = _health_status(port, server)
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    assert status == 200, err
+    assert server.returncode == 0, err
+    assert f"http://127.0.0.1:{port}" in out
+    assert "Traceback" not in err
