@@ -1,0 +1,18 @@
+"""SQL persistence (SQLAlchemy 2 async Core) for SQLite and PostgreSQL, with Alembic migrations."""
+
+from lia_adapters.sql.engine import create_engine
+from lia_adapters.sql.repositories import (
+    SqlFailureRepository,
+    SqlRegionCatalogue,
+    SqlUserRepository,
+)
+from lia_adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+
+__all__ = [
+    "SqlFailureRepository",
+    "SqlRegionCatalogue",
+    "SqlUnitOfWork",
+    "SqlUnitOfWorkFactory",
+    "SqlUserRepository",
+    "create_engine",
+]

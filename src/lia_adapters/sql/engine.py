@@ -1,0 +1,62 @@
+"""Async engine factory: connection settings for the embedded SQLite file and for PostgreSQL."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["create_engine"]
+
+# Readable JSON in the database (accents stay "Teresópolis", not "Teres\u00f3polis").
+_json_dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+_SQLITE_PRAGMAS = (
+    # First, so that switching to WAL waits for another process instead of failing.
+    "PRAGMA busy_timeout=5000",
+    # WAL lets readers proceed while one writer commits.
+    "PRAGMA journal_mode=WAL",
+    # SQLite leaves foreign keys off unless asked, per connection.
+    "PRAGMA foreign_keys=ON",
+    # Safe with WAL (a power cut can lose the last commits, never corrupt the file).
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create the engine for a ``sqlite+aiosqlite://`` or ``postgresql+psycopg://`` URL."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = create_async_engine(parsed, json_serializer=_json_dumps)
+        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        return create_async_engine(
+            parsed,
+            json_serializer=_json_dumps,
+            # A replica outlives database restarts and idle-connection reapers (PgBouncer,
+            # cloud proxies): test each connection on checkout and recycle old ones.
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=30,
+        )
+    raise ValueError(
+        f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
+        "use postgresql+psycopg:// or sqlite+aiosqlite://"
+    )

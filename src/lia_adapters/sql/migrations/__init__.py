@@ -1,0 +1,64 @@
+"""Run the Alembic migration history programmatically on an async engine (no alembic.ini)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade"]
+
+_SCRIPT_LOCATION = Path(__file__).resolve().parent
+
+# Any constant will do: it only has to be the same for every LIA process migrating one database.
+_PG_MIGRATION_LOCK = 0x11A_0001
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for this package's history, running on *connection* when given."""
+    config = Config()
+    # Config options go through configparser interpolation, where '%' is special.
+    config.set_main_option("script_location", str(_SCRIPT_LOCATION).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision of the migration history: what this code needs."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration found in {_SCRIPT_LOCATION}")
+    return head
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    if connection.dialect.name == "sqlite":
+        # pysqlite runs DDL outside any transaction unless told: begin one explicitly so a
+        # failed migration leaves nothing half-done, and IMMEDIATE so concurrent upgraders
+        # queue on the write lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        # Two replicas upgrading at once: the second waits, then finds nothing left to do.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+    command.upgrade(alembic_config(connection), revision)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate the database to *revision* (default: head) in one transaction; a no-op when there."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade, revision)
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_current)

@@ -1,0 +1,103 @@
+"""The SQL unit of work: one connection and one transaction shared by the repositories."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from lia_adapters.sql.repositories import (
+    SqlFailureRepository,
+    SqlRegionCatalogue,
+    SqlUserRepository,
+)
+
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+
+class SqlUnitOfWork:
+    """One database transaction over the repositories; rolls back unless committed.
+
+    After `commit` the unit of work stays usable: the next statement starts a new
+    transaction, which is again rolled back at exit unless committed.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+        self._failures = SqlFailureRepository(self._connection)
+        self._regions = SqlRegionCatalogue(self._connection)
+        self._users = SqlUserRepository(self._connection)
+
+    def _connection(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("use the unit of work inside `async with`")
+        return self._conn
+
+    @property
+    def failures(self) -> SqlFailureRepository:
+        """Stored failures."""
+        return self._failures
+
+    @property
+    def regions(self) -> SqlRegionCatalogue:
+        """The named-region catalogue."""
+        return self._regions
+
+    @property
+    def users(self) -> SqlUserRepository:
+        """Staff accounts."""
+        return self._users
+
+    async def __aenter__(self) -> Self:
+        """Check out a connection and begin the transaction."""
+        if self._conn is not None:
+            raise RuntimeError("this unit of work is already in use")
+        conn = await self._engine.connect()
+        try:
+            await conn.begin()
+        except BaseException:
+            await conn.close()
+            raise
+        self._conn = conn
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and return the connection to the pool."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            await conn.rollback()
+        finally:
+            await conn.close()
+
+    async def commit(self) -> None:
+        """Make the changes durable."""
+        await self._connection().commit()
+
+    async def rollback(self) -> None:
+        """Discard the changes made since the last commit."""
+        await self._connection().rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes a `SqlUnitOfWork` per use-case call, all sharing one engine (and its pool)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine the units of work draw connections from."""
+        return self._engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        """A new, not yet entered, unit of work."""
+        return SqlUnitOfWork(self._engine)

@@ -1,0 +1,117 @@
+"""Shared database fixtures: fresh SQLite files and PostgreSQL schemas, migrated engines, units of work."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lia_adapters.memory import InMemoryStore
+from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql.migrations import upgrade
+from lia_core.ports import UnitOfWorkFactory
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""Every store the repository contract runs against."""
+
+SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""Every real database LIA supports."""
+
+
+def _libpq_conninfo(url: str) -> str:
+    # psycopg wants a plain libpq URL, without SQLAlchemy's "+driver" suffix.
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The PostgreSQL test server URL (env LIA_TEST_POSTGRES_URL), checked once per session."""
+    url = os.environ.get("LIA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    try:
+        with psycopg.connect(_libpq_conninfo(url), connect_timeout=3):
+            pass
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL test server unreachable at {make_url(url)!r}: {exc}".strip()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run)")
+        pytest.skip(f"{reason} (set LIA_TEST_POSTGRES_URL or start the server)")
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A URL for a new, empty (not migrated) SQLite database file."""
+    return f"sqlite+aiosqlite:///{tmp_path}/lia.db"
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A URL whose search_path is a fresh, empty PostgreSQL schema, dropped afterwards."""
+    schema = f"lia_test_{uuid.uuid4().hex[:16]}"
+    conninfo = _libpq_conninfo(postgres_server_url)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    url = make_url(postgres_server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of each supported kind (SQLite file, PostgreSQL schema)."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
+async def _migrated_engine(url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def migrated_sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a new SQLite file migrated to head."""
+    async for engine in _migrated_engine(sqlite_url):
+        yield engine
+
+
+@pytest.fixture
+async def migrated_postgres_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a new PostgreSQL schema migrated to head."""
+    async for engine in _migrated_engine(postgres_url):
+        yield engine
+
+
+@pytest.fixture
+async def migrated_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on each kind of database, migrated to head."""
+    async for engine in _migrated_engine(database_url):
+        yield engine
+
+
+@pytest.fixture(params=BACKENDS)
+async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWorkFactory]:
+    """A unit-of-work factory over an empty store: the in-memory fake, SQLite, PostgreSQL."""
+    if request.param == "memory":
+        yield InMemoryStore().unit_of_work
+        return
+    # Only synchronous fixtures may be requested from inside this (running) event loop.
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    async for engine in _migrated_engine(url):
+        yield SqlUnitOfWorkFactory(engine)
