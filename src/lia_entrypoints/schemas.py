@@ -37,7 +37,9 @@ class CityAreaIn(BaseModel):
 
     city: str = Field(min_length=1, max_length=120, examples=["Teresópolis"])
     """City name; case, accents and punctuation are ignored when matching."""
-    neighbourhoods: list[str] = Field(default_factory=list, max_length=500, examples=[["Centro", "Alto"]])
+    neighbourhoods: list[str] = Field(
+        default_factory=list, max_length=500, examples=[["Centro", "Alto"]]
+    )
     """Bairros; empty means the whole city."""
 
     def to_domain(self, *, field: str) -> CityArea:
@@ -62,7 +64,9 @@ class AreaOut(_Out):
     def of(cls, area: Area) -> AreaOut:
         """Render a core area."""
         return cls(
-            cities=[CityAreaOut(city=c.city, neighbourhoods=list(c.neighbourhoods)) for c in area.cities],
+            cities=[
+                CityAreaOut(city=c.city, neighbourhoods=list(c.neighbourhoods)) for c in area.cities
+            ],
             ceps=[c.spec() for c in area.ceps],
         )
 
@@ -164,7 +168,9 @@ class CheckOut(_Out):
     def of(cls, location: Location, failures: tuple[MassiveFailure, ...], tz: tzinfo) -> CheckOut:
         """Render a check result."""
         return cls(
-            location=LocationOut(city=location.city, neighbourhood=location.neighbourhood, cep=location.cep),
+            location=LocationOut(
+                city=location.city, neighbourhood=location.neighbourhood, cep=location.cep
+            ),
             affected=bool(failures),
             failures=[FailureOut.of(f, tz) for f in failures],
         )

@@ -69,13 +69,17 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as America/Sao_Paulo)") from exc
+            raise ValueError(
+                f"unknown timezone {value!r} (use an IANA name such as America/Sao_Paulo)"
+            ) from exc
         return value
 
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("postgresql+psycopg://", "sqlite+aiosqlite://")):
+        if value is not None and not value.startswith(
+            ("postgresql+psycopg://", "sqlite+aiosqlite://")
+        ):
             raise ValueError(
                 "database URL must start with postgresql+psycopg:// or sqlite+aiosqlite://"
             )
@@ -146,9 +150,11 @@ def masked_settings(settings: Settings) -> list[dict[str, Any]]:
     for row in rows:
         if row["name"] == "LIA_DATABASE_URL" and row["value"] is not None:
             row["value"] = _mask_url(row["value"])
-    rows.append({
-        "name": "(effective database)",
-        "value": _mask_url(settings.effective_database_url),
-        "description": "The database actually used.",
-    })
+    rows.append(
+        {
+            "name": "(effective database)",
+            "value": _mask_url(settings.effective_database_url),
+            "description": "The database actually used.",
+        }
+    )
     return rows

@@ -7,7 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from lia_process import LiaProcess, clean_environment, error_lines, outage_flow
+
+from .lia_process import LiaProcess, clean_environment, error_lines, outage_flow
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from lia_process import LiaProcess, clean_environment, error_lines, outage_flow
+
+from .lia_process import LiaProcess, clean_environment, error_lines, outage_flow
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from cli_harness import CliHarness
+
+from .cli_harness import CliHarness
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_harness import CliHarness
+from .cli_harness import CliHarness
 
 
 def test_region_lifecycle_and_use_by_failures(lia: CliHarness) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cli_harness import CliHarness
+from .cli_harness import CliHarness
 
 TERESOPOLIS = (
     "failure", "create",

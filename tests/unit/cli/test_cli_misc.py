@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-from cli_harness import CliHarness
 from click.testing import CliRunner
 
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.cli import CliApp, main
 from lia_entrypoints.settings import Settings
+
+from .cli_harness import CliHarness
 
 SECRET = "do-not-print-this-4f8a"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest

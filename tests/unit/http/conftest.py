@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from api_support import NOW, Client, Headers, login_as
 from litestar.testing import AsyncTestClient
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
@@ -14,6 +13,8 @@ from lia_core.domain.users import Role
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http import create_app
 from lia_entrypoints.settings import Settings
+
+from .api_support import NOW, Client, Headers, login_as
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import jwt
-from api_support import PASSWORD, TERESOPOLIS_OUTAGE, Client, Headers, login_as, problem
 
 from lia_adapters.memory import InMemoryStore
 from lia_core.domain.users import Role
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.settings import Settings
+
+from .api_support import PASSWORD, TERESOPOLIS_OUTAGE, Client, Headers, login_as, problem
 
 LOGIN = "/api/v1/auth/login"
 FAILURES = "/api/v1/failures"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_support import TERESOPOLIS_OUTAGE, Client, Headers, problem
+
+from .api_support import TERESOPOLIS_OUTAGE, Client, Headers, problem
 
 BASE = "/api/v1/failures"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api_support import Client, Headers, problem
+from .api_support import Client, Headers, problem
 
 BASE = "/api/v1/regions"
 SERRA: dict[str, Any] = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import attrs
-from api_support import Client, Headers, problem
 from litestar.testing import AsyncTestClient
 from structlog.testing import capture_logs
 
@@ -15,6 +14,8 @@ from lia_core.services.regions import ListRegionsHandler
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.http import create_app
 from lia_entrypoints.settings import Settings
+
+from .api_support import Client, Headers, problem
 
 SECRET_DETAIL = "password=hunter2 at /srv/lia/secret.py"
 

@@ -82,7 +82,9 @@ async def test_scheduled_failure_matches_only_once_activated_by_the_worker(
     assert await services.activate_due_failures() == ()
 
 
-async def test_pause_hides_and_resume_restores_the_match(services: Services, clock: FixedClock) -> None:
+async def test_pause_hides_and_resume_restores_the_match(
+    services: Services, clock: FixedClock
+) -> None:
     """Pausing stops matching at once (the index is rebuilt); resuming brings it back."""
     failure = await services.declare_failure(teresopolis(clock, starts_at=None))
     assert await check(services, cep="25953120") == [failure.id]
@@ -121,7 +123,10 @@ async def test_listing_tabs_and_counts(services: Services, clock: FixedClock) ->
     listing = await services.list_failures(ListFailures(tab=FailureTab.ACTIVE))
     assert [f.id for f in listing.failures] == [active.id]
     assert dict(listing.counts) == {
-        FailureTab.ACTIVE: 1, FailureTab.SCHEDULED: 1, FailureTab.RESOLVED: 1, FailureTab.ALL: 3,
+        FailureTab.ACTIVE: 1,
+        FailureTab.SCHEDULED: 1,
+        FailureTab.RESOLVED: 1,
+        FailureTab.ALL: 3,
     }
 
 
@@ -175,7 +180,9 @@ async def test_region_update_keeps_rules_when_only_renamed(services: Services) -
 
 async def test_authentication(services: Services) -> None:
     """Right credentials authenticate; a wrong password and an unknown user fail alike."""
-    await services.create_user(CreateUser(username="Ana", role=Role.SUPERVISOR, password="s3cret-pw"))
+    await services.create_user(
+        CreateUser(username="Ana", role=Role.SUPERVISOR, password="s3cret-pw")
+    )
     user = await services.authenticate(Authenticate(username="ana", password="s3cret-pw"))
     assert user.role is Role.SUPERVISOR
     for name, password in [("ana", "wrong-pw!"), ("bob", "s3cret-pw"), ("x", "s3cret-pw")]:
