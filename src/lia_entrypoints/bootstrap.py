@@ -49,9 +49,8 @@ async def prepare_database(engine: AsyncEngine, settings: Settings) -> None:
         log.info("database.migrating", from_revision=current, to_revision=head)
         await upgrade(engine)
         return
-    raise SchemaOutdated(
-        f"database schema is at {current or 'nothing'}, this LIA needs {head}: run `lia db upgrade`"
-    )
+    found = f"is at revision {current}" if current else "has no LIA schema yet"
+    raise SchemaOutdated(f"the database {found}, this LIA needs {head}: run `lia db upgrade`")
 
 
 async def bootstrap(

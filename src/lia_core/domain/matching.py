@@ -1,16 +1,19 @@
 """The index that answers "which active failures cover this location?" with hash lookups only.
 
-Every rule becomes keys of three flat dicts whose values are the ready answers: the whole
-city, the city+bairro pair, and CEP prefixes (ranges are decomposed into decimal prefixes at
-build time). A lookup makes a fixed number of probes: one for the city, one for the bairro
-and one per distinct prefix length in use (at most 9), whatever the number of failures and
-rules. Only a location covered through several keys pays for merging their answers.
+Every rule becomes a key whose value is the ready answer: the whole city, the city+bairro
+pair, and CEP prefixes (ranges are decomposed into decimal prefixes at build time). Prefixes
+of 5 digits or more are grouped under their 5-digit sector, so a CEP in no affected sector
+costs one probe. A lookup makes a bounded number of probes whatever the number of failures
+and rules: city, bairro, sector plus at most 3 finer lengths inside it, and one per length of
+the rare prefixes shorter than 5 digits. Only a location covered through several keys pays
+for merging their answers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 import attrs
 
@@ -20,6 +23,8 @@ from lia_core.domain.regions import Area, Location, NamedRegion
 __all__ = ["FailureIndex", "covering_area", "match_failures"]
 
 _Answer = tuple[MassiveFailure, ...]
+_V = TypeVar("_V")
+_GENERAL_KEYS = object()
 _BAIRRO_SEPARATOR = "\x00"  # never produced by `fold`, so "city\x00bairro" keys cannot collide
 
 
@@ -39,16 +44,41 @@ def _priority(failure: MassiveFailure) -> tuple[int, object, str]:
     return (-failure.severity.rank, failure.starts_at, failure.id)
 
 
+_SECTOR = 5
+"""CEP digits that name a sector: longer prefixes are grouped under theirs."""
+
+
+def _table(entries: Mapping[str, _V]) -> Mapping[object, _V | None]:
+    table: dict[object, _V | None] = {}
+    table.update(entries)
+    # CPython's str-only dicts keep no hash in their entries, so probing an occupied slot
+    # reads the key object: a cache miss per probe once the index is large. One non-str key
+    # switches the dict to entries that carry the hash, which keeps a miss as cheap with
+    # 10,000 failures as with one. The sentinel can never be looked up.
+    table[_GENERAL_KEYS] = None
+    return table
+
+
+@attrs.frozen
+class _Sector:
+    """The CEP prefixes inside one 5-digit sector: the sector itself and longer ones."""
+
+    whole: _Answer | None
+    finer: Mapping[object, _Answer | None]
+    lengths: tuple[int, ...]
+
+
 @attrs.frozen
 class FailureIndex:
     """An immutable lookup structure over the active failures; rebuild it when they change."""
 
     _ordered: tuple[MassiveFailure, ...]
     _rank: Mapping[str, int]
-    _by_city: Mapping[str, _Answer]
-    _by_bairro: Mapping[str, _Answer]
-    _by_prefix: Mapping[str, _Answer]
-    _prefix_lengths: tuple[int, ...]
+    _by_city: Mapping[object, _Answer | None]
+    _by_bairro: Mapping[object, _Answer | None]
+    _by_sector: Mapping[object, _Sector | None]
+    _by_short_prefix: Mapping[object, _Answer | None]
+    _short_lengths: tuple[int, ...]
 
     @classmethod
     def build(
@@ -72,16 +102,31 @@ class FailureIndex:
                 for prefix in rule.prefixes():
                     by_prefix[prefix].add(rank)
 
-        def answers(keyed: dict[str, set[int]]) -> dict[str, _Answer]:
-            return {k: tuple(ordered[r] for r in sorted(ranks)) for k, ranks in keyed.items()}
+        def answer(ranks: set[int]) -> _Answer:
+            return tuple(ordered[r] for r in sorted(ranks))
 
+        short = {p: ranks for p, ranks in by_prefix.items() if len(p) < _SECTOR}
+        sectors: defaultdict[str, dict[str, set[int]]] = defaultdict(dict)
+        for prefix, ranks in by_prefix.items():
+            if len(prefix) >= _SECTOR:
+                sectors[prefix[:_SECTOR]][prefix] = ranks
         return cls(
             ordered,
             {f.id: rank for rank, f in enumerate(ordered)},
-            answers(by_city),
-            answers(by_bairro),
-            answers(by_prefix),
-            tuple(sorted({len(p) for p in by_prefix})),
+            _table({k: answer(r) for k, r in by_city.items()}),
+            _table({k: answer(r) for k, r in by_bairro.items()}),
+            _table(
+                {
+                    sector: _Sector(
+                        whole=answer(inner[sector]) if sector in inner else None,
+                        finer=_table({p: answer(r) for p, r in inner.items() if p != sector}),
+                        lengths=tuple(sorted({len(p) for p in inner if p != sector})),
+                    )
+                    for sector, inner in sectors.items()
+                }
+            ),
+            _table({k: answer(r) for k, r in short.items()}),
+            tuple(sorted({len(p) for p in short})),
         )
 
     def __len__(self) -> int:
@@ -108,9 +153,15 @@ class FailureIndex:
                 found.append(hit)
         cep = location.cep
         if cep is not None:
-            by_prefix = self._by_prefix
-            for length in self._prefix_lengths:
-                if (hit := by_prefix.get(cep[:length])) is not None:
+            if (sector := self._by_sector.get(cep[:_SECTOR])) is not None:
+                if sector.whole is not None:
+                    found.append(sector.whole)
+                finer = sector.finer
+                for length in sector.lengths:
+                    if (hit := finer.get(cep[:length])) is not None:
+                        found.append(hit)
+            for length in self._short_lengths:
+                if (hit := self._by_short_prefix.get(cep[:length])) is not None:
                     found.append(hit)
         if not found:
             return ()

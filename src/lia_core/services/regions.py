@@ -55,8 +55,9 @@ class DefineRegionHandler:
         )
         async with self.uow() as uow:
             await uow.regions.add(region)
+            stored = await uow.regions.get(region.id)
             await uow.commit()
-        return region
+        return stored
 
 
 @attrs.frozen

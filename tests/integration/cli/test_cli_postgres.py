@@ -29,7 +29,7 @@ def test_outdated_schema_is_refused_until_db_upgrade(lia_postgres: LiaProcess) -
     refused = lia_postgres("failure", "list")
     assert refused.returncode == 1
     [line] = error_lines(refused.stderr)
-    assert line.startswith("error: database schema is at nothing")
+    assert line.startswith("error: the database has no LIA schema yet")
     assert line.endswith("run `lia db upgrade`")
     assert lia_postgres.json("db", "current")["up_to_date"] is False
 
