@@ -188,6 +188,8 @@ class MassiveFailure:
         match action:
             case FailureAction.ACTIVATE:
                 self.activated_at = at
+                # Activated early by hand: the outage started now, not at the planned time.
+                self.starts_at = min(self.starts_at, at)
             case FailureAction.PAUSE:
                 self.paused_at = at
             case FailureAction.RESUME:

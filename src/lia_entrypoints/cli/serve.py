@@ -45,7 +45,14 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
             emit_json({"url": url, "host": bind_host, "port": bind_port})
         else:
             click.echo(f"serving the LIA API on {url} (OpenAPI: {url}/schema/openapi.json)")
-        uvicorn.run(asgi, host=bind_host, port=bind_port, log_config=None, server_header=False)
+        uvicorn.run(
+            asgi,
+            host=bind_host,
+            port=bind_port,
+            log_config=None,
+            access_log=False,  # the app writes its own access line with the user and duration
+            server_header=False,
+        )
 
 
 async def _nothing() -> None:

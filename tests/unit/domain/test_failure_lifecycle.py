@@ -110,6 +110,13 @@ def test_future_start_is_scheduled_and_due_only_then() -> None:
     assert failure.is_due(NOW + timedelta(hours=2))
 
 
+def test_early_activation_moves_the_start_to_now() -> None:
+    """Activating a scheduled failure before its start records that it started now."""
+    failure = declare(starts_at=NOW + timedelta(hours=2))
+    failure.apply(A.ACTIVATE, by="op", at=NOW + timedelta(minutes=5))
+    assert failure.starts_at == failure.activated_at == NOW + timedelta(minutes=5)
+
+
 def test_refused_transition_message_is_clear() -> None:
     """The error names the action, the failure and its current status."""
     failure = declare()
