@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from lia_adapters.memory import (
+    FixedClock,
+    InMemoryFailureRepository,
+    InMemoryRegionCatalogue,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    InMemoryUserRepository,
+    PlainTextHasher,
+    SequentialIds,
+)
 from lia_adapters.sql import (
     SqlFailureRepository,
     SqlRegionCatalogue,
@@ -9,8 +19,12 @@ from lia_adapters.sql import (
     SqlUnitOfWorkFactory,
     SqlUserRepository,
 )
+from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
+    Clock,
     FailureRepository,
+    IdGenerator,
+    PasswordHasher,
     RegionCatalogue,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -23,3 +37,16 @@ _sql_uow_factory: type[UnitOfWorkFactory] = SqlUnitOfWorkFactory
 _sql_failures: type[FailureRepository] = SqlFailureRepository
 _sql_regions: type[RegionCatalogue] = SqlRegionCatalogue
 _sql_users: type[UserRepository] = SqlUserRepository
+
+# In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
+_mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
+_mem_failures: type[FailureRepository] = InMemoryFailureRepository
+_mem_regions: type[RegionCatalogue] = InMemoryRegionCatalogue
+_mem_users: type[UserRepository] = InMemoryUserRepository
+_fixed_clock: type[Clock] = FixedClock
+_system_clock: type[Clock] = SystemClock
+_sequential_ids: type[IdGenerator] = SequentialIds
+_uuid_ids: type[IdGenerator] = UuidGenerator
+_plain_hasher: type[PasswordHasher] = PlainTextHasher
+_argon2_hasher: type[PasswordHasher] = Argon2PasswordHasher
+_mem_uow_factory: UnitOfWorkFactory = InMemoryStore().unit_of_work
