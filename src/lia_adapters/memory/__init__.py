@@ -1,6 +1,12 @@
 """Working in-memory fakes of every port, for tests, demos and integrators' own test suites."""
 
 from lia_adapters.memory.clock import FixedClock, SequentialIds
+from lia_adapters.memory.delivery_store import (
+    InMemoryDeadLetterRepository,
+    InMemoryDlqAuditRepository,
+    InMemoryNoticeRepository,
+    InMemoryOutboxRepository,
+)
 from lia_adapters.memory.hashing import PlainTextHasher
 from lia_adapters.memory.store import (
     InMemoryFailureRepository,
@@ -11,6 +17,10 @@ from lia_adapters.memory.store import (
 )
 
 __all__ = [
+    "InMemoryDeadLetterRepository",
+    "InMemoryDlqAuditRepository",
+    "InMemoryNoticeRepository",
+    "InMemoryOutboxRepository",
     "FixedClock",
     "InMemoryFailureRepository",
     "InMemoryRegionCatalogue",

@@ -15,10 +15,19 @@ from typing import Self
 
 import attrs
 
+from lia_adapters.memory.delivery_store import (
+    InMemoryDeadLetterRepository,
+    InMemoryDlqAuditRepository,
+    InMemoryNoticeRepository,
+    InMemoryOutboxRepository,
+)
+from lia_core.domain.delivery import DeadLetter, OutboundJob
 from lia_core.domain.failures import FailureStatus, MassiveFailure
+from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.regions import NamedRegion
 from lia_core.domain.users import User
 from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from lia_core.ports import ReprocessAudit
 
 __all__ = [
     "InMemoryFailureRepository",
@@ -36,6 +45,10 @@ class InMemoryStore:
     failures: dict[str, MassiveFailure] = attrs.field(factory=dict)
     regions: dict[str, NamedRegion] = attrs.field(factory=dict)
     users: dict[str, User] = attrs.field(factory=dict)
+    jobs: dict[str, OutboundJob] = attrs.field(factory=dict)
+    dead_letters: dict[str, DeadLetter] = attrs.field(factory=dict)
+    audit: list[ReprocessAudit] = attrs.field(factory=list)
+    notices: dict[tuple[str, str, NoticeKind], FailureNotice] = attrs.field(factory=dict)
     revision: int = 0
     commits: int = 0
 
@@ -174,9 +187,17 @@ class InMemoryUnitOfWork:
         self.staged_failures: dict[str, MassiveFailure] = {}
         self.staged_regions: dict[str, NamedRegion | None] = {}
         self.staged_users: dict[str, User] = {}
+        self.staged_jobs: dict[str, OutboundJob] = {}
+        self.staged_dead_letters: dict[str, DeadLetter | None] = {}
+        self.staged_audit: list[ReprocessAudit] = []
+        self.staged_notices: dict[tuple[str, str, NoticeKind], FailureNotice] = {}
         self._failures = InMemoryFailureRepository(self)
         self._regions = InMemoryRegionCatalogue(self)
         self._users = InMemoryUserRepository(self)
+        self._outbox = InMemoryOutboxRepository(self)
+        self._dead_letters = InMemoryDeadLetterRepository(self)
+        self._dlq_audit = InMemoryDlqAuditRepository(self)
+        self._notices = InMemoryNoticeRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -192,6 +213,26 @@ class InMemoryUnitOfWork:
     def users(self) -> InMemoryUserRepository:
         """Staff accounts."""
         return self._users
+
+    @property
+    def outbox(self) -> InMemoryOutboxRepository:
+        """Outbound jobs."""
+        return self._outbox
+
+    @property
+    def dead_letters(self) -> InMemoryDeadLetterRepository:
+        """Dead letters."""
+        return self._dead_letters
+
+    @property
+    def dlq_audit(self) -> InMemoryDlqAuditRepository:
+        """Reprocessing audit."""
+        return self._dlq_audit
+
+    @property
+    def notices(self) -> InMemoryNoticeRepository:
+        """Failure notices."""
+        return self._notices
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""
@@ -223,6 +264,14 @@ class InMemoryUnitOfWork:
             else:
                 self.store.regions[rid] = region
         self.store.users.update(self.staged_users)
+        self.store.jobs.update(self.staged_jobs)
+        for job_id, dead in self.staged_dead_letters.items():
+            if dead is None:
+                self.store.dead_letters.pop(job_id, None)
+            else:
+                self.store.dead_letters[job_id] = dead
+        self.store.audit.extend(self.staged_audit)
+        self.store.notices.update(self.staged_notices)
         self.store.commits += 1
         await self.rollback()
 
@@ -231,3 +280,7 @@ class InMemoryUnitOfWork:
         self.staged_failures = {}
         self.staged_regions = {}
         self.staged_users = {}
+        self.staged_jobs = {}
+        self.staged_dead_letters = {}
+        self.staged_audit = []
+        self.staged_notices = {}

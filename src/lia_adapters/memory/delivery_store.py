@@ -1,0 +1,232 @@
+"""In-memory outbox, dead letters, reprocessing audit and notice records, staged like the SQL ones."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from lia_core.domain.delivery import DeadLetter, JobStatus, OutboundJob
+from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.errors import ConcurrencyConflict, NotFound
+from lia_core.ports import DeadLetterFilter, ReprocessAudit
+
+if TYPE_CHECKING:
+    from lia_adapters.memory.store import InMemoryUnitOfWork
+
+__all__ = [
+    "InMemoryDeadLetterRepository",
+    "InMemoryDlqAuditRepository",
+    "InMemoryNoticeRepository",
+    "InMemoryOutboxRepository",
+]
+
+
+class InMemoryOutboxRepository:
+    """Jobs in an `InMemoryStore`.
+
+    Claims are written straight to the committed store (as a database commits a claim
+    right away), so concurrent claimers in one event loop never share a job.
+    """
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _view(self) -> dict[str, OutboundJob]:
+        return {**self._uow.store.jobs, **self._uow.staged_jobs}
+
+    def _known_keys(self) -> set[str]:
+        return {j.idempotency_key for j in self._view().values()}
+
+    async def add(self, job: OutboundJob) -> bool:
+        """Stage a job unless its idempotency key exists."""
+        if job.idempotency_key in self._known_keys():
+            return False
+        self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+        return True
+
+    async def add_many(self, jobs: Sequence[OutboundJob]) -> int:
+        """Stage the jobs whose keys are new."""
+        keys = self._known_keys()
+        added = 0
+        for job in jobs:
+            if job.idempotency_key not in keys:
+                keys.add(job.idempotency_key)
+                self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+                added += 1
+        return added
+
+    async def get(self, job_id: str) -> OutboundJob:
+        """A copy of the job."""
+        try:
+            return copy.deepcopy(self._view()[job_id])
+        except KeyError:
+            raise NotFound(entity="job", entity_id=job_id) from None
+
+    async def claim(
+        self, *, owner: str, now: datetime, lease_seconds: float, limit: int
+    ) -> Sequence[OutboundJob]:
+        """Lease due jobs, live lane first."""
+        store = self._uow.store.jobs
+        due = [
+            j
+            for j in store.values()
+            if (j.status is JobStatus.PENDING and j.next_attempt_at <= now)
+            or (
+                j.status is JobStatus.SENDING
+                and j.lease_expires_at is not None
+                and j.lease_expires_at <= now
+            )
+        ]
+        due.sort(key=lambda j: (j.lane.priority, j.next_attempt_at, j.id))
+        claimed = []
+        for job in due[:limit]:
+            job.status = JobStatus.SENDING
+            job.lease_owner = owner
+            job.lease_expires_at = now + timedelta(seconds=lease_seconds)
+            job.updated_at = now
+            claimed.append(copy.deepcopy(job))
+        return claimed
+
+    async def save(self, job: OutboundJob, *, owner: str) -> None:
+        """Stage the new state if *owner* still holds the lease."""
+        current = self._view().get(job.id)
+        if current is None:
+            raise NotFound(entity="job", entity_id=job.id)
+        if current.status is not JobStatus.SENDING or current.lease_owner != owner:
+            raise ConcurrencyConflict(entity="job", entity_id=job.id)
+        self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+
+    async def update(self, job: OutboundJob) -> None:
+        """Stage the new state of an unleased job."""
+        if job.id not in self._view():
+            raise NotFound(entity="job", entity_id=job.id)
+        self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+
+    async def list(
+        self, *, status: JobStatus | None = None, recipient: str | None = None, limit: int = 100
+    ) -> Sequence[OutboundJob]:
+        """Matching jobs, newest first."""
+        chosen = [
+            j
+            for j in self._view().values()
+            if (status is None or j.status is status)
+            and (recipient is None or j.recipient == recipient)
+        ]
+        chosen.sort(key=lambda j: (j.created_at, j.id), reverse=True)
+        return [copy.deepcopy(j) for j in chosen[:limit]]
+
+    async def count_by_status(self) -> Mapping[JobStatus, int]:
+        """Counts per status."""
+        return Counter(j.status for j in self._view().values())
+
+
+def _matches(dead: DeadLetter, where: DeadLetterFilter) -> bool:
+    return (
+        (where.job_name is None or dead.job_name is where.job_name)
+        and (where.err_code is None or dead.error.code == where.err_code)
+        and (where.since is None or dead.failed_at >= where.since)
+        and (where.until is None or dead.failed_at < where.until)
+    )
+
+
+class InMemoryDeadLetterRepository:
+    """Dead letters in an `InMemoryStore`, one per job."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _view(self) -> dict[str, DeadLetter]:
+        merged = {**self._uow.store.dead_letters, **self._uow.staged_dead_letters}
+        return {k: v for k, v in merged.items() if v is not None}
+
+    async def add(self, dead: DeadLetter) -> None:
+        """Stage a dead letter."""
+        self._uow.staged_dead_letters[dead.job_id] = dead
+
+    async def get(self, job_id: str) -> DeadLetter:
+        """The job's dead letter."""
+        try:
+            return self._view()[job_id]
+        except KeyError:
+            raise NotFound(entity="dead letter", entity_id=job_id) from None
+
+    async def list(
+        self, where: DeadLetterFilter, *, limit: int | None = None
+    ) -> Sequence[DeadLetter]:
+        """Matching dead letters, oldest failure first."""
+        found = sorted(
+            (d for d in self._view().values() if _matches(d, where)),
+            key=lambda d: (d.failed_at, d.job_id),
+        )
+        return found if limit is None else found[:limit]
+
+    async def remove(self, job_id: str) -> None:
+        """Stage the removal."""
+        await self.get(job_id)
+        self._uow.staged_dead_letters[job_id] = None
+
+    async def count(self) -> int:
+        """How many dead letters exist."""
+        return len(self._view())
+
+
+class InMemoryDlqAuditRepository:
+    """Reprocessing audit entries in an `InMemoryStore`."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, entry: ReprocessAudit) -> None:
+        """Stage an entry."""
+        self._uow.staged_audit.append(entry)
+
+    async def list(self, *, limit: int = 50) -> Sequence[ReprocessAudit]:
+        """Newest first."""
+        entries = [*self._uow.store.audit, *self._uow.staged_audit]
+        return sorted(entries, key=lambda e: (e.at, e.action_id), reverse=True)[:limit]
+
+
+class InMemoryNoticeRepository:
+    """Failure notices in an `InMemoryStore`, unique per failure, recipient and kind."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _view(self) -> dict[tuple[str, str, NoticeKind], FailureNotice]:
+        return {**self._uow.store.notices, **self._uow.staged_notices}
+
+    async def record(self, notice: FailureNotice) -> bool:
+        """Stage the notice unless one exists."""
+        return await self.record_many([notice]) == 1
+
+    async def record_many(self, notices: Sequence[FailureNotice]) -> int:
+        """Stage the new notices."""
+        view = self._view()
+        added = 0
+        for notice in notices:
+            key = (notice.failure_id, notice.recipient, notice.kind)
+            if key not in view:
+                view[key] = self._uow.staged_notices[key] = notice
+                added += 1
+        return added
+
+    async def page(
+        self, failure_id: str, kind: NoticeKind, *, after: str | None, limit: int
+    ) -> Sequence[FailureNotice]:
+        """The next *limit* notices by recipient after *after*."""
+        chosen = sorted(
+            (
+                n
+                for (fid, recipient, k), n in self._view().items()
+                if fid == failure_id and k is kind and (after is None or recipient > after)
+            ),
+            key=lambda n: n.recipient,
+        )
+        return chosen[:limit]
+
+    async def counts(self, failure_id: str) -> Mapping[NoticeKind, int]:
+        """Counts per kind."""
+        return Counter(k for (fid, _, k) in self._view() if fid == failure_id)
