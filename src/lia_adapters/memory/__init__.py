@@ -17,12 +17,12 @@ from lia_adapters.memory.store import (
 )
 
 __all__ = [
+    "FixedClock",
     "InMemoryDeadLetterRepository",
     "InMemoryDlqAuditRepository",
+    "InMemoryFailureRepository",
     "InMemoryNoticeRepository",
     "InMemoryOutboxRepository",
-    "FixedClock",
-    "InMemoryFailureRepository",
     "InMemoryRegionCatalogue",
     "InMemoryStore",
     "InMemoryUnitOfWork",
