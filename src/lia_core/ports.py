@@ -23,6 +23,7 @@ from lia_core.domain.regions import NamedRegion
 from lia_core.domain.users import User
 
 __all__ = [
+    "AuditSink",
     "Clock",
     "DeadLetterFilter",
     "DeadLetterRepository",
@@ -290,6 +291,14 @@ class DlqAuditRepository(Protocol):
 
     async def list(self, *, limit: int = 50) -> Sequence[ReprocessAudit]:
         """Recent runs, newest first."""
+        ...
+
+
+class AuditSink(Protocol):
+    """Somewhere outside the database that wants to hear about reprocessing runs (a webhook)."""
+
+    async def publish(self, entry: ReprocessAudit) -> None:
+        """Deliver *entry*; failures are the caller's to log, the audit row stays authoritative."""
         ...
 
 

@@ -226,18 +226,22 @@ class TokenBucket:
     _tokens: float | None = attrs.field(default=None, alias="_tokens")
     _updated: float = attrs.field(default=0.0, alias="_updated")
 
-    def reserve(self, now: float) -> float:
-        """Take one token; return when it may be used (``now`` if available, else later)."""
-        tokens = self.burst if self._tokens is None else self._tokens  # a new bucket starts full
-        if self._tokens is None:
-            self._updated = now
+    def reserve(self, now: float, *, max_wait: float | None = None) -> float | None:
+        """Book one token and return when it may be used (``now`` or later).
+
+        With *max_wait*, a token further away than that is not booked and None is returned,
+        so bulk traffic never books far ahead of live traffic.
+        """
+        if self._tokens is None:  # a new bucket starts full
+            self._tokens, self._updated = self.burst, now
         elapsed = max(0.0, now - self._updated)
         # Tokens go negative when sends are booked ahead: the debt is paid back at `rate`.
-        tokens = min(self.burst, tokens + elapsed * self.rate) - 1.0
+        tokens = min(self.burst, self._tokens + elapsed * self.rate) - 1.0
+        at = now if tokens >= 0 else max(self._updated, now) + (-tokens) / self.rate
+        if max_wait is not None and at - now > max_wait:
+            return None
         self._tokens, self._updated = tokens, max(self._updated, now)
-        if tokens >= 0:
-            return now
-        return self._updated + (-tokens) / self.rate
+        return at
 
 
 @attrs.define

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 import attrs
 
-from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.domain.delivery import Channel, JobName
+from lia_core.ports import AuditSink, Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.services.broadcast import (
+    ChannelOrder,
+    FailureDetailsHandler,
+    NotifyContact,
+    NotifyContactHandler,
+    ResolveAndBroadcast,
+    ResolveAndBroadcastHandler,
+)
+from lia_core.services.dead_letters import (
+    GetDeadLetterHandler,
+    ListDeadLettersHandler,
+    ReprocessDeadLetters,
+    ReprocessDeadLettersHandler,
+)
 from lia_core.services.failures import (
     ActivateDueFailuresHandler,
     ChangeFailureStatus,
@@ -18,6 +35,12 @@ from lia_core.services.failures import (
     GetFailureHandler,
     ListFailures,
     ListFailuresHandler,
+)
+from lia_core.services.outbox import (
+    EnqueueMessage,
+    EnqueueMessageHandler,
+    ListOutbox,
+    ListOutboxHandler,
 )
 from lia_core.services.regions import (
     DefineRegion,
@@ -38,18 +61,32 @@ from lia_core.services.users import (
 )
 
 __all__ = [
+    "DEFAULT_CHANNEL_ORDER",
     "Authenticate",
     "ChangeFailureStatus",
+    "ChannelOrder",
     "CheckLocation",
     "CreateUser",
     "DeclareFailure",
     "DefineRegion",
+    "EnqueueMessage",
     "FailureListing",
     "FailureTab",
     "ListFailures",
+    "ListOutbox",
+    "NotifyContact",
+    "ReprocessDeadLetters",
+    "ResolveAndBroadcast",
     "Services",
     "UpdateRegion",
 ]
+
+
+DEFAULT_CHANNEL_ORDER: ChannelOrder = {
+    JobName.OUTAGE_NOTICE: (Channel.SANDBOX,),
+    JobName.OUTAGE_RESOLUTION: (Channel.SANDBOX,),
+}
+"""Without configured providers every notification goes to the sandbox channel."""
 
 
 @attrs.frozen(kw_only=True)
@@ -71,6 +108,14 @@ class Services:
     authenticate: AuthenticateHandler
     get_user: GetUserHandler
     list_users: ListUsersHandler
+    enqueue_message: EnqueueMessageHandler
+    list_outbox: ListOutboxHandler
+    list_dead_letters: ListDeadLettersHandler
+    get_dead_letter: GetDeadLetterHandler
+    reprocess_dead_letters: ReprocessDeadLettersHandler
+    notify_contact: NotifyContactHandler
+    resolve_and_broadcast: ResolveAndBroadcastHandler
+    failure_details: FailureDetailsHandler
 
     @classmethod
     def build(
@@ -80,8 +125,11 @@ class Services:
         clock: Clock,
         ids: IdGenerator,
         hasher: PasswordHasher,
+        tz: tzinfo = UTC,
+        channel_order: ChannelOrder = DEFAULT_CHANNEL_ORDER,
+        audit_sink: AuditSink | None = None,
     ) -> Services:
-        """Wire every handler to the given ports."""
+        """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts)."""
         return cls(
             declare_failure=DeclareFailureHandler(uow, clock, ids),
             change_failure_status=ChangeFailureStatusHandler(uow, clock),
@@ -98,4 +146,12 @@ class Services:
             authenticate=AuthenticateHandler(uow, hasher, hasher.hash("decoy password")),
             get_user=GetUserHandler(uow),
             list_users=ListUsersHandler(uow),
+            enqueue_message=EnqueueMessageHandler(uow, clock, ids),
+            list_outbox=ListOutboxHandler(uow),
+            list_dead_letters=ListDeadLettersHandler(uow),
+            get_dead_letter=GetDeadLetterHandler(uow),
+            reprocess_dead_letters=ReprocessDeadLettersHandler(uow, clock, ids, audit_sink),
+            notify_contact=NotifyContactHandler(uow, clock, ids, tz, channel_order),
+            resolve_and_broadcast=ResolveAndBroadcastHandler(uow, clock, ids, tz, channel_order),
+            failure_details=FailureDetailsHandler(uow),
         )

@@ -1,0 +1,247 @@
+"""Outage notices and the resolution broadcast: who was told, and telling them it is over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import tzinfo
+
+import attrs
+
+from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
+from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure
+from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.errors import DomainError
+from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from lia_core.services.outbox import new_job
+
+__all__ = [
+    "BROADCAST_PAGE",
+    "ChannelOrder",
+    "FailureDetailsHandler",
+    "FailureWithCounts",
+    "NotifyContact",
+    "NotifyContactHandler",
+    "NotifyResult",
+    "ResolutionReport",
+    "ResolveAndBroadcast",
+    "ResolveAndBroadcastHandler",
+]
+
+BROADCAST_PAGE = 1000
+"""Notices read and jobs written per statement; memory stays flat whatever the audience."""
+
+ChannelOrder = Mapping[JobName, tuple[Channel, ...]]
+"""Per notification type, the channels to try in order (first that works wins)."""
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) as the broadcast is written."""
+
+
+def _fallbacks(order: ChannelOrder, job_name: JobName, first: Channel) -> tuple[Channel, ...]:
+    return tuple(c for c in order.get(job_name, ()) if c is not first)
+
+
+@attrs.frozen(kw_only=True)
+class NotifyContact:
+    """Tell one contact about an active failure (at most once per failure)."""
+
+    failure_id: str
+    recipient: str
+    name: str = ""
+    channel: Channel | None = None
+    source: str = "cli"
+
+
+@attrs.frozen(kw_only=True)
+class NotifyResult:
+    """The notice job, and whether it is new (False: this contact was already told)."""
+
+    job: OutboundJob | None
+    created: bool
+
+
+@attrs.frozen
+class NotifyContactHandler:
+    """Queue the failure's notice for a contact and record that they were told, atomically."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    tz: tzinfo
+    order: ChannelOrder
+
+    async def __call__(self, cmd: NotifyContact) -> NotifyResult:
+        """Raises DomainError when the failure is not active."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            failure = await uow.failures.get(cmd.failure_id)
+            if failure.status is not FailureStatus.ACTIVE:
+                raise DomainError(
+                    f"failure {failure.id} is {failure.status.value}: only active failures notify"
+                )
+            channel = (
+                cmd.channel or (self.order.get(JobName.OUTAGE_NOTICE) or (Channel.SANDBOX,))[0]
+            )
+            job = new_job(
+                job_id=self.ids.new_id(),
+                job_name=JobName.OUTAGE_NOTICE,
+                channel=channel,
+                recipient=cmd.recipient,
+                content=MessageContent(text=failure.notice_for(customer_name=cmd.name, tz=self.tz)),
+                context=JobContext(source=cmd.source, correlation_id=failure.id),
+                idempotency_key=f"notice:{failure.id}:{cmd.recipient.strip()}",
+                now=now,
+                fallback_channels=_fallbacks(self.order, JobName.OUTAGE_NOTICE, channel),
+            )
+            notice = FailureNotice(
+                failure_id=failure.id,
+                recipient=job.recipient,
+                name=cmd.name,
+                channel=channel,
+                kind=NoticeKind.NOTICE,
+                job_id=job.id,
+                created_at=now,
+            )
+            if not await uow.notices.record(notice):
+                return NotifyResult(job=None, created=False)
+            await uow.outbox.add(job)
+            await uow.commit()
+        return NotifyResult(job=job, created=True)
+
+
+@attrs.frozen(kw_only=True)
+class ResolveAndBroadcast:
+    """Resolve a failure and, with ``broadcast``, send its resolution message to everyone told."""
+
+    failure_id: str
+    actor: str
+    broadcast: bool = True
+    resolution_message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ResolutionReport:
+    """The resolved failure and how many resolution messages were queued."""
+
+    failure: MassiveFailure
+    notified: int
+    queued: int
+    already_queued: int
+
+
+async def _queue_resolutions(
+    uow: UnitOfWork,
+    failure: MassiveFailure,
+    *,
+    ids: IdGenerator,
+    clock: Clock,
+    tz: tzinfo,
+    order: ChannelOrder,
+    total: int,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Stream the notices page by page and write one resolution job per contact."""
+    queued = seen = 0
+    after: str | None = None
+    now = clock.now()
+    while True:
+        page = await uow.notices.page(
+            failure.id, NoticeKind.NOTICE, after=after, limit=BROADCAST_PAGE
+        )
+        if not page:
+            break
+        jobs: list[OutboundJob] = []
+        records: list[FailureNotice] = []
+        for notice in page:
+            text = failure.resolution_notice_for(customer_name=notice.name, tz=tz) or ""
+            job = new_job(
+                job_id=ids.new_id(),
+                job_name=JobName.OUTAGE_RESOLUTION,
+                channel=notice.channel,
+                recipient=notice.recipient,
+                content=MessageContent(text=text),
+                context=JobContext(source="resolution-broadcast", correlation_id=failure.id),
+                idempotency_key=f"resolution:{failure.id}:{notice.recipient}",
+                now=now,
+                fallback_channels=_fallbacks(order, JobName.OUTAGE_RESOLUTION, notice.channel),
+            )
+            jobs.append(job)
+            records.append(
+                attrs.evolve(notice, kind=NoticeKind.RESOLUTION, job_id=job.id, created_at=now)
+            )
+        queued += await uow.outbox.add_many(jobs)
+        await uow.notices.record_many(records)
+        seen += len(page)
+        after = page[-1].recipient
+        if progress is not None:
+            progress(seen, total)
+    return seen, queued
+
+
+@attrs.frozen
+class ResolveAndBroadcastHandler:
+    """Resolve and enqueue the broadcast in the same transaction: all of it, or none."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    tz: tzinfo
+    order: ChannelOrder
+
+    async def __call__(
+        self, cmd: ResolveAndBroadcast, *, progress: Progress | None = None
+    ) -> ResolutionReport:
+        """Raises InvalidTransition (nothing queued) when the failure cannot be resolved."""
+        async with self.uow() as uow:
+            failure = await uow.failures.get(cmd.failure_id)
+            failure.apply(
+                FailureAction.RESOLVE,
+                by=cmd.actor,
+                at=self.clock.now(),
+                resolution_message=cmd.resolution_message,
+            )
+            await uow.failures.update(failure)
+            total = (await uow.notices.counts(failure.id)).get(NoticeKind.NOTICE, 0)
+            seen = queued = 0
+            if cmd.broadcast and failure.resolution_message:
+                seen, queued = await _queue_resolutions(
+                    uow,
+                    failure,
+                    ids=self.ids,
+                    clock=self.clock,
+                    tz=self.tz,
+                    order=self.order,
+                    total=total,
+                    progress=progress,
+                )
+            await uow.commit()
+        return ResolutionReport(
+            failure=failure, notified=total, queued=queued, already_queued=seen - queued
+        )
+
+
+@attrs.frozen(kw_only=True)
+class FailureWithCounts:
+    """A failure and how many contacts got its notice and its resolution."""
+
+    failure: MassiveFailure
+    notices: int
+    resolutions: int
+
+
+@attrs.frozen
+class FailureDetailsHandler:
+    """A failure with its notice counts (`lia failure show`)."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, failure_id: str) -> FailureWithCounts:
+        """Raises NotFound."""
+        async with self.uow() as uow:
+            failure = await uow.failures.get(failure_id)
+            counts = await uow.notices.counts(failure_id)
+        return FailureWithCounts(
+            failure=failure,
+            notices=counts.get(NoticeKind.NOTICE, 0),
+            resolutions=counts.get(NoticeKind.RESOLUTION, 0),
+        )

@@ -1,0 +1,159 @@
+"""Dead-letter use cases: list, show, and reprocess with filters, a per-job limit and an audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from lia_core.domain.delivery import DeadLetter, JobStatus, OutboundJob
+from lia_core.errors import PortError, ValidationError
+from lia_core.ports import (
+    AuditSink,
+    Clock,
+    DeadLetterFilter,
+    IdGenerator,
+    ReprocessAudit,
+    UnitOfWorkFactory,
+)
+
+__all__ = [
+    "DeadLetterDetails",
+    "GetDeadLetterHandler",
+    "ListDeadLettersHandler",
+    "ReprocessDeadLetters",
+    "ReprocessDeadLettersHandler",
+    "ReprocessReport",
+    "filter_description",
+]
+
+SAMPLE_SIZE = 10
+
+
+def filter_description(where: DeadLetterFilter) -> dict[str, str]:
+    """The filters actually set, as strings (for the audit entry)."""
+    found: dict[str, str | datetime | None] = {
+        "job_name": where.job_name.value if where.job_name else None,
+        "err_code": where.err_code,
+        "since": where.since,
+        "until": where.until,
+    }
+    return {
+        k: (v.isoformat() if isinstance(v, datetime) else v)
+        for k, v in found.items()
+        if v is not None
+    }
+
+
+def _check_window(where: DeadLetterFilter) -> None:
+    if where.since is not None and where.until is not None and where.since >= where.until:
+        raise ValidationError("--since must be before --until", field="since")
+
+
+@attrs.frozen(kw_only=True)
+class DeadLetterDetails:
+    """A dead letter with its job (content included)."""
+
+    dead: DeadLetter
+    job: OutboundJob
+
+
+@attrs.frozen(kw_only=True)
+class ReprocessDeadLetters:
+    """Requeue the dead letters matching a filter (``dry_run``: only count)."""
+
+    where: DeadLetterFilter
+    actor: str
+    dry_run: bool = False
+    max_reprocess: int = 3
+    limit: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReprocessReport:
+    """What a reprocessing run did, as audited."""
+
+    audit: ReprocessAudit
+    skipped_ids: tuple[str, ...]
+    published: bool
+
+
+@attrs.frozen
+class ListDeadLettersHandler:
+    """Dead letters matching a filter, oldest first."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, where: DeadLetterFilter, *, limit: int = 100) -> Sequence[DeadLetter]:
+        """The matching dead letters."""
+        _check_window(where)
+        async with self.uow() as uow:
+            return await uow.dead_letters.list(where, limit=limit)
+
+
+@attrs.frozen
+class GetDeadLetterHandler:
+    """One dead letter and its job."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, job_id: str) -> DeadLetterDetails:
+        """Raises NotFound when the job has no dead letter."""
+        async with self.uow() as uow:
+            dead = await uow.dead_letters.get(job_id)
+            job = await uow.outbox.get(job_id)
+        return DeadLetterDetails(dead=dead, job=job)
+
+
+@attrs.frozen
+class ReprocessDeadLettersHandler:
+    """Requeue matching dead letters in one transaction, with the audit entry written alongside."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    sink: AuditSink | None = None
+
+    async def __call__(self, cmd: ReprocessDeadLetters) -> ReprocessReport:
+        """Requeue (or, dry run, count) and audit; jobs reprocessed `max_reprocess` times are skipped."""
+        _check_window(cmd.where)
+        now = self.clock.now()
+        requeued: list[str] = []
+        skipped: list[str] = []
+        async with self.uow() as uow:
+            matched = await uow.dead_letters.list(cmd.where, limit=cmd.limit)
+            for dead in matched:
+                job = await uow.outbox.get(dead.job_id)
+                if job.dlq_reprocess_count >= cmd.max_reprocess:
+                    skipped.append(job.id)
+                    continue
+                requeued.append(job.id)
+                if cmd.dry_run:
+                    continue
+                job.status, job.attempts, job.next_attempt_at = JobStatus.PENDING, 0, now
+                job.dlq_reprocess_count += 1
+                job.updated_at = now
+                await uow.outbox.update(job)
+                await uow.dead_letters.remove(job.id)
+            audit = ReprocessAudit(
+                action_id=self.ids.new_id(),
+                actor=cmd.actor,
+                at=now,
+                filters=filter_description(cmd.where),
+                dry_run=cmd.dry_run,
+                matched=len(matched),
+                requeued=len(requeued),  # with dry_run: how many would have been
+                skipped=len(skipped),
+                sample_ids=tuple((requeued or skipped)[:SAMPLE_SIZE]),
+            )
+            await uow.dlq_audit.add(audit)
+            await uow.commit()
+        published = False
+        if self.sink is not None:
+            try:
+                await self.sink.publish(audit)
+                published = True
+            except PortError:
+                published = False  # the audit row is committed; the webhook is best effort
+        return ReprocessReport(audit=audit, skipped_ids=tuple(skipped), published=published)

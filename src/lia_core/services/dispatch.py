@@ -1,0 +1,295 @@
+"""The worker's delivery loop: claim due jobs, pace them per channel, send, and settle each result."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
+
+import attrs
+
+from lia_core.domain.delivery import (
+    Channel,
+    DeadLetter,
+    DeliveryErrorInfo,
+    JobName,
+    JobStatus,
+    Lane,
+    OutboundJob,
+)
+from lia_core.domain.delivery_policy import (
+    AwaitSettlement,
+    CircuitBreaker,
+    DeliveryError,
+    FailureKind,
+    FallBack,
+    GiveUp,
+    HoldChannel,
+    PairLimiter,
+    RetryAt,
+    RetryPolicy,
+    SendFailure,
+    TokenBucket,
+    decide_retry,
+)
+from lia_core.errors import ConcurrencyConflict
+from lia_core.ports import Clock, MessageSender, OutboundMessage, UnitOfWorkFactory
+from lia_core.services.alerts import Alerter
+
+__all__ = ["DeliveryPolicy", "DispatchReport", "Dispatcher"]
+
+_BREAKER_KINDS = frozenset(
+    {
+        FailureKind.TRANSIENT,
+        FailureKind.RATE_LIMITED,
+        FailureKind.CHANNEL_DOWN,
+        FailureKind.UNCERTAIN,
+    }
+)
+"""Failures that say something about the channel, not about one recipient."""
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryPolicy:
+    """How the dispatcher paces and retries (defaults from the operations playbook)."""
+
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    lease_seconds: float = 60.0
+    batch_size: int = 200
+    concurrency: int = 64
+    breaker_threshold: int = 5
+    breaker_cooldown_seconds: float = 60.0
+    rates: Mapping[Channel, float] = attrs.field(
+        factory=lambda: {
+            Channel.WHATSAPP: 80.0,
+            Channel.EVOLUTION: 20.0,
+            Channel.SMS: 30.0,
+            Channel.PUSH: 500.0,
+            Channel.SANDBOX: 1000.0,
+        }
+    )
+    pair_intervals: Mapping[Channel, float] = attrs.field(
+        factory=lambda: {Channel.WHATSAPP: 6.0, Channel.EVOLUTION: 6.0}
+    )
+    bulk_lookahead_seconds: float = 0.25
+    """Bulk jobs only book send slots this far ahead, so live jobs always find one within a second."""
+    max_pacing_wait_seconds: float = 5.0
+    """A live job that would wait longer for its slot goes back to the queue instead of blocking."""
+
+
+@attrs.define
+class DispatchReport:
+    """What one dispatch round did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    uncertain: int = 0
+    deferred: int = 0
+    fell_back: int = 0
+    lost_leases: int = 0
+
+
+@attrs.define
+class Dispatcher:
+    """Claims and sends due jobs; one per worker process, keeping its limiters in memory."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    senders: Mapping[Channel, MessageSender]
+    policy: DeliveryPolicy
+    alerter: Alerter
+    monotonic: Callable[[], float]
+    sleep: Callable[[float], Awaitable[None]]
+    jitter: Callable[[], float]
+    _breakers: dict[tuple[Channel, JobName], CircuitBreaker] = attrs.field(factory=dict)
+    _buckets: dict[Channel, TokenBucket] = attrs.field(factory=dict)
+    _pairs: dict[Channel, PairLimiter] = attrs.field(factory=dict)
+
+    async def run_once(self, *, owner: str) -> DispatchReport:
+        """Claim one batch, send it (live jobs first, concurrently), and settle every job."""
+        report = DispatchReport()
+        async with self.uow() as uow:
+            jobs = await uow.outbox.claim(
+                owner=owner,
+                now=self.clock.now(),
+                lease_seconds=self.policy.lease_seconds,
+                limit=self.policy.batch_size,
+            )
+            await uow.commit()
+        report.claimed = len(jobs)
+        gate = asyncio.Semaphore(self.policy.concurrency)
+
+        async def one(job: OutboundJob) -> None:
+            async with gate:
+                await self._process(job, owner, report)
+
+        # Claim order is live first; starting tasks in that order books live jobs' slots first.
+        await asyncio.gather(*(one(job) for job in jobs))
+        return report
+
+    def _breaker(self, job: OutboundJob) -> CircuitBreaker:
+        key = (job.channel, job.job_name)
+        if key not in self._breakers:
+            self._breakers[key] = CircuitBreaker(
+                threshold=self.policy.breaker_threshold,
+                cooldown_seconds=self.policy.breaker_cooldown_seconds,
+            )
+        return self._breakers[key]
+
+    def _slot(self, job: OutboundJob, mono: float) -> float | None:
+        """When this job may be sent (monotonic), or None if it should wait in the queue."""
+        rate = self.policy.rates.get(job.channel)
+        at = mono
+        if rate:
+            bucket = self._buckets.setdefault(
+                job.channel, TokenBucket(rate=rate, burst=max(1.0, rate / 10))
+            )
+            lookahead = (
+                self.policy.bulk_lookahead_seconds
+                if job.lane is Lane.BULK
+                else self.policy.max_pacing_wait_seconds
+            )
+            booked = bucket.reserve(mono, max_wait=lookahead)
+            if booked is None:
+                return None
+            at = booked
+        interval = self.policy.pair_intervals.get(job.channel)
+        if interval:
+            limiter = self._pairs.setdefault(job.channel, PairLimiter(min_interval=interval))
+            at = max(at, limiter.reserve(job.recipient, at))
+        return at
+
+    async def _process(self, job: OutboundJob, owner: str, report: DispatchReport) -> None:
+        now_mono = self.monotonic()
+        breaker = self._breaker(job)
+        if not breaker.allows(now_mono):
+            wait = max(1.0, breaker.reopens_at() - now_mono)
+            self._requeue(job, after_seconds=wait)
+            report.deferred += 1
+            await self._settle(job, owner, None, report)
+            return
+        slot = self._slot(job, now_mono)
+        if slot is None or slot - now_mono > self.policy.max_pacing_wait_seconds:
+            self._requeue(job, after_seconds=max(0.2, (slot or now_mono + 0.5) - now_mono))
+            report.deferred += 1
+            await self._settle(job, owner, None, report)
+            return
+        if slot > now_mono:
+            await self.sleep(slot - now_mono)
+        dead = await self._attempt(job, breaker, report)
+        await self._settle(job, owner, dead, report)
+
+    def _requeue(self, job: OutboundJob, *, after_seconds: float) -> None:
+        now = self.clock.now()
+        job.status, job.lease_owner, job.lease_expires_at = JobStatus.PENDING, None, None
+        job.next_attempt_at = now + timedelta(seconds=after_seconds)
+        job.updated_at = now
+
+    async def _attempt(
+        self, job: OutboundJob, breaker: CircuitBreaker, report: DispatchReport
+    ) -> DeadLetter | None:
+        sender = self.senders[job.channel]
+        message = OutboundMessage(
+            job_id=job.id,
+            idempotency_key=job.idempotency_key,
+            channel=job.channel,
+            recipient=job.recipient,
+            content=job.content,
+        )
+        try:
+            provider_id = await sender.send(message)
+        except DeliveryError as exc:
+            return await self._failed(job, exc.failure, breaker, report)
+        except (
+            Exception
+        ) as exc:  # a bug in an adapter must not lose the job: retry it, keep the cause
+            failure = SendFailure(
+                kind=FailureKind.TRANSIENT, provider=job.channel.value, excerpt=repr(exc)[:500]
+            )
+            return await self._failed(job, failure, breaker, report)
+        now = self.clock.now()
+        breaker.record_success()
+        job.attempts += 1
+        job.status, job.sent_at, job.updated_at = JobStatus.SENT, now, now
+        job.provider_message_id = provider_id
+        job.lease_owner, job.lease_expires_at = None, None
+        report.sent += 1
+        return None
+
+    async def _failed(
+        self,
+        job: OutboundJob,
+        failure: SendFailure,
+        breaker: CircuitBreaker,
+        report: DispatchReport,
+    ) -> DeadLetter | None:
+        now = self.clock.now()
+        if failure.kind in _BREAKER_KINDS and breaker.record_failure(self.monotonic()):
+            await self.alerter.breaker_opened(job.channel, job.job_name, failure)
+        job.last_error = DeliveryErrorInfo(
+            kind=failure.kind.value,
+            code=failure.code,
+            http_status=failure.http_status,
+            provider=failure.provider,
+            excerpt=failure.excerpt[: DeliveryErrorInfo.MAX_EXCERPT],
+        )
+        if failure.kind is not FailureKind.CHANNEL_DOWN:
+            job.attempts += 1
+        decision = decide_retry(
+            failure,
+            attempts=job.attempts,
+            fallbacks=job.fallback_channels,
+            policy=self.policy.retry,
+            now=now,
+            jitter=self.jitter(),
+        )
+        job.updated_at = now
+        job.lease_owner, job.lease_expires_at = None, None
+        match decision:
+            case RetryAt(at=at):
+                job.status, job.next_attempt_at = JobStatus.PENDING, at
+                report.retried += 1
+            case FallBack(channel=channel):
+                job.status, job.next_attempt_at = JobStatus.PENDING, now
+                job.channel = channel
+                job.fallback_channels = tuple(c for c in job.fallback_channels if c is not channel)
+                report.fell_back += 1
+            case HoldChannel(until=until):
+                job.status, job.next_attempt_at = JobStatus.PENDING, until
+                await self.alerter.channel_down(job.channel, failure)
+                report.retried += 1
+            case AwaitSettlement():
+                job.status = JobStatus.UNCERTAIN
+                report.uncertain += 1
+            case GiveUp():
+                job.status = JobStatus.DEAD
+                report.dead += 1
+                return DeadLetter(
+                    job_id=job.id,
+                    job_name=job.job_name,
+                    channel=job.channel,
+                    origin_queue=job.lane,
+                    error=job.last_error,
+                    payload_hash=job.content.digest(),
+                    failed_at=now,
+                    attempts=job.attempts,
+                    reprocess_count=job.dlq_reprocess_count,
+                )
+        return None
+
+    async def _settle(
+        self, job: OutboundJob, owner: str, dead: DeadLetter | None, report: DispatchReport
+    ) -> None:
+        """Write the job's new state (and its dead letter) in one transaction."""
+        async with self.uow() as uow:
+            try:
+                await uow.outbox.save(job, owner=owner)
+            except ConcurrencyConflict:
+                # Our lease expired and another worker has the job: its outcome wins.
+                report.lost_leases += 1
+                return
+            if dead is not None:
+                await uow.dead_letters.add(dead)
+            await uow.commit()

@@ -1,0 +1,152 @@
+"""Use cases that put messages in the outbox and show it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from lia_core.domain.delivery import (
+    Channel,
+    JobContext,
+    JobName,
+    JobStatus,
+    Lane,
+    MessageContent,
+    OutboundJob,
+)
+from lia_core.errors import ValidationError
+from lia_core.ports import Clock, IdGenerator, OutboxRepository, UnitOfWorkFactory
+
+__all__ = [
+    "EnqueueMessage",
+    "EnqueueMessageHandler",
+    "EnqueueResult",
+    "ListOutbox",
+    "ListOutboxHandler",
+    "new_job",
+]
+
+MAX_LIST = 1000
+
+
+@attrs.frozen(kw_only=True)
+class EnqueueMessage:
+    """Queue one message; the worker sends it."""
+
+    channel: Channel
+    recipient: str
+    content: MessageContent
+    job_name: JobName | None = None
+    lane: Lane | None = None
+    source: str = "cli"
+    correlation_id: str | None = None
+    idempotency_key: str | None = None
+    fallback_channels: tuple[Channel, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class EnqueueResult:
+    """The job, and whether it is new (False: the idempotency key was already queued)."""
+
+    job: OutboundJob
+    created: bool
+
+
+@attrs.frozen(kw_only=True)
+class ListOutbox:
+    """Filter for listing jobs."""
+
+    status: JobStatus | None = None
+    recipient: str | None = None
+    limit: int = 100
+
+
+def new_job(
+    *,
+    job_id: str,
+    job_name: JobName,
+    channel: Channel,
+    recipient: str,
+    content: MessageContent,
+    context: JobContext,
+    idempotency_key: str,
+    now: datetime,
+    lane: Lane | None = None,
+    fallback_channels: tuple[Channel, ...] = (),
+) -> OutboundJob:
+    """A pending job due now."""
+    clean = recipient.strip()
+    if not clean:
+        raise ValidationError("recipient must not be blank", field="to")
+    return OutboundJob(
+        id=job_id,
+        job_name=job_name,
+        channel=channel,
+        recipient=clean,
+        content=content,
+        context=context,
+        idempotency_key=idempotency_key,
+        lane=lane or job_name.default_lane,
+        next_attempt_at=now,
+        fallback_channels=tuple(c for c in dict.fromkeys(fallback_channels) if c is not channel),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def enqueue(outbox: OutboxRepository, job: OutboundJob) -> bool:
+    """Add *job* in the caller's transaction; False when its idempotency key is known."""
+    return await outbox.add(job)
+
+
+@attrs.frozen
+class EnqueueMessageHandler:
+    """Validate and queue a message in one transaction."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+
+    async def __call__(self, cmd: EnqueueMessage) -> EnqueueResult:
+        """Return the queued job (or the one already queued under the same key)."""
+        job_id = self.ids.new_id()
+        job = new_job(
+            job_id=job_id,
+            job_name=cmd.job_name or JobName.for_channel(cmd.channel),
+            channel=cmd.channel,
+            recipient=cmd.recipient,
+            content=cmd.content,
+            context=JobContext(source=cmd.source, correlation_id=cmd.correlation_id),
+            idempotency_key=cmd.idempotency_key or f"{cmd.source}:{job_id}",
+            now=self.clock.now(),
+            lane=cmd.lane,
+            fallback_channels=cmd.fallback_channels,
+        )
+        async with self.uow() as uow:
+            created = await enqueue(uow.outbox, job)
+            await uow.commit()
+        if not created:
+            async with self.uow() as uow:
+                existing = await uow.outbox.list(recipient=job.recipient, limit=MAX_LIST)
+            same = [j for j in existing if j.idempotency_key == job.idempotency_key]
+            if same:
+                return EnqueueResult(job=same[0], created=False)
+        return EnqueueResult(job=job, created=created)
+
+
+@attrs.frozen
+class ListOutboxHandler:
+    """Show jobs, newest first."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, query: ListOutbox) -> Sequence[OutboundJob]:
+        """Jobs matching the filter."""
+        if not 1 <= query.limit <= MAX_LIST:
+            raise ValidationError(f"limit must be between 1 and {MAX_LIST}", field="limit")
+        async with self.uow() as uow:
+            return await uow.outbox.list(
+                status=query.status, recipient=query.recipient, limit=query.limit
+            )
