@@ -12,6 +12,7 @@ from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.errors import LiaError
 from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
 from lia_core.services import Services
+from lia_entrypoints.delivery_config import channel_order
 from lia_entrypoints.settings import Settings
 
 __all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
@@ -79,5 +80,7 @@ async def bootstrap(
         clock=real_clock,
         ids=ids or UuidGenerator(),
         hasher=hasher or Argon2PasswordHasher(),
+        tz=settings.tz,
+        channel_order=channel_order(settings),
     )
     return Runtime(settings=settings, services=services, clock=real_clock, engine=engine)

@@ -35,6 +35,134 @@ class WorkerSettings(BaseModel):
     """How often the worker looks for due work (scheduled failures to activate)."""
 
 
+class DeliverySettings(BaseModel):
+    """The outbound delivery engine (`lia worker`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    lease_seconds: float = Field(default=60.0, gt=1, le=3600)
+    """How long a claimed job stays with its worker; a crashed worker's jobs are retried after this."""
+    batch_size: int = Field(default=200, ge=1, le=5000)
+    """Jobs claimed per round."""
+    concurrency: int = Field(default=64, ge=1, le=1000)
+    """Sends in flight at once per worker process."""
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    """Tries before a transiently failing job is dead-lettered."""
+    base_delay_seconds: float = Field(default=5.0, gt=0, le=600)
+    """First retry delay; doubles per attempt (full jitter)."""
+    max_retry_after_seconds: float = Field(default=120.0, gt=0, le=3600)
+    """Cap on a provider's Retry-After."""
+    breaker_threshold: int = Field(default=5, ge=1, le=1000)
+    """Consecutive channel failures that open the circuit breaker (per channel and job name)."""
+    breaker_cooldown_seconds: float = Field(default=60.0, gt=0, le=3600)
+    """How long an open breaker waits before a probe."""
+    whatsapp_rate: float = Field(default=80.0, gt=0)
+    """Messages per second per WhatsApp phone number id (Meta counts inbound messages too: leave headroom)."""
+    evolution_rate: float = Field(default=20.0, gt=0)
+    """Messages per second through Evolution API."""
+    sms_rate: float = Field(default=30.0, gt=0)
+    """SMS per second through Twilio."""
+    push_rate: float = Field(default=500.0, gt=0)
+    """Push notifications per second through FCM."""
+    sandbox_rate: float = Field(default=1000.0, gt=0)
+    """Messages per second on the sandbox channel."""
+    pair_interval_seconds: float = Field(default=6.0, ge=0, le=600)
+    """Minimum spacing between two WhatsApp messages to the same person (Meta error 131056)."""
+    max_dlq_reprocess: int = Field(default=3, ge=1, le=100)
+    """How many times one job may be reprocessed from the dead-letter queue."""
+    request_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """HTTP timeout for provider calls; a read timeout makes the send uncertain, never blindly resent."""
+    notice_channels: list[str] = Field(default_factory=list)
+    """Channel order for outage notices, e.g. `["whatsapp","sms"]`; default: the configured providers, else sandbox."""
+    resolution_channels: list[str] = Field(default_factory=list)
+    """Channel order for resolution broadcasts; default: as for notices."""
+
+
+class AlertSettings(BaseModel):
+    """Alerts to the admin (breaker opened, channel down, backlog, dead letters)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    admin_recipient: str | None = None
+    """Phone (or device token) alerts go to; unset: alerts are only logged."""
+    channel: str = "sandbox"
+    """Channel alerts go out on."""
+    cooldown_seconds: float = Field(default=300.0, ge=0)
+    """The same alert is sent at most once per this many seconds."""
+    backlog_threshold: int = Field(default=5000, ge=1)
+    """Pending jobs that trigger a backlog alert."""
+    dead_letter_threshold: int = Field(default=100, ge=1)
+    """Dead letters that trigger an alert."""
+    dlq_webhook_url: str | None = None
+    """If set, every dead-letter reprocessing run is POSTed here as JSON (best effort)."""
+
+
+class WhatsAppSettings(BaseModel):
+    """WhatsApp Cloud API; used when both the phone number id and the token are set."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    phone_number_id: str | None = None
+    """The sending phone number's id (Meta Business Manager)."""
+    access_token: SecretStr | None = None
+    """System-user access token."""
+    base_url: str = "https://graph.facebook.com"
+    """Graph API base URL (point it at a stub for tests)."""
+    api_version: str = "v21.0"
+    """Graph API version."""
+    fallback_template: str | None = None
+    """Approved template sent instead of free text outside the 24-hour window."""
+    fallback_template_language: str = "pt_BR"
+    """Language code of the fallback template."""
+
+
+class EvolutionSettings(BaseModel):
+    """Evolution API (self-hosted WhatsApp gateway); used when base URL, instance and key are set."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    base_url: str | None = None
+    """Evolution server URL."""
+    instance: str | None = None
+    """Instance name."""
+    api_key: SecretStr | None = None
+    """The `apikey` header value."""
+    api_version: Literal["v1", "v2"] = "v2"
+    """Request body shape."""
+
+
+class TwilioSettings(BaseModel):
+    """Twilio Programmable Messaging (SMS); used when the account SID and token are set."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    account_sid: str | None = None
+    """Account SID (AC…)."""
+    auth_token: SecretStr | None = None
+    """Auth token."""
+    from_number: str | None = None
+    """Sender number in E.164 (or set messaging_service_sid)."""
+    messaging_service_sid: str | None = None
+    """Messaging service SID (MG…), instead of a from number."""
+    status_callback_url: str | None = None
+    """Public URL Twilio posts delivery statuses to."""
+    base_url: str = "https://api.twilio.com"
+    """API base URL (point it at a stub for tests)."""
+
+
+class FcmSettings(BaseModel):
+    """Firebase Cloud Messaging HTTP v1; used when the project id and service account are set."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    project_id: str | None = None
+    """Firebase project id."""
+    service_account_file: Path | None = None
+    """Service-account JSON key file."""
+    base_url: str = "https://fcm.googleapis.com"
+    """API base URL (point it at a stub for tests)."""
+
+
 class Settings(BaseSettings):
     """LIA's configuration; nothing is required to start on the embedded SQLite default."""
 
@@ -62,6 +190,18 @@ class Settings(BaseSettings):
     """HTTP service settings (`LIA_HTTP__PORT`, …)."""
     worker: WorkerSettings = WorkerSettings()
     """Worker settings (`LIA_WORKER__POLL_INTERVAL_SECONDS`, …)."""
+    delivery: DeliverySettings = DeliverySettings()
+    """Delivery engine settings (`LIA_DELIVERY__WHATSAPP_RATE`, …)."""
+    alerts: AlertSettings = AlertSettings()
+    """Admin alerts (`LIA_ALERTS__ADMIN_RECIPIENT`, …)."""
+    whatsapp: WhatsAppSettings = WhatsAppSettings()
+    """WhatsApp Cloud API (`LIA_WHATSAPP__ACCESS_TOKEN`, …)."""
+    evolution: EvolutionSettings = EvolutionSettings()
+    """Evolution API (`LIA_EVOLUTION__API_KEY`, …)."""
+    twilio: TwilioSettings = TwilioSettings()
+    """Twilio SMS (`LIA_TWILIO__AUTH_TOKEN`, …)."""
+    fcm: FcmSettings = FcmSettings()
+    """Firebase Cloud Messaging (`LIA_FCM__PROJECT_ID`, …)."""
 
     @field_validator("timezone")
     @classmethod
@@ -114,7 +254,7 @@ class Settings(BaseSettings):
         return key
 
 
-_SECRET_MARKERS = ("secret", "password", "token", "key")
+_SECRET_MARKERS = ("secret", "password", "token", "api_key")
 
 
 def _mask_url(url: str) -> str:
