@@ -190,7 +190,8 @@ def test_bucket_with_lookahead_books_nothing_when_refusing(rate: float, lookahea
 def test_pair_limiter_spaces_each_recipient(asks: list[tuple[str, float]]) -> None:
     """Two slots for the same recipient are at least the interval apart; others are not delayed."""
     limiter = PairLimiter(min_interval=6.0)
-    now, booked = 0.0, {}
+    now = 0.0
+    booked: dict[str, float] = {}
     for recipient, gap in asks:
         now += gap
         slot = limiter.reserve(recipient, now)
