@@ -251,9 +251,15 @@ class PairLimiter:
     min_interval: float
     _next: dict[str, float] = attrs.field(factory=dict, alias="_next")
 
-    def reserve(self, recipient: str, now: float) -> float:
-        """When the next message to *recipient* may go out, booking that slot."""
+    def free_at(self, recipient: str) -> float:
+        """The earliest time the next message to *recipient* could go (0 when never booked)."""
+        return self._next.get(recipient, 0.0)
+
+    def reserve(self, recipient: str, now: float, *, max_wait: float | None = None) -> float | None:
+        """Book the next slot for *recipient* and return it; None (nothing booked) past *max_wait*."""
         at = max(now, self._next.get(recipient, now))
+        if max_wait is not None and at - now > max_wait:
+            return None
         self._next[recipient] = at + self.min_interval
         if len(self._next) > 100_000:  # forget slots already in the past
             self._next = {r: t for r, t in self._next.items() if t > now}

@@ -158,7 +158,8 @@ class Dispatcher:
         interval = self.policy.pair_intervals.get(job.channel)
         if interval:
             limiter = self._pairs.setdefault(job.channel, PairLimiter(min_interval=interval))
-            at = max(at, limiter.reserve(job.recipient, at))
+            wait_left = self.policy.max_pacing_wait_seconds - (at - mono)
+            return limiter.reserve(job.recipient, at, max_wait=max(0.0, wait_left))
         return at
 
     async def _process(self, job: OutboundJob, owner: str, report: DispatchReport) -> None:
@@ -171,8 +172,8 @@ class Dispatcher:
             await self._settle(job, owner, None, report)
             return
         slot = self._slot(job, now_mono)
-        if slot is None or slot - now_mono > self.policy.max_pacing_wait_seconds:
-            self._requeue(job, after_seconds=max(0.2, (slot or now_mono + 0.5) - now_mono))
+        if slot is None:
+            self._requeue(job, after_seconds=self._retry_pacing_after(job, now_mono))
             report.deferred += 1
             await self._settle(job, owner, None, report)
             return
@@ -180,6 +181,12 @@ class Dispatcher:
             await self.sleep(slot - now_mono)
         dead = await self._attempt(job, breaker, report)
         await self._settle(job, owner, dead, report)
+
+    def _retry_pacing_after(self, job: OutboundJob, mono: float) -> float:
+        """How long a job refused a send slot waits in the queue before trying again."""
+        limiter = self._pairs.get(job.channel)
+        pair_wait = limiter.free_at(job.recipient) - mono if limiter is not None else 0.0
+        return max(0.5, pair_wait)
 
     def _requeue(self, job: OutboundJob, *, after_seconds: float) -> None:
         now = self.clock.now()

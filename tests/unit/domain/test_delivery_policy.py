@@ -195,6 +195,7 @@ def test_pair_limiter_spaces_each_recipient(asks: list[tuple[str, float]]) -> No
     for recipient, gap in asks:
         now += gap
         slot = limiter.reserve(recipient, now)
+        assert slot is not None
         assert slot >= now
         if recipient in booked:
             assert slot >= booked[recipient] + 6.0 - 1e-9
