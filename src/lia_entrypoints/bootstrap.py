@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import attrs
+import httpx
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lia_adapters.audit_webhook import WebhookAuditSink
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
@@ -31,10 +33,15 @@ class Runtime:
     settings: Settings
     services: Services
     clock: Clock
+    uow: UnitOfWorkFactory
+    ids: IdGenerator
     engine: AsyncEngine | None = None
+    http: httpx.AsyncClient | None = None
 
     async def aclose(self) -> None:
-        """Release database connections."""
+        """Release database connections and HTTP clients."""
+        if self.http is not None:
+            await self.http.aclose()
         if self.engine is not None:
             await self.engine.dispose()
 
@@ -75,12 +82,24 @@ async def bootstrap(
             raise
         uow = SqlUnitOfWorkFactory(engine)
     real_clock = clock or SystemClock()
+    real_ids = ids or UuidGenerator()
+    webhook = settings.alerts.dlq_webhook_url
+    http = httpx.AsyncClient(timeout=5.0) if webhook else None
     services = Services.build(
         uow=uow,
         clock=real_clock,
-        ids=ids or UuidGenerator(),
+        ids=real_ids,
         hasher=hasher or Argon2PasswordHasher(),
         tz=settings.tz,
         channel_order=channel_order(settings),
+        audit_sink=WebhookAuditSink(http, webhook) if http and webhook else None,
     )
-    return Runtime(settings=settings, services=services, clock=real_clock, engine=engine)
+    return Runtime(
+        settings=settings,
+        services=services,
+        clock=real_clock,
+        uow=uow,
+        ids=real_ids,
+        engine=engine,
+        http=http,
+    )

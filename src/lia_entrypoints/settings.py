@@ -32,7 +32,9 @@ class WorkerSettings(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
 
     poll_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
-    """How often the worker looks for due work (scheduled failures to activate)."""
+    """How often the worker looks for scheduled failures to activate."""
+    idle_seconds: float = Field(default=0.25, gt=0, le=60)
+    """How long an idle worker waits before looking for due messages again (bounds a live reply's queue wait)."""
 
 
 class DeliverySettings(BaseModel):

@@ -1,19 +1,33 @@
-"""The background worker: runs the scheduler loop (activate due failures) until told to stop."""
+"""The background worker: the scheduler (activate due failures) and the outbox dispatcher, until stopped."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import socket
+import time
+import uuid
 
 import attrs
 import structlog
 
+from lia_core.services.dispatch import DispatchReport
 from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.delivery_runtime import DeliveryRuntime, build_delivery
 
-__all__ = ["WorkerReport", "run_worker"]
+__all__ = ["WorkerReport", "run_worker", "worker_id"]
 
 log = structlog.get_logger(__name__)
+
+BACKLOG_CHECK_SECONDS = 60.0
+"""How often the worker counts the backlog for the admin alert (a GROUP BY, so not every round)."""
+
+
+def worker_id() -> str:
+    """A lease owner name unique to this process: host, pid and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @attrs.define
@@ -22,12 +36,21 @@ class WorkerReport:
 
     ticks: int = 0
     activated: list[str] = attrs.field(factory=list)
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    uncertain: int = 0
+
+    def add(self, round_: DispatchReport) -> None:
+        """Fold one dispatch round into the totals."""
+        self.sent += round_.sent
+        self.retried += round_.retried + round_.fell_back
+        self.dead += round_.dead
+        self.uncertain += round_.uncertain
 
 
-async def _tick(runtime: Runtime, report: WorkerReport) -> None:
-    activated = await runtime.services.activate_due_failures()
-    report.ticks += 1
-    for failure in activated:
+async def _activate_due(runtime: Runtime, report: WorkerReport) -> None:
+    for failure in await runtime.services.activate_due_failures():
         report.activated.append(failure.id)
         log.info(
             "failure.activated",
@@ -37,32 +60,77 @@ async def _tick(runtime: Runtime, report: WorkerReport) -> None:
         )
 
 
+async def _drain(delivery: DeliveryRuntime, owner: str, report: WorkerReport) -> int:
+    """Dispatch rounds until a round finds nothing due; return how many jobs were claimed."""
+    claimed = 0
+    while True:
+        round_ = await delivery.dispatcher.run_once(owner=owner)
+        report.add(round_)
+        claimed += round_.claimed
+        if round_.claimed:
+            log.info("dispatch.round", **attrs.asdict(round_))
+        if round_.claimed == round_.deferred:  # nothing due, or only jobs waiting for pacing
+            return claimed
+
+
 async def run_worker(
     runtime: Runtime, *, once: bool = False, stop: asyncio.Event | None = None
 ) -> WorkerReport:
-    """Process due work every poll interval; with *once*, process what is due now and return.
+    """Activate due failures and send due messages; with *once*, do what is due now and return.
 
-    SIGINT/SIGTERM (or setting *stop*) ends the loop after the current tick, so no
-    transaction is cut in half.
+    SIGINT/SIGTERM (or setting *stop*) ends the loop after the current round, so no
+    transaction is cut in half; jobs in flight when a worker is killed are retried by
+    another after their lease expires.
     """
     report = WorkerReport()
-    if once:
-        await _tick(runtime, report)
+    owner = worker_id()
+    delivery = build_delivery(
+        runtime.settings, uow=runtime.uow, clock=runtime.clock, ids=runtime.ids
+    )
+    try:
+        if once:
+            await _activate_due(runtime, report)
+            await _drain(delivery, owner, report)
+            report.ticks = 1
+            return report
+        await _loop(runtime, delivery, owner, report, stop or asyncio.Event())
         return report
-    stop = stop or asyncio.Event()
+    finally:
+        await delivery.aclose()
+
+
+async def _loop(
+    runtime: Runtime,
+    delivery: DeliveryRuntime,
+    owner: str,
+    report: WorkerReport,
+    stop: asyncio.Event,
+) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
-    interval = runtime.settings.worker.poll_interval_seconds
-    log.info("worker.started", poll_interval_seconds=interval)
+    settings = runtime.settings.worker
+    log.info("worker.started", owner=owner, poll_interval_seconds=settings.poll_interval_seconds)
+    next_schedule = next_backlog = 0.0
     while not stop.is_set():
+        now = time.monotonic()
+        claimed = 0
         try:
-            await _tick(runtime, report)
+            if now >= next_schedule:
+                await _activate_due(runtime, report)
+                report.ticks += 1
+                next_schedule = now + settings.poll_interval_seconds
+            claimed = await _drain(delivery, owner, report)
+            if now >= next_backlog:
+                await delivery.alerter.check_backlog()
+                next_backlog = now + BACKLOG_CHECK_SECONDS
         except Exception:
-            # A database hiccup must not kill the worker; the next tick retries the same work.
-            log.exception("worker.tick_failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-    log.info("worker.stopped", ticks=report.ticks, activated=len(report.activated))
-    return report
+            # A database hiccup must not kill the worker; the next round retries the same work.
+            log.exception("worker.round_failed")
+        if claimed == 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=settings.idle_seconds)
+    log.info(
+        "worker.stopped", ticks=report.ticks, activated=len(report.activated), sent=report.sent
+    )

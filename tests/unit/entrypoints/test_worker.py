@@ -7,9 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
+from lia_core.domain.delivery import Channel, JobStatus, MessageContent
 from lia_core.domain.failures import FailureStatus
 from lia_core.domain.regions import CityArea
-from lia_core.services import DeclareFailure
+from lia_core.services import DeclareFailure, EnqueueMessage
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.settings import Settings
 from lia_entrypoints.worker import run_worker
@@ -69,3 +70,20 @@ async def test_loop_keeps_activating_until_stopped(tmp_path: Path) -> None:
     report = await asyncio.wait_for(task, timeout=2)
     assert report.activated == [failure_id]
     assert report.ticks >= 2
+
+
+async def test_once_sends_due_messages_through_the_sandbox(tmp_path: Path) -> None:
+    """Without provider credentials, --once delivers queued messages on the sandbox channel."""
+    clock, store = FixedClock(), InMemoryStore()
+    runtime = await runtime_with_store(tmp_path, clock, store)
+    queued = await runtime.services.enqueue_message(
+        EnqueueMessage(
+            channel=Channel.WHATSAPP, recipient="5521999998888", content=MessageContent(text="Oi")
+        )
+    )
+    report = await run_worker(runtime, once=True)
+    job = store.jobs[queued.job.id]
+    assert report.sent == 1
+    assert job.status is JobStatus.SENT
+    assert job.provider_message_id is not None
+    assert job.provider_message_id.startswith("sandbox-")
