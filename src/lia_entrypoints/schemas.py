@@ -12,15 +12,38 @@ from lia_core.domain.regions import Area, CityArea, Location, NamedRegion
 from lia_core.domain.users import Role, User
 from lia_core.errors import ValidationError
 from lia_core.services import FailureListing, FailureTab
+from lia_core.services.broadcast import FailureWithCounts, ResolutionReport
+from lia_entrypoints.delivery_schemas import (
+    AuditOut,
+    DeadLetterDetailsOut,
+    DeadLetterOut,
+    DeliveryErrorOut,
+    EnqueueOut,
+    JobOut,
+    MessageContentOut,
+    NoticeOut,
+    ReprocessOut,
+)
 
 __all__ = [
     "AreaOut",
+    "AuditOut",
     "CheckOut",
     "CityAreaIn",
+    "DeadLetterDetailsOut",
+    "DeadLetterOut",
+    "DeliveryErrorOut",
+    "EnqueueOut",
+    "FailureDetailsOut",
     "FailureListOut",
     "FailureOut",
+    "JobOut",
     "LocationOut",
+    "MessageContentOut",
+    "NoticeOut",
     "RegionOut",
+    "ReprocessOut",
+    "ResolutionOut",
     "UserOut",
     "parse_instant",
 ]
@@ -231,3 +254,40 @@ def parse_instant(raw: str | datetime, tz: tzinfo, *, field: str) -> datetime:
                 field=field,
             ) from None
     return value if value.utcoffset() is not None else value.replace(tzinfo=tz)
+
+
+class FailureDetailsOut(FailureOut):
+    """A failure with how many contacts got its notice and its resolution message."""
+
+    notices: int
+    """Contacts notified of the outage."""
+    resolutions: int
+    """Contacts sent the resolution message."""
+
+    @classmethod
+    def of_counts(cls, details: FailureWithCounts, tz: tzinfo) -> FailureDetailsOut:
+        """Render a failure with its notice counts."""
+        base = FailureOut.of(details.failure, tz).model_dump()
+        return cls(**base, notices=details.notices, resolutions=details.resolutions)
+
+
+class ResolutionOut(_Out):
+    """A resolved failure and its resolution broadcast."""
+
+    failure: FailureOut
+    notified: int
+    """Contacts that had received the outage notice."""
+    queued: int
+    """Resolution messages queued now."""
+    already_queued: int
+    """Contacts whose resolution message was already queued."""
+
+    @classmethod
+    def of(cls, report: ResolutionReport, tz: tzinfo) -> ResolutionOut:
+        """Render a resolution report."""
+        return cls(
+            failure=FailureOut.of(report.failure, tz),
+            notified=report.notified,
+            queued=report.queued,
+            already_queued=report.already_queued,
+        )

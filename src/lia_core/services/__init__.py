@@ -8,6 +8,7 @@ import attrs
 
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.ports import AuditSink, Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.services.audit_queries import ListReprocessAuditHandler
 from lia_core.services.broadcast import (
     ChannelOrder,
     FailureDetailsHandler,
@@ -113,6 +114,7 @@ class Services:
     list_dead_letters: ListDeadLettersHandler
     get_dead_letter: GetDeadLetterHandler
     reprocess_dead_letters: ReprocessDeadLettersHandler
+    list_dlq_audit: ListReprocessAuditHandler
     notify_contact: NotifyContactHandler
     resolve_and_broadcast: ResolveAndBroadcastHandler
     failure_details: FailureDetailsHandler
@@ -151,6 +153,7 @@ class Services:
             list_dead_letters=ListDeadLettersHandler(uow),
             get_dead_letter=GetDeadLetterHandler(uow),
             reprocess_dead_letters=ReprocessDeadLettersHandler(uow, clock, ids, audit_sink),
+            list_dlq_audit=ListReprocessAuditHandler(uow),
             notify_contact=NotifyContactHandler(uow, clock, ids, tz, channel_order),
             resolve_and_broadcast=ResolveAndBroadcastHandler(uow, clock, ids, tz, channel_order),
             failure_details=FailureDetailsHandler(uow),

@@ -11,7 +11,10 @@ from lia_entrypoints.cli._app import CliApp, RuntimeFactory, default_runtime
 from lia_entrypoints.cli._errors import CliError
 from lia_entrypoints.cli.config import config_group
 from lia_entrypoints.cli.db import db_group
+from lia_entrypoints.cli.dlq import dlq_group
 from lia_entrypoints.cli.failures import failure_group
+from lia_entrypoints.cli.messages import message_group
+from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
 from lia_entrypoints.cli.serve import serve, worker
 from lia_entrypoints.cli.users import user_group
@@ -40,7 +43,7 @@ _EPILOG = (
 @click.version_option(package_name="lia", message="lia %(version)s")
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None, log_level: str | None) -> None:
-    """LIA: customer-support orchestration for ISPs (mass outages, staff, database)."""
+    """LIA: customer-support orchestration for ISPs (mass outages, messages, staff, database)."""
     app = ctx.ensure_object(CliApp)
     if database_url is not None:
         app.overrides["database_url"] = database_url
@@ -48,5 +51,16 @@ def main(ctx: click.Context, database_url: str | None, log_level: str | None) ->
         app.overrides["log_level"] = log_level.upper()
 
 
-for _command in (failure_group, region_group, user_group, db_group, config_group, serve, worker):
+for _command in (
+    failure_group,
+    region_group,
+    message_group,
+    outbox_group,
+    dlq_group,
+    user_group,
+    db_group,
+    config_group,
+    serve,
+    worker,
+):
     main.add_command(_command)

@@ -47,6 +47,19 @@ FIELD_FLAGS: Mapping[str, str] = {
     "id": "--id",
     "region_id": "ID",
     "failure_id": "ID",
+    "channel": "--channel",
+    "to": "--to",
+    "recipient": "--to",
+    "text": "--text",
+    "template": "--template",
+    "params": "--param",
+    "status": "--status",
+    "limit": "--limit",
+    "job_name": "--job-name",
+    "err_code": "--err-code",
+    "since": "--since",
+    "until": "--until",
+    "job_id": "JOB_ID",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

@@ -17,17 +17,24 @@ from lia_core.services import (
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._failure_text import failure_details, failure_table, listing_text
 from lia_entrypoints.cli._options import actor_option, cep_option, json_option, region_option
+from lia_entrypoints.cli.failure_notices import notify, resolve
 from lia_entrypoints.cli.output import emit_json
-from lia_entrypoints.schemas import CheckOut, FailureListOut, FailureOut, parse_instant
+from lia_entrypoints.schemas import (
+    CheckOut,
+    FailureDetailsOut,
+    FailureListOut,
+    FailureOut,
+    parse_instant,
+)
 
 __all__ = ["failure_group"]
 
 _PLACEHOLDERS = " ".join("{" + name + "}" for name in FAILURE_PLACEHOLDERS)
 
 
-@click.group("failure", short_help="Mass outages: declare, list, change status, check a location.")
+@click.group("failure", short_help="Mass outages: declare, list, change status, notify, check.")
 def failure_group() -> None:
-    """Mass outages: declare, list, change status, check who is affected."""
+    """Mass outages: declare, list, change status, notify contacts, check who is affected."""
 
 
 def _echo_failure(app: CliApp, failure: MassiveFailure, as_json: bool, headline: str) -> None:
@@ -132,15 +139,19 @@ def list_(app: CliApp, status: str, as_json: bool) -> None:
             click.echo(listing_text(listing, tz))
 
 
-@failure_group.command("show")
+@failure_group.command("show", short_help="Show one failure in full, with notice counts.")
 @click.argument("failure_id", metavar="ID")
 @json_option
 @click.pass_obj
 def show(app: CliApp, failure_id: str, as_json: bool) -> None:
-    """Show one failure in full."""
+    """Show one failure in full, with how many contacts got its notice and its resolution."""
     with app.errors(as_json=as_json):
-        failure = app.run(lambda rt: rt.services.get_failure(failure_id))
-        _echo_failure(app, failure, as_json, f"failure {failure.id}")
+        details = app.run(lambda rt: rt.services.failure_details(failure_id))
+        if as_json:
+            emit_json(FailureDetailsOut.of_counts(details, app.settings.tz))
+            return
+        _echo_failure(app, details.failure, as_json, f"failure {details.failure.id}")
+        click.echo(f"Notified {details.notices} · Resolution sent {details.resolutions}")
 
 
 def _change(app: CliApp, cmd: ChangeFailureStatus, as_json: bool) -> None:
@@ -166,6 +177,9 @@ def _lifecycle_command(action: FailureAction, summary: str) -> click.Command:
     return command
 
 
+failure_group.add_command(notify)
+failure_group.add_command(resolve)
+
 for _action, _summary in (
     (FailureAction.ACTIVATE, "Activate a scheduled failure now, before its start time."),
     (FailureAction.PAUSE, "Pause an active failure (it stops matching until resumed)."),
@@ -173,25 +187,6 @@ for _action, _summary in (
     (FailureAction.CANCEL, "Cancel a scheduled failure that will not happen."),
 ):
     failure_group.add_command(_lifecycle_command(_action, _summary))
-
-
-@failure_group.command("resolve")
-@click.argument("failure_id", metavar="ID")
-@click.option("--resolution-message", help="Replace the message sent to customers on resolution.")
-@actor_option
-@json_option
-@click.pass_obj
-def resolve(
-    app: CliApp, failure_id: str, resolution_message: str | None, actor: str, as_json: bool
-) -> None:
-    """Resolve an active or paused failure."""
-    cmd = ChangeFailureStatus(
-        failure_id=failure_id,
-        action=FailureAction.RESOLVE,
-        actor=actor,
-        resolution_message=resolution_message,
-    )
-    _change(app, cmd, as_json)
 
 
 @failure_group.command("check")

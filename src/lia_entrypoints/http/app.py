@@ -20,7 +20,15 @@ from lia_entrypoints.http.access_log import AccessLog
 from lia_entrypoints.http.auth import build_jwt_auth
 from lia_entrypoints.http.context import RUNTIME_KEY, TZ_KEY, provide_services, provide_tz
 from lia_entrypoints.http.problems import exception_handlers
-from lia_entrypoints.http.routes import FailureController, RegionController, health, login
+from lia_entrypoints.http.routes import (
+    DlqController,
+    FailureController,
+    MessageController,
+    OutboxController,
+    RegionController,
+    health,
+    login,
+)
 from lia_entrypoints.settings import Settings
 
 __all__ = ["create_app"]
@@ -28,6 +36,7 @@ __all__ = ["create_app"]
 _TAGS = [
     Tag(name="failures", description="Mass outages: declare, list, check a location, lifecycle."),
     Tag(name="regions", description="The catalogue of named regions failures refer to."),
+    Tag(name="delivery", description="Outbound messages: queue, outbox, dead letters."),
     Tag(name="auth", description="Log in for a bearer token."),
     Tag(name="service", description="Health."),
 ]
@@ -59,7 +68,13 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
 
     api = Router(
         path="/api/v1",
-        route_handlers=[FailureController, RegionController],
+        route_handlers=[
+            FailureController,
+            RegionController,
+            MessageController,
+            OutboxController,
+            DlqController,
+        ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],
     )

@@ -127,7 +127,7 @@ class FailureIn(_In):
 
 
 class ResolveIn(_In):
-    """Optional details when resolving a failure."""
+    """Optional details when resolving a failure, and whether to broadcast the resolution."""
 
     resolution_message: str | None = Field(
         default=None,
@@ -136,6 +136,8 @@ class ResolveIn(_In):
         examples=["Olá {nome}, o serviço em {regiao} foi restabelecido."],
     )
     """Replaces the failure's resolution message; same placeholders as the notification."""
+    broadcast: bool = True
+    """Queue the resolution message for every contact that got the failure's notice."""
 
 
 class CheckIn(_In):

@@ -48,7 +48,8 @@ def test_done_when_flow(lia: CliHarness) -> None:
     assert "now paused" in lia.ok("failure", "pause", "f-2").stdout
     assert "not affected" in lia.ok("failure", "check", "--cep", "25953120").stdout
     assert "now active" in lia.ok("failure", "resume", "f-2").stdout
-    assert "now resolved" in lia.ok("failure", "resolve", "f-2").stdout
+    resolved = lia.ok("failure", "resolve", "f-2").stdout
+    assert "failure f-2 (Rompimento de fibra) resolved; 0 notified" in resolved
     history = lia.ok("failure", "list", "--status", "resolved").stdout
     assert "Active (0) · Scheduled (0) · History (1)" in history
 
@@ -66,7 +67,7 @@ def test_actor_defaults_to_environment(lia: CliHarness) -> None:
     """Without --actor the resolver is $LIA_ACTOR."""
     lia.ok("failure", "create", "--name", "Queda", "--message", "Oi", "--region", "Rio")
     doc = lia.json("failure", "resolve", "f-1", env={"LIA_ACTOR": "carol"})
-    assert doc["resolved_by"] == "carol"
+    assert doc["failure"]["resolved_by"] == "carol"
 
 
 def test_refused_transition_exits_1_with_one_line(lia: CliHarness) -> None:
@@ -167,7 +168,7 @@ def test_resolve_with_message_and_cancel(lia: CliHarness) -> None:
     """resolve stores --resolution-message; cancel ends a scheduled failure in history."""
     lia.ok("failure", "create", "--name", "Q", "--message", "Oi", "--region", "Rio")
     resolved = lia.json("failure", "resolve", "f-1", "--resolution-message", "Voltou, {nome}!")
-    assert resolved["resolution_message"] == "Voltou, {nome}!"
+    assert resolved["failure"]["resolution_message"] == "Voltou, {nome}!"
     lia.ok(*TERESOPOLIS)
     assert lia.json("failure", "cancel", "f-2")["status"] == "cancelled"
     assert lia.json("failure", "list", "--status", "resolved")["counts"]["resolved"] == 2

@@ -58,10 +58,12 @@ async def test_done_when_scenario(client: Client, supervisor: Headers) -> None:
         json={"resolution_message": "Olá {nome}, o serviço voltou."},
         headers=supervisor,
     )
-    assert resolved.status_code == 200, resolved.text
-    assert resolved.json()["status"] == "resolved"
-    assert resolved.json()["resolved_by"] == "sofia"
-    assert resolved.json()["resolution_message"] == "Olá {nome}, o serviço voltou."
+    assert resolved.status_code == 202, resolved.text
+    report = resolved.json()
+    assert (report["notified"], report["queued"], report["already_queued"]) == (0, 0, 0)
+    assert report["failure"]["status"] == "resolved"
+    assert report["failure"]["resolved_by"] == "sofia"
+    assert report["failure"]["resolution_message"] == "Olá {nome}, o serviço voltou."
 
     refused = problem(await client.post(f"{BASE}/{fid}/pause", headers=supervisor), 409)
     assert refused["detail"] == f"cannot pause failure {fid}: it is resolved"

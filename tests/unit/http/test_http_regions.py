@@ -94,5 +94,5 @@ async def test_region_used_by_an_open_failure_cannot_be_deleted(
 
     assert (
         await client.post(f"/api/v1/failures/{fid}/resolve", headers=supervisor)
-    ).status_code == 200
+    ).status_code == 202
     assert (await client.delete(f"{BASE}/serra", headers=supervisor)).status_code == 204

@@ -1,8 +1,18 @@
 """The HTTP routes, one module per resource."""
 
 from lia_entrypoints.http.routes.auth import login
+from lia_entrypoints.http.routes.dlq import DlqController
 from lia_entrypoints.http.routes.failures import FailureController
 from lia_entrypoints.http.routes.health import health
+from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
 
-__all__ = ["FailureController", "RegionController", "health", "login"]
+__all__ = [
+    "DlqController",
+    "FailureController",
+    "MessageController",
+    "OutboxController",
+    "RegionController",
+    "health",
+    "login",
+]

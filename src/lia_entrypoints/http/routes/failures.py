@@ -5,16 +5,31 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from lia_core.domain.failures import FailureAction
-from lia_core.services import ChangeFailureStatus, FailureTab, ListFailures, Services
+from lia_core.services import (
+    ChangeFailureStatus,
+    FailureTab,
+    ListFailures,
+    ResolveAndBroadcast,
+    Services,
+)
 from lia_entrypoints.http.auth import managers_only
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.delivery_dto import NotifyIn
 from lia_entrypoints.http.dto import CheckIn, FailureIn, ResolveIn
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.schemas import CheckOut, FailureListOut, FailureOut
+from lia_entrypoints.schemas import (
+    CheckOut,
+    FailureDetailsOut,
+    FailureListOut,
+    FailureOut,
+    NoticeOut,
+    ResolutionOut,
+)
 
 __all__ = ["FailureController"]
 
@@ -85,9 +100,9 @@ class FailureController(Controller):
     @get("/{failure_id:str}", summary="Get a failure", responses=problem_responses(401, 404))
     async def get_failure(
         self, failure_id: FromPath[str], services: ServicesDep, tz: TzDep
-    ) -> FailureOut:
-        """One failure by id."""
-        return FailureOut.of(await services.get_failure(failure_id), tz)
+    ) -> FailureDetailsOut:
+        """One failure by id, with how many contacts got its notice and its resolution."""
+        return FailureDetailsOut.of_counts(await services.failure_details(failure_id), tz)
 
     @post(
         "/{failure_id:str}/activate",
@@ -130,9 +145,9 @@ class FailureController(Controller):
 
     @post(
         "/{failure_id:str}/resolve",
-        status_code=200,
+        status_code=202,
         guards=[managers_only],
-        summary="Resolve a failure",
+        summary="Resolve a failure and broadcast its resolution",
         responses=_ACTION_ERRORS,
     )
     async def resolve_failure(
@@ -142,10 +157,34 @@ class FailureController(Controller):
         services: ServicesDep,
         tz: TzDep,
         data: JSONBody[ResolveIn | None] = None,
-    ) -> FailureOut:
-        """Active or paused → resolved; the body may replace the resolution message."""
-        message = data.resolution_message if data is not None else None
-        return await _change(services, request, tz, failure_id, FailureAction.RESOLVE, message)
+    ) -> ResolutionOut:
+        """Active or paused → resolved; with `broadcast` (default) the resolution message is
+        queued for every contact that got the notice (202: the worker delivers them)."""
+        body = data or ResolveIn()
+        cmd = ResolveAndBroadcast(
+            failure_id=failure_id,
+            actor=request.user.username,
+            broadcast=body.broadcast,
+            resolution_message=body.resolution_message,
+        )
+        return ResolutionOut.of(await services.resolve_and_broadcast(cmd), tz)
+
+    @post(
+        "/{failure_id:str}/notify",
+        guards=[managers_only],
+        summary="Notify a contact of a failure",
+        responses={
+            200: ResponseSpec(NoticeOut, description="The contact was already notified"),
+            **_ACTION_ERRORS,
+        },
+    )
+    async def notify_contact(
+        self, failure_id: FromPath[str], data: JSONBody[NotifyIn], services: ServicesDep, tz: TzDep
+    ) -> Response[NoticeOut]:
+        """Queue an active failure's notice for one contact: 201, or 200 when already notified."""
+        result = await services.notify_contact(data.to_command(failure_id))
+        notice = NoticeOut.of(failure_id, data.to, result, tz)
+        return Response(notice, status_code=201 if result.created else 200)
 
     @post(
         "/{failure_id:str}/cancel",

@@ -1,0 +1,108 @@
+"""``lia outbox list``: the outbound jobs and where each one is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import tzinfo
+
+import click
+
+from lia_core.domain.delivery import DeliveryErrorInfo, JobStatus, OutboundJob
+from lia_core.services import ListOutbox
+from lia_core.services.outbox import MAX_LIST
+from lia_entrypoints.cli._app import CliApp
+from lia_entrypoints.cli._options import json_option
+from lia_entrypoints.cli.output import emit_json, local_time, table
+from lia_entrypoints.schemas import JobOut
+
+__all__ = ["describe_error", "job_table", "mask_phone", "outbox_group"]
+
+_PHONE = re.compile(r"\+?[\d\s().-]{7,24}")
+_WAITING = {JobStatus.PENDING, JobStatus.FAILED}
+
+
+def mask_phone(recipient: str) -> str:
+    """Hide the middle digits of a phone number (``5521*****4321``); other recipients as given."""
+    if not _PHONE.fullmatch(recipient):
+        return recipient
+    digits = [i for i, ch in enumerate(recipient) if ch.isdigit()]
+    keep = 4 if len(digits) >= 10 else 2
+    hidden = set(digits[keep:-keep])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(recipient))
+
+
+def describe_error(error: DeliveryErrorInfo | None) -> str:
+    """``permanent 21211 HTTP 400: excerpt``, or ``-``."""
+    if error is None:
+        return "-"
+    head = " ".join(
+        part
+        for part in (
+            error.kind,
+            error.code,
+            f"HTTP {error.http_status}" if error.http_status else None,
+        )
+        if part
+    )
+    return f"{head}: {error.excerpt}" if error.excerpt else head
+
+
+def job_table(jobs: Sequence[OutboundJob], tz: tzinfo) -> str:
+    """One row per job, phone numbers masked."""
+    rows = [
+        [
+            j.id,
+            j.job_name.value,
+            j.channel.value,
+            mask_phone(j.recipient),
+            j.status.value,
+            str(j.attempts),
+            local_time(j.next_attempt_at, tz) if j.status in _WAITING else "-",
+            describe_error(j.last_error),
+        ]
+        for j in jobs
+    ]
+    headers = ["ID", "JOB", "CHANNEL", "TO", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"]
+    return table(headers, rows, widths={"ID": 36, "TO": 24, "LAST ERROR": 60})
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Outbound message jobs: queued, being sent, sent, retried, dead."""
+
+
+@outbox_group.command("list")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in JobStatus], case_sensitive=False),
+    help="Only jobs in this status.",
+)
+@click.option("--to", "recipient", help="Only jobs to this recipient (exact).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_LIST),
+    default=100,
+    show_default=True,
+    help="At most this many jobs.",
+)
+@json_option
+@click.pass_obj
+def list_(
+    app: CliApp, status: str | None, recipient: str | None, limit: int, as_json: bool
+) -> None:
+    """List jobs, newest first (phone numbers are masked in the table, not in --json)."""
+    with app.errors(as_json=as_json):
+        query = ListOutbox(
+            status=JobStatus(status.lower()) if status else None,
+            recipient=recipient.strip() if recipient else None,
+            limit=limit,
+        )
+        jobs = app.run(lambda rt: rt.services.list_outbox(query))
+        tz = app.settings.tz
+        if as_json:
+            emit_json({"items": [JobOut.of(j, tz).model_dump(mode="json") for j in jobs]})
+        elif not jobs:
+            click.echo("no jobs; queue one with `lia message send`")
+        else:
+            click.echo(job_table(jobs, tz))

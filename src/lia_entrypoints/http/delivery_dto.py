@@ -1,0 +1,98 @@
+"""Request bodies of the delivery routes (messages, notices, dead-letter reprocessing)."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lia_core.domain.delivery import Channel, JobName, MessageContent
+from lia_core.errors import ValidationError
+from lia_core.ports import DeadLetterFilter
+from lia_core.services import EnqueueMessage, NotifyContact
+from lia_entrypoints.schemas import parse_instant
+
+__all__ = ["MessageIn", "NotifyIn", "ReprocessIn"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class MessageIn(_In):
+    """A message to queue; the worker delivers it."""
+
+    channel: Channel = Field(examples=["whatsapp"])
+    """whatsapp, evolution, sms, push or sandbox."""
+    to: str = Field(min_length=1, max_length=4096, examples=["5521987654321"])
+    """Phone number (E.164) or, for push, device token."""
+    text: str | None = Field(
+        default=None, max_length=4096, examples=["Olá! Seu reparo foi agendado."]
+    )
+    """Message text (needed unless `template` is given)."""
+    template: str | None = Field(default=None, max_length=512)
+    """Approved template to send (WhatsApp)."""
+    params: list[str] = Field(default_factory=list, max_length=100)
+    """Template parameters, in order."""
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=200)
+    """At most one message is queued per key; repeating it answers 200 with the queued job."""
+
+    def to_command(self) -> EnqueueMessage:
+        """The core command."""
+        if self.params and not self.template:
+            raise ValidationError("parameters need a template", field="params")
+        content = MessageContent(text=self.text, template=self.template, params=tuple(self.params))
+        return EnqueueMessage(
+            channel=self.channel,
+            recipient=self.to,
+            content=content,
+            source="api",
+            idempotency_key=self.idempotency_key,
+        )
+
+
+class NotifyIn(_In):
+    """A contact to tell about an active failure."""
+
+    to: str = Field(min_length=1, max_length=4096, examples=["5521987654321"])
+    """The contact's phone number (E.164)."""
+    name: str = Field(default="", max_length=200, examples=["Ana"])
+    """The contact's name, for `{nome}`."""
+    channel: Channel | None = None
+    """Channel to use; default: the first of `LIA_DELIVERY__NOTICE_CHANNELS`."""
+
+    def to_command(self, failure_id: str) -> NotifyContact:
+        """The core command."""
+        return NotifyContact(
+            failure_id=failure_id,
+            recipient=self.to,
+            name=self.name.strip(),
+            channel=self.channel,
+            source="api",
+        )
+
+
+class ReprocessIn(_In):
+    """Which dead letters to requeue (all when no filter is set)."""
+
+    job_name: JobName | None = None
+    """Only dead letters of this job name."""
+    err_code: str | None = Field(default=None, min_length=1, max_length=64, examples=["131056"])
+    """Only this provider error code."""
+    since: datetime | None = None
+    """Failed at or after (ISO 8601; without an offset, in the ISP's timezone)."""
+    until: datetime | None = None
+    """Failed before (ISO 8601; without an offset, in the ISP's timezone)."""
+    limit: int | None = Field(default=None, ge=1)
+    """Requeue at most this many (oldest failures first)."""
+    dry_run: bool = False
+    """Only count what would be requeued (the run is still audited)."""
+
+    def to_filter(self, tz: tzinfo) -> DeadLetterFilter:
+        """The core filter, with naive times read in *tz*."""
+        return DeadLetterFilter(
+            job_name=self.job_name,
+            err_code=self.err_code,
+            since=None if self.since is None else parse_instant(self.since, tz, field="since"),
+            until=None if self.until is None else parse_instant(self.until, tz, field="until"),
+        )

@@ -1,0 +1,74 @@
+"""`/api/v1/messages` (queue a message) and `/api/v1/outbox` (the jobs and where each one is)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody, QueryParameter
+
+from lia_core.domain.delivery import JobStatus
+from lia_core.domain.users import User
+from lia_core.services import ListOutbox
+from lia_core.services.outbox import MAX_LIST
+from lia_entrypoints.http.auth import MANAGERS
+from lia_entrypoints.http.context import ServicesDep, TzDep
+from lia_entrypoints.http.delivery_dto import MessageIn
+from lia_entrypoints.http.problems import problem_responses
+from lia_entrypoints.schemas import JobOut
+
+__all__ = ["MessageController", "OutboxController"]
+
+
+def senders_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: only supervisors and admins may send messages."""
+    user = connection.user
+    if not isinstance(user, User) or user.role not in MANAGERS:
+        raise PermissionDeniedException("sending messages needs the SUPERVISOR or ADMIN role")
+
+
+class MessageController(Controller):
+    """Outbound messages."""
+
+    path = "/messages"
+    tags = ["delivery"]
+
+    @post(
+        "/",
+        guards=[senders_only],
+        summary="Queue a message",
+        responses={
+            200: ResponseSpec(JobOut, description="Already queued under this idempotency key"),
+            **problem_responses(401, 403, 422),
+        },
+    )
+    async def send_message(
+        self, data: JSONBody[MessageIn], services: ServicesDep, tz: TzDep
+    ) -> Response[JobOut]:
+        """Queue a message for the worker: 201 with the new job, 200 with the one already queued."""
+        result = await services.enqueue_message(data.to_command())
+        return Response(JobOut.of(result.job, tz), status_code=201 if result.created else 200)
+
+
+class OutboxController(Controller):
+    """The outbox: every job, pending, being sent, sent, retried or dead."""
+
+    path = "/outbox"
+    tags = ["delivery"]
+
+    @get("/", summary="List outbox jobs", responses=problem_responses(401, 422))
+    async def list_outbox(
+        self,
+        services: ServicesDep,
+        tz: TzDep,
+        status: Annotated[JobStatus | None, QueryParameter(description="Only this status.")] = None,
+        to: Annotated[str | None, QueryParameter(description="Only this recipient.")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIST, description="At most.")] = 100,
+    ) -> list[JobOut]:
+        """Jobs, newest first, filtered by status and recipient."""
+        query = ListOutbox(status=status, recipient=to.strip() if to else None, limit=limit)
+        return [JobOut.of(j, tz) for j in await services.list_outbox(query)]
