@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from lia_adapters.channels import (
+    CloudApiWhatsAppSender,
+    EvolutionSender,
+    FcmPushSender,
+    SandboxSender,
+    TwilioSmsSender,
+)
 from lia_adapters.memory import (
     FixedClock,
     InMemoryFailureRepository,
@@ -24,6 +31,7 @@ from lia_core.ports import (
     Clock,
     FailureRepository,
     IdGenerator,
+    MessageSender,
     PasswordHasher,
     RegionCatalogue,
     UnitOfWork,
@@ -50,3 +58,10 @@ _uuid_ids: type[IdGenerator] = UuidGenerator
 _plain_hasher: type[PasswordHasher] = PlainTextHasher
 _argon2_hasher: type[PasswordHasher] = Argon2PasswordHasher
 _mem_uow_factory: UnitOfWorkFactory = InMemoryStore().unit_of_work
+
+# Channel adapters (lia_adapters.channels); the sandbox is also the port's in-memory fake
+_whatsapp_cloud: type[MessageSender] = CloudApiWhatsAppSender
+_evolution: type[MessageSender] = EvolutionSender
+_twilio_sms: type[MessageSender] = TwilioSmsSender
+_fcm_push: type[MessageSender] = FcmPushSender
+_sandbox: type[MessageSender] = SandboxSender

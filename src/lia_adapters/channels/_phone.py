@@ -1,0 +1,23 @@
+"""Recipient phone numbers in the international form the providers expect (via `phonenumbers`)."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+__all__ = ["to_e164"]
+
+
+def to_e164(raw: str, *, region: str, strict: bool = True) -> str | None:
+    """``+5521999998888`` for *raw* read in *region*; None when it is not a (valid) phone number.
+
+    Strict checks the number against the numbering plan; lenient only checks its length, for
+    providers that validate on their side and answer with a precise error code anyway.
+    """
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(number)
+    if not ok:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,188 @@
+"""WhatsApp Cloud API sender (Graph v21+): text and template messages, Meta error codes to retry classes.
+
+Idempotency: the Cloud API takes no idempotency key, so a send that timed out is never
+repeated here (it is UNCERTAIN); the key travels in ``biz_opaque_callback_data``, which Meta
+echoes in the status webhooks, so the callback that settles the job can find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+import httpx
+import structlog
+
+from lia_adapters.channels._http import dig, failure, failure_from_response, json_object, send
+from lia_adapters.channels._phone import to_e164
+from lia_core.domain.delivery import Channel
+from lia_core.domain.delivery_policy import FailureKind, classify_http_status
+from lia_core.ports import OutboundMessage
+
+__all__ = [
+    "CloudApiConfig",
+    "CloudApiWhatsAppSender",
+    "TemplateRef",
+    "classify_cloud_api_error",
+]
+
+log = structlog.get_logger(__name__)
+
+PROVIDER = "whatsapp_cloud"
+MAX_TEXT = 4096
+"""Meta's limit for a text message body, in characters."""
+MAX_CALLBACK_DATA = 512
+RE_ENGAGEMENT = 131047
+"""More than 24 hours since the customer last wrote: only a template may be sent."""
+
+_KINDS: Mapping[int, FailureKind] = {
+    131026: FailureKind.UNREACHABLE,  # undeliverable: not on WhatsApp, old app, terms not accepted
+    4: FailureKind.RATE_LIMITED,  # app-level call limit
+    17: FailureKind.RATE_LIMITED,
+    613: FailureKind.RATE_LIMITED,
+    80007: FailureKind.RATE_LIMITED,  # WhatsApp Business Account rate limit
+    130429: FailureKind.RATE_LIMITED,  # Cloud API throughput reached
+    131048: FailureKind.RATE_LIMITED,  # spam rate limit on this number: slow down
+    131056: FailureKind.RATE_LIMITED,  # business/consumer pair limit (~1 msg per 6 s)
+    0: FailureKind.CHANNEL_DOWN,  # AuthException
+    3: FailureKind.CHANNEL_DOWN,  # capability or permission missing
+    10: FailureKind.CHANNEL_DOWN,  # permission denied
+    190: FailureKind.CHANNEL_DOWN,  # access token expired: hold the channel, alert the admin
+    368: FailureKind.CHANNEL_DOWN,  # temporarily blocked for policy violations
+    131031: FailureKind.CHANNEL_DOWN,  # business account locked
+    131042: FailureKind.CHANNEL_DOWN,  # payment method problem
+    1: FailureKind.TRANSIENT,  # API unknown
+    2: FailureKind.TRANSIENT,  # API service: downtime or overload
+    131000: FailureKind.TRANSIENT,  # something went wrong
+    131016: FailureKind.TRANSIENT,  # service unavailable
+    RE_ENGAGEMENT: FailureKind.PERMANENT,  # when no fallback template is configured
+}
+
+
+def classify_cloud_api_error(code: int | None, http_status: int) -> FailureKind:
+    """The retry class of a Cloud API error code (also as reported by the status webhooks)."""
+    if code is not None:
+        if code in _KINDS:
+            return _KINDS[code]
+        if 200 <= code <= 299:  # API permission errors
+            return FailureKind.CHANNEL_DOWN
+    return classify_http_status(http_status)
+
+
+@attrs.frozen(kw_only=True)
+class TemplateRef:
+    """An approved message template, by name and language."""
+
+    name: str
+    language: str = "pt_BR"
+
+
+@attrs.frozen(kw_only=True)
+class CloudApiConfig:
+    """Where and as whom to call the Cloud API."""
+
+    phone_number_id: str
+    access_token: str = attrs.field(repr=False)
+    base_url: str = "https://graph.facebook.com"
+    api_version: str = "v21.0"
+    fallback_template: TemplateRef | None = None
+    """Sent instead of free text when Meta answers 131047 (outside the 24-hour window)."""
+    default_region: str = "BR"
+    """How numbers written without ``+`` and country code are read."""
+
+
+def _text(to: str, body: str) -> dict[str, object]:
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "text",
+        "text": {"body": body[:MAX_TEXT], "preview_url": False},
+    }
+
+
+def _template(to: str, name: str, language: str, params: Sequence[str]) -> dict[str, object]:
+    template: dict[str, object] = {"name": name, "language": {"code": language}}
+    if params:
+        template["components"] = [
+            {"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}
+        ]
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "template",
+        "template": template,
+    }
+
+
+def _error_code(response: httpx.Response) -> int | None:
+    code = dig(json_object(response), "error", "code")
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
+@attrs.define
+class CloudApiWhatsAppSender:
+    """Sends WhatsApp messages through Meta's Cloud API (``POST /{version}/{phone-number-id}/messages``)."""
+
+    client: httpx.AsyncClient
+    config: CloudApiConfig
+
+    @property
+    def channel(self) -> Channel:
+        """WhatsApp."""
+        return Channel.WHATSAPP
+
+    @property
+    def url(self) -> str:
+        """The messages endpoint of the configured phone number."""
+        c = self.config
+        return f"{c.base_url.rstrip('/')}/{c.api_version}/{c.phone_number_id}/messages"
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Send a template (when the content names one) or text; 131047 falls back to the template."""
+        to = to_e164(message.recipient, region=self.config.default_region, strict=False)
+        if to is None:
+            raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
+        content = message.content
+        if content.template:
+            body = _template(to, content.template, content.template_language, content.params)
+        elif content.text and content.text.strip():
+            body = _text(to, content.text)
+        else:
+            raise failure(
+                FailureKind.PERMANENT, PROVIDER, code="no-content", excerpt="no text or template"
+            )
+        response = await self._post(body, message)
+        code = None if response.is_success else _error_code(response)
+        fallback = self.config.fallback_template
+        if code == RE_ENGAGEMENT and fallback is not None and body["type"] == "text":
+            # The text was definitively refused, so one template request cannot double-send.
+            log.info("whatsapp.template_fallback", job_id=message.job_id, template=fallback.name)
+            body = _template(to, fallback.name, fallback.language, content.params)
+            response = await self._post(body, message)
+            code = None if response.is_success else _error_code(response)
+        if not response.is_success:
+            raise failure_from_response(
+                response,
+                provider=PROVIDER,
+                kind=classify_cloud_api_error(code, response.status_code),
+                code=None if code is None else str(code),
+            )
+        wamid = dig(json_object(response), "messages", 0, "id")
+        if not isinstance(wamid, str) or not wamid:
+            # Accepted, but we cannot tell which message it is: settle it, do not resend.
+            raise failure_from_response(
+                response, provider=PROVIDER, kind=FailureKind.UNCERTAIN, code="no-message-id"
+            )
+        return wamid
+
+    async def _post(self, body: dict[str, object], message: OutboundMessage) -> httpx.Response:
+        body["biz_opaque_callback_data"] = message.idempotency_key[:MAX_CALLBACK_DATA]
+        request = self.client.build_request(
+            "POST",
+            self.url,
+            json=body,
+            headers={"Authorization": f"Bearer {self.config.access_token}"},
+        )
+        return await send(self.client, request, provider=PROVIDER)
