@@ -17,6 +17,7 @@ from lia_entrypoints.cli.messages import message_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
 from lia_entrypoints.cli.serve import serve, worker
+from lia_entrypoints.cli.stub import stub_provider
 from lia_entrypoints.cli.users import user_group
 
 __all__ = ["CliApp", "CliError", "RuntimeFactory", "default_runtime", "main"]
@@ -62,5 +63,6 @@ for _command in (
     config_group,
     serve,
     worker,
+    stub_provider,
 ):
     main.add_command(_command)

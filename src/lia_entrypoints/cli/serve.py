@@ -59,23 +59,37 @@ async def _nothing() -> None:
     return None
 
 
-@click.command("worker", short_help="Run the background worker (activates due failures).")
+@click.command(
+    "worker", short_help="Run the background worker (sends messages, activates failures)."
+)
 @click.option("--once", is_flag=True, help="Process what is due now and exit (for cron).")
 @json_option
 @click.pass_obj
 def worker(app: CliApp, once: bool, as_json: bool) -> None:
-    """Run the background worker: activates scheduled failures when they are due.
+    """Run the background worker: sends due outbox messages and activates scheduled failures.
 
-    Without --once it polls every LIA_WORKER__POLL_INTERVAL_SECONDS until SIGINT/SIGTERM,
-    then prints what it did.
+    Without --once it runs until SIGINT/SIGTERM (finishing the current round), then prints
+    what it did. Any number of workers may share one PostgreSQL database.
     """
     with app.errors(as_json=as_json):
         from lia_entrypoints.worker import run_worker  # lazy: imports the database adapter
 
         report = app.run(lambda rt: run_worker(rt, once=once))
         if as_json:
-            emit_json({"ticks": report.ticks, "activated": list(report.activated)})
+            emit_json(
+                {
+                    "ticks": report.ticks,
+                    "activated": list(report.activated),
+                    "sent": report.sent,
+                    "retried": report.retried,
+                    "dead": report.dead,
+                    "uncertain": report.uncertain,
+                }
+            )
             return
         ids = ", ".join(report.activated)
         activated = f"activated {len(report.activated)} failure(s)" + (f": {ids}" if ids else "")
-        click.echo(f"worker ran {report.ticks} tick(s), {activated}")
+        click.echo(
+            f"worker ran {report.ticks} tick(s), {activated}; messages: {report.sent} sent, "
+            f"{report.retried} to retry, {report.dead} dead-lettered, {report.uncertain} uncertain"
+        )

@@ -58,9 +58,10 @@ def test_worker_once_activates_due_failures(lia: CliHarness) -> None:
     """`worker --once` activates scheduled failures whose start has come and reports them."""
     lia.ok("failure", "create", "--name", "Q", "--message", "Oi", "--region", "Rio",
            "--starts-at", "2026-05-20T10:00")  # fmt: skip
-    assert lia.json("worker", "--once") == {"ticks": 1, "activated": []}
+    idle = {"ticks": 1, "activated": [], "sent": 0, "retried": 0, "dead": 0, "uncertain": 0}
+    assert lia.json("worker", "--once") == idle
     lia.clock.advance(hours=2)
-    assert lia.json("worker", "--once") == {"ticks": 1, "activated": ["f-1"]}
+    assert lia.json("worker", "--once") == {**idle, "activated": ["f-1"]}
     assert lia.json("failure", "show", "f-1")["status"] == "active"
     assert "activated 0 failure(s)" in lia.ok("worker", "--once").stdout
 
