@@ -20,7 +20,11 @@ from lia_adapters.memory import (
     SequentialIds,
 )
 from lia_adapters.sql import (
+    SqlDeadLetterRepository,
+    SqlDlqAuditRepository,
     SqlFailureRepository,
+    SqlNoticeRepository,
+    SqlOutboxRepository,
     SqlRegionCatalogue,
     SqlUnitOfWork,
     SqlUnitOfWorkFactory,
@@ -29,9 +33,13 @@ from lia_adapters.sql import (
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
     Clock,
+    DeadLetterRepository,
+    DlqAuditRepository,
     FailureRepository,
     IdGenerator,
     MessageSender,
+    NoticeRepository,
+    OutboxRepository,
     PasswordHasher,
     RegionCatalogue,
     UnitOfWork,
@@ -45,6 +53,10 @@ _sql_uow_factory: type[UnitOfWorkFactory] = SqlUnitOfWorkFactory
 _sql_failures: type[FailureRepository] = SqlFailureRepository
 _sql_regions: type[RegionCatalogue] = SqlRegionCatalogue
 _sql_users: type[UserRepository] = SqlUserRepository
+_sql_outbox: type[OutboxRepository] = SqlOutboxRepository
+_sql_dead_letters: type[DeadLetterRepository] = SqlDeadLetterRepository
+_sql_dlq_audit: type[DlqAuditRepository] = SqlDlqAuditRepository
+_sql_notices: type[NoticeRepository] = SqlNoticeRepository
 
 # In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
 _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork

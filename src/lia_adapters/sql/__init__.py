@@ -1,6 +1,12 @@
 """SQL persistence (SQLAlchemy 2 async Core) for SQLite and PostgreSQL, with Alembic migrations."""
 
+from lia_adapters.sql.delivery_repositories import (
+    SqlDeadLetterRepository,
+    SqlDlqAuditRepository,
+    SqlNoticeRepository,
+)
 from lia_adapters.sql.engine import create_engine
+from lia_adapters.sql.outbox import SqlOutboxRepository
 from lia_adapters.sql.repositories import (
     SqlFailureRepository,
     SqlRegionCatalogue,
@@ -9,7 +15,11 @@ from lia_adapters.sql.repositories import (
 from lia_adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 __all__ = [
+    "SqlDeadLetterRepository",
+    "SqlDlqAuditRepository",
     "SqlFailureRepository",
+    "SqlNoticeRepository",
+    "SqlOutboxRepository",
     "SqlRegionCatalogue",
     "SqlUnitOfWork",
     "SqlUnitOfWorkFactory",

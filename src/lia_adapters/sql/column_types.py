@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["Json", "UtcDateTime", "key"]
+__all__ = ["Json", "NullableJson", "UtcDateTime", "key"]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -43,6 +43,9 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 """A JSON document (jsonb on PostgreSQL)."""
+
+NullableJson = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+"""An optional JSON document: Python None is stored as SQL NULL, not as the JSON ``null``."""
 
 
 def key(length: int = 64) -> TypeEngine[str]:

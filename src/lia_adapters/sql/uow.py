@@ -7,6 +7,12 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lia_adapters.sql.delivery_repositories import (
+    SqlDeadLetterRepository,
+    SqlDlqAuditRepository,
+    SqlNoticeRepository,
+)
+from lia_adapters.sql.outbox import SqlOutboxRepository
 from lia_adapters.sql.repositories import (
     SqlFailureRepository,
     SqlRegionCatalogue,
@@ -29,6 +35,10 @@ class SqlUnitOfWork:
         self._failures = SqlFailureRepository(self._connection)
         self._regions = SqlRegionCatalogue(self._connection)
         self._users = SqlUserRepository(self._connection)
+        self._outbox = SqlOutboxRepository(self._connection)
+        self._dead_letters = SqlDeadLetterRepository(self._connection)
+        self._dlq_audit = SqlDlqAuditRepository(self._connection)
+        self._notices = SqlNoticeRepository(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -49,6 +59,26 @@ class SqlUnitOfWork:
     def users(self) -> SqlUserRepository:
         """Staff accounts."""
         return self._users
+
+    @property
+    def outbox(self) -> SqlOutboxRepository:
+        """Outbound message jobs."""
+        return self._outbox
+
+    @property
+    def dead_letters(self) -> SqlDeadLetterRepository:
+        """Jobs given up on."""
+        return self._dead_letters
+
+    @property
+    def dlq_audit(self) -> SqlDlqAuditRepository:
+        """The record of dead-letter reprocessing runs."""
+        return self._dlq_audit
+
+    @property
+    def notices(self) -> SqlNoticeRepository:
+        """Who was told about which failure."""
+        return self._notices
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction."""

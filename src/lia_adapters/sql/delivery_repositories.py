@@ -1,0 +1,151 @@
+"""SQL dead letters, reprocessing audit and failure notices (the outbox is in `outbox`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import delete, func, select
+
+from lia_adapters.sql import delivery_mapping as mapping
+from lia_adapters.sql.errors import wrap_db_errors
+from lia_adapters.sql.repositories import ConnectionSource
+from lia_adapters.sql.tables import dead_letters, dlq_reprocess_audit, failure_notifications
+from lia_adapters.sql.upsert import insert_ignoring_duplicates, insert_or_replace
+from lia_core.domain.delivery import DeadLetter
+from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.errors import NotFound
+from lia_core.ports import DeadLetterFilter, ReprocessAudit
+
+__all__ = ["SqlDeadLetterRepository", "SqlDlqAuditRepository", "SqlNoticeRepository"]
+
+_dead = dead_letters.c
+_audit = dlq_reprocess_audit.c
+_notices = failure_notifications.c
+
+
+class SqlDeadLetterRepository:
+    """Dead letters in the `dead_letters` table, one per job."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def add(self, dead: DeadLetter) -> None:
+        """Record a dead letter, replacing an older one for the same job."""
+        with wrap_db_errors(entity="dead letter", entity_id=dead.job_id):
+            await insert_or_replace(
+                self._connection(),
+                dead_letters,
+                mapping.dead_letter_values(dead),
+                unique=["job_id"],
+            )
+
+    async def get(self, job_id: str) -> DeadLetter:
+        """The dead letter of a job. Raises NotFound."""
+        result = await self._connection().execute(
+            select(dead_letters).where(_dead.job_id == job_id)
+        )
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="dead letter", entity_id=job_id)
+        return mapping.dead_letter_from_row(row)
+
+    async def list(
+        self, where: DeadLetterFilter, *, limit: int | None = None
+    ) -> Sequence[DeadLetter]:
+        """Dead letters matching *where* (since inclusive, until exclusive), oldest failure first."""
+        query = select(dead_letters).order_by(_dead.failed_at, _dead.job_id).limit(limit)
+        if where.job_name is not None:
+            query = query.where(_dead.job_name == where.job_name.value)
+        if where.err_code is not None:
+            query = query.where(_dead.err_code == where.err_code)
+        if where.since is not None:
+            query = query.where(_dead.failed_at >= where.since)
+        if where.until is not None:
+            query = query.where(_dead.failed_at < where.until)
+        result = await self._connection().execute(query)
+        return [mapping.dead_letter_from_row(row) for row in result.mappings()]
+
+    async def remove(self, job_id: str) -> None:
+        """Forget a job's dead letter. Raises NotFound."""
+        with wrap_db_errors(entity="dead letter", entity_id=job_id):
+            result = await self._connection().execute(
+                delete(dead_letters).where(_dead.job_id == job_id)
+            )
+        if result.rowcount == 0:
+            raise NotFound(entity="dead letter", entity_id=job_id)
+
+    async def count(self) -> int:
+        """How many dead letters there are."""
+        result = await self._connection().execute(select(func.count()).select_from(dead_letters))
+        return int(result.scalar_one())
+
+
+class SqlDlqAuditRepository:
+    """Reprocessing runs in the `dlq_reprocess_audit` table."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def add(self, entry: ReprocessAudit) -> None:
+        """Record a run. Raises AlreadyExists when its action id is taken."""
+        with wrap_db_errors(entity="reprocess audit", entity_id=entry.action_id):
+            await self._connection().execute(
+                dlq_reprocess_audit.insert().values(mapping.audit_values(entry))
+            )
+
+    async def list(self, *, limit: int = 50) -> Sequence[ReprocessAudit]:
+        """Recent runs, newest first."""
+        result = await self._connection().execute(
+            select(dlq_reprocess_audit)
+            .order_by(_audit.at.desc(), _audit.action_id.desc())
+            .limit(limit)
+        )
+        return [mapping.audit_from_row(row) for row in result.mappings()]
+
+
+class SqlNoticeRepository:
+    """Failure notices in `failure_notifications`: one per failure, kind and recipient."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def record(self, notice: FailureNotice) -> bool:
+        """Store a notice; False when this contact already has one of this kind for this failure."""
+        return await self.record_many([notice]) == 1
+
+    async def record_many(self, notices: Sequence[FailureNotice]) -> int:
+        """Store the new notices in multi-row statements, skipping existing ones; count them."""
+        rows = [mapping.notice_values(notice) for notice in notices]
+        entity_id = notices[0].failure_id if notices else ""
+        with wrap_db_errors(entity="notice", entity_id=entity_id):
+            return await insert_ignoring_duplicates(
+                self._connection(),
+                failure_notifications,
+                rows,
+                unique=["failure_id", "kind", "recipient"],
+            )
+
+    async def page(
+        self, failure_id: str, kind: NoticeKind, *, after: str | None, limit: int
+    ) -> Sequence[FailureNotice]:
+        """Notices of a failure by recipient, starting after recipient *after* (keyset paging)."""
+        query = (
+            select(failure_notifications)
+            .where(_notices.failure_id == failure_id, _notices.kind == kind.value)
+            .order_by(_notices.recipient)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(_notices.recipient > after)
+        result = await self._connection().execute(query)
+        return [mapping.notice_from_row(row) for row in result.mappings()]
+
+    async def counts(self, failure_id: str) -> Mapping[NoticeKind, int]:
+        """How many notices of each kind a failure has (a `Counter`: absent kinds count zero)."""
+        result = await self._connection().execute(
+            select(_notices.kind, func.count())
+            .where(_notices.failure_id == failure_id)
+            .group_by(_notices.kind)
+        )
+        return Counter({NoticeKind(kind): count for kind, count in result})
