@@ -106,7 +106,7 @@ def outage_flow(lia: LiaProcess, *, starts_at: str) -> str:
 
     assert lia.json("failure", "pause", failure_id)["status"] == "paused"
     assert lia.json("failure", "resume", failure_id)["status"] == "active"
-    resolved = lia.json("failure", "resolve", failure_id)
+    resolved = lia.json("failure", "resolve", failure_id)["failure"]
     assert (resolved["status"], resolved["resolved_by"]) == ("resolved", "integration")
 
     refused = lia("failure", "resume", failure_id)

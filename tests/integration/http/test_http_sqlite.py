@@ -55,7 +55,8 @@ async def test_app_without_runtime_migrates_sqlite_and_serves_the_api(tmp_path: 
         )
         assert [f["id"] for f in check.json()["failures"]] == [fid]
         resolved = await client.post(f"/api/v1/failures/{fid}/resolve", headers=auth)
-        assert resolved.json()["status"] == "resolved"
+        assert resolved.status_code == 202
+        assert resolved.json()["failure"]["status"] == "resolved"
         refused = await client.post(f"/api/v1/failures/{fid}/resolve", headers=auth)
         assert refused.status_code == 409
         assert refused.headers["content-type"].startswith("application/problem+json")
