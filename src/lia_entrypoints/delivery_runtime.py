@@ -25,6 +25,7 @@ from lia_adapters.channels import (
     TwilioConfig,
     TwilioSmsSender,
 )
+from lia_adapters.channels.transport import ProviderTransport
 from lia_core.domain.delivery import Channel
 from lia_core.ports import Clock, IdGenerator, MessageSender, UnitOfWorkFactory
 from lia_core.services.alerts import Alerter
@@ -39,10 +40,9 @@ log = structlog.get_logger(__name__)
 
 def http_client(settings: Settings) -> httpx.AsyncClient:
     """One pooled client for every provider (connections reused across sends)."""
-    limit = settings.delivery.concurrency
     return httpx.AsyncClient(
+        transport=ProviderTransport.pooled(max_connections=settings.delivery.concurrency),
         timeout=httpx.Timeout(settings.delivery.request_timeout_seconds),
-        limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
         headers={"user-agent": "lia-delivery"},
     )
 

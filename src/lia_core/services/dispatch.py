@@ -75,6 +75,8 @@ class DeliveryPolicy:
     """Bulk jobs only book send slots this far ahead, so live jobs always find one within a second."""
     max_pacing_wait_seconds: float = 5.0
     """A live job that would wait longer for its slot goes back to the queue instead of blocking."""
+    settle_batch: int = 50
+    """Outcomes written per transaction (one commit per this many messages, not per message)."""
 
 
 @attrs.define
@@ -106,6 +108,8 @@ class Dispatcher:
     _breakers: dict[tuple[Channel, JobName], CircuitBreaker] = attrs.field(factory=dict)
     _buckets: dict[Channel, TokenBucket] = attrs.field(factory=dict)
     _pairs: dict[Channel, PairLimiter] = attrs.field(factory=dict)
+    _unsettled: list[tuple[OutboundJob, DeadLetter | None]] = attrs.field(factory=list)
+    _flush_lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)
 
     async def run_once(self, *, owner: str) -> DispatchReport:
         """Claim one batch, send it (live jobs first, concurrently), and settle every job."""
@@ -127,6 +131,7 @@ class Dispatcher:
 
         # Claim order is live first; starting tasks in that order books live jobs' slots first.
         await asyncio.gather(*(one(job) for job in jobs))
+        await self._flush(owner, report)
         return report
 
     def _breaker(self, job: OutboundJob) -> CircuitBreaker:
@@ -289,14 +294,29 @@ class Dispatcher:
     async def _settle(
         self, job: OutboundJob, owner: str, dead: DeadLetter | None, report: DispatchReport
     ) -> None:
-        """Write the job's new state (and its dead letter) in one transaction."""
-        async with self.uow() as uow:
-            try:
-                await uow.outbox.save(job, owner=owner)
-            except ConcurrencyConflict:
-                # Our lease expired and another worker has the job: its outcome wins.
-                report.lost_leases += 1
+        """Queue the job's new state for writing; write when enough have gathered."""
+        self._unsettled.append((job, dead))
+        if len(self._unsettled) >= self.policy.settle_batch:
+            await self._flush(owner, report)
+
+    async def _flush(self, owner: str, report: DispatchReport) -> None:
+        """Write the queued outcomes (and dead letters) in one transaction.
+
+        Writing per small group instead of per job saves a commit per message; a crash
+        between send and flush only means those jobs are retried after their lease.
+        """
+        async with self._flush_lock:
+            batch, self._unsettled = self._unsettled, []
+            if not batch:
                 return
-            if dead is not None:
-                await uow.dead_letters.add(dead)
-            await uow.commit()
+            async with self.uow() as uow:
+                for job, dead in batch:
+                    try:
+                        await uow.outbox.save(job, owner=owner)
+                    except ConcurrencyConflict:
+                        # Our lease expired and another worker has the job: its outcome wins.
+                        report.lost_leases += 1
+                        continue
+                    if dead is not None:
+                        await uow.dead_letters.add(dead)
+                await uow.commit()

@@ -1,0 +1,161 @@
+"""Worker throughput against the local stub provider on PostgreSQL, pacing accuracy, deep-queue claims.
+
+Targets (issue 3): >= 1,000 messages/s on this 2-core machine with worker peak RSS <= 250 MB;
+the rate limiter holds the configured rate within 5 %; with 100,000 pending jobs the dispatch
+rate is >= 0.5x the rate with 100 pending. Prints one JSON document; exits 1 on a miss.
+Run with `nox -s bench` or `python benchmarks/dispatch.py` (needs the PostgreSQL test server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+from _support import LIA, enqueue, fresh_schema, jobs, peak_rss_mb, stub_provider, worker_env
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lia_adapters.sql.tables import outbox_jobs
+
+
+async def count_sent(engine: AsyncEngine) -> int:
+    """How many jobs are sent."""
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            select(func.count()).select_from(outbox_jobs).where(outbox_jobs.c.status == "sent")
+        )
+        return int(found or 0)
+
+
+async def run_worker_until(
+    engine: AsyncEngine, env: dict[str, str], target: int, *, timeout: float = 300
+) -> dict[str, Any]:
+    """Start `lia worker`, wait until *target* jobs are sent, and time the 10 %..90 % stretch."""
+    process = subprocess.Popen(
+        [str(LIA), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    marks: dict[float, float] = {}
+    started = time.monotonic()
+    rss = 0.0
+    try:
+        while True:
+            sent = await count_sent(engine)
+            now = time.monotonic()
+            rss = max(rss, peak_rss_mb(process.pid))
+            for share in (0.1, 0.9):
+                if share not in marks and sent >= target * share:
+                    marks[share] = now
+            if sent >= target or now - started > timeout:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    span = marks.get(0.9, time.monotonic()) - marks.get(0.1, started)
+    return {"messages_per_second": round(0.8 * target / span), "peak_rss_mb": round(rss, 1)}
+
+
+async def sent_rate_from_timestamps(engine: AsyncEngine) -> float:
+    """Messages per second between the first and last `sent_at`."""
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(
+                    func.count(), func.min(outbox_jobs.c.sent_at), func.max(outbox_jobs.c.sent_at)
+                ).where(outbox_jobs.c.status == "sent")
+            )
+        ).one()
+    count, first, last = row
+    return (count - 1) / (last - first).total_seconds()
+
+
+async def throughput(stub: str, messages: int) -> dict[str, Any]:
+    """Unpaced throughput of one worker process."""
+    async with fresh_schema() as (url, engine):
+        await enqueue(engine, jobs(messages, prefix="tp"))
+        env = worker_env(
+            url,
+            stub,
+            LIA_DELIVERY__WHATSAPP_RATE="100000",
+            LIA_DELIVERY__BATCH_SIZE="500",
+            LIA_DELIVERY__CONCURRENCY="128",
+        )
+        return {"messages": messages, **await run_worker_until(engine, env, messages)}
+
+
+async def pacing(stub: str, rate: int, messages: int) -> dict[str, Any]:
+    """Achieved rate with the token bucket set to *rate*."""
+    async with fresh_schema() as (url, engine):
+        await enqueue(engine, jobs(messages, prefix="rate"))
+        env = worker_env(url, stub, LIA_DELIVERY__WHATSAPP_RATE=str(rate))
+        await run_worker_until(engine, env, messages)
+        achieved = await sent_rate_from_timestamps(engine)
+    return {
+        "configured_per_second": rate,
+        "achieved_per_second": round(achieved, 1),
+        "error_percent": round(100 * abs(achieved - rate) / rate, 2),
+    }
+
+
+async def deep_queue(stub: str, deep: int, sample: int) -> dict[str, Any]:
+    """Dispatch rate while *deep* jobs are pending, against batches of 100 pending."""
+    results: dict[str, Any] = {}
+    for label, pending in (("pending_100", 100), (f"pending_{deep}", deep)):
+        async with fresh_schema() as (url, engine):
+            if pending == 100:
+                rates = []
+                env = worker_env(url, stub, LIA_DELIVERY__WHATSAPP_RATE="100000")
+                for round_ in range(5):
+                    await enqueue(engine, jobs(100, prefix="small", start=round_ * 100))
+                    before = await count_sent(engine)
+                    got = await run_worker_until(engine, env, before + 100)
+                    rates.append(got["messages_per_second"])
+                results[label] = round(sorted(rates)[len(rates) // 2])
+            else:
+                await enqueue(engine, jobs(pending, prefix="deep"))
+                env = worker_env(url, stub, LIA_DELIVERY__WHATSAPP_RATE="100000")
+                got = await run_worker_until(engine, env, sample)
+                results[label] = got["messages_per_second"]
+    results["ratio"] = round(results[f"pending_{deep}"] / results["pending_100"], 3)
+    return results
+
+
+async def main() -> int:
+    """Run the scenarios and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--rate", type=int, default=300)
+    parser.add_argument("--deep", type=int, default=100_000)
+    args = parser.parse_args()
+    with stub_provider() as stub:
+        tp = await throughput(stub, args.messages)
+        pace = await pacing(stub, args.rate, args.rate * 10)
+        deep = await deep_queue(stub, args.deep, 5_000)
+    met = (
+        tp["messages_per_second"] >= 1000
+        and tp["peak_rss_mb"] <= 250
+        and pace["error_percent"] <= 5
+        and deep["ratio"] >= 0.5
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "dispatch",
+                "throughput": tp,
+                "pacing": pace,
+                "deep_queue": deep,
+                "met": met,
+            },
+            indent=2,
+        )
+    )
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
