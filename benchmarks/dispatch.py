@@ -71,7 +71,7 @@ async def sent_rate_from_timestamps(engine: AsyncEngine) -> float:
             )
         ).one()
     count, first, last = row
-    return (count - 1) / (last - first).total_seconds()
+    return float((count - 1) / (last - first).total_seconds())
 
 
 async def throughput(stub: str, messages: int) -> dict[str, Any]:

@@ -60,10 +60,12 @@ async def _activate_due(runtime: Runtime, report: WorkerReport) -> None:
         )
 
 
-async def _drain(delivery: DeliveryRuntime, owner: str, report: WorkerReport) -> int:
-    """Dispatch rounds until a round finds nothing due; return how many jobs were claimed."""
+async def _drain(
+    delivery: DeliveryRuntime, owner: str, report: WorkerReport, stop: asyncio.Event | None = None
+) -> int:
+    """Dispatch rounds until a round finds nothing due (or *stop* is set); return jobs claimed."""
     claimed = 0
-    while True:
+    while stop is None or not stop.is_set():
         round_ = await delivery.dispatcher.run_once(owner=owner)
         report.add(round_)
         claimed += round_.claimed
@@ -71,6 +73,7 @@ async def _drain(delivery: DeliveryRuntime, owner: str, report: WorkerReport) ->
             log.info("dispatch.round", **attrs.asdict(round_))
         if round_.claimed == round_.deferred:  # nothing due, or only jobs waiting for pacing
             return claimed
+    return claimed
 
 
 async def run_worker(
@@ -121,7 +124,7 @@ async def _loop(
                 await _activate_due(runtime, report)
                 report.ticks += 1
                 next_schedule = now + settings.poll_interval_seconds
-            claimed = await _drain(delivery, owner, report)
+            claimed = await _drain(delivery, owner, report, stop)
             if now >= next_backlog:
                 await delivery.alerter.check_backlog()
                 next_backlog = now + BACKLOG_CHECK_SECONDS
