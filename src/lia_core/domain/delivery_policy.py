@@ -243,6 +243,14 @@ class TokenBucket:
         self._tokens, self._updated = tokens, max(self._updated, now)
         return at
 
+    def wait_time(self, now: float) -> float:
+        """Seconds until a token booked now could be used (0 when one is free), booking nothing."""
+        if self._tokens is None:
+            return 0.0
+        elapsed = max(0.0, now - self._updated)
+        tokens = min(self.burst, self._tokens + elapsed * self.rate) - 1.0
+        return 0.0 if tokens >= 0 else max(self._updated, now) - now + (-tokens) / self.rate
+
 
 @attrs.define
 class PairLimiter:

@@ -109,11 +109,13 @@ class Dispatcher:
     _buckets: dict[Channel, TokenBucket] = attrs.field(factory=dict)
     _pairs: dict[Channel, PairLimiter] = attrs.field(factory=dict)
     _unsettled: list[tuple[OutboundJob, DeadLetter | None]] = attrs.field(factory=list)
+    _deferrals: dict[Channel, int] = attrs.field(factory=dict)
     _flush_lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)
 
     async def run_once(self, *, owner: str) -> DispatchReport:
         """Claim one batch, send it (live jobs first, concurrently), and settle every job."""
         report = DispatchReport()
+        self._deferrals.clear()
         async with self.uow() as uow:
             jobs = await uow.outbox.claim(
                 owner=owner,
@@ -188,10 +190,21 @@ class Dispatcher:
         await self._settle(job, owner, dead, report)
 
     def _retry_pacing_after(self, job: OutboundJob, mono: float) -> float:
-        """How long a job refused a send slot waits in the queue before trying again."""
+        """How long a job refused a send slot waits in the queue before trying again.
+
+        Refused jobs of one round are spread over the time the channel needs to reach them
+        (the n-th waits n / rate), so later rounds claim what can be sent instead of
+        re-claiming and re-deferring the same backlog.
+        """
         limiter = self._pairs.get(job.channel)
         pair_wait = limiter.free_at(job.recipient) - mono if limiter is not None else 0.0
-        return max(0.5, pair_wait)
+        bucket = self._buckets.get(job.channel)
+        queue_wait = 0.0
+        if bucket is not None:
+            position = self._deferrals.get(job.channel, 0)
+            self._deferrals[job.channel] = position + 1
+            queue_wait = bucket.wait_time(mono) + position / bucket.rate
+        return max(0.5, pair_wait, queue_wait)
 
     def _requeue(self, job: OutboundJob, *, after_seconds: float) -> None:
         now = self.clock.now()

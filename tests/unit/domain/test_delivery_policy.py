@@ -202,3 +202,18 @@ def test_pair_limiter_spaces_each_recipient(asks: list[tuple[str, float]]) -> No
         else:
             assert slot == now
         booked[recipient] = slot
+
+
+@given(st.floats(1, 200), st.floats(1, 10), st.lists(st.floats(0, 0.2), max_size=100))
+def test_bucket_wait_time_predicts_the_next_reservation(
+    rate: float, burst: float, gaps: list[float]
+) -> None:
+    """wait_time(now) is exactly how long the reservation made now will wait."""
+    bucket = TokenBucket(rate=rate, burst=burst)
+    now = 0.0
+    for gap in gaps:
+        now += gap
+        predicted = bucket.wait_time(now)
+        slot = bucket.reserve(now)
+        assert slot is not None
+        assert abs((slot - now) - predicted) < 1e-9
