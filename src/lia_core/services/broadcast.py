@@ -27,7 +27,7 @@ __all__ = [
     "ResolveAndBroadcastHandler",
 ]
 
-BROADCAST_PAGE = 1000
+BROADCAST_PAGE = 5000
 """Notices read and jobs written per statement; memory stays flat whatever the audience."""
 
 ChannelOrder = Mapping[JobName, tuple[Channel, ...]]
