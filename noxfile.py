@@ -33,6 +33,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Speed targets: prints JSON figures, fails when a target is missed."""
+    """Speed targets: each script prints JSON figures and fails when its target is missed.
+
+    dispatch and broadcast need the PostgreSQL test server (LIA_BENCH_POSTGRES_URL).
+    """
     session.install("-e", ".")
-    session.run("python", "benchmarks/failure_match.py", *session.posargs)
+    for script in ("failure_match", "dispatch", "broadcast"):
+        session.run("python", f"benchmarks/{script}.py", *session.posargs)
