@@ -16,6 +16,7 @@ from lia_core.domain.delivery import (
     MessageContent,
     OutboundJob,
 )
+from lia_core.domain.phones import normalise_phone
 from lia_core.errors import ValidationError
 from lia_core.ports import Clock, IdGenerator, OutboxRepository, UnitOfWorkFactory
 
@@ -80,6 +81,8 @@ def new_job(
     clean = recipient.strip()
     if not clean:
         raise ValidationError("recipient must not be blank", field="to")
+    if channel is not Channel.PUSH:  # push recipients are device tokens, not numbers
+        clean = normalise_phone(clean, field="to")
     return OutboundJob(
         id=job_id,
         job_name=job_name,
@@ -146,7 +149,13 @@ class ListOutboxHandler:
         """Jobs matching the filter."""
         if not 1 <= query.limit <= MAX_LIST:
             raise ValidationError(f"limit must be between 1 and {MAX_LIST}", field="limit")
+        recipient = query.recipient
+        if recipient is not None:
+            try:
+                recipient = normalise_phone(recipient, field="to")
+            except ValidationError:
+                recipient = recipient.strip()  # a device token or provider id: match as typed
         async with self.uow() as uow:
             return await uow.outbox.list(
-                status=query.status, recipient=query.recipient, limit=query.limit
+                status=query.status, recipient=recipient, limit=query.limit
             )

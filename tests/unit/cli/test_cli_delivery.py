@@ -85,11 +85,13 @@ def test_outbox_list_masks_phones_in_text_only(lia: CliHarness) -> None:
     for header in ("JOB", "CHANNEL", "TO", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"):
         assert header in lines[0]
     assert "5521*****4321" in lines[2]
-    assert "+55 21 *****-2222" in lines[1]
+    assert "5521*****2222" in lines[1]  # stored in one canonical form whatever was typed
     assert "2026-05-20 09:00 -03" in lines[1]
     assert PHONE not in "\n".join(lines)
     items = lia.json("outbox", "list", "--to", PHONE)["items"]
     assert [i["recipient"] for i in items] == [PHONE]
+    typed = lia.json("outbox", "list", "--to", "(21) 91111-2222")["items"]
+    assert [i["recipient"] for i in typed] == ["5521911112222"]
 
 
 def test_outbox_filters_by_status_and_limit(lia: CliHarness) -> None:
