@@ -21,7 +21,7 @@ def configured_channels(settings: Settings) -> tuple[Channel, ...]:
         found.append(Channel.EVOLUTION)
     if settings.twilio.account_sid and settings.twilio.auth_token:
         found.append(Channel.SMS)
-    if settings.fcm.project_id and settings.fcm.service_account_file:
+    if settings.fcm.project_id and (settings.fcm.service_account_file or settings.fcm.access_token):
         found.append(Channel.PUSH)
     return tuple(found)
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import attrs
 import httpx
@@ -99,16 +99,28 @@ def build_senders(
             ),
         )
     f = settings.fcm
-    if f.project_id and f.service_account_file:
-        info = json.loads(f.service_account_file.read_text())
+    if f.project_id and (f.service_account_file or f.access_token):
+        token_provider: Callable[[], Awaitable[str]]
+        if f.service_account_file is not None:
+            info = json.loads(f.service_account_file.read_text())
+            token_provider = ServiceAccountTokenProvider.from_service_account_info(
+                info, http=sync_client
+            )
+        else:
+            token_provider = _fixed_token(_secret(f.access_token))
         senders[Channel.PUSH] = FcmPushSender(
-            client,
-            FcmConfig(project_id=f.project_id, base_url=f.base_url),
-            ServiceAccountTokenProvider.from_service_account_info(info, http=sync_client),
+            client, FcmConfig(project_id=f.project_id, base_url=f.base_url), token_provider
         )
     real = sorted(c.value for c, s in senders.items() if not isinstance(s, SandboxSender))
     log.info("delivery.channels", providers=real or ["sandbox only"])
     return senders
+
+
+def _fixed_token(token: str) -> Callable[[], Awaitable[str]]:
+    async def provide() -> str:
+        return token
+
+    return provide
 
 
 @attrs.define

@@ -153,14 +153,16 @@ class TwilioSettings(BaseModel):
 
 
 class FcmSettings(BaseModel):
-    """Firebase Cloud Messaging HTTP v1; used when the project id and service account are set."""
+    """Firebase Cloud Messaging HTTP v1; used when the project id and a service account (or token) are set."""
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
     project_id: str | None = None
     """Firebase project id."""
     service_account_file: Path | None = None
-    """Service-account JSON key file."""
+    """Service-account JSON key file (tokens are fetched and refreshed from it)."""
+    access_token: SecretStr | None = None
+    """A ready OAuth2 token used instead of a service account (tests, `lia stub-provider`); it is not refreshed."""
     base_url: str = "https://fcm.googleapis.com"
     """API base URL (point it at a stub for tests)."""
 

@@ -1,0 +1,69 @@
+"""Senders come from settings: real adapters where credentials are set, the sandbox elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from lia_adapters.channels import (
+    CloudApiWhatsAppSender,
+    EvolutionSender,
+    FcmPushSender,
+    SandboxSender,
+    TwilioSmsSender,
+)
+from lia_core.domain.delivery import Channel, JobName
+from lia_entrypoints.delivery_config import channel_order, delivery_policy
+from lia_entrypoints.delivery_runtime import build_senders
+from lia_entrypoints.settings import Settings
+
+
+async def test_without_credentials_every_channel_is_the_sandbox(tmp_path: Path) -> None:
+    """A fresh install sends nothing anywhere: every channel is a sandbox of that channel."""
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    async with httpx.AsyncClient() as client:
+        with httpx.Client() as sync_client:
+            senders = build_senders(settings, client, sync_client)
+    assert all(isinstance(s, SandboxSender) for s in senders.values())
+    assert {c: s.channel for c, s in senders.items()} == {c: c for c in Channel}
+    assert channel_order(settings)[JobName.OUTAGE_NOTICE] == (Channel.SANDBOX,)
+
+
+async def test_credentials_switch_on_the_real_adapters(tmp_path: Path) -> None:
+    """Each provider with credentials gets its adapter; notices then go WhatsApp first, SMS next."""
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        whatsapp={"phone_number_id": "123", "access_token": "t", "base_url": "http://stub"},
+        evolution={"base_url": "http://stub", "instance": "i", "api_key": "k"},
+        twilio={"account_sid": "AC1", "auth_token": "t", "from_number": "+5521999990000"},
+        fcm={"project_id": "p", "access_token": "t"},
+        delivery={"whatsapp_rate": 40, "pair_interval_seconds": 0},
+    )
+    async with httpx.AsyncClient() as client:
+        with httpx.Client() as sync_client:
+            senders = build_senders(settings, client, sync_client)
+    assert isinstance(senders[Channel.WHATSAPP], CloudApiWhatsAppSender)
+    assert isinstance(senders[Channel.EVOLUTION], EvolutionSender)
+    assert isinstance(senders[Channel.SMS], TwilioSmsSender)
+    assert isinstance(senders[Channel.PUSH], FcmPushSender)
+    assert isinstance(senders[Channel.SANDBOX], SandboxSender)
+    assert channel_order(settings)[JobName.OUTAGE_NOTICE] == (
+        Channel.WHATSAPP,
+        Channel.EVOLUTION,
+        Channel.SMS,
+    )
+    policy = delivery_policy(settings)
+    assert policy.rates[Channel.WHATSAPP] == 40
+    assert policy.pair_intervals == {}
+
+
+def test_explicit_channel_order_wins(tmp_path: Path) -> None:
+    """LIA_DELIVERY__NOTICE_CHANNELS overrides the default order; resolutions follow notices."""
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, delivery={"notice_channels": ["sms", "whatsapp"]}
+    )
+    order = channel_order(settings)
+    assert order[JobName.OUTAGE_NOTICE] == (Channel.SMS, Channel.WHATSAPP)
+    assert order[JobName.OUTAGE_RESOLUTION] == (Channel.SMS, Channel.WHATSAPP)
