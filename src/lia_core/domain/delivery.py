@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
@@ -25,6 +26,17 @@ __all__ = [
 ]
 
 
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def _parse_member(kind: type[_E], raw: str, *, what: str, field: str) -> _E:
+    try:
+        return kind(raw.strip().lower())
+    except ValueError:
+        names = ", ".join(member.value for member in kind)
+        raise ValidationError(f"unknown {what} {raw!r}; use one of {names}", field=field) from None
+
+
 class Channel(enum.StrEnum):
     """A transport a message can go out on."""
 
@@ -37,13 +49,7 @@ class Channel(enum.StrEnum):
     @classmethod
     def parse(cls, raw: str, *, field: str = "channel") -> Channel:
         """Parse a channel name, rejecting unknown ones."""
-        try:
-            return cls(raw.strip().lower())
-        except ValueError:
-            names = ", ".join(c.value for c in cls)
-            raise ValidationError(
-                f"unknown channel {raw!r}; use one of {names}", field=field
-            ) from None
+        return _parse_member(cls, raw, what="channel", field=field)
 
 
 class JobName(enum.StrEnum):
@@ -60,13 +66,7 @@ class JobName(enum.StrEnum):
     @classmethod
     def parse(cls, raw: str, *, field: str = "job_name") -> JobName:
         """Parse a job name, rejecting unknown ones."""
-        try:
-            return cls(raw.strip().lower())
-        except ValueError:
-            names = ", ".join(j.value for j in cls)
-            raise ValidationError(
-                f"unknown job name {raw!r}; use one of {names}", field=field
-            ) from None
+        return _parse_member(cls, raw, what="job name", field=field)
 
     @classmethod
     def for_channel(cls, channel: Channel) -> JobName:

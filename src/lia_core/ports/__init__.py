@@ -1,0 +1,112 @@
+"""Ports: what the core needs from the outside world, as Protocols that adapters implement.
+
+`UnitOfWork` gathers the repositories of `ports.storage` and `ports.delivery` in one
+transaction; `ports.system` holds time, ids and hashing.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from lia_core.ports.delivery import (
+    AuditSink,
+    DeadLetterFilter,
+    DeadLetterRepository,
+    DlqAuditRepository,
+    MessageSender,
+    NoticeRepository,
+    OutboundMessage,
+    OutboxRepository,
+    ReprocessAudit,
+)
+from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
+from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
+
+__all__ = [
+    "AuditSink",
+    "Clock",
+    "DeadLetterFilter",
+    "DeadLetterRepository",
+    "DlqAuditRepository",
+    "FailureRepository",
+    "IdGenerator",
+    "MessageSender",
+    "NoticeRepository",
+    "OutboundMessage",
+    "OutboxRepository",
+    "PasswordHasher",
+    "RegionCatalogue",
+    "ReprocessAudit",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UserRepository",
+]
+
+
+class UnitOfWork(Protocol):
+    """One atomic transaction over the repositories; rolls back unless committed."""
+
+    @property
+    def failures(self) -> FailureRepository:
+        """Stored failures."""
+        ...
+
+    @property
+    def regions(self) -> RegionCatalogue:
+        """The named-region catalogue."""
+        ...
+
+    @property
+    def users(self) -> UserRepository:
+        """Staff accounts."""
+        ...
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """Outbound message jobs."""
+        ...
+
+    @property
+    def dead_letters(self) -> DeadLetterRepository:
+        """Jobs given up on."""
+        ...
+
+    @property
+    def dlq_audit(self) -> DlqAuditRepository:
+        """The record of dead-letter reprocessing runs."""
+        ...
+
+    @property
+    def notices(self) -> NoticeRepository:
+        """Who was told about which failure."""
+        ...
+
+    async def __aenter__(self) -> Self:
+        """Begin the transaction."""
+        ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and release the connection."""
+        ...
+
+    async def commit(self) -> None:
+        """Make the changes durable."""
+        ...
+
+    async def rollback(self) -> None:
+        """Discard the changes."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work for each use-case call."""
+
+    def __call__(self) -> UnitOfWork:
+        """A new, not yet entered, unit of work."""
+        ...
