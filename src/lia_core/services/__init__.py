@@ -52,6 +52,7 @@ from lia_core.services.regions import (
     UpdateRegion,
     UpdateRegionHandler,
 )
+from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
 from lia_core.services.users import (
     Authenticate,
     AuthenticateHandler,
@@ -79,6 +80,8 @@ __all__ = [
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
     "Services",
+    "SettleJob",
+    "Settlement",
     "UpdateRegion",
 ]
 
@@ -118,6 +121,7 @@ class Services:
     notify_contact: NotifyContactHandler
     resolve_and_broadcast: ResolveAndBroadcastHandler
     failure_details: FailureDetailsHandler
+    settle_job: SettleJobHandler
 
     @classmethod
     def build(
@@ -157,4 +161,5 @@ class Services:
             notify_contact=NotifyContactHandler(uow, clock, ids, tz, channel_order),
             resolve_and_broadcast=ResolveAndBroadcastHandler(uow, clock, ids, tz, channel_order),
             failure_details=FailureDetailsHandler(uow),
+            settle_job=SettleJobHandler(uow, clock),
         )

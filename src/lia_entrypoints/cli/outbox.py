@@ -1,4 +1,4 @@
-"""``lia outbox list``: the outbound jobs and where each one is."""
+"""``lia outbox list|settle``: the outbound jobs, where each one is, and settling uncertain ones."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import tzinfo
 import click
 
 from lia_core.domain.delivery import DeliveryErrorInfo, JobStatus, OutboundJob
-from lia_core.services import ListOutbox
+from lia_core.services import ListOutbox, SettleJob, Settlement
 from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.cli._app import CliApp
-from lia_entrypoints.cli._options import json_option
+from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
 from lia_entrypoints.schemas import JobOut
 
@@ -106,3 +106,49 @@ def list_(
             click.echo("no jobs; queue one with `lia message send`")
         else:
             click.echo(job_table(jobs, tz))
+
+
+@outbox_group.command("settle")
+@click.argument("job_id")
+@click.option(
+    "--sent",
+    "outcome",
+    flag_value=Settlement.SENT.value,
+    help="It was delivered (the provider or the customer confirms it).",
+)
+@click.option(
+    "--resend",
+    "outcome",
+    flag_value=Settlement.RESEND.value,
+    help="It did not arrive: queue it again now.",
+)
+@click.option("--provider-id", help="The provider's message id, if known (with --sent).")
+@actor_option
+@json_option
+@click.pass_obj
+def settle(
+    app: CliApp,
+    job_id: str,
+    outcome: str | None,
+    provider_id: str | None,
+    actor: str,
+    as_json: bool,
+) -> None:
+    """Settle an uncertain job (a send whose answer never came): --sent or --resend.
+
+    LIA never resends an uncertain message by itself, so a customer is not texted twice.
+    """
+    with app.errors(as_json=as_json):
+        if outcome is None:
+            raise click.UsageError("say --sent or --resend")
+        command = SettleJob(
+            job_id=job_id,
+            outcome=Settlement(outcome),
+            actor=actor,
+            provider_message_id=provider_id,
+        )
+        job = app.run(lambda rt: rt.services.settle_job(command))
+        if as_json:
+            emit_json(JobOut.of(job, app.settings.tz).model_dump(mode="json"))
+        else:
+            click.echo(f"job {job.id} is now {job.status.value}")

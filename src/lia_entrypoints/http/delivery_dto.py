@@ -9,10 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from lia_core.domain.delivery import Channel, JobName, MessageContent
 from lia_core.errors import ValidationError
 from lia_core.ports import DeadLetterFilter
-from lia_core.services import EnqueueMessage, NotifyContact
+from lia_core.services import EnqueueMessage, NotifyContact, Settlement
 from lia_entrypoints.schemas import parse_instant
 
-__all__ = ["MessageIn", "NotifyIn", "ReprocessIn"]
+__all__ = [
+    "MessageIn",
+    "NotifyIn",
+    "ReprocessIn",
+    "SettleIn",
+]
 
 
 class _In(BaseModel):
@@ -96,3 +101,12 @@ class ReprocessIn(_In):
             since=None if self.since is None else parse_instant(self.since, tz, field="since"),
             until=None if self.until is None else parse_instant(self.until, tz, field="until"),
         )
+
+
+class SettleIn(_In):
+    """What became of an uncertain send."""
+
+    outcome: Settlement = Field(examples=["sent"])
+    """`sent`: it was delivered; `resend`: it did not arrive, queue it again."""
+    provider_message_id: str | None = Field(default=None, max_length=200)
+    """The provider's id for the message, when known (with `sent`)."""

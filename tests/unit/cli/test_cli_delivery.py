@@ -256,3 +256,15 @@ def test_progress_bar_only_on_a_terminal_and_never_with_json(
     assert quiet.exit_code == 0
     assert quiet.stderr == ""
     assert json.loads(quiet.stdout)["queued"] == 3
+
+
+def test_outbox_settle_refuses_a_job_that_is_not_uncertain(lia: CliHarness) -> None:
+    """Settling a pending job exits 1 with one line; no outcome flag is a usage error (exit 2)."""
+    send(lia)
+    job_id = lia.json("outbox", "list")["items"][0]["id"]
+    refused = lia("outbox", "settle", job_id, "--sent")
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr.strip() == f"error: job {job_id} is pending: only uncertain jobs are settled"
+    )
+    assert lia("outbox", "settle", job_id).exit_code == 2

@@ -280,3 +280,24 @@ async def test_openapi_lists_the_delivery_routes(client: Client) -> None:
     assert paths["/api/v1/messages"]["post"]["operationId"] == "send_message"
     assert set(paths["/api/v1/messages"]["post"]["responses"]) >= {"200", "201", "403", "422"}
     assert "202" in paths["/api/v1/failures/{failure_id}/resolve"]["post"]["responses"]
+
+
+async def test_settle_needs_an_uncertain_job(
+    client: Client, admin: Headers, store: InMemoryStore
+) -> None:
+    """Settling: 409 for a job that is not uncertain, 200 once it is, 422 for a bad outcome."""
+    job = await send(client, admin)
+    refused = await client.post(
+        f"/api/v1/outbox/{job['id']}/settle", json={"outcome": "sent"}, headers=admin
+    )
+    assert problem(refused, 409)["detail"].endswith("only uncertain jobs are settled")
+    store.jobs[job["id"]].status = JobStatus.UNCERTAIN
+    settled = await client.post(
+        f"/api/v1/outbox/{job['id']}/settle", json={"outcome": "sent"}, headers=admin
+    )
+    assert settled.status_code == 200
+    assert settled.json()["status"] == "sent"
+    bad = await client.post(
+        f"/api/v1/outbox/{job['id']}/settle", json={"outcome": "maybe"}, headers=admin
+    )
+    assert problem(bad, 422)["errors"]

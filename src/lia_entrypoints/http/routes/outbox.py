@@ -1,4 +1,4 @@
-"""`/api/v1/messages` (queue a message) and `/api/v1/outbox` (the jobs and where each one is)."""
+"""`/api/v1/messages` (queue a message) and `/api/v1/outbox` (the jobs, and settling uncertain ones)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from lia_core.domain.delivery import JobStatus
 from lia_core.domain.users import User
-from lia_core.services import ListOutbox
+from lia_core.services import ListOutbox, SettleJob
 from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.http.auth import MANAGERS
-from lia_entrypoints.http.context import ServicesDep, TzDep
-from lia_entrypoints.http.delivery_dto import MessageIn
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.delivery_dto import MessageIn, SettleIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas import JobOut
 
@@ -72,3 +72,27 @@ class OutboxController(Controller):
         """Jobs, newest first, filtered by status and recipient."""
         query = ListOutbox(status=status, recipient=to.strip() if to else None, limit=limit)
         return [JobOut.of(j, tz) for j in await services.list_outbox(query)]
+
+    @post(
+        "/{job_id:str}/settle",
+        status_code=200,
+        guards=[senders_only],
+        summary="Settle an uncertain job",
+        responses=problem_responses(401, 403, 404, 409, 422),
+    )
+    async def settle_job(
+        self,
+        job_id: FromPath[str],
+        data: JSONBody[SettleIn],
+        request: AuthRequest,
+        services: ServicesDep,
+        tz: TzDep,
+    ) -> JobOut:
+        """An uncertain send was delivered (`sent`) or must go again (`resend`); 409 otherwise."""
+        command = SettleJob(
+            job_id=job_id,
+            outcome=data.outcome,
+            actor=request.user.username,
+            provider_message_id=data.provider_message_id,
+        )
+        return JobOut.of(await services.settle_job(command), tz)

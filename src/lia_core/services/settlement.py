@@ -1,0 +1,59 @@
+"""Settling uncertain sends: the provider may or may not have delivered; someone who knows decides."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from lia_core.domain.delivery import JobStatus, OutboundJob
+from lia_core.errors import DomainError
+from lia_core.ports import Clock, UnitOfWorkFactory
+
+__all__ = ["SettleJob", "SettleJobHandler", "Settlement"]
+
+
+class Settlement(enum.StrEnum):
+    """What became of an uncertain send."""
+
+    SENT = "sent"
+    """It was delivered (a status callback, the provider's console, the customer said so)."""
+    RESEND = "resend"
+    """It did not arrive: queue it again now."""
+
+
+@attrs.frozen(kw_only=True)
+class SettleJob:
+    """Settle one uncertain job (by an operator now; by provider status callbacks later)."""
+
+    job_id: str
+    outcome: Settlement
+    actor: str
+    provider_message_id: str | None = None
+
+
+@attrs.frozen
+class SettleJobHandler:
+    """Move an uncertain job to sent, or back to the queue; any other job is refused."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    async def __call__(self, cmd: SettleJob) -> OutboundJob:
+        """Return the settled job; DomainError when it is not uncertain, NotFound when unknown."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            job = await uow.outbox.get(cmd.job_id)
+            if job.status is not JobStatus.UNCERTAIN:
+                raise DomainError(
+                    f"job {job.id} is {job.status.value}: only uncertain jobs are settled"
+                )
+            if cmd.outcome is Settlement.SENT:
+                job.status, job.sent_at = JobStatus.SENT, now
+                job.provider_message_id = cmd.provider_message_id or job.provider_message_id
+            else:
+                job.status, job.next_attempt_at = JobStatus.PENDING, now
+            job.updated_at = now
+            await uow.outbox.update(job)
+            await uow.commit()
+        return job
