@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from lia_core.ports.customers import CustomerDirectory, DirectoryUnavailable
 from lia_core.ports.delivery import (
     AuditSink,
     DeadLetterFilter,
@@ -26,8 +27,10 @@ from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 __all__ = [
     "AuditSink",
     "Clock",
+    "CustomerDirectory",
     "DeadLetterFilter",
     "DeadLetterRepository",
+    "DirectoryUnavailable",
     "DlqAuditRepository",
     "FailureRepository",
     "IdGenerator",

@@ -1,0 +1,26 @@
+"""The CRM port: who is calling, and where are their contracts."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lia_core.domain.customers import Customer
+from lia_core.errors import PortError
+
+__all__ = ["CustomerDirectory", "DirectoryUnavailable"]
+
+
+class DirectoryUnavailable(PortError):
+    """The CRM did not answer in time, or answered with an error: ask the customer instead."""
+
+
+class CustomerDirectory(Protocol):
+    """Looks customers up in the ISP's CRM by phone."""
+
+    async def find_by_phone(self, phone: str) -> Customer | None:
+        """The customer whose phone is *phone* (E.164 digits), or None when the CRM has none.
+
+        Raises:
+            DirectoryUnavailable: timeout, connection failure, or an error answer.
+        """
+        ...
