@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
+from lia_core.domain.delivery_policy import FailureKind, RetryPolicy, SendFailure
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
 from lia_core.domain.regions import (
     AffectedRegions,
@@ -33,6 +34,8 @@ __all__ = [
     "failures",
     "locations",
     "named_regions",
+    "retry_policies",
+    "send_failures",
     "spellings",
 ]
 
@@ -159,3 +162,28 @@ def failures(
     )
     failure.status = draw(st.sampled_from(statuses))
     return failure
+
+
+def retry_policies() -> st.SearchStrategy[RetryPolicy]:
+    """Retry policies across the range operators configure."""
+    return st.builds(
+        RetryPolicy,
+        base_delay_seconds=st.floats(0.1, 60),
+        max_backoff_seconds=st.floats(60, 7200),
+        max_attempts=st.integers(1, 20),
+        max_retry_after_seconds=st.floats(1, 600),
+    )
+
+
+def send_failures(
+    *, kinds: tuple[FailureKind, ...] = tuple(FailureKind)
+) -> st.SearchStrategy[SendFailure]:
+    """Classified send failures, with or without a Retry-After (sometimes nonsensical: negative)."""
+    return st.builds(
+        SendFailure,
+        kind=st.sampled_from(kinds),
+        provider=st.sampled_from(["whatsapp_cloud", "twilio", "fcm", "evolution"]),
+        code=st.none() | st.sampled_from(["131026", "131047", "130429", "21211", "UNREGISTERED"]),
+        http_status=st.none() | st.sampled_from([400, 401, 404, 408, 429, 500, 503]),
+        retry_after_seconds=st.none() | st.floats(-5, 10_000),
+    )

@@ -25,21 +25,11 @@ from lia_core.domain.delivery_policy import (
     classify_http_status,
     decide_retry,
 )
+from lia_core.testing import retry_policies, send_failures
 
 NOW = datetime(2026, 5, 20, 14, 30, tzinfo=UTC)
-policies = st.builds(
-    RetryPolicy,
-    base_delay_seconds=st.floats(0.1, 60),
-    max_backoff_seconds=st.floats(60, 7200),
-    max_attempts=st.integers(1, 20),
-    max_retry_after_seconds=st.floats(1, 600),
-)
-failures = st.builds(
-    SendFailure,
-    kind=st.sampled_from(FailureKind),
-    provider=st.just("test"),
-    retry_after_seconds=st.none() | st.floats(-5, 10_000),
-)
+policies = retry_policies()
+failures = send_failures()
 fallbacks = st.lists(st.sampled_from(Channel), max_size=3, unique=True).map(tuple)
 
 
