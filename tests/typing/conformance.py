@@ -9,8 +9,15 @@ from lia_adapters.channels import (
     SandboxSender,
     TwilioSmsSender,
 )
+from lia_adapters.crm import (
+    CachedCustomerDirectory,
+    CsvCustomerDirectory,
+    IxcCustomerDirectory,
+    RestCustomerDirectory,
+)
 from lia_adapters.memory import (
     FixedClock,
+    InMemoryCustomerDirectory,
     InMemoryFailureRepository,
     InMemoryRegionCatalogue,
     InMemoryStore,
@@ -33,6 +40,7 @@ from lia_adapters.sql import (
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
     Clock,
+    CustomerDirectory,
     DeadLetterRepository,
     DlqAuditRepository,
     FailureRepository,
@@ -77,3 +85,10 @@ _evolution: type[MessageSender] = EvolutionSender
 _twilio_sms: type[MessageSender] = TwilioSmsSender
 _fcm_push: type[MessageSender] = FcmPushSender
 _sandbox: type[MessageSender] = SandboxSender
+
+# CRM adapters (lia_adapters.crm) and their fake
+_mem_customers: type[CustomerDirectory] = InMemoryCustomerDirectory
+_csv_customers: type[CustomerDirectory] = CsvCustomerDirectory
+_rest_customers: type[CustomerDirectory] = RestCustomerDirectory
+_ixc_customers: type[CustomerDirectory] = IxcCustomerDirectory
+_cached_customers: type[CustomerDirectory] = CachedCustomerDirectory

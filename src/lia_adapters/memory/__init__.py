@@ -1,6 +1,7 @@
 """Working in-memory fakes of every port, for tests, demos and integrators' own test suites."""
 
 from lia_adapters.memory.clock import FixedClock, SequentialIds
+from lia_adapters.memory.customers import InMemoryCustomerDirectory
 from lia_adapters.memory.delivery_store import (
     InMemoryDeadLetterRepository,
     InMemoryDlqAuditRepository,
@@ -18,6 +19,7 @@ from lia_adapters.memory.store import (
 
 __all__ = [
     "FixedClock",
+    "InMemoryCustomerDirectory",
     "InMemoryDeadLetterRepository",
     "InMemoryDlqAuditRepository",
     "InMemoryFailureRepository",

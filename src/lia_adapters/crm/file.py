@@ -1,0 +1,119 @@
+"""A CSV file as the CRM, for small ISPs and the demo: loaded once, looked up in memory.
+
+Columns (header row, any order, case-insensitive): phone, name, document, street, number,
+neighbourhood (or bairro), city, state, cep, contract_id. Only phone and name are required.
+Several rows with the same phone are one customer with several addresses (one per contract).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from lia_adapters.memory.customers import lookup_key
+from lia_core.domain.customers import Customer, CustomerAddress
+
+__all__ = ["CsvCustomerDirectory", "CsvLoadReport"]
+
+REQUIRED = ("phone", "name")
+_ALIASES = {"bairro": "neighbourhood"}
+_ADDRESS_FIELDS = ("street", "number", "neighbourhood", "city", "state", "cep", "contract_id")
+
+
+@attrs.frozen(kw_only=True)
+class CsvLoadReport:
+    """What loading the file did: customers kept and rows skipped (with their line numbers)."""
+
+    customers: int
+    rows: int
+    skipped_lines: tuple[int, ...] = ()
+
+    @property
+    def skipped(self) -> int:
+        """How many rows were skipped for an unparseable phone."""
+        return len(self.skipped_lines)
+
+
+def _cell(row: dict[str, str], name: str) -> str | None:
+    value = (row.get(name) or "").strip()
+    return value or None
+
+
+def _header(names: Sequence[str] | None, source: str) -> list[str]:
+    if not names:
+        raise ValueError(f"customer CSV {source} is empty (it needs a header row)")
+    header = [_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in names]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValueError(
+            f"customer CSV {source} lacks the column(s) {', '.join(missing)}; "
+            f"its header is {', '.join(names)}"
+        )
+    return header
+
+
+class CsvCustomerDirectory:
+    """Customers from a CSV file read at construction; use `from_path` or `from_text`."""
+
+    def __init__(self, customers: dict[str, Customer], report: CsvLoadReport) -> None:
+        self._by_phone = customers
+        self._report = report
+
+    @classmethod
+    def from_path(cls, path: Path | str) -> CsvCustomerDirectory:
+        """Load *path* (UTF-8, BOM tolerated; ``;`` or ``,`` delimited). Raises ValueError if unusable."""
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ValueError(f"customer CSV not found: {file}") from None
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"customer CSV {file} is not UTF-8: {exc}") from None
+        return cls.from_text(text, source=str(file))
+
+    @classmethod
+    def from_text(cls, text: str, *, source: str = "<text>") -> CsvCustomerDirectory:
+        """Parse CSV *text* (same rules as `from_path`)."""
+        text = text.removeprefix("\ufeff")
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader.fieldnames = _header(reader.fieldnames, source)
+        names: dict[str, Customer] = {}
+        skipped: list[int] = []
+        rows = 0
+        for row in reader:
+            rows += 1
+            key = lookup_key(row.get("phone") or "")
+            name = _cell(row, "name")
+            if key is None or name is None:
+                skipped.append(reader.line_num)
+                continue
+            address = CustomerAddress(**{f: _cell(row, f) for f in _ADDRESS_FIELDS})
+            known = names.get(key)
+            if known is None:
+                names[key] = Customer(
+                    crm_id=_cell(row, "id") or key,
+                    phone=key,
+                    name=name,
+                    document=_cell(row, "document"),
+                    addresses=(address,) if address != CustomerAddress() else (),
+                )
+            elif address != CustomerAddress() and address not in known.addresses:
+                names[key] = attrs.evolve(known, addresses=(*known.addresses, address))
+        report = CsvLoadReport(customers=len(names), rows=rows, skipped_lines=tuple(skipped))
+        return cls(names, report)
+
+    @property
+    def load_report(self) -> CsvLoadReport:
+        """Counts from loading the file, including rows skipped for an unparseable phone."""
+        return self._report
+
+    async def find_by_phone(self, phone: str) -> Customer | None:
+        """The customer whose phone is *phone* in any spelling, or None."""
+        key = lookup_key(phone)
+        return None if key is None else self._by_phone.get(key)
