@@ -146,3 +146,18 @@ def test_cache_agrees_with_a_dict_and_clock_oracle(steps: list[Step], known: set
             assert inner.lookups == lookups
 
     asyncio.run(run())
+
+
+async def test_fake_counts_lookups_and_queues_failures() -> None:
+    """The in-memory fake counts every lookup and raises queued failures in order, once each."""
+    fake = InMemoryCustomerDirectory()
+    fake.fail_next(DirectoryUnavailable("one"))
+    fake.fail_next(TimeoutError("two"))
+    with pytest.raises(DirectoryUnavailable):
+        await fake.find_by_phone(MARIA.phone)
+    with pytest.raises(TimeoutError):
+        await fake.find_by_phone(MARIA.phone)
+    assert await fake.find_by_phone(MARIA.phone) is None
+    assert fake.lookups == 3
+    with pytest.raises(ValueError, match="not a phone"):
+        fake.add(Customer(crm_id="x", phone="nope", name="X"))

@@ -13,11 +13,13 @@ from lia_core.ports import DirectoryUnavailable
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def directory(handler: Handler, **config: object) -> RestCustomerDirectory:
+URL = "https://crm.test/c?phone={phone}"
+
+
+def directory(handler: Handler, config: RestConfig | None = None) -> RestCustomerDirectory:
     """A REST directory whose HTTP client answers with *handler*."""
-    options: dict[str, object] = {"url_template": "https://crm.test/c?phone={phone}"} | config
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return RestCustomerDirectory(client, RestConfig(**options))  # type: ignore[arg-type]
+    return RestCustomerDirectory(client, config or RestConfig(url_template=URL))
 
 
 def answer(body: object, status: int = 200) -> Handler:
@@ -33,13 +35,13 @@ async def test_url_and_auth_headers_are_built_from_config() -> None:
         seen.append(request)
         return httpx.Response(200, json=[])
 
-    crm = directory(
-        handler,
+    config = RestConfig(
         url_template="https://crm.test/c/{national}?e164={phone}",
         bearer_token="tok",
         header_name="X-Api-Key",
         header_value="k",
     )
+    crm = directory(handler, config)
     assert await crm.find_by_phone("(21) 99999-8888") is None
     assert str(seen[0].url) == "https://crm.test/c/21999998888?e164=5521999998888"
     assert seen[0].headers["Authorization"] == "Bearer tok"
@@ -55,7 +57,7 @@ def test_secrets_stay_out_of_repr() -> None:
 async def test_flat_customer_that_is_its_own_address() -> None:
     """With addresses="" a flat record gives one address from its own fields."""
     body = {"id": 7, "name": "Ana", "phone": "21999998888", "city": "Rio", "cep": "20000-000"}
-    crm = directory(answer(body), fields=RestFieldMap(addresses=""))
+    crm = directory(answer(body), RestConfig(url_template=URL, fields=RestFieldMap(addresses="")))
     found = await crm.find_by_phone("+5521999998888")
     assert found is not None
     assert (found.crm_id, found.name, found.phone) == ("7", "Ana", "5521999998888")
@@ -77,8 +79,8 @@ async def test_404_and_empty_results_are_none() -> None:
     """A 404, an empty list and a missing results path all mean "no such customer"."""
     assert await directory(answer({}, 404)).find_by_phone("21999998888") is None
     assert await directory(answer([])).find_by_phone("21999998888") is None
-    fields = RestFieldMap(results="data.items")
-    assert await directory(answer({"data": {}}), fields=fields).find_by_phone("21999998888") is None
+    config = RestConfig(url_template=URL, fields=RestFieldMap(results="data.items"))
+    assert await directory(answer({"data": {}}), config).find_by_phone("21999998888") is None
 
 
 @pytest.mark.parametrize(
@@ -94,8 +96,9 @@ async def test_mapping_errors_are_unavailable(
     body: object, fields: RestFieldMap, message: str
 ) -> None:
     """An answer the field mapping cannot read raises DirectoryUnavailable saying why."""
+    config = RestConfig(url_template=URL, fields=fields)
     with pytest.raises(DirectoryUnavailable, match=message):
-        await directory(answer(body), fields=fields).find_by_phone("21999998888")
+        await directory(answer(body), config).find_by_phone("21999998888")
 
 
 @pytest.mark.parametrize(
