@@ -83,7 +83,7 @@ async def throughput(stub: str, messages: int) -> dict[str, Any]:
             stub,
             LIA_DELIVERY__WHATSAPP_RATE="100000",
             LIA_DELIVERY__BATCH_SIZE="500",
-            LIA_DELIVERY__CONCURRENCY="128",
+            LIA_DELIVERY__CONCURRENCY="64",
         )
         return {"messages": messages, **await run_worker_until(engine, env, messages)}
 

@@ -75,7 +75,7 @@ class DeliveryPolicy:
     """Bulk jobs only book send slots this far ahead, so live jobs always find one within a second."""
     max_pacing_wait_seconds: float = 5.0
     """A live job that would wait longer for its slot goes back to the queue instead of blocking."""
-    settle_batch: int = 50
+    settle_batch: int = 100
     """Outcomes written per transaction (one commit per this many messages, not per message)."""
 
 
