@@ -167,6 +167,39 @@ class FcmSettings(BaseModel):
     """API base URL (point it at a stub for tests)."""
 
 
+class CrmSettings(BaseModel):
+    """The ISP's CRM, looked up by phone to find where a customer is (`lia crm lookup`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    kind: Literal["none", "file", "rest", "ixc"] = "none"
+    """Which CRM: `none`, `file` (a CSV export), `rest` (any JSON API), `ixc` (IXC Soft)."""
+    file: Path | None = None
+    """With `file`: the CSV (columns phone, name, document, street, number, bairro, city, state, cep, contract_id)."""
+    rest_url_template: str | None = None
+    """With `rest`: the search URL, `{phone}` (E.164 digits) or `{national}` replaced, e.g. `https://crm/api/clientes?fone={phone}`."""
+    rest_bearer_token: SecretStr | None = None
+    """With `rest`: sent as `Authorization: Bearer …`."""
+    rest_header_name: str | None = None
+    """With `rest`: the name of an extra authentication header."""
+    rest_header_value: SecretStr | None = None
+    """With `rest`: its value."""
+    rest_fields: dict[str, str] = Field(default_factory=dict)
+    """With `rest`: dotted paths into the JSON answer, e.g. `{"results": "data", "name": "nome", "addresses": "enderecos", "neighbourhood": "bairro"}` (see docs/crm.md)."""
+    ixc_base_url: str | None = None
+    """With `ixc`: the IXC server, e.g. `https://ixc.example.com.br`."""
+    ixc_user_id: str | None = None
+    """With `ixc`: the webservice user id."""
+    ixc_token: SecretStr | None = None
+    """With `ixc`: the webservice token."""
+    timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    """How long a lookup may take before LIA gives up on the CRM (and asks the customer instead)."""
+    cache_ttl_seconds: float = Field(default=300.0, ge=0)
+    """How long a found customer is remembered."""
+    negative_cache_ttl_seconds: float = Field(default=60.0, ge=0)
+    """How long "not in the CRM" is remembered."""
+
+
 class Settings(BaseSettings):
     """LIA's configuration; nothing is required to start on the embedded SQLite default."""
 
@@ -206,6 +239,8 @@ class Settings(BaseSettings):
     """Twilio SMS (`LIA_TWILIO__AUTH_TOKEN`, …)."""
     fcm: FcmSettings = FcmSettings()
     """Firebase Cloud Messaging (`LIA_FCM__PROJECT_ID`, …)."""
+    crm: CrmSettings = CrmSettings()
+    """The CRM (`LIA_CRM__KIND`, …)."""
 
     @field_validator("timezone")
     @classmethod

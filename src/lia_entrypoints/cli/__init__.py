@@ -10,6 +10,7 @@ import click
 from lia_entrypoints.cli._app import CliApp, RuntimeFactory, default_runtime
 from lia_entrypoints.cli._errors import CliError
 from lia_entrypoints.cli.config import config_group
+from lia_entrypoints.cli.crm import crm_group
 from lia_entrypoints.cli.db import db_group
 from lia_entrypoints.cli.dlq import dlq_group
 from lia_entrypoints.cli.failures import failure_group
@@ -58,6 +59,7 @@ for _command in (
     message_group,
     outbox_group,
     dlq_group,
+    crm_group,
     user_group,
     db_group,
     config_group,
