@@ -6,6 +6,7 @@ injected `Clock`; the cache is an LRU bounded to ``max_entries``.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
@@ -36,6 +37,7 @@ class CachedCustomerDirectory:
         self._negative_ttl = timedelta(seconds=negative_ttl_seconds)
         self._max = max_entries
         self._entries: OrderedDict[str, tuple[datetime, Customer | None]] = OrderedDict()
+        self._in_flight: dict[str, asyncio.Future[Customer | None]] = {}
 
     def __len__(self) -> int:
         """How many phones are cached (expired entries included until touched or evicted)."""
@@ -52,7 +54,14 @@ class CachedCustomerDirectory:
                 self._entries.move_to_end(key)
                 return customer
             del self._entries[key]
-        customer = await self._inner.find_by_phone(phone)  # errors propagate, uncached
+        pending = self._in_flight.get(key)
+        if pending is None:
+            # One CRM call per phone at a time: a redelivered webhook or a customer typing
+            # three messages in a row shares the first lookup instead of tripling the load.
+            pending = asyncio.ensure_future(self._inner.find_by_phone(phone))
+            self._in_flight[key] = pending
+            pending.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        customer = await asyncio.shield(pending)  # errors propagate to every waiter, uncached
         ttl = self._ttl if customer is not None else self._negative_ttl
         if ttl > timedelta(0):
             self._entries[key] = (now + ttl, customer)

@@ -161,3 +161,49 @@ async def test_fake_counts_lookups_and_queues_failures() -> None:
     assert fake.lookups == 3
     with pytest.raises(ValueError, match="not a phone"):
         fake.add(Customer(crm_id="x", phone="nope", name="X"))
+
+
+class SlowDirectory:
+    """Answers only when released, counting calls (to see concurrent lookups coalesce)."""
+
+    def __init__(self, answer: Customer | None, error: Exception | None = None) -> None:
+        self.calls = 0
+        self.release = asyncio.Event()
+        self._answer = answer
+        self._error = error
+
+    async def find_by_phone(self, phone: str) -> Customer | None:
+        """Wait for the release, then answer (or raise)."""
+        self.calls += 1
+        await self.release.wait()
+        if self._error is not None:
+            raise self._error
+        return self._answer
+
+
+async def test_concurrent_lookups_of_one_phone_share_one_crm_call() -> None:
+    """Three simultaneous lookups in different spellings make one CRM call and get one answer."""
+    inner = SlowDirectory(MARIA)
+    cache = CachedCustomerDirectory(inner, FixedClock())
+    waiting = [
+        asyncio.create_task(cache.find_by_phone(p))
+        for p in (MARIA.phone, "(21) 99999-8888", "+55 21 99999 8888")
+    ]
+    await asyncio.sleep(0)
+    inner.release.set()
+    assert await asyncio.gather(*waiting) == [MARIA, MARIA, MARIA]
+    assert inner.calls == 1
+
+
+async def test_a_shared_failure_reaches_every_waiter_and_is_not_kept() -> None:
+    """When the shared call fails, every waiter sees the error and the next lookup tries again."""
+    inner = SlowDirectory(MARIA, DirectoryUnavailable("down"))
+    cache = CachedCustomerDirectory(inner, FixedClock())
+    waiting = [asyncio.create_task(cache.find_by_phone(MARIA.phone)) for _ in range(2)]
+    await asyncio.sleep(0)
+    inner.release.set()
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(isinstance(r, DirectoryUnavailable) for r in results)
+    inner._error = None
+    assert await cache.find_by_phone(MARIA.phone) == MARIA
+    assert inner.calls == 2
