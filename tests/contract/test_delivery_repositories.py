@@ -245,6 +245,15 @@ async def test_add_skips_a_known_idempotency_key(uow_factory: UnitOfWorkFactory)
                 await uow.outbox.get(ghost)
 
 
+async def test_get_by_key_finds_the_job_queued_under_it(uow_factory: UnitOfWorkFactory) -> None:
+    """get_by_key() returns the job stored under an idempotency key, NotFound for an unknown key."""
+    await store_jobs(uow_factory, a_job("j-1", key="k-1"), a_job("j-2", key="k-2"))
+    async with uow_factory() as uow:
+        assert (await uow.outbox.get_by_key("k-2")).id == "j-2"
+        with pytest.raises(NotFound):
+            await uow.outbox.get_by_key("k-unknown")
+
+
 async def test_add_many_counts_only_new_keys(uow_factory: UnitOfWorkFactory) -> None:
     """add_many() skips stored keys and repeats within the batch, and counts the new jobs."""
     await store_jobs(uow_factory, a_job("old", key="k-old"))

@@ -65,6 +65,13 @@ class InMemoryOutboxRepository:
         except KeyError:
             raise NotFound(entity="job", entity_id=job_id) from None
 
+    async def get_by_key(self, idempotency_key: str) -> OutboundJob:
+        """A copy of the job queued under the key."""
+        for job in self._view().values():
+            if job.idempotency_key == idempotency_key:
+                return copy.deepcopy(job)
+        raise NotFound(entity="job", entity_id=idempotency_key)
+
     async def claim(
         self, *, owner: str, now: datetime, lease_seconds: float, limit: int
     ) -> Sequence[OutboundJob]:

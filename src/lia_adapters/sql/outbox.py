@@ -169,6 +169,16 @@ class SqlOutboxRepository:
             raise NotFound(entity="job", entity_id=job_id)
         return job_from_row(row)
 
+    async def get_by_key(self, idempotency_key: str) -> OutboundJob:
+        """Load the job queued under *idempotency_key* (a unique-index lookup). Raises NotFound."""
+        result = await self._connection().execute(
+            select(outbox_jobs).where(_jobs.idempotency_key == idempotency_key)
+        )
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="job", entity_id=idempotency_key)
+        return job_from_row(row)
+
     async def claim(
         self, *, owner: str, now: datetime, lease_seconds: float, limit: int
     ) -> Sequence[OutboundJob]:

@@ -75,6 +75,10 @@ class OutboxRepository(Protocol):
         """Load one job. Raises NotFound."""
         ...
 
+    async def get_by_key(self, idempotency_key: str) -> OutboundJob:
+        """Load the job queued under *idempotency_key*. Raises NotFound."""
+        ...
+
     async def claim(
         self, *, owner: str, now: datetime, lease_seconds: float, limit: int
     ) -> Sequence[OutboundJob]:

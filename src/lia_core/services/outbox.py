@@ -18,7 +18,7 @@ from lia_core.domain.delivery import (
 )
 from lia_core.domain.phones import normalise_phone
 from lia_core.errors import ValidationError
-from lia_core.ports import Clock, IdGenerator, OutboxRepository, UnitOfWorkFactory
+from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
 
 __all__ = [
     "EnqueueMessage",
@@ -99,11 +99,6 @@ def new_job(
     )
 
 
-async def enqueue(outbox: OutboxRepository, job: OutboundJob) -> bool:
-    """Add *job* in the caller's transaction; False when its idempotency key is known."""
-    return await outbox.add(job)
-
-
 @attrs.frozen
 class EnqueueMessageHandler:
     """Validate and queue a message in one transaction."""
@@ -128,15 +123,13 @@ class EnqueueMessageHandler:
             fallback_channels=cmd.fallback_channels,
         )
         async with self.uow() as uow:
-            created = await enqueue(uow.outbox, job)
+            created = await uow.outbox.add(job)
+            if not created:
+                return EnqueueResult(
+                    job=await uow.outbox.get_by_key(job.idempotency_key), created=False
+                )
             await uow.commit()
-        if not created:
-            async with self.uow() as uow:
-                existing = await uow.outbox.list(recipient=job.recipient, limit=MAX_LIST)
-            same = [j for j in existing if j.idempotency_key == job.idempotency_key]
-            if same:
-                return EnqueueResult(job=same[0], created=False)
-        return EnqueueResult(job=job, created=created)
+        return EnqueueResult(job=job, created=True)
 
 
 @attrs.frozen
