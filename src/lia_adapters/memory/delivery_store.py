@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -129,6 +129,21 @@ class InMemoryOutboxRepository:
         """Counts per status."""
         return Counter(j.status for j in self._view().values())
 
+    async def settle_delivered(
+        self, delivered: Mapping[str, str], *, now: datetime
+    ) -> Sequence[str]:
+        """Stage uncertain jobs with these keys as sent."""
+        settled: list[str] = []
+        for job in self._view().values():
+            pid = delivered.get(job.idempotency_key)
+            if pid is not None and job.status is JobStatus.UNCERTAIN:
+                done = copy.deepcopy(job)
+                done.status, done.sent_at, done.updated_at = JobStatus.SENT, now, now
+                done.provider_message_id = pid
+                self._uow.staged_jobs[job.id] = done
+                settled.append(job.id)
+        return settled
+
 
 def _matches(dead: DeadLetter, where: DeadLetterFilter) -> bool:
     return (
@@ -237,3 +252,14 @@ class InMemoryNoticeRepository:
     async def counts(self, failure_id: str) -> Mapping[NoticeKind, int]:
         """Counts per kind."""
         return Counter(k for (fid, _, k) in self._view() if fid == failure_id)
+
+    async def notified(
+        self, failure_ids: Collection[str], recipients: Collection[str]
+    ) -> set[tuple[str, str]]:
+        """Pairs with a notice of kind NOTICE."""
+        fids, people = set(failure_ids), set(recipients)
+        return {
+            (fid, who)
+            for (fid, who, kind) in self._view()
+            if kind is NoticeKind.NOTICE and fid in fids and who in people
+        }

@@ -15,6 +15,12 @@ from typing import Self
 
 import attrs
 
+from lia_adapters.memory.conversation_store import (
+    ConversationTables,
+    InMemoryContactRepository,
+    InMemoryConversationRepository,
+    InMemoryMessageRepository,
+)
 from lia_adapters.memory.delivery_store import (
     InMemoryDeadLetterRepository,
     InMemoryDlqAuditRepository,
@@ -49,6 +55,7 @@ class InMemoryStore:
     dead_letters: dict[str, DeadLetter] = attrs.field(factory=dict)
     audit: list[ReprocessAudit] = attrs.field(factory=list)
     notices: dict[tuple[str, str, NoticeKind], FailureNotice] = attrs.field(factory=dict)
+    conversation_tables: ConversationTables = attrs.field(factory=ConversationTables)
     revision: int = 0
     commits: int = 0
 
@@ -198,6 +205,10 @@ class InMemoryUnitOfWork:
         self._dead_letters = InMemoryDeadLetterRepository(self)
         self._dlq_audit = InMemoryDlqAuditRepository(self)
         self._notices = InMemoryNoticeRepository(self)
+        self.staged_conversation_tables = ConversationTables()
+        self._contacts = InMemoryContactRepository(self)
+        self._conversations = InMemoryConversationRepository(self)
+        self._messages = InMemoryMessageRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -233,6 +244,21 @@ class InMemoryUnitOfWork:
     def notices(self) -> InMemoryNoticeRepository:
         """Failure notices."""
         return self._notices
+
+    @property
+    def contacts(self) -> InMemoryContactRepository:
+        """Contacts."""
+        return self._contacts
+
+    @property
+    def conversations(self) -> InMemoryConversationRepository:
+        """Conversations."""
+        return self._conversations
+
+    @property
+    def messages(self) -> InMemoryMessageRepository:
+        """Messages and receipts."""
+        return self._messages
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""
@@ -272,6 +298,7 @@ class InMemoryUnitOfWork:
                 self.store.dead_letters[job_id] = dead
         self.store.audit.extend(self.staged_audit)
         self.store.notices.update(self.staged_notices)
+        self.store.conversation_tables.merge(self.staged_conversation_tables)
         self.store.commits += 1
         await self.rollback()
 
@@ -284,3 +311,4 @@ class InMemoryUnitOfWork:
         self.staged_dead_letters = {}
         self.staged_audit = []
         self.staged_notices = {}
+        self.staged_conversation_tables = ConversationTables()

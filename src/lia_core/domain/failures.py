@@ -213,6 +213,10 @@ class MassiveFailure:
             return None
         return render(self.resolution_message, self._values(customer_name, tz))
 
+    def fill(self, template: str, *, customer_name: str, tz: tzinfo) -> str:
+        """Any validated template (a reminder, say) filled with this failure's values."""
+        return render(template, self._values(customer_name, tz))
+
     def _values(self, customer_name: str, tz: tzinfo) -> dict[str, str]:
         eta = self.estimated_resolution
         return {

@@ -25,8 +25,17 @@ class FailureNotice:
 
     failure_id: str
     recipient: str
+    """The contact: canonical phone (one notice per failure, kind and contact)."""
     name: str
     channel: Channel
     kind: NoticeKind
     job_id: str
     created_at: datetime
+    reply_to: str | None = None
+    """Where messages to this contact go when it differs from ``recipient`` (the id the
+    platform gave, e.g. a WhatsApp id without the ninth digit)."""
+
+    @property
+    def address(self) -> str:
+        """The recipient of the messages sent about this notice."""
+        return self.reply_to or self.recipient

@@ -9,6 +9,14 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from lia_core.ports.conversations import (
+    ChatKey,
+    ContactRepository,
+    ConversationRepository,
+    ConversationRouter,
+    MessageRepository,
+    Routing,
+)
 from lia_core.ports.customers import CustomerDirectory, DirectoryUnavailable
 from lia_core.ports.delivery import (
     AuditSink,
@@ -26,7 +34,11 @@ from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 
 __all__ = [
     "AuditSink",
+    "ChatKey",
     "Clock",
+    "ContactRepository",
+    "ConversationRepository",
+    "ConversationRouter",
     "CustomerDirectory",
     "DeadLetterFilter",
     "DeadLetterRepository",
@@ -34,6 +46,7 @@ __all__ = [
     "DlqAuditRepository",
     "FailureRepository",
     "IdGenerator",
+    "MessageRepository",
     "MessageSender",
     "NoticeRepository",
     "OutboundMessage",
@@ -41,6 +54,7 @@ __all__ = [
     "PasswordHasher",
     "RegionCatalogue",
     "ReprocessAudit",
+    "Routing",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
@@ -83,6 +97,21 @@ class UnitOfWork(Protocol):
     @property
     def notices(self) -> NoticeRepository:
         """Who was told about which failure."""
+        ...
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """People who wrote."""
+        ...
+
+    @property
+    def conversations(self) -> ConversationRepository:
+        """Conversations with them."""
+        ...
+
+    @property
+    def messages(self) -> MessageRepository:
+        """Messages both ways, and delivery receipts."""
         ...
 
     async def __aenter__(self) -> Self:

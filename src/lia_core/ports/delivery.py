@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -116,6 +116,15 @@ class OutboxRepository(Protocol):
         """How many jobs are in each status."""
         ...
 
+    async def settle_delivered(
+        self, delivered: Mapping[str, str], *, now: datetime
+    ) -> Sequence[str]:
+        """Mark *uncertain* jobs sent: idempotency key → provider message id from a receipt.
+
+        Jobs in any other status are left alone. Returns the ids of the jobs settled.
+        """
+        ...
+
 
 @attrs.frozen(kw_only=True)
 class DeadLetterFilter:
@@ -207,4 +216,10 @@ class NoticeRepository(Protocol):
 
     async def counts(self, failure_id: str) -> Mapping[NoticeKind, int]:
         """How many notices of each kind a failure has."""
+        ...
+
+    async def notified(
+        self, failure_ids: Collection[str], recipients: Collection[str]
+    ) -> set[tuple[str, str]]:
+        """The (failure id, recipient) pairs among these that already got the notice."""
         ...

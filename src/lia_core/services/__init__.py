@@ -17,6 +17,12 @@ from lia_core.services.broadcast import (
     ResolveAndBroadcast,
     ResolveAndBroadcastHandler,
 )
+from lia_core.services.conversations import (
+    GetContactHandler,
+    GetConversationHandler,
+    ListConversations,
+    ListConversationsHandler,
+)
 from lia_core.services.dead_letters import (
     GetDeadLetterHandler,
     ListDeadLettersHandler,
@@ -74,6 +80,7 @@ __all__ = [
     "EnqueueMessage",
     "FailureListing",
     "FailureTab",
+    "ListConversations",
     "ListFailures",
     "ListOutbox",
     "NotifyContact",
@@ -122,6 +129,9 @@ class Services:
     resolve_and_broadcast: ResolveAndBroadcastHandler
     failure_details: FailureDetailsHandler
     settle_job: SettleJobHandler
+    get_contact: GetContactHandler
+    list_conversations: ListConversationsHandler
+    get_conversation: GetConversationHandler
 
     @classmethod
     def build(
@@ -162,4 +172,7 @@ class Services:
             resolve_and_broadcast=ResolveAndBroadcastHandler(uow, clock, ids, tz, channel_order),
             failure_details=FailureDetailsHandler(uow),
             settle_job=SettleJobHandler(uow, clock),
+            get_contact=GetContactHandler(uow),
+            list_conversations=ListConversationsHandler(uow),
+            get_conversation=GetConversationHandler(uow),
         )

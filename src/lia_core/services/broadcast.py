@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 import attrs
 
@@ -25,6 +25,7 @@ __all__ = [
     "ResolutionReport",
     "ResolveAndBroadcast",
     "ResolveAndBroadcastHandler",
+    "notice_for_contact",
 ]
 
 BROADCAST_PAGE = 5000
@@ -39,6 +40,45 @@ Progress = Callable[[int, int], None]
 
 def _fallbacks(order: ChannelOrder, job_name: JobName, first: Channel) -> tuple[Channel, ...]:
     return tuple(c for c in order.get(job_name, ()) if c is not first)
+
+
+def notice_for_contact(
+    failure: MassiveFailure,
+    *,
+    contact: str,
+    name: str,
+    channel: Channel,
+    order: ChannelOrder,
+    job_id: str,
+    now: datetime,
+    tz: tzinfo,
+    source: str,
+    reply_to: str | None = None,
+) -> tuple[OutboundJob, FailureNotice]:
+    """The notice job for one contact and the record that they were told (store both, or neither)."""
+    address = reply_to or contact
+    job = new_job(
+        job_id=job_id,
+        job_name=JobName.OUTAGE_NOTICE,
+        channel=channel,
+        recipient=address,
+        content=MessageContent(text=failure.notice_for(customer_name=name, tz=tz)),
+        context=JobContext(source=source, correlation_id=failure.id),
+        idempotency_key=f"notice:{failure.id}:{contact}",
+        now=now,
+        fallback_channels=_fallbacks(order, JobName.OUTAGE_NOTICE, channel),
+    )
+    notice = FailureNotice(
+        failure_id=failure.id,
+        recipient=contact,
+        name=name,
+        channel=channel,
+        kind=NoticeKind.NOTICE,
+        job_id=job.id,
+        created_at=now,
+        reply_to=reply_to if reply_to and reply_to != contact else None,
+    )
+    return job, notice
 
 
 @attrs.frozen(kw_only=True)
@@ -82,25 +122,16 @@ class NotifyContactHandler:
             channel = (
                 cmd.channel or (self.order.get(JobName.OUTAGE_NOTICE) or (Channel.SANDBOX,))[0]
             )
-            job = new_job(
-                job_id=self.ids.new_id(),
-                job_name=JobName.OUTAGE_NOTICE,
-                channel=channel,
-                recipient=cmd.recipient,
-                content=MessageContent(text=failure.notice_for(customer_name=cmd.name, tz=self.tz)),
-                context=JobContext(source=cmd.source, correlation_id=failure.id),
-                idempotency_key=f"notice:{failure.id}:{cmd.recipient.strip()}",
-                now=now,
-                fallback_channels=_fallbacks(self.order, JobName.OUTAGE_NOTICE, channel),
-            )
-            notice = FailureNotice(
-                failure_id=failure.id,
-                recipient=job.recipient,
+            job, notice = notice_for_contact(
+                failure,
+                contact=cmd.recipient.strip(),
                 name=cmd.name,
                 channel=channel,
-                kind=NoticeKind.NOTICE,
-                job_id=job.id,
-                created_at=now,
+                order=self.order,
+                job_id=self.ids.new_id(),
+                now=now,
+                tz=self.tz,
+                source=cmd.source,
             )
             if not await uow.notices.record(notice):
                 return NotifyResult(job=None, created=False)
@@ -158,7 +189,7 @@ async def _queue_resolutions(
                 job_id=ids.new_id(),
                 job_name=JobName.OUTAGE_RESOLUTION,
                 channel=notice.channel,
-                recipient=notice.recipient,
+                recipient=notice.address,
                 content=MessageContent(text=text),
                 context=JobContext(source="resolution-broadcast", correlation_id=failure.id),
                 idempotency_key=f"resolution:{failure.id}:{notice.recipient}",

@@ -1,0 +1,252 @@
+"""In-memory contacts, conversations, messages and receipts, staged like the SQL ones."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from lia_core.domain.conversations import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    Direction,
+    PendingInbound,
+    StoredMessage,
+    outbound_status,
+)
+from lia_core.domain.delivery import Channel
+from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
+from lia_core.errors import NotFound
+from lia_core.ports import ChatKey
+
+if TYPE_CHECKING:
+    from lia_adapters.memory.store import InMemoryUnitOfWork
+
+__all__ = [
+    "ConversationTables",
+    "InMemoryContactRepository",
+    "InMemoryConversationRepository",
+    "InMemoryMessageRepository",
+]
+
+
+@attrs.define
+class ConversationTables:
+    """The committed (or staged) rows of the inbound pipeline."""
+
+    contacts: dict[str, Contact] = attrs.field(factory=dict)
+    conversations: dict[str, Conversation] = attrs.field(factory=dict)
+    messages: dict[str, StoredMessage] = attrs.field(factory=dict)
+    inbound: dict[str, PendingInbound] = attrs.field(factory=dict)
+    processed: dict[str, datetime] = attrs.field(factory=dict)
+    receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
+
+    def merge(self, staged: ConversationTables) -> None:
+        """Apply staged rows."""
+        self.contacts.update(staged.contacts)
+        self.conversations.update(staged.conversations)
+        self.messages.update(staged.messages)
+        self.inbound.update(staged.inbound)
+        self.processed.update(staged.processed)
+        self.receipts.update(staged.receipts)
+
+
+def _view(uow: InMemoryUnitOfWork) -> ConversationTables:
+    merged = ConversationTables()
+    merged.merge(uow.store.conversation_tables)
+    merged.merge(uow.staged_conversation_tables)
+    return merged
+
+
+class InMemoryContactRepository:
+    """Contacts by phone."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, phone: str) -> Contact:
+        """A copy of one contact."""
+        try:
+            return copy.deepcopy(_view(self._uow).contacts[phone])
+        except KeyError:
+            raise NotFound(entity="contact", entity_id=phone) from None
+
+    async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
+        """Copies of the known ones."""
+        known = _view(self._uow).contacts
+        return {p: copy.deepcopy(known[p]) for p in phones if p in known}
+
+    async def save_many(self, contacts: Sequence[Contact]) -> None:
+        """Stage them (insert or replace)."""
+        for contact in contacts:
+            self._uow.staged_conversation_tables.contacts[contact.phone] = copy.deepcopy(contact)
+
+
+class InMemoryConversationRepository:
+    """Conversations, unique per channel and chat id."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, conversation_id: str) -> Conversation:
+        """A copy of one conversation."""
+        try:
+            return copy.deepcopy(_view(self._uow).conversations[conversation_id])
+        except KeyError:
+            raise NotFound(entity="conversation", entity_id=conversation_id) from None
+
+    async def get_many(self, chats: Collection[ChatKey]) -> Mapping[ChatKey, Conversation]:
+        """Copies of the known ones."""
+        wanted = set(chats)
+        return {
+            (c.channel, c.chat_id): copy.deepcopy(c)
+            for c in _view(self._uow).conversations.values()
+            if (c.channel, c.chat_id) in wanted
+        }
+
+    async def save_many(self, conversations: Sequence[Conversation]) -> None:
+        """Stage them, refusing a second conversation for a chat key (the unique index)."""
+        existing = {(c.channel, c.chat_id): c.id for c in _view(self._uow).conversations.values()}
+        for conversation in conversations:
+            owner = existing.get((conversation.channel, conversation.chat_id), conversation.id)
+            if owner != conversation.id:
+                continue  # another writer created it first; the SQL upsert keeps theirs too
+            self._uow.staged_conversation_tables.conversations[conversation.id] = copy.deepcopy(
+                conversation
+            )
+
+    async def list(
+        self,
+        *,
+        status: ConversationStatus | None = None,
+        contact_phone: str | None = None,
+        limit: int = 50,
+    ) -> Sequence[Conversation]:
+        """Matching conversations, most recent message first."""
+        chosen = [
+            c
+            for c in _view(self._uow).conversations.values()
+            if (status is None or c.status is status)
+            and (contact_phone is None or c.contact_phone == contact_phone)
+        ]
+        chosen.sort(key=lambda c: (c.last_message_at, c.id), reverse=True)
+        return [copy.deepcopy(c) for c in chosen[:limit]]
+
+
+class InMemoryMessageRepository:
+    """Messages both ways and receipts; inbound unique per (channel, provider id)."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add_inbound(
+        self, messages: Sequence[tuple[str, InboundMessage]], *, stored_at: datetime
+    ) -> Sequence[PendingInbound]:
+        """Stage the messages not seen before."""
+        view = _view(self._uow)
+        known = {p.message.key for p in view.inbound.values()}
+        staged = self._uow.staged_conversation_tables
+        new: list[PendingInbound] = []
+        for message_id, message in messages:
+            if message.key in known:
+                continue
+            known.add(message.key)
+            pending = PendingInbound(id=message_id, message=message, stored_at=stored_at)
+            staged.inbound[message_id] = pending
+            staged.messages[message_id] = StoredMessage(
+                id=message_id,
+                conversation_id=None,
+                channel=message.channel,
+                direction=Direction.INBOUND,
+                contact_phone=message.sender,
+                kind=message.kind,
+                text=message.text,
+                status=MessageStatus.RECEIVED,
+                sent_at=message.sent_at,
+                provider_message_id=message.provider_message_id,
+                reply_id=message.reply_id,
+                details=dict(message.details),
+            )
+            new.append(pending)
+        return new
+
+    async def unprocessed(self, *, stored_before: datetime, limit: int) -> Sequence[PendingInbound]:
+        """Unhandled messages, oldest first."""
+        view = _view(self._uow)
+        waiting = [
+            p
+            for mid, p in view.inbound.items()
+            if mid not in view.processed and p.stored_at < stored_before
+        ]
+        waiting.sort(key=lambda p: (p.stored_at, p.id))
+        return waiting[:limit]
+
+    async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
+        """Stage the marks and attach the messages to their conversations."""
+        view = _view(self._uow)
+        staged = self._uow.staged_conversation_tables
+        for message_id, conversation_id in handled.items():
+            staged.processed[message_id] = at
+            if (row := view.messages.get(message_id)) is not None:
+                staged.messages[message_id] = attrs.evolve(row, conversation_id=conversation_id)
+
+    async def add_outbound(self, messages: Sequence[StoredMessage]) -> int:
+        """Stage replies whose job key is new."""
+        keys = {m.job_key for m in _view(self._uow).messages.values() if m.job_key}
+        added = 0
+        for message in messages:
+            if message.job_key is not None:
+                if message.job_key in keys:
+                    continue
+                keys.add(message.job_key)
+            self._uow.staged_conversation_tables.messages[message.id] = message
+            added += 1
+        return added
+
+    async def for_conversation(
+        self, conversation_id: str, *, limit: int
+    ) -> Sequence[StoredMessage]:
+        """The last messages, oldest first, outbound statuses from jobs and receipts."""
+        view = _view(self._uow)
+        jobs = {j.idempotency_key: j for j in self._uow.outbox._view().values()}
+        rows = sorted(
+            (m for m in view.messages.values() if m.conversation_id == conversation_id),
+            key=lambda m: (m.sent_at, m.id),
+        )[-limit:]
+        shown: list[StoredMessage] = []
+        for row in rows:
+            job = jobs.get(row.job_key) if row.job_key else None
+            if row.direction is Direction.INBOUND or job is None:
+                shown.append(row)
+                continue
+            receipt = (
+                view.receipts.get((job.channel, job.provider_message_id))
+                if job.provider_message_id
+                else None
+            )
+            shown.append(
+                attrs.evolve(
+                    row,
+                    provider_message_id=job.provider_message_id,
+                    status=outbound_status(job.status, receipt.status if receipt else None),
+                    status_at=receipt.at if receipt else job.updated_at,
+                    error=receipt.error if receipt else None,
+                )
+            )
+        return shown
+
+    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
+        """Stage receipts that move a status forward."""
+        view = _view(self._uow)
+        changed = 0
+        for update in updates:
+            key = (update.channel, update.provider_message_id)
+            seen = view.receipts.get(key)
+            if seen is None or update.status.rank > seen.status.rank:
+                view.receipts[key] = self._uow.staged_conversation_tables.receipts[key] = update
+                changed += 1
+        return changed

@@ -1,0 +1,122 @@
+"""Storage ports of the inbound pipeline: contacts, conversations, messages and receipts."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+
+from lia_core.domain.conversations import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    PendingInbound,
+    StoredMessage,
+)
+from lia_core.domain.delivery import Channel, MessageContent
+from lia_core.domain.inbound import InboundMessage, StatusUpdate
+
+__all__ = [
+    "ChatKey",
+    "ContactRepository",
+    "ConversationRepository",
+    "ConversationRouter",
+    "MessageRepository",
+    "Routing",
+]
+
+ChatKey = tuple[Channel, str]
+"""A conversation's identity: the channel and the reply address."""
+
+
+class ContactRepository(Protocol):
+    """People who wrote, keyed by canonical phone."""
+
+    async def get(self, phone: str) -> Contact:
+        """One contact. Raises NotFound."""
+        ...
+
+    async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
+        """The known contacts among *phones*."""
+        ...
+
+    async def save_many(self, contacts: Sequence[Contact]) -> None:
+        """Insert or replace contacts by phone (the phone is unique)."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    """Conversations, one per channel and reply address."""
+
+    async def get(self, conversation_id: str) -> Conversation:
+        """One conversation. Raises NotFound."""
+        ...
+
+    async def get_many(self, chats: Collection[ChatKey]) -> Mapping[ChatKey, Conversation]:
+        """The known conversations among *chats*."""
+        ...
+
+    async def save_many(self, conversations: Sequence[Conversation]) -> None:
+        """Insert or replace conversations (by id; the chat key stays unique)."""
+        ...
+
+    async def list(
+        self,
+        *,
+        status: ConversationStatus | None = None,
+        contact_phone: str | None = None,
+        limit: int = 50,
+    ) -> Sequence[Conversation]:
+        """Conversations, most recent message first."""
+        ...
+
+
+class MessageRepository(Protocol):
+    """Messages both ways, and the providers' delivery receipts."""
+
+    async def add_inbound(
+        self, messages: Sequence[tuple[str, InboundMessage]], *, stored_at: datetime
+    ) -> Sequence[PendingInbound]:
+        """Store (id, message) pairs; return only the new ones (a redelivery is skipped)."""
+        ...
+
+    async def unprocessed(self, *, stored_before: datetime, limit: int) -> Sequence[PendingInbound]:
+        """Inbound messages the gate has not handled, stored before *stored_before*, oldest first."""
+        ...
+
+    async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
+        """Record that the gate handled messages (message id → its conversation id)."""
+        ...
+
+    async def add_outbound(self, messages: Sequence[StoredMessage]) -> int:
+        """Store replies, skipping those whose job key is known; return how many were new."""
+        ...
+
+    async def for_conversation(
+        self, conversation_id: str, *, limit: int
+    ) -> Sequence[StoredMessage]:
+        """The last *limit* messages of a conversation, oldest first, with current statuses."""
+        ...
+
+    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
+        """Store delivery receipts, never moving a status backwards; return how many changed one."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Routing:
+    """Where the normal flow put a conversation, and what (if anything) to answer."""
+
+    status: ConversationStatus
+    reason: str
+    reply: MessageContent | None = None
+
+
+class ConversationRouter(Protocol):
+    """The normal flow after the gate: a bot, a handoff policy, or the human queue."""
+
+    async def route(self, conversation: Conversation, message: InboundMessage) -> Routing:
+        """Decide the conversation's next holder for *message*."""
+        ...

@@ -1,0 +1,108 @@
+"""Read side of the inbound pipeline: a contact, the conversation list, one conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from lia_core.domain.conversations import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    StoredMessage,
+)
+from lia_core.domain.phones import canonical_phone
+from lia_core.errors import ValidationError
+from lia_core.ports import UnitOfWorkFactory
+
+__all__ = [
+    "ContactDetails",
+    "ConversationDetails",
+    "GetContactHandler",
+    "GetConversationHandler",
+    "ListConversations",
+    "ListConversationsHandler",
+]
+
+MAX_LIST = 500
+
+
+def contact_key(raw: str) -> str:
+    """How a typed phone finds its contact (``(31) 8765-4321`` and ``5531987654321`` alike)."""
+    return canonical_phone(raw, field="phone")
+
+
+@attrs.frozen(kw_only=True)
+class ContactDetails:
+    """A contact and their conversations, most recent first."""
+
+    contact: Contact
+    conversations: tuple[Conversation, ...]
+
+
+@attrs.frozen
+class GetContactHandler:
+    """`lia contact show PHONE`."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, phone: str) -> ContactDetails:
+        """Raises NotFound, or ValidationError for a malformed phone."""
+        key = contact_key(phone)
+        async with self.uow() as uow:
+            contact = await uow.contacts.get(key)
+            conversations = await uow.conversations.list(contact_phone=key, limit=MAX_LIST)
+        return ContactDetails(contact=contact, conversations=tuple(conversations))
+
+
+@attrs.frozen(kw_only=True)
+class ListConversations:
+    """Filter for the conversation list."""
+
+    status: ConversationStatus | None = None
+    phone: str | None = None
+    limit: int = 50
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_LIST:
+            raise ValidationError(f"limit must be between 1 and {MAX_LIST}", field="limit")
+
+
+@attrs.frozen
+class ListConversationsHandler:
+    """`lia conversation list`."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, query: ListConversations) -> Sequence[Conversation]:
+        """Conversations, most recent message first."""
+        phone = contact_key(query.phone) if query.phone else None
+        async with self.uow() as uow:
+            return await uow.conversations.list(
+                status=query.status, contact_phone=phone, limit=query.limit
+            )
+
+
+@attrs.frozen(kw_only=True)
+class ConversationDetails:
+    """A conversation and its last messages, oldest first."""
+
+    conversation: Conversation
+    messages: tuple[StoredMessage, ...]
+
+
+@attrs.frozen
+class GetConversationHandler:
+    """`lia conversation show ID`."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, conversation_id: str, *, limit: int = 100) -> ConversationDetails:
+        """Raises NotFound."""
+        if not 1 <= limit <= MAX_LIST:
+            raise ValidationError(f"limit must be between 1 and {MAX_LIST}", field="limit")
+        async with self.uow() as uow:
+            conversation = await uow.conversations.get(conversation_id)
+            messages = await uow.messages.for_conversation(conversation_id, limit=limit)
+        return ConversationDetails(conversation=conversation, messages=tuple(messages))

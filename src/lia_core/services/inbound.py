@@ -1,0 +1,344 @@
+"""Handling stored inbound messages: the outage gate, then the normal flow, in batches."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, tzinfo
+
+import attrs
+
+from lia_core.domain.conversations import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    Direction,
+    GateMemory,
+    PendingInbound,
+    StoredMessage,
+)
+from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
+from lia_core.domain.gate import GateOutcome, GatePolicy, Lookup, LookupStatus, decide, needs_lookup
+from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
+from lia_core.domain.matching import FailureIndex
+from lia_core.domain.notices import FailureNotice
+from lia_core.ports import (
+    ChatKey,
+    Clock,
+    ConversationRouter,
+    CustomerDirectory,
+    IdGenerator,
+    Routing,
+    UnitOfWorkFactory,
+)
+from lia_core.services.broadcast import notice_for_contact
+from lia_core.services.ingest import ActiveFailures
+from lia_core.services.outbox import new_job
+
+__all__ = [
+    "HumanQueueRouter",
+    "ProcessInboundHandler",
+    "ProcessReport",
+    "ProcessStaleInboundHandler",
+]
+
+_CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
+_PREVIEW = 200
+
+
+@attrs.frozen
+class HumanQueueRouter:
+    """The default normal flow until a bot is configured: every conversation waits for a human."""
+
+    reply_text: str | None = None
+    """Said once when a conversation enters the queue (None: say nothing)."""
+
+    async def route(self, conversation: Conversation, message: InboundMessage) -> Routing:
+        """Put the conversation in the waiting queue unless a person already holds it."""
+        if conversation.status in {ConversationStatus.WAITING, ConversationStatus.TRANSFERRED}:
+            return Routing(status=conversation.status, reason=conversation.status_reason or "")
+        reply = MessageContent(text=self.reply_text) if self.reply_text else None
+        return Routing(status=ConversationStatus.WAITING, reason="human queue", reply=reply)
+
+
+@attrs.frozen(kw_only=True)
+class ProcessReport:
+    """What a batch did, for logs and metrics."""
+
+    processed: int
+    outcomes: Mapping[GateOutcome, int]
+    crm_lookups: int = 0
+    crm_unavailable: int = 0
+    crm_errors: tuple[str, ...] = ()
+    notices: int = 0
+    replies: int = 0
+
+
+def preview(message: InboundMessage) -> str:
+    """The conversation list's "last message" line."""
+    if message.text:
+        return message.text[:_PREVIEW]
+    return f"[{message.details.get('media_type') or message.kind.value}]"
+
+
+@attrs.define
+class _Batch:
+    """The state a batch reads, changes in memory, and writes back at once."""
+
+    now: datetime
+    contacts: dict[str, Contact]
+    conversations: dict[ChatKey, Conversation]
+    notified: dict[str, set[str]]
+    jobs: list[OutboundJob] = attrs.Factory(list)
+    notices: list[FailureNotice] = attrs.Factory(list)
+    outbound: list[StoredMessage] = attrs.Factory(list)
+    handled: dict[str, str] = attrs.Factory(dict)
+    outcomes: Counter[GateOutcome] = attrs.Factory(Counter)
+
+
+@attrs.frozen(kw_only=True)
+class ProcessInboundHandler:
+    """Run the gate (and, past it, the router) over new messages; write every effect in one commit."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    failures: ActiveFailures
+    router: ConversationRouter
+    directory: CustomerDirectory | None = None
+    policy: GatePolicy = attrs.field(factory=GatePolicy)
+    tz: tzinfo
+    reply_channels: Mapping[Channel, Channel] = attrs.field(factory=dict)
+    """Where replies to a channel go (a channel without a configured sender → sandbox)."""
+    crm_timeout: timedelta = timedelta(seconds=2)
+
+    async def __call__(self, batch: Sequence[PendingInbound]) -> ProcessReport:
+        """Handle *batch* in order (several messages of one customer see each other's effects)."""
+        if not batch:
+            return ProcessReport(processed=0, outcomes={})
+        index = await self.failures.get()
+        state = await self._load(batch, index)
+        lookups, errors = await self._lookups(batch, state, index)
+        for pending in batch:
+            await self._handle(pending, state, index, lookups)
+        async with self.uow() as uow:
+            await uow.contacts.save_many(list(state.contacts.values()))
+            await uow.conversations.save_many(list(state.conversations.values()))
+            if state.notices:
+                await uow.notices.record_many(state.notices)
+            if state.jobs:
+                await uow.outbox.add_many(state.jobs)
+            if state.outbound:
+                await uow.messages.add_outbound(state.outbound)
+            await uow.messages.mark_processed(state.handled, at=state.now)
+            await uow.commit()
+        unavailable = sum(1 for lk in lookups.values() if lk.status is LookupStatus.UNAVAILABLE)
+        return ProcessReport(
+            processed=len(batch),
+            outcomes=dict(state.outcomes),
+            crm_lookups=len(lookups),
+            crm_unavailable=unavailable,
+            crm_errors=tuple(errors),
+            notices=len(state.notices),
+            replies=len(state.jobs) - len(state.notices),
+        )
+
+    async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> _Batch:
+        phones = {p.message.sender for p in batch}
+        chats = {(p.message.channel, p.message.reply_to) for p in batch}
+        async with self.uow() as uow:
+            contacts = await uow.contacts.get_many(phones)
+            conversations = await uow.conversations.get_many(chats)
+            pairs = (
+                await uow.notices.notified([f.id for f in index.failures], phones)
+                if len(index)
+                else set()
+            )
+        notified: dict[str, set[str]] = {}
+        for failure_id, phone in pairs:
+            notified.setdefault(phone, set()).add(failure_id)
+        return _Batch(
+            now=self.clock.now(),
+            contacts=dict(contacts),
+            conversations=dict(conversations),
+            notified=notified,
+        )
+
+    async def _lookups(
+        self, batch: Sequence[PendingInbound], state: _Batch, index: FailureIndex
+    ) -> tuple[dict[str, Lookup], list[str]]:
+        wanted: dict[str, None] = {}
+        for pending in batch:
+            m = pending.message
+            if "@" in m.sender or not m.sender.isdigit() or self.directory is None:
+                continue  # provider identities are not phones the CRM could know
+            conversation = state.conversations.get((m.channel, m.reply_to))
+            contact = state.contacts.get(m.sender)
+            if needs_lookup(contact, conversation, index, now=state.now, policy=self.policy):
+                wanted[m.sender] = None
+        errors: list[str] = []
+        results = await asyncio.gather(*(self._lookup(p, errors) for p in wanted))
+        return dict(zip(wanted, results, strict=True)), errors
+
+    async def _lookup(self, phone: str, errors: list[str]) -> Lookup:
+        assert self.directory is not None  # checked by the caller
+        try:
+            async with asyncio.timeout(self.crm_timeout.total_seconds()):
+                customer = await self.directory.find_by_phone(phone)
+        except Exception as exc:  # a CRM failure must never block the customer
+            errors.append(f"{type(exc).__name__}: {exc}"[:200])
+            return Lookup(status=LookupStatus.UNAVAILABLE)
+        if customer is None:
+            return Lookup(status=LookupStatus.NOT_FOUND)
+        return Lookup(status=LookupStatus.FOUND, customer=customer)
+
+    def _contact(self, m: InboundMessage, state: _Batch) -> Contact:
+        contact = state.contacts.get(m.sender) or Contact(
+            phone=m.sender, created_at=state.now, updated_at=state.now
+        )
+        if m.display_name and contact.crm_id is None:
+            contact.name = m.display_name
+        contact.last_interaction_at = state.now
+        contact.updated_at = state.now
+        return contact
+
+    def _conversation(self, m: InboundMessage, contact: Contact, state: _Batch) -> Conversation:
+        key = (m.channel, m.reply_to)
+        conversation = state.conversations.get(key)
+        if conversation is None:
+            conversation = Conversation(
+                id=self.ids.new_id(),
+                channel=m.channel,
+                chat_id=m.reply_to,
+                contact_phone=m.sender,
+                last_message_at=m.sent_at,
+                created_at=state.now,
+                updated_at=state.now,
+            )
+            state.conversations[key] = conversation
+        elif conversation.status in _CLOSED:
+            conversation.gate = GateMemory()  # a new matter: the gate looks afresh
+        conversation.client_name = contact.name or conversation.client_name
+        conversation.last_message = preview(m)
+        conversation.last_message_at = max(conversation.last_message_at, m.sent_at)
+        conversation.updated_at = state.now
+        return conversation
+
+    async def _handle(
+        self,
+        pending: PendingInbound,
+        state: _Batch,
+        index: FailureIndex,
+        lookups: Mapping[str, Lookup],
+    ) -> None:
+        m = pending.message
+        contact = self._contact(m, state)
+        conversation = self._conversation(m, contact, state)
+        told = state.notified.setdefault(m.sender, set())
+        decision = decide(
+            m,
+            contact=contact,
+            memory=conversation.gate,
+            lookup=lookups.get(m.sender, Lookup()),
+            index=index,
+            notified=frozenset(told),
+            now=state.now,
+            policy=self.policy,
+            tz=self.tz,
+        )
+        state.contacts[m.sender] = decision.contact
+        conversation.gate = decision.memory
+        conversation.client_name = decision.contact.name or conversation.client_name
+        state.outcomes[decision.outcome] += 1
+        channel = self.reply_channels.get(m.channel, m.channel)
+        for failure in decision.notify:
+            job, notice = notice_for_contact(
+                failure,
+                contact=m.sender,
+                reply_to=m.reply_to,
+                name=conversation.client_name,
+                channel=channel,
+                order={},  # answer on the channel the customer used
+                job_id=self.ids.new_id(),
+                now=state.now,
+                tz=self.tz,
+                source="outage-gate",
+            )
+            state.notices.append(notice)
+            self._reply(state, conversation, job)
+            told.add(failure.id)
+        if decision.reply:
+            self._say(state, conversation, pending, "gate", MessageContent(text=decision.reply))
+        if decision.outcome.ends_flow:
+            if conversation.status in _CLOSED:
+                conversation.status = ConversationStatus.ACTIVE
+        else:
+            routing = await self.router.route(conversation, m)
+            conversation.status = routing.status
+            conversation.status_reason = routing.reason or conversation.status_reason
+            if routing.reply is not None:
+                self._say(state, conversation, pending, "router", routing.reply)
+        state.handled[pending.id] = conversation.id
+
+    def _say(
+        self,
+        state: _Batch,
+        conversation: Conversation,
+        pending: PendingInbound,
+        who: str,
+        content: MessageContent,
+    ) -> None:
+        channel = self.reply_channels.get(conversation.channel, conversation.channel)
+        job = new_job(
+            job_id=self.ids.new_id(),
+            job_name=JobName.for_channel(channel),
+            channel=channel,
+            recipient=conversation.chat_id,
+            content=content,
+            context=JobContext(source=f"inbound-{who}", correlation_id=pending.id),
+            idempotency_key=f"reply:{pending.id}:{who}",
+            now=state.now,
+        )
+        self._reply(state, conversation, job)
+
+    def _reply(self, state: _Batch, conversation: Conversation, job: OutboundJob) -> None:
+        state.jobs.append(job)
+        state.outbound.append(
+            StoredMessage(
+                id=self.ids.new_id(),
+                conversation_id=conversation.id,
+                channel=job.channel,
+                direction=Direction.OUTBOUND,
+                contact_phone=conversation.contact_phone,
+                kind=MessageKind.TEXT,
+                text=job.content.text or job.content.template or "",
+                status=MessageStatus.PENDING,
+                sent_at=state.now,
+                job_key=job.idempotency_key,
+            )
+        )
+
+
+@attrs.frozen
+class ProcessStaleInboundHandler:
+    """Recovery: handle messages stored but never processed (a process died after the ack)."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    process: ProcessInboundHandler
+    grace: timedelta = timedelta(seconds=30)
+    batch_size: int = 200
+
+    async def __call__(self) -> int:
+        """Process every message older than the grace period; return how many."""
+        total = 0
+        while True:
+            async with self.uow() as uow:
+                stale = await uow.messages.unprocessed(
+                    stored_before=self.clock.now() - self.grace, limit=self.batch_size
+                )
+            if not stale:
+                return total
+            await self.process(stale)
+            total += len(stale)

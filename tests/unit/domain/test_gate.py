@@ -1,0 +1,297 @@
+"""The outage gate as a pure function: properties against a brute-force oracle, and the flows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.domain.conversations import Awaiting, Contact, GateMemory
+from lia_core.domain.customers import Customer, CustomerAddress
+from lia_core.domain.delivery import Channel
+from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
+from lia_core.domain.gate import (
+    GateDecision,
+    GateOutcome,
+    GatePolicy,
+    Lookup,
+    LookupStatus,
+    decide,
+    needs_lookup,
+    parse_cep,
+    parse_choice,
+    wants_human,
+)
+from lia_core.domain.inbound import InboundMessage
+from lia_core.domain.matching import FailureIndex, covering_area
+from lia_core.domain.regions import AffectedRegions, Area, CityArea, Location, parse_cep_rule
+from lia_core.testing import failures, locations
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+POLICY = GatePolicy()
+
+
+def message(text: str = "oi", *, reply_id: str | None = None) -> InboundMessage:
+    """A WhatsApp text from one customer."""
+    return InboundMessage(
+        channel=Channel.WHATSAPP,
+        provider_message_id=f"wamid.{text}",
+        sender="5531987654321",
+        reply_to="553187654321",
+        sent_at=NOW,
+        text=text,
+        reply_id=reply_id,
+        display_name="Maria Souza",
+    )
+
+
+def contact(*addresses: CustomerAddress, checked: datetime | None = NOW) -> Contact:
+    """A contact with these addresses, checked at *checked*."""
+    return Contact(
+        phone="5531987654321",
+        addresses=addresses,
+        address_checked_at=checked if addresses else None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def active(fid: str, city: str, *, severity: Severity = Severity.HIGH) -> MassiveFailure:
+    """An active failure over one city spec ("Teresópolis" or "Teresópolis:Centro")."""
+    return MassiveFailure.declare(
+        failure_id=fid,
+        name=f"Falha {fid}",
+        notification_message="Olá {nome}, falha em {regiao}.",
+        resolution_message="Resolvida.",
+        severity=severity,
+        regions=AffectedRegions(area=Area(cities=(CityArea.parse(city),))),
+        starts_at=None,
+        estimated_resolution=None,
+        by="sup",
+        now=NOW,
+    )
+
+
+def at(city: str, bairro: str | None = None, cep: str | None = None) -> CustomerAddress:
+    """An address."""
+    return CustomerAddress(city=city, neighbourhood=bairro, cep=cep)
+
+
+def run(
+    index: FailureIndex,
+    *,
+    who: Contact | None = None,
+    memory: GateMemory | None = None,
+    text: str = "oi",
+    lookup: Lookup | None = None,
+    notified: frozenset[str] = frozenset(),
+    now: datetime = NOW,
+) -> GateDecision:
+    """The gate's decision with defaults for everything not under test."""
+    return decide(
+        message(text),
+        contact=who or contact(),
+        memory=memory or GateMemory(),
+        lookup=lookup or Lookup(),
+        index=index,
+        notified=notified,
+        now=now,
+        policy=POLICY,
+        tz=UTC,
+    )
+
+
+def _address(location: Location) -> CustomerAddress:
+    return CustomerAddress(
+        city=location.city, neighbourhood=location.neighbourhood, cep=location.cep
+    )
+
+
+@given(
+    st.lists(failures(statuses=(FailureStatus.ACTIVE,)), min_size=1, max_size=4),
+    st.lists(locations(), min_size=1, max_size=3),
+    st.sets(st.integers(0, 3)),
+)
+def test_first_message_agrees_with_brute_force(
+    found: list[MassiveFailure], places: list[Location], told: set[int]
+) -> None:
+    """With fresh addresses, the gate notifies exactly the covering failures not told before."""
+    index = FailureIndex.build(found, {})
+    notified = frozenset(found[i].id for i in told if i < len(found))
+    addresses = tuple(_address(p) for p in places)
+    decision = decide(
+        message(),
+        contact=contact(*addresses),
+        memory=GateMemory(),
+        lookup=Lookup(),
+        index=index,
+        notified=notified,
+        now=NOW,
+        policy=POLICY,
+        tz=UTC,
+    )
+    hits = [{f.id for f in found if covering_area(f, {}).covers(p)} for p in places]
+    covering = set().union(*hits)
+    if not covering:
+        assert decision.outcome is GateOutcome.NOT_COVERED
+        assert decision.notify == ()
+        return
+    assert {f.id for f in decision.notify} == covering - notified
+    if any(not h for h in hits) and len(places) > 1:
+        assert decision.outcome is GateOutcome.ASKED_ADDRESS
+        assert decision.memory.awaiting is Awaiting.ADDRESS
+    else:
+        assert decision.outcome.ends_flow
+        assert set(decision.memory.outage_ids) == covering
+        expected = GateOutcome.NOTIFIED if covering - notified else GateOutcome.REMINDED
+        assert decision.outcome is expected
+
+
+@given(st.lists(locations(), max_size=3), st.text(max_size=30))
+def test_no_active_failure_never_stops_the_flow(places: list[Location], text: str) -> None:
+    """Without an active failure the gate always passes the message on, whatever it holds."""
+    memory = GateMemory(awaiting=Awaiting.CEP, outage_ids=("old",))
+    decision = run(
+        FailureIndex.build([], {}),
+        who=contact(*(_address(p) for p in places)),
+        memory=memory,
+        text=text,
+    )
+    assert decision.outcome is GateOutcome.NO_OUTAGE
+    assert decision.memory == GateMemory()
+
+
+@given(st.from_regex(r"\d{8}", fullmatch=True), st.sampled_from(["{}", "{}-{}", "{}.{}-{}"]))
+def test_parse_cep_reads_any_common_spelling(digits: str, shape: str) -> None:
+    """A CEP typed with or without punctuation, inside a sentence, parses to its digits."""
+    parts = {"{}": (digits,), "{}-{}": (digits[:5], digits[5:])}.get(
+        shape, (digits[:2], digits[2:5], digits[5:])
+    )
+    assert parse_cep(f"meu cep é {shape.format(*parts)}, obrigado") == digits
+
+
+def test_parse_cep_refuses_ambiguous_or_short() -> None:
+    """Two different CEPs, or too few digits, are not a CEP."""
+    assert parse_cep("01310-100 ou 25953-120") is None
+    assert parse_cep("1234-567") is None
+    assert parse_cep("123456789") is None
+
+
+def test_escape_keywords_and_menu_option() -> None:
+    """ "Atendente", "HUMANO", the menu option "0" ask for a person; "sem internet" does not."""
+    assert wants_human(message("Quero falar com um ATENDENTE"), POLICY)
+    assert wants_human(message("humano por favor"), POLICY)
+    assert wants_human(message(" 0 "), POLICY)
+    assert not wants_human(message("sem internet"), POLICY)
+
+
+def test_covered_customer_gets_notice_then_reminder_then_silence() -> None:
+    """The first message notifies; later ones get one reminder per interval, else silence."""
+    failure = active("f1", "Teresópolis")
+    index = FailureIndex.build([failure], {})
+    who = contact(at("Teresópolis"))
+    first = run(index, who=who)
+    assert first.outcome is GateOutcome.NOTIFIED
+    memory = first.memory
+    soon = run(
+        index, who=who, memory=memory, notified=frozenset({"f1"}), now=NOW + timedelta(minutes=5)
+    )
+    assert soon.outcome is GateOutcome.SILENCED
+    later = run(
+        index, who=who, memory=memory, notified=frozenset({"f1"}), now=NOW + timedelta(minutes=31)
+    )
+    assert later.outcome is GateOutcome.REMINDED
+    assert "Falha f1" in (later.reply or "")
+    human = run(index, who=who, memory=memory, text="atendente", notified=frozenset({"f1"}))
+    assert human.outcome is GateOutcome.ESCAPED
+    assert not human.outcome.ends_flow
+
+
+def test_unknown_location_asks_cep_then_uses_it() -> None:
+    """Not in the CRM: ask the CEP, store the typed one on the contact, notify when covered."""
+    failure = MassiveFailure.declare(
+        failure_id="f1",
+        name="Fibra",
+        notification_message="Falha",
+        resolution_message=None,
+        severity=Severity.HIGH,
+        regions=AffectedRegions(area=Area(ceps=(parse_cep_rule("2595"),))),
+        starts_at=None,
+        estimated_resolution=None,
+        by="sup",
+        now=NOW,
+    )
+    index = FailureIndex.build([failure], {})
+    asked = run(index, who=contact(), lookup=Lookup(status=LookupStatus.NOT_FOUND))
+    assert asked.outcome is GateOutcome.ASKED_CEP
+    assert "CEP" in (asked.reply or "")
+    bad = run(index, memory=asked.memory, text="não sei")
+    assert bad.outcome is GateOutcome.ASKED_CEP
+    assert bad.memory.attempts == 1
+    typed = run(index, memory=bad.memory, text="é 25953-120")
+    assert typed.outcome is GateOutcome.NOTIFIED
+    assert typed.contact.addresses[0].cep == "25953120"
+    assert typed.contact.address_source == "customer"
+
+
+def test_unreadable_answers_give_up_to_a_human() -> None:
+    """After max_attempts unreadable answers the conversation goes on to the normal flow."""
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    memory = GateMemory(awaiting=Awaiting.CEP, attempts=POLICY.max_attempts - 1)
+    gave_up = run(index, memory=memory, text="???")
+    assert gave_up.outcome is GateOutcome.GAVE_UP
+    again = run(index, memory=gave_up.memory, text="oi")
+    assert again.outcome is GateOutcome.ESCAPED
+
+
+def test_crm_customer_with_two_contracts_is_asked_which_address() -> None:
+    """One contract inside the outage, one outside: notify, ask which; the answer decides."""
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    customer = Customer(
+        crm_id="c1",
+        phone="5531987654321",
+        name="Maria",
+        addresses=(at("Petrópolis", "Centro"), at("Teresópolis", "Alto")),
+    )
+    asked = run(
+        index,
+        who=contact(checked=None),
+        lookup=Lookup(status=LookupStatus.FOUND, customer=customer),
+    )
+    assert asked.outcome is GateOutcome.ASKED_ADDRESS
+    assert [f.id for f in asked.notify] == ["f1"]
+    assert "1) Centro, Petrópolis" in (asked.reply or "")
+    assert asked.contact.crm_id == "c1"
+    covered = run(
+        index, who=asked.contact, memory=asked.memory, text="2", notified=frozenset({"f1"})
+    )
+    assert covered.outcome is GateOutcome.REMINDED
+    other = run(
+        index, who=asked.contact, memory=asked.memory, text="opção 1", notified=frozenset({"f1"})
+    )
+    assert other.outcome is GateOutcome.NOT_COVERED
+
+
+def test_parse_choice_by_number_button_or_cep() -> None:
+    """ "2", a button id "2" or the CEP of the second address all pick it."""
+    options = (at("A", cep="01310100"), at("B", cep="25953120"))
+    assert parse_choice(message("2"), options) == 1
+    assert parse_choice(message("", reply_id="2"), options) == 1
+    assert parse_choice(message("o do cep 25953-120"), options) == 1
+    assert parse_choice(message("3"), options) is None
+    assert parse_choice(message("1 ou 2"), options) is None
+
+
+def test_lookup_needed_only_when_an_outage_is_active_and_the_address_is_stale() -> None:
+    """No failure → no CRM call; fresh address → no CRM call; stale → ask the CRM."""
+    empty = FailureIndex.build([], {})
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    stale = contact(at("Teresópolis"), checked=NOW - timedelta(days=31))
+    assert not needs_lookup(None, None, empty, now=NOW, policy=POLICY)
+    assert needs_lookup(None, None, index, now=NOW, policy=POLICY)
+    assert needs_lookup(stale, None, index, now=NOW, policy=POLICY)
+    assert not needs_lookup(
+        attrs.evolve(stale, address_checked_at=NOW), None, index, now=NOW, policy=POLICY
+    )
