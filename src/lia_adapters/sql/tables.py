@@ -1,4 +1,7 @@
-"""The relational schema as SQLAlchemy Core tables; Alembic migrations must produce exactly this."""
+"""The relational schema as SQLAlchemy Core tables; Alembic migrations must produce exactly this.
+
+The inbound pipeline's tables are in `conversation_tables`; `schema.metadata` holds them all.
+"""
 
 from __future__ import annotations
 
@@ -202,6 +205,8 @@ failure_notifications = Table(
     # may name a job whose idempotency key was already queued (so never inserted).
     Column("job_id", key(), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Where the messages went when not to `recipient` (revision 0003).
+    Column("reply_to", String(_RECIPIENT), nullable=True),
     # One notice per failure, kind and contact; the same index serves the keyset paging
     # (failure_id = ? AND kind = ? AND recipient > ? ORDER BY recipient) and the counts.
     PrimaryKeyConstraint("failure_id", "kind", "recipient"),

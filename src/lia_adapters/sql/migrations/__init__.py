@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade"]
+__all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "upgrade"]
 
 _SCRIPT_LOCATION = Path(__file__).resolve().parent
 
@@ -36,7 +36,7 @@ def head_revision() -> str:
     return head
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _lock(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         # pysqlite runs DDL outside any transaction unless told: begin one explicitly so a
         # failed migration leaves nothing half-done, and IMMEDIATE so concurrent upgraders
@@ -45,13 +45,28 @@ def _upgrade(connection: Connection, revision: str) -> None:
     elif connection.dialect.name == "postgresql":
         # Two replicas upgrading at once: the second waits, then finds nothing left to do.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    _lock(connection)
     command.upgrade(alembic_config(connection), revision)
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    _lock(connection)
+    command.downgrade(alembic_config(connection), revision)
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Migrate the database to *revision* (default: head) in one transaction; a no-op when there."""
     async with engine.begin() as conn:
         await conn.run_sync(_upgrade, revision)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Revert the database to *revision* (``base`` drops everything) in one transaction."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_downgrade, revision)
 
 
 def _current(connection: Connection) -> str | None:

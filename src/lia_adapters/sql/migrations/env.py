@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from lia_adapters.sql.tables import metadata
+from lia_adapters.sql.schema import metadata
 
 if context.is_offline_mode():
     raise RuntimeError("offline (SQL script) migrations are not supported; run `lia db upgrade`")
