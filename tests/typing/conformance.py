@@ -26,10 +26,18 @@ from lia_adapters.memory import (
     PlainTextHasher,
     SequentialIds,
 )
+from lia_adapters.memory.conversation_store import (
+    InMemoryContactRepository,
+    InMemoryConversationRepository,
+    InMemoryMessageRepository,
+)
 from lia_adapters.sql import (
+    SqlContactRepository,
+    SqlConversationRepository,
     SqlDeadLetterRepository,
     SqlDlqAuditRepository,
     SqlFailureRepository,
+    SqlMessageRepository,
     SqlNoticeRepository,
     SqlOutboxRepository,
     SqlRegionCatalogue,
@@ -40,11 +48,14 @@ from lia_adapters.sql import (
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
     Clock,
+    ContactRepository,
+    ConversationRepository,
     CustomerDirectory,
     DeadLetterRepository,
     DlqAuditRepository,
     FailureRepository,
     IdGenerator,
+    MessageRepository,
     MessageSender,
     NoticeRepository,
     OutboxRepository,
@@ -65,12 +76,18 @@ _sql_outbox: type[OutboxRepository] = SqlOutboxRepository
 _sql_dead_letters: type[DeadLetterRepository] = SqlDeadLetterRepository
 _sql_dlq_audit: type[DlqAuditRepository] = SqlDlqAuditRepository
 _sql_notices: type[NoticeRepository] = SqlNoticeRepository
+_sql_contacts: type[ContactRepository] = SqlContactRepository
+_sql_conversations: type[ConversationRepository] = SqlConversationRepository
+_sql_messages: type[MessageRepository] = SqlMessageRepository
 
 # In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
 _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
 _mem_failures: type[FailureRepository] = InMemoryFailureRepository
 _mem_regions: type[RegionCatalogue] = InMemoryRegionCatalogue
 _mem_users: type[UserRepository] = InMemoryUserRepository
+_mem_contacts: type[ContactRepository] = InMemoryContactRepository
+_mem_conversations: type[ConversationRepository] = InMemoryConversationRepository
+_mem_messages: type[MessageRepository] = InMemoryMessageRepository
 _fixed_clock: type[Clock] = FixedClock
 _system_clock: type[Clock] = SystemClock
 _sequential_ids: type[IdGenerator] = SequentialIds

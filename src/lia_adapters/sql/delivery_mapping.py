@@ -192,6 +192,7 @@ def notice_values(notice: FailureNotice) -> dict[str, object]:
         "channel": notice.channel.value,
         "job_id": notice.job_id,
         "created_at": notice.created_at,
+        "reply_to": notice.reply_to,
     }
 
 
@@ -205,4 +206,5 @@ def notice_from_row(row: Row) -> FailureNotice:
         kind=NoticeKind(row["kind"]),
         job_id=row["job_id"],
         created_at=row["created_at"],
+        reply_to=row["reply_to"],
     )

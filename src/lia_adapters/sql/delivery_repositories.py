@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select
 
+from lia_adapters.sql import bulk
 from lia_adapters.sql import delivery_mapping as mapping
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_adapters.sql.repositories import ConnectionSource
@@ -22,6 +23,8 @@ __all__ = ["SqlDeadLetterRepository", "SqlDlqAuditRepository", "SqlNoticeReposit
 _dead = dead_letters.c
 _audit = dlq_reprocess_audit.c
 _notices = failure_notifications.c
+_IN_LIST = 5000
+"""Recipients per query (SQLite binds at most 32,766 parameters)."""
 
 
 class SqlDeadLetterRepository:
@@ -149,3 +152,24 @@ class SqlNoticeRepository:
             .group_by(_notices.kind)
         )
         return Counter({NoticeKind(kind): count for kind, count in result})
+
+    async def notified(
+        self, failure_ids: Collection[str], recipients: Collection[str]
+    ) -> set[tuple[str, str]]:
+        """The (failure id, recipient) pairs among these with a NOTICE (primary-key lookups)."""
+        if not failure_ids or not recipients:
+            return set()
+        conn = self._connection()
+        dialect = conn.dialect.name
+        query = select(_notices.failure_id, _notices.recipient).where(
+            _notices.kind == literal(NoticeKind.NOTICE.value, literal_execute=True),
+            bulk.any_of(_notices.failure_id, "failure_ids", dialect),
+            bulk.any_of(_notices.recipient, "recipients", dialect),
+        )
+        fids = sorted(set(failure_ids))
+        pairs: set[tuple[str, str]] = set()
+        for people in bulk.chunks(sorted(set(recipients)), _IN_LIST):
+            params = {"failure_ids": fids, "recipients": list(people)}
+            result = await conn.execute(query, params)
+            pairs.update((fid, who) for fid, who in result)
+        return pairs

@@ -1,54 +1,18 @@
-"""The SQL outbox: idempotent inserts and the claim query that leases due jobs to one worker.
-
-Claiming, per lane (live, then bulk while the batch has room), is one statement that
-reads the candidates and leases them:
-
-- PostgreSQL: ``WITH claimable AS MATERIALIZED (<ids>) UPDATE outbox_jobs SET status =
-  'sending', lease_owner, lease_expires_at, updated_at WHERE id IN (SELECT id FROM
-  claimable) RETURNING *``. The candidates come from two index scans, each ``ORDER BY
-  next_attempt_at, id LIMIT n FOR NO KEY UPDATE SKIP LOCKED``: pending jobs due by now
-  (partial index ``ix_outbox_jobs_pending_due`` on (lane, next_attempt_at, id) WHERE
-  status = 'pending') and sending jobs whose lease expired (``ix_outbox_jobs_sending_lease``
-  on lease_expires_at WHERE status = 'sending'); the first n of the two by due time win.
-  SKIP LOCKED makes a concurrent claimer pass over rows another one is taking rather than
-  wait or take them too; a row another claimer leased and committed since this statement's
-  snapshot is re-checked under the lock and dropped, as it is no longer due. MATERIALIZED
-  guarantees the locking subquery runs once (a re-scanned one could lock and lease more
-  than n rows). Only when a lane has expired leases can a candidate be locked and not
-  chosen; it is unlocked at commit, right after.
-- SQLite: ``UPDATE outbox_jobs SET ... WHERE id IN (<ids>) RETURNING *`` without the
-  locks. SQLite has a single writer and an UPDATE takes the database write lock before it
-  evaluates its subquery, so the candidates are read and leased with no other writer in
-  between: BEGIN IMMEDIATE semantics for the one statement. If this unit of work wrote
-  earlier it already holds that lock; if it did not, it has no older read snapshot open
-  (the driver only opens a transaction before a write), so the statement reads the latest
-  commit. The statement must start with UPDATE: the driver opens no transaction before
-  ``WITH ... UPDATE``, which would then commit on its own.
-
-The status comparisons are rendered as literals (not bound parameters) so that both
-planners can prove the partial-index predicates from the query, prepared or not.
-"""
+"""The SQL outbox: idempotent inserts, the claim (see `claim`), saves and receipt settling."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    Update,
-    bindparam,
-    func,
-    literal,
-    select,
-    union_all,
-    update,
-)
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lia_adapters.sql import bulk
+from lia_adapters.sql.claim import claim_statement, status_is
+from lia_adapters.sql.column_types import UtcDateTime
 from lia_adapters.sql.delivery_mapping import job_from_row, job_values
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_adapters.sql.repositories import ConnectionSource
@@ -61,61 +25,6 @@ __all__ = ["SqlOutboxRepository", "claim_statement"]
 
 _jobs = outbox_jobs.c
 _LANES_IN_CLAIM_ORDER = sorted(Lane, key=lambda lane: lane.priority)
-
-
-def _status_is(status: JobStatus) -> ColumnElement[bool]:
-    return _jobs.status == literal(status.value, literal_execute=True)
-
-
-def _claimable_ids(lane: Lane, now: datetime, limit: int) -> Select[Any]:
-    """Ids of the first *limit* due jobs of *lane* by due time (locked, on PostgreSQL)."""
-    order = (_jobs.next_attempt_at, _jobs.id)
-    pending = (
-        select(_jobs.id, _jobs.next_attempt_at)
-        .where(_status_is(JobStatus.PENDING), _jobs.lane == lane.value)
-        .where(_jobs.next_attempt_at <= now)
-        .order_by(*order)
-        .limit(limit)
-        .with_for_update(skip_locked=True, key_share=True)
-        .subquery("pending")
-    )
-    expired = (
-        select(_jobs.id, _jobs.next_attempt_at)
-        .where(_status_is(JobStatus.SENDING), _jobs.lane == lane.value)
-        .where(_jobs.lease_expires_at <= now)
-        .order_by(*order)
-        .limit(limit)
-        .with_for_update(skip_locked=True, key_share=True)
-        .subquery("expired")
-    )
-    due = union_all(
-        select(pending.c.id, pending.c.next_attempt_at),
-        select(expired.c.id, expired.c.next_attempt_at),
-    ).subquery("due")
-    return select(due.c.id).order_by(due.c.next_attempt_at, due.c.id).limit(limit)
-
-
-def claim_statement(
-    dialect: str, *, lane: Lane, owner: str, now: datetime, lease_seconds: float, limit: int
-) -> Update:
-    """The statement leasing up to *limit* due jobs of *lane* to *owner* (see the module doc)."""
-    ids = _claimable_ids(lane, now, limit)
-    if dialect == "postgresql":
-        claimable = ids.cte("claimable").prefix_with("MATERIALIZED")
-        chosen = _jobs.id.in_(select(claimable.c.id))
-    else:
-        chosen = _jobs.id.in_(ids)
-    return (
-        update(outbox_jobs)
-        .where(chosen)
-        .values(
-            status=JobStatus.SENDING.value,
-            lease_owner=owner,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
-            updated_at=now,
-        )
-        .returning(*outbox_jobs.c)
-    )
 
 
 async def _exists(conn: AsyncConnection, job_id: str) -> bool:
@@ -133,10 +42,29 @@ def _changes(job: OutboundJob) -> dict[str, object]:
 _CHANGED_COLUMNS = [c.name for c in outbox_jobs.columns if c.name != "id"]
 _SAVE_LEASED = (
     update(outbox_jobs)
-    .where(_jobs.id == bindparam("_job_id"), _status_is(JobStatus.SENDING))
+    .where(_jobs.id == bindparam("_job_id"), status_is(JobStatus.SENDING))
     .where(_jobs.lease_owner == bindparam("_owner"))
     .values({name: bindparam(name) for name in _CHANGED_COLUMNS})
 )
+
+
+@functools.cache
+def _settle_delivered(dialect: str) -> Update:
+    """``UPDATE outbox_jobs SET status = 'sent', … FROM <key → provider id rows> v
+    WHERE idempotency_key = v.key AND status = 'uncertain' RETURNING id``."""
+    source = bulk.key_value_unnest() if dialect == "postgresql" else bulk.json_mapping()
+    now = bindparam("now", type_=UtcDateTime)
+    return (
+        update(outbox_jobs)
+        .where(_jobs.idempotency_key == source.c.key, status_is(JobStatus.UNCERTAIN))
+        .values(
+            status=JobStatus.SENT.value,
+            sent_at=now,
+            updated_at=now,
+            provider_message_id=source.c.value,
+        )
+        .returning(_jobs.id)
+    )
 
 
 class SqlOutboxRepository:
@@ -248,3 +176,20 @@ class SqlOutboxRepository:
             select(_jobs.status, func.count()).group_by(_jobs.status)
         )
         return Counter({JobStatus(status): count for status, count in result})
+
+    async def settle_delivered(
+        self, delivered: Mapping[str, str], *, now: datetime
+    ) -> Sequence[str]:
+        """Mark uncertain jobs sent (idempotency key → provider id) in one UPDATE; their ids."""
+        if not delivered:
+            return []
+        conn = self._connection()
+        dialect = conn.dialect.name
+        params: dict[str, object] = {"now": now}
+        if dialect == "postgresql":
+            params.update(bulk.mapping_arrays(delivered))
+        else:
+            params["doc"] = bulk.json_text(dict(delivered))
+        with wrap_db_errors(entity="job", entity_id=next(iter(delivered))):
+            result = await conn.execute(_settle_delivered(dialect), params)
+        return list(result.scalars())

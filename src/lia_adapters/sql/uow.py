@@ -7,11 +7,16 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lia_adapters.sql.conversation_repositories import (
+    SqlContactRepository,
+    SqlConversationRepository,
+)
 from lia_adapters.sql.delivery_repositories import (
     SqlDeadLetterRepository,
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
+from lia_adapters.sql.message_repository import SqlMessageRepository
 from lia_adapters.sql.outbox import SqlOutboxRepository
 from lia_adapters.sql.repositories import (
     SqlFailureRepository,
@@ -39,6 +44,9 @@ class SqlUnitOfWork:
         self._dead_letters = SqlDeadLetterRepository(self._connection)
         self._dlq_audit = SqlDlqAuditRepository(self._connection)
         self._notices = SqlNoticeRepository(self._connection)
+        self._contacts = SqlContactRepository(self._connection)
+        self._conversations = SqlConversationRepository(self._connection)
+        self._messages = SqlMessageRepository(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -79,6 +87,21 @@ class SqlUnitOfWork:
     def notices(self) -> SqlNoticeRepository:
         """Who was told about which failure."""
         return self._notices
+
+    @property
+    def contacts(self) -> SqlContactRepository:
+        """People who wrote."""
+        return self._contacts
+
+    @property
+    def conversations(self) -> SqlConversationRepository:
+        """Conversations with them."""
+        return self._conversations
+
+    @property
+    def messages(self) -> SqlMessageRepository:
+        """Messages both ways, and delivery receipts."""
+        return self._messages
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction."""

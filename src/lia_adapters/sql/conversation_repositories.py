@@ -1,0 +1,244 @@
+"""SQL contacts and conversations: batch reads and upserts for the inbound pipeline.
+
+Each batch is one or two statements whatever its size (see `bulk`): on PostgreSQL rows
+travel as one array per column through ``unnest``; on SQLite as an executemany or a
+multi-row VALUES list. Statements are built once per dialect.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Insert, Select, Update, and_, bindparam, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lia_adapters.sql import bulk
+from lia_adapters.sql.conversation_mapping import (
+    contact_from_row,
+    contact_values,
+    conversation_from_row,
+    conversation_values,
+)
+from lia_adapters.sql.conversation_tables import contacts as contact_table
+from lia_adapters.sql.conversation_tables import conversations as conversation_table
+from lia_adapters.sql.errors import wrap_db_errors
+from lia_adapters.sql.repositories import ConnectionSource
+from lia_core.domain.conversations import Contact, Conversation, ConversationStatus
+from lia_core.errors import NotFound
+from lia_core.ports import ChatKey
+
+__all__ = ["SqlContactRepository", "SqlConversationRepository"]
+
+_IN_LIST = 5000
+"""Keys per SQLite ``IN`` list (two parameters per chat key, far below SQLite's bound)."""
+
+_CONTACT_COLUMNS = [c.name for c in contact_table.columns]
+_CONVERSATION_COLUMNS = [c.name for c in conversation_table.columns]
+# A stored conversation keeps its id and chat key: rewriting the key could take another's.
+_CONVERSATION_CHANGES = [n for n in _CONVERSATION_COLUMNS if n not in ("id", "channel", "chat_id")]
+
+
+@functools.cache
+def _upsert_contacts(dialect: str) -> Insert:
+    """``INSERT … ON CONFLICT (phone) DO UPDATE SET <every column> = excluded.<column>``."""
+    if dialect == "postgresql":
+        source = bulk.unnest_rows(contact_table, _CONTACT_COLUMNS)
+        columns = bulk.unnest_columns(contact_table, source, _CONTACT_COLUMNS)
+        pg = postgresql.insert(contact_table).from_select(
+            _CONTACT_COLUMNS, select(*columns.values())
+        )
+        changed = {n: pg.excluded[n] for n in _CONTACT_COLUMNS if n != "phone"}
+        return pg.on_conflict_do_update(index_elements=["phone"], set_=changed)
+    lite = sqlite.insert(contact_table)
+    changed = {n: lite.excluded[n] for n in _CONTACT_COLUMNS if n != "phone"}
+    return lite.on_conflict_do_update(index_elements=["phone"], set_=changed)
+
+
+@functools.cache
+def _insert_conversations(dialect: str) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: a taken id *or chat key* is skipped."""
+    if dialect == "postgresql":
+        source = bulk.unnest_rows(conversation_table, _CONVERSATION_COLUMNS)
+        columns = bulk.unnest_columns(conversation_table, source, _CONVERSATION_COLUMNS)
+        pg = postgresql.insert(conversation_table).from_select(
+            _CONVERSATION_COLUMNS, select(*columns.values())
+        )
+        return pg.on_conflict_do_nothing().returning(conversation_table.c.id)
+    return (
+        sqlite.insert(conversation_table)
+        .on_conflict_do_nothing()
+        .returning(conversation_table.c.id)
+    )
+
+
+@functools.cache
+def _update_conversations(dialect: str) -> Update:
+    """``UPDATE conversations SET … WHERE id = …`` (PostgreSQL: ``FROM unnest(…)``)."""
+    if dialect == "postgresql":
+        names = ["id", *_CONVERSATION_CHANGES]
+        source = bulk.unnest_rows(conversation_table, names)
+        columns = bulk.unnest_columns(conversation_table, source, names)
+        return (
+            update(conversation_table)
+            .where(conversation_table.c.id == source.c.id)
+            .values({n: columns[n] for n in _CONVERSATION_CHANGES})
+        )
+    return (
+        update(conversation_table)
+        .where(conversation_table.c.id == bindparam("_id"))
+        .values({n: bindparam(n) for n in _CONVERSATION_CHANGES})
+    )
+
+
+@functools.cache
+def _conversationsby_chat(dialect: str) -> Select[Any]:
+    if dialect == "postgresql":
+        source = bulk.unnest_rows(conversation_table, ["channel", "chat_id"])
+        on = and_(
+            conversation_table.c.channel == source.c.channel,
+            conversation_table.c.chat_id == source.c.chat_id,
+        )
+        return select(conversation_table).join(source, on)
+    chat = tuple_(conversation_table.c.channel, conversation_table.c.chat_id)
+    return select(conversation_table).where(chat.in_(bindparam("chats", expanding=True)))
+
+
+class SqlContactRepository:
+    """Contacts in the `contacts` table, one per phone."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def get(self, phone: str) -> Contact:
+        """One contact. Raises NotFound."""
+        result = await self._connection().execute(
+            select(contact_table).where(contact_table.c.phone == phone)
+        )
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="contact", entity_id=phone)
+        return contact_from_row(row)
+
+    async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
+        """The known contacts among *phones* (one ``= ANY`` or ``IN`` query per 5,000)."""
+        conn = self._connection()
+        query = select(contact_table).where(
+            bulk.any_of(contact_table.c.phone, "phones", conn.dialect.name)
+        )
+        found: dict[str, Contact] = {}
+        for part in bulk.chunks(sorted(set(phones)), _IN_LIST):
+            result = await conn.execute(query, {"phones": list(part)})
+            found.update((row["phone"], contact_from_row(row)) for row in result.mappings())
+        return found
+
+    async def save_many(self, contacts: Sequence[Contact]) -> None:
+        """Insert or replace contacts by phone in one upsert (the last of a repeated phone wins)."""
+        rows = list({c.phone: contact_values(c) for c in contacts}.values())
+        if not rows:
+            return
+        conn = self._connection()
+        statement = _upsert_contacts(conn.dialect.name)
+        with wrap_db_errors(entity="contact", entity_id=str(rows[0]["phone"])):
+            if conn.dialect.name == "postgresql":
+                await conn.execute(
+                    statement, bulk.array_params(contact_table, _CONTACT_COLUMNS, rows)
+                )
+            else:
+                await conn.execute(statement, rows)
+
+
+class SqlConversationRepository:
+    """Conversations in the `conversations` table, unique per channel and chat id."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def get(self, conversation_id: str) -> Conversation:
+        """One conversation. Raises NotFound."""
+        result = await self._connection().execute(
+            select(conversation_table).where(conversation_table.c.id == conversation_id)
+        )
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="conversation", entity_id=conversation_id)
+        return conversation_from_row(row)
+
+    async def get_many(self, chats: Collection[ChatKey]) -> Mapping[ChatKey, Conversation]:
+        """The known conversations among *chats* (a join to ``unnest`` or a row-value ``IN``)."""
+        conn = self._connection()
+        dialect = conn.dialect.name
+        query = _conversationsby_chat(dialect)
+        wanted = sorted({(channel.value, chat_id) for channel, chat_id in chats})
+        found: dict[ChatKey, Conversation] = {}
+        for part in bulk.chunks(wanted, _IN_LIST):
+            if dialect == "postgresql":
+                rows = [{"channel": channel, "chat_id": chat} for channel, chat in part]
+                params: dict[str, object] = dict(
+                    bulk.array_params(conversation_table, ["channel", "chat_id"], rows)
+                )
+            else:
+                params = {"chats": list(part)}
+            result = await conn.execute(query, params)
+            for row in result.mappings():
+                conversation = conversation_from_row(row)
+                found[(conversation.channel, conversation.chat_id)] = conversation
+        return found
+
+    async def save_many(self, conversations: Sequence[Conversation]) -> None:
+        """Insert new conversations and rewrite known ones by id, in at most two statements.
+
+        ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` first: it skips both a known id
+        and a chat key that another conversation holds, so a concurrent writer that
+        created the same chat under another id is never failed on, and its conversation
+        is kept (the fake does the same). The rows not inserted are then updated by id,
+        which changes nothing for a lost chat key: its id is not stored.
+        """
+        by_id = {c.id: conversation_values(c) for c in conversations}
+        if not by_id:
+            return
+        conn = self._connection()
+        dialect = conn.dialect.name
+        rows = list(by_id.values())
+        with wrap_db_errors(entity="conversation", entity_id=next(iter(by_id))):
+            if dialect == "postgresql":
+                params = bulk.array_params(conversation_table, _CONVERSATION_COLUMNS, rows)
+                result = await conn.execute(_insert_conversations(dialect), params)
+            else:
+                result = await conn.execute(_insert_conversations(dialect), rows)
+            for inserted in result.scalars():
+                del by_id[inserted]
+            if not by_id:
+                return
+            known = list(by_id.values())
+            if dialect == "postgresql":
+                names = ["id", *_CONVERSATION_CHANGES]
+                params = bulk.array_params(conversation_table, names, known)
+                await conn.execute(_update_conversations(dialect), params)
+            else:
+                changes = [
+                    {"_id": row["id"], **{n: row[n] for n in _CONVERSATION_CHANGES}}
+                    for row in known
+                ]
+                await conn.execute(_update_conversations(dialect), changes)
+
+    async def list(
+        self,
+        *,
+        status: ConversationStatus | None = None,
+        contact_phone: str | None = None,
+        limit: int = 50,
+    ) -> Sequence[Conversation]:
+        """Conversations, most recent message first."""
+        query = (
+            select(conversation_table)
+            .order_by(conversation_table.c.last_message_at.desc(), conversation_table.c.id.desc())
+            .limit(limit)
+        )
+        if status is not None:
+            query = query.where(conversation_table.c.status == status.value)
+        if contact_phone is not None:
+            query = query.where(conversation_table.c.contact_phone == contact_phone)
+        result = await self._connection().execute(query)
+        return [conversation_from_row(row) for row in result.mappings()]

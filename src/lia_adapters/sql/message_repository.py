@@ -1,0 +1,261 @@
+"""SQL messages and delivery receipts: the ingest hot path, one statement per batch.
+
+- ``add_inbound``: ``INSERT INTO messages … ON CONFLICT (channel, provider_message_id)
+  DO NOTHING RETURNING id``; the unique constraint, not a prior read, skips redeliveries.
+- ``record_receipts``: ``INSERT INTO message_receipts … ON CONFLICT (channel,
+  provider_message_id) DO UPDATE SET … WHERE excluded.status_rank >
+  message_receipts.status_rank RETURNING …``; a late or repeated receipt changes nothing.
+- ``mark_processed``: ``UPDATE messages SET processed_at, conversation_id FROM <id →
+  conversation id rows> WHERE messages.id = v.key``.
+
+Rows come from ``unnest`` arrays on PostgreSQL and from VALUES lists or ``json_each`` on
+SQLite (see `bulk`); every statement is built once per dialect.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Insert, Select, Update, and_, bindparam, func, literal, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lia_adapters.sql import bulk
+from lia_adapters.sql.column_types import UtcDateTime
+from lia_adapters.sql.conversation_mapping import (
+    inbound_values,
+    outbound_values,
+    pending_from_row,
+    receipt_values,
+    stored_message_from_row,
+)
+from lia_adapters.sql.conversation_tables import UNPROCESSED, message_receipts
+from lia_adapters.sql.conversation_tables import messages as message_table
+from lia_adapters.sql.errors import wrap_db_errors
+from lia_adapters.sql.repositories import ConnectionSource
+from lia_adapters.sql.tables import outbox_jobs
+from lia_adapters.sql.upsert import ROWS_PER_STATEMENT
+from lia_core.domain.conversations import Direction, PendingInbound, StoredMessage
+from lia_core.domain.delivery import Channel
+from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
+
+__all__ = ["SqlMessageRepository"]
+
+_msg = message_table.c
+_rcpt = message_receipts.c
+_jobs = outbox_jobs.c
+_ALL = [c.name for c in message_table.columns]
+# What varies between the inbound rows of one batch; the rest is bound once.
+_INBOUND = [
+    *("id", "channel", "contact_phone", "reply_to", "display_name", "kind", "text"),
+    *("reply_id", "details", "provider_message_id", "sent_at"),
+]
+_RECEIPT = ["channel", "provider_message_id", "status", "status_rank", "at"]
+_RECEIPT += ["error_code", "error_title", "recipient"]
+_ROWS = ROWS_PER_STATEMENT  # per SQLite VALUES list
+
+
+@functools.cache
+def _insert_inbound(dialect: str) -> Insert:
+    skipping: Insert
+    if dialect == "postgresql":
+        source = bulk.unnest_rows(message_table, _INBOUND)
+        columns = bulk.unnest_columns(message_table, source, _INBOUND)
+        fixed = {
+            "direction": literal(Direction.INBOUND.value),
+            "status": literal(MessageStatus.RECEIVED.value),
+            "stored_at": bindparam("stored_at", type_=UtcDateTime),
+        }
+        rows = select(*columns.values(), *fixed.values())
+        pg = postgresql.insert(message_table).from_select([*_INBOUND, *fixed], rows)
+        skipping = pg.on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+    else:
+        lite = sqlite.insert(message_table).execution_options(insertmanyvalues_page_size=_ROWS)
+        skipping = lite.on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+    return skipping.returning(_msg.id)
+
+
+@functools.cache
+def _insert_outbound(dialect: str) -> Insert:
+    skipping: Insert
+    if dialect == "postgresql":
+        columns = bulk.unnest_columns(message_table, bulk.unnest_rows(message_table, _ALL), _ALL)
+        pg = postgresql.insert(message_table).from_select(_ALL, select(*columns.values()))
+        skipping = pg.on_conflict_do_nothing(index_elements=["job_key"])
+    else:
+        lite = sqlite.insert(message_table).execution_options(insertmanyvalues_page_size=_ROWS)
+        skipping = lite.on_conflict_do_nothing(index_elements=["job_key"])
+    return skipping.returning(_msg.id)
+
+
+@functools.cache
+def _upsert_receipts(dialect: str) -> Insert:
+    if dialect == "postgresql":
+        columns = bulk.unnest_columns(
+            message_receipts, bulk.unnest_rows(message_receipts, _RECEIPT), _RECEIPT
+        )
+        rows = select(*columns.values(), func.now())
+        upsert: Any = postgresql.insert(message_receipts).from_select(
+            [*_RECEIPT, "updated_at"], rows
+        )
+    else:
+        upsert = sqlite.insert(message_receipts).values(updated_at=func.now())
+        upsert = upsert.execution_options(insertmanyvalues_page_size=_ROWS)
+    excluded = upsert.excluded
+    changes = {n: excluded[n] for n in _RECEIPT[2:]} | {"updated_at": func.now()}
+    statement: Insert = upsert.on_conflict_do_update(
+        index_elements=["channel", "provider_message_id"],
+        set_=changes,
+        where=excluded.status_rank > _rcpt.status_rank,
+    )
+    return statement.returning(_rcpt.provider_message_id)
+
+
+@functools.cache
+def _mark_processed(dialect: str) -> Update:
+    source = bulk.key_value_unnest() if dialect == "postgresql" else bulk.json_mapping()
+    return (
+        update(message_table)
+        .where(_msg.id == source.c.key)
+        .values(processed_at=bindparam("at", type_=UtcDateTime), conversation_id=source.c.value)
+    )
+
+
+_UNPROCESSED = (
+    select(message_table)
+    .where(text(UNPROCESSED), _msg.stored_at < bindparam("before", type_=UtcDateTime))
+    .order_by(_msg.stored_at, _msg.id)
+    .limit(bindparam("limit"))
+)
+
+_LAST_MESSAGES: Select[Any] = (
+    select(
+        message_table,
+        _jobs.status.label("job_status"),
+        _jobs.provider_message_id.label("job_provider_message_id"),
+        _jobs.updated_at.label("job_updated_at"),
+        _rcpt.status.label("receipt_status"),
+        _rcpt.at.label("receipt_at"),
+        _rcpt.error_code.label("receipt_error_code"),
+        _rcpt.error_title.label("receipt_error_title"),
+    )
+    .select_from(
+        message_table.outerjoin(outbox_jobs, _jobs.idempotency_key == _msg.job_key).outerjoin(
+            message_receipts,
+            and_(
+                _rcpt.channel == _jobs.channel,
+                _rcpt.provider_message_id == _jobs.provider_message_id,
+            ),
+        )
+    )
+    .where(_msg.conversation_id == bindparam("conversation_id"))
+    .order_by(_msg.sent_at.desc(), _msg.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def _latest(updates: Sequence[StatusUpdate]) -> list[StatusUpdate]:
+    # An upsert may not touch one row twice: keep each message's highest receipt.
+    best: dict[tuple[Channel, str], StatusUpdate] = {}
+    for update_ in updates:
+        key = (update_.channel, update_.provider_message_id)
+        seen = best.get(key)
+        if seen is None or update_.status.rank > seen.status.rank:
+            best[key] = update_
+    return list(best.values())
+
+
+class SqlMessageRepository:
+    """Messages in `messages`, receipts in `message_receipts`."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def _insert(
+        self,
+        statement: Insert,
+        names: Sequence[str],
+        rows: Sequence[Mapping[str, Any]],
+        **fixed: Any,
+    ) -> set[str]:
+        """Run an INSERT … DO NOTHING RETURNING id over *rows*; the ids it inserted."""
+        conn = self._connection()
+        if conn.dialect.name == "postgresql":
+            params = {**bulk.array_params(message_table, names, rows), **fixed}
+            return set((await conn.execute(statement, params)).scalars())
+        return set((await conn.execute(statement, rows)).scalars())
+
+    async def add_inbound(
+        self, messages: Sequence[tuple[str, InboundMessage]], *, stored_at: datetime
+    ) -> Sequence[PendingInbound]:
+        """Store (id, message) pairs in one statement; return only the new ones, in order."""
+        if not messages:
+            return []
+        rows = [inbound_values(mid, m, stored_at) for mid, m in messages]
+        dialect = self._connection().dialect.name
+        with wrap_db_errors(entity="message", entity_id=messages[0][0]):
+            if dialect == "postgresql":
+                new = await self._insert(
+                    _insert_inbound(dialect), _INBOUND, rows, stored_at=stored_at
+                )
+            else:
+                new = await self._insert(_insert_inbound(dialect), _ALL, rows)
+        return [
+            PendingInbound(id=mid, message=m, stored_at=stored_at)
+            for mid, m in messages
+            if mid in new
+        ]
+
+    async def unprocessed(self, *, stored_before: datetime, limit: int) -> Sequence[PendingInbound]:
+        """Inbound messages not yet handled, stored before *stored_before*, oldest first."""
+        result = await self._connection().execute(
+            _UNPROCESSED, {"before": stored_before, "limit": limit}
+        )
+        return [pending_from_row(row) for row in result.mappings()]
+
+    async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
+        """Stamp the messages processed and attach them to their conversations, in one UPDATE."""
+        if not handled:
+            return
+        conn = self._connection()
+        dialect = conn.dialect.name
+        params: dict[str, object] = {"at": at}
+        if dialect == "postgresql":
+            params.update(bulk.mapping_arrays(handled))
+        else:
+            params["doc"] = bulk.json_text(dict(handled))
+        await conn.execute(_mark_processed(dialect), params)
+
+    async def add_outbound(self, messages: Sequence[StoredMessage]) -> int:
+        """Store replies in one statement, skipping known job keys; count the new ones."""
+        if not messages:
+            return 0
+        rows = [outbound_values(m) for m in messages]
+        dialect = self._connection().dialect.name
+        with wrap_db_errors(entity="message", entity_id=messages[0].id):
+            return len(await self._insert(_insert_outbound(dialect), _ALL, rows))
+
+    async def for_conversation(
+        self, conversation_id: str, *, limit: int
+    ) -> Sequence[StoredMessage]:
+        """The last *limit* messages, oldest first; outbound ones with their job's live status."""
+        result = await self._connection().execute(
+            _LAST_MESSAGES, {"conversation_id": conversation_id, "limit": limit}
+        )
+        return [stored_message_from_row(row) for row in reversed(result.mappings().all())]
+
+    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
+        """Upsert receipts in one statement, never lowering a rank; count messages changed."""
+        rows = [receipt_values(u) for u in _latest(updates)]
+        if not rows:
+            return 0
+        conn = self._connection()
+        statement = _upsert_receipts(conn.dialect.name)
+        if conn.dialect.name == "postgresql":
+            params: Any = bulk.array_params(message_receipts, _RECEIPT, rows)
+        else:
+            params = rows
+        with wrap_db_errors(entity="receipt", entity_id=updates[0].provider_message_id):
+            return len((await conn.execute(statement, params)).all())
