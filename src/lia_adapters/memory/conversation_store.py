@@ -46,13 +46,36 @@ class ConversationTables:
     receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
 
     def merge(self, staged: ConversationTables) -> None:
-        """Apply staged rows."""
+        """Apply staged rows, keeping the database's unique keys and receipt ranks.
+
+        Units of work that overlap stage against the same committed rows; at commit the
+        later one loses a chat key, a provider message id or a job key to the earlier,
+        and cannot lower a receipt, as the SQL unique indexes and upserts decide.
+        """
         self.contacts.update(staged.contacts)
-        self.conversations.update(staged.conversations)
-        self.messages.update(staged.messages)
-        self.inbound.update(staged.inbound)
+        chats = {(c.channel, c.chat_id): c.id for c in self.conversations.values()}
+        for cid, conversation in staged.conversations.items():
+            if chats.setdefault((conversation.channel, conversation.chat_id), cid) == cid:
+                self.conversations[cid] = conversation
+        keys = {p.message.key: mid for mid, p in self.inbound.items()}
+        jobs = {m.job_key: mid for mid, m in self.messages.items() if m.job_key}
+        for mid, message in staged.messages.items():
+            pending = staged.inbound.get(mid)
+            taken = (
+                keys.setdefault(pending.message.key, mid) != mid
+                if pending is not None
+                else message.job_key is not None and jobs.setdefault(message.job_key, mid) != mid
+            )
+            if taken:
+                continue
+            self.messages[mid] = message
+            if pending is not None:
+                self.inbound[mid] = pending
         self.processed.update(staged.processed)
-        self.receipts.update(staged.receipts)
+        for key, update in staged.receipts.items():
+            seen = self.receipts.get(key)
+            if seen is None or update.status.rank > seen.status.rank:
+                self.receipts[key] = update
 
 
 def _view(uow: InMemoryUnitOfWork) -> ConversationTables:
@@ -109,15 +132,21 @@ class InMemoryConversationRepository:
         }
 
     async def save_many(self, conversations: Sequence[Conversation]) -> None:
-        """Stage them, refusing a second conversation for a chat key (the unique index)."""
-        existing = {(c.channel, c.chat_id): c.id for c in _view(self._uow).conversations.values()}
+        """Stage them, refusing a second conversation for a chat key (the unique index).
+
+        A stored conversation keeps its chat key, as in SQL, where rewriting it could take
+        another conversation's.
+        """
+        stored = _view(self._uow).conversations
+        existing = {(c.channel, c.chat_id): c.id for c in stored.values()}
         for conversation in conversations:
-            owner = existing.get((conversation.channel, conversation.chat_id), conversation.id)
-            if owner != conversation.id:
+            known = stored.get(conversation.id)
+            row = copy.deepcopy(conversation)
+            if known is not None:
+                row.channel, row.chat_id = known.channel, known.chat_id
+            if existing.setdefault((row.channel, row.chat_id), row.id) != row.id:
                 continue  # another writer created it first; the SQL upsert keeps theirs too
-            self._uow.staged_conversation_tables.conversations[conversation.id] = copy.deepcopy(
-                conversation
-            )
+            self._uow.staged_conversation_tables.conversations[row.id] = row
 
     async def list(
         self,
@@ -240,10 +269,15 @@ class InMemoryMessageRepository:
         return shown
 
     async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
-        """Stage receipts that move a status forward."""
+        """Stage receipts that move a status forward; count the messages whose status changed."""
         view = _view(self._uow)
+        best: dict[tuple[Channel, str], StatusUpdate] = {}
+        for update in updates:  # like the SQL upsert, which may touch a row once per statement
+            seen = best.get((update.channel, update.provider_message_id))
+            if seen is None or update.status.rank > seen.status.rank:
+                best[(update.channel, update.provider_message_id)] = update
         changed = 0
-        for update in updates:
+        for update in best.values():
             key = (update.channel, update.provider_message_id)
             seen = view.receipts.get(key)
             if seen is None or update.status.rank > seen.status.rank:
