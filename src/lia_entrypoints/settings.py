@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lia_entrypoints.inbound_settings import InboundSettings
+
 __all__ = ["HttpSettings", "Settings", "WorkerSettings", "masked_settings"]
 
 
@@ -22,6 +24,8 @@ class HttpSettings(BaseModel):
     """Interface to listen on; `0.0.0.0` to accept connections from other machines."""
     port: int = Field(default=8000, ge=1, le=65535)
     """TCP port to listen on."""
+    public_url: str | None = None
+    """The URL providers call LIA at (e.g. `https://lia.example.com.br`); Twilio signatures are computed over it. Default: the URL of the request."""
     jwt_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
     """How long a login token stays valid."""
 
@@ -116,6 +120,10 @@ class WhatsAppSettings(BaseModel):
     """Approved template sent instead of free text outside the 24-hour window."""
     fallback_template_language: str = "pt_BR"
     """Language code of the fallback template."""
+    app_secret: SecretStr | None = None
+    """App secret that signs webhooks (`X-Hub-Signature-256`); `POST /webhooks/whatsapp` refuses everything without it."""
+    verify_token: SecretStr | None = None
+    """The token you typed in Meta's webhook setup; `GET /webhooks/whatsapp` answers the challenge only for it."""
 
 
 class EvolutionSettings(BaseModel):
@@ -131,6 +139,10 @@ class EvolutionSettings(BaseModel):
     """The `apikey` header value."""
     api_version: Literal["v1", "v2"] = "v2"
     """Request body shape."""
+    webhook_token: SecretStr | None = None
+    """Shared secret Evolution must send (header below, or `?token=` in the webhook URL); without it the webhook refuses everything."""
+    webhook_header: str = "X-Lia-Webhook-Token"
+    """Header carrying the webhook token."""
 
 
 class TwilioSettings(BaseModel):
@@ -241,6 +253,8 @@ class Settings(BaseSettings):
     """Firebase Cloud Messaging (`LIA_FCM__PROJECT_ID`, …)."""
     crm: CrmSettings = CrmSettings()
     """The CRM (`LIA_CRM__KIND`, …)."""
+    inbound: InboundSettings = InboundSettings()
+    """Webhook ingest and the outage gate (`LIA_INBOUND__REMINDER_INTERVAL_MINUTES`, …)."""
 
     @field_validator("timezone")
     @classmethod

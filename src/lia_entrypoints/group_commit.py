@@ -1,0 +1,120 @@
+"""Group commit: concurrent webhook requests share one transaction, each acked once it is durable."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+
+import attrs
+import structlog
+
+from lia_core.domain.inbound import InboundMessage, StatusUpdate
+from lia_core.services.ingest import IngestReport
+
+__all__ = ["GroupCommit", "Stored"]
+
+log = structlog.get_logger(__name__)
+
+Ingest = Callable[[Sequence[InboundMessage], Sequence[StatusUpdate]], Awaitable[IngestReport]]
+
+
+@attrs.frozen(kw_only=True)
+class Stored:
+    """What became of one request's items once their transaction committed."""
+
+    messages: int
+    receipts: int
+
+
+@attrs.define
+class _Waiting:
+    messages: Sequence[InboundMessage]
+    receipts: Sequence[StatusUpdate]
+    done: asyncio.Future[Stored]
+
+
+@attrs.define
+class GroupCommit:
+    """Collects items from concurrent requests and writes them in one transaction per round.
+
+    The first item of a round waits *window* seconds for company (or until *max_batch*
+    items are queued); while a round is being written the next one fills up, so under
+    load every transaction carries many requests and none waits longer than one round.
+    """
+
+    ingest: Ingest
+    on_stored: Callable[[IngestReport], None]
+    window: float = 0.002
+    max_batch: int = 500
+    _queue: list[_Waiting] = attrs.field(factory=list)
+    _size: int = 0
+    _wakeup: asyncio.Event = attrs.field(factory=asyncio.Event)
+    _full: asyncio.Event = attrs.field(factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+    _closing: bool = False
+
+    def start(self) -> None:
+        """Start the writer task (inside the running event loop)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="lia-group-commit")
+
+    async def close(self) -> None:
+        """Write what is queued, then stop."""
+        self._closing = True
+        self._wakeup.set()
+        self._full.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def submit(
+        self, messages: Sequence[InboundMessage], receipts: Sequence[StatusUpdate] = ()
+    ) -> Stored:
+        """Queue items and wait until they are committed; raises what the write raised."""
+        if not messages and not receipts:
+            return Stored(messages=0, receipts=0)
+        if self._closing or self._task is None:
+            raise RuntimeError("the ingest writer is not running")
+        done: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Waiting(messages, receipts, done))
+        self._size += len(messages) + len(receipts)
+        self._wakeup.set()
+        if self._size >= self.max_batch:
+            self._full.set()
+        return await done
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            if not self._queue:
+                if self._closing:
+                    return
+                self._wakeup.clear()
+                continue
+            if self.window > 0 and not self._closing:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._full.wait(), self.window)
+            batch, self._queue, self._size = self._queue, [], 0
+            self._full.clear()
+            await self._write(batch)
+
+    async def _write(self, batch: list[_Waiting]) -> None:
+        messages = [m for w in batch for m in w.messages]
+        receipts = [r for w in batch for r in w.receipts]
+        try:
+            report = await self.ingest(messages, receipts)
+        except Exception as exc:  # every waiting request must hear about it
+            log.error("ingest.write_failed", items=len(messages) + len(receipts), error=str(exc))
+            for waiting in batch:
+                if not waiting.done.done():
+                    waiting.done.set_exception(exc)
+            return
+        for waiting in batch:
+            if not waiting.done.done():
+                stored = Stored(messages=len(waiting.messages), receipts=len(waiting.receipts))
+                waiting.done.set_result(stored)
+        try:
+            self.on_stored(report)
+        except Exception:  # stored is stored; the recovery sweep handles what was not handed over
+            log.exception("ingest.handoff_failed")

@@ -1,0 +1,77 @@
+"""Settings of the inbound pipeline: group commit, the outage gate and its texts."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from lia_core.domain.gate import GateTexts
+from lia_core.domain.templates import FAILURE_PLACEHOLDERS, validate_template
+
+__all__ = ["InboundSettings"]
+
+_DEFAULT_TEXTS = GateTexts()
+_GREETING = {"nome": "the customer's name", "saudacao": "', Maria' (first name) or nothing"}
+_OPTIONS = {"opcoes": "the numbered list of the customer's addresses"}
+
+
+class InboundSettings(BaseModel):
+    """Webhook ingest and the outage gate (`lia serve`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    commit_window_ms: float = Field(default=2.0, ge=0, le=1000)
+    """Group commit: how long the first webhook of a batch waits for others before one transaction stores them all."""
+    max_batch: int = Field(default=500, ge=1, le=10000)
+    """Group commit: most webhook items written per transaction."""
+    process_batch: int = Field(default=200, ge=1, le=5000)
+    """Most stored messages the gate handles per transaction."""
+    stale_after_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """Messages stored but not handled after this long (a process died) are handled by the recovery sweep."""
+    failures_max_age_seconds: float = Field(default=1.0, ge=0, le=60)
+    """How often the in-memory index of active failures re-checks the database for changes."""
+    address_ttl_days: float = Field(default=30.0, ge=0)
+    """How long a contact's stored address (from the CRM or a typed CEP) is trusted."""
+    reminder_interval_minutes: float = Field(default=30.0, ge=0)
+    """At most one short reminder per conversation per interval while its outage lasts."""
+    max_attempts: int = Field(default=2, ge=1, le=10)
+    """Unreadable answers to the CEP or address question before the conversation goes to a human."""
+    human_keywords: list[str] = Field(
+        default_factory=lambda: ["atendente", "humano", "pessoa", "falar com alguem"]
+    )
+    """Words that ask for a person (accents and case ignored)."""
+    menu_option: str = "0"
+    """A reply of just this (or a button with this id) also asks for a person."""
+    queue_reply: str | None = None
+    """Said once when a conversation enters the human queue (unset: nothing is said)."""
+    ask_cep_text: str = _DEFAULT_TEXTS.ask_cep
+    """Asks for the CEP; placeholders `{nome}`, `{saudacao}`."""
+    cep_invalid_text: str = _DEFAULT_TEXTS.cep_invalid
+    """Asks again after an unreadable CEP; placeholders `{nome}`, `{saudacao}`."""
+    ask_address_text: str = _DEFAULT_TEXTS.ask_address
+    """Asks which address a customer with several contracts means; placeholder `{opcoes}`."""
+    reminder_text: str = _DEFAULT_TEXTS.reminder
+    """The short reminder during an outage; placeholders `{nome}`, `{falha}`, `{previsao}`, `{regiao}`."""
+
+    @field_validator("ask_cep_text", "cep_invalid_text")
+    @classmethod
+    def _greeting_text(cls, value: str) -> str:
+        return validate_template(value, field="ask_cep_text", allowed=_GREETING)
+
+    @field_validator("ask_address_text")
+    @classmethod
+    def _options_text(cls, value: str) -> str:
+        return validate_template(value, field="ask_address_text", allowed=_OPTIONS)
+
+    @field_validator("reminder_text")
+    @classmethod
+    def _reminder_text(cls, value: str) -> str:
+        return validate_template(value, field="reminder_text", allowed=FAILURE_PLACEHOLDERS)
+
+    def texts(self) -> GateTexts:
+        """The gate's texts."""
+        return GateTexts(
+            ask_cep=self.ask_cep_text,
+            cep_invalid=self.cep_invalid_text,
+            ask_address=self.ask_address_text,
+            reminder=self.reminder_text,
+        )
