@@ -10,6 +10,7 @@ import click
 from lia_entrypoints.cli._app import CliApp, RuntimeFactory, default_runtime
 from lia_entrypoints.cli._errors import CliError
 from lia_entrypoints.cli.config import config_group
+from lia_entrypoints.cli.conversations import contact_group, conversation_group
 from lia_entrypoints.cli.crm import crm_group
 from lia_entrypoints.cli.db import db_group
 from lia_entrypoints.cli.dlq import dlq_group
@@ -45,7 +46,7 @@ _EPILOG = (
 @click.version_option(package_name="lia", message="lia %(version)s")
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None, log_level: str | None) -> None:
-    """LIA: customer-support orchestration for ISPs (mass outages, messages, staff, database)."""
+    """LIA: customer-support orchestration for ISPs (outages, messages, conversations, staff, database)."""
     app = ctx.ensure_object(CliApp)
     if database_url is not None:
         app.overrides["database_url"] = database_url
@@ -60,6 +61,8 @@ for _command in (
     outbox_group,
     dlq_group,
     crm_group,
+    contact_group,
+    conversation_group,
     user_group,
     db_group,
     config_group,

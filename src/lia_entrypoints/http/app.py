@@ -21,6 +21,8 @@ from lia_entrypoints.http.auth import build_jwt_auth
 from lia_entrypoints.http.context import RUNTIME_KEY, TZ_KEY, provide_services, provide_tz
 from lia_entrypoints.http.problems import exception_handlers
 from lia_entrypoints.http.routes import (
+    ContactController,
+    ConversationController,
     DlqController,
     FailureController,
     MessageController,
@@ -74,6 +76,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
             MessageController,
             OutboxController,
             DlqController,
+            ContactController,
+            ConversationController,
         ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],

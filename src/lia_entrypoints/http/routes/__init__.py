@@ -1,6 +1,7 @@
 """The HTTP routes, one module per resource."""
 
 from lia_entrypoints.http.routes.auth import login
+from lia_entrypoints.http.routes.conversations import ContactController, ConversationController
 from lia_entrypoints.http.routes.dlq import DlqController
 from lia_entrypoints.http.routes.failures import FailureController
 from lia_entrypoints.http.routes.health import health
@@ -8,6 +9,8 @@ from lia_entrypoints.http.routes.outbox import MessageController, OutboxControll
 from lia_entrypoints.http.routes.regions import RegionController
 
 __all__ = [
+    "ContactController",
+    "ConversationController",
     "DlqController",
     "FailureController",
     "MessageController",
