@@ -15,6 +15,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Tag
 
 from lia_core import __version__
+from lia_core.ports import CustomerDirectory
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http.access_log import AccessLog
 from lia_entrypoints.http.auth import build_jwt_auth
@@ -31,6 +32,15 @@ from lia_entrypoints.http.routes import (
     health,
     login,
 )
+from lia_entrypoints.http.routes.webhooks import (
+    INBOUND_KEY,
+    evolution_webhook,
+    twilio_sms_webhook,
+    twilio_status_webhook,
+    whatsapp_verify,
+    whatsapp_webhook,
+)
+from lia_entrypoints.inbound_runtime import InboundRuntime
 from lia_entrypoints.settings import Settings
 
 __all__ = ["create_app"]
@@ -39,6 +49,8 @@ _TAGS = [
     Tag(name="failures", description="Mass outages: declare, list, check a location, lifecycle."),
     Tag(name="regions", description="The catalogue of named regions failures refer to."),
     Tag(name="delivery", description="Outbound messages: queue, outbox, dead letters."),
+    Tag(name="conversations", description="Contacts and their conversations."),
+    Tag(name="webhooks", description="Provider callbacks: WhatsApp Cloud, Evolution, Twilio."),
     Tag(name="auth", description="Log in for a bearer token."),
     Tag(name="service", description="Health."),
 ]
@@ -49,8 +61,16 @@ def _operation_id(handler: HTTPRouteHandler, _method: Any, _path: Any) -> str:
     return handler.handler_name
 
 
-def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litestar:
-    """Build the app; without *runtime* it bootstraps one at startup and closes it at shutdown."""
+def create_app(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    directory: CustomerDirectory | None = None,
+) -> Litestar:
+    """Build the app; without *runtime* it bootstraps one at startup and closes it at shutdown.
+
+    *directory* replaces the CRM configured in settings (tests, demos).
+    """
     jwt_auth = build_jwt_auth(settings)
     state = State({TZ_KEY: settings.tz})
     if runtime is not None:
@@ -67,6 +87,25 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
         finally:
             del app.state[RUNTIME_KEY]
             await built.aclose()
+
+    @asynccontextmanager
+    async def inbound_pipeline(app: Litestar) -> AsyncIterator[None]:
+        live = app.state[RUNTIME_KEY]
+        inbound = InboundRuntime.build(
+            settings,
+            uow=live.uow,
+            clock=live.clock,
+            ids=live.ids,
+            tz=settings.tz,
+            directory=directory,
+        )
+        inbound.start()
+        app.state[INBOUND_KEY] = inbound
+        try:
+            yield
+        finally:
+            del app.state[INBOUND_KEY]
+            await inbound.close()
 
     api = Router(
         path="/api/v1",
@@ -88,11 +127,20 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Litesta
         "jwt_auth": Provide(lambda: jwt_auth, sync_to_thread=False),
     }
     return Litestar(
-        route_handlers=[health, login, api],
+        route_handlers=[
+            health,
+            login,
+            api,
+            whatsapp_verify,
+            whatsapp_webhook,
+            evolution_webhook,
+            twilio_sms_webhook,
+            twilio_status_webhook,
+        ],
         dependencies=dependencies,
         exception_handlers=exception_handlers,
         middleware=[AccessLog()],
-        lifespan=[own_runtime],
+        lifespan=[own_runtime, inbound_pipeline],
         state=state,
         logging_config=None,
         openapi_config=OpenAPIConfig(
