@@ -11,9 +11,11 @@ from lia_adapters.audit_webhook import WebhookAuditSink
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
-from lia_core.errors import LiaError
-from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.errors import DomainError, LiaError
+from lia_core.ports import Clock, CustomerRoster, IdGenerator, PasswordHasher, UnitOfWorkFactory
 from lia_core.services import Services
+from lia_core.services.proactive import NotifyAffectedCustomersHandler
+from lia_entrypoints.crm_config import build_customer_roster
 from lia_entrypoints.delivery_config import channel_order
 from lia_entrypoints.settings import Settings
 
@@ -37,6 +39,25 @@ class Runtime:
     ids: IdGenerator
     engine: AsyncEngine | None = None
     http: httpx.AsyncClient | None = None
+    roster: CustomerRoster | None = None
+    """Replaces the CRM's customer list (tests); by default it is read from settings when needed."""
+
+    def proactive_notice(self) -> NotifyAffectedCustomersHandler:
+        """The proactive-notice use case; DomainError when the CRM cannot list its customers."""
+        roster = self.roster if self.roster is not None else build_customer_roster(self.settings)
+        if roster is None:
+            raise DomainError(
+                "the configured CRM cannot list its customers; proactive notices need "
+                "LIA_CRM__KIND=file (a CSV export)"
+            )
+        return NotifyAffectedCustomersHandler(
+            self.uow,
+            self.clock,
+            self.ids,
+            self.settings.tz,
+            channel_order(self.settings),
+            roster,
+        )
 
     async def aclose(self) -> None:
         """Release database connections and HTTP clients."""
@@ -68,6 +89,7 @@ async def bootstrap(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     hasher: PasswordHasher | None = None,
+    roster: CustomerRoster | None = None,
 ) -> Runtime:
     """Wire the use cases; pass fakes to replace any adapter (tests, demos)."""
     engine: AsyncEngine | None = None
@@ -102,4 +124,5 @@ async def bootstrap(
         ids=real_ids,
         engine=engine,
         http=http,
+        roster=roster,
     )

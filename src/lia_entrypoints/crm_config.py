@@ -15,10 +15,10 @@ from lia_adapters.crm import (
     RestFieldMap,
 )
 from lia_core.errors import ValidationError
-from lia_core.ports import Clock, CustomerDirectory
+from lia_core.ports import Clock, CustomerDirectory, CustomerRoster
 from lia_entrypoints.settings import Settings
 
-__all__ = ["build_customer_directory"]
+__all__ = ["build_customer_directory", "build_customer_roster"]
 
 
 def _required(value: object, name: str) -> str:
@@ -83,3 +83,13 @@ def build_customer_directory(
         ttl_seconds=crm.cache_ttl_seconds,
         negative_ttl_seconds=crm.negative_cache_ttl_seconds,
     )
+
+
+def build_customer_roster(settings: Settings) -> CustomerRoster | None:
+    """A CRM that can list every customer (the file CRM), or None when the configured one cannot."""
+    if settings.crm.kind != "file":
+        return None
+    try:
+        return CsvCustomerDirectory.from_path(_required(settings.crm.file, "file"))
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="file") from None

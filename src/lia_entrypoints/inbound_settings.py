@@ -43,6 +43,10 @@ class InboundSettings(BaseModel):
     """A reply of just this (or a button with this id) also asks for a person."""
     queue_reply: str | None = None
     """Said once when a conversation enters the human queue (unset: nothing is said)."""
+    proactive_notice: bool = False
+    """On activation, notify every CRM customer in the affected regions (the worker does it; needs `LIA_CRM__KIND=file`)."""
+    proactive_template: str | None = None
+    """Approved WhatsApp template for proactive notices (business-initiated); parameters: name, failure, estimated resolution."""
     ask_cep_text: str = _DEFAULT_TEXTS.ask_cep
     """Asks for the CEP; placeholders `{nome}`, `{saudacao}`."""
     cep_invalid_text: str = _DEFAULT_TEXTS.cep_invalid

@@ -13,7 +13,11 @@ import uuid
 import attrs
 import structlog
 
+from lia_core.domain.failures import FailureStatus
+from lia_core.errors import LiaError
+from lia_core.services import FailureTab, ListFailures
 from lia_core.services.dispatch import DispatchReport
+from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.delivery_runtime import DeliveryRuntime, build_delivery
 
@@ -36,6 +40,9 @@ class WorkerReport:
 
     ticks: int = 0
     activated: list[str] = attrs.field(factory=list)
+    proactive: set[str] = attrs.field(factory=set)
+    """Failures whose CRM customers this process already notified proactively."""
+    proactive_unavailable: bool = False
     sent: int = 0
     retried: int = 0
     dead: int = 0
@@ -58,6 +65,33 @@ async def _activate_due(runtime: Runtime, report: WorkerReport) -> None:
             failure_name=failure.name,
             starts_at=failure.starts_at.isoformat(),
         )
+
+
+async def _notify_proactively(runtime: Runtime, report: WorkerReport) -> None:
+    """With LIA_INBOUND__PROACTIVE_NOTICE, tell CRM customers of each newly seen active failure.
+
+    Repeating it (another worker, a restart) queues nothing twice: notices are keyed per
+    failure and contact.
+    """
+    inbound = runtime.settings.inbound
+    if not inbound.proactive_notice or report.proactive_unavailable:
+        return
+    try:
+        notify = runtime.proactive_notice()
+    except LiaError as exc:
+        # Misconfigured: say so once and keep sending; it must not stop the rest of the round.
+        log.error("failure.proactive_notice_unavailable", error=str(exc))
+        report.proactive_unavailable = True
+        return
+    active = await runtime.services.list_failures(ListFailures(tab=FailureTab.ACTIVE))
+    for failure in active.failures:
+        if failure.status is not FailureStatus.ACTIVE or failure.id in report.proactive:
+            continue
+        result = await notify(
+            NotifyAffectedCustomers(failure_id=failure.id, template=inbound.proactive_template)
+        )
+        report.proactive.add(failure.id)
+        log.info("failure.proactive_notice", failure_id=failure.id, **attrs.asdict(result))
 
 
 async def _drain(
@@ -93,6 +127,7 @@ async def run_worker(
     try:
         if once:
             await _activate_due(runtime, report)
+            await _notify_proactively(runtime, report)
             await _drain(delivery, owner, report)
             report.ticks = 1
             return report
@@ -122,6 +157,7 @@ async def _loop(
         try:
             if now >= next_schedule:
                 await _activate_due(runtime, report)
+                await _notify_proactively(runtime, report)
                 report.ticks += 1
                 next_schedule = now + settings.poll_interval_seconds
             claimed = await _drain(delivery, owner, report, stop)

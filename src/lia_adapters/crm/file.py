@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import attrs
@@ -117,3 +117,8 @@ class CsvCustomerDirectory:
         """The customer whose phone is *phone* in any spelling, or None."""
         key = lookup_key(phone)
         return None if key is None else self._by_phone.get(key)
+
+    async def all_customers(self) -> AsyncIterator[Customer]:
+        """Every customer (the proactive outage notice walks them)."""
+        for customer in list(self._by_phone.values()):
+            yield customer

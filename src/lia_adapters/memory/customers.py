@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from lia_core.domain.customers import Customer
 from lia_core.domain.phones import normalise_phone
 from lia_core.errors import ValidationError
@@ -46,3 +48,8 @@ class InMemoryCustomerDirectory:
             raise self._failures.pop(0)
         key = lookup_key(phone)
         return None if key is None else self._by_phone.get(key)
+
+    async def all_customers(self) -> AsyncIterator[Customer]:
+        """Every customer (the proactive outage notice walks them)."""
+        for customer in list(self._by_phone.values()):
+            yield customer

@@ -17,7 +17,7 @@ from lia_core.ports.conversations import (
     MessageRepository,
     Routing,
 )
-from lia_core.ports.customers import CustomerDirectory, DirectoryUnavailable
+from lia_core.ports.customers import CustomerDirectory, CustomerRoster, DirectoryUnavailable
 from lia_core.ports.delivery import (
     AuditSink,
     DeadLetterFilter,
@@ -40,6 +40,7 @@ __all__ = [
     "ConversationRepository",
     "ConversationRouter",
     "CustomerDirectory",
+    "CustomerRoster",
     "DeadLetterFilter",
     "DeadLetterRepository",
     "DirectoryUnavailable",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 from lia_core.domain.customers import Customer
 from lia_core.errors import PortError
 
-__all__ = ["CustomerDirectory", "DirectoryUnavailable"]
+__all__ = ["CustomerDirectory", "CustomerRoster", "DirectoryUnavailable"]
 
 
 class DirectoryUnavailable(PortError):
@@ -22,5 +23,17 @@ class CustomerDirectory(Protocol):
 
         Raises:
             DirectoryUnavailable: timeout, connection failure, or an error answer.
+        """
+        ...
+
+
+class CustomerRoster(Protocol):
+    """A CRM that can list every customer (for the proactive outage notice)."""
+
+    def all_customers(self) -> AsyncIterator[Customer]:
+        """Every customer, once each, in any order.
+
+        Raises:
+            DirectoryUnavailable: the CRM could not be read.
         """
         ...

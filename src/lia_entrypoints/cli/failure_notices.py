@@ -7,11 +7,13 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import attrs
 import click
 
 from lia_core.domain.delivery import Channel
 from lia_core.services import NotifyContact, ResolveAndBroadcast
 from lia_core.services.broadcast import ResolutionReport
+from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json
@@ -20,7 +22,7 @@ from lia_entrypoints.schemas import NoticeOut, ResolutionOut
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-__all__ = ["notify", "resolve"]
+__all__ = ["notify", "notify_customers", "resolve"]
 
 
 def stderr_is_tty() -> bool:
@@ -140,3 +142,33 @@ def resolve(
             emit_json(ResolutionOut.of(report, app.settings.tz))
         else:
             click.echo(_resolution_text(report, broadcast))
+
+
+@click.command("notify-customers", short_help="Notify every CRM customer in a failure's regions.")
+@click.argument("failure_id", metavar="ID")
+@click.option(
+    "--template",
+    help="Approved WhatsApp template to send (business-initiated).  "
+    "[default: LIA_INBOUND__PROACTIVE_TEMPLATE]",
+)
+@json_option
+@click.pass_obj
+def notify_customers(app: CliApp, failure_id: str, template: str | None, as_json: bool) -> None:
+    """Queue the notice for every CRM customer with a contract inside an active failure's regions.
+
+    Safe to repeat: customers already told (proactively or when they wrote) are skipped.
+    Needs a CRM that can list its customers (LIA_CRM__KIND=file).
+    """
+    with app.errors(as_json=as_json):
+        cmd = NotifyAffectedCustomers(
+            failure_id=failure_id,
+            template=template or app.settings.inbound.proactive_template,
+        )
+        report = app.run(lambda rt: rt.proactive_notice()(cmd))
+        if as_json:
+            emit_json({"failure_id": failure_id, **attrs.asdict(report)})
+        else:
+            click.echo(
+                f"{report.covered} of {report.scanned} CRM customers are in failure {failure_id}'s "
+                f"regions: {report.queued} notices queued, {report.already_notified} already told"
+            )

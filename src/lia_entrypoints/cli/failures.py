@@ -17,7 +17,7 @@ from lia_core.services import (
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._failure_text import failure_details, failure_table, listing_text
 from lia_entrypoints.cli._options import actor_option, cep_option, json_option, region_option
-from lia_entrypoints.cli.failure_notices import notify, resolve
+from lia_entrypoints.cli.failure_notices import notify, notify_customers, resolve
 from lia_entrypoints.cli.output import emit_json
 from lia_entrypoints.schemas import (
     CheckOut,
@@ -178,6 +178,7 @@ def _lifecycle_command(action: FailureAction, summary: str) -> click.Command:
 
 
 failure_group.add_command(notify)
+failure_group.add_command(notify_customers)
 failure_group.add_command(resolve)
 
 for _action, _summary in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -268,3 +269,20 @@ def test_outbox_settle_refuses_a_job_that_is_not_uncertain(lia: CliHarness) -> N
         refused.stderr.strip() == f"error: job {job_id} is pending: only uncertain jobs are settled"
     )
     assert lia("outbox", "settle", job_id).exit_code == 2
+
+
+def test_notify_customers_from_the_csv_crm(lia: CliHarness, tmp_path: Path) -> None:
+    """Every CSV customer in the failure's city is queued once; a rerun queues nothing."""
+    crm = tmp_path / "clientes.csv"
+    crm.write_text("phone,name,city\n5521900000001,Ana,Rio\n5524900000002,Bia,Petrópolis\n")
+    env = {"LIA_CRM__KIND": "file", "LIA_CRM__FILE": str(crm)}
+    lia.ok(*FAILURE)
+    first = lia.ok("failure", "notify-customers", "f-1", env=env).stdout
+    assert first == (
+        "1 of 2 CRM customers are in failure f-1's regions: 1 notices queued, 0 already told\n"
+    )
+    again = lia.json("failure", "notify-customers", "f-1", env=env)
+    assert (again["queued"], again["already_notified"]) == (0, 1)
+    refused = lia("failure", "notify-customers", "f-1")
+    assert refused.exit_code == 1
+    assert "LIA_CRM__KIND=file" in refused.stderr
