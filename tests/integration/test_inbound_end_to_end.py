@@ -225,7 +225,10 @@ async def test_webhooks_to_notices_and_resolution(database_url: str, tmp_path: P
                     )
                     assert sent.status_code == 200, sent.text
                     if sid == "SM1":
-                        await _until(runtime, lambda js, cs: any(j.recipient == TYPIST.lstrip("+") for j in js))
+                        await _until(
+                            runtime,
+                            lambda js, cs: any(j.recipient == TYPIST.lstrip("+") for j in js),
+                        )
                 bad = {"MessageSid": "SM3", "From": TYPIST, "Body": "x"}
                 assert (
                     await client.post(
