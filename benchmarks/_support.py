@@ -176,3 +176,11 @@ def command_cpu_seconds(name: str) -> float:
             if stat[stat.index("(") + 1 : stat.rindex(")")] == name:
                 total += cpu_seconds(int(entry.name))
     return total
+
+
+def rss_mb(pid: int) -> float:
+    """Current resident memory (VmRSS) of a live process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
