@@ -337,7 +337,7 @@ def decide(
     if lookup.status is LookupStatus.FOUND and customer is not None and customer.locations():
         known = attrs.evolve(
             contact,
-            name=contact.name or customer.name,
+            name=customer.name or contact.name,  # the CRM's name beats a profile name
             document=customer.document or contact.document,
             crm_id=customer.crm_id,
             addresses=customer.addresses,
