@@ -521,6 +521,10 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
             wait_http_ok(f"http://127.0.0.1:{port}/health", within=60, process=process)
             running.started_rss_mb = running.sample_rss()
             yield running
+        except BaseException:
+            tail = log.read_text(errors="replace").splitlines()[-20:]
+            print(f"{command[-1]} server log (last lines):", *tail, sep="\n", file=sys.stderr)
+            raise
         finally:
             if process.poll() is None:
                 running.sample_rss()
