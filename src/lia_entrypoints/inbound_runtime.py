@@ -75,6 +75,7 @@ class InboundRuntime:
     failures: ActiveFailures
     batch_size: int
     sweep_every: float
+    gate_window: float = 0.0
     crm_client: httpx.AsyncClient | None = None
     _queue: asyncio.Queue[PendingInbound] = attrs.field(factory=asyncio.Queue)
     _tasks: list[asyncio.Task[None]] = attrs.field(factory=list)
@@ -133,6 +134,7 @@ class InboundRuntime:
             failures=failures,
             batch_size=s.process_batch,
             sweep_every=s.stale_after_seconds,
+            gate_window=s.gate_window_ms / 1000,
             crm_client=crm_client,
         )
         runtime.group.on_stored = runtime.hand_over
@@ -179,6 +181,8 @@ class InboundRuntime:
     async def _gate_loop(self) -> None:
         while True:
             batch = [await self._queue.get()]
+            if self.gate_window and self._queue.qsize() < self.batch_size:
+                await asyncio.sleep(self.gate_window)  # the reply can wait; fewer commits
             while len(batch) < self.batch_size and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:

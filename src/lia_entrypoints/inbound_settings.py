@@ -25,6 +25,8 @@ class InboundSettings(BaseModel):
     """Group commit: most webhook items written per transaction."""
     process_batch: int = Field(default=200, ge=1, le=5000)
     """Most stored messages the gate handles per transaction."""
+    gate_window_ms: float = Field(default=20.0, ge=0, le=1000)
+    """How long the gate waits for more stored messages before handling a batch (fewer, larger transactions)."""
     stale_after_seconds: float = Field(default=30.0, gt=0, le=3600)
     """Messages stored but not handled after this long (a process died) are handled by the recovery sweep."""
     failures_max_age_seconds: float = Field(default=1.0, ge=0, le=60)

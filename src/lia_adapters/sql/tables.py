@@ -210,4 +210,6 @@ failure_notifications = Table(
     # One notice per failure, kind and contact; the same index serves the keyset paging
     # (failure_id = ? AND kind = ? AND recipient > ? ORDER BY recipient) and the counts.
     PrimaryKeyConstraint("failure_id", "kind", "recipient"),
+    # The gate's "which of these senders were told?" (recipient first).
+    Index("ix_failure_notifications_recipient", "recipient", "kind", "failure_id"),
 )

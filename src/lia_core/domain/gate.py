@@ -171,10 +171,8 @@ def describe_address(address: CustomerAddress) -> str:
 
 
 def _active_outage(memory: GateMemory, index: FailureIndex) -> tuple[MassiveFailure, ...]:
-    if not memory.outage_ids:
-        return ()
-    wanted = set(memory.outage_ids)
-    return tuple(f for f in index.failures if f.id in wanted)
+    found = (index.get(i) for i in memory.outage_ids)
+    return index.in_order(f for f in found if f is not None)
 
 
 def needs_lookup(
@@ -258,7 +256,7 @@ class _Context:
             return GateDecision(
                 outcome=GateOutcome.NOT_COVERED, contact=self.contact, memory=GateMemory()
             )
-        ordered = tuple(f for f in self.index.failures if f.id in covering)
+        ordered = self.index.in_order(covering.values())
         fresh = tuple(f for f in ordered if f.id not in self.notified)
         if may_ask and any(not hits for _, hits in located):
             # Some contracts are inside the outage and some outside: whether the flow ends

@@ -138,6 +138,17 @@ class FailureIndex:
         """The indexed failures, most severe first."""
         return self._ordered
 
+    def get(self, failure_id: str) -> MassiveFailure | None:
+        """The indexed failure with this id, or None (not active)."""
+        rank = self._rank.get(failure_id)
+        return None if rank is None else self._ordered[rank]
+
+    def in_order(self, failures: Iterable[MassiveFailure]) -> tuple[MassiveFailure, ...]:
+        """*failures* (indexed ones) most severe first, each once."""
+        rank = self._rank
+        unique = {f.id: f for f in failures}
+        return tuple(sorted(unique.values(), key=lambda f: rank[f.id]))
+
     def match(self, location: Location) -> tuple[MassiveFailure, ...]:
         """The active failures covering *location*, most severe first, each once."""
         found: list[_Answer] = []
@@ -170,9 +181,7 @@ class FailureIndex:
         return self._merge(found)
 
     def _merge(self, found: list[_Answer]) -> _Answer:
-        rank = self._rank
-        unique = {f.id: f for answer in found for f in answer}
-        return tuple(sorted(unique.values(), key=lambda f: rank[f.id]))
+        return self.in_order(f for answer in found for f in answer)
 
 
 def match_failures(location: Location, index: FailureIndex) -> tuple[MassiveFailure, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 
 from lia_core.errors import ValidationError
@@ -12,6 +14,7 @@ DEFAULT_REGION = "BR"
 """How numbers typed without a country code are read."""
 
 
+@functools.lru_cache(maxsize=65536)  # the same few thousand numbers write again and again
 def normalise_phone(raw: str, *, region: str = DEFAULT_REGION, field: str = "to") -> str:
     """``"(21) 99999-0001"`` → ``"5521999990001"``; a WhatsApp JID (``…@lid``) passes through.
 
@@ -32,6 +35,7 @@ def normalise_phone(raw: str, *, region: str = DEFAULT_REGION, field: str = "to"
 _BR_MOBILE_FIRST_DIGITS = frozenset("6789")
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_phone(raw: str, *, region: str = DEFAULT_REGION, field: str = "phone") -> str:
     """The contact key of a phone: E.164 digits, Brazilian mobiles always with the ninth digit.
 

@@ -159,7 +159,7 @@ class Services:
             get_region=GetRegionHandler(uow),
             list_regions=ListRegionsHandler(uow),
             create_user=CreateUserHandler(uow, clock, ids, hasher),
-            authenticate=AuthenticateHandler(uow, hasher, hasher.hash("decoy password")),
+            authenticate=AuthenticateHandler(uow, hasher),
             get_user=GetUserHandler(uow),
             list_users=ListUsersHandler(uow),
             enqueue_message=EnqueueMessageHandler(uow, clock, ids),

@@ -45,6 +45,8 @@ __all__ = [
 
 _CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
 _PREVIEW = 200
+_YIELD_EVERY = 20
+"""Messages decided between two yields to the event loop (webhook latency shares the loop)."""
 
 
 @attrs.frozen
@@ -120,8 +122,10 @@ class ProcessInboundHandler:
         index = await self.failures.get()
         state = await self._load(batch, index)
         lookups, errors = await self._lookups(batch, state, index)
-        for pending in batch:
+        for n, pending in enumerate(batch, start=1):
             await self._handle(pending, state, index, lookups)
+            if n % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # let webhooks be acknowledged meanwhile
         async with self.uow() as uow:
             await uow.contacts.save_many(list(state.contacts.values()))
             await uow.conversations.save_many(list(state.conversations.values()))

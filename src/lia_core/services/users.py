@@ -59,13 +59,20 @@ class CreateUserHandler:
         return user
 
 
-@attrs.frozen
+@attrs.define
 class AuthenticateHandler:
     """Verify credentials; unknown user and wrong password fail alike."""
 
     uow: UnitOfWorkFactory
     hasher: PasswordHasher
     _decoy_hash: str = attrs.field(default="", repr=False)
+
+    def _decoy(self) -> str:
+        # Made on the first unknown username, not at startup: hashing reserves the KDF's
+        # memory (64 MiB for Argon2), which every process would otherwise pay at boot.
+        if not self._decoy_hash:
+            self._decoy_hash = self.hasher.hash("decoy password")
+        return self._decoy_hash
 
     async def __call__(self, cmd: Authenticate) -> User:
         """Return the active user or raise AuthenticationFailed."""
@@ -76,7 +83,7 @@ class AuthenticateHandler:
                 user = await uow.users.get_by_username(username)
         except (NotFound, ValidationError):
             user = None
-        stored = user.password_hash if user is not None else self._decoy_hash
+        stored = user.password_hash if user is not None else self._decoy()
         # Verify even for unknown users so response time does not reveal which usernames exist.
         matches = bool(stored) and self.hasher.verify(stored, cmd.password)
         if user is None or not matches or not user.is_active:

@@ -39,7 +39,7 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
             raise CliError(
                 f"the HTTP service cannot be loaded: {exc}", kind="import_error"
             ) from None
-        asgi = create_app(settings)
+        asgi = create_app(settings, settle_heap=True)
         url = f"http://{bind_host}:{bind_port}"
         if as_json:
             emit_json({"url": url, "host": bind_host, "port": bind_port})

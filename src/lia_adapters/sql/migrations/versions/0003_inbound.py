@@ -140,10 +140,17 @@ def upgrade() -> None:
     # A nullable column is added in place on both databases (no SQLite table rebuild).
     with op.batch_alter_table("failure_notifications") as batch:
         batch.add_column(sa.Column("reply_to", sa.String(_PARTY), nullable=True))
+    # The gate asks "which of these contacts were told?" for a batch of senders.
+    op.create_index(
+        "ix_failure_notifications_recipient",
+        "failure_notifications",
+        ["recipient", "kind", "failure_id"],
+    )
 
 
 def downgrade() -> None:
     """Drop what this revision created (indexes go with their tables)."""
+    op.drop_index("ix_failure_notifications_recipient", table_name="failure_notifications")
     with op.batch_alter_table("failure_notifications") as batch:
         batch.drop_column("reply_to")
     op.drop_table("message_receipts")
