@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -41,6 +42,11 @@ class CsvLoadReport:
 def _cell(row: dict[str, str], name: str) -> str | None:
     value = (row.get(name) or "").strip()
     return value or None
+
+
+def _shared(value: str | None) -> str | None:
+    # Cities, bairros and states repeat across thousands of rows: keep one copy of each.
+    return sys.intern(value) if value is not None else None
 
 
 def _header(names: Sequence[str] | None, source: str) -> list[str]:
@@ -93,7 +99,7 @@ class CsvCustomerDirectory:
             if key is None or name is None:
                 skipped.append(reader.line_num)
                 continue
-            address = CustomerAddress(**{f: _cell(row, f) for f in _ADDRESS_FIELDS})
+            address = CustomerAddress(**{f: _shared(_cell(row, f)) for f in _ADDRESS_FIELDS})
             known = names.get(key)
             if known is None:
                 names[key] = Customer(

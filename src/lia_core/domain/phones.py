@@ -14,7 +14,7 @@ DEFAULT_REGION = "BR"
 """How numbers typed without a country code are read."""
 
 
-@functools.lru_cache(maxsize=65536)  # the same few thousand numbers write again and again
+@functools.lru_cache(maxsize=4096)  # during an outage the same customers write again and again
 def normalise_phone(raw: str, *, region: str = DEFAULT_REGION, field: str = "to") -> str:
     """``"(21) 99999-0001"`` → ``"5521999990001"``; a WhatsApp JID (``…@lid``) passes through.
 
@@ -35,7 +35,7 @@ def normalise_phone(raw: str, *, region: str = DEFAULT_REGION, field: str = "to"
 _BR_MOBILE_FIRST_DIGITS = frozenset("6789")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def canonical_phone(raw: str, *, region: str = DEFAULT_REGION, field: str = "phone") -> str:
     """The contact key of a phone: E.164 digits, Brazilian mobiles always with the ninth digit.
 

@@ -45,7 +45,7 @@ __all__ = [
 
 _CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
 _PREVIEW = 200
-_YIELD_EVERY = 20
+_YIELD_EVERY = 4
 """Messages decided between two yields to the event loop (webhook latency shares the loop)."""
 
 
