@@ -25,6 +25,7 @@ from lia_core.services.ingest import ActiveFailures, IngestHandler, IngestReport
 from lia_entrypoints.crm_config import build_customer_directory
 from lia_entrypoints.delivery_config import configured_channels
 from lia_entrypoints.group_commit import GroupCommit
+from lia_entrypoints.metrics import InboundMetrics
 from lia_entrypoints.settings import Settings
 
 __all__ = ["InboundRuntime", "gate_policy", "reply_channels"]
@@ -77,6 +78,7 @@ class InboundRuntime:
     sweep_every: float
     gate_window: float = 0.0
     crm_client: httpx.AsyncClient | None = None
+    metrics: InboundMetrics = attrs.field(factory=InboundMetrics)
     _queue: asyncio.Queue[PendingInbound] = attrs.field(factory=asyncio.Queue)
     _tasks: list[asyncio.Task[None]] = attrs.field(factory=list)
     _unfinished: int = 0
@@ -142,9 +144,11 @@ class InboundRuntime:
 
     def hand_over(self, report: IngestReport) -> None:
         """Queue newly stored messages for the gate (duplicates never get here)."""
+        self.metrics.stored(report)
         for pending in report.new:
             self._unfinished += 1
             self._queue.put_nowait(pending)
+        self.metrics.backlog.set(self._unfinished)
         if report.settled_job_ids:
             log.info("delivery.settled_by_receipt", jobs=list(report.settled_job_ids))
 
@@ -186,11 +190,14 @@ class InboundRuntime:
             while len(batch) < self.batch_size and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                _log_report(await self.process(batch))
+                report = await self.process(batch)
+                _log_report(report)
+                self.metrics.processed(report)
             except Exception:  # left unprocessed: the recovery sweep retries them
                 log.exception("inbound.process_failed", messages=len(batch))
             finally:
                 self._unfinished -= len(batch)
+                self.metrics.backlog.set(self._unfinished)
                 for _ in batch:
                     self._queue.task_done()
 

@@ -36,6 +36,7 @@ from lia_entrypoints.http.routes import (
 from lia_entrypoints.http.routes.webhooks import (
     INBOUND_KEY,
     evolution_webhook,
+    metrics,
     twilio_sms_webhook,
     twilio_status_webhook,
     whatsapp_verify,
@@ -154,6 +155,7 @@ def create_app(
             evolution_webhook,
             twilio_sms_webhook,
             twilio_status_webhook,
+            metrics,
         ],
         dependencies=dependencies,
         exception_handlers=exception_handlers,

@@ -288,3 +288,26 @@ async def test_unconfigured_webhook_refuses(tmp_path: Path, store: InMemoryStore
         found = problem(await plain.post("/webhooks/whatsapp", content=raw, headers=headers), 403)
         assert "LIA_WHATSAPP__APP_SECRET" in found["detail"]
     assert store.conversation_tables.inbound == {}
+
+
+async def test_metrics_count_webhooks_duplicates_and_gate_outcomes(
+    client: Client, runtime: Runtime
+) -> None:
+    """/metrics: one stored, one duplicate, one rejected webhook; the gate's notice; CRM answers."""
+    await outage(runtime)
+    raw, headers = signed(text_from(COVERED_WA_ID, "wamid.M"))
+    for _ in range(2):
+        assert (
+            await client.post("/webhooks/whatsapp", content=raw, headers=headers)
+        ).status_code == 200
+    await settle(client)
+    _, forged = signed(text_from(COVERED_WA_ID, "wamid.M"), secret="wrong")
+    assert (await client.post("/webhooks/whatsapp", content=raw, headers=forged)).status_code == 403
+    text = (await client.get("/metrics")).text
+    assert 'lia_webhooks_total{provider="whatsapp",result="stored"} 2.0' in text
+    assert 'lia_webhooks_total{provider="whatsapp",result="rejected"} 1.0' in text
+    assert 'lia_inbound_messages_total{result="new"} 1.0' in text
+    assert 'lia_inbound_messages_total{result="duplicate"} 1.0' in text
+    assert 'lia_gate_outcomes_total{outcome="notified"} 1.0' in text
+    assert 'lia_crm_lookups_total{result="answered"} 1.0' in text
+    assert "lia_gate_backlog 0.0" in text

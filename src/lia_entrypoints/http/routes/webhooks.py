@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -9,6 +10,7 @@ import structlog
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from lia_adapters.webhooks.batch import WebhookBatch
 from lia_adapters.webhooks.evolution import parse_evolution_webhook
@@ -27,6 +29,7 @@ from lia_entrypoints.inbound_runtime import InboundRuntime
 __all__ = [
     "INBOUND_KEY",
     "evolution_webhook",
+    "metrics",
     "twilio_sms_webhook",
     "twilio_status_webhook",
     "whatsapp_verify",
@@ -62,9 +65,27 @@ def _json(raw: bytes) -> object:
         raise ValidationError(f"the body is not JSON: {exc}", field="body") from None
 
 
+def _count(state: State, provider: str, result: str) -> None:
+    _inbound(state).metrics.webhooks.labels(provider, result).inc()
+
+
+def _refuse(state: State, provider: str, exc: Exception) -> Exception:
+    _count(state, provider, "rejected")
+    return exc
+
+
+def _parsed(state: State, provider: str, parse: Callable[[], WebhookBatch]) -> WebhookBatch:
+    try:
+        return parse()
+    except ValidationError:
+        _count(state, provider, "malformed")
+        raise
+
+
 async def _store(state: State, provider: str, batch: WebhookBatch) -> dict[str, int]:
     if batch.ignored:
         log.info("webhook.ignored", provider=provider, reasons=list(batch.ignored))
+    _count(state, provider, "stored" if batch.messages or batch.statuses else "ignored")
     stored = await _inbound(state).group.submit(batch.messages, batch.statuses)
     return {
         "messages": stored.messages,
@@ -102,11 +123,16 @@ async def whatsapp_webhook(request: Request[Any, Any, Any], state: State) -> dic
     raw = await request.body()
     header = request.headers.get("x-hub-signature-256")
     if header is None:
-        raise NotAuthorizedException("X-Hub-Signature-256 is missing")
+        raise _refuse(state, "whatsapp", NotAuthorizedException("X-Hub-Signature-256 is missing"))
     if not verify_meta_signature(raw, header, secret):
         log.warning("webhook.bad_signature", provider="whatsapp_cloud")
-        raise PermissionDeniedException("X-Hub-Signature-256 does not match the body")
-    return await _store(state, "whatsapp_cloud", parse_cloud_api_webhook(_json(raw)))
+        raise _refuse(
+            state,
+            "whatsapp",
+            PermissionDeniedException("X-Hub-Signature-256 does not match the body"),
+        )
+    batch = _parsed(state, "whatsapp", lambda: parse_cloud_api_webhook(_json(raw)))
+    return await _store(state, "whatsapp", batch)
 
 
 @post(
@@ -122,13 +148,19 @@ async def evolution_webhook(request: Request[Any, Any, Any], state: State) -> di
     expected = _secret(settings.webhook_token, "LIA_EVOLUTION__WEBHOOK_TOKEN")
     provided = request.headers.get(settings.webhook_header) or request.query_params.get("token")
     if not provided:
-        raise NotAuthorizedException(f"the {settings.webhook_header} header is missing")
+        missing = NotAuthorizedException(f"the {settings.webhook_header} header is missing")
+        raise _refuse(state, "evolution", missing)
     if not verify_shared_secret(provided, expected):
         log.warning("webhook.bad_token", provider="evolution")
-        raise PermissionDeniedException("the webhook token does not match")
+        raise _refuse(
+            state, "evolution", PermissionDeniedException("the webhook token does not match")
+        )
     raw = await request.body()
     now = runtime_of(state).clock.now()
-    return await _store(state, "evolution", parse_evolution_webhook(_json(raw), received_at=now))
+    batch = _parsed(
+        state, "evolution", lambda: parse_evolution_webhook(_json(raw), received_at=now)
+    )
+    return await _store(state, "evolution", batch)
 
 
 async def _twilio_form(request: Request[Any, Any, Any], state: State) -> dict[str, str]:
@@ -143,11 +175,15 @@ async def _twilio_form(request: Request[Any, Any, Any], state: State) -> dict[st
         url = public.rstrip("/") + request.url.path + query
     header = request.headers.get("x-twilio-signature")
     if header is None:
-        raise NotAuthorizedException("X-Twilio-Signature is missing")
+        raise _refuse(state, "twilio", NotAuthorizedException("X-Twilio-Signature is missing"))
     if not verify_twilio_signature(url, params, header, token):
         log.warning("webhook.bad_signature", provider="twilio", url=url)
-        raise PermissionDeniedException(
-            "X-Twilio-Signature does not match (is LIA_HTTP__PUBLIC_URL the URL Twilio calls?)"
+        raise _refuse(
+            state,
+            "twilio",
+            PermissionDeniedException(
+                "X-Twilio-Signature does not match (is LIA_HTTP__PUBLIC_URL the URL Twilio calls?)"
+            ),
         )
     return params
 
@@ -164,6 +200,7 @@ async def twilio_sms_webhook(request: Request[Any, Any, Any], state: State) -> R
     params = await _twilio_form(request, state)
     now = runtime_of(state).clock.now()
     message = parse_twilio_inbound(params, received_at=now)
+    _count(state, "twilio", "stored")
     await _inbound(state).group.submit([message])
     return Response(_EMPTY_TWIML, media_type="text/xml")
 
@@ -180,6 +217,15 @@ async def twilio_status_webhook(request: Request[Any, Any, Any], state: State) -
     params = await _twilio_form(request, state)
     update = parse_twilio_status(params, received_at=runtime_of(state).clock.now())
     if update is None:
+        _count(state, "twilio", "ignored")
         return {"messages": 0, "statuses": 0, "ignored": 1}
+    _count(state, "twilio", "stored")
     stored = await _inbound(state).group.submit([], [update])
     return {"messages": 0, "statuses": stored.receipts, "ignored": 0}
+
+
+@get("/metrics", tags=["service"], summary="Prometheus metrics", include_in_schema=False)
+async def metrics(state: State) -> Response[bytes]:
+    """This process's counters in the Prometheus text format (restrict access at the proxy)."""
+    registry = _inbound(state).metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
