@@ -6,6 +6,7 @@ import functools
 import json
 from typing import Any
 
+from psycopg.types.array import ListBinaryDumper
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -36,6 +37,13 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: object) -> No
         cursor.close()
 
 
+def _binary_arrays(dbapi_connection: Any, _connection_record: object) -> None:
+    # Bulk statements bind one array per column (`unnest`). psycopg writes arrays as text
+    # literals in Python (quoting and escaping every element): 12.9 ms for 17 columns of
+    # 200 rows, against 1.8 ms in the binary format. Lists are only ever bound as arrays.
+    dbapi_connection.driver_connection.adapters.register_dumper(list, ListBinaryDumper)
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Create the engine for a ``sqlite+aiosqlite://`` or ``postgresql+psycopg://`` URL."""
     parsed = make_url(url)
@@ -45,7 +53,7 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         return engine
     if backend == "postgresql":
-        return create_async_engine(
+        engine = create_async_engine(
             parsed,
             json_serializer=_json_dumps,
             # No pre-ping: a round trip per transaction is a fifth of a webhook's cost. After
@@ -59,6 +67,8 @@ def create_engine(url: str) -> AsyncEngine:
             max_overflow=10,
             pool_timeout=30,
         )
+        event.listen(engine.sync_engine, "connect", _binary_arrays)
+        return engine
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
         "use postgresql+psycopg:// or sqlite+aiosqlite://"
