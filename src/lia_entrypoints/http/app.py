@@ -33,6 +33,7 @@ from lia_entrypoints.http.routes import (
     health,
     login,
 )
+from lia_entrypoints.http.routes.proactive import notify_customers
 from lia_entrypoints.http.routes.webhooks import (
     INBOUND_KEY,
     evolution_webhook,
@@ -136,6 +137,7 @@ def create_app(
             DlqController,
             ContactController,
             ConversationController,
+            notify_customers,
         ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],
