@@ -7,6 +7,7 @@ echoes in the status webhooks, so the callback that settles the job can find it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -56,6 +57,7 @@ _KINDS: Mapping[int, FailureKind] = {
     131000: FailureKind.TRANSIENT,  # something went wrong
     131016: FailureKind.TRANSIENT,  # service unavailable
     RE_ENGAGEMENT: FailureKind.PERMANENT,  # when no fallback template is configured
+    131062: FailureKind.PERMANENT,  # this message type cannot go to a business-scoped user id
 }
 
 
@@ -91,11 +93,20 @@ class CloudApiConfig:
     """How numbers written without ``+`` and country code are read."""
 
 
+_BSUID = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[0-9A-Za-z]+$")
+"""A business-scoped user id (``US.13491208655302741918``): users with a username and no phone."""
+
+
+def _address(to: str) -> dict[str, str]:
+    # Phone numbers go in "to"; a BSUID in "recipient" (Meta's usernames, 2026).
+    return {"recipient": to} if _BSUID.match(to) else {"to": to}
+
+
 def _text(to: str, body: str) -> dict[str, object]:
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": to,
+        **_address(to),
         "type": "text",
         "text": {"body": body[:MAX_TEXT], "preview_url": False},
     }
@@ -110,7 +121,7 @@ def _template(to: str, name: str, language: str, params: Sequence[str]) -> dict[
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": to,
+        **_address(to),
         "type": "template",
         "template": template,
     }
@@ -141,7 +152,12 @@ class CloudApiWhatsAppSender:
 
     async def send(self, message: OutboundMessage) -> str:
         """Send a template (when the content names one) or text; 131047 falls back to the template."""
-        to = to_e164(message.recipient, region=self.config.default_region, strict=False)
+        bsuid = message.recipient.strip()
+        to = (
+            bsuid
+            if _BSUID.match(bsuid)
+            else to_e164(message.recipient, region=self.config.default_region, strict=False)
+        )
         if to is None:
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
         content = message.content

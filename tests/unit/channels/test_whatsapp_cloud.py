@@ -257,3 +257,20 @@ def test_classification_is_usable_for_webhook_errors() -> None:
     """The same table classifies codes reported asynchronously (no HTTP status: 200)."""
     assert classify_cloud_api_error(131026, 200) is FailureKind.UNREACHABLE
     assert classify_cloud_api_error(None, 500) is FailureKind.TRANSIENT
+
+
+async def test_business_scoped_user_id_goes_in_recipient() -> None:
+    """A BSUID (users with a username, no phone) is sent as "recipient", not "to" (Meta, 2026)."""
+    fake = FakeProvider().answer(OK)
+    await sender(fake).send(message(Channel.WHATSAPP, "US.13491208655302741918", text="Olá"))
+    body = json_of(fake.last)
+    assert body["recipient"] == "US.13491208655302741918"
+    assert "to" not in body
+
+
+async def test_bsuid_unsupported_for_the_message_is_permanent() -> None:
+    """131062 (this message cannot go to a BSUID) is permanent: retrying cannot help."""
+    fake = FakeProvider().answer(meta_error(131062))
+    with pytest.raises(DeliveryError) as caught:
+        await sender(fake).send(message(Channel.WHATSAPP, "BR.ENT.11815799212886844830", text="x"))
+    assert caught.value.failure.kind is FailureKind.PERMANENT
