@@ -264,6 +264,7 @@ async def test_business_scoped_user_id_goes_in_recipient() -> None:
     fake = FakeProvider().answer(OK)
     await sender(fake).send(message(Channel.WHATSAPP, "US.13491208655302741918", text="Olá"))
     body = json_of(fake.last)
+    assert isinstance(body, dict)
     assert body["recipient"] == "US.13491208655302741918"
     assert "to" not in body
 
