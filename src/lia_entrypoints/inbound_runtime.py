@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import timedelta, tzinfo
 
 import attrs
@@ -72,13 +73,14 @@ class InboundRuntime:
 
     group: GroupCommit
     process: ProcessInboundHandler
-    sweep: ProcessStaleInboundHandler
     failures: ActiveFailures
     batch_size: int
     sweep_every: float
     gate_window: float = 0.0
     crm_client: httpx.AsyncClient | None = None
     metrics: InboundMetrics = attrs.field(factory=InboundMetrics)
+    sweep: ProcessStaleInboundHandler | None = None
+    """Set by `build`: the recovery sweep, isolating failing messages like the gate loop."""
     _queue: asyncio.Queue[PendingInbound] = attrs.field(factory=asyncio.Queue)
     _tasks: list[asyncio.Task[None]] = attrs.field(factory=list)
     _unfinished: int = 0
@@ -126,13 +128,6 @@ class InboundRuntime:
                 max_batch=s.max_batch,
             ),
             process=process,
-            sweep=ProcessStaleInboundHandler(
-                uow,
-                clock,
-                process,
-                grace=timedelta(seconds=s.stale_after_seconds),
-                batch_size=s.process_batch,
-            ),
             failures=failures,
             batch_size=s.process_batch,
             sweep_every=s.stale_after_seconds,
@@ -140,6 +135,13 @@ class InboundRuntime:
             crm_client=crm_client,
         )
         runtime.group.on_stored = runtime.hand_over
+        runtime.sweep = ProcessStaleInboundHandler(
+            uow,
+            clock,
+            runtime.process_isolated,
+            grace=timedelta(seconds=s.stale_after_seconds),
+            batch_size=s.process_batch,
+        )
         return runtime
 
     def hand_over(self, report: IngestReport) -> None:
@@ -182,6 +184,26 @@ class InboundRuntime:
         while self._unfinished:  # noqa: ASYNC110 - an Event would be bound to the app's loop
             await asyncio.sleep(0.005)
 
+    async def process_isolated(self, batch: Sequence[PendingInbound]) -> None:
+        """Run the gate on *batch*, retrying message by message if the batch fails.
+
+        One bad message then cannot hold back the others: it stays unprocessed, is logged
+        with its id and counted as ``failed``, and the next sweep tries it again.
+        """
+        try:
+            report = await self.process(batch)
+        except Exception:  # isolate below; nothing of a failed batch was committed
+            if len(batch) == 1:
+                log.exception("inbound.message_failed", message_id=batch[0].id)
+                self.metrics.gate.labels("failed").inc()
+                return
+            log.exception("inbound.batch_failed", messages=len(batch))
+            for pending in batch:
+                await self.process_isolated([pending])
+            return
+        _log_report(report)
+        self.metrics.processed(report)
+
     async def _gate_loop(self) -> None:
         while True:
             batch = [await self._queue.get()]
@@ -190,11 +212,7 @@ class InboundRuntime:
             while len(batch) < self.batch_size and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                report = await self.process(batch)
-                _log_report(report)
-                self.metrics.processed(report)
-            except Exception:  # left unprocessed: the recovery sweep retries them
-                log.exception("inbound.process_failed", messages=len(batch))
+                await self.process_isolated(batch)
             finally:
                 self._unfinished -= len(batch)
                 self.metrics.backlog.set(self._unfinished)
@@ -204,7 +222,7 @@ class InboundRuntime:
     async def _sweep_loop(self) -> None:
         while True:
             try:
-                if handled := await self.sweep():
+                if self.sweep is not None and (handled := await self.sweep()):
                     log.warning("inbound.recovered", messages=handled)
             except Exception:  # try again next round
                 log.exception("inbound.sweep_failed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 import attrs
@@ -330,19 +330,26 @@ class ProcessStaleInboundHandler:
 
     uow: UnitOfWorkFactory
     clock: Clock
-    process: ProcessInboundHandler
+    process: Callable[[Sequence[PendingInbound]], Awaitable[object]]
+    """The gate (`ProcessInboundHandler`), or a wrapper that isolates failing messages."""
     grace: timedelta = timedelta(seconds=30)
     batch_size: int = 200
 
     async def __call__(self) -> int:
-        """Process every message older than the grace period; return how many."""
-        total = 0
+        """Process every message older than the grace period once; return how many were tried.
+
+        A message that still fails (its batch raised, or a wrapper skipped it) stays
+        unprocessed for the next sweep; a page holding only messages already tried in this
+        sweep ends it, so a poison message cannot make it loop.
+        """
+        tried: set[str] = set()
         while True:
             async with self.uow() as uow:
                 stale = await uow.messages.unprocessed(
                     stored_before=self.clock.now() - self.grace, limit=self.batch_size
                 )
-            if not stale:
-                return total
-            await self.process(stale)
-            total += len(stale)
+            fresh = [p for p in stale if p.id not in tried]
+            if not fresh:
+                return len(tried)
+            tried.update(p.id for p in fresh)
+            await self.process(fresh)

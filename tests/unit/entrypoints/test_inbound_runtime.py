@@ -1,0 +1,71 @@
+"""The gate loop's failure isolation and the recovery sweep, over the in-memory store."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import attrs
+
+from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
+from lia_core.domain.conversations import Conversation
+from lia_core.domain.delivery import Channel
+from lia_core.domain.inbound import InboundMessage
+from lia_core.ports import Routing
+from lia_core.services.inbound import HumanQueueRouter
+from lia_core.services.ingest import IngestHandler
+from lia_entrypoints.inbound_runtime import InboundRuntime
+from lia_entrypoints.settings import Settings
+
+
+@attrs.frozen
+class PoisonRouter:
+    """Raises for one text (a bug in a bot, say), queues everything else."""
+
+    poison: str
+
+    async def route(self, conversation: Conversation, message: InboundMessage) -> Routing:
+        """Fail on the poison text."""
+        if message.text == self.poison:
+            raise RuntimeError("the bot crashed on this message")
+        return await HumanQueueRouter().route(conversation, message)
+
+
+def text(n: int, body: str) -> InboundMessage:
+    """A WhatsApp text from sender *n*."""
+    phone = f"55219999900{n:02d}"
+    return InboundMessage(
+        channel=Channel.WHATSAPP,
+        provider_message_id=f"wamid.{n}",
+        sender=phone,
+        reply_to=phone,
+        sent_at=FixedClock().now(),
+        text=body,
+    )
+
+
+async def test_one_bad_message_does_not_hold_back_its_batch(tmp_path: Path) -> None:
+    """A batch that raises is retried message by message; only the bad one stays unprocessed,
+    and the sweep tries it again later without looping."""
+    store, clock, ids = InMemoryStore(), FixedClock(), SequentialIds()
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    runtime = InboundRuntime.build(settings, uow=store.unit_of_work, clock=clock, ids=ids, tz=UTC)
+    runtime.process = attrs.evolve(runtime.process, router=PoisonRouter("boom"))
+    stored = await IngestHandler(store.unit_of_work, clock, ids)(
+        [text(1, "oi"), text(2, "boom"), text(3, "olá")]
+    )
+    await runtime.process_isolated(stored.new)
+    unhandled = set(store.conversation_tables.inbound) - set(store.conversation_tables.processed)
+    (poison,) = [p.id for p in stored.new if p.message.text == "boom"]
+    assert unhandled == {poison}
+    metrics = runtime.metrics.registry.get_sample_value(
+        "lia_gate_outcomes_total", {"outcome": "failed"}
+    )
+    assert metrics == 1.0
+    clock.advance(minutes=5)
+    assert runtime.sweep is not None
+    assert await runtime.sweep() == 1  # tried once, still failing, and the sweep ends
+    runtime.process = attrs.evolve(runtime.process, router=HumanQueueRouter())
+    clock.advance(seconds=timedelta(minutes=1).total_seconds())
+    assert await runtime.sweep() == 1
+    assert set(store.conversation_tables.inbound) == set(store.conversation_tables.processed)
