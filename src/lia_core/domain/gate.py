@@ -7,19 +7,25 @@ stay silent, ask for the CEP or for which address, or go on to the normal flow.
 
 from __future__ import annotations
 
-import enum
-import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 import attrs
 
 from lia_core.domain.conversations import Awaiting, Contact, Conversation, GateMemory
-from lia_core.domain.customers import Customer, CustomerAddress
+from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.failures import MassiveFailure
+from lia_core.domain.gate_replies import describe_address, parse_cep, parse_choice, wants_human
+from lia_core.domain.gate_terms import (
+    GateDecision,
+    GateOutcome,
+    GatePolicy,
+    GateTexts,
+    Lookup,
+    LookupStatus,
+)
 from lia_core.domain.inbound import InboundMessage
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.templates import render
-from lia_core.domain.text import fold
 
 __all__ = [
     "GateDecision",
@@ -35,139 +41,6 @@ __all__ = [
     "parse_choice",
     "wants_human",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class GateTexts:
-    """Customer-facing texts (pt-BR defaults); ``{nome}``, ``{falha}``, ``{previsao}``, ``{regiao}``."""
-
-    ask_cep: str = (
-        "Olá{saudacao}! Para verificar se há alguma falha na sua região, me informe o CEP do "
-        "endereço da sua instalação (8 dígitos, por exemplo 01310-100)."
-    )
-    cep_invalid: str = (
-        "Não consegui identificar o CEP. Envie os 8 dígitos, por exemplo 01310-100, ou "
-        "responda *atendente* para falar com uma pessoa."
-    )
-    ask_address: str = (
-        "Você tem mais de um endereço conosco. Sobre qual deles é o seu contato?\n{opcoes}\n"
-        "Responda com o número."
-    )
-    reminder: str = (
-        "Seguimos trabalhando na falha da sua região ({falha}). Previsão de normalização: "
-        "{previsao}. Se precisar falar com um atendente, responda *atendente*."
-    )
-
-
-@attrs.frozen(kw_only=True)
-class GatePolicy:
-    """The gate's knobs; defaults suit a mid-size ISP."""
-
-    address_ttl: timedelta = timedelta(days=30)
-    """How long a stored address is trusted before the CRM is asked again."""
-    reminder_interval: timedelta = timedelta(minutes=30)
-    """At most one reminder per conversation per interval while the outage lasts."""
-    max_attempts: int = 2
-    """Unreadable answers to a gate question before the conversation goes to a human."""
-    human_keywords: tuple[str, ...] = ("atendente", "humano", "pessoa", "falar com alguem")
-    menu_option: str = "0"
-    """Typing just this (or choosing a reply button with this id) asks for a human too."""
-    texts: GateTexts = GateTexts()
-
-
-class LookupStatus(enum.StrEnum):
-    """What the CRM said about a contact's phone."""
-
-    FOUND = "found"
-    NOT_FOUND = "not_found"
-    UNAVAILABLE = "unavailable"
-    """Timed out or failed: the customer is asked instead, and it is counted."""
-    SKIPPED = "skipped"
-    """The gate did not need it."""
-
-
-@attrs.frozen(kw_only=True)
-class Lookup:
-    """The CRM's answer for one phone."""
-
-    status: LookupStatus = LookupStatus.SKIPPED
-    customer: Customer | None = None
-
-
-class GateOutcome(enum.StrEnum):
-    """What the gate did with a message."""
-
-    NO_OUTAGE = "no_outage"
-    NOT_COVERED = "not_covered"
-    NOTIFIED = "notified"
-    REMINDED = "reminded"
-    SILENCED = "silenced"
-    ASKED_CEP = "asked_cep"
-    ASKED_ADDRESS = "asked_address"
-    ESCAPED = "escaped"
-    GAVE_UP = "gave_up"
-    """The customer's answers could not be understood: on to a human."""
-
-    @property
-    def ends_flow(self) -> bool:
-        """True when the gate answered and the normal flow must not run."""
-        return self not in {
-            GateOutcome.NO_OUTAGE,
-            GateOutcome.NOT_COVERED,
-            GateOutcome.ESCAPED,
-            GateOutcome.GAVE_UP,
-        }
-
-
-@attrs.frozen(kw_only=True)
-class GateDecision:
-    """The gate's verdict on one message and the state to keep."""
-
-    outcome: GateOutcome
-    notify: tuple[MassiveFailure, ...] = ()
-    """Failures whose notice this contact must get now (not notified before)."""
-    reply: str | None = None
-    contact: Contact
-    memory: GateMemory
-
-
-_CEP = re.compile(r"(?<!\d)(\d{2})\.?(\d{3})\s?-?\s?(\d{3})(?!\d)")
-_NUMBER = re.compile(r"(?<!\d)(\d{1,2})(?!\d)")
-
-
-def parse_cep(text: str) -> str | None:
-    """The 8 CEP digits in a reply ("meu cep é 01310-100", "01.310-100"), or None."""
-    found = {"".join(m.groups()) for m in _CEP.finditer(text)}
-    return found.pop() if len(found) == 1 else None
-
-
-def parse_choice(message: InboundMessage, options: tuple[CustomerAddress, ...]) -> int | None:
-    """The 0-based option the customer picked ("2", "opção 2", a button id, or its CEP)."""
-    for raw in (message.reply_id or "", message.text):
-        numbers = {int(m.group(1)) for m in _NUMBER.finditer(raw)}
-        if len(numbers) == 1 and 1 <= (n := numbers.pop()) <= len(options):
-            return n - 1
-    cep = parse_cep(message.text)
-    if cep is not None:
-        hits = [i for i, o in enumerate(options) if o.cep and o.cep.replace("-", "") == cep]
-        if len(hits) == 1:
-            return hits[0]
-    return None
-
-
-def wants_human(message: InboundMessage, policy: GatePolicy) -> bool:
-    """An explicit request for a person: a keyword, or the menu option."""
-    if policy.menu_option in {message.text.strip(), message.reply_id}:
-        return True
-    folded = f" {fold(message.text)} "
-    return any(f" {fold(k)} " in folded for k in policy.human_keywords)
-
-
-def describe_address(address: CustomerAddress) -> str:
-    """A one-line address for the "which address?" question."""
-    street = " ".join(p for p in (address.street, address.number) if p)
-    parts = [street, address.neighbourhood, address.city, address.cep]
-    return ", ".join(p for p in parts if p) or "(endereço sem detalhes)"
 
 
 def _active_outage(memory: GateMemory, index: FailureIndex) -> tuple[MassiveFailure, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 import attrs
@@ -29,12 +29,14 @@ from lia_core.ports import (
     ConversationRouter,
     CustomerDirectory,
     IdGenerator,
-    Routing,
     UnitOfWorkFactory,
 )
 from lia_core.services.broadcast import notice_for_contact
+from lia_core.services.crm_lookup import look_up_all
 from lia_core.services.ingest import ActiveFailures
 from lia_core.services.outbox import new_job
+from lia_core.services.recovery import ProcessStaleInboundHandler
+from lia_core.services.routing import HumanQueueRouter
 
 __all__ = [
     "HumanQueueRouter",
@@ -47,21 +49,6 @@ _CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
 _PREVIEW = 200
 _YIELD_EVERY = 4
 """Messages decided between two yields to the event loop (webhook latency shares the loop)."""
-
-
-@attrs.frozen
-class HumanQueueRouter:
-    """The default normal flow until a bot is configured: every conversation waits for a human."""
-
-    reply_text: str | None = None
-    """Said once when a conversation enters the queue (None: say nothing)."""
-
-    async def route(self, conversation: Conversation, message: InboundMessage) -> Routing:
-        """Put the conversation in the waiting queue unless a person already holds it."""
-        if conversation.status in {ConversationStatus.WAITING, ConversationStatus.TRANSFERRED}:
-            return Routing(status=conversation.status, reason=conversation.status_reason or "")
-        reply = MessageContent(text=self.reply_text) if self.reply_text else None
-        return Routing(status=ConversationStatus.WAITING, reason="human queue", reply=reply)
 
 
 @attrs.frozen(kw_only=True)
@@ -181,21 +168,9 @@ class ProcessInboundHandler:
             contact = state.contacts.get(m.sender)
             if needs_lookup(contact, conversation, index, now=state.now, policy=self.policy):
                 wanted[m.sender] = None
-        errors: list[str] = []
-        results = await asyncio.gather(*(self._lookup(p, errors) for p in wanted))
-        return dict(zip(wanted, results, strict=True)), errors
-
-    async def _lookup(self, phone: str, errors: list[str]) -> Lookup:
-        assert self.directory is not None  # checked by the caller
-        try:
-            async with asyncio.timeout(self.crm_timeout.total_seconds()):
-                customer = await self.directory.find_by_phone(phone)
-        except Exception as exc:  # a CRM failure must never block the customer
-            errors.append(f"{type(exc).__name__}: {exc}"[:200])
-            return Lookup(status=LookupStatus.UNAVAILABLE)
-        if customer is None:
-            return Lookup(status=LookupStatus.NOT_FOUND)
-        return Lookup(status=LookupStatus.FOUND, customer=customer)
+        if self.directory is None or not wanted:
+            return {}, []
+        return await look_up_all(self.directory, list(wanted), each_within=self.crm_timeout)
 
     def _contact(self, m: InboundMessage, state: _Batch) -> Contact:
         contact = state.contacts.get(m.sender) or Contact(
@@ -322,34 +297,3 @@ class ProcessInboundHandler:
                 job_key=job.idempotency_key,
             )
         )
-
-
-@attrs.frozen
-class ProcessStaleInboundHandler:
-    """Recovery: handle messages stored but never processed (a process died after the ack)."""
-
-    uow: UnitOfWorkFactory
-    clock: Clock
-    process: Callable[[Sequence[PendingInbound]], Awaitable[object]]
-    """The gate (`ProcessInboundHandler`), or a wrapper that isolates failing messages."""
-    grace: timedelta = timedelta(seconds=30)
-    batch_size: int = 200
-
-    async def __call__(self) -> int:
-        """Process every message older than the grace period once; return how many were tried.
-
-        A message that still fails (its batch raised, or a wrapper skipped it) stays
-        unprocessed for the next sweep; a page holding only messages already tried in this
-        sweep ends it, so a poison message cannot make it loop.
-        """
-        tried: set[str] = set()
-        while True:
-            async with self.uow() as uow:
-                stale = await uow.messages.unprocessed(
-                    stored_before=self.clock.now() - self.grace, limit=self.batch_size
-                )
-            fresh = [p for p in stale if p.id not in tried]
-            if not fresh:
-                return len(tried)
-            tried.update(p.id for p in fresh)
-            await self.process(fresh)
