@@ -1,0 +1,1 @@
+"""Unit tests of lia_core.nps: categories, exact NPS, eligibility, parsing, gamification."""

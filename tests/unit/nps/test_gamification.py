@@ -1,0 +1,208 @@
+"""Gamification: metric scores, weights that sum to 100, a total-order ranking, badges, top 5."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from itertools import pairwise
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.errors import ValidationError
+from lia_core.nps import (
+    AgentMetrics,
+    Badge,
+    GamificationSettings,
+    ScoreWeights,
+    rank_agents,
+    ranking_key,
+    score_agent,
+)
+from lia_core.testing.nps import agent_metric_sets, agent_metrics, score_weights
+from tests.unit.nps._profile import PROPERTIES
+
+DEFAULTS = GamificationSettings()
+
+
+def agent(
+    agent_id: str,
+    *,
+    conversations: int = 100,
+    resolved: int = 80,
+    seconds: int | None = 100,
+    avg: Fraction | None = Fraction(8),
+) -> AgentMetrics:
+    """Metrics with sensible defaults."""
+    return AgentMetrics(
+        agent_id=agent_id,
+        conversations=conversations,
+        resolved=resolved,
+        avg_response_seconds=seconds,
+        avg_nps=avg,
+    )
+
+
+def test_the_schema_formula_with_default_weights() -> None:
+    """nps 80*40% + volume 20*30% + resolution 80*20% + time 100*10% = 64."""
+    scores = score_agent(agent("ana"), DEFAULTS)
+    assert (scores.nps, scores.volume, scores.resolution, scores.response_time) == (80, 20, 80, 100)
+    assert scores.total == 64
+    assert scores.total_score == 64
+
+
+def test_slow_responses_and_missing_data_score_low() -> None:
+    """240 s against a 120 s target scores 50; no data scores 0."""
+    slow = score_agent(agent("ana", seconds=240), DEFAULTS)
+    assert slow.response_time == 50
+    empty = score_agent(agent("bia", conversations=0, resolved=0, seconds=None, avg=None), DEFAULTS)
+    assert (empty.nps, empty.volume, empty.resolution, empty.response_time) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"nps": 40, "volume": 30, "resolution": 20, "response_time": 11},
+        {"nps": 0, "volume": 0, "resolution": 0, "response_time": 0},
+        {"nps": 50, "volume": 60, "resolution": -10, "response_time": 0},
+    ],
+)
+def test_weights_not_summing_to_100_are_rejected(weights: dict[str, int]) -> None:
+    """Sum other than 100, or a negative weight, is a ValidationError."""
+    with pytest.raises(ValidationError) as caught:
+        ScoreWeights(**weights)
+    assert caught.value.field in {"weights", "resolution"}
+
+
+@PROPERTIES
+@given(st.lists(st.integers(min_value=0, max_value=100), min_size=4, max_size=4))
+def test_weights_are_accepted_iff_they_sum_to_100(parts: list[int]) -> None:
+    """Any four non-negative weights: accepted exactly when they sum to 100."""
+    nps, volume, resolution, response_time = parts
+    if sum(parts) == 100:
+        ScoreWeights(nps=nps, volume=volume, resolution=resolution, response_time=response_time)
+    else:
+        with pytest.raises(ValidationError) as caught:
+            ScoreWeights(nps=nps, volume=volume, resolution=resolution, response_time=response_time)
+        assert caught.value.field == "weights"
+
+
+@PROPERTIES
+@given(agent_metrics(), score_weights())
+def test_scores_are_within_0_and_100(metrics: AgentMetrics, weights: ScoreWeights) -> None:
+    """Every metric score and the total are in [0, 100]; the total is the weighted mean."""
+    s = score_agent(metrics, GamificationSettings(weights=weights))
+    parts = (s.nps, s.volume, s.resolution, s.response_time)
+    assert all(0 <= p <= 100 for p in parts)
+    assert 0 <= s.total <= 100
+    w = (weights.nps, weights.volume, weights.resolution, weights.response_time)
+    assert s.total == Fraction(sum(p * x for p, x in zip(parts, w, strict=True)), 100)
+
+
+@PROPERTIES
+@given(agent_metric_sets(), st.randoms(use_true_random=False), score_weights())
+def test_ranking_is_deterministic_under_permutation(
+    metrics: list[AgentMetrics], rng: random.Random, weights: ScoreWeights
+) -> None:
+    """Shuffling the input changes nothing in the result."""
+    settings = GamificationSettings(weights=weights)
+    shuffled = list(metrics)
+    rng.shuffle(shuffled)
+    first = rank_agents(metrics, settings=settings, period="2026-05")
+    assert first == rank_agents(shuffled, settings=settings, period="2026-05")
+
+
+@PROPERTIES
+@given(agent_metric_sets())
+def test_ranking_is_a_total_order(metrics: list[AgentMetrics]) -> None:
+    """Ranks are 1..N, totals never increase down the table, and keys are strictly ordered."""
+    result = rank_agents(metrics, settings=DEFAULTS, period="2026-05")
+    assert [s.rank for s in result.standings] == list(range(1, len(metrics) + 1))
+    keys = [ranking_key(s.scores) for s in result.standings]
+    assert all(a < b for a, b in pairwise(keys))
+    totals = [s.scores.total for s in result.standings]
+    assert totals == sorted(totals, reverse=True)
+    assert len(result.history) == min(5, len(metrics))
+    assert [h.agent_id for h in result.history] == [s.scores.agent_id for s in result.standings[:5]]
+
+
+@PROPERTIES
+@given(agent_metric_sets())
+def test_badges_follow_their_rules(metrics: list[AgentMetrics]) -> None:
+    """Solucionador by threshold; at most one Velocista and one Campeão, each the best eligible."""
+    result = rank_agents(metrics, settings=DEFAULTS, period="2026-05")
+    by_badge: dict[Badge, list[str]] = {b: [] for b in Badge}
+    for award in result.awards:
+        by_badge[award.badge].append(award.agent_id)
+    solvers = {
+        m.agent_id
+        for m in metrics
+        if m.avg_nps is not None
+        and m.avg_nps >= 7
+        and m.conversations
+        and Fraction(m.resolved, m.conversations) >= Fraction(70, 100)
+    }
+    assert set(by_badge[Badge.SOLUCIONADOR]) == solvers
+    fast = [m for m in metrics if m.avg_response_seconds is not None and (m.avg_nps or 0) >= 7]
+    assert len(by_badge[Badge.VELOCISTA]) == min(1, len(fast))
+    if fast:
+        best = min(m.avg_response_seconds or 0 for m in fast)
+        winner = next(m for m in metrics if m.agent_id == by_badge[Badge.VELOCISTA][0])
+        assert winner.avg_response_seconds == best
+    busy = [m for m in metrics if m.conversations > 0]
+    assert len(by_badge[Badge.CAMPEAO_VOLUME]) == min(1, len(busy))
+    if busy:
+        champion = next(m for m in metrics if m.agent_id == by_badge[Badge.CAMPEAO_VOLUME][0])
+        assert champion.conversations == max(m.conversations for m in busy)
+    for standing in result.standings:
+        mine = {a.badge for a in result.awards if a.agent_id == standing.scores.agent_id}
+        assert set(standing.badges) == mine
+
+
+def test_ties_are_broken_by_nps_then_agent_id() -> None:
+    """Equal totals: the higher NPS score first; fully equal: the lower agent id first."""
+    weights = ScoreWeights(nps=50, volume=50, resolution=0, response_time=0)
+    settings = GamificationSettings(weights=weights)
+    a = agent("zeca", conversations=500, avg=Fraction(6))  # nps 60, volume 100 -> 80
+    b = agent("ana", conversations=300, avg=Fraction(10))  # nps 100, volume 60 -> 80
+    c = agent("bia", conversations=300, avg=Fraction(10))
+    order = [
+        s.scores.agent_id for s in rank_agents([a, b, c], settings=settings, period="p").standings
+    ]
+    assert order == ["ana", "bia", "zeca"]
+
+
+def test_badge_thresholds_are_configurable_and_history_keeps_five() -> None:
+    """Lower thresholds award more; Top-N widens; history stops at five."""
+    team = [
+        agent(f"a{i}", conversations=10 * i, resolved=5 * i, seconds=60 + i) for i in range(1, 8)
+    ]
+    strict = rank_agents(team, settings=DEFAULTS, period="2026-05")
+    assert not [a for a in strict.awards if a.badge is Badge.SOLUCIONADOR]
+    velocista = [a for a in strict.awards if a.badge is Badge.VELOCISTA]
+    assert [(a.agent_id, a.metric) for a in velocista] == [("a1", 61)]
+    champion = [a for a in strict.awards if a.badge is Badge.CAMPEAO_VOLUME]
+    assert [(a.agent_id, a.metric) for a in champion] == [("a7", 70)]
+    loose = GamificationSettings(solucionador_resolution_min=50, campeao_volume_top_n=2)
+    result = rank_agents(team, settings=loose, period="2026-05")
+    assert len([a for a in result.awards if a.badge is Badge.SOLUCIONADOR]) == 7
+    assert {a.agent_id for a in result.awards if a.badge is Badge.CAMPEAO_VOLUME} == {"a6", "a7"}
+    assert [h.rank for h in result.history] == [1, 2, 3, 4, 5]
+    assert all(h.period == "2026-05" for h in result.history)
+
+
+def test_invalid_inputs_are_validation_errors() -> None:
+    """Duplicate agents, resolved above conversations, an average outside 0-10."""
+    with pytest.raises(ValidationError) as caught:
+        rank_agents([agent("ana"), agent("ana")], settings=DEFAULTS, period="2026-05")
+    assert caught.value.field == "agent_id"
+    with pytest.raises(ValidationError) as caught:
+        agent("ana", conversations=1, resolved=2)
+    assert caught.value.field == "resolved"
+    with pytest.raises(ValidationError) as caught:
+        agent("ana", avg=Fraction(11))
+    assert caught.value.field == "avg_nps"
+    with pytest.raises(ValidationError) as caught:
+        GamificationSettings(target_volume=0)
+    assert caught.value.field == "target_volume"
