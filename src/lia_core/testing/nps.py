@@ -52,11 +52,17 @@ PHRASINGS = (
 """Common ways a customer writes one score; ``{}`` is the number."""
 
 _EPOCH = datetime(2025, 12, 1, tzinfo=UTC)
-_WORDS: dict[int, tuple[str, ...]] = {}
-for _word, _value in NUMBER_WORDS.items():
-    _WORDS.setdefault(_value, ())
-    _WORDS[_value] += (_word, _word.upper(), _word.capitalize())
-_WORDS[3] += ("três", "TRÊS", "Três")
+
+
+def _spellings() -> dict[int, tuple[str, ...]]:
+    """Each score's number words in lower, upper and capitalised case, "três" with its accent."""
+    words: dict[int, tuple[str, ...]] = {}
+    for word, value in [*NUMBER_WORDS.items(), ("três", 3)]:
+        words[value] = (*words.get(value, ()), word, word.upper(), word.capitalize())
+    return words
+
+
+_WORDS = _spellings()
 
 
 def nps_scores() -> st.SearchStrategy[int]:

@@ -137,3 +137,36 @@ def test_policy_and_conversation_mismatch_are_validation_errors() -> None:
         SurveyPolicy(cooldown=timedelta(days=-1))
     with pytest.raises(ValidationError):
         answer_status(sent(0), facts(), policy=POLICY, now=NOW)
+
+
+@PROPERTIES
+@given(
+    st.none() | st.integers(-600, 3_000),
+    st.none() | st.integers(0, 3_000),
+    st.integers(0, 3_000),
+)
+def test_answer_status_agrees_with_the_rules_spelled_out(
+    reopened_min: int | None, answered_min: int | None, now_min: int
+) -> None:
+    """Answered wins; else a reopen at or after sending withdraws; else the window expires it."""
+    survey = SentSurvey(
+        conversation_id="c-1",
+        customer_id="cust-1",
+        sent_at=NOW,
+        answered_at=None if answered_min is None else NOW + timedelta(minutes=answered_min),
+    )
+    reopened = None if reopened_min is None else NOW + timedelta(minutes=reopened_min)
+    conversation = facts(reopened_at=reopened)
+    now = NOW + timedelta(minutes=now_min)
+    decision = answer_status(survey, conversation, policy=POLICY, now=now)
+    if answered_min is not None:
+        expected = AnswerStatus.ANSWERED
+    elif reopened_min is not None and reopened_min >= 0:
+        expected = AnswerStatus.WITHDRAWN
+    elif now_min >= 24 * 60:
+        expected = AnswerStatus.EXPIRED
+    else:
+        expected = AnswerStatus.OPEN
+    assert decision.status is expected
+    assert decision.accepts_answer == (expected is AnswerStatus.OPEN)
+    assert decision.expires_at == NOW + timedelta(hours=24)
