@@ -41,4 +41,5 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     for script in ("failure_match", "dispatch", "broadcast", "ingest"):
         session.run("python", f"benchmarks/{script}.py", *session.posargs)
+    session.run("python", "benchmarks/sla.py")
     session.run("python", "benchmarks/nps.py")  # issue 5: NPS and gamification, 1M answers <= 2 s

@@ -1,0 +1,66 @@
+"""The SLA clock: business calendars, policies, clock readings and alert decisions (pure, no I/O).
+
+Read a ticket with `sla_status(timeline, policy, now=...)`; pick the policy with
+`PolicyBook.select(facts)`; turn readings into alerts with `decide_alerts`. See docs/sla.md.
+"""
+
+from __future__ import annotations
+
+from lia_core.sla.alerts import AlertPolicy, SlaAlert, decide_alerts
+from lia_core.sla.calendar import BusinessCalendar, HolidayRules, Shift, WeeklyHours
+from lia_core.sla.clock import (
+    ClockReading,
+    Metric,
+    NoClock,
+    NoClockReason,
+    Outcome,
+    SlaState,
+    SlaStatus,
+    read_clock,
+    sla_status,
+    worst_state,
+)
+from lia_core.sla.policy import (
+    PolicyBook,
+    PolicyRule,
+    Priority,
+    Severity,
+    SlaPolicy,
+    SlaTargets,
+    Target,
+    TicketFacts,
+    TimeBasis,
+)
+from lia_core.sla.timeline import EventKind, TicketTimeline, TimelineEvent
+
+__all__ = [
+    "AlertPolicy",
+    "BusinessCalendar",
+    "ClockReading",
+    "EventKind",
+    "HolidayRules",
+    "Metric",
+    "NoClock",
+    "NoClockReason",
+    "Outcome",
+    "PolicyBook",
+    "PolicyRule",
+    "Priority",
+    "Severity",
+    "Shift",
+    "SlaAlert",
+    "SlaPolicy",
+    "SlaState",
+    "SlaStatus",
+    "SlaTargets",
+    "Target",
+    "TicketFacts",
+    "TicketTimeline",
+    "TimeBasis",
+    "TimelineEvent",
+    "WeeklyHours",
+    "decide_alerts",
+    "read_clock",
+    "sla_status",
+    "worst_state",
+]

@@ -1,0 +1,288 @@
+"""Business calendars: weekly working hours, a timezone and holidays (national, state, city, custom).
+
+Business time is measured on a lazily built index of UTC working intervals with running totals,
+so elapsed time and due times cost a binary search, never a minute-by-minute walk.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import attrs
+import holidays as holidays_lib
+
+from lia_core.errors import DomainError, ValidationError
+
+__all__ = ["BusinessCalendar", "HolidayRules", "Shift", "WeeklyHours"]
+
+_SHIFT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_MAX_YEARS = 50
+"""A calendar that needs more than this many years to find one due time is refused."""
+
+
+@attrs.frozen(kw_only=True)
+class Shift:
+    """One working interval of a day, in minutes after local midnight (end may be 1440)."""
+
+    start: int
+    end: int
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.start < self.end <= 1440:
+            raise ValidationError(f"bad shift {self.start}-{self.end} minutes", field="shift")
+
+    @classmethod
+    def parse(cls, text: str) -> Shift:
+        """Parse ``"08:00-12:00"`` (``"24:00"`` allowed as an end)."""
+        found = _SHIFT.match(text)
+        if found is None:
+            raise ValidationError(f"bad shift {text!r}, expected HH:MM-HH:MM", field="shift")
+        h1, m1, h2, m2 = (int(g) for g in found.groups())
+        if m1 > 59 or m2 > 59:
+            raise ValidationError(f"bad shift {text!r}", field="shift")
+        return cls(start=h1 * 60 + m1, end=h2 * 60 + m2)
+
+
+def _shifts(spec: str | Iterable[Shift]) -> tuple[Shift, ...]:
+    if isinstance(spec, str):
+        parts = [p for p in spec.split(",") if p.strip()]
+        return tuple(Shift.parse(p) for p in parts)
+    return tuple(spec)
+
+
+def _check_days(days: tuple[tuple[Shift, ...], ...]) -> None:
+    if len(days) != 7:
+        raise ValidationError("weekly hours need 7 days (Monday first)", field="days")
+    for day in days:
+        for before, after in itertools.pairwise(day):
+            if after.start < before.end:
+                raise ValidationError("shifts of a day must be sorted and apart", field="days")
+
+
+@attrs.frozen(kw_only=True)
+class WeeklyHours:
+    """Working shifts for each weekday, Monday (0) to Sunday (6)."""
+
+    days: tuple[tuple[Shift, ...], ...] = attrs.field(validator=lambda _i, _a, v: _check_days(v))
+
+    @classmethod
+    def of(cls, by_weekday: Mapping[int, str | Iterable[Shift]]) -> WeeklyHours:
+        """Build from ``{0: "08:00-12:00,13:00-18:00", 5: "08:00-12:00"}``; missing days are off."""
+        if any(not 0 <= day <= 6 for day in by_weekday):
+            raise ValidationError("weekdays are 0 (Monday) to 6 (Sunday)", field="days")
+        return cls(days=tuple(_shifts(by_weekday.get(day, ())) for day in range(7)))
+
+    @classmethod
+    def always(cls) -> WeeklyHours:
+        """Every minute of every day (24/7)."""
+        return cls.of(dict.fromkeys(range(7), "00:00-24:00"))
+
+    @property
+    def minutes_per_week(self) -> int:
+        """Working minutes in a week without holidays."""
+        return sum(s.end - s.start for day in self.days for s in day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_holidays(country: str, subdiv: str | None, year: int) -> frozenset[date]:
+    return frozenset(holidays_lib.country_holidays(country, subdiv=subdiv, years=year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_holidays(
+    country: str | None, subdivisions: tuple[str, ...], custom: frozenset[date], year: int
+) -> frozenset[date]:
+    days = {d for d in custom if d.year == year}
+    if country is not None:
+        for subdiv in subdivisions or (None,):
+            days |= _package_holidays(country, subdiv, year)
+    return frozenset(days)
+
+
+@attrs.frozen(kw_only=True)
+class HolidayRules:
+    """Days off: the ``holidays`` package for a country and subdivisions, plus custom dates.
+
+    ``subdivisions`` are the package's codes, e.g. ``("RJ",)`` for a state or
+    ``("SP", "São Paulo Capital")`` for a state and its capital; municipal holidays the package
+    does not know go in ``custom``.
+    """
+
+    country: str | None = None
+    subdivisions: tuple[str, ...] = ()
+    custom: frozenset[date] = frozenset()
+
+    def __attrs_post_init__(self) -> None:
+        if self.country is None:
+            return
+        try:
+            for subdiv in self.subdivisions or (None,):
+                _package_holidays(self.country, subdiv, 2024)
+        except NotImplementedError as exc:
+            raise ValidationError(str(exc), field="holidays") from exc
+
+    def dates(self, year: int) -> frozenset[date]:
+        """Every day off in *year*."""
+        return _year_holidays(self.country, self.subdivisions, self.custom, year)
+
+    def __contains__(self, day: date) -> bool:
+        return day in self.dates(day.year)
+
+
+@attrs.define
+class _Index:
+    """UTC working intervals (epoch seconds) for whole years, with running business totals."""
+
+    first_year: int = 0
+    last_year: int = -1
+    starts: list[float] = attrs.Factory(list)
+    ends: list[float] = attrs.Factory(list)
+    before: list[float] = attrs.Factory(list)
+    """Business seconds between the index origin and each interval's start."""
+    through: list[float] = attrs.Factory(list)
+    """Business seconds between the index origin and each interval's end."""
+
+
+@attrs.frozen(kw_only=True)
+class BusinessCalendar:
+    """When the ISP works: weekly hours in a timezone, minus holidays."""
+
+    hours: WeeklyHours
+    timezone: str = "America/Sao_Paulo"
+    holidays: HolidayRules = HolidayRules()
+    _zone: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
+    _index: _Index = attrs.field(init=False, eq=False, repr=False, factory=_Index)
+
+    @_zone.default
+    def _load_zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (KeyError, ValueError) as exc:
+            raise ValidationError(f"unknown timezone {self.timezone!r}", field="timezone") from exc
+
+    def __attrs_post_init__(self) -> None:
+        if self.hours.minutes_per_week == 0:
+            raise ValidationError("a business calendar needs working hours", field="hours")
+
+    @classmethod
+    def always(cls, timezone: str = "UTC") -> BusinessCalendar:
+        """A 24/7 calendar without holidays: business time equals wall time."""
+        return cls(hours=WeeklyHours.always(), timezone=timezone)
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether *day* (local) has shifts and is not a holiday."""
+        return bool(self.hours.days[day.weekday()]) and day not in self.holidays
+
+    def working_intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The UTC working intervals of local *day* (empty on holidays and days off)."""
+        return tuple(
+            (datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
+            for a, b in self._day_intervals(day)
+        )
+
+    def _day_intervals(self, day: date) -> list[tuple[float, float]]:
+        if not self.is_working_day(day):
+            return []
+        out = []
+        for shift in self.hours.days[day.weekday()]:
+            out.append((self._local_ts(day, shift.start), self._local_ts(day, shift.end)))
+        return out
+
+    def _local_ts(self, day: date, minute: int) -> float:
+        if minute == 1440:
+            day, minute = day + timedelta(days=1), 0
+        local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self._zone)
+        return local.timestamp()
+
+    def _cover(self, year: int) -> _Index:
+        """The index, rebuilt if needed to cover *year* and its neighbours."""
+        index = self._index
+        if index.first_year < year < index.last_year:
+            return index
+        first = min(year - 1, index.first_year) if index.last_year >= 0 else year - 1
+        last = max(year + 1, index.last_year)
+        if last - first > _MAX_YEARS + 2:
+            raise DomainError(f"no business time found within {_MAX_YEARS} years")
+        starts: list[float] = []
+        ends: list[float] = []
+        before: list[float] = []
+        through: list[float] = []
+        total = 0.0
+        day = date(first, 1, 1)
+        stop = date(last, 12, 31)
+        while day <= stop:
+            for a, b in self._day_intervals(day):
+                if ends and a < ends[-1]:
+                    a = ends[-1]  # an ambiguous DST hour shared with the previous day
+                if b <= a:
+                    continue
+                starts.append(a)
+                ends.append(b)
+                before.append(total)
+                total += b - a
+                through.append(total)
+            day += timedelta(days=1)
+        index.first_year, index.last_year = first, last
+        index.starts, index.ends, index.before, index.through = starts, ends, before, through
+        return index
+
+    def _year(self, ts: float) -> int:
+        return datetime.fromtimestamp(ts, self._zone).year
+
+    def _position(self, ts: float) -> float:
+        """Business seconds from the index origin to *ts*."""
+        index = self._index
+        if not (index.starts and index.starts[0] < ts < index.ends[-1]):
+            index = self._cover(self._year(ts))
+        i = bisect.bisect_right(index.starts, ts) - 1
+        if i < 0:
+            return 0.0
+        end = index.ends[i]
+        return index.before[i] + (ts if ts < end else end) - index.starts[i]
+
+    def business_seconds(self, start: float, end: float) -> float:
+        """Business seconds between two epoch instants (0 when *end* is not after *start*)."""
+        if end <= start:
+            return 0.0
+        first = self._position(start)
+        # Covering a later year never moves the index origin, so *first* stays valid.
+        return self._position(end) - first
+
+    def add_seconds(self, start: float, seconds: float) -> float:
+        """The first epoch instant at which *seconds* of business time have passed since *start*."""
+        if seconds <= 0:
+            return start
+        target = self._position(start) + seconds
+        index = self._index
+        while target > index.through[-1]:  # extending forward keeps the origin
+            index = self._cover(index.last_year + 1)
+        j = bisect.bisect_left(index.through, target)
+        return index.starts[j] + (target - index.before[j])
+
+    def measure_and_add(self, start: float, end: float, seconds: float) -> tuple[float, float]:
+        """``business_seconds(start, end)`` and ``add_seconds(start, seconds)`` in one lookup."""
+        if seconds <= 0 or end <= start:
+            return self.business_seconds(start, end), self.add_seconds(start, seconds)
+        origin = self._position(start)
+        counted = self._position(end) - origin
+        target = origin + seconds
+        index = self._index
+        if target > index.through[-1]:
+            return counted, self.add_seconds(start, seconds)
+        j = bisect.bisect_left(index.through, target)
+        return counted, index.starts[j] + (target - index.before[j])
+
+    def business_time(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two aware instants."""
+        return timedelta(seconds=self.business_seconds(start.timestamp(), end.timestamp()))
+
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The first instant at which *duration* of working time has passed since *start*."""
+        due = self.add_seconds(start.timestamp(), duration.total_seconds())
+        return datetime.fromtimestamp(due, UTC)

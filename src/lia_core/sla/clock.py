@@ -1,0 +1,344 @@
+"""The SLA clock: from a ticket timeline, a policy and `now`, where each clock stands.
+
+Bot-first: the first-response clock starts at the handoff to a human and only a human's public
+reply stops it; the resolution clock runs from creation to resolution. Waiting on the customer
+pauses both (if the policy says so); an explicit deadline replaces the resolution target.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime, timedelta
+
+import attrs
+
+from lia_core.sla.calendar import BusinessCalendar
+from lia_core.sla.policy import SlaPolicy, Target, TimeBasis
+from lia_core.sla.timeline import EventKind, TicketTimeline, TimelineEvent
+
+__all__ = [
+    "ClockReading",
+    "Metric",
+    "NoClock",
+    "NoClockReason",
+    "Outcome",
+    "SlaState",
+    "SlaStatus",
+    "read_clock",
+    "sla_status",
+    "worst_state",
+]
+
+
+class Metric(enum.StrEnum):
+    """Which promise a clock measures."""
+
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+
+
+class SlaState(enum.StrEnum):
+    """How close a clock is to its due time."""
+
+    OK = "ok"
+    WARNING = "warning"
+    BREACHED = "breached"
+
+
+class Outcome(enum.StrEnum):
+    """Whether a stopped clock met its due time."""
+
+    HIT = "hit"
+    MISS = "miss"
+
+
+class NoClockReason(enum.StrEnum):
+    """Why a clock is not running."""
+
+    OUTAGE_GATE = "outage_gate"
+    """The outage gate answered the contact: no promise was made."""
+    NOT_STARTED = "not_started"
+    """The starting event has not happened (e.g. still with the bot)."""
+    NO_TARGET = "no_target"
+    """The policy sets no target for this clock."""
+
+
+@attrs.frozen(kw_only=True)
+class NoClock:
+    """A clock that does not run, and why."""
+
+    metric: Metric
+    reason: NoClockReason
+
+
+@attrs.frozen(kw_only=True)
+class ClockReading:
+    """Where a started clock stands at `now` (or stood when it stopped)."""
+
+    metric: Metric
+    started_at: datetime
+    due_at: datetime
+    """When the target is consumed; while paused, the due time if work resumed now."""
+    target: timedelta
+    elapsed: timedelta
+    """Counted time (business or wall, pauses excluded) up to now or the stop."""
+    fraction: float
+    """elapsed / target (may exceed 1)."""
+    state: SlaState
+    paused: bool = False
+    stopped_at: datetime | None = None
+    outcome: Outcome | None = None
+    """HIT or MISS once the clock stopped; None while it runs."""
+
+
+@attrs.frozen(kw_only=True)
+class SlaStatus:
+    """Both clocks of a ticket under the policy that applied."""
+
+    ticket_id: str
+    policy: str
+    first_response: ClockReading | NoClock
+    resolution: ClockReading | NoClock
+
+    @property
+    def readings(self) -> tuple[ClockReading, ...]:
+        """The clocks that run or ran."""
+        return tuple(
+            c for c in (self.first_response, self.resolution) if isinstance(c, ClockReading)
+        )
+
+
+_RANK = {SlaState.OK: 0, SlaState.WARNING: 1, SlaState.BREACHED: 2}
+
+
+def read_clock(
+    *,
+    metric: Metric,
+    started_at: datetime,
+    stopped_at: datetime | None,
+    pauses: tuple[tuple[datetime, datetime | None], ...],
+    target: Target,
+    calendar: BusinessCalendar,
+    now: datetime,
+    warning_at: float = 0.7,
+    deadline: datetime | None = None,
+) -> ClockReading:
+    """Read one clock; pauses are sorted, disjoint spans (the last may be open)."""
+    spans = [(a.timestamp(), None if b is None else b.timestamp()) for a, b in pauses]
+    return _read(
+        metric,
+        started_at,
+        started_at.timestamp(),
+        stopped_at,
+        None if stopped_at is None else stopped_at.timestamp(),
+        spans,
+        target,
+        calendar,
+        now.timestamp(),
+        warning_at,
+        None if deadline is None else deadline.timestamp(),
+    )
+
+
+def _read(
+    metric: Metric,
+    started_at: datetime,
+    s: float,
+    stopped_at: datetime | None,
+    stop: float | None,
+    pauses: list[tuple[float, float | None]],
+    target: Target,
+    calendar: BusinessCalendar,
+    n: float,
+    warning_at: float,
+    deadline: float | None,
+) -> ClockReading:
+    end = n if stop is None or stop > n else stop
+    if end < s:
+        end = s
+    paused = False
+    spans: list[tuple[float, float]] = []
+    for a, b_open in pauses:
+        if b_open is None:
+            b = end
+            if stop is None and a <= n:
+                paused = True
+        else:
+            b = b_open if b_open < end else end
+        if a < s:
+            a = s
+        if a < b:
+            spans.append((a, b))
+    if deadline is not None:
+        due = deadline
+        total = due - s if due > s else 0.0
+        elapsed = end - s
+        fraction = elapsed / total if total > 0 else float("inf")
+        late = end >= due if stop is None else end > due
+    else:
+        total = target.minutes * 60.0
+        cal = calendar if target.basis is TimeBasis.BUSINESS else None
+        elapsed, due = _walk(s, end, spans, total, cal)
+        fraction = elapsed / total
+        late = elapsed >= total if stop is None else elapsed > total
+    if late:
+        state = SlaState.BREACHED
+    elif fraction >= warning_at:
+        state = SlaState.WARNING
+    else:
+        state = SlaState.OK
+    outcome = None if stop is None or stop > n else (Outcome.MISS if late else Outcome.HIT)
+    return ClockReading(
+        metric=metric,
+        started_at=started_at,
+        due_at=datetime.fromtimestamp(due, UTC),
+        target=timedelta(seconds=total),
+        elapsed=timedelta(seconds=elapsed),
+        fraction=fraction,
+        state=state,
+        paused=paused,
+        stopped_at=stopped_at if outcome is not None else None,
+        outcome=outcome,
+    )
+
+
+def _walk(
+    s: float,
+    end: float,
+    spans: list[tuple[float, float]],
+    total: float,
+    cal: BusinessCalendar | None,
+) -> tuple[float, float]:
+    """Counted seconds from *s* to *end* outside *spans*, and the instant *total* is reached."""
+    if not spans:
+        if cal is None:
+            return end - s, s + total
+        return cal.measure_and_add(s, end, total)
+    cursor = s
+    counted = 0.0
+    due: float | None = None
+    for a, b in [*spans, (end, end)]:
+        piece = (cal.business_seconds(cursor, a) if cal else a - cursor) if a > cursor else 0.0
+        if due is None and counted + piece >= total:
+            left = total - counted
+            due = cal.add_seconds(cursor, left) if cal else cursor + left
+        counted += piece
+        cursor = b
+    if due is None:
+        left = total - counted
+        due = cal.add_seconds(cursor, left) if cal else cursor + left
+    return counted, due
+
+
+_GATED = (
+    NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.OUTAGE_GATE),
+    NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.OUTAGE_GATE),
+)
+_ON, _OFF = EventKind.WAITING_CUSTOMER_ON, EventKind.WAITING_CUSTOMER_OFF
+
+
+def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) -> SlaStatus:
+    """Read both clocks of *timeline* under *policy* at *now* (later events are ignored)."""
+    if timeline.answered_by_outage_gate:
+        return SlaStatus(
+            ticket_id=timeline.ticket_id,
+            policy=policy.name,
+            first_response=_GATED[0],
+            resolution=_GATED[1],
+        )
+    n = now.timestamp()
+    created: TimelineEvent | None = None
+    handed: TimelineEvent | None = None
+    replies: list[TimelineEvent] = []
+    resolutions: list[TimelineEvent] = []
+    pauses: list[tuple[float, float | None]] = []
+    opened: float | None = None
+    waits = policy.pause_while_waiting
+    for event in timeline.events:  # one pass, oldest first
+        if event.epoch > n:
+            break
+        kind = event.kind
+        if kind is EventKind.CREATED:
+            if created is None:
+                created = event
+        elif kind is EventKind.HANDED_TO_HUMAN:
+            if handed is None:
+                handed = event
+        elif kind is EventKind.HUMAN_PUBLIC_REPLY:
+            replies.append(event)
+        elif kind is EventKind.RESOLVED:
+            resolutions.append(event)
+        elif waits and kind is _ON:
+            if opened is None:
+                opened = event.epoch
+        elif waits and kind is _OFF and opened is not None:
+            closed = event.epoch
+            if closed > opened:
+                pauses.append((opened, closed))
+            opened = None
+    if opened is not None:
+        pauses.append((opened, None))
+    if created is None and timeline.events and timeline.events[0].epoch <= n:
+        created = timeline.events[0]
+    targets = policy.targets_for(timeline.priority, timeline.severity)
+
+    first: ClockReading | NoClock
+    if targets.first_response is None:
+        first = NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NO_TARGET)
+    elif handed is None:
+        first = NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NOT_STARTED)
+    else:
+        replied = _first_after(replies, handed.epoch)
+        first = _read(
+            Metric.FIRST_RESPONSE,
+            handed.at,
+            handed.epoch,
+            None if replied is None else replied.at,
+            None if replied is None else replied.epoch,
+            pauses,
+            targets.first_response,
+            policy.calendar,
+            n,
+            policy.warning_at,
+            None,
+        )
+
+    resolution: ClockReading | NoClock
+    if targets.resolution is None and timeline.deadline is None:
+        resolution = NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NO_TARGET)
+    elif created is None:
+        resolution = NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NOT_STARTED)
+    else:
+        resolved = _first_after(resolutions, created.epoch)
+        resolution = _read(
+            Metric.RESOLUTION,
+            created.at,
+            created.epoch,
+            None if resolved is None else resolved.at,
+            None if resolved is None else resolved.epoch,
+            pauses,
+            targets.resolution or Target.calendar(1),
+            policy.calendar,
+            n,
+            policy.warning_at,
+            None if timeline.deadline is None else timeline.deadline.timestamp(),
+        )
+    return SlaStatus(
+        ticket_id=timeline.ticket_id,
+        policy=policy.name,
+        first_response=first,
+        resolution=resolution,
+    )
+
+
+def _first_after(events: list[TimelineEvent], start: float) -> TimelineEvent | None:
+    for event in events:
+        if event.epoch >= start:
+            return event
+    return None
+
+
+def worst_state(status: SlaStatus) -> SlaState | None:
+    """The most urgent state among the running clocks, or None when none runs."""
+    running = [r.state for r in status.readings if r.outcome is None]
+    return max(running, key=_RANK.__getitem__) if running else None

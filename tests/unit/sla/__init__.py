@@ -1,0 +1,1 @@
+"""Tests of the SLA clock (lia_core.sla)."""

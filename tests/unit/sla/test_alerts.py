@@ -1,0 +1,123 @@
+"""SLA alert decisions: once per ticket, clock and state, repeated only after the cooldown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.sla import (
+    AlertPolicy,
+    ClockReading,
+    Metric,
+    NoClock,
+    NoClockReason,
+    Outcome,
+    SlaAlert,
+    SlaState,
+    SlaStatus,
+    decide_alerts,
+)
+
+from .oracle import PROPERTIES
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+
+
+def _status(ticket: str, state: SlaState, *, outcome: Outcome | None = None) -> SlaStatus:
+    reading = ClockReading(
+        metric=Metric.RESOLUTION,
+        started_at=NOW - timedelta(hours=1),
+        due_at=NOW + timedelta(minutes=10),
+        target=timedelta(hours=1),
+        elapsed=timedelta(minutes=50),
+        fraction=50 / 60,
+        state=state,
+        outcome=outcome,
+    )
+    return SlaStatus(
+        ticket_id=ticket,
+        policy="standard",
+        first_response=NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NOT_STARTED),
+        resolution=reading,
+    )
+
+
+def test_warning_then_breach_each_alert_once() -> None:
+    """A warning alerts once; the later breach alerts too; repeating the call adds nothing."""
+    first = decide_alerts([_status("t", SlaState.WARNING)], [], now=NOW)
+    assert [(a.ticket_id, a.state) for a in first] == [("t", SlaState.WARNING)]
+    assert (
+        decide_alerts([_status("t", SlaState.WARNING)], first, now=NOW + timedelta(minutes=1)) == ()
+    )
+    breach = decide_alerts([_status("t", SlaState.BREACHED)], first, now=NOW + timedelta(minutes=2))
+    assert [a.state for a in breach] == [SlaState.BREACHED]
+
+
+def test_cooldown_allows_a_reminder() -> None:
+    """After the cooldown the same state alerts again; with no cooldown, never."""
+    sent = decide_alerts([_status("t", SlaState.BREACHED)], [], now=NOW)
+    policy = AlertPolicy(cooldown=timedelta(minutes=30))
+    assert (
+        decide_alerts(
+            [_status("t", SlaState.BREACHED)], sent, policy, now=NOW + timedelta(minutes=29)
+        )
+        == ()
+    )
+    assert (
+        len(
+            decide_alerts(
+                [_status("t", SlaState.BREACHED)], sent, policy, now=NOW + timedelta(minutes=30)
+            )
+        )
+        == 1
+    )
+    once = AlertPolicy(cooldown=None)
+    assert (
+        decide_alerts([_status("t", SlaState.BREACHED)], sent, once, now=NOW + timedelta(days=9))
+        == ()
+    )
+
+
+def test_ok_stopped_and_silenced_warnings_do_not_alert() -> None:
+    """OK clocks, stopped clocks and (when switched off) warnings emit nothing."""
+    statuses = [
+        _status("ok", SlaState.OK),
+        _status("done", SlaState.BREACHED, outcome=Outcome.MISS),
+        _status("warn", SlaState.WARNING),
+    ]
+    assert decide_alerts(statuses, [], AlertPolicy(warn=False), now=NOW) == ()
+
+
+@PROPERTIES
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abc"),
+            st.sampled_from([SlaState.WARNING, SlaState.BREACHED]),
+            st.integers(0, 120),
+        ),
+        max_size=30,
+    ),
+    st.integers(1, 60),
+)
+def test_no_two_alerts_for_a_key_within_the_cooldown(
+    ticks: list[tuple[str, SlaState, int]], cooldown: int
+) -> None:
+    """Feeding alerts back in over time never emits the same key twice within the cooldown."""
+    gap = timedelta(minutes=cooldown)
+    policy = AlertPolicy(cooldown=gap)
+    sent: list[SlaAlert] = []
+    for ticket, state, minute in sorted(ticks, key=lambda t: t[2]):
+        sent.extend(
+            decide_alerts(
+                [_status(ticket, state)], sent, policy, now=NOW + timedelta(minutes=minute)
+            )
+        )
+    for earlier in sent:
+        for later in sent:
+            same = (earlier.ticket_id, earlier.state) == (later.ticket_id, later.state)
+            if same and earlier.at < later.at:
+                assert later.at - earlier.at >= gap
+        assert sum(a == earlier for a in sent) == 1
