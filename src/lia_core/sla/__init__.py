@@ -7,19 +7,8 @@ Read a ticket with `sla_status(timeline, policy, now=...)`; pick the policy with
 from __future__ import annotations
 
 from lia_core.sla.alerts import AlertPolicy, SlaAlert, decide_alerts
-from lia_core.sla.calendar import BusinessCalendar, HolidayRules, Shift, WeeklyHours
-from lia_core.sla.clock import (
-    ClockReading,
-    Metric,
-    NoClock,
-    NoClockReason,
-    Outcome,
-    SlaState,
-    SlaStatus,
-    read_clock,
-    sla_status,
-    worst_state,
-)
+from lia_core.sla.calendar import BusinessCalendar
+from lia_core.sla.clock import read_clock, sla_status
 from lia_core.sla.policy import (
     PolicyBook,
     PolicyRule,
@@ -31,7 +20,18 @@ from lia_core.sla.policy import (
     TicketFacts,
     TimeBasis,
 )
+from lia_core.sla.readings import (
+    ClockReading,
+    Metric,
+    NoClock,
+    NoClockReason,
+    Outcome,
+    SlaState,
+    SlaStatus,
+    worst_state,
+)
 from lia_core.sla.timeline import EventKind, TicketTimeline, TimelineEvent
+from lia_core.sla.workweek import HolidayRules, Shift, WeeklyHours
 
 __all__ = [
     "AlertPolicy",

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from lia_core.errors import ValidationError
-from lia_core.sla.clock import ClockReading, Metric, SlaState, SlaStatus
+from lia_core.sla.readings import ClockReading, Metric, SlaState, SlaStatus
 
 __all__ = ["AlertPolicy", "SlaAlert", "decide_alerts"]
 

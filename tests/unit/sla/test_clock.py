@@ -29,6 +29,7 @@ from lia_core.sla import (
     TicketTimeline,
     TimelineEvent,
     WeeklyHours,
+    read_clock,
     sla_status,
     worst_state,
 )
@@ -345,3 +346,27 @@ def test_events_after_now_are_ignored() -> None:
     assert first.outcome is None
     assert first.elapsed == timedelta(minutes=20)
     assert first.due_at.tzinfo is UTC
+
+
+def test_read_clock_agrees_with_sla_status() -> None:
+    """Reading one clock from explicit instants gives what sla_status gives for the timeline."""
+    timeline = _timeline(
+        (EventKind.CREATED, 0),
+        (EventKind.WAITING_CUSTOMER_ON, 30),
+        (EventKind.WAITING_CUSTOMER_OFF, 90),
+        (EventKind.WAITING_CUSTOMER_ON, 120),
+    )
+    assert timeline.waiting_spans() == ((_at(30), _at(90)), (_at(120), None))
+    direct = read_clock(
+        metric=Metric.RESOLUTION,
+        started_at=_at(0),
+        stopped_at=None,
+        pauses=timeline.waiting_spans(),
+        target=Target.business(8 * 60),
+        calendar=OFFICE,
+        now=_at(150),
+    )
+    assert direct == sla_status(timeline, POLICY, now=_at(150)).resolution
+    assert direct.paused
+    assert direct.elapsed == timedelta(minutes=60)
+    assert sla_status(timeline.until(_at(100)), POLICY, now=_at(150)).resolution != direct
