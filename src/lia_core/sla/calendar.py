@@ -21,8 +21,8 @@ _MAX_YEARS = 50
 """A calendar that needs more than this many years to find one due time is refused."""
 
 
-@attrs.define
-class _Index:
+@attrs.frozen
+class _Table:
     """UTC working intervals (epoch seconds) for whole years, with running business totals."""
 
     first_year: int = 0
@@ -30,9 +30,33 @@ class _Index:
     starts: list[float] = attrs.Factory(list)
     ends: list[float] = attrs.Factory(list)
     before: list[float] = attrs.Factory(list)
-    """Business seconds between the index origin and each interval's start."""
+    """Business seconds between the table origin and each interval's start."""
     through: list[float] = attrs.Factory(list)
-    """Business seconds between the index origin and each interval's end."""
+    """Business seconds between the table origin and each interval's end."""
+
+    def covers(self, ts: float) -> bool:
+        """Whether *ts* lies strictly inside the table's intervals."""
+        return bool(self.starts) and self.starts[0] < ts < self.ends[-1]
+
+    def position(self, ts: float) -> float:
+        """Business seconds from the table origin to *ts* (which the table covers)."""
+        i = bisect.bisect_right(self.starts, ts) - 1
+        if i < 0:
+            return 0.0
+        end = self.ends[i]
+        return self.before[i] + (ts if ts < end else end) - self.starts[i]
+
+    def instant(self, target: float) -> float:
+        """The first instant at which *target* business seconds from the origin are reached."""
+        j = bisect.bisect_left(self.through, target)
+        return self.starts[j] + (target - self.before[j])
+
+
+@attrs.define
+class _Index:
+    """The current table; replaced whole (never mutated), so concurrent readers stay consistent."""
+
+    table: _Table = attrs.Factory(_Table)
 
 
 @attrs.frozen(kw_only=True)
@@ -86,13 +110,12 @@ class BusinessCalendar:
         local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self._zone)
         return local.timestamp()
 
-    def _cover(self, year: int) -> _Index:
-        """The index, rebuilt if needed to cover *year* and its neighbours."""
-        index = self._index
-        if index.first_year < year < index.last_year:
-            return index
-        first = min(year - 1, index.first_year) if index.last_year >= 0 else year - 1
-        last = max(year + 1, index.last_year)
+    def _cover(self, low: int, high: int) -> _Table:
+        """A table covering local years *low* to *high*, their neighbours and the current range."""
+        current = self._index.table
+        first, last = low - 1, high + 1
+        if current.last_year >= 0:
+            first, last = min(first, current.first_year), max(last, current.last_year)
         if last - first > _MAX_YEARS + 2:
             raise DomainError(f"no business time found within {_MAX_YEARS} years")
         starts: list[float] = []
@@ -114,55 +137,48 @@ class BusinessCalendar:
                 total += b - a
                 through.append(total)
             day += timedelta(days=1)
-        index.first_year, index.last_year = first, last
-        index.starts, index.ends, index.before, index.through = starts, ends, before, through
-        return index
+        table = _Table(first, last, starts, ends, before, through)
+        self._index.table = table
+        return table
 
     def _year(self, ts: float) -> int:
         return datetime.fromtimestamp(ts, self._zone).year
 
-    def _position(self, ts: float) -> float:
-        """Business seconds from the index origin to *ts*."""
-        index = self._index
-        if not (index.starts and index.starts[0] < ts < index.ends[-1]):
-            index = self._cover(self._year(ts))
-        i = bisect.bisect_right(index.starts, ts) - 1
-        if i < 0:
-            return 0.0
-        end = index.ends[i]
-        return index.before[i] + (ts if ts < end else end) - index.starts[i]
+    def _table(self, start: float, end: float) -> _Table:
+        """A table covering both instants."""
+        table = self._index.table
+        if table.covers(start) and table.covers(end):
+            return table
+        return self._cover(self._year(start), self._year(end))
 
     def business_seconds(self, start: float, end: float) -> float:
         """Business seconds between two epoch instants (0 when *end* is not after *start*)."""
         if end <= start:
             return 0.0
-        first = self._position(start)
-        # Covering a later year never moves the index origin, so *first* stays valid.
-        return self._position(end) - first
+        table = self._table(start, end)
+        return table.position(end) - table.position(start)
 
     def add_seconds(self, start: float, seconds: float) -> float:
         """The first epoch instant at which *seconds* of business time have passed since *start*."""
         if seconds <= 0:
             return start
-        target = self._position(start) + seconds
-        index = self._index
-        while target > index.through[-1]:  # extending forward keeps the origin
-            index = self._cover(index.last_year + 1)
-        j = bisect.bisect_left(index.through, target)
-        return index.starts[j] + (target - index.before[j])
+        table = self._table(start, start)
+        target = table.position(start) + seconds
+        while target > table.through[-1]:
+            table = self._cover(self._year(start), table.last_year + 1)
+            target = table.position(start) + seconds
+        return table.instant(target)
 
     def measure_and_add(self, start: float, end: float, seconds: float) -> tuple[float, float]:
         """``business_seconds(start, end)`` and ``add_seconds(start, seconds)`` in one lookup."""
         if seconds <= 0 or end <= start:
             return self.business_seconds(start, end), self.add_seconds(start, seconds)
-        origin = self._position(start)
-        counted = self._position(end) - origin
+        table = self._table(start, end)
+        origin = table.position(start)
         target = origin + seconds
-        index = self._index
-        if target > index.through[-1]:
-            return counted, self.add_seconds(start, seconds)
-        j = bisect.bisect_left(index.through, target)
-        return counted, index.starts[j] + (target - index.before[j])
+        if target > table.through[-1]:
+            return table.position(end) - origin, self.add_seconds(start, seconds)
+        return table.position(end) - origin, table.instant(target)
 
     def business_time(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two aware instants."""

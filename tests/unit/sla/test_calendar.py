@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lia_core.errors import ValidationError
+from lia_core.errors import DomainError, ValidationError
 from lia_core.sla import BusinessCalendar, HolidayRules, Shift, WeeklyHours
 from lia_core.testing.sla import business_calendars, instants
 
@@ -148,3 +148,14 @@ def test_bad_calendars_are_refused() -> None:
         BusinessCalendar(hours=OFFICE, timezone="Mars/Olympus")
     with pytest.raises(ValidationError):
         HolidayRules(country="BR", subdivisions=("XX",))
+
+
+def test_a_due_time_beyond_fifty_years_is_refused() -> None:
+    """One working minute a week cannot hold 3,000 minutes within 50 years: a domain error."""
+    calendar = BusinessCalendar(hours=WeeklyHours.of({0: "00:00-00:01"}), timezone="UTC")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    assert calendar.add_business_time(start, timedelta(minutes=52)) < datetime(
+        2027, 1, 1, tzinfo=UTC
+    )
+    with pytest.raises(DomainError):
+        calendar.add_business_time(start, timedelta(minutes=3_000))
