@@ -13,7 +13,7 @@ from lia_core.errors import DomainError, ValidationError
 from lia_core.sla import BusinessCalendar, HolidayRules, Shift, WeeklyHours
 from lia_core.testing.sla import business_calendars, instants
 
-from .oracle import PROPERTIES, add_minutes, count_minutes
+from .oracle import PROPERTIES, add_minutes, count_minutes, is_working_minute
 
 SPAN = 3 * 24 * 60
 """Oracle spans stay within three days of minutes."""
@@ -159,3 +159,15 @@ def test_a_due_time_beyond_fifty_years_is_refused() -> None:
     )
     with pytest.raises(DomainError):
         calendar.add_business_time(start, timedelta(minutes=3_000))
+
+
+@PROPERTIES
+@given(business_calendars(), instants(), st.integers(1, 40 * 24 * 60))
+def test_the_last_counted_minute_is_working_time(
+    calendar: BusinessCalendar, start: datetime, minutes: int
+) -> None:
+    """A due time closes a working minute: never a holiday, a day off or outside the shifts."""
+    due = calendar.add_business_time(start, timedelta(minutes=minutes))
+    last = due - timedelta(minutes=1)
+    assert is_working_minute(calendar, last)
+    assert calendar.is_working_day(last.astimezone(ZoneInfo(calendar.timezone)).date())
