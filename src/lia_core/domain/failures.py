@@ -17,6 +17,7 @@ import attrs
 
 from lia_core.domain.regions import AffectedRegions
 from lia_core.domain.templates import render, validate_template
+from lia_core.domain.tickets import Severity
 from lia_core.errors import InvalidTransition, ValidationError
 
 __all__ = [
@@ -28,20 +29,6 @@ __all__ = [
 ]
 
 MAX_NAME_CHARS = 200
-
-
-class Severity(enum.StrEnum):
-    """How bad an outage is; higher severities are listed first."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        """0 for low … 3 for critical."""
-        return list(Severity).index(self)
 
 
 class FailureStatus(enum.StrEnum):

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import attrs
 
+from lia_core.domain.tickets import Priority, Severity
 from lia_core.errors import ValidationError
 from lia_core.sla.calendar import BusinessCalendar
 
@@ -22,24 +23,6 @@ __all__ = [
     "TicketFacts",
     "TimeBasis",
 ]
-
-
-class Priority(enum.StrEnum):
-    """How soon a ticket must be handled."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class Severity(enum.StrEnum):
-    """How badly the customer is affected."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
 
 
 class TimeBasis(enum.StrEnum):
