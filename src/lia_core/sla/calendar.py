@@ -85,6 +85,28 @@ class BusinessCalendar:
         """A 24/7 calendar without holidays: business time equals wall time."""
         return cls(hours=WeeklyHours.always(), timezone=timezone)
 
+    def is_open(self, at: datetime) -> bool:
+        """Whether aware instant *at* falls inside working hours (start included, end excluded)."""
+        ts = at.timestamp()
+        local_day = datetime.fromtimestamp(ts, self._zone).date()
+        for day in (local_day - timedelta(days=1), local_day):
+            for start, end in self._day_intervals(day):
+                if start <= ts < end:
+                    return True
+        return False
+
+    def next_opening(self, at: datetime) -> datetime:
+        """*at* itself when open, else the start of the next working interval (UTC)."""
+        if self.is_open(at):
+            return at.astimezone(UTC)
+        ts = at.timestamp()
+        table = self._table(ts, ts)
+        i = bisect.bisect_right(table.starts, ts)
+        while i >= len(table.starts):
+            table = self._cover(self._year(ts), table.last_year + 1)
+            i = bisect.bisect_right(table.starts, ts)
+        return datetime.fromtimestamp(table.starts[i], UTC)
+
     def is_working_day(self, day: date) -> bool:
         """Whether *day* (local) has shifts and is not a holiday."""
         return bool(self.hours.days[day.weekday()]) and day not in self.holidays
@@ -164,7 +186,7 @@ class BusinessCalendar:
             return start
         table = self._table(start, start)
         target = table.position(start) + seconds
-        while target > table.through[-1]:
+        while not table.through or target > table.through[-1]:
             table = self._cover(self._year(start), table.last_year + 1)
             target = table.position(start) + seconds
         return table.instant(target)
@@ -176,7 +198,7 @@ class BusinessCalendar:
         table = self._table(start, end)
         origin = table.position(start)
         target = origin + seconds
-        if target > table.through[-1]:
+        if not table.through or target > table.through[-1]:
             return table.position(end) - origin, self.add_seconds(start, seconds)
         return table.position(end) - origin, table.instant(target)
 
