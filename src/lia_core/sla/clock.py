@@ -1,8 +1,9 @@
 """The SLA clock: from a ticket timeline, a policy and `now`, where each clock stands.
 
 Bot-first: the first-response clock starts at the handoff to a human and only a human's public
-reply stops it; the resolution clock runs from creation to resolution. Waiting on the customer
-pauses both (if the policy says so); an explicit deadline replaces the resolution target.
+reply stops it; the resolution clock runs from creation to the resolution that was not reopened
+(time spent resolved before a reopening does not count). Waiting on the customer pauses both (if
+the policy says so); an explicit deadline replaces the policy's target.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
                 handed = event
         elif kind is EventKind.HUMAN_PUBLIC_REPLY:
             replies.append(event)
-        elif kind is EventKind.RESOLVED:
+        elif kind is EventKind.RESOLVED or kind is EventKind.REOPENED:
             resolutions.append(event)
         elif waits and kind is _ON:
             if opened is None:
@@ -196,8 +197,9 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
         created = timeline.events[0]
     targets = policy.targets_for(timeline.priority, timeline.severity)
 
+    first_deadline = timeline.first_response_deadline
     first: ClockReading | NoClock
-    if targets.first_response is None:
+    if targets.first_response is None and first_deadline is None:
         first = NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NO_TARGET)
     elif handed is None:
         first = NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NOT_STARTED)
@@ -210,11 +212,11 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
             None if replied is None else replied.at,
             None if replied is None else replied.epoch,
             pauses,
-            targets.first_response,
+            targets.first_response or Target.calendar(1),
             policy.calendar,
             n,
             policy.warning_at,
-            None,
+            None if first_deadline is None else first_deadline.timestamp(),
         )
 
     resolution: ClockReading | NoClock
@@ -223,14 +225,14 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
     elif created is None:
         resolution = NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NOT_STARTED)
     else:
-        resolved = _first_after(resolutions, created.epoch)
+        resolved, resolved_spans = _final_resolution(resolutions, created.epoch)
         resolution = _read(
             Metric.RESOLUTION,
             created.at,
             created.epoch,
             None if resolved is None else resolved.at,
             None if resolved is None else resolved.epoch,
-            pauses,
+            _merge(pauses, resolved_spans) if resolved_spans else pauses,
             targets.resolution or Target.calendar(1),
             policy.calendar,
             n,
@@ -243,6 +245,44 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
         first_response=first,
         resolution=resolution,
     )
+
+
+def _final_resolution(
+    marks: list[TimelineEvent], start: float
+) -> tuple[TimelineEvent | None, list[tuple[float, float | None]]]:
+    """The resolution still standing (None if reopened since) and the spans spent resolved.
+
+    *marks* are the resolved and reopened events in timeline order.
+    """
+    standing: TimelineEvent | None = None
+    spans: list[tuple[float, float | None]] = []
+    for event in marks:
+        if event.epoch < start:
+            continue
+        if event.kind is EventKind.RESOLVED:
+            if standing is None:
+                standing = event
+        elif standing is not None:
+            if event.epoch > standing.epoch:
+                spans.append((standing.epoch, event.epoch))
+            standing = None
+    return standing, spans
+
+
+def _merge(
+    first: list[tuple[float, float | None]], second: list[tuple[float, float | None]]
+) -> list[tuple[float, float | None]]:
+    """Sorted, disjoint union of two span lists (an open span, end None, runs forever)."""
+    merged: list[tuple[float, float | None]] = []
+    for a, b in sorted(first + second, key=lambda span: span[0]):
+        if merged:
+            last_a, last_b = merged[-1]
+            if last_b is None or a <= last_b:
+                end = None if last_b is None or b is None else max(last_b, b)
+                merged[-1] = (last_a, end)
+                continue
+        merged.append((a, b))
+    return merged
 
 
 def _first_after(events: list[TimelineEvent], start: float) -> TimelineEvent | None:

@@ -25,6 +25,7 @@ class EventKind(enum.StrEnum):
     WAITING_CUSTOMER_ON = "waiting_customer_on"
     WAITING_CUSTOMER_OFF = "waiting_customer_off"
     RESOLVED = "resolved"
+    REOPENED = "reopened"
 
 
 def _aware(_instance: object, _attribute: object, value: datetime) -> None:
@@ -62,6 +63,10 @@ class TicketTimeline:
         default=None, validator=attrs.validators.optional(_aware)
     )
     """An explicit resolution deadline; it overrides the policy's resolution target."""
+    first_response_deadline: datetime | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_aware)
+    )
+    """An explicit first-response deadline; it overrides the policy's first-response target."""
     answered_by_outage_gate: bool = False
     """The outage gate answered this contact: no clock starts."""
 

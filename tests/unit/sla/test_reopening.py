@@ -1,0 +1,172 @@
+"""Reopened tickets, explicit first-response deadlines, the resolution clock against a minute oracle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.sla import (
+    BusinessCalendar,
+    ClockReading,
+    EventKind,
+    Outcome,
+    Priority,
+    SlaPolicy,
+    SlaState,
+    SlaTargets,
+    Target,
+    TicketTimeline,
+    TimeBasis,
+    TimelineEvent,
+    sla_status,
+)
+from lia_core.testing.sla import business_calendars, sla_policies, ticket_timelines
+
+from .oracle import PROPERTIES, is_working_minute
+
+MINUTE = timedelta(minutes=1)
+START = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
+ALWAYS = BusinessCalendar.always()
+ONE_HOUR = SlaPolicy(
+    name="one-hour",
+    calendar=ALWAYS,
+    by_priority={Priority.MEDIUM: SlaTargets(resolution=Target.calendar(60))},
+)
+
+
+def _timeline(
+    *events: tuple[EventKind, int], first_response_deadline: datetime | None = None
+) -> TicketTimeline:
+    return TicketTimeline(
+        ticket_id="t-7",
+        priority=Priority.MEDIUM,
+        events=tuple(TimelineEvent(kind=k, at=START + m * MINUTE) for k, m in events),
+        first_response_deadline=first_response_deadline,
+    )
+
+
+def _uncounted_spans(timeline: TicketTimeline, now: datetime, *, waits: bool) -> list[range]:
+    """Minute offsets (from creation) that the resolution clock must not count, from the rules."""
+    created = timeline.events[0].at
+    spans: list[range] = []
+    waiting: datetime | None = None
+    resolved: datetime | None = None
+    for event in timeline.events:
+        if event.at > now:
+            break
+        offset = (event.at - created) // MINUTE
+        if waits and event.kind is EventKind.WAITING_CUSTOMER_ON and waiting is None:
+            waiting = event.at
+        elif waits and event.kind is EventKind.WAITING_CUSTOMER_OFF and waiting is not None:
+            spans.append(range((waiting - created) // MINUTE, offset))
+            waiting = None
+        elif event.kind is EventKind.RESOLVED and resolved is None:
+            resolved = event.at
+        elif event.kind is EventKind.REOPENED and resolved is not None:
+            spans.append(range((resolved - created) // MINUTE, offset))
+            resolved = None
+    if waiting is not None:
+        spans.append(range((waiting - created) // MINUTE, 10**9))
+    return spans
+
+
+def _oracle_elapsed_minutes(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> int:
+    """Resolution minutes counted one by one: working, not waiting, not spent resolved."""
+    created = timeline.events[0].at
+    standing: datetime | None = None
+    for event in timeline.events:
+        if event.at > now:
+            break
+        if event.kind is EventKind.RESOLVED and standing is None:
+            standing = event.at
+        elif event.kind is EventKind.REOPENED:
+            standing = None
+    end = min(now, standing) if standing is not None else now
+    skipped = _uncounted_spans(timeline, now, waits=policy.pause_while_waiting)
+    target = policy.targets_for(timeline.priority, timeline.severity).resolution
+    assert target is not None
+    count = 0
+    for minute in range(max(0, (end - created) // MINUTE)):
+        if any(minute in span for span in skipped):
+            continue
+        at = created + minute * MINUTE
+        if target.basis is TimeBasis.CALENDAR or is_working_minute(policy.calendar, at):
+            count += 1
+    return count
+
+
+RESOLUTION_KINDS = (
+    EventKind.RESOLVED,
+    EventKind.REOPENED,
+    EventKind.WAITING_CUSTOMER_ON,
+    EventKind.WAITING_CUSTOMER_OFF,
+    EventKind.BOT_REPLY,
+)
+"""The events that move the resolution clock (and one that must not)."""
+
+
+@PROPERTIES
+@given(
+    ticket_timelines(kinds=RESOLUTION_KINDS, max_gap_minutes=6 * 60, max_events=6),
+    sla_policies(st.just(ALWAYS) | business_calendars()),
+    st.integers(0, 3 * 24 * 60),
+)
+def test_resolution_elapsed_agrees_with_a_minute_by_minute_oracle(
+    timeline: TicketTimeline, policy: SlaPolicy, later: int
+) -> None:
+    """Resolution time counts working minutes outside waits and outside time spent resolved."""
+    now = timeline.events[0].at + later * MINUTE
+    reading = sla_status(timeline, policy, now=now).resolution
+    assert isinstance(reading, ClockReading)
+    assert reading.elapsed == _oracle_elapsed_minutes(timeline, policy, now) * MINUTE
+
+
+def test_a_reopened_ticket_is_measured_to_its_final_resolution() -> None:
+    """20 min to resolve, 80 min resolved, reopened, 30 more: 50 of 60 minutes, a hit at the end."""
+    timeline = _timeline(
+        (EventKind.CREATED, 0),
+        (EventKind.RESOLVED, 20),
+        (EventKind.REOPENED, 100),
+        (EventKind.RESOLVED, 130),
+    )
+    before_reopening = sla_status(timeline, ONE_HOUR, now=START + 90 * MINUTE).resolution
+    assert isinstance(before_reopening, ClockReading)
+    assert before_reopening.outcome is Outcome.HIT
+    assert before_reopening.elapsed == 20 * MINUTE
+
+    reopened = sla_status(timeline, ONE_HOUR, now=START + 110 * MINUTE).resolution
+    assert isinstance(reopened, ClockReading)
+    assert reopened.outcome is None
+    assert reopened.elapsed == 30 * MINUTE
+    assert reopened.due_at == START + 140 * MINUTE
+
+    final = sla_status(timeline, ONE_HOUR, now=START + 200 * MINUTE).resolution
+    assert isinstance(final, ClockReading)
+    assert final.outcome is Outcome.HIT
+    assert final.elapsed == 50 * MINUTE
+    assert final.stopped_at == START + 130 * MINUTE
+
+
+def test_a_ticket_reopened_too_late_misses() -> None:
+    """Once reopened, the clock runs on and breaches when the remaining minutes run out."""
+    timeline = _timeline((EventKind.CREATED, 0), (EventKind.RESOLVED, 50), (EventKind.REOPENED, 60))
+    reading = sla_status(timeline, ONE_HOUR, now=START + 71 * MINUTE).resolution
+    assert isinstance(reading, ClockReading)
+    assert reading.state is SlaState.BREACHED
+    assert reading.due_at == START + 70 * MINUTE
+
+
+def test_an_explicit_first_response_deadline_overrides_the_target() -> None:
+    """A first-response deadline starts a clock even without a target and is judged by it."""
+    timeline = _timeline(
+        (EventKind.CREATED, 0),
+        (EventKind.HANDED_TO_HUMAN, 10),
+        (EventKind.HUMAN_PUBLIC_REPLY, 25),
+        first_response_deadline=START + 20 * MINUTE,
+    )
+    first = sla_status(timeline, ONE_HOUR, now=START + 30 * MINUTE).first_response
+    assert isinstance(first, ClockReading)
+    assert first.due_at == START + 20 * MINUTE
+    assert first.outcome is Outcome.MISS
