@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 from psycopg import sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +18,26 @@ from lia_adapters.memory import InMemoryStore
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import upgrade
 from lia_core.ports import UnitOfWorkFactory
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+"""The fixed profile: every run (CI or laptop) tries the same examples, so a failure reproduces."""
+settings.register_profile(
+    "explore",
+    derandomize=False,
+    deadline=None,
+    max_examples=2_000,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+"""Random, 20x more examples: `HYPOTHESIS_PROFILE=explore pytest tests/unit` to hunt new bugs."""
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

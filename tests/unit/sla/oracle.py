@@ -7,17 +7,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 from lia_core.sla import BusinessCalendar
 
-PROPERTIES = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-"""The fixed profile of these properties: derandomized, so CI and laptops see the same cases."""
+PROPERTIES = settings(max_examples=settings().max_examples * 3 // 2)
+"""1.5x the examples of the project profile (tests/conftest.py), whose other settings apply."""
 
 MINUTE = timedelta(minutes=1)
 
