@@ -1,0 +1,218 @@
+"""Ticket commands: escalate, de-escalate, reassign, set priority; each returns a Change.
+
+A refused command raises (InvalidTransition for a forbidden move, ValidationError for bad
+input, NothingToChange for a no-op) and, tickets being immutable, changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import attrs
+
+from lia_core.domain.tickets import Priority, Severity, SupportLevel
+from lia_core.errors import InvalidTransition, ValidationError
+from lia_core.escalation.errors import NothingToChange
+from lia_core.escalation.events import (
+    Change,
+    PriorityChanged,
+    TicketDeescalated,
+    TicketEscalated,
+    TicketEvent,
+    TicketReassigned,
+)
+from lia_core.escalation.ticket import Ticket, require_aware, require_text
+
+__all__ = ["KEEP", "Keep", "deescalate", "escalate", "reassign", "set_priority"]
+
+
+class Keep(enum.Enum):
+    """The type of KEEP: "leave this field as it is" where None is a meaningful value."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+"""Passed as ``assignee`` to reassign: keep the current agent (None unassigns)."""
+
+
+def _refuse(ticket: Ticket, action: str, status: str) -> InvalidTransition:
+    return InvalidTransition(
+        entity="ticket", entity_id=ticket.ticket_id, action=action, status=status
+    )
+
+
+def _check_active(ticket: Ticket, action: str, by: str, at: datetime) -> str:
+    if ticket.status.is_final:
+        raise _refuse(ticket, action, ticket.status.value)
+    require_aware(at, "at")
+    return require_text(by, "by")
+
+
+def _optional_reason(reason: str | None) -> str | None:
+    return None if reason is None else require_text(reason, "reason")
+
+
+def _moved(ticket: Ticket, to: SupportLevel, reason: str, by: str, at: datetime) -> Change:
+    """Move *ticket* to level *to* (validated by the caller) and record the move."""
+    event: TicketEvent
+    if to.rank > ticket.level.rank:
+        moved = attrs.evolve(ticket, level=to, escalation_reason=reason, escalated_at=at)
+        event = TicketEscalated(
+            ticket_id=ticket.ticket_id,
+            from_level=ticket.level,
+            to_level=to,
+            reason=reason,
+            by=by,
+            at=at,
+        )
+    else:
+        keep_record = to is not SupportLevel.N1
+        moved = attrs.evolve(
+            ticket,
+            level=to,
+            escalation_reason=ticket.escalation_reason if keep_record else None,
+            escalated_at=ticket.escalated_at if keep_record else None,
+        )
+        event = TicketDeescalated(
+            ticket_id=ticket.ticket_id,
+            from_level=ticket.level,
+            to_level=to,
+            reason=reason,
+            by=by,
+            at=at,
+        )
+    return Change(ticket=moved, events=(event,))
+
+
+def escalate(
+    ticket: Ticket, *, reason: str, by: str, at: datetime, to: SupportLevel | None = None
+) -> Change:
+    """Move *ticket* up one level, or to level *to*; the reason and time are recorded.
+
+    Raises:
+        InvalidTransition: the ticket is resolved or closed, already at N3, or *to* is
+            not above its level.
+        ValidationError: blank reason or actor, naive *at*.
+    """
+    actor = _check_active(ticket, "escalate", by, at)
+    why = require_text(reason, "reason")
+    if ticket.level is SupportLevel.N3:
+        raise _refuse(ticket, "escalate", "already at N3")
+    target = to if to is not None else SupportLevel.from_rank(ticket.level.rank + 1)
+    if target.rank <= ticket.level.rank:
+        raise _refuse(ticket, "escalate", f"at {ticket.level}, not below {target}")
+    return _moved(ticket, target, why, actor, at)
+
+
+def deescalate(
+    ticket: Ticket, *, reason: str, by: str, at: datetime, to: SupportLevel | None = None
+) -> Change:
+    """Move *ticket* down one level, or to level *to*; back at N1 the escalation record clears.
+
+    Raises:
+        InvalidTransition: the ticket is resolved or closed, already at N1, or *to* is
+            not below its level.
+        ValidationError: blank reason or actor, naive *at*.
+    """
+    actor = _check_active(ticket, "de-escalate", by, at)
+    why = require_text(reason, "reason")
+    if ticket.level is SupportLevel.N1:
+        raise _refuse(ticket, "de-escalate", "already at N1")
+    target = to if to is not None else SupportLevel.from_rank(ticket.level.rank - 1)
+    if target.rank >= ticket.level.rank:
+        raise _refuse(ticket, "de-escalate", f"at {ticket.level}, not above {target}")
+    return _moved(ticket, target, why, actor, at)
+
+
+def reassign(
+    ticket: Ticket,
+    *,
+    by: str,
+    at: datetime,
+    queue: str | None = None,
+    assignee: str | Keep | None = KEEP,
+    level: SupportLevel | None = None,
+    severity: Severity | None = None,
+    reason: str | None = None,
+) -> Change:
+    """Change the queue, the agent (None unassigns), the level or the severity in one step.
+
+    Events: TicketReassigned when the queue, agent or severity changed, then TicketEscalated
+    or TicketDeescalated when the level changed (a level change needs a reason).
+
+    Raises:
+        InvalidTransition: the ticket is resolved or closed.
+        NothingToChange: every given value equals the current one.
+        ValidationError: blank queue, agent, reason or actor; a level change without reason.
+    """
+    actor = _check_active(ticket, "reassign", by, at)
+    why = _optional_reason(reason)
+    new_queue = ticket.queue if queue is None else require_text(queue, "queue")
+    if isinstance(assignee, Keep):
+        new_assignee = ticket.assignee
+    else:
+        new_assignee = None if assignee is None else require_text(assignee, "assignee")
+    new_severity = ticket.severity if severity is None else severity
+    new_level = ticket.level if level is None else level
+    staffing = (new_queue, new_assignee, new_severity) != (
+        ticket.queue,
+        ticket.assignee,
+        ticket.severity,
+    )
+    if not staffing and new_level is ticket.level:
+        raise NothingToChange(ticket_id=ticket.ticket_id, action="reassign")
+    if new_level is not ticket.level and why is None:
+        raise ValidationError("changing the level needs a reason", field="reason")
+    events: list[TicketEvent] = []
+    current = ticket
+    if staffing:
+        current = attrs.evolve(
+            ticket, queue=new_queue, assignee=new_assignee, severity=new_severity
+        )
+        events.append(
+            TicketReassigned(
+                ticket_id=ticket.ticket_id,
+                from_queue=ticket.queue,
+                to_queue=new_queue,
+                from_assignee=ticket.assignee,
+                to_assignee=new_assignee,
+                from_severity=ticket.severity,
+                to_severity=new_severity,
+                reason=why,
+                by=actor,
+                at=at,
+            )
+        )
+    if new_level is not ticket.level:
+        assert why is not None  # checked above; narrows the type
+        moved = _moved(current, new_level, why, actor, at)
+        current = moved.ticket
+        events.extend(moved.events)
+    return Change(ticket=current, events=tuple(events))
+
+
+def set_priority(
+    ticket: Ticket, priority: Priority, *, by: str, at: datetime, reason: str | None = None
+) -> Change:
+    """Raise or lower the priority of *ticket*.
+
+    Raises:
+        InvalidTransition: the ticket is resolved or closed.
+        NothingToChange: *priority* is already the ticket's.
+        ValidationError: blank reason or actor, naive *at*.
+    """
+    actor = _check_active(ticket, "set priority of", by, at)
+    why = _optional_reason(reason)
+    if priority is ticket.priority:
+        raise NothingToChange(ticket_id=ticket.ticket_id, action="set priority of")
+    event = PriorityChanged(
+        ticket_id=ticket.ticket_id,
+        from_priority=ticket.priority,
+        to_priority=priority,
+        reason=why,
+        by=actor,
+        at=at,
+    )
+    return Change(ticket=attrs.evolve(ticket, priority=priority), events=(event,))

@@ -1,0 +1,64 @@
+"""What escalation rules may look at: the ticket plus facts the caller gathered about it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import attrs
+
+from lia_core.domain.text import fold
+from lia_core.escalation.ticket import Ticket, require_aware
+from lia_core.sla.readings import SlaState
+
+__all__ = ["EscalationFacts", "NotificationKey"]
+
+
+@attrs.frozen(kw_only=True, order=True)
+class NotificationKey:
+    """One notification: *policy* for *ticket_id* because of *rule* (sent at most once)."""
+
+    ticket_id: str
+    policy: str
+    rule: str
+
+
+def _as_tuple(value: tuple[datetime, ...] | list[datetime]) -> tuple[datetime, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class EscalationFacts:
+    """A ticket and what is known about its customer at *now*; every fact defaults to "no"."""
+
+    ticket: Ticket
+    now: datetime
+    sla_state: SlaState | None = None
+    """The most urgent running SLA clock (lia_core.sla.worst_state), None when none runs."""
+    vip: bool = False
+    nps_detractor: bool = False
+    """The customer's last NPS answer was a detractor's (0-6)."""
+    contacts: tuple[datetime, ...] = attrs.field(default=(), converter=_as_tuple)
+    """When the customer got in touch (this ticket or others); rules count those in a window."""
+    intents: frozenset[str] = frozenset()
+    """Intents the bot detected (e.g. "cancelamento"), compared exactly."""
+    text: str = ""
+    """The customer's recent messages; keywords are searched here ignoring case and accents."""
+    linked_active_outage: bool = False
+    """The ticket is linked to an outage (massive failure) that is still active."""
+    notified: frozenset[NotificationKey] = frozenset()
+    """Notifications already sent for this ticket: the engine never repeats them."""
+
+    def __attrs_post_init__(self) -> None:
+        require_aware(self.now, "now")
+        for instant in self.contacts:
+            require_aware(instant, "contacts")
+
+    def contacts_within(self, days: int) -> int:
+        """How many contacts happened in the last *days* days: now - days <= t <= now."""
+        start = self.now - timedelta(days=days)
+        return sum(1 for t in self.contacts if start <= t <= self.now)
+
+    @property
+    def folded_text(self) -> str:
+        """The text as keywords are matched: lower case, no accents, no punctuation."""
+        return fold(self.text)

@@ -1,0 +1,1 @@
+"""Tests of tickets and escalation (lia_core.escalation)."""

@@ -1,0 +1,180 @@
+"""Rule files: loaded from TOML or a dict, written back, and refused with the line at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.errors import ValidationError
+from lia_core.escalation import KNOWN_POLICIES, RuleBook, RuleFileError, SupportLevel
+from lia_core.testing.escalation import rule_books
+
+from .oracle import PROPERTIES
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "escalation-rules.toml"
+
+GOOD = """\
+version = 1
+policies = ["legal-team"]
+
+[[rule]]
+name = "procon"
+reason = "menção a órgão de defesa do consumidor"
+
+[rule.when]
+keywords = ["procon", "anatel"]
+
+[rule.then]
+escalate_to = "N3"
+notify = ["ticket-escalation", "legal-team"]
+"""
+
+
+def test_the_shipped_example_file_loads() -> None:
+    """docs/examples/escalation-rules.toml parses, and its rules come in file order."""
+    book = RuleBook.from_file(EXAMPLE)
+    assert [r.name for r in book.rules][:2] == ["regulator-complaint", "sla-breached"]
+    assert "legal-team" in book.policies
+    assert RuleBook.from_toml(book.to_toml()) == book
+
+
+def test_a_small_file_loads_into_rules() -> None:
+    """Every field of a rule is read: name, reason, conditions and actions."""
+    book = RuleBook.from_toml(GOOD)
+    (rule,) = book.rules
+    assert rule.name == "procon"
+    assert rule.escalation_reason == "menção a órgão de defesa do consumidor"
+    assert rule.when.keywords == ("procon", "anatel")
+    assert rule.then.escalate_to is SupportLevel.N3
+    assert book.policies == KNOWN_POLICIES | {"legal-team"}
+
+
+def test_an_empty_file_is_an_empty_book() -> None:
+    """A file without rules loads as a book that never acts."""
+    assert RuleBook.from_toml("") == RuleBook()
+
+
+BAD = [
+    ("colour = 1\n" + GOOD, 1, "unknown top-level field 'colour'"),
+    ("version = 2\n", 1, "unsupported rule file version 2"),
+    ('policies = ["Legal Team"]\n', 1, "is not a slug"),
+    (
+        GOOD.replace('reason = "', 'priorty = "high"\nreason = "'),
+        6,
+        "unknown field 'priorty' in rule \"procon\"",
+    ),
+    (GOOD.replace("keywords", "keywordz"), 9, "unknown condition 'keywordz' in rule \"procon\""),
+    (GOOD.replace("escalate_to", "escalate"), 12, "unknown action 'escalate' in rule \"procon\""),
+    (
+        GOOD.replace('escalation", "legal-team"', 'escalation", "legal-tem"'),
+        13,
+        "unknown notification policy 'legal-tem'",
+    ),
+    (
+        GOOD.replace('"N3"', '"N4"'),
+        12,
+        "escalate_to must be one of N1, N2, N3 (got 'N4') in rule \"procon\"",
+    ),
+    (GOOD.replace('"N3"', '"N1"'), 12, "nothing is below N1"),
+    (
+        GOOD.replace('keywords = ["procon", "anatel"]', "vip = 'yes'"),
+        9,
+        "vip must be true or false",
+    ),
+    (GOOD.replace('keywords = ["procon", "anatel"]', "repeat_contacts = 0"), 9, "at least 1"),
+    (
+        GOOD.replace('keywords = ["procon", "anatel"]', "repeat_window_days = 3"),
+        9,
+        "needs repeat_contacts",
+    ),
+    (GOOD.replace('["procon", "anatel"]', '["procon", "!!"]'), 9, "no letter or digit"),
+    (GOOD.replace('keywords = ["procon", "anatel"]', ""), 8, "has no condition"),
+    (GOOD.replace('name = "procon"\n', ""), 4, "needs a name"),
+    (GOOD.replace('name = "procon"', 'name = "Procon"'), 5, "not a slug"),
+    (GOOD.replace("[rule.then]", "[rule.thenn]"), 11, "unknown field 'thenn'"),
+    (GOOD.replace("[rule.then]\n", "[rule.when2]\n"), 11, "unknown field 'when2'"),
+    (GOOD + GOOD.split("\n", 2)[2], 16, 'rule name "procon" is used twice'),
+    (GOOD.replace("anatel", "anatel\n"), 9, "invalid TOML"),
+    (GOOD.replace('reason = "', 'reason = "\n'), 6, "invalid TOML"),
+    (
+        '[[rule]]\nname = "x"\nwhen = { vip = true, priorty = 1 }\nthen = { notify = "sla-alert" }\n',
+        3,
+        "unknown condition 'priorty' in rule \"x\"",
+    ),
+    (
+        '[[rule]]\nname = "x"\nthen.notify = "sla-alert"\nwhen.vip = true\nwhen.keywords = [\n  "a = b",\n  3,\n]\n',
+        5,
+        "keywords must be a string or a list of strings",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BAD)
+def test_a_bad_file_is_refused_with_its_line(text: str, line: int, message: str) -> None:
+    """Each fault is a RuleFileError naming the source, the line at fault and the problem."""
+    with pytest.raises(RuleFileError) as caught:
+        RuleBook.from_toml(text, source="rules.toml")
+    assert message in str(caught.value)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"rules.toml:{line}: ")
+    assert isinstance(caught.value, ValidationError)
+
+
+def test_a_bad_dict_names_the_field() -> None:
+    """from_dict has no lines: the error names the field's path instead."""
+    data = {"rule": [{"name": "a", "when": {"vip": True}, "then": {"raise_priority": "hgih"}}]}
+    with pytest.raises(RuleFileError) as caught:
+        RuleBook.from_dict(data)
+    assert caught.value.line is None
+    assert caught.value.field == "rule[0].then.raise_priority"
+    assert str(caught.value).startswith("<dict>: raise_priority must be one of")
+
+
+def test_a_book_refuses_undeclared_policies_and_duplicate_names() -> None:
+    """Built in Python, a book checks what a file would: known policies and unique names."""
+    rule = RuleBook.from_toml(GOOD).rules[0]
+    with pytest.raises(ValidationError, match="legal-team"):
+        RuleBook(rules=(rule,))
+    with pytest.raises(ValidationError, match="unique"):
+        RuleBook(rules=(rule, rule), declared_policies=frozenset({"legal-team"}))
+
+
+@PROPERTIES
+@given(rule_books())
+def test_a_book_round_trips_through_toml_and_dict(book: RuleBook) -> None:
+    """to_toml and to_dict write what from_toml and from_dict read back to an equal book."""
+    assert RuleBook.from_toml(book.to_toml()) == book
+    assert RuleBook.from_dict(book.to_dict()) == book
+
+
+def _key_lines(text: str) -> list[int]:
+    """0-based indexes of the `key = value` lines inside [[rule]] tables."""
+    lines = text.splitlines()
+    first = lines.index("[[rule]]")
+    return [i for i in range(first, len(lines)) if " = " in lines[i]]
+
+
+@PROPERTIES
+@given(rule_books(max_rules=4).filter(lambda b: len(b.rules) > 0), st.data())
+def test_every_mutation_is_reported_at_its_line(book: RuleBook, data: st.DataObject) -> None:
+    """An unknown key, a wrongly typed value or a syntax error is reported at the line changed."""
+    lines = book.to_toml().splitlines()
+    at = data.draw(st.sampled_from(_key_lines(book.to_toml())))
+    kind = data.draw(st.sampled_from(["unknown", "type", "syntax"]))
+    key = lines[at].split(" = ")[0]
+    if kind == "unknown":
+        lines.insert(at + 1, "bogus_key = 1")
+        expected, fragment = at + 2, "'bogus_key'"
+    elif kind == "type":
+        lines[at] = f"{key} = 3.5"
+        expected, fragment = at + 1, key
+    else:
+        lines.insert(at + 1, "this is not toml")
+        expected, fragment = at + 2, "invalid TOML"
+    with pytest.raises(RuleFileError) as caught:
+        RuleBook.from_toml("\n".join(lines) + "\n", source="mutated.toml")
+    assert caught.value.line == expected, str(caught.value)
+    assert fragment in caught.value.problem
