@@ -24,4 +24,3 @@ def test_the_escalation_page_examples_run() -> None:
     assert callable(example)
     run: Callable[[], None] = example
     run()
-
