@@ -9,12 +9,12 @@ through the business calendar: when it is closed the answer is `OutOfHours` inst
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from lia_core.domain.tickets import Priority
 from lia_core.errors import ValidationError
+from lia_core.handoff._replies import fill, opening_text
 from lia_core.handoff._words import found_phrases, padded
 from lia_core.handoff.conversation import (
     ConversationState,
@@ -36,30 +36,61 @@ from lia_core.handoff.decisions import (
     ResumeBot,
     RouteToDepartment,
 )
-from lia_core.handoff.intents import Intent
+from lia_core.handoff.intents import Intent, IntentScore
 from lia_core.handoff.language import Language
 from lia_core.handoff.policy import HandoffPolicy, critical_intent, is_ambiguous
 from lia_core.handoff.routing import Destination, Handoff, HandoffReason
 
 __all__ = ["decide"]
 
-_WEEKDAYS = (
-    "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado",
-    "domingo",
-)  # fmt: skip
+
+def _out_of_hours(
+    state: ConversationState,
+    policy: HandoffPolicy,
+    *,
+    now: datetime,
+    intent: Intent | None,
+    priority: Priority,
+) -> OutOfHours | None:
+    """The ticket queued for the next opening, or None while the calendar is open."""
+    calendar = policy.calendar
+    if calendar is None or calendar.is_open(now):
+        return None
+    destination = policy.destination_for(intent)
+    reason = HandoffReason.OUT_OF_HOURS
+    handoff = Handoff(
+        reason=reason, destination=destination, priority=priority, intent=intent, at=now
+    )
+    opens_at = calendar.next_opening(now)
+    return OutOfHours(
+        state=_with_human(state, reason=reason, destination=destination, intent=intent),
+        reply=fill(
+            policy.texts.out_of_hours,
+            abertura=opening_text(opens_at, policy.calendar),
+            departamento=destination.department,
+        ),
+        handoff=handoff,
+        opens_at=opens_at,
+    )
 
 
-def _fill(template: str, **values: str) -> str:
-    # str.replace, not str.format: an integrator's text may hold other braces.
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", value)
-    return template
-
-
-def _opening_text(opens_at: datetime, policy: HandoffPolicy) -> str:
-    zone = ZoneInfo(policy.calendar.timezone) if policy.calendar else opens_at.tzinfo
-    local = opens_at.astimezone(zone)
-    return f"{_WEEKDAYS[local.weekday()]}, {local:%d/%m} às {local:%H:%M}"
+def _route(
+    state: ConversationState, policy: HandoffPolicy, *, now: datetime, score: IntentScore
+) -> Decision:
+    """Route a clear intent to its department (queued when the calendar is closed)."""
+    priority = policy.base_priority
+    closed = _out_of_hours(state, policy, now=now, intent=score.intent, priority=priority)
+    if closed is not None:
+        return closed
+    destination = policy.destination_for(score.intent)
+    return RouteToDepartment(
+        state=_with_human(state, reason=None, destination=destination, intent=score.intent),
+        reply=fill(policy.texts.route, departamento=destination.department),
+        intent=score.intent,
+        confidence=score.confidence,
+        destination=destination,
+        priority=priority,
+    )
 
 
 def _to_human(
@@ -67,54 +98,23 @@ def _to_human(
     policy: HandoffPolicy,
     *,
     now: datetime,
-    reason: HandoffReason | None,
+    reason: HandoffReason,
     intent: Intent | None = None,
     priority: Priority | None = None,
-    confidence: float = 0.0,
 ) -> Decision:
-    """Hand over (reason None: route a clear *intent*), or queue it when the calendar is closed."""
-    destination = policy.destination_for(intent)
+    """Hand over to a human for *reason* (queued when the calendar is closed)."""
     priority = priority or policy.base_priority
-    calendar = policy.calendar
-    if calendar is not None and not calendar.is_open(now):
-        handoff = Handoff(
-            reason=HandoffReason.OUT_OF_HOURS,
-            destination=destination,
-            priority=priority,
-            intent=intent,
-            at=now,
-        )
-        opens_at = calendar.next_opening(now)
-        return OutOfHours(
-            state=_with_human(state, reason=handoff.reason, destination=destination, intent=intent),
-            reply=_fill(
-                policy.texts.out_of_hours,
-                abertura=_opening_text(opens_at, policy),
-                departamento=destination.department,
-            ),
-            handoff=handoff,
-            opens_at=opens_at,
-        )
-    if reason is None and intent is not None:
-        return RouteToDepartment(
-            state=_with_human(state, reason=None, destination=destination, intent=intent),
-            reply=_fill(policy.texts.route, departamento=destination.department),
-            intent=intent,
-            confidence=confidence,
-            destination=destination,
-            priority=priority,
-        )
+    closed = _out_of_hours(state, policy, now=now, intent=intent, priority=priority)
+    if closed is not None:
+        return closed
+    destination = policy.destination_for(intent)
     handoff = Handoff(
-        reason=reason or HandoffReason.CUSTOMER_ASKED,
-        destination=destination,
-        priority=priority,
-        intent=intent,
-        at=now,
+        reason=reason, destination=destination, priority=priority, intent=intent, at=now
     )
     text = policy.texts.language if reason is HandoffReason.LANGUAGE else policy.texts.human
     return HandToHuman(
-        state=_with_human(state, reason=handoff.reason, destination=destination, intent=intent),
-        reply=_fill(text, departamento=destination.department),
+        state=_with_human(state, reason=reason, destination=destination, intent=intent),
+        reply=fill(text, departamento=destination.department),
         handoff=handoff,
     )
 
@@ -161,9 +161,7 @@ def _message(state: ConversationState, text: str, policy: HandoffPolicy, now: da
     top = ranking.top
     ambiguous = is_ambiguous(ranking, policy)
     if top is not None and not ambiguous and top.confidence >= policy.confidence_threshold:
-        return _to_human(
-            state, policy, now=now, reason=None, intent=top.intent, confidence=top.confidence
-        )
+        return _route(state, policy, now=now, score=top)
     cause = HandoffReason.AMBIGUOUS if ambiguous else HandoffReason.LOW_CONFIDENCE
     if state.clarifications >= policy.max_clarifications:
         return _to_human(state, policy, now=now, reason=cause)
@@ -215,6 +213,9 @@ def _tick(state: ConversationState, policy: HandoffPolicy, now: datetime) -> Dec
     return NoAction(state=state)
 
 
+_DEFAULT_POLICY = HandoffPolicy()
+
+
 def decide(
     state: ConversationState,
     event: Event,
@@ -231,7 +232,7 @@ def decide(
     """
     if now.utcoffset() is None:
         raise ValidationError("now must be timezone-aware", field="now")
-    policy = policy or HandoffPolicy()
+    policy = policy if policy is not None else _DEFAULT_POLICY
     if state.phase.is_final:
         return NoAction(state=state)
     if isinstance(event, InactivityTick):

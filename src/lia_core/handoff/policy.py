@@ -123,8 +123,9 @@ class HandoffPolicy:
     agent_option: str = "2"
     cancel_option: str = "3"
     texts: HandoffTexts = HandoffTexts()
-    classifier: IntentClassifier = attrs.field(factory=KeywordIntentClassifier, eq=False)
-    language: LanguageGuesser = attrs.field(factory=StopwordLanguageGuesser, eq=False)
+    classifier: IntentClassifier = attrs.field(factory=KeywordIntentClassifier)
+    language: LanguageGuesser = attrs.field(factory=StopwordLanguageGuesser)
+    """Messages it calls Spanish or English go to a human; UNKNOWN stays with the bot."""
 
     def __attrs_post_init__(self) -> None:
         if self.close_after <= self.offer_after:

@@ -248,4 +248,4 @@ class Conversation(RuleBasedStateMachine):
 
 
 TestConversation = Conversation.TestCase
-TestConversation.settings = settings(max_examples=60, stateful_step_count=25)
+TestConversation.settings = settings(max_examples=40, stateful_step_count=25)
