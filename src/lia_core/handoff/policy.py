@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 import attrs
@@ -73,6 +73,10 @@ def _destinations(value: Mapping[Intent, Destination]) -> Mapping[Intent, Destin
     return {Intent(k): v for k, v in value.items()}
 
 
+def _intents(value: Iterable[Intent]) -> frozenset[Intent]:
+    return frozenset(Intent(i) for i in value)
+
+
 def _phrases(value: tuple[str, ...]) -> tuple[str, ...]:
     return fold_phrases(value)
 
@@ -87,7 +91,10 @@ class HandoffPolicy:
     """The top intent must lead the second by at least this much, or the message is ambiguous."""
     critical_threshold: float = attrs.field(default=0.20, validator=_fraction)
     """A critical intent at or above this sends the conversation to a human at once."""
-    critical_intents: frozenset[Intent] = frozenset({Intent.CANCELLATION, Intent.OMBUDSMAN})
+    critical_intents: frozenset[Intent] = attrs.field(
+        default=frozenset({Intent.CANCELLATION, Intent.OMBUDSMAN}), converter=_intents
+    )
+    """Intents that never stay with the bot (raised priority, their own queue)."""
     max_clarifications: int = attrs.field(default=1, validator=_not_negative)
     """Clarifying questions per conversation before an unclear message goes to a human."""
     offer_after: timedelta = attrs.field(default=timedelta(minutes=5), validator=_positive)
