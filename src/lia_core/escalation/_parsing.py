@@ -169,6 +169,7 @@ def _rule(reader: _Reader, index: int, raw: object, policies: frozenset[str]) ->
 def parse(data: Mapping[str, object], *, source: str, lines: dict[Path, int] | None) -> Parsed:
     """Rules and declared policies from loaded data; *lines* (from TOML text) locates faults."""
     reader = _Reader(source, lines)
+    reader.table((), data, "a rule file")
     reader.unknown((), data, TOP_FIELDS, "top-level field")
     version = data.get("version", 1)
     if version != 1 or isinstance(version, bool):

@@ -47,6 +47,12 @@ class EscalationFacts:
     """The ticket is linked to an outage (massive failure) that is still active."""
     notified: frozenset[NotificationKey] = frozenset()
     """Notifications already sent for this ticket: the engine never repeats them."""
+    folded_text: str = attrs.field(init=False, eq=False, repr=False)
+    """The text as keywords are matched: lower case, no accents, no punctuation."""
+
+    @folded_text.default
+    def _fold_text(self) -> str:
+        return fold(self.text)
 
     def __attrs_post_init__(self) -> None:
         require_aware(self.now, "now")
@@ -57,8 +63,3 @@ class EscalationFacts:
         """How many contacts happened in the last *days* days: now - days <= t <= now."""
         start = self.now - timedelta(days=days)
         return sum(1 for t in self.contacts if start <= t <= self.now)
-
-    @property
-    def folded_text(self) -> str:
-        """The text as keywords are matched: lower case, no accents, no punctuation."""
-        return fold(self.text)

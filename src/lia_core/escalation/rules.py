@@ -73,6 +73,11 @@ class Conditions:
     )
     """Words or phrases found in the text, ignoring case, accents and punctuation."""
     linked_active_outage: bool | None = None
+    _folded_keywords: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @_folded_keywords.default
+    def _fold_keywords(self) -> tuple[str, ...]:
+        return tuple(f" {fold(k)} " for k in self.keywords)
 
     def __attrs_post_init__(self) -> None:
         if self.repeat_contacts is None and self.repeat_window_days != DEFAULT_WINDOW_DAYS:
@@ -129,7 +134,7 @@ class Conditions:
 
     def _mentions(self, folded_text: str) -> bool:
         padded = f" {folded_text} "
-        return any(f" {fold(k)} " in padded for k in self.keywords)
+        return any(k in padded for k in self._folded_keywords)
 
 
 def _check_policies(_instance: object, _attribute: object, value: tuple[str, ...]) -> None:

@@ -155,9 +155,14 @@ def _rule(draw: st.DrawFn, name: str, policies: tuple[str, ...]) -> dict[str, ob
 
 
 @st.composite
-def rule_data(draw: st.DrawFn, *, max_rules: int = 5) -> dict[str, object]:
-    """Valid rule-file data (the TOML layout, loaded) with up to *max_rules* rules."""
-    names = draw(st.lists(st.sampled_from(RULE_NAMES), max_size=max_rules, unique=True))
+def rule_data(draw: st.DrawFn, *, min_rules: int = 0, max_rules: int = 5) -> dict[str, object]:
+    """Valid rule-file data (the TOML layout, loaded) with *min_rules* to *max_rules* rules.
+
+    At most len(RULE_NAMES) rules: names are drawn from that pool.
+    """
+    names = draw(
+        st.lists(st.sampled_from(RULE_NAMES), min_size=min_rules, max_size=max_rules, unique=True)
+    )
     declared = draw(st.lists(st.sampled_from(_EXTRA_POLICIES), unique=True))
     policies = tuple(sorted(KNOWN_POLICIES)) + tuple(declared)
     data: dict[str, object] = {"rule": [draw(_rule(name, policies)) for name in names]}
@@ -166,6 +171,6 @@ def rule_data(draw: st.DrawFn, *, max_rules: int = 5) -> dict[str, object]:
     return data
 
 
-def rule_books(*, max_rules: int = 5) -> st.SearchStrategy[RuleBook]:
+def rule_books(*, min_rules: int = 0, max_rules: int = 5) -> st.SearchStrategy[RuleBook]:
     """Rule books loaded from rule_data."""
-    return rule_data(max_rules=max_rules).map(RuleBook.from_dict)
+    return rule_data(min_rules=min_rules, max_rules=max_rules).map(RuleBook.from_dict)

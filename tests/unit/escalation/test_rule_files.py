@@ -100,6 +100,11 @@ BAD = [
     (GOOD.replace("anatel", "anatel\n"), 9, "invalid TOML"),
     (GOOD.replace('reason = "', 'reason = "\n'), 6, "invalid TOML"),
     (
+        '[[rule]]\nname = "x"\nreason = """\nbogus = 1\n"""  # [[rule]]\nbogus = 2\n',
+        6,
+        "unknown field 'bogus' in rule \"x\"",
+    ),
+    (
         '[[rule]]\nname = "x"\nwhen = { vip = true, priorty = 1 }\nthen = { notify = "sla-alert" }\n',
         3,
         "unknown condition 'priorty' in rule \"x\"",
@@ -158,7 +163,7 @@ def _key_lines(text: str) -> list[int]:
 
 
 @PROPERTIES
-@given(rule_books(max_rules=4).filter(lambda b: len(b.rules) > 0), st.data())
+@given(rule_books(min_rules=1, max_rules=4), st.data())
 def test_every_mutation_is_reported_at_its_line(book: RuleBook, data: st.DataObject) -> None:
     """An unknown key, a wrongly typed value or a syntax error is reported at the line changed."""
     lines = book.to_toml().splitlines()
