@@ -15,7 +15,15 @@ from lia_core.escalation.errors import RuleFileError
 from lia_core.escalation.rules import KNOWN_POLICIES, Actions, Conditions, Rule, is_slug
 from lia_core.sla.readings import SlaState
 
-__all__ = ["ACTION_FIELDS", "CONDITION_FIELDS", "RULE_FIELDS", "TOP_FIELDS", "Parsed", "parse"]
+__all__ = [
+    "ACTION_FIELDS",
+    "CONDITION_FIELDS",
+    "RULE_FIELDS",
+    "TOP_FIELDS",
+    "Parsed",
+    "parse",
+    "parse_toml",
+]
 
 TOP_FIELDS = ("version", "policies", "rule")
 RULE_FIELDS = ("name", "reason", "when", "then")
@@ -72,10 +80,12 @@ class _Reader:
             raise self.fail(path, f"{what} must be a table")
         return value
 
-    def strings(self, path: Path, value: object) -> tuple[str, ...]:
+    def strings(self, path: Path, value: object, *, allow_empty: bool = False) -> tuple[str, ...]:
         items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
             raise self.fail(path, f"{path[-1]} must be a string or a list of strings")
+        if not items and not allow_empty:
+            raise self.fail(path, f"{path[-1]} must not be an empty list")
         return tuple(items)
 
     def choice(self, path: Path, value: object, kind: type[E]) -> E:
@@ -172,15 +182,15 @@ def parse(data: Mapping[str, object], *, source: str, lines: dict[Path, int] | N
     reader.table((), data, "a rule file")
     reader.unknown((), data, TOP_FIELDS, "top-level field")
     version = data.get("version", 1)
-    if version != 1 or isinstance(version, bool):
+    if type(version) is not int or version != 1:
         raise reader.fail(("version",), f"unsupported rule file version {version!r} (known: 1)")
-    declared = reader.strings(("policies",), data.get("policies", []))
+    declared = reader.strings(("policies",), data.get("policies", []), allow_empty=True)
     for name in declared:
         if not is_slug(name):
             raise reader.fail(("policies",), f"policy name {name!r} is not a slug")
     policies = KNOWN_POLICIES | frozenset(declared)
     raw_rules = data.get("rule", [])
-    if not isinstance(raw_rules, list):
+    if not isinstance(raw_rules, list | tuple):
         raise reader.fail(("rule",), "rules are written as [[rule]] tables")
     rules: list[Rule] = []
     for index, raw in enumerate(raw_rules):

@@ -92,6 +92,8 @@ BAD = [
     ),
     (GOOD.replace('["procon", "anatel"]', '["procon", "!!"]'), 9, "no letter or digit"),
     (GOOD.replace('keywords = ["procon", "anatel"]', ""), 8, "has no condition"),
+    (GOOD.replace('["procon", "anatel"]', "[]"), 9, "keywords must not be an empty list"),
+    ("version = 1.0\n", 1, "unsupported rule file version 1.0"),
     (GOOD.replace('name = "procon"\n', ""), 4, "needs a name"),
     (GOOD.replace('name = "procon"', 'name = "Procon"'), 5, "not a slug"),
     (GOOD.replace("[rule.then]", "[rule.thenn]"), 11, "unknown field 'thenn'"),
