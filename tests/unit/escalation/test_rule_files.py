@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from lia_core.errors import ValidationError
 from lia_core.escalation import KNOWN_POLICIES, RuleBook, RuleFileError, SupportLevel
-from lia_core.testing.escalation import rule_books
+from lia_core.testing.escalation import rule_books, rule_data
 
 from .oracle import PROPERTIES
 
@@ -149,7 +150,6 @@ def test_a_book_refuses_undeclared_policies_and_duplicate_names() -> None:
         RuleBook(rules=(rule, rule), declared_policies=frozenset({"legal-team"}))
 
 
-@PROPERTIES
 @given(rule_books())
 def test_a_book_round_trips_through_toml_and_dict(book: RuleBook) -> None:
     """to_toml and to_dict write what from_toml and from_dict read back to an equal book."""
@@ -185,3 +185,70 @@ def test_every_mutation_is_reported_at_its_line(book: RuleBook, data: st.DataObj
         RuleBook.from_toml("\n".join(lines) + "\n", source="mutated.toml")
     assert caught.value.line == expected, str(caught.value)
     assert fragment in caught.value.problem
+
+
+_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 3)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=4)
+)
+_VALUES = st.recursive(
+    _LEAVES | st.sampled_from(["N2", "urgent", "breached", "sla-alert", "procon"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _load(load: Callable[[], RuleBook]) -> RuleBook | RuleFileError:
+    """The loaded book, or the RuleFileError (any other exception propagates)."""
+    try:
+        return load()
+    except RuleFileError as error:
+        return error
+
+
+def _replace_somewhere(data: object, value: object, choice: int) -> object:
+    """A copy of *data* with one nested value (picked by *choice*) replaced by *value*."""
+    if isinstance(data, dict) and data:
+        keys = sorted(data)
+        key = keys[choice % len(keys)]
+        copy = dict(data)
+        copy[key] = value if choice % 3 == 0 else _replace_somewhere(data[key], value, choice // 3)
+        return copy
+    if isinstance(data, list) and data:
+        items = list(data)
+        at = choice % len(items)
+        items[at] = value if choice % 2 == 0 else _replace_somewhere(items[at], value, choice // 2)
+        return items
+    return value
+
+
+@given(rule_data(min_rules=1), _VALUES, st.integers(0, 10_000))
+def test_any_corrupted_data_is_loaded_or_refused_cleanly(
+    data: dict[str, object], value: object, choice: int
+) -> None:
+    """Whatever value lands anywhere in the data, loading succeeds or raises RuleFileError."""
+    corrupted = _replace_somewhere(data, value, choice)
+    assert isinstance(corrupted, dict)
+    outcome = _load(lambda: RuleBook.from_dict(corrupted))
+    if isinstance(outcome, RuleFileError):
+        assert outcome.line is None
+        assert outcome.field is None or outcome.field.startswith(("version", "policies", "rule"))
+
+
+@given(rule_books(min_rules=1), st.text(max_size=12), st.integers(0, 10_000))
+def test_any_corrupted_text_is_loaded_or_refused_with_a_line(
+    book: RuleBook, junk: str, choice: int
+) -> None:
+    """Text spliced anywhere into a rule file loads or fails with a line inside the file."""
+    text = book.to_toml()
+    at = choice % (len(text) + 1)
+    spliced = text[:at] + junk + text[at:]
+    outcome = _load(lambda: RuleBook.from_toml(spliced))
+    if isinstance(outcome, RuleFileError):
+        assert outcome.line is not None
+        assert 1 <= outcome.line <= max(1, len(spliced.splitlines()) + 1)
