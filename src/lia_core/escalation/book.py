@@ -75,10 +75,9 @@ class RuleBook:
 
     def to_toml(self) -> str:
         """The book as TOML that from_toml reads back to an equal book."""
-        data = self.to_dict()
         out = ["version = 1"]
-        if "policies" in data:
-            out.append(f"policies = {_value(data['policies'])}")
+        if self.declared_policies:
+            out.append(f"policies = {_value(sorted(self.declared_policies))}")
         for rule in self.rules:
             raw = _rule_dict(rule)
             out += ["", "[[rule]]"]
