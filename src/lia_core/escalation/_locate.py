@@ -52,12 +52,12 @@ def locate_keys(text: str) -> dict[Path, int]:
             if header.group(1) == "[[":
                 counters[names] = counters.get(names, -1) + 1
             table = _with_indexes(names, counters)
-            lines.setdefault(table, number)
+            _record(lines, table, number)
             continue
         key = _KEY.match(line)
         if key is None:
             continue
-        lines.setdefault(table + _parts(key.group(1)), number)
+        _record(lines, table + _parts(key.group(1)), number)
         rest = line[key.end() :]
         for quote in ('"""', "'''"):
             if rest.count(quote) % 2 == 1:
@@ -65,6 +65,12 @@ def locate_keys(text: str) -> dict[Path, int]:
         if in_string is None:
             depth = max(0, _depth_change(rest))
     return lines
+
+
+def _record(lines: dict[Path, int], path: Path, number: int) -> None:
+    """Give *path* and each of its prefixes seen for the first time the line *number*."""
+    for size in range(1, len(path) + 1):
+        lines.setdefault(path[:size], number)
 
 
 def _with_indexes(names: tuple[str, ...], counters: dict[tuple[str, ...], int]) -> Path:

@@ -61,6 +61,8 @@ def test_an_empty_file_is_an_empty_book() -> None:
 BAD = [
     ("colour = 1\n" + GOOD, 1, "unknown top-level field 'colour'"),
     ("version = 2\n", 1, "unsupported rule file version 2"),
+    (GOOD.replace("[[rule]]", "[[rules]]"), 4, "unknown top-level field 'rules'"),
+    ("version = 1\nrule.name = 3\n", 2, "rules are written as [[rule]] tables"),
     ('policies = ["Legal Team"]\n', 1, "is not a slug"),
     (
         GOOD.replace('reason = "', 'priorty = "high"\nreason = "'),
