@@ -2,8 +2,10 @@
 
 LiaError
 ├── DomainError             a rule refused the operation    → HTTP 409 / CLI exit 1
-│   └── InvalidTransition
+│   ├── InvalidTransition
+│   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
+│   └── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
 ├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
 ├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
 └── PortError               raised by adapters, declared here

@@ -40,7 +40,7 @@ class EscalationFacts:
     contacts: tuple[datetime, ...] = attrs.field(default=(), converter=_as_tuple)
     """When the customer got in touch (this ticket or others); rules count those in a window."""
     intents: frozenset[str] = frozenset()
-    """Intents the bot detected (e.g. "cancelamento"), compared exactly."""
+    """Intents the bot detected (`lia_core.handoff.Intent` values such as "cancellation"), exact."""
     text: str = ""
     """The customer's recent messages; keywords are searched here ignoring case and accents."""
     linked_active_outage: bool = False

@@ -35,7 +35,7 @@ __all__ = [
 
 KEYWORDS = ("procon", "anatel", "reclame aqui", "advogado", "cancelar")
 """Keywords rules look for; facts' text contains them in any case, accented or not."""
-INTENTS = ("cancelamento", "suporte_tecnico", "financeiro", "ameaca_juridica")
+INTENTS = ("support", "financial", "commercial", "cancellation", "ombudsman", "legal_threat")
 """Intents a bot may report."""
 RULE_NAMES = ("procon", "sla-breached", "sla-warning", "vip", "repeat", "cancel", "outage")
 """Rule names books draw from (notified keys in facts use the same ones)."""
