@@ -96,14 +96,7 @@ def escalate(
             not above its level.
         ValidationError: blank reason or actor, naive *at*.
     """
-    actor = _check_active(ticket, "escalate", by, at)
-    why = require_text(reason, "reason")
-    if ticket.level is SupportLevel.N3:
-        raise _refuse(ticket, "escalate", "already at N3")
-    target = to if to is not None else SupportLevel.from_rank(ticket.level.rank + 1)
-    if target.rank <= ticket.level.rank:
-        raise _refuse(ticket, "escalate", f"at {ticket.level}, not below {target}")
-    return _moved(ticket, target, why, actor, at)
+    return _step(ticket, +1, "escalate", reason=reason, by=by, at=at, to=to)
 
 
 def deescalate(
@@ -116,13 +109,29 @@ def deescalate(
             not below its level.
         ValidationError: blank reason or actor, naive *at*.
     """
-    actor = _check_active(ticket, "de-escalate", by, at)
+    return _step(ticket, -1, "de-escalate", reason=reason, by=by, at=at, to=to)
+
+
+def _step(
+    ticket: Ticket,
+    direction: int,
+    action: str,
+    *,
+    reason: str,
+    by: str,
+    at: datetime,
+    to: SupportLevel | None,
+) -> Change:
+    """Move one level in *direction* (+1 up, -1 down), or to *to*, which must lie that way."""
+    actor = _check_active(ticket, action, by, at)
     why = require_text(reason, "reason")
-    if ticket.level is SupportLevel.N1:
-        raise _refuse(ticket, "de-escalate", "already at N1")
-    target = to if to is not None else SupportLevel.from_rank(ticket.level.rank - 1)
-    if target.rank >= ticket.level.rank:
-        raise _refuse(ticket, "de-escalate", f"at {ticket.level}, not above {target}")
+    edge = SupportLevel.N3 if direction > 0 else SupportLevel.N1
+    if ticket.level is edge:
+        raise _refuse(ticket, action, f"already at {edge}")
+    target = to if to is not None else SupportLevel.from_rank(ticket.level.rank + direction)
+    if (target.rank - ticket.level.rank) * direction <= 0:
+        side = "below" if direction > 0 else "above"
+        raise _refuse(ticket, action, f"at {ticket.level}, not {side} {target}")
     return _moved(ticket, target, why, actor, at)
 
 
