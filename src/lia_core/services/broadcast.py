@@ -195,6 +195,7 @@ async def _queue_resolutions(
                 idempotency_key=f"resolution:{failure.id}:{notice.recipient}",
                 now=now,
                 fallback_channels=_fallbacks(order, JobName.OUTAGE_RESOLUTION, notice.channel),
+                stored_recipient=True,
             )
             jobs.append(job)
             records.append(

@@ -76,12 +76,19 @@ def new_job(
     now: datetime,
     lane: Lane | None = None,
     fallback_channels: tuple[Channel, ...] = (),
+    stored_recipient: bool = False,
 ) -> OutboundJob:
-    """A pending job due now."""
+    """A pending job due now.
+
+    *stored_recipient*: the recipient was read back from LIA's own tables; if it is already
+    in canonical form (digits only) it is not parsed again, since a broadcast to 100,000
+    contacts would otherwise spend seconds re-parsing phone numbers.
+    """
     clean = recipient.strip()
     if not clean:
         raise ValidationError("recipient must not be blank", field="to")
-    if channel is not Channel.PUSH:  # push recipients are device tokens, not numbers
+    canonical = stored_recipient and clean.isdigit()
+    if channel is not Channel.PUSH and not canonical:  # push recipients are device tokens
         clean = normalise_phone(clean, field="to")
     return OutboundJob(
         id=job_id,

@@ -9,6 +9,7 @@ import pytest
 from lia_core.domain.delivery import Channel, JobName, JobStatus, Lane
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.domain.failures import FailureAction, FailureStatus
+from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.regions import CityArea
 from lia_core.errors import DomainError, InvalidTransition, ValidationError
 from lia_core.ports import DeadLetterFilter
@@ -89,6 +90,30 @@ async def test_resolution_goes_to_everyone_notified_once_in_bulk() -> None:
     assert {j.content.text for j in resolutions if j.recipient == people[3]} == {"Resolvido, C3!"}
     details = await h.services.failure_details(fid)
     assert (details.notices, details.resolutions) == (25, 25)
+
+
+async def test_resolution_keeps_stored_canonical_numbers_as_they_are() -> None:
+    """A US contact stored by the gate as 1202… is resolved to 1202…, not re-read as Brazilian."""
+    h = build_harness()
+    fid = await active_failure(h)
+    async with h.store.unit_of_work() as uow:
+        await uow.notices.record_many(
+            [
+                FailureNotice(
+                    failure_id=fid,
+                    recipient="12025550123",  # canonical_phone("+1 202 555 0123")
+                    name="Ann",
+                    channel=Channel.WHATSAPP,
+                    kind=NoticeKind.NOTICE,
+                    job_id="job-us",
+                    created_at=h.clock.now(),
+                )
+            ]
+        )
+        await uow.commit()
+    await h.services.resolve_and_broadcast(ResolveAndBroadcast(failure_id=fid, actor="sup"))
+    resolutions = [j for j in h.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
+    assert [j.recipient for j in resolutions] == ["12025550123"]
 
 
 async def test_failed_resolution_queues_nothing() -> None:
