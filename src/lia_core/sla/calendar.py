@@ -129,13 +129,19 @@ class BusinessCalendar:
         return local.timestamp()
 
     def _cover(self, low: int, high: int) -> _Table:
-        """A table covering local years *low* to *high*, their neighbours and the current range."""
-        current = self._index.table
+        """A table covering local years *low* to *high*, their neighbours and the current range.
+
+        The current range is kept only while the union stays within the limit; otherwise the
+        index is rebuilt for the years asked for, so no answer depends on earlier calls.
+        """
         first, last = low - 1, high + 1
-        if current.last_year >= 0:
-            first, last = min(first, current.first_year), max(last, current.last_year)
         if last - first > _MAX_YEARS + 2:
             raise DomainError(f"no business time found within {_MAX_YEARS} years")
+        current = self._index.table
+        if current.last_year >= 0:
+            wider = min(first, current.first_year), max(last, current.last_year)
+            if wider[1] - wider[0] <= _MAX_YEARS + 2:
+                first, last = wider
         starts: list[float] = []
         ends: list[float] = []
         before: list[float] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lia_core.sla import BusinessCalendar, HolidayRules, WeeklyHours
@@ -59,3 +59,26 @@ def test_a_closure_longer_than_the_calendar_index_is_walked_past() -> None:
     assert calendar.add_business_time(start, timedelta(minutes=30)) == expected + 30 * MINUTE
     assert calendar.next_opening(start) == expected
     assert not calendar.is_open(start)
+
+
+@settings(max_examples=settings().max_examples // 5)  # each example indexes ~20 years of days
+@given(
+    business_calendars(),
+    instants(),
+    instants(
+        min_value=datetime(2070, 1, 1, tzinfo=UTC), max_value=datetime(2079, 12, 31, tzinfo=UTC)
+    ),
+    st.integers(1, 3 * 24 * 60),
+)
+def test_answers_do_not_depend_on_earlier_calls(
+    calendar: BusinessCalendar, near: datetime, far: datetime, minutes: int
+) -> None:
+    """A calendar that answered about 2020s first answers about 2070s as a fresh one does."""
+    fresh = BusinessCalendar(
+        hours=calendar.hours, timezone=calendar.timezone, holidays=calendar.holidays
+    )
+    duration = timedelta(minutes=minutes)
+    calendar.add_business_time(near, duration)
+    assert calendar.next_opening(far) == fresh.next_opening(far)
+    assert calendar.add_business_time(far, duration) == fresh.add_business_time(far, duration)
+    assert calendar.add_business_time(near, duration) == fresh.add_business_time(near, duration)
