@@ -1,8 +1,8 @@
 """The SLA clock: from a ticket timeline, a policy and `now`, where each clock stands.
 
 Bot-first: the first-response clock starts at the handoff to a human and only a human's public
-reply stops it; the resolution clock runs from creation to the resolution that was not reopened
-(time spent resolved before a reopening does not count). Waiting on the customer pauses both (if
+reply (or the ticket's resolution) stops it; the resolution clock runs from creation to the
+resolution that was not reopened (time spent resolved before a reopening counts for neither). Waiting on the customer pauses both (if
 the policy says so); an explicit deadline replaces the policy's target.
 """
 
@@ -196,6 +196,11 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
     if created is None and timeline.events and timeline.events[0].epoch <= n:
         created = timeline.events[0]
     targets = policy.targets_for(timeline.priority, timeline.severity)
+    resolved: TimelineEvent | None = None
+    if created is not None and resolutions:
+        resolved, resolved_spans = _final_resolution(resolutions, created.epoch)
+        if resolved_spans:
+            pauses = _merge(pauses, resolved_spans)
 
     first_deadline = timeline.first_response_deadline
     first: ClockReading | NoClock
@@ -205,6 +210,8 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
         first = NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NOT_STARTED)
     else:
         replied = _first_after(replies, handed.epoch)
+        if replied is None and resolved is not None and resolved.epoch >= handed.epoch:
+            replied = resolved  # resolved without a public reply: nothing is awaited any more
         first = _read(
             Metric.FIRST_RESPONSE,
             handed.at,
@@ -225,14 +232,13 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
     elif created is None:
         resolution = NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NOT_STARTED)
     else:
-        resolved, resolved_spans = _final_resolution(resolutions, created.epoch)
         resolution = _read(
             Metric.RESOLUTION,
             created.at,
             created.epoch,
             None if resolved is None else resolved.at,
             None if resolved is None else resolved.epoch,
-            _merge(pauses, resolved_spans) if resolved_spans else pauses,
+            pauses,
             targets.resolution or Target.calendar(1),
             policy.calendar,
             n,

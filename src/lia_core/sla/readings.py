@@ -70,7 +70,11 @@ class ClockReading:
     """When the target is consumed; while paused, the due time if work resumed now."""
     target: timedelta
     elapsed: timedelta
-    """Counted time (business or wall, pauses excluded) up to now or the stop."""
+    """Counted time (business or wall, pauses excluded) up to now or the stop.
+
+    A clock with an explicit deadline counts wall time from its start instead: the deadline is
+    an absolute instant, which waits and time spent resolved neither move nor stop.
+    """
     fraction: float
     """elapsed / target (may exceed 1)."""
     state: SlaState

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lia_core.sla import (
+    AlertPolicy,
     BusinessCalendar,
     ClockReading,
     EventKind,
@@ -20,7 +22,9 @@ from lia_core.sla import (
     TicketTimeline,
     TimeBasis,
     TimelineEvent,
+    decide_alerts,
     sla_status,
+    worst_state,
 )
 from lia_core.testing.sla import business_calendars, sla_policies, ticket_timelines
 
@@ -72,9 +76,8 @@ def _uncounted_spans(timeline: TicketTimeline, now: datetime, *, waits: bool) ->
     return spans
 
 
-def _oracle_elapsed_minutes(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> int:
-    """Resolution minutes counted one by one: working, not waiting, not spent resolved."""
-    created = timeline.events[0].at
+def _standing_resolution(timeline: TicketTimeline, now: datetime) -> datetime | None:
+    """The resolution not reopened since, as known at *now*."""
     standing: datetime | None = None
     for event in timeline.events:
         if event.at > now:
@@ -83,18 +86,54 @@ def _oracle_elapsed_minutes(timeline: TicketTimeline, policy: SlaPolicy, now: da
             standing = event.at
         elif event.kind is EventKind.REOPENED:
             standing = None
-    end = min(now, standing) if standing is not None else now
-    skipped = _uncounted_spans(timeline, now, waits=policy.pause_while_waiting)
+    return standing
+
+
+def _counts(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> Callable[[int], bool]:
+    """Whether the resolution clock counts the minute at an offset from creation."""
+    created = timeline.events[0].at
+    standing = _standing_resolution(timeline, now)
+    end = (min(now, standing) if standing is not None else now) - created
+    # An open wait ends where the clock ends: the due time is "if work resumed now".
+    skipped = [
+        range(span.start, min(span.stop, end // MINUTE))
+        for span in _uncounted_spans(timeline, now, waits=policy.pause_while_waiting)
+    ]
     target = policy.targets_for(timeline.priority, timeline.severity).resolution
     assert target is not None
-    count = 0
-    for minute in range(max(0, (end - created) // MINUTE)):
+
+    def counted(minute: int) -> bool:
         if any(minute in span for span in skipped):
-            continue
+            return False
         at = created + minute * MINUTE
-        if target.basis is TimeBasis.CALENDAR or is_working_minute(policy.calendar, at):
-            count += 1
-    return count
+        return target.basis is TimeBasis.CALENDAR or is_working_minute(policy.calendar, at)
+
+    return counted
+
+
+def _oracle_elapsed_minutes(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> int:
+    """Resolution minutes counted one by one: working, not waiting, not spent resolved."""
+    created = timeline.events[0].at
+    standing = _standing_resolution(timeline, now)
+    end = min(now, standing) if standing is not None else now
+    counted = _counts(timeline, policy, now)
+    return sum(counted(minute) for minute in range(max(0, (end - created) // MINUTE)))
+
+
+def _oracle_due(
+    timeline: TicketTimeline, policy: SlaPolicy, now: datetime, *, limit: int
+) -> datetime | None:
+    """The end of the minute that completes the target, counting one by one (None past *limit*)."""
+    target = policy.targets_for(timeline.priority, timeline.severity).resolution
+    assert target is not None
+    counted = _counts(timeline, policy, now)
+    left = target.minutes
+    for minute in range(limit):
+        if counted(minute):
+            left -= 1
+            if left == 0:
+                return timeline.events[0].at + (minute + 1) * MINUTE
+    return None
 
 
 RESOLUTION_KINDS = (
@@ -105,6 +144,8 @@ RESOLUTION_KINDS = (
     EventKind.BOT_REPLY,
 )
 """The events that move the resolution clock (and one that must not)."""
+DUE_LIMIT = 10 * 24 * 60
+"""The due-time oracle counts at most ten days of minutes."""
 
 
 @PROPERTIES
@@ -121,6 +162,32 @@ def test_resolution_elapsed_agrees_with_a_minute_by_minute_oracle(
     reading = sla_status(timeline, policy, now=now).resolution
     assert isinstance(reading, ClockReading)
     assert reading.elapsed == _oracle_elapsed_minutes(timeline, policy, now) * MINUTE
+    due = _oracle_due(timeline, policy, now, limit=DUE_LIMIT)
+    if due is None:
+        assert reading.due_at > timeline.events[0].at + DUE_LIMIT * MINUTE
+    else:
+        assert reading.due_at == due
+    if _standing_resolution(timeline, now) is None:
+        assert reading.outcome is None
+    else:
+        assert reading.outcome is (
+            Outcome.MISS if reading.elapsed > reading.target else Outcome.HIT
+        )
+
+
+@PROPERTIES
+@given(ticket_timelines(), sla_policies(), st.integers(0, 24 * 60))
+def test_a_resolved_ticket_runs_no_clock(
+    timeline: TicketTimeline, policy: SlaPolicy, later: int
+) -> None:
+    """After a resolution that is not reopened (and follows any handoff) no clock runs or alerts."""
+    now = timeline.events[-1].at + later * MINUTE
+    standing = _standing_resolution(timeline, now)
+    handed = timeline.first(EventKind.HANDED_TO_HUMAN)
+    assume(standing is not None and (handed is None or handed <= standing))
+    status = sla_status(timeline, policy, now=now)
+    assert worst_state(status) is None
+    assert decide_alerts([status], [], AlertPolicy(), now=now) == ()
 
 
 def test_a_reopened_ticket_is_measured_to_its_final_resolution() -> None:
