@@ -10,7 +10,7 @@ import attrs
 
 from lia_core.errors import ValidationError
 
-__all__ = ["Intent", "IntentClassifier", "IntentScore", "RankedIntents"]
+__all__ = ["Intent", "IntentClassifier", "IntentScore", "RankedIntents", "parse_intent"]
 
 
 class Intent(enum.StrEnum):
@@ -30,6 +30,15 @@ class Intent(enum.StrEnum):
 
 
 _ORDER = {intent: i for i, intent in enumerate(Intent)}
+_BY_VALUE = {intent.value: intent for intent in Intent}
+
+
+def parse_intent(value: object, *, field: str) -> Intent:
+    """*value* as an `Intent` ("support" or `Intent.SUPPORT`); anything else names *field*."""
+    if isinstance(value, str) and value in _BY_VALUE:
+        return _BY_VALUE[value]
+    names = ", ".join(_BY_VALUE)
+    raise ValidationError(f"unknown intent {value!r} (one of {names})", field=field)
 
 
 def _unit(_instance: object, _attribute: object, value: float) -> None:
@@ -58,20 +67,43 @@ def _check_ranking(_instance: object, _attribute: object, value: tuple[IntentSco
         )
 
 
+def _intent_set(value: Iterable[Intent]) -> frozenset[Intent]:
+    return frozenset(value)
+
+
+def _check_detected(instance: RankedIntents, _attribute: object, value: frozenset[Intent]) -> None:
+    if not value <= {s.intent for s in instance.scores if s.confidence > 0}:
+        raise ValidationError("a detected intent is ranked above 0", field="detected")
+
+
 @attrs.frozen(kw_only=True)
 class RankedIntents:
     """A classifier's answer: intents by confidence, highest first, ties in `Intent` order."""
 
     scores: tuple[IntentScore, ...] = attrs.field(default=(), validator=_check_ranking)
+    detected: frozenset[Intent] = attrs.field(
+        default=frozenset(), converter=_intent_set, validator=_check_detected
+    )
+    """Intents whose own words the classifier found in the text (the built-in one: a keyword).
+
+    A detected critical intent goes to a human whatever its confidence, and a message with a
+    detected intent is never handed over for its language. A classifier that cannot point at
+    words (a statistical model) leaves it empty; then `HandoffPolicy.critical_threshold` decides.
+    """
 
     @classmethod
-    def of(cls, confidences: Mapping[Intent, float] | Iterable[IntentScore]) -> RankedIntents:
+    def of(
+        cls,
+        confidences: Mapping[Intent, float] | Iterable[IntentScore],
+        *,
+        detected: Iterable[Intent] = (),
+    ) -> RankedIntents:
         """Rank ``{Intent.FINANCIAL: 0.8, ...}`` or unsorted scores (intents must not repeat)."""
         if isinstance(confidences, Mapping):
             scores = [IntentScore(intent=Intent(i), confidence=c) for i, c in confidences.items()]
         else:
             scores = list(confidences)
-        return cls(scores=tuple(sorted(scores, key=_sort_key)))
+        return cls(scores=tuple(sorted(scores, key=_sort_key)), detected=frozenset(detected))
 
     @property
     def top(self) -> IntentScore | None:

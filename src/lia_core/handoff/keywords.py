@@ -1,59 +1,82 @@
 """The built-in intent classifier: pt-BR keyword phrases, counted, turned into confidences.
 
-Text and keywords are folded (case, accents and punctuation ignored) and a keyword counts when
-it occurs as whole words. With ``h[i]`` the number of distinct keywords of intent *i* found and
-``H`` their sum, the confidence of *i* is ``h[i] / (H + smoothing)`` (``smoothing`` 0.25 by
-default): one keyword alone gives 0.80, two of the same intent 0.89, one each of two intents 0.44
-each. Every intent is ranked, so a message with no keyword ranks all five at 0.
+Text and keywords are folded (case, accents and punctuation ignored, a letter typed three or
+more times in a row kept once) and a keyword counts when it occurs as whole words, except where
+it is part of a longer keyword found at the same place ("velocidade" inside "velocidade baixa").
+With ``h[i]`` the number of distinct keywords of intent *i* counted and ``H`` their sum, the
+confidence of *i* is ``h[i] / (H + smoothing)`` (``smoothing`` 0.25 by default): one keyword
+alone gives 0.80, two of the same intent 0.89, one each of two intents 0.44 each. Every intent
+is ranked, so a message with no keyword ranks all five at 0; intents with a keyword are
+``detected`` whatever their confidence (a critical one goes to a human).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from lia_core.errors import ValidationError
-from lia_core.handoff._words import fold_phrases, found_phrases, padded
-from lia_core.handoff.intents import Intent, IntentScore, RankedIntents
+from lia_core.handoff._words import (
+    counted_phrases,
+    fold_phrases,
+    found_phrases,
+    padded,
+    phrase_list,
+)
+from lia_core.handoff.intents import Intent, IntentScore, RankedIntents, parse_intent
 
 __all__ = ["DEFAULT_KEYWORDS", "KeywordIntentClassifier"]
 
 DEFAULT_KEYWORDS: Mapping[Intent, tuple[str, ...]] = {
     Intent.SUPPORT: (
-        "sem internet", "internet caiu", "caiu", "lenta", "lento", "sem sinal", "sem conexão",
-        "conexão", "wifi", "wi-fi", "roteador", "modem", "oscilando", "não conecta", "travando",
-        "desconectando", "luz vermelha", "suporte", "técnico", "visita técnica", "fibra",
+        "sem internet", "internet caiu", "caiu", "caindo", "lenta", "lento", "sinal", "sem sinal",
+        "sinal fraco", "sem conexão", "conexão", "net", "wifi", "wi-fi", "roteador", "modem",
+        "oscilando", "instável", "não conecta", "travando", "desconectando", "luz vermelha",
+        "cortada", "cortaram", "velocidade baixa", "suporte", "técnico", "visita técnica",
+        "fibra",
     ),
     Intent.FINANCIAL: (
-        "boleto", "fatura", "segunda via", "pagamento", "pagar", "paguei", "pix", "cobrança",
-        "cobrado", "débito", "vencimento", "desbloqueio", "desbloquear", "comprovante",
-        "nota fiscal", "financeiro", "juros", "reembolso", "estorno",
+        "boleto", "fatura", "segunda via", "2 via", "2a via", "2o via", "mensalidade",
+        "código de barras", "pagamento", "pagar", "paguei", "pix", "cobrança", "cobrado",
+        "débito", "vencimento", "desbloqueio", "desbloquear", "comprovante", "nota fiscal",
+        "financeiro", "juros", "reembolso", "estorno",
     ),
     Intent.COMMERCIAL: (
         "plano", "planos", "contratar", "assinar", "upgrade", "mudar de plano", "trocar de plano",
-        "mudança de endereço", "instalação", "instalar", "orçamento", "preço", "promoção",
-        "comercial", "vendas", "novo ponto",
+        "velocidade", "aumentar a velocidade", "aumentar velocidade", "mudança de endereço",
+        "mudar de endereço", "mudar de casa", "mudei de casa", "instalação", "instalar",
+        "orçamento", "preço", "promoção", "comercial", "vendas", "novo ponto",
     ),
     Intent.CANCELLATION: (
         "cancelar", "cancelamento", "cancela", "encerrar contrato", "rescindir", "rescisão",
         "desistir", "quero sair", "portabilidade", "trocar de operadora", "mudar de operadora",
     ),
     Intent.OMBUDSMAN: (
-        "ouvidoria", "procon", "anatel", "advogado", "advogada", "processo judicial", "processar",
-        "juizado", "pequenas causas", "justiça", "reclame aqui", "consumidor.gov",
-        "reclamação formal", "danos morais",
+        "ouvidoria", "procon", "anatel", "advogado", "advogada", "processo judicial",
+        "ação judicial", "vou processar", "vou te processar", "processar vocês",
+        "processar vcs", "processar a empresa", "juizado", "pequenas causas", "justiça",
+        "reclame aqui", "consumidor.gov", "reclamação formal", "danos morais",
     ),
 }  # fmt: skip
 """pt-BR keyword phrases per intent; Procon, Anatel and legal threats are ombudsman terms.
 
-Bare "processo" is left out on purpose: "processo de instalação" is not a lawsuit.
+Bare "processo" and "processar" are left out on purpose: "processo de instalação" is not a
+lawsuit and "o pagamento está demorando para processar" is not a threat. "velocidade" alone is
+commercial (a faster plan), "velocidade baixa" is support: the longer phrase wins where it
+occurs. A change of address ("mudar de casa") is commercial: it is a new installation and a
+contract change, sold and scheduled by the commercial team.
 """
 
 
-def _fold_table(table: Mapping[Intent, tuple[str, ...]]) -> Mapping[Intent, tuple[str, ...]]:
-    folded = {Intent(intent): fold_phrases(phrases) for intent, phrases in table.items()}
+def _fold_table(table: Mapping[Intent, Iterable[str]]) -> Mapping[Intent, tuple[str, ...]]:
+    if not isinstance(table, Mapping):
+        raise ValidationError("keywords maps intents to phrases", field="keywords")
+    folded = {
+        parse_intent(intent, field="keywords"): fold_phrases(phrase_list(words, field="keywords"))
+        for intent, words in table.items()
+    }
     for intent, phrases in folded.items():
         if not phrases:
             raise ValidationError(f"intent {intent} has no usable keyword", field="keywords")
@@ -80,16 +103,21 @@ class KeywordIntentClassifier:
     """Added to the total number of hits; one keyword alone scores ``1 / (1 + smoothing)``."""
 
     def hits(self, text: str) -> Mapping[Intent, tuple[str, ...]]:
-        """The folded keywords of each intent found in *text* (intents with none left out)."""
+        """The folded keywords of each intent counted in *text* (intents with none left out)."""
         haystack = padded(text)
         found = {i: found_phrases(haystack, phrases) for i, phrases in self.keywords.items()}
-        return {intent: words for intent, words in found.items() if words}
+        counted = counted_phrases(haystack, (p for words in found.values() for p in words))
+        kept = {i: tuple(p for p in words if p in counted) for i, words in found.items()}
+        return {intent: words for intent, words in kept.items() if words}
 
     def classify(self, text: str) -> RankedIntents:
         """Rank every intent of the table by ``hits / (total hits + smoothing)``."""
         counts = {intent: len(words) for intent, words in self.hits(text).items()}
         total = sum(counts.values()) + self.smoothing
         return RankedIntents.of(
-            IntentScore(intent=intent, confidence=counts.get(intent, 0) / total)
-            for intent in self.keywords
+            (
+                IntentScore(intent=intent, confidence=counts.get(intent, 0) / total)
+                for intent in self.keywords
+            ),
+            detected=counts,
         )

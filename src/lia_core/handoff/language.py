@@ -1,15 +1,17 @@
 """Is a message in Portuguese? A port, and a deterministic stop-word guesser built for WhatsApp.
 
 Statistical detectors need sentences; WhatsApp messages are often "ok", "2", "👍" or a few
-words. The built-in guesser only counts very common words that belong to one language and
-answers `Language.UNKNOWN` unless a foreign language clearly leads, so short and ambiguous
-messages stay with the bot. Plug a real detector in through `LanguageGuesser`.
+words, and customers mix languages ("tô sem internet, help me please"). The built-in guesser
+counts very common words that belong to one language; one Portuguese word is enough for a
+message never to be foreign, and a foreign language must clearly lead, so short, mixed and
+ambiguous messages stay with the bot. Plug a real detector in through `LanguageGuesser`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 import attrs
@@ -36,8 +38,8 @@ def _set(words: str) -> frozenset[str]:
 DEFAULT_STOPWORDS: Mapping[Language, frozenset[str]] = {
     Language.PORTUGUESE: _set(
         "nao voce voces meu minha meus minhas estou estava tenho quero preciso isso obrigado "
-        "obrigada oi ola bom boa noite com uma pra ta sim aqui ja ainda nem agora hoje "
-        "quando onde ele ela eles sou foi fica ficou pode vou vai"
+        "obrigada oi ola bom boa noite com uma pra pro ta sim ja ainda nem agora hoje quando "
+        "onde ele ela eles sou foi fica ficou pode vou vai tô tá né ne cê vc vcs pq q num tb tbm"
     ),
     Language.SPANISH: _set(
         "el los las usted ustedes tengo quiero necesito hola gracias pero muy ahora hoy "
@@ -48,7 +50,26 @@ DEFAULT_STOPWORDS: Mapping[Language, frozenset[str]] = {
         "it this that with and of can cant dont doesnt working help what why how"
     ),
 }
-"""Folded words that mark a language; a word shared by two of them would be dropped."""
+"""Words that mark a language, matched without case or punctuation.
+
+A word written without accents matches with or without them ("nao" matches "não"); a word
+written with accents matches only so written ("tô", not the English "to"). A word listed for
+two languages marks neither; "aqui" is left out of Portuguese because Spanish writes "aquí".
+"""
+
+
+def _key(word: str) -> str:
+    """How a listed word is matched: folded, unless its accents are part of it ("tô")."""
+    marked = " ".join(_marked_words(word))
+    return marked if fold(marked) != marked else fold(marked)
+
+
+def _marked_words(text: str) -> list[str]:
+    """The words of *text* in lower case with their accents (composed), punctuation dropped."""
+    lowered = unicodedata.normalize("NFC", text.casefold())
+    return "".join(
+        ch if ch.isalnum() or unicodedata.combining(ch) else " " for ch in lowered
+    ).split()
 
 
 class LanguageGuesser(Protocol):
@@ -59,8 +80,25 @@ class LanguageGuesser(Protocol):
         ...
 
 
-def _disjoint(table: Mapping[Language, frozenset[str]]) -> Mapping[Language, frozenset[str]]:
-    folded = {Language(k): frozenset(fold(w) for w in v) - {""} for k, v in table.items()}
+_LANGUAGES = {language.value: language for language in Language}
+
+
+def _language(value: object) -> Language:
+    if isinstance(value, str) and value in _LANGUAGES:
+        return _LANGUAGES[value]
+    raise ValidationError(f"unknown language {value!r}", field="stopwords")
+
+
+def _words(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        raise ValidationError("stopwords takes a set of words, not one str", field="stopwords")
+    return frozenset(_key(w) for w in value) - {""}
+
+
+def _disjoint(table: Mapping[Language, Iterable[str]]) -> Mapping[Language, frozenset[str]]:
+    if not isinstance(table, Mapping):
+        raise ValidationError("stopwords maps languages to words", field="stopwords")
+    folded = {_language(k): _words(v) for k, v in table.items()}
     if Language.UNKNOWN in folded:
         raise ValidationError("UNKNOWN cannot have stop-words", field="stopwords")
     return {
@@ -78,9 +116,10 @@ def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int
 class StopwordLanguageGuesser:
     """Counts each language's stop-words among the words of a message.
 
-    The answer is a language other than Portuguese only when it has at least *min_hits*
-    stop-words and strictly more than every other language; it is Portuguese when Portuguese
-    strictly leads; anything else (a tie, no stop-word, a digit or an emoji) is UNKNOWN.
+    A message with a Portuguese stop-word is never foreign: Portuguese when Portuguese strictly
+    leads, else UNKNOWN (mixed). Without one, the answer is another language only when it has
+    at least *min_hits* stop-words and strictly more than every other language; anything else
+    (a tie, no stop-word, a digit or an emoji) is UNKNOWN.
     """
 
     stopwords: Mapping[Language, frozenset[str]] = attrs.field(
@@ -91,17 +130,23 @@ class StopwordLanguageGuesser:
 
     def hits(self, text: str) -> Mapping[Language, int]:
         """How many words of *text* are stop-words of each language."""
-        words = fold(text).split()
-        return {lang: sum(w in table for w in words) for lang, table in self.stopwords.items()}
+        words = [{w, fold(w)} for w in _marked_words(text)]
+        return {
+            lang: sum(not spellings.isdisjoint(table) for spellings in words)
+            for lang, table in self.stopwords.items()
+        }
 
     def guess(self, text: str) -> Language:
         """The leading language of *text* (see the class docstring)."""
-        counts = sorted(self.hits(text).items(), key=lambda item: -item[1])
+        hits = self.hits(text)
+        counts = sorted(hits.items(), key=lambda item: -item[1])
         if not counts or counts[0][1] == 0:
             return Language.UNKNOWN
         (leader, best), runner_up = counts[0], counts[1][1] if len(counts) > 1 else 0
         if best == runner_up:
             return Language.UNKNOWN
-        if leader is Language.PORTUGUESE or best >= self.min_hits:
+        if leader is Language.PORTUGUESE:
+            return leader
+        if hits.get(Language.PORTUGUESE, 0) == 0 and best >= self.min_hits:
             return leader
         return Language.UNKNOWN

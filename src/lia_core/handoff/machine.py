@@ -1,8 +1,8 @@
 """The conversation state machine: `decide(state, event, policy, now=...)` returns one decision.
 
-Order of the checks on a customer's message while the bot holds the conversation: the human
-menu option, the help phrases, a critical intent, an explicit request for a person, another
-language, then the classifier's verdict (route, clarify, or a human). Any way to a human goes
+Checks on a customer's message while the bot holds it, in order: the human menu option, the
+help phrases, a critical intent (any keyword of it), an explicit request for a person, another
+language (only with no intent detected), then the classifier's verdict (route, clarify, human). Any way to a human goes
 through the business calendar: when it is closed the answer is `OutOfHours` instead.
 """
 
@@ -156,7 +156,8 @@ def _message(state: ConversationState, text: str, policy: HandoffPolicy, now: da
         return _to_human(
             state, policy, now=now, reason=HandoffReason.CUSTOMER_ASKED, priority=raised
         )
-    if policy.language.guess(text) not in (Language.PORTUGUESE, Language.UNKNOWN):
+    foreign = policy.language.guess(text) not in (Language.PORTUGUESE, Language.UNKNOWN)
+    if foreign and not ranking.detected:  # a keyword found: the bot understood the message
         return _to_human(state, policy, now=now, reason=HandoffReason.LANGUAGE, priority=raised)
     top = ranking.top
     ambiguous = is_ambiguous(ranking, policy)

@@ -10,8 +10,8 @@ import attrs
 
 from lia_core.domain.tickets import Priority
 from lia_core.errors import ValidationError
-from lia_core.handoff._words import fold_phrases
-from lia_core.handoff.intents import Intent, IntentClassifier, RankedIntents
+from lia_core.handoff._words import fold_phrases, phrase_list
+from lia_core.handoff.intents import Intent, IntentClassifier, RankedIntents, parse_intent
 from lia_core.handoff.keywords import KeywordIntentClassifier
 from lia_core.handoff.language import LanguageGuesser, StopwordLanguageGuesser
 from lia_core.handoff.routing import DEFAULT_DESTINATIONS, GENERAL_QUEUE, Destination
@@ -70,15 +70,25 @@ def _not_negative(_instance: object, attribute: attrs.Attribute[int], value: int
 
 
 def _destinations(value: Mapping[Intent, Destination]) -> Mapping[Intent, Destination]:
-    return {Intent(k): v for k, v in value.items()}
+    if not isinstance(value, Mapping):
+        raise ValidationError("destinations maps intents to destinations", field="destinations")
+    if not all(isinstance(d, Destination) for d in value.values()):
+        raise ValidationError("destinations maps intents to a Destination", field="destinations")
+    return {parse_intent(k, field="destinations"): v for k, v in value.items()}
 
 
 def _intents(value: Iterable[Intent]) -> frozenset[Intent]:
-    return frozenset(Intent(i) for i in value)
+    if isinstance(value, str):
+        raise ValidationError("critical_intents takes a set of intents", field="critical_intents")
+    return frozenset(parse_intent(i, field="critical_intents") for i in value)
 
 
-def _phrases(value: tuple[str, ...]) -> tuple[str, ...]:
-    return fold_phrases(value)
+def _human_keywords(value: Iterable[str]) -> tuple[str, ...]:
+    return fold_phrases(phrase_list(value, field="human_keywords"))
+
+
+def _help_phrases(value: Iterable[str]) -> tuple[str, ...]:
+    return fold_phrases(phrase_list(value, field="help_phrases"))
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +100,11 @@ class HandoffPolicy:
     ambiguity_gap: float = attrs.field(default=0.15, validator=_fraction)
     """The top intent must lead the second by at least this much, or the message is ambiguous."""
     critical_threshold: float = attrs.field(default=0.20, validator=_fraction)
-    """A critical intent at or above this sends the conversation to a human at once."""
+    """For classifiers that detect nothing (models): a critical intent at or above this is critical.
+
+    An intent the classifier *detected* (the built-in one: any of its keywords found) is critical
+    whatever its confidence, so many other keywords never dilute a Procon threat away.
+    """
     critical_intents: frozenset[Intent] = attrs.field(
         default=frozenset({Intent.CANCELLATION, Intent.OMBUDSMAN}), converter=_intents
     )
@@ -116,12 +130,12 @@ class HandoffPolicy:
             "atendente", "humano", "humana", "falar com alguém", "falar com uma pessoa",
             "pessoa de verdade", "operador",
         ),
-        converter=_phrases,
+        converter=_human_keywords,
     )  # fmt: skip
     """Whole words anywhere in a message that ask for a person."""
     help_phrases: tuple[str, ...] = attrs.field(
         default=("não entendi", "não entendi nada", "ajuda", "me ajuda", "socorro"),
-        converter=_phrases,
+        converter=_help_phrases,
     )
     """A message that is only one of these asks for help (a person, at the base priority)."""
     human_option: str = "0"
@@ -171,9 +185,16 @@ def is_ambiguous(ranking: RankedIntents, policy: HandoffPolicy) -> bool:
 
 
 def critical_intent(ranking: RankedIntents, policy: HandoffPolicy) -> Intent | None:
-    """The most likely critical intent at or above the critical threshold (and above 0), if any."""
+    """The most likely critical intent that was detected, or scored at or above the threshold.
+
+    Detected means the classifier found its words in the message (any keyword of it, for the
+    built-in classifier), whatever the confidence; otherwise the confidence must be above 0 and
+    at or above ``critical_threshold``. Ties go to the ranking's order.
+    """
     for score in ranking.scores:
-        critical = score.intent in policy.critical_intents
-        if critical and score.confidence > 0 and score.confidence >= policy.critical_threshold:
+        if score.intent not in policy.critical_intents:
+            continue
+        scored = score.confidence > 0 and score.confidence >= policy.critical_threshold
+        if score.intent in ranking.detected or scored:
             return score.intent
     return None

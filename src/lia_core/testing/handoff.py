@@ -109,11 +109,14 @@ def keyword_texts(
 
 
 def customer_texts() -> st.SearchStrategy[str]:
-    """Anything a customer may send: keyword mixes, short replies, foreign text, menu words, noise."""
+    """Anything a customer may send: keyword mixes (up to 7 keywords), short replies, foreign
+    text, foreign text followed by pt-BR, menu words, noise."""
     return st.one_of(
         keyword_texts(),
+        keyword_texts(max_keywords=7),
         st.sampled_from(SHORT_REPLIES),
         st.sampled_from(FOREIGN_MESSAGES),
+        st.tuples(st.sampled_from(FOREIGN_MESSAGES), keyword_texts()).map(", ".join),
         st.sampled_from(("0", "1", "2", "3", "atendente", "Não entendi", "AJUDA", "humano")),
         st.text(max_size=40),
     )
@@ -149,10 +152,16 @@ def timed_events(
 
 @st.composite
 def ranked_intents(draw: st.DrawFn) -> RankedIntents:
-    """Rankings of any subset of intents with confidences in [0, 1] (ties and zeros frequent)."""
+    """Rankings of any subset of intents, confidences in [0, 1] (ties and zeros frequent).
+
+    Some of the intents ranked above 0 are *detected*, as a keyword classifier reports them.
+    """
     chosen = draw(st.lists(st.sampled_from(Intent), unique=True))
     unit = st.sampled_from((0.0, 0.2, 0.5, 0.8, 1.0)) | st.floats(0, 1)
-    return RankedIntents.of(IntentScore(intent=i, confidence=draw(unit)) for i in chosen)
+    scores = [IntentScore(intent=i, confidence=draw(unit)) for i in chosen]
+    positive = [s.intent for s in scores if s.confidence > 0]
+    detected = draw(st.lists(st.sampled_from(positive), unique=True)) if positive else []
+    return RankedIntents.of(scores, detected=detected)
 
 
 @st.composite

@@ -105,10 +105,42 @@ def test_rankings_refuse_unsorted_repeated_or_out_of_range_scores() -> None:
 
 def test_procon_is_critical_even_when_support_leads() -> None:
     """A Procon threat among two support complaints still names the ombudsman as critical."""
-    ranking = CLASSIFIER.classify("internet caiu de novo, vou no procon")
+    ranking = CLASSIFIER.classify("internet caiu de novo, o wifi caiu, vou no procon")
     assert ranking.top is not None
     assert ranking.top.intent is Intent.SUPPORT
     assert critical_intent(ranking, HandoffPolicy()) is Intent.OMBUDSMAN
+
+
+def test_a_critical_keyword_diluted_below_the_threshold_is_still_critical() -> None:
+    """Six support keywords put Procon at 1/7.25 = 0.14 < 0.20: detected, so still critical."""
+    text = "caiu, sem internet, wifi não conecta, roteador com luz vermelha. Vou no PROCON!"
+    ranking = CLASSIFIER.classify(text)
+    assert ranking.confidence(Intent.OMBUDSMAN) == pytest.approx(1 / 7.25)
+    assert Intent.OMBUDSMAN in ranking.detected
+    assert critical_intent(ranking, HandoffPolicy()) is Intent.OMBUDSMAN
+    assert critical_intent(ranking, HandoffPolicy(critical_threshold=1.0)) is Intent.OMBUDSMAN
+
+
+def test_without_detection_the_critical_threshold_decides() -> None:
+    """A model's ranking (nothing detected) is critical only at or above critical_threshold."""
+    ranking = RankedIntents.of({Intent.SUPPORT: 0.85, Intent.CANCELLATION: 0.15})
+    assert critical_intent(ranking, HandoffPolicy()) is None
+    assert critical_intent(ranking, HandoffPolicy(critical_threshold=0.15)) is Intent.CANCELLATION
+    with pytest.raises(ValidationError):
+        RankedIntents.of({Intent.SUPPORT: 0.0}, detected=[Intent.SUPPORT])
+
+
+@given(ranked_intents(), st.sampled_from((0.0, 0.2, 0.5, 1.0)) | st.floats(0, 1))
+def test_critical_is_detected_or_at_the_threshold(ranking: RankedIntents, threshold: float) -> None:
+    """The critical intent is the best-ranked one detected or scoring above 0 and the threshold."""
+    policy = HandoffPolicy(critical_threshold=threshold)
+    expected = [
+        s.intent
+        for s in ranking.scores
+        if s.intent in (Intent.CANCELLATION, Intent.OMBUDSMAN)
+        and (s.intent in ranking.detected or 0 < s.confidence >= threshold)
+    ]
+    assert critical_intent(ranking, policy) == (expected[0] if expected else None)
 
 
 @given(keyword_texts())
@@ -132,7 +164,8 @@ def test_every_text_gets_a_valid_ranking_of_all_intents(text: str) -> None:
     ranking = CLASSIFIER.classify(text)
     assert {s.intent for s in ranking.scores} == set(Intent)
     assert all(0 <= s.confidence < 1 for s in ranking.scores)
-    assert RankedIntents.of(ranking.scores) == ranking
+    assert RankedIntents.of(ranking.scores, detected=ranking.detected) == ranking
+    assert ranking.detected == {s.intent for s in ranking.scores if s.confidence > 0}
 
 
 @given(ranked_intents(), st.floats(0, 1))

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lia_core.errors import ValidationError
-from lia_core.handoff import Language, StopwordLanguageGuesser
+from lia_core.handoff import DEFAULT_STOPWORDS, Language, StopwordLanguageGuesser
 from lia_core.testing.handoff import FOREIGN_MESSAGES, SHORT_REPLIES, keyword_texts
 
 GUESSER = StopwordLanguageGuesser()
@@ -30,10 +30,17 @@ def test_short_replies_are_unknown(text: str) -> None:
         ("internet not working", Language.ENGLISH),
         ("internet working", Language.UNKNOWN),
         ("oi, my internet", Language.UNKNOWN),
+        ("tô sem internet, help me please", Language.UNKNOWN),
+        ("vc can help me please", Language.UNKNOWN),
+        ("hello, this is not working, obrigado", Language.UNKNOWN),
+        ("tô aqui né", Language.PORTUGUESE),
+        ("pq tá assim?", Language.PORTUGUESE),
+        ("Hola, aquí no tengo internet", Language.SPANISH),
+        ("I want to talk to you", Language.ENGLISH),
     ],
 )
 def test_examples(text: str, language: Language) -> None:
-    """A foreign language needs two of its stop-words and the lead; one word or a tie is unknown."""
+    """Foreign needs two of its stop-words, the lead and no Portuguese one; mixed is unknown."""
     assert GUESSER.guess(text) is language
 
 
@@ -57,6 +64,37 @@ def test_shared_words_are_dropped_and_bad_settings_refused() -> None:
         StopwordLanguageGuesser(stopwords={Language.UNKNOWN: frozenset({"x"})})
     with pytest.raises(ValidationError):
         StopwordLanguageGuesser(min_hits=0)
+
+
+def test_accented_stop_words_match_only_with_their_accents() -> None:
+    """ "tô" marks Portuguese but "to" does not; plain "nao" matches "não" and "nao"."""
+    assert GUESSER.hits("tô")[Language.PORTUGUESE] == 1
+    assert GUESSER.hits("to")[Language.PORTUGUESE] == 0
+    assert GUESSER.hits("não nao NÃO")[Language.PORTUGUESE] == 3
+
+
+def test_the_default_stop_words_are_disjoint() -> None:
+    """No default stop-word is dropped for being shared, so the documented lists are the real ones."""
+    assert {k: len(v) for k, v in GUESSER.stopwords.items()} == {
+        k: len(v) for k, v in DEFAULT_STOPWORDS.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "stopwords",
+    [{Language.ENGLISH: "the"}, {"fr": frozenset({"le"})}, [Language.ENGLISH]],
+)
+def test_bad_stop_word_tables_name_the_field(stopwords: object) -> None:
+    """A bare str (split into letters) or an unknown language is a ValidationError on stopwords."""
+    with pytest.raises(ValidationError) as error:
+        StopwordLanguageGuesser(stopwords=stopwords)  # type: ignore[arg-type]
+    assert error.value.field == "stopwords"
+
+
+@given(keyword_texts(), st.sampled_from(("help me please", "please help", "hello, I need help")))
+def test_portuguese_with_english_words_is_never_foreign(text: str, english: str) -> None:
+    """A Portuguese stop-word anywhere keeps a mixed message from being foreign."""
+    assert GUESSER.guess(f"oi {text}, {english}") in (Language.PORTUGUESE, Language.UNKNOWN)
 
 
 @given(keyword_texts())

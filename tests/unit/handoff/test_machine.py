@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lia_core.errors import ValidationError
 from lia_core.handoff import (
     AskClarifyingQuestion,
     CloseConversation,
@@ -29,7 +28,6 @@ from lia_core.handoff import (
     Priority,
     ResumeBot,
     RouteToDepartment,
-    SupportLevel,
     decide,
 )
 from lia_core.sla import BusinessCalendar, WeeklyHours
@@ -127,26 +125,6 @@ def test_the_help_option_hands_over_at_the_base_priority(event: Event) -> None:
 def test_help_inside_a_longer_message_is_classified() -> None:
     """ "preciso de ajuda com o boleto" is about a bill, not the help option."""
     assert isinstance(say("preciso de ajuda com o boleto"), RouteToDepartment)
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "level"),
-    [
-        ("Quero cancelar minha internet", Intent.CANCELLATION, SupportLevel.N2),
-        ("vou reclamar na ANATEL", Intent.OMBUDSMAN, SupportLevel.N2),
-        ("a internet caiu de novo, vou no procon", Intent.OMBUDSMAN, SupportLevel.N2),
-        ("meu advogado vai entrar em contato", Intent.OMBUDSMAN, SupportLevel.N2),
-    ],
-)
-def test_critical_intents_go_to_a_human_with_raised_priority(
-    text: str, intent: Intent, level: SupportLevel
-) -> None:
-    """Cancellation, Anatel, Procon and lawyers skip the bot, to their own queue, raised."""
-    decision = human(say(text))
-    assert decision.handoff.reason is HandoffReason.CRITICAL_INTENT
-    assert decision.handoff.intent is intent
-    assert decision.handoff.destination.level is level
-    assert decision.handoff.priority is Priority.HIGH
 
 
 def test_another_language_goes_to_a_human_with_raised_priority() -> None:
@@ -263,37 +241,3 @@ def test_custom_texts_may_hold_other_braces() -> None:
     """Only {departamento} and {abertura} are filled; other braces are left alone."""
     policy = HandoffPolicy(texts=HandoffTexts(route="{departamento} {x} {}"))
     assert say("boleto", policy=policy).reply == "Financeiro {x} {}"
-
-
-def test_naive_times_are_refused() -> None:
-    """now and the state's times must be timezone-aware."""
-    with pytest.raises(ValidationError):
-        decide(START, InactivityTick(), POLICY, now=datetime(2026, 1, 1))
-    with pytest.raises(ValidationError):
-        ConversationState.start(datetime(2026, 1, 1))
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "field"),
-    [
-        ({"close_after": timedelta(minutes=5)}, "close_after"),
-        ({"offer_after": timedelta(0)}, "offer_after"),
-        ({"confidence_threshold": 1.2}, "confidence_threshold"),
-        ({"base_priority": Priority.URGENT}, "raised_priority"),
-        ({"agent_option": "1"}, "options"),
-        ({"max_clarifications": -1}, "max_clarifications"),
-    ],
-)
-def test_bad_policies_are_refused(kwargs: dict[str, object], field: str) -> None:
-    """Inconsistent timers, thresholds, priorities and menu options are validation errors."""
-    with pytest.raises(ValidationError) as error:
-        HandoffPolicy(**kwargs)  # type: ignore[arg-type]
-    assert error.value.field == field
-
-
-def test_inconsistent_states_are_refused() -> None:
-    """A menu time outside TIMEOUT_OFFERED, or WITH_HUMAN without a destination, is refused."""
-    with pytest.raises(ValidationError):
-        ConversationState(phase=Phase.BOT, last_activity=T0, offered_at=T0)
-    with pytest.raises(ValidationError):
-        ConversationState(phase=Phase.WITH_HUMAN, last_activity=T0)

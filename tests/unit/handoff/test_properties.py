@@ -110,15 +110,15 @@ def test_a_message_to_the_bot_matches_the_oracle(
     """Inside hours, a message in BOT or CLARIFYING does what the ordered rules of the docs say."""
     state = data.draw(conversation_states(phases=BOT_PHASES, policy=policy))
     decision = decide(state, CustomerMessage(text=text), policy, now=state.last_activity)
-    kind, reason, priority = expected_message_outcome(state, text, policy)
+    kind, reason, priority, intent = expected_message_outcome(state, text, policy)
     assert type(decision) is kind
     match decision:
         case HandToHuman(handoff=record):
-            assert (record.reason, record.priority) == (reason, priority)
+            assert (record.reason, record.priority, record.intent) == (reason, priority, intent)
         case AskClarifyingQuestion(cause=cause):
             assert cause is reason
-        case RouteToDepartment(priority=routed):
-            assert routed is priority
+        case RouteToDepartment(priority=routed, intent=routed_intent):
+            assert (routed, routed_intent) == (priority, intent)
 
 
 @given(handoff_policies(), instants(), timed_events())

@@ -1,0 +1,79 @@
+"""Settings and states the handoff policy refuses, each with the offending field named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lia_core.errors import ValidationError
+from lia_core.handoff import (
+    GENERAL_QUEUE,
+    ConversationState,
+    HandoffPolicy,
+    InactivityTick,
+    Intent,
+    Phase,
+    Priority,
+    decide,
+)
+
+T0 = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+START = ConversationState.start(T0)
+
+
+def test_naive_times_are_refused() -> None:
+    """now and the state's times must be timezone-aware."""
+    with pytest.raises(ValidationError):
+        decide(START, InactivityTick(), HandoffPolicy(), now=datetime(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        ConversationState.start(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"close_after": timedelta(minutes=5)}, "close_after"),
+        ({"offer_after": timedelta(0)}, "offer_after"),
+        ({"confidence_threshold": 1.2}, "confidence_threshold"),
+        ({"base_priority": Priority.URGENT}, "raised_priority"),
+        ({"agent_option": "1"}, "options"),
+        ({"max_clarifications": -1}, "max_clarifications"),
+        ({"human_keywords": "atendente"}, "human_keywords"),
+        ({"help_phrases": "ajuda"}, "help_phrases"),
+        ({"human_keywords": ("atendente", None)}, "human_keywords"),
+        ({"critical_intents": ["procon"]}, "critical_intents"),
+        ({"critical_intents": "cancellation"}, "critical_intents"),
+        ({"destinations": {"foo": GENERAL_QUEUE}}, "destinations"),
+        ({"destinations": {Intent.SUPPORT: "suporte"}}, "destinations"),
+    ],
+)
+def test_bad_policies_are_refused(kwargs: dict[str, object], field: str) -> None:
+    """Inconsistent timers, priorities, options, a bare str for words, unknown intents: refused."""
+    with pytest.raises(ValidationError) as error:
+        HandoffPolicy(**kwargs)  # type: ignore[arg-type]
+    assert error.value.field == field
+
+
+def test_intent_names_are_accepted_where_intents_are_expected() -> None:
+    """ "cancellation" as a str is the intent itself, in critical_intents and destinations."""
+    policy = HandoffPolicy(
+        critical_intents=["cancellation"],  # type: ignore[list-item]
+        destinations={"support": GENERAL_QUEUE},  # type: ignore[dict-item]
+    )
+    assert policy.critical_intents == {Intent.CANCELLATION}
+    assert policy.destination_for(Intent.SUPPORT) is GENERAL_QUEUE
+
+
+def test_one_human_keyword_in_a_tuple_is_not_split_into_letters() -> None:
+    """("atendente",) stays one phrase, so "quero pagar a fatura" is not a request for a person."""
+    policy = HandoffPolicy(human_keywords=("atendente",))
+    assert policy.human_keywords == ("atendente",)
+
+
+def test_inconsistent_states_are_refused() -> None:
+    """A menu time outside TIMEOUT_OFFERED, or WITH_HUMAN without a destination, is refused."""
+    with pytest.raises(ValidationError):
+        ConversationState(phase=Phase.BOT, last_activity=T0, offered_at=T0)
+    with pytest.raises(ValidationError):
+        ConversationState(phase=Phase.WITH_HUMAN, last_activity=T0)
