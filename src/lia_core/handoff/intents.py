@@ -68,7 +68,9 @@ def _check_ranking(_instance: object, _attribute: object, value: tuple[IntentSco
 
 
 def _intent_set(value: Iterable[Intent]) -> frozenset[Intent]:
-    return frozenset(value)
+    if isinstance(value, str):
+        raise ValidationError("detected takes a set of intents, not one str", field="detected")
+    return frozenset(parse_intent(i, field="detected") for i in value)
 
 
 def _check_detected(instance: RankedIntents, _attribute: object, value: frozenset[Intent]) -> None:
@@ -137,6 +139,8 @@ class IntentClassifier(Protocol):
         """Rank the intents *text* may be about; confidences in [0, 1].
 
         Must be deterministic and must not raise on any string (empty, emoji, other
-        languages): an unknown message is a ranking with low (or no) confidences.
+        languages): an unknown message is a ranking with low (or no) confidences. Put in
+        ``detected`` the intents whose own words were found (a critical one then goes to a
+        human whatever its confidence); leave it empty when the classifier cannot tell.
         """
         ...

@@ -128,6 +128,10 @@ def test_without_detection_the_critical_threshold_decides() -> None:
     assert critical_intent(ranking, HandoffPolicy(critical_threshold=0.15)) is Intent.CANCELLATION
     with pytest.raises(ValidationError):
         RankedIntents.of({Intent.SUPPORT: 0.0}, detected=[Intent.SUPPORT])
+    with pytest.raises(ValidationError):
+        RankedIntents.of({Intent.SUPPORT: 0.5}, detected="support")  # type: ignore[arg-type]
+    named = RankedIntents.of({Intent.SUPPORT: 0.5}, detected=["support"])  # type: ignore[list-item]
+    assert named.detected == {Intent.SUPPORT}
 
 
 @given(ranked_intents(), st.sampled_from((0.0, 0.2, 0.5, 1.0)) | st.floats(0, 1))
