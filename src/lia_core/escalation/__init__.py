@@ -33,6 +33,7 @@ from lia_core.escalation.facts import EscalationFacts, NotificationKey
 from lia_core.escalation.rules import (
     DEFAULT_WINDOW_DAYS,
     KNOWN_POLICIES,
+    MAX_WINDOW_DAYS,
     Actions,
     Conditions,
     Rule,
@@ -44,6 +45,7 @@ __all__ = [
     "DEFAULT_WINDOW_DAYS",
     "KEEP",
     "KNOWN_POLICIES",
+    "MAX_WINDOW_DAYS",
     "Action",
     "Actions",
     "Applied",

@@ -1,12 +1,15 @@
 """Find the line of a key in TOML text (tomllib reports values, not positions).
 
-A light scan, not a parser: it follows table headers, array-of-tables counters and key
-lines, skipping the insides of multi-line strings and arrays. Good enough for pointing at
-the line at fault once tomllib has accepted the text.
+A light scan, not a full parser, run once tomllib has accepted the text: it follows table
+headers, array-of-tables counters and key lines, skips multi-line strings, and walks inline
+values (arrays, inline tables, arrays of inline tables) token by token, so a key inside
+``rule = [{...}, {...}]`` is located on its own line. Lines are counted on "\\n" only, as
+TOML does (U+2028, NEL, form feed in a comment or string do not end a line).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 __all__ = ["Path", "line_of", "locate_keys"]
@@ -14,37 +17,100 @@ __all__ = ["Path", "line_of", "locate_keys"]
 Path = tuple[str | int, ...]
 """A key path: table names and keys, with the index of an array-of-tables element."""
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(
     r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
 )
 _PART = re.compile(r"[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'")
+_STRING = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""(?!")|\'\'\'.*?\'\'\'(?!\')|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'', re.S
+)
+_BLANK = re.compile(r"(?:\s|#[^\n]*)*")
+_SCALAR = re.compile(r"[^,\]}\n#]*")
 
 
 def _parts(dotted: str) -> tuple[str, ...]:
     return tuple(p.strip("\"'") for p in _PART.findall(dotted))
 
 
-def _depth_change(line: str) -> int:
-    code = _STRINGS.sub("", line).split("#", 1)[0]
-    return code.count("[") + code.count("{") - code.count("]") - code.count("}")
+class _Inline:
+    """Walks one inline value of *text* from *pos*, recording the line of every key in it."""
+
+    def __init__(self, text: str, starts: list[int], lines: dict[Path, int]) -> None:
+        self.text, self.starts, self.lines = text, starts, lines
+        self.pos = 0
+
+    def line(self) -> int:
+        return bisect.bisect_right(self.starts, self.pos)
+
+    def blank(self) -> None:
+        self.pos = _BLANK.match(self.text, self.pos).end()  # type: ignore[union-attr]
+
+    def value(self, path: Path) -> None:
+        self.blank()
+        if self.pos >= len(self.text):
+            return
+        char = self.text[self.pos]
+        if char in "[{":
+            _record(self.lines, path, self.line())
+            self.pos += 1
+            self.array(path) if char == "[" else self.table(path)
+            return
+        string = _STRING.match(self.text, self.pos)
+        end = string.end() if string else _SCALAR.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        self.pos = max(end, self.pos + 1) if char not in ",]}" else self.pos
+
+    def array(self, path: Path) -> None:
+        index = 0
+        while self.pos < len(self.text):
+            self.blank()
+            char = self.text[self.pos : self.pos + 1]
+            if char in ("]", ""):
+                self.pos += 1
+                return
+            if char == ",":
+                index, self.pos = index + 1, self.pos + 1
+                continue
+            self.value((*path, index))
+
+    def table(self, path: Path) -> None:
+        while self.pos < len(self.text):
+            self.blank()
+            char = self.text[self.pos : self.pos + 1]
+            if char in ("}", ""):
+                self.pos += 1
+                return
+            if char == ",":
+                self.pos += 1
+                continue
+            key = _KEY.match(self.text, self.pos)
+            if key is None:
+                self.pos += 1
+                continue
+            inner = (*path, *_parts(key.group(1)))
+            _record(self.lines, inner, self.line())
+            self.pos = key.end()
+            self.value(inner)
 
 
 def locate_keys(text: str) -> dict[Path, int]:
     """Map each table and key path of *text* to its first 1-based line."""
     lines: dict[Path, int] = {}
     counters: dict[tuple[str, ...], int] = {}
+    raw = text.split("\n")
+    starts = [0]
+    for line in raw[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    walker = _Inline(text, starts, lines)
     table: Path = ()
-    depth = 0
     in_string: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    skip_to = 0
+    for number, line in enumerate(raw, start=1):
+        if number <= skip_to:
+            continue
         if in_string is not None:
             if line.count(in_string) % 2 == 1:
                 in_string = None
-            continue
-        if depth > 0:
-            depth = max(0, depth + _depth_change(line))
             continue
         header = _HEADER.match(line)
         if header is not None:
@@ -57,13 +123,17 @@ def locate_keys(text: str) -> dict[Path, int]:
         key = _KEY.match(line)
         if key is None:
             continue
-        _record(lines, table + _parts(key.group(1)), number)
+        path = table + _parts(key.group(1))
+        _record(lines, path, number)
         rest = line[key.end() :]
+        if rest.lstrip()[:1] in ("[", "{"):
+            walker.pos = starts[number - 1] + key.end()
+            walker.value(path)
+            skip_to = bisect.bisect_right(starts, walker.pos - 1)
+            continue
         for quote in ('"""', "'''"):
             if rest.count(quote) % 2 == 1:
                 in_string = quote
-        if in_string is None:
-            depth = max(0, _depth_change(rest))
     return lines
 
 
@@ -85,7 +155,7 @@ def _with_indexes(names: tuple[str, ...], counters: dict[tuple[str, ...], int]) 
 
 
 def line_of(lines: dict[Path, int], path: Path) -> int | None:
-    """The line of *path*, else of its nearest located ancestor (an inline table's key)."""
+    """The line of *path*, else of its nearest located ancestor."""
     for size in range(len(path), 0, -1):
         found = lines.get(path[:size])
         if found is not None:

@@ -58,7 +58,7 @@ E = TypeVar("E", bound=enum.Enum)
 def _render(path: Path) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
@@ -99,11 +99,12 @@ class _Reader:
     ) -> None:
         """Refuse the first key of *data* not in *known*; *what* is "field in rule ..." etc."""
         for key in data:
-            if key not in known:
+            if not isinstance(key, str) or key not in known:
                 kind, _, where = what.partition(" in ")
                 place = f" in {where}" if where else ""
+                part = key if isinstance(key, str) else repr(key)
                 raise self.fail(
-                    (*path, key), f"unknown {kind} {key!r}{place} (known: {', '.join(known)})"
+                    (*path, part), f"unknown {kind} {key!r}{place} (known: {', '.join(known)})"
                 )
 
 
@@ -162,13 +163,17 @@ def _rule(reader: _Reader, index: int, raw: object, policies: frozenset[str]) ->
                         )
             else:
                 values[key] = reader.choice(where, value, _ENUMS[key])
+        if section == "when" and "repeat_window_days" in table and "repeat_contacts" not in table:
+            raise reader.fail(
+                (*path, "when", "repeat_window_days"), "repeat_window_days needs repeat_contacts"
+            )
         sections[section] = values
     try:
         when = Conditions(**sections["when"])  # type: ignore[arg-type]
     except ValidationError as exc:
         raise reader.fail((*path, "when", exc.field or ""), exc.message) from exc
     try:
-        then = Actions(**sections["then"])  # type: ignore[arg-type]
+        then = Actions(**sections["then"])
         return Rule(name=name, when=when, then=then, reason=reason)
     except ValidationError as exc:
         in_then = exc.field in ACTION_FIELDS
@@ -209,7 +214,7 @@ def parse_toml(text: str, *, source: str) -> Parsed:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
+        line = int(found.group(1)) if found else text.count("\n") + 1
         problem = _TOML_LINE.sub("", str(exc)).replace("(, column", "(column").strip()
         raise RuleFileError(f"invalid TOML: {problem}", source=source, line=line) from exc
     return parse(data, source=source, lines=locate_keys(text))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -97,7 +96,16 @@ def _value(value: object) -> str:
         return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+    return _string(str(value))
+
+
+_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if c != ord("\t")})
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters but tab escaped."""
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 def _rule_dict(rule: Rule) -> dict[str, object]:

@@ -13,6 +13,7 @@ import attrs
 
 from lia_core.domain.tickets import Priority, Severity, SupportLevel
 from lia_core.errors import InvalidTransition, ValidationError
+from lia_core.escalation._convert import as_enum
 from lia_core.escalation.errors import NothingToChange
 from lia_core.escalation.events import (
     Change,
@@ -94,7 +95,7 @@ def escalate(
     Raises:
         InvalidTransition: the ticket is resolved or closed, already at N3, or *to* is
             not above its level.
-        ValidationError: blank reason or actor, naive *at*.
+        ValidationError: blank reason or actor, naive *at*, *to* not a level.
     """
     return _step(ticket, +1, "escalate", reason=reason, by=by, at=at, to=to)
 
@@ -107,7 +108,7 @@ def deescalate(
     Raises:
         InvalidTransition: the ticket is resolved or closed, already at N1, or *to* is
             not below its level.
-        ValidationError: blank reason or actor, naive *at*.
+        ValidationError: blank reason or actor, naive *at*, *to* not a level.
     """
     return _step(ticket, -1, "de-escalate", reason=reason, by=by, at=at, to=to)
 
@@ -125,6 +126,7 @@ def _step(
     """Move one level in *direction* (+1 up, -1 down), or to *to*, which must lie that way."""
     actor = _check_active(ticket, action, by, at)
     why = require_text(reason, "reason")
+    to = None if to is None else as_enum(to, SupportLevel, "to")
     edge = SupportLevel.N3 if direction > 0 else SupportLevel.N1
     if ticket.level is edge:
         raise _refuse(ticket, action, f"already at {edge}")
@@ -163,8 +165,8 @@ def reassign(
         new_assignee = ticket.assignee
     else:
         new_assignee = None if assignee is None else require_text(assignee, "assignee")
-    new_severity = ticket.severity if severity is None else severity
-    new_level = ticket.level if level is None else level
+    new_severity = ticket.severity if severity is None else as_enum(severity, Severity, "severity")
+    new_level = ticket.level if level is None else as_enum(level, SupportLevel, "level")
     staffing = (new_queue, new_assignee, new_severity) != (
         ticket.queue,
         ticket.assignee,
@@ -214,6 +216,7 @@ def set_priority(
     """
     actor = _check_active(ticket, "set priority of", by, at)
     why = _optional_reason(reason)
+    priority = as_enum(priority, Priority, "priority")
     if priority is ticket.priority:
         raise NothingToChange(ticket_id=ticket.ticket_id, action="set priority of")
     event = PriorityChanged(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import attrs
 
 from lia_core.domain.text import fold
+from lia_core.errors import ValidationError
+from lia_core.escalation import _convert
 from lia_core.escalation.ticket import Ticket, require_aware
 from lia_core.sla.readings import SlaState
 
@@ -22,8 +25,26 @@ class NotificationKey:
     rule: str
 
 
-def _as_tuple(value: tuple[datetime, ...] | list[datetime]) -> tuple[datetime, ...]:
-    return tuple(value)
+def _as_tuple(value: object) -> tuple[datetime, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError("contacts must be a collection of instants", field="contacts")
+    instants = tuple(value)
+    if not all(isinstance(t, datetime) for t in instants):
+        raise ValidationError("contacts must hold datetime values", field="contacts")
+    return instants
+
+
+def _intents(value: object) -> frozenset[str]:
+    return _convert.string_set(value, "intents")
+
+
+def _notified(value: object) -> frozenset[NotificationKey]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError("notified must be a collection of NotificationKey", field="notified")
+    keys = frozenset(value)
+    if not all(isinstance(key, NotificationKey) for key in keys):
+        raise ValidationError("notified must hold NotificationKey values", field="notified")
+    return keys
 
 
 @attrs.frozen(kw_only=True)
@@ -32,20 +53,20 @@ class EscalationFacts:
 
     ticket: Ticket
     now: datetime
-    sla_state: SlaState | None = None
+    sla_state: SlaState | None = attrs.field(default=None, converter=_convert.sla_state_or_none)
     """The most urgent running SLA clock (lia_core.sla.worst_state), None when none runs."""
     vip: bool = False
     nps_detractor: bool = False
     """The customer's last NPS answer was a detractor's (0-6)."""
     contacts: tuple[datetime, ...] = attrs.field(default=(), converter=_as_tuple)
     """When the customer got in touch (this ticket or others); rules count those in a window."""
-    intents: frozenset[str] = frozenset()
+    intents: frozenset[str] = attrs.field(default=frozenset(), converter=_intents)
     """Intents the bot detected (`lia_core.handoff.Intent` values such as "cancellation"), exact."""
     text: str = ""
     """The customer's recent messages; keywords are searched here ignoring case and accents."""
     linked_active_outage: bool = False
     """The ticket is linked to an outage (massive failure) that is still active."""
-    notified: frozenset[NotificationKey] = frozenset()
+    notified: frozenset[NotificationKey] = attrs.field(default=frozenset(), converter=_notified)
     """Notifications already sent for this ticket: the engine never repeats them."""
     folded_text: str = attrs.field(init=False, eq=False, repr=False)
     """The text as keywords are matched: lower case, no accents, no punctuation."""
@@ -60,6 +81,12 @@ class EscalationFacts:
             require_aware(instant, "contacts")
 
     def contacts_within(self, days: int) -> int:
-        """How many contacts happened in the last *days* days: now - days <= t <= now."""
-        start = self.now - timedelta(days=days)
-        return sum(1 for t in self.contacts if start <= t <= self.now)
+        """How many contacts happened in the last *days* days: now - days <= t <= now.
+
+        A window reaching before the first representable instant counts every past contact.
+        """
+        try:
+            start: datetime | None = self.now - timedelta(days=days)
+        except OverflowError:
+            start = None
+        return sum(1 for t in self.contacts if (start is None or start <= t) and t <= self.now)

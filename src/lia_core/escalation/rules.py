@@ -10,15 +10,26 @@ import attrs
 from lia_core.domain.text import fold
 from lia_core.domain.tickets import Priority, Severity, SupportLevel
 from lia_core.errors import ValidationError
+from lia_core.escalation import _convert
 from lia_core.escalation.facts import EscalationFacts
 from lia_core.sla.readings import SlaState
 
-__all__ = ["DEFAULT_WINDOW_DAYS", "KNOWN_POLICIES", "Actions", "Conditions", "Rule", "is_slug"]
+__all__ = [
+    "DEFAULT_WINDOW_DAYS",
+    "KNOWN_POLICIES",
+    "MAX_WINDOW_DAYS",
+    "Actions",
+    "Conditions",
+    "Rule",
+    "is_slug",
+]
 
 KNOWN_POLICIES = frozenset({"ticket-escalation", "ticket-priority-high", "sla-alert"})
 """Notification policies every rule file may name; a file declares any others it uses."""
 DEFAULT_WINDOW_DAYS = 7
 """The repeat-contact window when a rule sets ``repeat_contacts`` alone."""
+MAX_WINDOW_DAYS = 3650
+"""The longest repeat-contact window (about ten years)."""
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -28,8 +39,16 @@ def is_slug(name: str) -> bool:
     return _SLUG.fullmatch(name) is not None
 
 
-def _keywords(value: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    return tuple(value)
+def _keywords(value: object) -> tuple[str, ...]:
+    return _convert.string_tuple(value, "keywords")
+
+
+def _intents(value: object) -> frozenset[str]:
+    return _convert.string_set(value, "intents")
+
+
+def _notify(value: object) -> tuple[str, ...]:
+    return _convert.string_tuple(value, "notify")
 
 
 def _check_keywords(_instance: object, _attribute: object, value: tuple[str, ...]) -> None:
@@ -40,10 +59,16 @@ def _check_keywords(_instance: object, _attribute: object, value: tuple[str, ...
             )
 
 
-def _positive(field: str) -> Callable[[object, object, int | None], None]:
+def _positive(field: str, most: int | None = None) -> Callable[[object, object, int | None], None]:
     def check(_instance: object, _attribute: object, value: int | None) -> None:
-        if value is not None and value < 1:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(f"{field} must be a whole number", field=field)
+        if value < 1:
             raise ValidationError(f"{field} must be at least 1", field=field)
+        if most is not None and value > most:
+            raise ValidationError(f"{field} must be at most {most}", field=field)
 
     return check
 
@@ -56,18 +81,23 @@ class Conditions:
     rules for an OR across conditions.
     """
 
-    sla_state: frozenset[SlaState] = frozenset()
+    sla_state: frozenset[SlaState] = attrs.field(default=frozenset(), converter=_convert.sla_states)
     """Any of these states of the most urgent running SLA clock (none running never matches)."""
-    priority_at_least: Priority | None = None
-    severity_at_least: Severity | None = None
+    priority_at_least: Priority | None = attrs.field(
+        default=None, converter=_convert.priority_or_none
+    )
+    severity_at_least: Severity | None = attrs.field(
+        default=None, converter=_convert.severity_or_none
+    )
     vip: bool | None = None
     nps_detractor: bool | None = None
     repeat_contacts: int | None = attrs.field(default=None, validator=_positive("repeat_contacts"))
     """At least this many contacts within the last ``repeat_window_days`` days."""
     repeat_window_days: int = attrs.field(
-        default=DEFAULT_WINDOW_DAYS, validator=_positive("repeat_window_days")
+        default=DEFAULT_WINDOW_DAYS, validator=_positive("repeat_window_days", MAX_WINDOW_DAYS)
     )
-    intents: frozenset[str] = frozenset()
+    """1 to MAX_WINDOW_DAYS; built in Python, the default 7 may stand without repeat_contacts."""
+    intents: frozenset[str] = attrs.field(default=frozenset(), converter=_intents)
     keywords: tuple[str, ...] = attrs.field(
         default=(), converter=_keywords, validator=_check_keywords
     )
@@ -161,11 +191,15 @@ def _check_priority(_instance: object, _attribute: object, value: Priority | Non
 class Actions:
     """What a matching rule asks for; at least one must be set."""
 
-    escalate_to: SupportLevel | None = attrs.field(default=None, validator=_check_level)
+    escalate_to: SupportLevel | None = attrs.field(
+        default=None, converter=_convert.level_or_none, validator=_check_level
+    )
     """Escalate to this level when the ticket is below it."""
-    raise_priority: Priority | None = attrs.field(default=None, validator=_check_priority)
+    raise_priority: Priority | None = attrs.field(
+        default=None, converter=_convert.priority_or_none, validator=_check_priority
+    )
     """Raise the priority to this one when the ticket's is lower."""
-    notify: tuple[str, ...] = attrs.field(default=(), validator=_check_policies)
+    notify: tuple[str, ...] = attrs.field(default=(), converter=_notify, validator=_check_policies)
     """Notification policies to trigger, once per ticket and rule."""
 
     @property
@@ -185,13 +219,13 @@ class Rule:
     """The escalation reason written on the ticket; default ``rule "<name>"``."""
 
     def __attrs_post_init__(self) -> None:
-        if not is_slug(self.name):
+        if not isinstance(self.name, str) or not is_slug(self.name):
             raise ValidationError(f"rule name {self.name!r} is not a slug", field="name")
         if self.when.is_empty:
             raise ValidationError(f'rule "{self.name}" has no condition', field="when")
         if self.then.is_empty:
             raise ValidationError(f'rule "{self.name}" has no action', field="then")
-        if self.reason is not None and not self.reason.strip():
+        if self.reason is not None and not _convert.valid_text(self.reason, "reason").strip():
             raise ValidationError("reason must not be blank", field="reason")
 
     @property

@@ -8,6 +8,7 @@ import attrs
 
 from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
 from lia_core.errors import ValidationError
+from lia_core.escalation import _convert
 
 __all__ = ["Ticket", "require_aware", "require_text"]
 
@@ -31,6 +32,7 @@ def require_aware(value: datetime, field: str) -> datetime:
 class Ticket:
     """Priority, severity, support level, queue, assignee, status, escalation record and SLA target.
 
+    Enum fields accept a member or its value ("high"); anything else raises ValidationError.
     Invariants (checked on construction): ids and names are not blank, instants are
     timezone-aware, the escalation reason and time are set together, and a ticket at N1
     has no escalation record.
@@ -39,11 +41,12 @@ class Ticket:
     ticket_id: str
     queue: str
     """The department or queue holding the ticket (e.g. "suporte", "financeiro")."""
-    priority: Priority
-    severity: Severity
+    priority: Priority = attrs.field(converter=_convert.priority)
+    """A Priority, or its value ("high"); anything else raises ValidationError."""
+    severity: Severity = attrs.field(converter=_convert.severity)
     opened_at: datetime
-    level: SupportLevel = SupportLevel.N1
-    status: TicketStatus = TicketStatus.OPEN
+    level: SupportLevel = attrs.field(default=SupportLevel.N1, converter=_convert.support_level)
+    status: TicketStatus = attrs.field(default=TicketStatus.OPEN, converter=_convert.status)
     assignee: str | None = None
     """The agent working on it; None while it waits in the queue."""
     escalation_reason: str | None = None

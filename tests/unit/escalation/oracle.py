@@ -27,6 +27,7 @@ class Expected:
     level: str | None
     level_rule: str | None
     priority: str | None
+    priority_rule: str | None
     notifications: list[NotificationKey]
 
 
@@ -79,7 +80,7 @@ def naive_evaluate(data: Mapping[str, object], facts: EscalationFacts) -> Expect
     rules = data.get("rule", [])
     assert isinstance(rules, Sequence)
     if ticket.status.value in ("resolved", "closed"):
-        return Expected([], None, None, None, [])
+        return Expected([], None, None, None, None, [])
     priority = PRIORITIES.index(ticket.priority.value)
     while True:
         matched = [
@@ -109,7 +110,13 @@ def naive_evaluate(data: Mapping[str, object], facts: EscalationFacts) -> Expect
             key = NotificationKey(ticket_id=ticket.ticket_id, policy=policy, rule=str(r["name"]))
             if key not in facts.notified and key not in keys:
                 keys.append(key)
-    new_priority = (
-        PRIORITIES[priority] if priority > PRIORITIES.index(ticket.priority.value) else None
-    )
-    return Expected([str(r["name"]) for r in matched], level, level_rule, new_priority, keys)
+    new_priority, priority_rule = None, None
+    if priority > PRIORITIES.index(ticket.priority.value):
+        new_priority = PRIORITIES[priority]
+        priority_rule = next(
+            str(r["name"])
+            for r in matched
+            if _section(r, "then").get("raise_priority") == new_priority
+        )
+    names = [str(r["name"]) for r in matched]
+    return Expected(names, level, level_rule, new_priority, priority_rule, keys)

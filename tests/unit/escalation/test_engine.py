@@ -176,13 +176,14 @@ def test_notifications_already_sent_are_not_repeated() -> None:
 def test_evaluate_equals_the_naive_oracle(
     data: dict[str, object], subject: EscalationFacts
 ) -> None:
-    """Matches, escalation, priority raise and notifications equal the rule-by-rule oracle."""
+    """Matches, escalation and priority raise (with the rule they are attributed to) and notifications equal the oracle."""
     result = evaluate(RuleBook.from_dict(data), subject)
     expected = naive_evaluate(data, subject)
     assert list(result.matched) == expected.matched
     assert (result.escalation.level.value if result.escalation else None) == expected.level
     assert (result.escalation.rule if result.escalation else None) == expected.level_rule
     assert (result.priority.priority.value if result.priority else None) == expected.priority
+    assert (result.priority.rule if result.priority else None) == expected.priority_rule
     assert [n.key for n in result.notifications] == expected.notifications
     assert all(isinstance(action, EscalateTo | RaisePriority | Notify) for action in result.actions)
 

@@ -1,0 +1,120 @@
+"""Converters for values given from Python: enum values by name, collections that are not str.
+
+A plain string equal to an enum value is converted (``"high"`` → ``Priority.HIGH``); anything
+else raises ValidationError naming the field, and a bare string where a collection is
+expected is refused (it would otherwise be read as a set of letters).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import TypeVar
+
+from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
+from lia_core.errors import ValidationError
+from lia_core.sla.readings import SlaState
+
+__all__ = [
+    "as_enum",
+    "level_or_none",
+    "priority",
+    "priority_or_none",
+    "severity",
+    "severity_or_none",
+    "sla_state_or_none",
+    "sla_states",
+    "status",
+    "string_set",
+    "string_tuple",
+    "support_level",
+    "valid_text",
+]
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def as_enum(value: object, kind: type[E], field: str) -> E:
+    """*value* as a member of *kind* (a member, or a string equal to a member's value)."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        for member in kind:
+            if member.value == value:
+                return member
+    names = ", ".join(str(member.value) for member in kind)
+    raise ValidationError(f"{field} must be one of {names} (got {value!r})", field=field)
+
+
+def valid_text(value: str, field: str) -> str:
+    """*value* itself; ValidationError when it is not a string or holds a lone surrogate."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string (got {value!r})", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"{field} is not valid Unicode text", field=field) from exc
+    return value
+
+
+def _items(value: object, field: str) -> list[object]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"{field} must be a collection of values, not {type(value).__name__}", field=field
+        )
+    return list(value)
+
+
+def string_tuple(value: object, field: str) -> tuple[str, ...]:
+    """The strings of a collection, in order; a bare str or a non-str member is refused."""
+    return tuple(valid_text(item, field) for item in _items(value, field))  # type: ignore[arg-type]
+
+
+def string_set(value: object, field: str) -> frozenset[str]:
+    """The strings of a collection as a frozenset; a bare str or a non-str member is refused."""
+    return frozenset(string_tuple(value, field))
+
+
+def priority(value: object) -> Priority:
+    """A Priority from a member or its value."""
+    return as_enum(value, Priority, "priority")
+
+
+def severity(value: object) -> Severity:
+    """A Severity from a member or its value."""
+    return as_enum(value, Severity, "severity")
+
+
+def support_level(value: object) -> SupportLevel:
+    """A SupportLevel from a member or its value."""
+    return as_enum(value, SupportLevel, "level")
+
+
+def status(value: object) -> TicketStatus:
+    """A TicketStatus from a member or its value."""
+    return as_enum(value, TicketStatus, "status")
+
+
+def priority_or_none(value: object) -> Priority | None:
+    """None, or a Priority from a member or its value (a condition or an action)."""
+    return None if value is None else as_enum(value, Priority, "priority")
+
+
+def severity_or_none(value: object) -> Severity | None:
+    """None, or a Severity from a member or its value."""
+    return None if value is None else as_enum(value, Severity, "severity")
+
+
+def level_or_none(value: object) -> SupportLevel | None:
+    """None, or a SupportLevel from a member or its value."""
+    return None if value is None else as_enum(value, SupportLevel, "escalate_to")
+
+
+def sla_state_or_none(value: object) -> SlaState | None:
+    """None, or an SlaState from a member or its value."""
+    return None if value is None else as_enum(value, SlaState, "sla_state")
+
+
+def sla_states(value: object) -> frozenset[SlaState]:
+    """A frozenset of SlaState from a collection of members or values (not a bare str)."""
+    return frozenset(as_enum(v, SlaState, "sla_state") for v in _items(value, "sla_state"))
