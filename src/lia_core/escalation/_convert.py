@@ -19,9 +19,10 @@ __all__ = [
     "as_enum",
     "level_or_none",
     "priority",
-    "priority_or_none",
+    "priority_at_least",
+    "raise_priority",
     "severity",
-    "severity_or_none",
+    "severity_at_least",
     "sla_state_or_none",
     "sla_states",
     "status",
@@ -95,14 +96,19 @@ def status(value: object) -> TicketStatus:
     return as_enum(value, TicketStatus, "status")
 
 
-def priority_or_none(value: object) -> Priority | None:
-    """None, or a Priority from a member or its value (a condition or an action)."""
-    return None if value is None else as_enum(value, Priority, "priority")
+def priority_at_least(value: object) -> Priority | None:
+    """None, or a Priority from a member or its value (the condition)."""
+    return None if value is None else as_enum(value, Priority, "priority_at_least")
 
 
-def severity_or_none(value: object) -> Severity | None:
-    """None, or a Severity from a member or its value."""
-    return None if value is None else as_enum(value, Severity, "severity")
+def raise_priority(value: object) -> Priority | None:
+    """None, or a Priority from a member or its value (the action)."""
+    return None if value is None else as_enum(value, Priority, "raise_priority")
+
+
+def severity_at_least(value: object) -> Severity | None:
+    """None, or a Severity from a member or its value (the condition)."""
+    return None if value is None else as_enum(value, Severity, "severity_at_least")
 
 
 def level_or_none(value: object) -> SupportLevel | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 __all__ = ["Path", "line_of", "locate_keys"]
 
@@ -60,6 +61,13 @@ class _Inline:
         end = string.end() if string else _SCALAR.match(self.text, self.pos).end()  # type: ignore[union-attr]
         self.pos = max(end, self.pos + 1) if char not in ",]}" else self.pos
 
+    def step(self, read: Callable[[Path], None], path: Path) -> None:
+        """Run *read*, moving on one character if it stopped on one it does not handle."""
+        before = self.pos
+        read(path)
+        if self.pos == before:
+            self.pos += 1
+
     def array(self, path: Path) -> None:
         index = 0
         while self.pos < len(self.text):
@@ -71,7 +79,7 @@ class _Inline:
             if char == ",":
                 index, self.pos = index + 1, self.pos + 1
                 continue
-            self.value((*path, index))
+            self.step(self.value, (*path, index))
 
     def table(self, path: Path) -> None:
         while self.pos < len(self.text):
@@ -90,7 +98,7 @@ class _Inline:
             inner = (*path, *_parts(key.group(1)))
             _record(self.lines, inner, self.line())
             self.pos = key.end()
-            self.value(inner)
+            self.step(self.value, inner)
 
 
 def locate_keys(text: str) -> dict[Path, int]:

@@ -84,10 +84,10 @@ class Conditions:
     sla_state: frozenset[SlaState] = attrs.field(default=frozenset(), converter=_convert.sla_states)
     """Any of these states of the most urgent running SLA clock (none running never matches)."""
     priority_at_least: Priority | None = attrs.field(
-        default=None, converter=_convert.priority_or_none
+        default=None, converter=_convert.priority_at_least
     )
     severity_at_least: Severity | None = attrs.field(
-        default=None, converter=_convert.severity_or_none
+        default=None, converter=_convert.severity_at_least
     )
     vip: bool | None = None
     nps_detractor: bool | None = None
@@ -196,7 +196,7 @@ class Actions:
     )
     """Escalate to this level when the ticket is below it."""
     raise_priority: Priority | None = attrs.field(
-        default=None, converter=_convert.priority_or_none, validator=_check_priority
+        default=None, converter=_convert.raise_priority, validator=_check_priority
     )
     """Raise the priority to this one when the ticket's is lower."""
     notify: tuple[str, ...] = attrs.field(default=(), converter=_notify, validator=_check_policies)

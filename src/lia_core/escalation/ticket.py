@@ -14,7 +14,9 @@ __all__ = ["Ticket", "require_aware", "require_text"]
 
 
 def require_text(value: str, field: str) -> str:
-    """*value* without surrounding spaces; ValidationError naming *field* when blank."""
+    """*value* without surrounding spaces; ValidationError naming *field* when blank or no str."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string (got {value!r})", field=field)
     stripped = value.strip()
     if not stripped:
         raise ValidationError(f"{field} must not be blank", field=field)

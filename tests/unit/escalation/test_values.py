@@ -139,3 +139,21 @@ def test_conditions_and_actions_convert_or_refuse_values() -> None:
     for build in builds:
         with pytest.raises(ValidationError):
             build()
+    with pytest.raises(ValidationError) as caught:
+        Conditions(priority_at_least="top")
+    assert caught.value.field == "priority_at_least"
+    with pytest.raises(ValidationError) as caught:
+        Actions(raise_priority="top")
+    assert caught.value.field == "raise_priority"
+
+
+def test_a_text_field_that_is_no_str_is_refused_with_its_field() -> None:
+    """A queue, actor or reason that is not a string raises ValidationError, not AttributeError."""
+    with pytest.raises(ValidationError) as caught:
+        Ticket.open(
+            ticket_id="T", queue=loose(3), priority=Priority.LOW, severity=Severity.LOW, at=NOW
+        )
+    assert caught.value.field == "queue"
+    with pytest.raises(ValidationError) as caught:
+        escalate(TICKET, reason=loose(None), by="a", at=NOW)
+    assert caught.value.field == "reason"
