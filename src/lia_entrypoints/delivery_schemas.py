@@ -156,16 +156,17 @@ class NoticeOut(_Out):
 
     failure_id: str
     recipient: str
+    """The contact as stored: the canonical number (E.164 digits), or a push token as given."""
     created: bool
     job: JobOut | None
     """The notice job; null when the contact had already been notified."""
 
     @classmethod
-    def of(cls, failure_id: str, recipient: str, result: NotifyResult, tz: tzinfo) -> NoticeOut:
+    def of(cls, failure_id: str, result: NotifyResult, tz: tzinfo) -> NoticeOut:
         """Render a notify result."""
         return cls(
             failure_id=failure_id,
-            recipient=recipient.strip(),
+            recipient=result.recipient,
             created=result.created,
             job=JobOut.of(result.job, tz) if result.job is not None else None,
         )

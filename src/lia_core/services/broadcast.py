@@ -10,6 +10,7 @@ import attrs
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.phones import canonical_phone
 from lia_core.errors import DomainError
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from lia_core.services.outbox import new_job
@@ -96,6 +97,8 @@ class NotifyContact:
 class NotifyResult:
     """The notice job, and whether it is new (False: this contact was already told)."""
 
+    recipient: str
+    """The contact as stored: the canonical number (E.164 digits), or a push token as given."""
     job: OutboundJob | None
     created: bool
 
@@ -111,20 +114,25 @@ class NotifyContactHandler:
     order: ChannelOrder
 
     async def __call__(self, cmd: NotifyContact) -> NotifyResult:
-        """Raises DomainError when the failure is not active."""
+        """Raises DomainError when the failure is not active, ValidationError for a bad number."""
         now = self.clock.now()
+        channel = cmd.channel or (self.order.get(JobName.OUTAGE_NOTICE) or (Channel.SANDBOX,))[0]
+        # The same key the gate and the proactive notice use, so "(21) 98765-4321" and
+        # "+55 21 98765-4321" are one contact, told once, and the broadcast can trust it.
+        contact = (
+            cmd.recipient.strip()
+            if channel is Channel.PUSH  # a device token, not a number
+            else canonical_phone(cmd.recipient, field="to")
+        )
         async with self.uow() as uow:
             failure = await uow.failures.get(cmd.failure_id)
             if failure.status is not FailureStatus.ACTIVE:
                 raise DomainError(
                     f"failure {failure.id} is {failure.status.value}: only active failures notify"
                 )
-            channel = (
-                cmd.channel or (self.order.get(JobName.OUTAGE_NOTICE) or (Channel.SANDBOX,))[0]
-            )
             job, notice = notice_for_contact(
                 failure,
-                contact=cmd.recipient.strip(),
+                contact=contact,
                 name=cmd.name,
                 channel=channel,
                 order=self.order,
@@ -134,10 +142,10 @@ class NotifyContactHandler:
                 source=cmd.source,
             )
             if not await uow.notices.record(notice):
-                return NotifyResult(job=None, created=False)
+                return NotifyResult(recipient=contact, job=None, created=False)
             await uow.outbox.add(job)
             await uow.commit()
-        return NotifyResult(job=job, created=True)
+        return NotifyResult(recipient=contact, job=job, created=True)
 
 
 @attrs.frozen(kw_only=True)

@@ -85,9 +85,9 @@ def notify(
         )
         result = app.run(lambda rt: rt.services.notify_contact(cmd))
         if as_json:
-            emit_json(NoticeOut.of(failure_id, recipient, result, app.settings.tz))
+            emit_json(NoticeOut.of(failure_id, result, app.settings.tz))
         elif result.job is None:
-            click.echo(f"already notified: {recipient.strip()} was told about failure {failure_id}")
+            click.echo(f"already notified: {result.recipient} was told about failure {failure_id}")
         else:
             job = result.job
             click.echo(f"notice queued: job {job.id} to {job.recipient} on {job.channel}")

@@ -202,13 +202,18 @@ def test_notify_resolve_broadcast_and_counts(lia: CliHarness) -> None:
     lia.ok(*FAILURE)
     queued = lia.ok("failure", "notify", "f-1", "--to", "5521900000001", "--name", "Ana").stdout
     assert queued == "notice queued: job f-2 to 5521900000001 on sandbox\n"
-    again = lia.ok("failure", "notify", "f-1", "--to", "5521900000001").stdout
+    again = lia.ok("failure", "notify", "f-1", "--to", "+55 (21) 90000-0001").stdout
     assert again == "already notified: 5521900000001 was told about failure f-1\n"
     doc = lia.json("failure", "notify", "f-1", "--to", "5521900000002", "--channel", "sms")
     assert (doc["created"], doc["job"]["channel"], doc["job"]["job_name"]) == (
         True, "sms", "outage-notice",
     )  # fmt: skip
-    assert lia.json("failure", "notify", "f-1", "--to", "5521900000002")["job"] is None
+    spelled = lia.json("failure", "notify", "f-1", "--to", "(21) 90000-0002")
+    assert (spelled["recipient"], spelled["created"], spelled["job"]) == (
+        "5521900000002",
+        False,
+        None,
+    )
     assert "Notified 2 · Resolution sent 0" in lia.ok("failure", "show", "f-1").stdout
 
     resolved = lia.ok("failure", "resolve", "f-1").stdout
@@ -238,6 +243,16 @@ def test_notify_refused_for_a_resolved_failure(lia: CliHarness) -> None:
     result = lia("failure", "notify", "f-1", "--to", "5521900000001")
     assert result.exit_code == 1
     assert result.stderr == "error: failure f-1 is resolved: only active failures notify\n"
+
+
+def test_notify_refuses_what_is_no_phone_number(lia: CliHarness) -> None:
+    """A recipient that is no phone number: exit 2 (bad input), one line naming --to, no notice."""
+    lia.ok(*FAILURE)
+    result = lia("failure", "notify", "f-1", "--to", "amanhã")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --to: not a phone number: 'amanhã'")
+    assert result.stderr.count("\n") == 1
+    assert lia.json("failure", "show", "f-1")["notices"] == 0
 
 
 def test_progress_bar_only_on_a_terminal_and_never_with_json(

@@ -57,6 +57,47 @@ async def test_notice_is_queued_once_per_contact() -> None:
     assert (await h.services.failure_details(fid)).notices == 1
 
 
+async def test_a_contact_is_one_contact_however_the_number_is_written() -> None:
+    """Notices are keyed by the canonical number: other spellings are told once, resolved right."""
+    h = build_harness()
+    fid = await active_failure(h)
+    spellings = ["(21) 98765-4321", "+55 21 98765-4321", "21987654321", "552187654321"]
+    results = [
+        await h.services.notify_contact(NotifyContact(failure_id=fid, recipient=raw))
+        for raw in spellings
+    ]
+    assert [r.created for r in results] == [True, False, False, False]
+    assert results[0].job is not None
+    assert results[0].job.recipient == "5521987654321"
+    report = await h.services.resolve_and_broadcast(
+        ResolveAndBroadcast(failure_id=fid, actor="sup")
+    )
+    assert (report.notified, report.queued) == (1, 1)
+    resolutions = [j for j in h.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
+    assert [j.recipient for j in resolutions] == ["5521987654321"]
+
+
+async def test_a_number_that_is_no_phone_is_refused_before_anything_is_stored() -> None:
+    """A bad number names the field and records no notice."""
+    h = build_harness()
+    fid = await active_failure(h)
+    with pytest.raises(ValidationError) as caught:
+        await h.services.notify_contact(NotifyContact(failure_id=fid, recipient="não sei"))
+    assert caught.value.field == "to"
+    assert (await h.services.failure_details(fid)).notices == 0
+
+
+async def test_a_push_token_is_kept_as_given() -> None:
+    """Push recipients are device tokens: stored and sent as given, not read as numbers."""
+    h = build_harness()
+    fid = await active_failure(h)
+    result = await h.services.notify_contact(
+        NotifyContact(failure_id=fid, recipient=" fcm-token:AbC123 ", channel=Channel.PUSH)
+    )
+    assert result.job is not None
+    assert result.job.recipient == "fcm-token:AbC123"
+
+
 async def test_only_active_failures_notify() -> None:
     """A paused failure's notice is refused."""
     h = build_harness()

@@ -219,8 +219,11 @@ async def test_notify_then_resolve_broadcasts_to_everyone_notified(
     assert first.status_code == 201, first.text
     assert first.json()["job"]["job_name"] == "outage-notice"
     assert first.json()["job"]["correlation_id"] == fid
-    again = await client.post(f"{url}/notify", json={"to": PHONE}, headers=supervisor)
+    assert first.json()["recipient"] == PHONE
+    spelled = f"+{PHONE[:2]} ({PHONE[2:4]}) {PHONE[4:9]}-{PHONE[9:]}"
+    again = await client.post(f"{url}/notify", json={"to": spelled}, headers=supervisor)
     assert (again.status_code, again.json()["created"], again.json()["job"]) == (200, False, None)
+    assert again.json()["recipient"] == PHONE
     sms = {"to": "5521900000002", "channel": "sms"}
     assert (await client.post(f"{url}/notify", json=sms, headers=supervisor)).status_code == 201
     shown = (await client.get(url, headers=supervisor)).json()
@@ -251,6 +254,11 @@ async def test_resolve_without_broadcast_and_notify_refusals(
     problem(bad, 422, field="channel")
     problem(
         await client.post(f"{url}/notify", json={"to": " "}, headers=supervisor), 422, field="to"
+    )
+    problem(
+        await client.post(f"{url}/notify", json={"to": "amanhã"}, headers=supervisor),
+        422,
+        field="to",
     )
     missing = await client.post(
         "/api/v1/failures/nope/notify", json={"to": PHONE}, headers=supervisor

@@ -183,7 +183,7 @@ class FailureController(Controller):
     ) -> Response[NoticeOut]:
         """Queue an active failure's notice for one contact: 201, or 200 when already notified."""
         result = await services.notify_contact(data.to_command(failure_id))
-        notice = NoticeOut.of(failure_id, data.to, result, tz)
+        notice = NoticeOut.of(failure_id, result, tz)
         return Response(notice, status_code=201 if result.created else 200)
 
     @post(
