@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,10 +12,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lia_adapters.sql import create_engine
+from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, downgrade, head_revision, upgrade
 from lia_adapters.sql.schema import metadata
 from lia_adapters.sql.tables import OUTAGE_CATALOGUE_REVISION, revisions
+from lia_core.domain.delivery import Channel
+from lia_core.domain.notices import FailureNotice, NoticeKind
+from tests.contract.test_delivery_repositories import a_failure
 
 INBOUND_TABLES = {"contacts", "conversations", "messages", "message_receipts"}
 """What revision 0003 adds (besides failure_notifications.reply_to)."""
@@ -118,3 +122,53 @@ async def test_downgrade_to_base_drops_every_table(engine: AsyncEngine) -> None:
     assert await current_revision(engine) is None
     async with engine.connect() as conn:
         assert await conn.run_sync(_tables) == {"alembic_version"}
+
+
+TYPED_NOTICES = {
+    "(21) 98765-4321": "5521987654321",  # typed with punctuation
+    "21987654321": "5521987654321",  # the same contact again, national digits: one row left
+    "552133334444": "552133334444",  # canonical landline: kept
+    "12025550123": "12025550123",  # canonical US number (the gate's key): not read as Brazilian
+    "+1 202 555 0199": "12025550199",
+    "5xyz@lid": "5xyz@lid",  # a provider identity
+}
+"""Recipients stored before revision 0004 → what they are after it."""
+
+
+async def test_0004_keys_typed_notices_by_canonical_number(engine: AsyncEngine) -> None:
+    """Typed recipients become canonical, duplicates of one contact collapse, push tokens stay."""
+    await upgrade(engine)
+    await downgrade(engine, "0003")  # data only: the 0003 schema is the head schema
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    async with uow_factory() as uow:
+        await uow.failures.add(a_failure("f-1"))
+        typed = [(raw, Channel.WHATSAPP) for raw in TYPED_NOTICES]
+        stored = [*typed, ("(21) 3333-5555", Channel.PUSH)]  # a token that reads as a number
+        await uow.notices.record_many(
+            [
+                FailureNotice(
+                    failure_id="f-1",
+                    recipient=raw,
+                    name=f"C{n}",
+                    channel=channel,
+                    kind=NoticeKind.NOTICE,
+                    job_id=f"j-{n}",
+                    created_at=at,
+                )
+                for n, (raw, channel) in enumerate(stored)
+            ]
+        )
+        await uow.commit()
+
+    await upgrade(engine)
+
+    assert await current_revision(engine) == head_revision()
+    async with uow_factory() as uow:
+        notices = await uow.notices.page("f-1", NoticeKind.NOTICE, after=None, limit=100)
+    by_recipient = {(n.recipient, n.channel) for n in notices}
+    assert by_recipient == {
+        *((canonical, Channel.WHATSAPP) for canonical in TYPED_NOTICES.values()),
+        ("(21) 3333-5555", Channel.PUSH),
+    }
+    assert len(notices) == len(by_recipient)
