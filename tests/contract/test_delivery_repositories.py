@@ -445,6 +445,40 @@ async def test_save_without_the_lease_raises_concurrency_conflict(
     assert (stored.status, stored.lease_owner) == (JobStatus.SENDING, "w2")
 
 
+async def test_save_many_writes_what_the_owner_leases_and_names_the_rest(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """One call writes every field of each leased job; lost, unclaimed and unknown ids come back."""
+    full = attrs.evolve(a_full_job(), next_attempt_at=T0, status=JobStatus.PENDING)
+    await store_jobs(
+        uow_factory, full, a_job("j-2"), a_job("j-3"), a_job("idle", due=T0 + timedelta(days=1))
+    )
+    mine = {job.id: job for job in await claim(uow_factory, owner="w1", lease_seconds=30, limit=3)}
+    assert set(mine) == {full.id, "j-2", "j-3"}
+    (taken,) = await claim(uow_factory, owner="w2", now=T0 + timedelta(minutes=1), limit=1)
+
+    written = []
+    for job_id in sorted(set(mine) - {taken.id}):
+        job = mine[job_id]
+        job.status, job.attempts, job.provider_message_id = JobStatus.SENT, 1, f"wamid.{job_id}"
+        job.lease_owner = job.lease_expires_at = None
+        job.last_error = DeliveryErrorInfo(kind="transient", excerpt="timeout, then ok")
+        written.append(job)
+    batch = [*written, attrs.evolve(taken, status=JobStatus.SENT)]
+    batch += [a_job("idle", due=T0 + timedelta(days=1)), a_job("ghost")]
+    async with uow_factory() as uow:
+        lost = await uow.outbox.save_many(batch, owner="w1")
+        assert await uow.outbox.save_many([], owner="w1") == []
+        await uow.commit()
+
+    assert list(lost) == [taken.id, "idle", "ghost"]
+    for job in written:
+        assert await load_job(uow_factory, job.id) == job
+    stored = await load_job(uow_factory, taken.id)
+    assert (stored.status, stored.lease_owner) == (JobStatus.SENDING, "w2")
+    assert (await load_job(uow_factory, "idle")).status is JobStatus.PENDING
+
+
 async def test_update_rewrites_an_unleased_job(uow_factory: UnitOfWorkFactory) -> None:
     """update() stores a job's new state whoever holds it; an unknown job is NotFound."""
     await store_jobs(uow_factory, a_job("j-1", status=JobStatus.DEAD))
@@ -470,6 +504,7 @@ async def test_rollback_discards_outbox_writes(uow_factory: UnitOfWorkFactory) -
         await uow.outbox.add(a_job("new-1"))
         await uow.outbox.add_many([a_job("new-2"), a_job("new-3")])
         await uow.outbox.save(attrs.evolve(leased, status=JobStatus.SENT), owner="w1")
+        await uow.outbox.save_many([attrs.evolve(leased, status=JobStatus.DEAD)], owner="w1")
         await uow.outbox.update(attrs.evolve(a_job("idle", lane=Lane.BULK), attempts=7))
         await uow.rollback()
 

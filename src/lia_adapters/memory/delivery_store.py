@@ -106,6 +106,16 @@ class InMemoryOutboxRepository:
             raise ConcurrencyConflict(entity="job", entity_id=job.id)
         self._uow.staged_jobs[job.id] = copy.deepcopy(job)
 
+    async def save_many(self, jobs: Sequence[OutboundJob], *, owner: str) -> Sequence[str]:
+        """Stage each job *owner* still leases; return the ids of the others."""
+        lost: list[str] = []
+        for job in jobs:
+            try:
+                await self.save(job, owner=owner)
+            except (NotFound, ConcurrencyConflict):
+                lost.append(job.id)
+        return lost
+
     async def update(self, job: OutboundJob) -> None:
         """Stage the new state of an unleased job."""
         if job.id not in self._view():

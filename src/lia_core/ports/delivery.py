@@ -98,6 +98,14 @@ class OutboxRepository(Protocol):
         """
         ...
 
+    async def save_many(self, jobs: Sequence[OutboundJob], *, owner: str) -> Sequence[str]:
+        """Write back claimed jobs (distinct ids) that *owner* still leases, in few statements.
+
+        Returns the ids not written, in the order given: their lease expired and another
+        worker holds them (its outcome wins), or they are gone.
+        """
+        ...
+
     async def update(self, job: OutboundJob) -> None:
         """Write back a job that is not leased (dead-letter reprocessing). Raises NotFound."""
         ...

@@ -32,7 +32,6 @@ from lia_core.domain.delivery_policy import (
     TokenBucket,
     decide_retry,
 )
-from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import Clock, MessageSender, OutboundMessage, UnitOfWorkFactory
 from lia_core.services.alerts import Alerter
 
@@ -323,13 +322,10 @@ class Dispatcher:
             if not batch:
                 return
             async with self.uow() as uow:
+                # A job not written lost its lease: another worker has it, and its outcome wins.
+                lost = set(await uow.outbox.save_many([job for job, _ in batch], owner=owner))
+                report.lost_leases += len(lost)
                 for job, dead in batch:
-                    try:
-                        await uow.outbox.save(job, owner=owner)
-                    except ConcurrencyConflict:
-                        # Our lease expired and another worker has the job: its outcome wins.
-                        report.lost_leases += 1
-                        continue
-                    if dead is not None:
+                    if dead is not None and job.id not in lost:
                         await uow.dead_letters.add(dead)
                 await uow.commit()

@@ -10,6 +10,7 @@ import pytest
 from lia_core.domain.delivery import Channel, JobName, JobStatus, Lane
 from lia_core.domain.delivery_policy import FailureKind, RetryPolicy
 from lia_core.errors import ConcurrencyConflict
+from lia_core.ports import OutboundMessage
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.dispatch import DeliveryPolicy
 
@@ -200,3 +201,29 @@ async def test_expired_lease_is_reclaimed_and_the_old_owner_loses() -> None:
         with pytest.raises(ConcurrencyConflict):
             await uow.outbox.save(claimed, owner="dead-worker")
     assert h.store.jobs[job_id].status is JobStatus.SENT
+
+
+async def test_a_send_outliving_its_lease_leaves_the_job_to_the_new_owner() -> None:
+    """The late outcome is counted as a lost lease: no dead letter, the new owner's state stays."""
+    h = build_harness(policy=unpaced(lease_seconds=30))
+    job_id = await h.enqueue("5521999990001")
+    whatsapp = h.senders[Channel.WHATSAPP]
+
+    class SlowSender:
+        channel = Channel.WHATSAPP
+
+        async def send(self, message: OutboundMessage) -> str:
+            h.clock.advance(seconds=31)  # the lease expires mid-send and w2 takes the job
+            async with h.store.unit_of_work() as uow:
+                await uow.outbox.claim(owner="w2", now=h.clock.now(), lease_seconds=30, limit=1)
+                await uow.commit()
+            whatsapp.fail_next(FailureKind.PERMANENT)
+            return await whatsapp.send(message)
+
+    h.dispatcher.senders = {**h.senders, Channel.WHATSAPP: SlowSender()}
+    report = await h.dispatcher.run_once(owner="w1")
+
+    assert (report.claimed, report.dead, report.lost_leases) == (1, 1, 1)
+    assert h.store.dead_letters == {}
+    stored = h.store.jobs[job_id]
+    assert (stored.status, stored.lease_owner) == (JobStatus.SENDING, "w2")
