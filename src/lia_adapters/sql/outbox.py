@@ -48,6 +48,15 @@ _SAVE_LEASED = (
 )
 
 
+async def _save_leased(conn: AsyncConnection, job: OutboundJob, owner: str) -> bool:
+    """Write one job back if *owner* still leases it; False when nothing was written."""
+    with wrap_db_errors(entity="job", entity_id=job.id):
+        result = await conn.execute(
+            _SAVE_LEASED, {**_changes(job), "_job_id": job.id, "_owner": owner}
+        )
+    return bool(result.rowcount)
+
+
 @functools.cache
 def _save_leased_many() -> Update:
     """PostgreSQL: ``UPDATE outbox_jobs SET <column> = v.<column>, … FROM unnest(…) v
@@ -156,11 +165,7 @@ class SqlOutboxRepository:
             ConcurrencyConflict: the job is no longer sending under *owner*'s lease.
         """
         conn = self._connection()
-        with wrap_db_errors(entity="job", entity_id=job.id):
-            result = await conn.execute(
-                _SAVE_LEASED, {**_changes(job), "_job_id": job.id, "_owner": owner}
-            )
-        if result.rowcount == 0:
+        if not await _save_leased(conn, job, owner):
             if not await _exists(conn, job.id):
                 raise NotFound(entity="job", entity_id=job.id)
             raise ConcurrencyConflict(entity="job", entity_id=job.id)
@@ -176,15 +181,7 @@ class SqlOutboxRepository:
             return []
         conn = self._connection()
         if conn.dialect.name != "postgresql":
-            lost: list[str] = []
-            for job in jobs:
-                with wrap_db_errors(entity="job", entity_id=job.id):
-                    result = await conn.execute(
-                        _SAVE_LEASED, {**_changes(job), "_job_id": job.id, "_owner": owner}
-                    )
-                if result.rowcount == 0:
-                    lost.append(job.id)
-            return lost
+            return [job.id for job in jobs if not await _save_leased(conn, job, owner)]
         names = ["id", *_CHANGED_COLUMNS]
         params = bulk.array_params(outbox_jobs, names, [job_values(job) for job in jobs])
         with wrap_db_errors(entity="job", entity_id=f"{len(jobs)} jobs"):

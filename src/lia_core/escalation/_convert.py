@@ -17,6 +17,7 @@ from lia_core.sla.readings import SlaState
 
 __all__ = [
     "as_enum",
+    "instances",
     "level_or_none",
     "priority",
     "priority_at_least",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 def as_enum(value: object, kind: type[E], field: str) -> E:
@@ -64,6 +66,14 @@ def _items(value: object, field: str) -> list[object]:
             f"{field} must be a collection of values, not {type(value).__name__}", field=field
         )
     return list(value)
+
+
+def instances(value: object, kind: type[T], field: str) -> tuple[T, ...]:
+    """The members of a collection, in order, each a *kind*; a bare str or another type is refused."""
+    items = _items(value, field)
+    if not all(isinstance(item, kind) for item in items):
+        raise ValidationError(f"{field} must hold {kind.__name__} values", field=field)
+    return tuple(items)  # type: ignore[arg-type]
 
 
 def string_tuple(value: object, field: str) -> tuple[str, ...]:

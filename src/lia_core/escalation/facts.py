@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import attrs
 
 from lia_core.domain.text import fold
-from lia_core.errors import ValidationError
 from lia_core.escalation import _convert
 from lia_core.escalation.ticket import Ticket, require_aware
 from lia_core.sla.readings import SlaState
@@ -25,13 +23,8 @@ class NotificationKey:
     rule: str
 
 
-def _as_tuple(value: object) -> tuple[datetime, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError("contacts must be a collection of instants", field="contacts")
-    instants = tuple(value)
-    if not all(isinstance(t, datetime) for t in instants):
-        raise ValidationError("contacts must hold datetime values", field="contacts")
-    return instants
+def _contacts(value: object) -> tuple[datetime, ...]:
+    return _convert.instances(value, datetime, "contacts")
 
 
 def _intents(value: object) -> frozenset[str]:
@@ -39,12 +32,7 @@ def _intents(value: object) -> frozenset[str]:
 
 
 def _notified(value: object) -> frozenset[NotificationKey]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError("notified must be a collection of NotificationKey", field="notified")
-    keys = frozenset(value)
-    if not all(isinstance(key, NotificationKey) for key in keys):
-        raise ValidationError("notified must hold NotificationKey values", field="notified")
-    return keys
+    return frozenset(_convert.instances(value, NotificationKey, "notified"))
 
 
 @attrs.frozen(kw_only=True)
@@ -58,7 +46,7 @@ class EscalationFacts:
     vip: bool = False
     nps_detractor: bool = False
     """The customer's last NPS answer was a detractor's (0-6)."""
-    contacts: tuple[datetime, ...] = attrs.field(default=(), converter=_as_tuple)
+    contacts: tuple[datetime, ...] = attrs.field(default=(), converter=_contacts)
     """When the customer got in touch (this ticket or others); rules count those in a window."""
     intents: frozenset[str] = attrs.field(default=frozenset(), converter=_intents)
     """Intents the bot detected (`lia_core.handoff.Intent` values such as "cancellation"), exact."""
