@@ -20,7 +20,7 @@ from lia_entrypoints.cli._conversation_text import (
 from lia_entrypoints.cli._errors import InvalidInputError
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json
-from lia_entrypoints.conversation_schemas import (
+from lia_entrypoints.schemas.conversations import (
     ContactDetailsOut,
     ConversationDetailsOut,
     ConversationOut,

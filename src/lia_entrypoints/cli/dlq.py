@@ -17,12 +17,12 @@ from lia_entrypoints.cli._dlq_text import audit_table, dead_letter_details, dead
 from lia_entrypoints.cli._errors import InvalidInputError
 from lia_entrypoints.cli._options import default_actor, json_option
 from lia_entrypoints.cli.output import emit_json
-from lia_entrypoints.schemas import (
+from lia_entrypoints.schemas.base import parse_instant
+from lia_entrypoints.schemas.delivery import (
     AuditOut,
     DeadLetterDetailsOut,
     DeadLetterOut,
     ReprocessOut,
-    parse_instant,
 )
 
 __all__ = ["dlq_group"]

@@ -17,7 +17,8 @@ from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json
-from lia_entrypoints.schemas import NoticeOut, ResolutionOut
+from lia_entrypoints.schemas.delivery import NoticeOut
+from lia_entrypoints.schemas.failures import ResolutionOut
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar

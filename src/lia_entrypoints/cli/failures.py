@@ -19,12 +19,12 @@ from lia_entrypoints.cli._failure_text import failure_details, failure_table, li
 from lia_entrypoints.cli._options import actor_option, cep_option, json_option, region_option
 from lia_entrypoints.cli.failure_notices import notify, notify_customers, resolve
 from lia_entrypoints.cli.output import emit_json
-from lia_entrypoints.schemas import (
+from lia_entrypoints.schemas.base import parse_instant
+from lia_entrypoints.schemas.failures import (
     CheckOut,
     FailureDetailsOut,
     FailureListOut,
     FailureOut,
-    parse_instant,
 )
 
 __all__ = ["failure_group"]

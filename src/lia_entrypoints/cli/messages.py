@@ -10,7 +10,7 @@ from lia_core.services import EnqueueMessage
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json
-from lia_entrypoints.schemas import EnqueueOut
+from lia_entrypoints.schemas.delivery import EnqueueOut
 
 __all__ = ["message_group"]
 

@@ -14,7 +14,7 @@ from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
-from lia_entrypoints.schemas import JobOut
+from lia_entrypoints.schemas.delivery import JobOut
 
 __all__ = ["describe_error", "job_table", "mask_phone", "outbox_group"]
 

@@ -11,7 +11,7 @@ from lia_core.services import DefineRegion, UpdateRegion
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import cep_option, json_option, region_option
 from lia_entrypoints.cli.output import emit_json, fields, table
-from lia_entrypoints.schemas import RegionOut
+from lia_entrypoints.schemas.regions import RegionOut
 
 __all__ = ["region_group"]
 

@@ -9,7 +9,7 @@ from lia_core.services import CreateUser
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
-from lia_entrypoints.schemas import UserOut
+from lia_entrypoints.schemas.users import UserOut
 
 __all__ = ["user_group"]
 

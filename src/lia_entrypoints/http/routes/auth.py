@@ -7,7 +7,7 @@ from litestar.params import JSONBody
 
 from lia_core.services import Authenticate
 from lia_entrypoints.http.context import JwtDep, ServicesDep
-from lia_entrypoints.http.dto import LoginIn, TokenOut
+from lia_entrypoints.http.dto.auth import LoginIn, TokenOut
 from lia_entrypoints.http.problems import problem_responses
 
 __all__ = ["login"]

@@ -10,13 +10,13 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 from lia_core.domain.conversations import ConversationStatus
 from lia_core.services import ListConversations
 from lia_core.services.conversations import MAX_LIST
-from lia_entrypoints.conversation_schemas import (
+from lia_entrypoints.http.context import ServicesDep, TzDep
+from lia_entrypoints.http.problems import problem_responses
+from lia_entrypoints.schemas.conversations import (
     ContactDetailsOut,
     ConversationDetailsOut,
     ConversationOut,
 )
-from lia_entrypoints.http.context import ServicesDep, TzDep
-from lia_entrypoints.http.problems import problem_responses
 
 __all__ = ["ContactController", "ConversationController"]
 

@@ -16,14 +16,14 @@ from lia_core.ports import DeadLetterFilter
 from lia_core.services import ReprocessDeadLetters
 from lia_core.services.audit_queries import MAX_AUDIT_LIST
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, runtime_of
-from lia_entrypoints.http.delivery_dto import ReprocessIn
+from lia_entrypoints.http.dto.delivery import ReprocessIn
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.schemas import (
+from lia_entrypoints.schemas.base import parse_instant
+from lia_entrypoints.schemas.delivery import (
     AuditOut,
     DeadLetterDetailsOut,
     DeadLetterOut,
     ReprocessOut,
-    parse_instant,
 )
 
 __all__ = ["DlqController", "admins_only"]

@@ -19,15 +19,14 @@ from lia_core.services import (
 )
 from lia_entrypoints.http.auth import managers_only
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
-from lia_entrypoints.http.delivery_dto import NotifyIn
-from lia_entrypoints.http.dto import CheckIn, FailureIn, ResolveIn
+from lia_entrypoints.http.dto.failures import CheckIn, FailureIn, NotifyIn, ResolveIn
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.schemas import (
+from lia_entrypoints.schemas.delivery import NoticeOut
+from lia_entrypoints.schemas.failures import (
     CheckOut,
     FailureDetailsOut,
     FailureListOut,
     FailureOut,
-    NoticeOut,
     ResolutionOut,
 )
 

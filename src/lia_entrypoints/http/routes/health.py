@@ -8,7 +8,7 @@ from litestar.exceptions import ServiceUnavailableException
 
 from lia_core import __version__
 from lia_entrypoints.http.context import ServicesDep
-from lia_entrypoints.http.dto import HealthOut
+from lia_entrypoints.http.dto.health import HealthOut
 from lia_entrypoints.http.problems import problem_responses
 
 __all__ = ["health"]

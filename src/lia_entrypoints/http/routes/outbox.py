@@ -17,9 +17,9 @@ from lia_core.services import ListOutbox, SettleJob
 from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.http.auth import MANAGERS
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
-from lia_entrypoints.http.delivery_dto import MessageIn, SettleIn
+from lia_entrypoints.http.dto.delivery import MessageIn, SettleIn
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.schemas import JobOut
+from lia_entrypoints.schemas.delivery import JobOut
 
 __all__ = ["MessageController", "OutboxController"]
 

@@ -6,40 +6,14 @@ import attrs
 from litestar import post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
-from pydantic import BaseModel, ConfigDict, Field
 
 from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.http.auth import managers_only
 from lia_entrypoints.http.context import runtime_of
+from lia_entrypoints.http.dto.failures import NotifyCustomersIn, NotifyCustomersOut
 from lia_entrypoints.http.problems import problem_responses
 
-__all__ = ["NotifyCustomersIn", "NotifyCustomersOut", "notify_customers"]
-
-
-class NotifyCustomersIn(BaseModel):
-    """Options of a proactive notice run."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-    template: str | None = Field(default=None, min_length=1, max_length=512)
-    """Approved WhatsApp template to send; default `LIA_INBOUND__PROACTIVE_TEMPLATE`."""
-
-
-class NotifyCustomersOut(BaseModel):
-    """How many CRM customers were read, covered, newly queued, and told before."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    failure_id: str
-    """The failure."""
-    scanned: int
-    """CRM customers read."""
-    covered: int
-    """Customers with a contract inside the failure's regions."""
-    queued: int
-    """Notices queued now."""
-    already_notified: int
-    """Covered customers told before (proactively or when they wrote)."""
+__all__ = ["notify_customers"]
 
 
 @post(

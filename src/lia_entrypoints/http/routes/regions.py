@@ -7,9 +7,9 @@ from litestar.params import FromPath, JSONBody
 
 from lia_entrypoints.http.auth import managers_only
 from lia_entrypoints.http.context import ServicesDep
-from lia_entrypoints.http.dto import RegionIn, RegionUpdateIn
+from lia_entrypoints.http.dto.regions import RegionIn, RegionUpdateIn
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.schemas import RegionOut
+from lia_entrypoints.schemas.regions import RegionOut
 
 __all__ = ["RegionController"]
 

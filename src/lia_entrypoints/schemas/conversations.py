@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from pydantic import BaseModel, ConfigDict
-
 from lia_core.domain.conversations import (
     Awaiting,
     Contact,
@@ -19,6 +17,7 @@ from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import MessageKind, MessageStatus, ReceiptError
 from lia_core.services.conversations import ContactDetails, ConversationDetails
+from lia_entrypoints.schemas.base import Out, local
 
 __all__ = [
     "AddressOut",
@@ -32,15 +31,7 @@ __all__ = [
 ]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
-
-
-def _local(value: datetime | None, tz: tzinfo) -> datetime | None:
-    return value.astimezone(tz) if value is not None else None
-
-
-class AddressOut(_Out):
+class AddressOut(Out):
     """Where one contract is installed."""
 
     contract_id: str | None
@@ -65,7 +56,7 @@ class AddressOut(_Out):
         )
 
 
-class ContactOut(_Out):
+class ContactOut(Out):
     """A person who wrote to the ISP."""
 
     phone: str
@@ -92,14 +83,14 @@ class ContactOut(_Out):
             crm_id=contact.crm_id,
             addresses=[AddressOut.of(a) for a in contact.addresses],
             address_source=contact.address_source,
-            address_checked_at=_local(contact.address_checked_at, tz),
-            last_interaction_at=_local(contact.last_interaction_at, tz),
+            address_checked_at=local(contact.address_checked_at, tz),
+            last_interaction_at=local(contact.last_interaction_at, tz),
             created_at=contact.created_at.astimezone(tz),
             updated_at=contact.updated_at.astimezone(tz),
         )
 
 
-class GateOut(_Out):
+class GateOut(Out):
     """What the outage gate remembers about a conversation."""
 
     awaiting: Awaiting | None
@@ -123,11 +114,11 @@ class GateOut(_Out):
             options=[AddressOut.of(a) for a in gate.options],
             outage_ids=list(gate.outage_ids),
             escaped=gate.escaped,
-            reminded_at=_local(gate.reminded_at, tz),
+            reminded_at=local(gate.reminded_at, tz),
         )
 
 
-class ConversationOut(_Out):
+class ConversationOut(Out):
     """One chat with a contact on one channel."""
 
     id: str
@@ -167,7 +158,7 @@ class ConversationOut(_Out):
         )
 
 
-class ReceiptErrorOut(_Out):
+class ReceiptErrorOut(Out):
     """Why the provider could not deliver a message."""
 
     code: str
@@ -179,7 +170,7 @@ class ReceiptErrorOut(_Out):
         return cls(code=error.code, title=error.title)
 
 
-class MessageOut(_Out):
+class MessageOut(Out):
     """A message of a conversation, either way, with its delivery status."""
 
     id: str
@@ -216,7 +207,7 @@ class MessageOut(_Out):
             kind=message.kind,
             text=message.text,
             status=message.status,
-            status_at=_local(message.status_at, tz),
+            status_at=local(message.status_at, tz),
             sent_at=message.sent_at.astimezone(tz),
             provider_message_id=message.provider_message_id,
             reply_id=message.reply_id,
@@ -226,7 +217,7 @@ class MessageOut(_Out):
         )
 
 
-class ContactDetailsOut(_Out):
+class ContactDetailsOut(Out):
     """A contact and their conversations, most recent first."""
 
     contact: ContactOut
@@ -241,7 +232,7 @@ class ContactDetailsOut(_Out):
         )
 
 
-class ConversationDetailsOut(_Out):
+class ConversationDetailsOut(Out):
     """A conversation and its last messages, oldest first."""
 
     conversation: ConversationOut

@@ -1,30 +1,26 @@
-"""Request bodies of the delivery routes (messages, notices, dead-letter reprocessing)."""
+"""Request bodies of the delivery routes: queue a message, settle a send, reprocess dead letters."""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from lia_core.domain.delivery import Channel, JobName, MessageContent
 from lia_core.errors import ValidationError
 from lia_core.ports import DeadLetterFilter
-from lia_core.services import EnqueueMessage, NotifyContact, Settlement
-from lia_entrypoints.schemas import parse_instant
+from lia_core.services import EnqueueMessage, Settlement
+from lia_entrypoints.http.dto.base import In
+from lia_entrypoints.schemas.base import parse_instant
 
 __all__ = [
     "MessageIn",
-    "NotifyIn",
     "ReprocessIn",
     "SettleIn",
 ]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-
-class MessageIn(_In):
+class MessageIn(In):
     """A message to queue; the worker delivers it."""
 
     channel: Channel = Field(examples=["whatsapp"])
@@ -56,28 +52,7 @@ class MessageIn(_In):
         )
 
 
-class NotifyIn(_In):
-    """A contact to tell about an active failure."""
-
-    to: str = Field(min_length=1, max_length=4096, examples=["5521987654321"])
-    """The contact's phone number (E.164)."""
-    name: str = Field(default="", max_length=200, examples=["Ana"])
-    """The contact's name, for `{nome}`."""
-    channel: Channel | None = None
-    """Channel to use; default: the first of `LIA_DELIVERY__NOTICE_CHANNELS`."""
-
-    def to_command(self, failure_id: str) -> NotifyContact:
-        """The core command."""
-        return NotifyContact(
-            failure_id=failure_id,
-            recipient=self.to,
-            name=self.name.strip(),
-            channel=self.channel,
-            source="api",
-        )
-
-
-class ReprocessIn(_In):
+class ReprocessIn(In):
     """Which dead letters to requeue (all when no filter is set)."""
 
     job_name: JobName | None = None
@@ -103,7 +78,7 @@ class ReprocessIn(_In):
         )
 
 
-class SettleIn(_In):
+class SettleIn(In):
     """What became of an uncertain send."""
 
     outcome: Settlement = Field(examples=["sent"])

@@ -1,100 +1,28 @@
-"""The public shapes of LIA's resources, shared by the HTTP API and the CLI's ``--json`` output."""
+"""The public shapes of mass outages: failures, their areas, listings, checks and resolutions."""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
-from lia_core.domain.regions import Area, CityArea, Location, NamedRegion
-from lia_core.domain.users import Role, User
-from lia_core.errors import ValidationError
+from lia_core.domain.regions import Location
 from lia_core.services import FailureListing, FailureTab
 from lia_core.services.broadcast import FailureWithCounts, ResolutionReport
-from lia_entrypoints.delivery_schemas import (
-    AuditOut,
-    DeadLetterDetailsOut,
-    DeadLetterOut,
-    DeliveryErrorOut,
-    EnqueueOut,
-    JobOut,
-    MessageContentOut,
-    NoticeOut,
-    ReprocessOut,
-)
+from lia_entrypoints.schemas.base import Out, local
+from lia_entrypoints.schemas.regions import AreaOut
 
 __all__ = [
-    "AreaOut",
-    "AuditOut",
     "CheckOut",
-    "CityAreaIn",
-    "DeadLetterDetailsOut",
-    "DeadLetterOut",
-    "DeliveryErrorOut",
-    "EnqueueOut",
     "FailureDetailsOut",
     "FailureListOut",
     "FailureOut",
-    "JobOut",
     "LocationOut",
-    "MessageContentOut",
-    "NoticeOut",
-    "RegionOut",
-    "ReprocessOut",
     "ResolutionOut",
-    "UserOut",
-    "parse_instant",
 ]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
-
-
-class CityAreaIn(BaseModel):
-    """A city, whole (no bairros) or only the listed bairros."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
-
-    city: str = Field(min_length=1, max_length=120, examples=["Teresópolis"])
-    """City name; case, accents and punctuation are ignored when matching."""
-    neighbourhoods: list[str] = Field(
-        default_factory=list, max_length=500, examples=[["Centro", "Alto"]]
-    )
-    """Bairros; empty means the whole city."""
-
-    def to_domain(self, *, field: str) -> CityArea:
-        """The core value."""
-        return CityArea.of(self.city, self.neighbourhoods, field=field)
-
-
-class CityAreaOut(_Out):
-    """A city area as stored."""
-
-    city: str
-    neighbourhoods: list[str]
-
-
-class AreaOut(_Out):
-    """Location rules: cities/bairros and CEP rules (``PREFIX`` or ``START..END``)."""
-
-    cities: list[CityAreaOut]
-    ceps: list[str]
-
-    @classmethod
-    def of(cls, area: Area) -> AreaOut:
-        """Render a core area."""
-        return cls(
-            cities=[
-                CityAreaOut(city=c.city, neighbourhoods=list(c.neighbourhoods)) for c in area.cities
-            ],
-            ceps=[c.spec() for c in area.ceps],
-        )
-
-
-class FailureOut(_Out):
+class FailureOut(Out):
     """A mass outage."""
 
     id: str
@@ -126,9 +54,6 @@ class FailureOut(_Out):
     def of(cls, failure: MassiveFailure, tz: tzinfo) -> FailureOut:
         """Render a failure with its times in the ISP's timezone."""
 
-        def local(value: datetime | None) -> datetime | None:
-            return value.astimezone(tz) if value is not None else None
-
         return cls(
             id=failure.id,
             name=failure.name,
@@ -140,21 +65,21 @@ class FailureOut(_Out):
             region_ids=list(failure.regions.region_ids),
             regions_summary=failure.regions.describe(),
             starts_at=failure.starts_at.astimezone(tz),
-            estimated_resolution=local(failure.estimated_resolution),
+            estimated_resolution=local(failure.estimated_resolution, tz),
             created_by=failure.created_by,
             created_at=failure.created_at.astimezone(tz),
             updated_at=failure.updated_at.astimezone(tz),
-            activated_at=local(failure.activated_at),
-            paused_at=local(failure.paused_at),
-            resolved_at=local(failure.resolved_at),
+            activated_at=local(failure.activated_at, tz),
+            paused_at=local(failure.paused_at, tz),
+            resolved_at=local(failure.resolved_at, tz),
             resolved_by=failure.resolved_by,
-            cancelled_at=local(failure.cancelled_at),
+            cancelled_at=local(failure.cancelled_at, tz),
             cancelled_by=failure.cancelled_by,
             version=failure.version,
         )
 
 
-class FailureListOut(_Out):
+class FailureListOut(Out):
     """One tab of the supervisor page and the counts of every tab."""
 
     status: Literal["active", "scheduled", "resolved", "all"]
@@ -172,7 +97,7 @@ class FailureListOut(_Out):
         )
 
 
-class LocationOut(_Out):
+class LocationOut(Out):
     """A location as matched: folded names and CEP digits."""
 
     city: str | None
@@ -180,7 +105,7 @@ class LocationOut(_Out):
     cep: str | None
 
 
-class CheckOut(_Out):
+class CheckOut(Out):
     """Which active failures cover a location."""
 
     location: LocationOut
@@ -199,63 +124,6 @@ class CheckOut(_Out):
         )
 
 
-class RegionOut(_Out):
-    """A catalogue region."""
-
-    id: str
-    name: str
-    rules: AreaOut
-    summary: str
-    version: int
-
-    @classmethod
-    def of(cls, region: NamedRegion) -> RegionOut:
-        """Render a region."""
-        return cls(
-            id=region.id,
-            name=region.name,
-            rules=AreaOut.of(region.area),
-            summary=region.area.describe(),
-            version=region.version,
-        )
-
-
-class UserOut(_Out):
-    """A staff account (never its password)."""
-
-    id: str
-    username: str
-    role: Role
-    is_active: bool
-    created_at: datetime
-
-    @classmethod
-    def of(cls, user: User, tz: tzinfo) -> UserOut:
-        """Render an account."""
-        return cls(
-            id=user.id,
-            username=user.username,
-            role=user.role,
-            is_active=user.is_active,
-            created_at=user.created_at.astimezone(tz),
-        )
-
-
-def parse_instant(raw: str | datetime, tz: tzinfo, *, field: str) -> datetime:
-    """Read an ISO 8601 time; one without an offset is taken in the ISP's timezone *tz*."""
-    if isinstance(raw, datetime):
-        value = raw
-    else:
-        try:
-            value = datetime.fromisoformat(raw.strip())
-        except ValueError:
-            raise ValidationError(
-                f"not an ISO 8601 time: {raw!r} (e.g. 2026-05-21T02:00 or 2026-05-21T02:00-03:00)",
-                field=field,
-            ) from None
-    return value if value.utcoffset() is not None else value.replace(tzinfo=tz)
-
-
 class FailureDetailsOut(FailureOut):
     """A failure with how many contacts got its notice and its resolution message."""
 
@@ -271,7 +139,7 @@ class FailureDetailsOut(FailureOut):
         return cls(**base, notices=details.notices, resolutions=details.resolutions)
 
 
-class ResolutionOut(_Out):
+class ResolutionOut(Out):
     """A resolved failure and its resolution broadcast."""
 
     failure: FailureOut

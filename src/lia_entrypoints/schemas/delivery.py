@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from pydantic import BaseModel, ConfigDict
-
 from lia_core.domain.delivery import (
     Channel,
     DeadLetter,
@@ -20,6 +18,7 @@ from lia_core.ports import ReprocessAudit
 from lia_core.services.broadcast import NotifyResult
 from lia_core.services.dead_letters import DeadLetterDetails, ReprocessReport
 from lia_core.services.outbox import EnqueueResult
+from lia_entrypoints.schemas.base import Out, local
 
 __all__ = [
     "AuditOut",
@@ -34,15 +33,7 @@ __all__ = [
 ]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
-
-
-def _local(value: datetime | None, tz: tzinfo) -> datetime | None:
-    return value.astimezone(tz) if value is not None else None
-
-
-class DeliveryErrorOut(_Out):
+class DeliveryErrorOut(Out):
     """A provider error, normalised."""
 
     kind: str
@@ -66,7 +57,7 @@ class DeliveryErrorOut(_Out):
         )
 
 
-class MessageContentOut(_Out):
+class MessageContentOut(Out):
     """What a job sends."""
 
     text: str | None
@@ -87,7 +78,7 @@ class MessageContentOut(_Out):
         )
 
 
-class JobOut(_Out):
+class JobOut(Out):
     """An outbound message job and its delivery state."""
 
     id: str
@@ -135,11 +126,11 @@ class JobOut(_Out):
             dlq_reprocess_count=job.dlq_reprocess_count,
             created_at=job.created_at.astimezone(tz),
             updated_at=job.updated_at.astimezone(tz),
-            sent_at=_local(job.sent_at, tz),
+            sent_at=local(job.sent_at, tz),
         )
 
 
-class EnqueueOut(_Out):
+class EnqueueOut(Out):
     """A queued message (``created`` false: its idempotency key was already queued)."""
 
     created: bool
@@ -151,7 +142,7 @@ class EnqueueOut(_Out):
         return cls(created=result.created, job=JobOut.of(result.job, tz))
 
 
-class NoticeOut(_Out):
+class NoticeOut(Out):
     """An outage notice for one contact (``created`` false: they were already notified)."""
 
     failure_id: str
@@ -172,7 +163,7 @@ class NoticeOut(_Out):
         )
 
 
-class DeadLetterOut(_Out):
+class DeadLetterOut(Out):
     """A job given up on, with its normalised cause."""
 
     job_id: str
@@ -202,7 +193,7 @@ class DeadLetterOut(_Out):
         )
 
 
-class DeadLetterDetailsOut(_Out):
+class DeadLetterDetailsOut(Out):
     """A dead letter and its job, content included."""
 
     dead_letter: DeadLetterOut
@@ -214,7 +205,7 @@ class DeadLetterDetailsOut(_Out):
         return cls(dead_letter=DeadLetterOut.of(details.dead, tz), job=JobOut.of(details.job, tz))
 
 
-class AuditOut(_Out):
+class AuditOut(Out):
     """One dead-letter reprocessing run, as audited."""
 
     action_id: str

@@ -1,0 +1,33 @@
+"""Logging in: the credentials sent and the bearer token answered."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lia_entrypoints.http.dto.base import In
+
+__all__ = ["LoginIn", "TokenOut"]
+
+
+class LoginIn(In):
+    """Credentials of a staff account."""
+
+    username: str = Field(min_length=1, max_length=64, examples=["maria"])
+    """The account's username (any case)."""
+    password: str = Field(min_length=1, max_length=1024, examples=["correct horse battery"])
+    """The account's password."""
+
+
+class TokenOut(BaseModel):
+    """A bearer token to send as `Authorization: Bearer <access_token>`."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    access_token: str
+    """The signed JWT."""
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
+    """Always `bearer`."""
+    expires_in: int = Field(examples=[28800])
+    """Seconds until the token expires."""
