@@ -20,7 +20,13 @@ from lia_core.ports import CustomerDirectory
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http.access_log import AccessLog
 from lia_entrypoints.http.auth import build_jwt_auth
-from lia_entrypoints.http.context import RUNTIME_KEY, TZ_KEY, provide_services, provide_tz
+from lia_entrypoints.http.context import (
+    INBOUND_KEY,
+    RUNTIME_KEY,
+    TZ_KEY,
+    provide_services,
+    provide_tz,
+)
 from lia_entrypoints.http.problems import exception_handlers
 from lia_entrypoints.http.routes import (
     ContactController,
@@ -32,18 +38,17 @@ from lia_entrypoints.http.routes import (
     RegionController,
     health,
     login,
+    metrics,
 )
 from lia_entrypoints.http.routes.proactive import notify_customers
 from lia_entrypoints.http.routes.webhooks import (
-    INBOUND_KEY,
     evolution_webhook,
-    metrics,
     twilio_sms_webhook,
     twilio_status_webhook,
     whatsapp_verify,
     whatsapp_webhook,
 )
-from lia_entrypoints.inbound_runtime import InboundRuntime
+from lia_entrypoints.inbound import InboundRuntime
 from lia_entrypoints.settings import Settings
 
 __all__ = ["create_app"]

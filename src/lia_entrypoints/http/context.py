@@ -1,4 +1,4 @@
-"""Where handlers find the runtime: the app state, filled at creation or at startup."""
+"""Where handlers find the runtime and the inbound pipeline: the app state, filled at startup."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from litestar.security.jwt import JWTAuth, Token
 from lia_core.domain.users import User
 from lia_core.services import Services
 from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.inbound import InboundRuntime
 
 __all__ = [
+    "INBOUND_KEY",
     "RUNTIME_KEY",
     "TZ_KEY",
     "AuthRequest",
     "JwtDep",
     "ServicesDep",
     "TzDep",
+    "inbound_of",
     "provide_services",
     "provide_tz",
     "runtime_of",
@@ -29,6 +32,8 @@ __all__ = [
 
 RUNTIME_KEY = "runtime"
 """App-state key of the `Runtime`."""
+INBOUND_KEY = "inbound"
+"""App-state key of the `InboundRuntime`."""
 TZ_KEY = "tz"
 """App-state key of the ISP's timezone."""
 
@@ -49,6 +54,14 @@ def runtime_of(state: State) -> Runtime:
     if not isinstance(runtime, Runtime):
         raise RuntimeError("the LIA runtime is not ready (app not started)")
     return runtime
+
+
+def inbound_of(state: State) -> InboundRuntime:
+    """The app's inbound pipeline; raises RuntimeError before startup has started it."""
+    inbound = state.get(INBOUND_KEY)
+    if not isinstance(inbound, InboundRuntime):
+        raise RuntimeError("the inbound pipeline is not running (app not started)")
+    return inbound
 
 
 def provide_services(state: State) -> Services:

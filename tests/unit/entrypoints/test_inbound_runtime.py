@@ -14,7 +14,7 @@ from lia_core.domain.inbound import InboundMessage
 from lia_core.ports import Routing
 from lia_core.services.inbound import HumanQueueRouter
 from lia_core.services.ingest import IngestHandler
-from lia_entrypoints.inbound_runtime import InboundRuntime
+from lia_entrypoints.inbound import InboundRuntime
 from lia_entrypoints.settings import Settings
 
 

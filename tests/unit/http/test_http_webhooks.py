@@ -23,8 +23,8 @@ from lia_core.domain.regions import CityArea
 from lia_core.services import DeclareFailure, ResolveAndBroadcast
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http import create_app
-from lia_entrypoints.http.routes.webhooks import INBOUND_KEY
-from lia_entrypoints.inbound_runtime import InboundRuntime
+from lia_entrypoints.http.context import INBOUND_KEY
+from lia_entrypoints.inbound import InboundRuntime
 from lia_entrypoints.settings import Settings
 
 from ..webhooks.cloud_payloads import body, change, incoming, status

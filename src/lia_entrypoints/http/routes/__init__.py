@@ -5,6 +5,7 @@ from lia_entrypoints.http.routes.conversations import ContactController, Convers
 from lia_entrypoints.http.routes.dlq import DlqController
 from lia_entrypoints.http.routes.failures import FailureController
 from lia_entrypoints.http.routes.health import health
+from lia_entrypoints.http.routes.metrics import metrics
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
 
@@ -18,4 +19,5 @@ __all__ = [
     "RegionController",
     "health",
     "login",
+    "metrics",
 ]

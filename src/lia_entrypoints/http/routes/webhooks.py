@@ -10,7 +10,6 @@ import structlog
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from lia_adapters.webhooks.batch import WebhookBatch
 from lia_adapters.webhooks.evolution import parse_evolution_webhook
@@ -22,33 +21,20 @@ from lia_adapters.webhooks.signatures import (
 from lia_adapters.webhooks.twilio import parse_twilio_inbound, parse_twilio_status
 from lia_adapters.webhooks.whatsapp_cloud import parse_cloud_api_webhook
 from lia_core.errors import ValidationError
-from lia_entrypoints.http.context import runtime_of
+from lia_entrypoints.http.context import inbound_of, runtime_of
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.inbound_runtime import InboundRuntime
 
 __all__ = [
-    "INBOUND_KEY",
     "evolution_webhook",
-    "metrics",
     "twilio_sms_webhook",
     "twilio_status_webhook",
     "whatsapp_verify",
     "whatsapp_webhook",
 ]
 
-INBOUND_KEY = "inbound"
-"""App-state key of the `InboundRuntime`."""
-
 log = structlog.get_logger(__name__)
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 _RESPONSES = problem_responses(401, 403, 422, 503)
-
-
-def _inbound(state: State) -> InboundRuntime:
-    inbound = state.get(INBOUND_KEY)
-    if not isinstance(inbound, InboundRuntime):
-        raise RuntimeError("the inbound pipeline is not running (app not started)")
-    return inbound
 
 
 def _secret(value: Any, setting: str) -> str:
@@ -66,7 +52,7 @@ def _json(raw: bytes) -> object:
 
 
 def _count(state: State, provider: str, result: str) -> None:
-    _inbound(state).metrics.webhooks.labels(provider, result).inc()
+    inbound_of(state).metrics.webhooks.labels(provider, result).inc()
 
 
 def _refuse(state: State, provider: str, exc: Exception) -> Exception:
@@ -86,7 +72,7 @@ async def _store(state: State, provider: str, batch: WebhookBatch) -> dict[str, 
     if batch.ignored:
         log.info("webhook.ignored", provider=provider, reasons=list(batch.ignored))
     _count(state, provider, "stored" if batch.messages or batch.statuses else "ignored")
-    stored = await _inbound(state).group.submit(batch.messages, batch.statuses)
+    stored = await inbound_of(state).group.submit(batch.messages, batch.statuses)
     return {
         "messages": stored.messages,
         "statuses": stored.receipts,
@@ -201,7 +187,7 @@ async def twilio_sms_webhook(request: Request[Any, Any, Any], state: State) -> R
     now = runtime_of(state).clock.now()
     message = parse_twilio_inbound(params, received_at=now)
     _count(state, "twilio", "stored")
-    await _inbound(state).group.submit([message])
+    await inbound_of(state).group.submit([message])
     return Response(_EMPTY_TWIML, media_type="text/xml")
 
 
@@ -220,12 +206,5 @@ async def twilio_status_webhook(request: Request[Any, Any, Any], state: State) -
         _count(state, "twilio", "ignored")
         return {"messages": 0, "statuses": 0, "ignored": 1}
     _count(state, "twilio", "stored")
-    stored = await _inbound(state).group.submit([], [update])
+    stored = await inbound_of(state).group.submit([], [update])
     return {"messages": 0, "statuses": stored.receipts, "ignored": 0}
-
-
-@get("/metrics", tags=["service"], summary="Prometheus metrics", include_in_schema=False)
-async def metrics(state: State) -> Response[bytes]:
-    """This process's counters in the Prometheus text format (restrict access at the proxy)."""
-    registry = _inbound(state).metrics.registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

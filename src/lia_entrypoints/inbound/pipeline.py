@@ -25,8 +25,8 @@ from lia_core.services.inbound import (
 from lia_core.services.ingest import ActiveFailures, IngestHandler, IngestReport
 from lia_entrypoints.crm_config import build_customer_directory
 from lia_entrypoints.delivery_config import configured_channels
-from lia_entrypoints.group_commit import GroupCommit
-from lia_entrypoints.metrics import InboundMetrics
+from lia_entrypoints.inbound.group_commit import GroupCommit
+from lia_entrypoints.inbound.metrics import InboundMetrics
 from lia_entrypoints.settings import Settings
 
 __all__ = ["InboundRuntime", "gate_policy", "reply_channels"]
