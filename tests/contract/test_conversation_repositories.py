@@ -100,8 +100,9 @@ def a_conversation(
     status: ConversationStatus = ConversationStatus.ACTIVE,
     phone: str = PHONE,
     gate: GateMemory | None = None,
+    version: int = 0,
 ) -> Conversation:
-    """A WhatsApp conversation; unless given, a gate memory with every field set."""
+    """A WhatsApp conversation; unless given, a gate memory with every field set (new: version 0)."""
     full = GateMemory(
         awaiting=Awaiting.ADDRESS,
         attempts=2,
@@ -123,6 +124,7 @@ def a_conversation(
         updated_at=at,
         status_reason="outage",
         gate=full if gate is None else gate,
+        version=version,
     )
 
 
@@ -273,7 +275,7 @@ async def test_conversation_save_replaces_by_id(uow_factory: UnitOfWorkFactory) 
         await uow.conversations.save_many([a_conversation()])
         await uow.commit()
     changed = a_conversation(
-        status=ConversationStatus.WAITING, gate=GateMemory(), at=T0 + timedelta(hours=1)
+        status=ConversationStatus.WAITING, gate=GateMemory(), at=T0 + timedelta(hours=1), version=1
     )
     other = a_conversation("c-2", chat="5521911112222", gate=GateMemory())
     async with uow_factory() as uow:
@@ -292,7 +294,7 @@ async def test_a_stored_conversation_keeps_its_chat_key(uow_factory: UnitOfWorkF
         await uow.conversations.save_many([a_conversation()])
         await uow.commit()
     async with uow_factory() as uow:
-        moved = a_conversation(chat="elsewhere", status=ConversationStatus.WAITING)
+        moved = a_conversation(chat="elsewhere", status=ConversationStatus.WAITING, version=1)
         await uow.conversations.save_many([moved])
         await uow.commit()
 

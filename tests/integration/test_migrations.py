@@ -138,7 +138,7 @@ TYPED_NOTICES = {
 async def test_0004_keys_typed_notices_by_canonical_number(engine: AsyncEngine) -> None:
     """Typed recipients become canonical, duplicates of one contact collapse, push tokens stay."""
     await upgrade(engine)
-    await downgrade(engine, "0003")  # data only: the 0003 schema is the head schema
+    await downgrade(engine, "0003")  # 0004 is data only; 0005 adds a column notices ignore
     uow_factory = SqlUnitOfWorkFactory(engine)
     at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     async with uow_factory() as uow:

@@ -20,7 +20,7 @@ from lia_core.domain.conversations import (
 )
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
-from lia_core.errors import NotFound
+from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import ChatKey
 
 if TYPE_CHECKING:
@@ -44,6 +44,15 @@ class ConversationTables:
     inbound: dict[str, PendingInbound] = attrs.field(factory=dict)
     processed: dict[str, datetime] = attrs.field(factory=dict)
     receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
+    read_versions: dict[str, int] = attrs.field(factory=dict)
+    """Staged only: the version each staged conversation had when read (0: new)."""
+
+    def check_versions(self, staged: ConversationTables) -> None:
+        """Raise ConcurrencyConflict if a staged conversation was committed by another since read."""
+        for cid, read in staged.read_versions.items():
+            current = self.conversations.get(cid)
+            if (current.version if current is not None else 0) != read:
+                raise ConcurrencyConflict(entity="conversation", entity_id=cid)
 
     def merge(self, staged: ConversationTables) -> None:
         """Apply staged rows, keeping the database's unique keys and receipt ranks.
@@ -132,21 +141,33 @@ class InMemoryConversationRepository:
         }
 
     async def save_many(self, conversations: Sequence[Conversation]) -> None:
-        """Stage them, refusing a second conversation for a chat key (the unique index).
+        """Stage new ones (version 0) and known ones still at their version, bumping it.
 
-        A stored conversation keeps its chat key, as in SQL, where rewriting it could take
-        another conversation's.
+        A second conversation for a stored chat key is skipped (the unique index, as the
+        SQL upsert keeps the first too), and a stored conversation keeps its chat key, as in
+        SQL, where rewriting it could take another conversation's. The commit checks the
+        versions again against what others committed meanwhile.
+
+        Raises:
+            ConcurrencyConflict: a known one changed since it was read, or a new one's id is
+                stored.
         """
         stored = _view(self._uow).conversations
         existing = {(c.channel, c.chat_id): c.id for c in stored.values()}
+        staged = self._uow.staged_conversation_tables
         for conversation in conversations:
             known = stored.get(conversation.id)
+            if (known.version if known is not None else 0) != conversation.version:
+                raise ConcurrencyConflict(entity="conversation", entity_id=conversation.id)
             row = copy.deepcopy(conversation)
+            row.version += 1
             if known is not None:
                 row.channel, row.chat_id = known.channel, known.chat_id
             if existing.setdefault((row.channel, row.chat_id), row.id) != row.id:
                 continue  # another writer created it first; the SQL upsert keeps theirs too
-            self._uow.staged_conversation_tables.conversations[row.id] = row
+            staged.read_versions.setdefault(row.id, conversation.version)
+            staged.conversations[row.id] = row
+            conversation.version = row.version
 
     async def list(
         self,

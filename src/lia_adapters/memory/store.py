@@ -281,6 +281,7 @@ class InMemoryUnitOfWork:
             expected = failure.version - 1
             if current is not None and current.version != expected:
                 raise ConcurrencyConflict(entity="failure", entity_id=fid)
+        self.store.conversation_tables.check_versions(self.staged_conversation_tables)
         if self.staged_failures or self.staged_regions:
             self.store.revision += 1
         self.store.failures.update(self.staged_failures)

@@ -100,6 +100,7 @@ def conversation_values(conversation: Conversation) -> dict[str, object]:
         "answered_by_outage": conversation.answered_by_outage,
         "created_at": conversation.created_at,
         "updated_at": conversation.updated_at,
+        "version": conversation.version,
     }
 
 
@@ -118,6 +119,7 @@ def conversation_from_row(row: Row) -> Conversation:
         gate=GateMemory.from_dict(row["gate"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        version=row["version"],
     )
 
 

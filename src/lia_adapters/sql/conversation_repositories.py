@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Insert, Select, Update, and_, bindparam, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.sql import bulk
 from lia_adapters.sql.conversation_mapping import (
@@ -26,7 +27,7 @@ from lia_adapters.sql.conversation_tables import conversations as conversation_t
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_adapters.sql.repositories import ConnectionSource
 from lia_core.domain.conversations import Contact, Conversation, ConversationStatus
-from lia_core.errors import NotFound
+from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import ChatKey
 
 __all__ = ["SqlContactRepository", "SqlConversationRepository"]
@@ -37,7 +38,10 @@ _IN_LIST = 5000
 _CONTACT_COLUMNS = [c.name for c in contact_table.columns]
 _CONVERSATION_COLUMNS = [c.name for c in conversation_table.columns]
 # A stored conversation keeps its id and chat key: rewriting the key could take another's.
-_CONVERSATION_CHANGES = [n for n in _CONVERSATION_COLUMNS if n not in ("id", "channel", "chat_id")]
+# The version is the condition of the update and is bumped by the database.
+_CONVERSATION_CHANGES = [
+    n for n in _CONVERSATION_COLUMNS if n not in ("id", "channel", "chat_id", "version")
+]
 
 
 @functools.cache
@@ -75,20 +79,31 @@ def _insert_conversations(dialect: str) -> Insert:
 
 @functools.cache
 def _update_conversations(dialect: str) -> Update:
-    """``UPDATE conversations SET … WHERE id = …`` (PostgreSQL: ``FROM unnest(…)``)."""
+    """``UPDATE conversations SET …, version = version + 1 WHERE id = … AND version = …``.
+
+    PostgreSQL: ``FROM unnest(…)``, returning the ids it changed.
+    """
+    bumped = conversation_table.c.version + 1
     if dialect == "postgresql":
-        names = ["id", *_CONVERSATION_CHANGES]
+        names = ["id", "version", *_CONVERSATION_CHANGES]
         source = bulk.unnest_rows(conversation_table, names)
         columns = bulk.unnest_columns(conversation_table, source, names)
         return (
             update(conversation_table)
-            .where(conversation_table.c.id == source.c.id)
-            .values({n: columns[n] for n in _CONVERSATION_CHANGES})
+            .where(
+                conversation_table.c.id == source.c.id,
+                conversation_table.c.version == source.c.version,
+            )
+            .values({"version": bumped, **{n: columns[n] for n in _CONVERSATION_CHANGES}})
+            .returning(conversation_table.c.id)
         )
     return (
         update(conversation_table)
-        .where(conversation_table.c.id == bindparam("_id"))
-        .values({n: bindparam(n) for n in _CONVERSATION_CHANGES})
+        .where(
+            conversation_table.c.id == bindparam("_id"),
+            conversation_table.c.version == bindparam("_version"),
+        )
+        .values({"version": bumped, **{n: bindparam(n) for n in _CONVERSATION_CHANGES}})
     )
 
 
@@ -103,6 +118,18 @@ def _conversationsby_chat(dialect: str) -> Select[Any]:
         return select(conversation_table).join(source, on)
     chat = tuple_(conversation_table.c.channel, conversation_table.c.chat_id)
     return select(conversation_table).where(chat.in_(bindparam("chats", expanding=True)))
+
+
+async def _refuse_taken_ids(conn: AsyncConnection, skipped: Sequence[str]) -> None:
+    """Raise ConcurrencyConflict if a new conversation not inserted had its id stored already
+    (one not inserted because another id holds its chat key is skipped, as documented)."""
+    if not skipped:
+        return
+    taken = await conn.scalar(
+        select(conversation_table.c.id).where(conversation_table.c.id.in_(skipped)).limit(1)
+    )
+    if taken is not None:
+        raise ConcurrencyConflict(entity="conversation", entity_id=taken)
 
 
 class SqlContactRepository:
@@ -187,41 +214,70 @@ class SqlConversationRepository:
         return found
 
     async def save_many(self, conversations: Sequence[Conversation]) -> None:
-        """Insert new conversations and rewrite known ones by id, in at most two statements.
+        """Insert new conversations (version 0) and rewrite known ones if still at their version.
 
-        ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` first: it skips both a known id
-        and a chat key that another conversation holds, so a concurrent writer that
-        created the same chat under another id is never failed on, and its conversation
-        is kept (the fake does the same). The rows not inserted are then updated by id,
-        which changes nothing for a lost chat key: its id is not stored.
+        New ones go first, ``INSERT … ON CONFLICT DO NOTHING RETURNING id``: a chat key
+        another conversation holds is skipped, so a concurrent writer that created the same
+        chat under another id is never failed on and its conversation is kept (the fake does
+        the same). Known ones are then updated by id and version, each bumping its version.
+        Every saved object's ``version`` is set to the stored one.
+
+        Raises:
+            ConcurrencyConflict: a known conversation was saved by someone else since it
+                was read (or is gone), or a new one's id is already stored.
         """
-        by_id = {c.id: conversation_values(c) for c in conversations}
+        by_id = {c.id: c for c in conversations}
         if not by_id:
             return
         conn = self._connection()
-        dialect = conn.dialect.name
-        rows = list(by_id.values())
+        new = [conversation_values(c) | {"version": 1} for c in by_id.values() if c.version == 0]
+        known = [conversation_values(c) for c in by_id.values() if c.version != 0]
+        stored = {c.id: c.version + 1 for c in by_id.values() if c.version != 0}
         with wrap_db_errors(entity="conversation", entity_id=next(iter(by_id))):
-            if dialect == "postgresql":
-                params = bulk.array_params(conversation_table, _CONVERSATION_COLUMNS, rows)
-                result = await conn.execute(_insert_conversations(dialect), params)
-            else:
-                result = await conn.execute(_insert_conversations(dialect), rows)
-            for inserted in result.scalars():
-                del by_id[inserted]
-            if not by_id:
-                return
-            known = list(by_id.values())
-            if dialect == "postgresql":
-                names = ["id", *_CONVERSATION_CHANGES]
-                params = bulk.array_params(conversation_table, names, known)
-                await conn.execute(_update_conversations(dialect), params)
-            else:
-                changes = [
-                    {"_id": row["id"], **{n: row[n] for n in _CONVERSATION_CHANGES}}
-                    for row in known
-                ]
-                await conn.execute(_update_conversations(dialect), changes)
+            if new:
+                inserted = await self._insert(conn, new)
+                skipped = [str(row["id"]) for row in new if row["id"] not in inserted]
+                await _refuse_taken_ids(conn, skipped)
+                stored.update(dict.fromkeys(inserted, 1))
+            if known:
+                await self._update(conn, known)
+        for conversation in conversations:
+            conversation.version = stored.get(conversation.id, conversation.version)
+
+    @staticmethod
+    async def _insert(conn: AsyncConnection, rows: list[dict[str, object]]) -> set[str]:
+        dialect = conn.dialect.name
+        if dialect == "postgresql":
+            params = bulk.array_params(conversation_table, _CONVERSATION_COLUMNS, rows)
+            result = await conn.execute(_insert_conversations(dialect), params)
+        else:
+            result = await conn.execute(_insert_conversations(dialect), rows)
+        return set(result.scalars())
+
+    @staticmethod
+    async def _update(conn: AsyncConnection, rows: list[dict[str, object]]) -> None:
+        dialect = conn.dialect.name
+        if dialect == "postgresql":
+            names = ["id", "version", *_CONVERSATION_CHANGES]
+            params = bulk.array_params(conversation_table, names, rows)
+            result = await conn.execute(_update_conversations(dialect), params)
+            changed = set(result.scalars())
+            lost = [str(row["id"]) for row in rows if row["id"] not in changed]
+        else:
+            changes = [
+                {
+                    "_id": row["id"],
+                    "_version": row["version"],
+                    **{n: row[n] for n in _CONVERSATION_CHANGES},
+                }
+                for row in rows
+            ]
+            result = await conn.execute(_update_conversations(dialect), changes)
+            # executemany reports the rows changed in total; which one was lost is not needed
+            # to refuse the whole save, only to name one in the error.
+            lost = [] if result.rowcount == len(rows) else [str(rows[0]["id"])]
+        if lost:
+            raise ConcurrencyConflict(entity="conversation", entity_id=lost[0])
 
     async def list(
         self,

@@ -67,6 +67,8 @@ conversations = Table(
     Column("answered_by_outage", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Bumped by every save, which is conditional on it (revision 0005; older rows are 1).
+    Column("version", Integer, nullable=False, server_default=text("1")),
     UniqueConstraint("channel", "chat_id", name="uq_conversations_channel_chat_id"),
     Index("ix_conversations_status_last_message_at", "status", "last_message_at"),
 )

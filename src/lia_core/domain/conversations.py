@@ -158,6 +158,8 @@ class Conversation:
     status_reason: str | None = None
     """Why it is in its status (e.g. why it went to the human queue)."""
     gate: GateMemory = attrs.field(factory=GateMemory)
+    version: int = 0
+    """Optimistic-concurrency version: 0 until first saved, then bumped by every save."""
 
     @property
     def answered_by_outage(self) -> bool:

@@ -59,7 +59,14 @@ class ConversationRepository(Protocol):
         ...
 
     async def save_many(self, conversations: Sequence[Conversation]) -> None:
-        """Insert or replace conversations (by id; the chat key stays unique)."""
+        """Insert new conversations (version 0) or replace known ones by id, bumping versions.
+
+        The chat key stays unique: a new conversation for a stored chat key is skipped.
+
+        Raises:
+            ConcurrencyConflict: a known one was saved by someone else since it was read
+                (its stored version differs), or a new one's id is taken.
+        """
         ...
 
     async def list(
@@ -118,5 +125,9 @@ class ConversationRouter(Protocol):
     """The normal flow after the gate: a bot, a handoff policy, or the human queue."""
 
     async def route(self, conversation: Conversation, message: InboundMessage) -> Routing:
-        """Decide the conversation's next holder for *message*."""
+        """Decide the conversation's next holder for *message*.
+
+        May be asked again about the same message: the gate re-decides a batch whose
+        conversations someone changed before it could write, so routing has no side effect.
+        """
         ...

@@ -23,6 +23,7 @@ from lia_core.domain.gate import GateOutcome, GatePolicy, Lookup, LookupStatus, 
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
+from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import (
     ChatKey,
     Clock,
@@ -102,17 +103,54 @@ class ProcessInboundHandler:
     """Where replies to a channel go (a channel without a configured sender → sandbox)."""
     crm_timeout: timedelta = timedelta(seconds=2)
 
+    attempts: int = 3
+    """Reads, decisions and writes of one batch while a person changes its conversations."""
+
     async def __call__(self, batch: Sequence[PendingInbound]) -> ProcessReport:
-        """Handle *batch* in order (several messages of one customer see each other's effects)."""
+        """Handle *batch* in order (several messages of one customer see each other's effects).
+
+        The conversations are read in one transaction and written in another, each save
+        conditional on the version read: if someone (staff, another worker) saved one
+        meanwhile, the whole batch is read and decided again on what they committed, up
+        to `attempts` times, then ConcurrencyConflict propagates and the messages stay
+        unprocessed for the recovery sweep. CRM answers already received are reused.
+        """
         if not batch:
             return ProcessReport(processed=0, outcomes={})
         index = await self.failures.get()
-        state = await self._load(batch, index)
-        lookups, errors = await self._lookups(batch, state, index)
-        for n, pending in enumerate(batch, start=1):
-            await self._handle(pending, state, index, lookups)
-            if n % _YIELD_EVERY == 0:
-                await asyncio.sleep(0)  # let webhooks be acknowledged meanwhile
+        lookups: dict[str, Lookup] = {}
+        errors: list[str] = []
+        attempt = 0
+        while True:
+            attempt += 1
+            state = await self._load(batch, index)
+            found, failed = await self._lookups(batch, state, index, known=lookups)
+            lookups.update(found)
+            errors.extend(failed)
+            for n, pending in enumerate(batch, start=1):
+                await self._handle(pending, state, index, lookups)
+                if n % _YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # let webhooks be acknowledged meanwhile
+            try:
+                await self._write(state)
+            except ConcurrencyConflict:
+                if attempt >= self.attempts:
+                    raise
+                continue  # a conversation changed since it was read: read it again, decide again
+            break
+        unavailable = sum(1 for lk in lookups.values() if lk.status is LookupStatus.UNAVAILABLE)
+        return ProcessReport(
+            processed=len(batch),
+            outcomes=dict(state.outcomes),
+            crm_lookups=len(lookups),
+            crm_unavailable=unavailable,
+            crm_errors=tuple(errors),
+            notices=len(state.notices),
+            replies=len(state.jobs) - len(state.notices),
+        )
+
+    async def _write(self, state: _Batch) -> None:
+        """Every effect of the batch in one commit; conversations only if unchanged since read."""
         async with self.uow() as uow:
             await uow.contacts.save_many(list(state.contacts.values()))
             await uow.conversations.save_many(list(state.conversations.values()))
@@ -124,16 +162,6 @@ class ProcessInboundHandler:
                 await uow.messages.add_outbound(state.outbound)
             await uow.messages.mark_processed(state.handled, at=state.now)
             await uow.commit()
-        unavailable = sum(1 for lk in lookups.values() if lk.status is LookupStatus.UNAVAILABLE)
-        return ProcessReport(
-            processed=len(batch),
-            outcomes=dict(state.outcomes),
-            crm_lookups=len(lookups),
-            crm_unavailable=unavailable,
-            crm_errors=tuple(errors),
-            notices=len(state.notices),
-            replies=len(state.jobs) - len(state.notices),
-        )
 
     async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> _Batch:
         phones = {p.message.sender for p in batch}
@@ -157,13 +185,20 @@ class ProcessInboundHandler:
         )
 
     async def _lookups(
-        self, batch: Sequence[PendingInbound], state: _Batch, index: FailureIndex
+        self,
+        batch: Sequence[PendingInbound],
+        state: _Batch,
+        index: FailureIndex,
+        *,
+        known: Mapping[str, Lookup],
     ) -> tuple[dict[str, Lookup], list[str]]:
         wanted: dict[str, None] = {}
         for pending in batch:
             m = pending.message
             if "@" in m.sender or not m.sender.isdigit() or self.directory is None:
                 continue  # provider identities are not phones the CRM could know
+            if m.sender in known:
+                continue  # asked on an earlier attempt at this batch
             conversation = state.conversations.get((m.channel, m.reply_to))
             contact = state.contacts.get(m.sender)
             if needs_lookup(contact, conversation, index, now=state.now, policy=self.policy):
