@@ -5,27 +5,48 @@ LiaError
 │   ├── InvalidTransition
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
-│   └── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
+│   ├── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
+│   └── MalformedWebhook    a provider webhook body of the wrong shape; ``field`` is the path
 ├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
 ├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
+├── SchemaOutdated          the database schema is behind the code (`lia db upgrade`)
 └── PortError               raised by adapters, declared here
+    ├── DeliveryError       a channel could not deliver; ``failure`` says how to treat it
+    ├── PortUnavailable     a dependency did not answer; ``retry_after`` seconds when known
+    │   │                                                    → HTTP 503 + Retry-After
+    │   ├── DirectoryUnavailable   the CRM (the gate then asks the customer instead)
+    │   └── DatabaseUnavailable    the database (connection refused, timed out)
     └── PersistenceError
         ├── AlreadyExists                                    → HTTP 409 / CLI exit 1
         └── ConcurrencyConflict                              → HTTP 409 / CLI exit 1
+
+Every `LiaError` subclass in the code base appears above; the two escalation errors live
+beside the rules that raise them, the rest are defined here.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the failure value belongs to the delivery policy, which imports nothing here
+    from lia_core.domain.delivery_policy import SendFailure
 
 __all__ = [
     "AlreadyExists",
     "AuthenticationFailed",
     "ConcurrencyConflict",
+    "DatabaseUnavailable",
+    "DeliveryError",
+    "DirectoryUnavailable",
     "DomainError",
     "InvalidTransition",
     "LiaError",
+    "MalformedWebhook",
     "NotFound",
     "PersistenceError",
     "PortError",
+    "PortUnavailable",
+    "SchemaOutdated",
     "ValidationError",
 ]
 
@@ -62,6 +83,13 @@ class ValidationError(LiaError):
         super().__init__(message)
 
 
+class MalformedWebhook(ValidationError):
+    """The body is not what the provider documents; ``field`` is the JSON path at fault."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"{message} at {field}", field=field)
+
+
 class NotFound(LiaError, LookupError):
     """The named entity does not exist."""
 
@@ -75,8 +103,39 @@ class AuthenticationFailed(LiaError):
     """Credentials were wrong, or the account is disabled."""
 
 
+class SchemaOutdated(LiaError):
+    """The database schema is behind the code; `lia db upgrade` fixes it."""
+
+
 class PortError(LiaError):
     """Raised by an adapter behind a port."""
+
+
+class DeliveryError(PortError):
+    """A channel adapter could not deliver; ``failure`` says how the dispatcher treats it."""
+
+    def __init__(self, failure: SendFailure) -> None:
+        self.failure = failure
+        detail = failure.code or failure.http_status or failure.kind.value
+        super().__init__(
+            f"{failure.provider}: {failure.kind.value} ({detail}) {failure.excerpt}".strip()
+        )
+
+
+class PortUnavailable(PortError):
+    """A dependency behind a port did not answer; ``retry_after`` (seconds) when it said when."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class DirectoryUnavailable(PortUnavailable):
+    """The CRM did not answer in time, or answered with an error: ask the customer instead."""
+
+
+class DatabaseUnavailable(PortUnavailable):
+    """The database refused the connection or did not answer in time."""
 
 
 class PersistenceError(PortError):

@@ -11,7 +11,7 @@ from lia_adapters.audit_webhook import WebhookAuditSink
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
-from lia_core.errors import DomainError, LiaError
+from lia_core.errors import DomainError, SchemaOutdated
 from lia_core.ports import Clock, CustomerRoster, IdGenerator, PasswordHasher, UnitOfWorkFactory
 from lia_core.services import Services
 from lia_core.services.proactive import NotifyAffectedCustomersHandler
@@ -22,10 +22,6 @@ from lia_entrypoints.settings import Settings
 __all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
 
 log = structlog.get_logger(__name__)
-
-
-class SchemaOutdated(LiaError):
-    """The database schema is behind the code; `lia db upgrade` fixes it."""
 
 
 @attrs.define

@@ -15,12 +15,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
 
-from lia_core.domain.delivery_policy import (
-    DeliveryError,
-    FailureKind,
-    SendFailure,
-    classify_http_status,
-)
+from lia_core.domain.delivery_policy import FailureKind, SendFailure, classify_http_status
+from lia_core.errors import DeliveryError
 
 __all__ = [
     "MAX_EXCERPT",

@@ -13,7 +13,7 @@ import attrs
 import structlog
 
 from lia_core.domain.delivery import Channel
-from lia_core.domain.delivery_policy import DeliveryError
+from lia_core.errors import DeliveryError
 from lia_core.ports import OutboundMessage
 
 __all__ = ["SandboxSender"]

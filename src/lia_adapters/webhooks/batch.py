@@ -1,20 +1,13 @@
-"""What one provider webhook body holds once parsed, and the error for a body of the wrong shape."""
+"""What one provider webhook body holds once parsed; `MalformedWebhook` is re-exported from the core."""
 
 from __future__ import annotations
 
 import attrs
 
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
-from lia_core.errors import ValidationError
+from lia_core.errors import MalformedWebhook
 
 __all__ = ["MalformedWebhook", "WebhookBatch"]
-
-
-class MalformedWebhook(ValidationError):
-    """The body is not what the provider documents; ``field`` is the JSON path at fault."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(f"{message} at {field}", field=field)
 
 
 @attrs.frozen(kw_only=True)

@@ -19,6 +19,7 @@ from lia_core.domain.regions import AffectedRegions
 from lia_core.domain.templates import render, validate_template
 from lia_core.domain.tickets import Severity
 from lia_core.errors import InvalidTransition, ValidationError
+from lia_core.validation import require_aware
 
 __all__ = [
     "TRANSITIONS",
@@ -67,11 +68,6 @@ TRANSITIONS: Mapping[FailureAction, tuple[frozenset[FailureStatus], FailureStatu
     FailureAction.CANCEL: (frozenset({FailureStatus.SCHEDULED}), FailureStatus.CANCELLED),
 }
 """The state machine as data: action → (statuses it is allowed from, status it leads to)."""
-
-
-def _require_aware(value: datetime | None, field: str) -> None:
-    if value is not None and value.utcoffset() is None:
-        raise ValidationError("timestamp needs a timezone offset", field=field)
 
 
 @attrs.define(kw_only=True)
@@ -127,8 +123,12 @@ class MassiveFailure:
                 "a failure needs at least one region, city, CEP rule or catalogue region",
                 field="regions",
             )
-        _require_aware(starts_at, "starts_at")
-        _require_aware(estimated_resolution, "estimated_resolution")
+        for instant, field in (
+            (starts_at, "starts_at"),
+            (estimated_resolution, "estimated_resolution"),
+        ):
+            if instant is not None:
+                require_aware(instant, field)
         start = starts_at if starts_at is not None else now
         if estimated_resolution is not None and estimated_resolution <= start:
             raise ValidationError(

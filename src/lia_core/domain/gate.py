@@ -1,12 +1,13 @@
 """The outage gate: the first layer every inbound message passes through, as a pure function.
 
 Given the message, what is known of the contact and the conversation, the CRM's answer and
-the index of active failures, `decide` says what happens: queue the outage notice, remind,
+the index of active failures, `decide_gate` says what happens: queue the outage notice, remind,
 stay silent, ask for the CEP or for which address, or go on to the normal flow.
 """
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, tzinfo
 
 import attrs
@@ -34,7 +35,7 @@ __all__ = [
     "GateTexts",
     "Lookup",
     "LookupStatus",
-    "decide",
+    "decide_gate",
     "describe_address",
     "needs_lookup",
     "parse_cep",
@@ -56,7 +57,7 @@ def needs_lookup(
     now: datetime,
     policy: GatePolicy,
 ) -> bool:
-    """Whether `decide` will want the CRM's answer for this contact (ask it before deciding)."""
+    """Whether `decide_gate` will want the CRM's answer for this contact (ask it before deciding)."""
     if not len(index):
         return False
     memory = conversation.gate if conversation is not None else GateMemory()
@@ -152,7 +153,7 @@ def _retry(ctx: _Context, memory: GateMemory) -> GateDecision:
     return _ask_cep(ctx.contact, ctx.name, ctx.policy, attempts)
 
 
-def decide(
+def decide_gate(
     message: InboundMessage,
     *,
     contact: Contact,
@@ -217,3 +218,15 @@ def decide(
         )
         return attrs.evolve(ctx, contact=known).evaluate(known.addresses, may_ask=True)
     return _ask_cep(contact, ctx.name, policy)
+
+
+def __getattr__(name: str) -> object:
+    """`decide`, the old name of `decide_gate`, still resolves (with a DeprecationWarning)."""
+    if name == "decide":
+        warnings.warn(
+            "lia_core.domain.gate.decide is deprecated; use decide_gate",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return decide_gate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,7 +23,8 @@ from lia_core.escalation.events import (
     TicketEvent,
     TicketReassigned,
 )
-from lia_core.escalation.ticket import Ticket, require_aware, require_text
+from lia_core.escalation.ticket import Ticket
+from lia_core.validation import require_aware, require_text
 
 __all__ = ["KEEP", "Keep", "deescalate", "escalate", "reassign", "set_priority"]
 

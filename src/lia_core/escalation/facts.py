@@ -8,8 +8,9 @@ import attrs
 
 from lia_core.domain.text import fold
 from lia_core.escalation import _convert
-from lia_core.escalation.ticket import Ticket, require_aware
+from lia_core.escalation.ticket import Ticket
 from lia_core.sla.readings import SlaState
+from lia_core.validation import require_aware
 
 __all__ = ["EscalationFacts", "NotificationKey"]
 

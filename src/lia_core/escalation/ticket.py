@@ -9,25 +9,9 @@ import attrs
 from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
 from lia_core.errors import ValidationError
 from lia_core.escalation import _convert
+from lia_core.validation import require_aware, require_text
 
-__all__ = ["Ticket", "require_aware", "require_text"]
-
-
-def require_text(value: str, field: str) -> str:
-    """*value* without surrounding spaces; ValidationError naming *field* when blank or no str."""
-    if not isinstance(value, str):
-        raise ValidationError(f"{field} must be a string (got {value!r})", field=field)
-    stripped = value.strip()
-    if not stripped:
-        raise ValidationError(f"{field} must not be blank", field=field)
-    return stripped
-
-
-def require_aware(value: datetime, field: str) -> datetime:
-    """*value* itself; ValidationError naming *field* when it has no timezone."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(f"{field} must be timezone-aware", field=field)
-    return value
+__all__ = ["Ticket"]
 
 
 @attrs.frozen(kw_only=True)

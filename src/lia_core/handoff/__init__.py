@@ -1,11 +1,14 @@
 """The bot-to-human handoff policy: intents, a pt-BR keyword classifier, the conversation machine.
 
-Feed `decide(state, event, policy, now=...)` a conversation state and what happened (a message,
-a menu choice, an inactivity tick); `match` the decision it returns and keep ``decision.state``.
+Feed `decide_handoff(state, event, policy, now=...)` a conversation state and what happened (a
+message, a menu choice, an inactivity tick); `match` the decision it returns and keep
+``decision.state``.
 Pure domain (no I/O). See docs/handoff.md.
 """
 
 from __future__ import annotations
+
+import warnings
 
 from lia_core.domain.tickets import Priority, SupportLevel
 from lia_core.handoff.conversation import (
@@ -36,7 +39,7 @@ from lia_core.handoff.language import (
     LanguageGuesser,
     StopwordLanguageGuesser,
 )
-from lia_core.handoff.machine import decide
+from lia_core.handoff.machine import decide_handoff
 from lia_core.handoff.policy import HandoffPolicy, HandoffTexts, critical_intent, is_ambiguous
 from lia_core.handoff.routing import (
     DEFAULT_DESTINATIONS,
@@ -83,6 +86,18 @@ __all__ = [
     "StopwordLanguageGuesser",
     "SupportLevel",
     "critical_intent",
-    "decide",
+    "decide_handoff",
     "is_ambiguous",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`decide`, the old name of `decide_handoff`, still resolves (with a DeprecationWarning)."""
+    if name == "decide":
+        warnings.warn(
+            "lia_core.handoff.decide is deprecated; use decide_handoff",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return decide_handoff
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,6 +10,7 @@ import attrs
 from lia_core.errors import ValidationError
 from lia_core.handoff.intents import Intent
 from lia_core.handoff.routing import Destination, HandoffReason
+from lia_core.validation import aware, aware_or_none
 
 __all__ = ["ConversationState", "CustomerMessage", "Event", "InactivityTick", "MenuChoice", "Phase"]
 
@@ -34,28 +35,16 @@ class Phase(enum.StrEnum):
         return self in (Phase.WITH_HUMAN, Phase.CLOSED)
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    if value.utcoffset() is None:
-        raise ValidationError(f"{attribute.name} must be timezone-aware", field=attribute.name)
-
-
-def _aware_or_none(
-    instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
-) -> None:
-    if value is not None and value.utcoffset() is None:
-        raise ValidationError(f"{attribute.name} must be timezone-aware", field=attribute.name)
-
-
 @attrs.frozen(kw_only=True)
 class ConversationState:
-    """The value to keep between messages; `decide` returns the next one in every decision."""
+    """The value to keep between messages; `decide_handoff` returns the next one in every decision."""
 
     phase: Phase = Phase.BOT
-    last_activity: datetime = attrs.field(validator=_aware)
+    last_activity: datetime = attrs.field(validator=aware)
     """The customer's last message (or the start): inactivity is measured from here."""
     clarifications: int = 0
     """Clarifying questions asked so far."""
-    offered_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    offered_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
     """When the timeout menu was sent (TIMEOUT_OFFERED only)."""
     resume_phase: Phase | None = None
     """The phase "1 - continuar" returns to (TIMEOUT_OFFERED only)."""
@@ -103,7 +92,7 @@ class MenuChoice:
 
 @attrs.frozen(kw_only=True)
 class InactivityTick:
-    """The scheduler looked at the conversation (the time is `decide`'s ``now``)."""
+    """The scheduler looked at the conversation (the time is `decide_handoff`'s ``now``)."""
 
 
 Event = CustomerMessage | MenuChoice | InactivityTick

@@ -1,4 +1,4 @@
-"""What `decide` answers: one of a few frozen decisions, each with the reply and the next state."""
+"""What `decide_handoff` answers: one of a few frozen decisions, each with the reply and the next state."""
 
 from __future__ import annotations
 

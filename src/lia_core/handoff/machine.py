@@ -1,4 +1,4 @@
-"""The conversation state machine: `decide(state, event, policy, now=...)` returns one decision.
+"""The conversation state machine: `decide_handoff(state, event, policy, now=...)` returns one decision.
 
 Checks on a customer's message while the bot holds it, in order: the human menu option, the
 help phrases, a critical intent (any keyword of it), an explicit request for a person, another
@@ -13,7 +13,6 @@ from datetime import datetime
 import attrs
 
 from lia_core.domain.tickets import Priority
-from lia_core.errors import ValidationError
 from lia_core.handoff._replies import fill, opening_text
 from lia_core.handoff._words import found_phrases, padded
 from lia_core.handoff.conversation import (
@@ -40,8 +39,9 @@ from lia_core.handoff.intents import Intent, IntentScore
 from lia_core.handoff.language import Language
 from lia_core.handoff.policy import HandoffPolicy, critical_intent, is_ambiguous
 from lia_core.handoff.routing import Destination, Handoff, HandoffReason
+from lia_core.validation import require_aware
 
-__all__ = ["decide"]
+__all__ = ["decide_handoff"]
 
 
 def _out_of_hours(
@@ -217,7 +217,7 @@ def _tick(state: ConversationState, policy: HandoffPolicy, now: datetime) -> Dec
 _DEFAULT_POLICY = HandoffPolicy()
 
 
-def decide(
+def decide_handoff(
     state: ConversationState,
     event: Event,
     policy: HandoffPolicy | None = None,
@@ -231,8 +231,7 @@ def decide(
     conversation ``close_after - offer_after`` after the menu went unanswered. A message or
     a menu choice is customer activity: it resets the inactivity clock.
     """
-    if now.utcoffset() is None:
-        raise ValidationError("now must be timezone-aware", field="now")
+    require_aware(now, "now")
     policy = policy if policy is not None else _DEFAULT_POLICY
     if state.phase.is_final:
         return NoAction(state=state)

@@ -16,6 +16,7 @@ from lia_core.handoff.keywords import KeywordIntentClassifier
 from lia_core.handoff.language import LanguageGuesser, StopwordLanguageGuesser
 from lia_core.handoff.routing import DEFAULT_DESTINATIONS, GENERAL_QUEUE, Destination
 from lia_core.sla import BusinessCalendar
+from lia_core.validation import not_negative, positive
 
 __all__ = ["HandoffPolicy", "HandoffTexts", "critical_intent", "is_ambiguous"]
 
@@ -59,16 +60,6 @@ def _fraction(_instance: object, attribute: attrs.Attribute[float], value: float
         raise ValidationError(f"{attribute.name} must be in [0, 1]", field=attribute.name)
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
-    if value <= timedelta(0):
-        raise ValidationError(f"{attribute.name} must be positive", field=attribute.name)
-
-
-def _not_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 0:
-        raise ValidationError(f"{attribute.name} cannot be negative", field=attribute.name)
-
-
 def _destinations(value: Mapping[Intent, Destination]) -> Mapping[Intent, Destination]:
     if not isinstance(value, Mapping):
         raise ValidationError("destinations maps intents to destinations", field="destinations")
@@ -93,7 +84,7 @@ def _help_phrases(value: Iterable[str]) -> tuple[str, ...]:
 
 @attrs.frozen(kw_only=True)
 class HandoffPolicy:
-    """Everything `decide` needs besides the state, the event and the time; defaults per roadmap."""
+    """Everything `decide_handoff` needs besides the state, the event and the time; defaults per roadmap."""
 
     confidence_threshold: float = attrs.field(default=0.80, validator=_fraction)
     """A clear top intent at or above this routes straight to its department."""
@@ -109,11 +100,11 @@ class HandoffPolicy:
         default=frozenset({Intent.CANCELLATION, Intent.OMBUDSMAN}), converter=_intents
     )
     """Intents that never stay with the bot (raised priority, their own queue)."""
-    max_clarifications: int = attrs.field(default=1, validator=_not_negative)
+    max_clarifications: int = attrs.field(default=1, validator=not_negative)
     """Clarifying questions per conversation before an unclear message goes to a human."""
-    offer_after: timedelta = attrs.field(default=timedelta(minutes=5), validator=_positive)
+    offer_after: timedelta = attrs.field(default=timedelta(minutes=5), validator=positive)
     """Customer silence after which the 1 continue / 2 agent / 3 cancel menu is offered."""
-    close_after: timedelta = attrs.field(default=timedelta(minutes=10), validator=_positive)
+    close_after: timedelta = attrs.field(default=timedelta(minutes=10), validator=positive)
     """Customer silence after which an unanswered menu closes the conversation."""
     calendar: BusinessCalendar | None = None
     """When humans work; None means always (no out-of-hours handling)."""

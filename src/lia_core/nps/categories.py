@@ -8,6 +8,7 @@ from datetime import datetime
 import attrs
 
 from lia_core.errors import ValidationError
+from lia_core.validation import aware
 
 __all__ = ["MAX_SCORE", "MIN_SCORE", "NpsAnswer", "NpsCategory", "categorize", "check_score"]
 
@@ -46,17 +47,12 @@ def _valid_score(_: object, attribute: attrs.Attribute[int], value: int) -> None
     check_score(value, field=attribute.name)
 
 
-def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError("answered_at must be timezone-aware", field=attribute.name)
-
-
 @attrs.frozen(kw_only=True)
 class NpsAnswer:
     """One customer's 0-10 answer about one conversation, with who and what it rates."""
 
     score: int = attrs.field(validator=_valid_score)
-    answered_at: datetime = attrs.field(validator=_aware)
+    answered_at: datetime = attrs.field(validator=aware)
     conversation_id: str = ""
     agent_id: str | None = None
     assistant: str | None = None

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from lia_core.errors import ValidationError
+from lia_core.validation import not_negative, positive
 
 __all__ = [
     "AnswerDecision",
@@ -23,22 +24,12 @@ __all__ = [
 ]
 
 
-def _positive(_: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
-    if value <= timedelta(0):
-        raise ValidationError(f"{attribute.name} must be positive", field=attribute.name)
-
-
-def _not_negative(_: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
-    if value < timedelta(0):
-        raise ValidationError(f"{attribute.name} cannot be negative", field=attribute.name)
-
-
 @attrs.frozen(kw_only=True)
 class SurveyPolicy:
     """How often a customer may be surveyed and how long a survey stays open."""
 
-    cooldown: timedelta = attrs.field(default=timedelta(days=30), validator=_not_negative)
-    answer_window: timedelta = attrs.field(default=timedelta(hours=24), validator=_positive)
+    cooldown: timedelta = attrs.field(default=timedelta(days=30), validator=not_negative)
+    answer_window: timedelta = attrs.field(default=timedelta(hours=24), validator=positive)
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,7 @@ import attrs
 
 from lia_core.errors import ValidationError
 from lia_core.nps.categories import MAX_SCORE, MIN_SCORE, NpsAnswer, check_score
+from lia_core.validation import require_aware
 
 __all__ = [
     "NpsResult",
@@ -138,8 +139,7 @@ class Period(enum.StrEnum):
 
 def period_start(moment: datetime, period: Period, *, tz: tzinfo) -> date:
     """The first local day of the *period* holding the aware *moment* in timezone *tz*."""
-    if moment.tzinfo is None:
-        raise ValidationError("the moment must be timezone-aware", field="answered_at")
+    require_aware(moment, "answered_at")
     day = moment.astimezone(tz).date()
     if period is Period.DAY:
         return day

@@ -6,13 +6,9 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from lia_core.domain.customers import Customer
-from lia_core.errors import PortError
+from lia_core.errors import DirectoryUnavailable
 
 __all__ = ["CustomerDirectory", "CustomerRoster", "DirectoryUnavailable"]
-
-
-class DirectoryUnavailable(PortError):
-    """The CRM did not answer in time, or answered with an error: ask the customer instead."""
 
 
 class CustomerDirectory(Protocol):

@@ -19,19 +19,17 @@ from lia_core.domain.delivery import (
 )
 from lia_core.domain.delivery_policy import (
     AwaitSettlement,
-    CircuitBreaker,
-    DeliveryError,
     FailureKind,
     FallBack,
     GiveUp,
     HoldChannel,
-    PairLimiter,
     RetryAt,
     RetryPolicy,
     SendFailure,
-    TokenBucket,
     decide_retry,
 )
+from lia_core.domain.pacing import CircuitBreaker, PairLimiter, TokenBucket
+from lia_core.errors import DeliveryError
 from lia_core.ports import Clock, MessageSender, OutboundMessage, UnitOfWorkFactory
 from lia_core.services.alerts import Alerter
 

@@ -19,7 +19,14 @@ from lia_core.domain.conversations import (
     StoredMessage,
 )
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
-from lia_core.domain.gate import GateOutcome, GatePolicy, Lookup, LookupStatus, decide, needs_lookup
+from lia_core.domain.gate import (
+    GateOutcome,
+    GatePolicy,
+    Lookup,
+    LookupStatus,
+    decide_gate,
+    needs_lookup,
+)
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
@@ -250,7 +257,7 @@ class ProcessInboundHandler:
         contact = self._contact(m, state)
         conversation = self._conversation(m, contact, state)
         told = state.notified.setdefault(m.sender, set())
-        decision = decide(
+        decision = decide_gate(
             m,
             contact=contact,
             memory=conversation.gate,

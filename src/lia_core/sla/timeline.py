@@ -8,8 +8,8 @@ from datetime import datetime
 
 import attrs
 
-from lia_core.errors import ValidationError
 from lia_core.sla.policy import Priority, Severity
+from lia_core.validation import aware, aware_or_none
 
 __all__ = ["EventKind", "TicketTimeline", "TimelineEvent"]
 
@@ -28,17 +28,12 @@ class EventKind(enum.StrEnum):
     REOPENED = "reopened"
 
 
-def _aware(_instance: object, _attribute: object, value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError("timeline instants must be timezone-aware", field="at")
-
-
 @attrs.frozen(kw_only=True)
 class TimelineEvent:
     """One event at an aware instant."""
 
     kind: EventKind
-    at: datetime = attrs.field(validator=_aware)
+    at: datetime = attrs.field(validator=aware)
     epoch: float = attrs.field(init=False, eq=False, repr=False)
     """*at* as POSIX seconds, computed once."""
 
@@ -59,13 +54,9 @@ class TicketTimeline:
     priority: Priority
     severity: Severity | None = None
     events: tuple[TimelineEvent, ...] = attrs.field(converter=_sorted, default=())
-    deadline: datetime | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_aware)
-    )
+    deadline: datetime | None = attrs.field(default=None, validator=aware_or_none)
     """An explicit resolution deadline; it overrides the policy's resolution target."""
-    first_response_deadline: datetime | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_aware)
-    )
+    first_response_deadline: datetime | None = attrs.field(default=None, validator=aware_or_none)
     """An explicit first-response deadline; it overrides the policy's first-response target."""
     answered_by_outage_gate: bool = False
     """The outage gate answered this contact: no clock starts."""

@@ -22,7 +22,8 @@ from lia_adapters.channels import (
     TwilioSmsSender,
 )
 from lia_core.domain.delivery import Channel
-from lia_core.domain.delivery_policy import DeliveryError, FailureKind
+from lia_core.domain.delivery_policy import FailureKind
+from lia_core.errors import DeliveryError
 from lia_core.ports import MessageSender
 from lia_entrypoints.stub_provider import create_stub_app
 from tests.unit.channels.support import message

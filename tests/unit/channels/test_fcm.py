@@ -7,7 +7,8 @@ import pytest
 
 from lia_adapters.channels import FcmConfig, FcmPushSender
 from lia_core.domain.delivery import Channel
-from lia_core.domain.delivery_policy import DeliveryError, FailureKind
+from lia_core.domain.delivery_policy import FailureKind
+from lia_core.errors import DeliveryError
 from tests.unit.channels.support import FakeProvider, json_of, message, reply
 
 DEVICE = "fGx3c0ZpT9u:APA91bH-device-token"

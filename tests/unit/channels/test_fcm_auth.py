@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from lia_adapters.channels import FCM_SCOPE, ServiceAccountTokenProvider
-from lia_core.domain.delivery_policy import DeliveryError, FailureKind
+from lia_core.domain.delivery_policy import FailureKind
+from lia_core.errors import DeliveryError
 
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 

@@ -13,7 +13,8 @@ from lia_adapters.channels._http import (
     parse_retry_after,
     send,
 )
-from lia_core.domain.delivery_policy import DeliveryError, FailureKind
+from lia_core.domain.delivery_policy import FailureKind
+from lia_core.errors import DeliveryError
 from tests.unit.channels.support import FakeProvider
 
 REQUEST = httpx.Request("POST", "https://provider.test/send")

@@ -9,7 +9,8 @@ from structlog.testing import capture_logs
 
 from lia_adapters.channels import SandboxSender
 from lia_core.domain.delivery import Channel
-from lia_core.domain.delivery_policy import DeliveryError, FailureKind, SendFailure
+from lia_core.domain.delivery_policy import FailureKind, SendFailure
+from lia_core.errors import DeliveryError
 from tests.unit.channels.support import message
 
 

@@ -11,7 +11,8 @@ import attrs
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
 from lia_core.domain.delivery import Channel, MessageContent
-from lia_core.domain.delivery_policy import DeliveryError, FailureKind, SendFailure
+from lia_core.domain.delivery_policy import FailureKind, SendFailure
+from lia_core.errors import DeliveryError
 from lia_core.ports import OutboundMessage
 from lia_core.services import EnqueueMessage, Services
 from lia_core.services.alerts import Alerter, AlertPolicy

@@ -18,7 +18,7 @@ from lia_core.domain.gate import (
     GatePolicy,
     Lookup,
     LookupStatus,
-    decide,
+    decide_gate,
     needs_lookup,
     parse_cep,
     parse_choice,
@@ -90,7 +90,7 @@ def run(
     now: datetime = NOW,
 ) -> GateDecision:
     """The gate's decision with defaults for everything not under test."""
-    return decide(
+    return decide_gate(
         message(text),
         contact=who or contact(),
         memory=memory or GateMemory(),
@@ -121,7 +121,7 @@ def test_first_message_agrees_with_brute_force(
     index = FailureIndex.build(found, {})
     notified = frozenset(found[i].id for i in told if i < len(found))
     addresses = tuple(_address(p) for p in places)
-    decision = decide(
+    decision = decide_gate(
         message(),
         contact=contact(*addresses),
         memory=GateMemory(),

@@ -28,7 +28,7 @@ from lia_core.handoff import (
     Priority,
     ResumeBot,
     RouteToDepartment,
-    decide,
+    decide_handoff,
 )
 from lia_core.sla import BusinessCalendar, WeeklyHours
 
@@ -39,7 +39,7 @@ START = ConversationState.start(T0)
 
 def say(text: str, state: ConversationState = START, policy: HandoffPolicy = POLICY) -> Decision:
     """The decision for a customer message at T0."""
-    return decide(state, CustomerMessage(text=text), policy, now=T0)
+    return decide_handoff(state, CustomerMessage(text=text), policy, now=T0)
 
 
 def human(decision: Decision) -> HandToHuman:
@@ -117,7 +117,7 @@ def test_asking_for_a_person_hands_over_with_raised_priority(text: str) -> None:
 )
 def test_the_help_option_hands_over_at_the_base_priority(event: Event) -> None:
     """ "não entendi" (typed or tapped) is the customer asking, without raising the priority."""
-    decision = human(decide(START, event, POLICY, now=T0))
+    decision = human(decide_handoff(START, event, POLICY, now=T0))
     assert decision.handoff.reason is HandoffReason.CUSTOMER_ASKED
     assert decision.handoff.priority is Priority.MEDIUM
 
@@ -144,14 +144,16 @@ def test_short_replies_stay_with_the_bot(text: str) -> None:
 def test_inactivity_offers_the_menu_at_5_minutes_and_closes_at_10() -> None:
     """Silence: nothing at 4:59, the menu at 5:00, nothing at 9:59, closed at 10:00."""
     tick = InactivityTick()
-    assert isinstance(decide(START, tick, POLICY, now=T0 + timedelta(seconds=299)), NoAction)
-    offer = decide(START, tick, POLICY, now=T0 + timedelta(minutes=5))
+    assert isinstance(
+        decide_handoff(START, tick, POLICY, now=T0 + timedelta(seconds=299)), NoAction
+    )
+    offer = decide_handoff(START, tick, POLICY, now=T0 + timedelta(minutes=5))
     assert isinstance(offer, OfferTimeoutMenu)
     assert "1 - Continuar" in offer.reply
     assert offer.state.phase is Phase.TIMEOUT_OFFERED
     late = T0 + timedelta(seconds=599)
-    assert isinstance(decide(offer.state, tick, POLICY, now=late), NoAction)
-    closed = decide(offer.state, tick, POLICY, now=T0 + timedelta(minutes=10))
+    assert isinstance(decide_handoff(offer.state, tick, POLICY, now=late), NoAction)
+    closed = decide_handoff(offer.state, tick, POLICY, now=T0 + timedelta(minutes=10))
     assert isinstance(closed, CloseConversation)
     assert closed.reason is CloseReason.INACTIVITY
     assert closed.state.phase is Phase.CLOSED
@@ -160,23 +162,23 @@ def test_inactivity_offers_the_menu_at_5_minutes_and_closes_at_10() -> None:
 def test_the_timeout_menu_choices() -> None:
     """1 resumes the bot where it was, 2 hands over (timeout_choice), 3 closes."""
     asked = say("oi").state
-    offered = decide(asked, InactivityTick(), POLICY, now=T0 + timedelta(minutes=6)).state
+    offered = decide_handoff(asked, InactivityTick(), POLICY, now=T0 + timedelta(minutes=6)).state
     later = T0 + timedelta(minutes=7)
-    resumed = decide(offered, MenuChoice(option="1"), POLICY, now=later)
+    resumed = decide_handoff(offered, MenuChoice(option="1"), POLICY, now=later)
     assert isinstance(resumed, ResumeBot)
     assert resumed.state.phase is Phase.CLARIFYING
     assert resumed.state.last_activity == later
-    agent = human(decide(offered, CustomerMessage(text=" 2 "), POLICY, now=later))
+    agent = human(decide_handoff(offered, CustomerMessage(text=" 2 "), POLICY, now=later))
     assert agent.handoff.reason is HandoffReason.TIMEOUT_CHOICE
-    cancelled = decide(offered, MenuChoice(option="3"), POLICY, now=later)
+    cancelled = decide_handoff(offered, MenuChoice(option="3"), POLICY, now=later)
     assert isinstance(cancelled, CloseConversation)
     assert cancelled.reason is CloseReason.CUSTOMER_CANCELLED
 
 
 def test_writing_instead_of_choosing_resumes_and_reads_the_message() -> None:
     """A new message while the menu waits is read as usual ("boleto" routes)."""
-    offered = decide(START, InactivityTick(), POLICY, now=T0 + timedelta(minutes=5)).state
-    decision = decide(
+    offered = decide_handoff(START, InactivityTick(), POLICY, now=T0 + timedelta(minutes=5)).state
+    decision = decide_handoff(
         offered, CustomerMessage(text="boleto"), POLICY, now=T0 + timedelta(minutes=6)
     )
     assert isinstance(decision, RouteToDepartment)
@@ -185,9 +187,9 @@ def test_writing_instead_of_choosing_resumes_and_reads_the_message() -> None:
 def test_timers_are_configurable() -> None:
     """offer_after=2 min and close_after=3 min: the menu at 2, closed one minute after it."""
     policy = HandoffPolicy(offer_after=timedelta(minutes=2), close_after=timedelta(minutes=3))
-    offer = decide(START, InactivityTick(), policy, now=T0 + timedelta(minutes=2))
+    offer = decide_handoff(START, InactivityTick(), policy, now=T0 + timedelta(minutes=2))
     assert isinstance(offer, OfferTimeoutMenu)
-    closed = decide(offer.state, InactivityTick(), policy, now=T0 + timedelta(minutes=3))
+    closed = decide_handoff(offer.state, InactivityTick(), policy, now=T0 + timedelta(minutes=3))
     assert isinstance(closed, CloseConversation)
 
 
@@ -199,7 +201,7 @@ def test_out_of_hours_queues_the_ticket_and_says_when_humans_return() -> None:
     """Saturday night, "atendente": queued for Monday 08:00 (São Paulo), priority still raised."""
     policy = HandoffPolicy(calendar=OFFICE)
     state = ConversationState.start(SATURDAY_NIGHT)
-    decision = decide(state, CustomerMessage(text="atendente"), policy, now=SATURDAY_NIGHT)
+    decision = decide_handoff(state, CustomerMessage(text="atendente"), policy, now=SATURDAY_NIGHT)
     assert isinstance(decision, OutOfHours)
     assert decision.queued
     assert decision.opens_at == datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
@@ -213,13 +215,13 @@ def test_out_of_hours_keeps_the_intents_queue_and_lets_the_bot_clarify() -> None
     """A clear bill question is queued for Financeiro; an unclear one still gets the question."""
     policy = HandoffPolicy(calendar=OFFICE)
     state = ConversationState.start(SATURDAY_NIGHT)
-    queued = decide(state, CustomerMessage(text="boleto"), policy, now=SATURDAY_NIGHT)
+    queued = decide_handoff(state, CustomerMessage(text="boleto"), policy, now=SATURDAY_NIGHT)
     assert isinstance(queued, OutOfHours)
     assert queued.handoff.destination.queue == "financeiro"
     assert queued.handoff.intent is Intent.FINANCIAL
-    unclear = decide(state, CustomerMessage(text="oi"), policy, now=SATURDAY_NIGHT)
+    unclear = decide_handoff(state, CustomerMessage(text="oi"), policy, now=SATURDAY_NIGHT)
     assert isinstance(unclear, AskClarifyingQuestion)
-    inside = decide(START, CustomerMessage(text="boleto"), policy, now=T0)
+    inside = decide_handoff(START, CustomerMessage(text="boleto"), policy, now=T0)
     assert isinstance(inside, RouteToDepartment)
 
 
@@ -233,7 +235,7 @@ def test_final_phases_ignore_everything(phase: Phase, event: Event) -> None:
     state = (
         routed if phase is Phase.WITH_HUMAN else ConversationState(phase=phase, last_activity=T0)
     )
-    decision = decide(state, event, POLICY, now=T0 + timedelta(days=1))
+    decision = decide_handoff(state, event, POLICY, now=T0 + timedelta(days=1))
     assert decision == NoAction(state=state)
 
 

@@ -18,7 +18,7 @@ from lia_core.handoff import (
     Priority,
     RouteToDepartment,
     SupportLevel,
-    decide,
+    decide_handoff,
 )
 
 from .oracle import expected_message_outcome
@@ -30,7 +30,7 @@ START = ConversationState.start(T0)
 
 def say(text: str, policy: HandoffPolicy = POLICY) -> Decision:
     """The decision for a first customer message at T0."""
-    return decide(START, CustomerMessage(text=text), policy, now=T0)
+    return decide_handoff(START, CustomerMessage(text=text), policy, now=T0)
 
 
 @pytest.mark.parametrize(

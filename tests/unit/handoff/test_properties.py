@@ -26,7 +26,7 @@ from lia_core.handoff import (
     Phase,
     ResumeBot,
     RouteToDepartment,
-    decide,
+    decide_handoff,
 )
 from lia_core.testing.handoff import (
     conversation_states,
@@ -100,7 +100,7 @@ def test_every_event_in_every_state_yields_exactly_one_decision(
     """Any valid state, event, policy and time (even a skewed earlier one): one decision, no error."""
     state = data.draw(conversation_states(phases=ALL_PHASES, policy=policy))
     now = state.last_activity + timedelta(seconds=seconds)
-    check(decide(state, event, policy, now=now), state, policy, now)
+    check(decide_handoff(state, event, policy, now=now), state, policy, now)
 
 
 @given(handoff_policies(with_calendar=False), st.data(), customer_texts())
@@ -109,7 +109,7 @@ def test_a_message_to_the_bot_matches_the_oracle(
 ) -> None:
     """Inside hours, a message in BOT or CLARIFYING does what the ordered rules of the docs say."""
     state = data.draw(conversation_states(phases=BOT_PHASES, policy=policy))
-    decision = decide(state, CustomerMessage(text=text), policy, now=state.last_activity)
+    decision = decide_handoff(state, CustomerMessage(text=text), policy, now=state.last_activity)
     kind, reason, priority, intent = expected_message_outcome(state, text, policy)
     assert type(decision) is kind
     match decision:
@@ -130,7 +130,7 @@ def test_a_conversation_handed_to_a_human_never_returns_to_the_bot(
     final: ConversationState | None = None
     for offset, event in timeline:
         now = start + offset
-        decision = decide(state, event, policy, now=now)
+        decision = decide_handoff(state, event, policy, now=now)
         check(decision, state, policy, now)
         state = decision.state
         if final is not None:
@@ -148,14 +148,14 @@ def test_the_timeout_path_is_reachable_and_closes(
     state = data.draw(conversation_states(phases=BOT_PHASES, policy=policy))
     tick = InactivityTick()
     before = state.last_activity + policy.offer_after - timedelta(seconds=1)
-    assert isinstance(decide(state, tick, policy, now=before), NoAction)
-    offer = decide(state, tick, policy, now=state.last_activity + policy.offer_after)
+    assert isinstance(decide_handoff(state, tick, policy, now=before), NoAction)
+    offer = decide_handoff(state, tick, policy, now=state.last_activity + policy.offer_after)
     assert isinstance(offer, OfferTimeoutMenu)
     assert offer.state.resume_phase is state.phase
     close_at = state.last_activity + policy.close_after
-    waiting = decide(offer.state, tick, policy, now=close_at - timedelta(seconds=1))
+    waiting = decide_handoff(offer.state, tick, policy, now=close_at - timedelta(seconds=1))
     assert isinstance(waiting, NoAction)
-    closed = decide(offer.state, tick, policy, now=close_at)
+    closed = decide_handoff(offer.state, tick, policy, now=close_at)
     assert isinstance(closed, CloseConversation)
     assert closed.state.phase is Phase.CLOSED
 
@@ -170,13 +170,13 @@ def test_ticks_alone_close_after_at_most_two_replies(
     replies = 0
     for gap in gaps:
         now += timedelta(seconds=gap)
-        decision = decide(state, InactivityTick(), policy, now=now)
+        decision = decide_handoff(state, InactivityTick(), policy, now=now)
         replies += decision.reply is not None
         state = decision.state
     assert replies <= 2
     for _ in range(2):
         now += policy.close_after
-        state = decide(state, InactivityTick(), policy, now=now).state
+        state = decide_handoff(state, InactivityTick(), policy, now=now).state
     assert state.phase is Phase.CLOSED
 
 
@@ -187,7 +187,7 @@ def test_the_bot_lets_go_within_the_clarification_budget(
     """Messages alone leave the bot after at most max_clarifications + 1 of them."""
     state = ConversationState.start(start)
     for count, text in enumerate(texts[: policy.max_clarifications + 1], start=1):
-        state = decide(state, CustomerMessage(text=text), policy, now=start).state
+        state = decide_handoff(state, CustomerMessage(text=text), policy, now=start).state
         assert state.phase.is_final or state.clarifications == count
     assert state.phase is Phase.WITH_HUMAN
 
@@ -210,7 +210,7 @@ class Conversation(RuleBasedStateMachine):
 
     def _apply(self, event: Event, seconds: int) -> Decision:
         self.now += timedelta(seconds=seconds)
-        decision = decide(self.state, event, self.policy, now=self.now)
+        decision = decide_handoff(self.state, event, self.policy, now=self.now)
         check(decision, self.state, self.policy, self.now)
         self.state = decision.state
         if self.final is None and self.state.phase.is_final:

@@ -15,7 +15,7 @@ from lia_core.handoff import (
     Intent,
     Phase,
     Priority,
-    decide,
+    decide_handoff,
 )
 
 T0 = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ START = ConversationState.start(T0)
 def test_naive_times_are_refused() -> None:
     """now and the state's times must be timezone-aware."""
     with pytest.raises(ValidationError):
-        decide(START, InactivityTick(), HandoffPolicy(), now=datetime(2026, 1, 1))
+        decide_handoff(START, InactivityTick(), HandoffPolicy(), now=datetime(2026, 1, 1))
     with pytest.raises(ValidationError):
         ConversationState.start(datetime(2026, 1, 1))
 
