@@ -132,10 +132,3 @@ async def test_success_without_key_id_is_uncertain() -> None:
     with pytest.raises(DeliveryError) as raised:
         await sender(fake).send(message(Channel.EVOLUTION))
     assert raised.value.failure.kind is FailureKind.UNCERTAIN
-
-
-def test_api_key_is_not_in_repr() -> None:
-    """The API key never shows in a repr, and the channel is Evolution."""
-    evo = sender(FakeProvider().answer(OK))
-    assert "evo-secret" not in repr(evo)
-    assert evo.channel is Channel.EVOLUTION

@@ -109,16 +109,6 @@ async def test_error_codes_map_to_retry_classes(
     )
 
 
-async def test_quota_exceeded_carries_retry_after() -> None:
-    """QUOTA_EXCEEDED keeps FCM's Retry-After for the scheduler."""
-    response = fcm_error("QUOTA_EXCEEDED", 429, "RESOURCE_EXHAUSTED")
-    response.headers["Retry-After"] = "60"
-    fake = FakeProvider().answer(response)
-    with pytest.raises(DeliveryError) as raised:
-        await sender(fake).send(message(Channel.PUSH, DEVICE))
-    assert raised.value.failure.retry_after_seconds == 60.0
-
-
 @pytest.mark.parametrize(("recipient", "text"), [(" ", "oi"), (DEVICE, None)])
 async def test_unsendable_messages_make_no_request(recipient: str, text: str | None) -> None:
     """No device token, or nothing to show or deliver, fails permanently without a request."""

@@ -159,18 +159,3 @@ async def test_429_without_a_code_is_rate_limited_with_retry_after() -> None:
         await sender(fake).send(message(Channel.SMS))
     failure = raised.value.failure
     assert (failure.kind, failure.retry_after_seconds) == (FailureKind.RATE_LIMITED, 3.0)
-
-
-async def test_connect_error_is_transient() -> None:
-    """A refused connection (after the in-place retries) is transient."""
-    fake = FakeProvider().answer(httpx.ConnectError("refused"))
-    with pytest.raises(DeliveryError) as raised:
-        await sender(fake).send(message(Channel.SMS))
-    assert raised.value.failure.kind is FailureKind.TRANSIENT
-
-
-def test_auth_token_is_not_in_repr() -> None:
-    """The auth token never shows in a repr, and the channel is SMS."""
-    twilio = sender(FakeProvider().answer(OK))
-    assert "tw-secret" not in repr(twilio)
-    assert twilio.channel is Channel.SMS

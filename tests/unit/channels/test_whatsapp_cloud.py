@@ -205,16 +205,6 @@ async def test_an_html_error_page_is_classified_by_status() -> None:
     assert (raised.value.failure.kind, raised.value.failure.code) == (FailureKind.TRANSIENT, None)
 
 
-async def test_rate_limit_carries_retry_after() -> None:
-    """A Retry-After header on a rate-limit answer reaches the failure."""
-    fake = FakeProvider().answer(
-        httpx.Response(429, json={"error": {"code": 130429}}, headers={"Retry-After": "30"})
-    )
-    with pytest.raises(DeliveryError) as raised:
-        await sender(fake).send(message(Channel.WHATSAPP))
-    assert raised.value.failure.retry_after_seconds == 30.0
-
-
 async def test_accepted_without_a_message_id_is_uncertain() -> None:
     """A 200 without messages[0].id is not resent: the message may well be out."""
     fake = FakeProvider().answer(reply(200, {"messaging_product": "whatsapp"}))
@@ -236,22 +226,6 @@ async def test_unsendable_messages_are_permanent_without_a_request(
         await sender(fake).send(message(Channel.WHATSAPP, recipient, text=text, data=data))
     assert raised.value.failure.kind is FailureKind.PERMANENT
     assert fake.requests == []
-
-
-async def test_read_timeout_is_uncertain_and_sent_once() -> None:
-    """A read timeout after sending is uncertain and the request is not repeated."""
-    fake = FakeProvider().answer(httpx.ReadTimeout("late"))
-    with pytest.raises(DeliveryError) as raised:
-        await sender(fake).send(message(Channel.WHATSAPP))
-    assert raised.value.failure.kind is FailureKind.UNCERTAIN
-    assert len(fake.requests) == 1
-
-
-def test_config_repr_hides_the_token_and_sender_serves_whatsapp() -> None:
-    """The access token never shows in a repr (logs), and the channel is WhatsApp."""
-    fake = FakeProvider().answer(OK)
-    assert "EAAG-secret" not in repr(sender(fake))
-    assert sender(fake).channel is Channel.WHATSAPP
 
 
 def test_classification_is_usable_for_webhook_errors() -> None:
