@@ -1,4 +1,5 @@
-"""Shared benchmark plumbing: a throwaway PostgreSQL schema, the stub provider, queued jobs."""
+"""Shared benchmark plumbing: a throwaway PostgreSQL schema, the stub provider, queued jobs, a
+running `lia worker`, process readings and the JSON report."""
 
 from __future__ import annotations
 
@@ -107,6 +108,19 @@ async def enqueue(engine: AsyncEngine, batch: list[OutboundJob]) -> None:
         async with factory() as uow:
             await uow.outbox.add_many(batch[offset : offset + 10_000])
             await uow.commit()
+
+
+@contextlib.contextmanager
+def running_worker(env: Mapping[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """`lia worker` with environment *env*, stopped (and waited for) when the block ends."""
+    process = subprocess.Popen(
+        [str(LIA), "worker"], env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def worker_env(database_url: str, stub_url: str, **settings: str) -> dict[str, str]:

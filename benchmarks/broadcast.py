@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import resource
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from _support import LIA, fresh_schema, stub_provider, worker_env
+from _report import report
+from _support import fresh_schema, running_worker, stub_provider, worker_env
 
 from lia_adapters.memory import PlainTextHasher
 from lia_adapters.sql import SqlUnitOfWorkFactory
@@ -117,37 +116,30 @@ async def main() -> int:
         await seed_notices(factory, failure.id, args.contacts)
         rss_before = max_rss_mb()
         started = time.perf_counter()
-        report = await services.resolve_and_broadcast(
+        resolution = await services.resolve_and_broadcast(
             ResolveAndBroadcast(failure_id=failure.id, actor="bench")
         )
         result["enqueue_seconds"] = round(time.perf_counter() - started, 2)
-        result["queued"] = report.queued
+        result["queued"] = resolution.queued
         result["rss_growth_mb"] = round(max_rss_mb() - rss_before, 1)
         with stub_provider() as stub:
             env = worker_env(url, stub, LIA_DELIVERY__WHATSAPP_RATE=str(args.rate))
-            worker = subprocess.Popen(
-                [str(LIA), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            try:
+            with running_worker(env):
                 await asyncio.sleep(3)  # let the broadcast saturate the channel first
                 latencies = sorted(await live_latency(services, factory, args.probes))
-            finally:
-                worker.terminate()
-                worker.wait(timeout=30)
     result["live_reply_seconds"] = {
         "probes": len(latencies),
         "p50": round(latencies[len(latencies) // 2], 3),
         "max": round(latencies[-1], 3),
     }
     own_rate_slot = 1 / args.rate
-    result["met"] = (
+    met = (
         result["enqueue_seconds"] <= 10
-        and report.queued == args.contacts
+        and resolution.queued == args.contacts
         and len(latencies) == args.probes
         and latencies[-1] <= 1.0 + own_rate_slot + 0.25
     )
-    print(json.dumps(result, indent=2))
-    return 0 if result["met"] else 1
+    return report(result, met=met)
 
 
 if __name__ == "__main__":

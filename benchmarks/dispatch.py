@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import subprocess
 import sys
 import time
 from typing import Any
 
-from _support import LIA, enqueue, fresh_schema, jobs, peak_rss_mb, stub_provider, worker_env
+from _report import report
+from _support import (
+    enqueue,
+    fresh_schema,
+    jobs,
+    peak_rss_mb,
+    running_worker,
+    stub_provider,
+    worker_env,
+)
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -36,13 +43,10 @@ async def run_worker_until(
     engine: AsyncEngine, env: dict[str, str], target: int, *, timeout: float = 300
 ) -> dict[str, Any]:
     """Start `lia worker`, wait until *target* jobs are sent, and time the 10 %..90 % stretch."""
-    process = subprocess.Popen(
-        [str(LIA), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     marks: dict[float, float] = {}
     started = time.monotonic()
     rss = 0.0
-    try:
+    with running_worker(env) as process:
         while True:
             sent = await count_sent(engine)
             now = time.monotonic()
@@ -53,9 +57,6 @@ async def run_worker_until(
             if sent >= target or now - started > timeout:
                 break
             await asyncio.sleep(0.05)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     span = marks.get(0.9, time.monotonic()) - marks.get(0.1, started)
     return {"messages_per_second": round(0.8 * target / span), "peak_rss_mb": round(rss, 1)}
 
@@ -129,13 +130,7 @@ async def deep_queue(stub: str, deep: int, sample: int) -> dict[str, Any]:
     """Sustained dispatch rate with *deep* jobs pending, against a queue kept at about 100."""
     env_settings = {"LIA_DELIVERY__WHATSAPP_RATE": "100000"}
     async with fresh_schema() as (url, engine):
-        process = subprocess.Popen(
-            [str(LIA), "worker"],
-            env=worker_env(url, stub, **env_settings),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with running_worker(worker_env(url, stub, **env_settings)):
             # Keep about 100 jobs pending while the worker drains: a shallow queue, sustained.
             queued = 0
             while (sent := await count_sent(engine)) < sample:
@@ -143,23 +138,11 @@ async def deep_queue(stub: str, deep: int, sample: int) -> dict[str, Any]:
                     await enqueue(engine, jobs(100, prefix="small", start=queued))
                     queued += 100
                 await asyncio.sleep(0.01)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
         small = await rate_of(engine, "small")
     async with fresh_schema() as (url, engine):
         await enqueue(engine, jobs(deep, prefix="deep"))
-        process = subprocess.Popen(
-            [str(LIA), "worker"],
-            env=worker_env(url, stub, **env_settings),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with running_worker(worker_env(url, stub, **env_settings)):
             await wait_sent(engine, sample)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
         deep_rate = await rate_of(engine, "deep")
     return {
         "pending_100_per_second": round(small),
@@ -185,19 +168,8 @@ async def main() -> int:
         and pace["error_percent"] <= 5
         and deep["ratio"] >= 0.5
     )
-    print(
-        json.dumps(
-            {
-                "benchmark": "dispatch",
-                "throughput": tp,
-                "pacing": pace,
-                "deep_queue": deep,
-                "met": met,
-            },
-            indent=2,
-        )
-    )
-    return 0 if met else 1
+    document = {"benchmark": "dispatch", "throughput": tp, "pacing": pace, "deep_queue": deep}
+    return report(document, met=met)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,13 @@ Exits 1 when a target is missed. Prints one JSON document.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+from _report import python_version, report
 
 from lia_core.domain.failures import MassiveFailure, Severity
 from lia_core.domain.matching import FailureIndex
@@ -166,22 +167,16 @@ def main() -> int:
         min(r["lookups_per_second"] for r in results.values()) >= args.target
         and ratio <= args.max_ratio
     )
-    print(
-        json.dumps(
-            {
-                "benchmark": "failure_match",
-                "python": sys.version.split()[0],
-                "failures_1": results[1],
-                "failures_10000": results[10_000],
-                "slowdown_10000_vs_1": round(ratio, 3),
-                "target_lookups_per_second": args.target,
-                "target_max_slowdown": args.max_ratio,
-                "met": ok,
-            },
-            indent=2,
-        )
-    )
-    return 0 if ok else 1
+    document = {
+        "benchmark": "failure_match",
+        "python": python_version(),
+        "failures_1": results[1],
+        "failures_10000": results[10_000],
+        "slowdown_10000_vs_1": round(ratio, 3),
+        "target_lookups_per_second": args.target,
+        "target_max_slowdown": args.max_ratio,
+    }
+    return report(document, met=ok)
 
 
 if __name__ == "__main__":

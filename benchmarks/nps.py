@@ -8,12 +8,13 @@ JSON document.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from _report import python_version, report
 
 from lia_core.nps import (
     AgentMetrics,
@@ -101,22 +102,16 @@ def main() -> int:
     passes = [one_pass(answers, GamificationSettings()) for _ in range(args.repeat)]
     best = min(passes, key=lambda p: p["total"])
     ok = best["total"] <= args.target
-    print(
-        json.dumps(
-            {
-                "benchmark": "nps",
-                "python": sys.version.split()[0],
-                "answers": args.answers,
-                "agents": args.agents,
-                "build_seconds": round(build_seconds, 3),
-                "best_pass_seconds": {k: round(v, 3) for k, v in best.items()},
-                "target_seconds": args.target,
-                "met": ok,
-            },
-            indent=2,
-        )
-    )
-    return 0 if ok else 1
+    document = {
+        "benchmark": "nps",
+        "python": python_version(),
+        "answers": args.answers,
+        "agents": args.agents,
+        "build_seconds": round(build_seconds, 3),
+        "best_pass_seconds": {k: round(v, 3) for k, v in best.items()},
+        "target_seconds": args.target,
+    }
+    return report(document, met=ok)
 
 
 if __name__ == "__main__":

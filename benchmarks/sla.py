@@ -9,13 +9,14 @@ Prints one JSON document.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from _report import python_version, report
 
 from lia_core.sla import (
     BusinessCalendar,
@@ -117,23 +118,17 @@ def main() -> int:
     states = Counter(str(worst_state(s)) for s in runs[0][1])
     ages = [now - t.events[0].at for t, now in tickets]
     ok = best <= args.target
-    print(
-        json.dumps(
-            {
-                "benchmark": "sla",
-                "python": sys.version.split()[0],
-                "tickets": args.tickets,
-                "max_age_days": round(max(a.total_seconds() for a in ages) / 86400, 1),
-                "seconds": round(best, 3),
-                "tickets_per_second": round(args.tickets / best),
-                "worst_states": dict(sorted(states.items())),
-                "target_seconds": args.target,
-                "met": ok,
-            },
-            indent=2,
-        )
-    )
-    return 0 if ok else 1
+    document = {
+        "benchmark": "sla",
+        "python": python_version(),
+        "tickets": args.tickets,
+        "max_age_days": round(max(a.total_seconds() for a in ages) / 86400, 1),
+        "seconds": round(best, 3),
+        "tickets_per_second": round(args.tickets / best),
+        "worst_states": dict(sorted(states.items())),
+        "target_seconds": args.target,
+    }
+    return report(document, met=ok)
 
 
 if __name__ == "__main__":
