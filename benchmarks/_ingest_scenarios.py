@@ -29,10 +29,11 @@ from _ingest_servers import (
     LogSummary,
     Server,
     declare_failures,
+    lia_serve,
     serve_env,
     server,
 )
-from _support import LIA, free_port, fresh_schema
+from _support import free_port, fresh_schema
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["baseline", "outage_scenarios", "scenario_a"]
@@ -86,21 +87,18 @@ async def warm_up(srv: Server, engine: AsyncEngine, plan: Plan) -> None:
     await wait_gate(engine, "warmup", within=plan.gate_wait)
 
 
+async def throughput(srv: Server, engine: AsyncEngine, phase: str, plan: Plan) -> PhaseFigures:
+    """*plan.messages* unique messages of *phase* at the maximum rate (closed loop)."""
+    load = closed(message_requests(phase, plan.messages), plan.concurrency)
+    return await measured(srv, engine, phase, load, messages=plan.messages, plan=plan)
+
+
 async def scenario_a(plan: Plan, crm: Path, tmp: Path) -> ServedFigures:
     """No failure active: unique messages at the maximum rate."""
     async with fresh_schema() as (url, engine):
-        port = free_port()
-        env = serve_env(url, crm, tmp) | {"LIA_HTTP__PORT": str(port)}
-        with server([str(LIA), "serve"], env, port, tmp / "serve-a.log") as srv:
+        with lia_serve(serve_env(url, crm, tmp), tmp / "serve-a.log") as srv:
             await warm_up(srv, engine, plan)
-            figures = await measured(
-                srv,
-                engine,
-                "a",
-                closed(message_requests("a", plan.messages), plan.concurrency),
-                messages=plan.messages,
-                plan=plan,
-            )
+            figures = await throughput(srv, engine, "a", plan)
         return ServedFigures(
             phase=figures, memory=srv.memory(), server_log=LogSummary.read(srv.log)
         )
@@ -112,18 +110,9 @@ async def outage_scenarios(plan: Plan, crm: Path, tmp: Path) -> OutageFigures:
         started = time.perf_counter()
         failure_of = await declare_failures(engine, FAILURES)
         declare_seconds = round(time.perf_counter() - started, 1)
-        port = free_port()
-        env = serve_env(url, crm, tmp) | {"LIA_HTTP__PORT": str(port)}
-        with server([str(LIA), "serve"], env, port, tmp / "serve-b.log") as srv:
+        with lia_serve(serve_env(url, crm, tmp), tmp / "serve-b.log") as srv:
             await warm_up(srv, engine, plan)
-            b = await measured(
-                srv,
-                engine,
-                "b",
-                closed(message_requests("b", plan.messages), plan.concurrency),
-                messages=plan.messages,
-                plan=plan,
-            )
+            b = await throughput(srv, engine, "b", plan)
             b = _with_notices(b, await check_notices(engine, "b", plan.messages, failure_of))
 
             count = plan.rate * plan.latency_seconds

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 from _ingest_bodies import APP_SECRET, WEBHOOK_PATH
-from _support import peak_rss_mb, rss_mb, wait_http_ok
+from _support import LIA, free_port, peak_rss_mb, rss_mb, wait_http_ok
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Server",
     "bare_server_main",
     "declare_failures",
+    "lia_serve",
     "serve_env",
     "server",
     "write_crm",
@@ -116,6 +117,14 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+@contextlib.contextmanager
+def lia_serve(env: dict[str, str], log: Path) -> Iterator[Server]:
+    """`lia serve` with *env* on a free port (see `server`)."""
+    port = free_port()
+    with server([str(LIA), "serve"], env | {"LIA_HTTP__PORT": str(port)}, port, log) as running:
+        yield running
 
 
 def serve_env(database_url: str, crm_file: Path, data_dir: Path) -> dict[str, str]:
