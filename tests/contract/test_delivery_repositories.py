@@ -333,7 +333,7 @@ async def test_claim_skips_future_and_finished_jobs(uow_factory: UnitOfWorkFacto
     """Only pending jobs due at or before now are claimed; later and settled ones are not."""
     settled = [
         a_job(f"{status.value}-job", status=status, due=T0 - timedelta(hours=1))
-        for status in (JobStatus.SENT, JobStatus.UNCERTAIN, JobStatus.FAILED, JobStatus.DEAD)
+        for status in (JobStatus.SENT, JobStatus.UNCERTAIN, JobStatus.DEAD)
     ]
     await store_jobs(
         uow_factory,
@@ -563,7 +563,6 @@ async def test_count_by_status_counts_absent_statuses_as_zero(
         JobStatus.SENDING: 1,
         JobStatus.SENT: 1,
         JobStatus.UNCERTAIN: 0,
-        JobStatus.FAILED: 0,
         JobStatus.DEAD: 1,
     }
 

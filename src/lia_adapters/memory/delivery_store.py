@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from lia_core.domain.delivery import DeadLetter, JobStatus, OutboundJob
+from lia_core.domain.delivery import DeadLetter, JobAction, JobStatus, OutboundJob
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import DeadLetterFilter, ReprocessAudit
@@ -77,23 +77,11 @@ class InMemoryOutboxRepository:
     ) -> Sequence[OutboundJob]:
         """Lease due jobs, live lane first."""
         store = self._uow.store.jobs
-        due = [
-            j
-            for j in store.values()
-            if (j.status is JobStatus.PENDING and j.next_attempt_at <= now)
-            or (
-                j.status is JobStatus.SENDING
-                and j.lease_expires_at is not None
-                and j.lease_expires_at <= now
-            )
-        ]
+        due = [j for j in store.values() if j.is_due(now)]
         due.sort(key=lambda j: (j.lane.priority, j.next_attempt_at, j.id))
         claimed = []
         for job in due[:limit]:
-            job.status = JobStatus.SENDING
-            job.lease_owner = owner
-            job.lease_expires_at = now + timedelta(seconds=lease_seconds)
-            job.updated_at = now
+            job.claim(owner=owner, now=now, lease_seconds=lease_seconds)
             claimed.append(copy.deepcopy(job))
         return claimed
 
@@ -146,10 +134,9 @@ class InMemoryOutboxRepository:
         settled: list[str] = []
         for job in self._view().values():
             pid = delivered.get(job.idempotency_key)
-            if pid is not None and job.status is JobStatus.UNCERTAIN:
+            if pid is not None and job.allows(JobAction.SETTLE_SENT):
                 done = copy.deepcopy(job)
-                done.status, done.sent_at, done.updated_at = JobStatus.SENT, now, now
-                done.provider_message_id = pid
+                done.settle_sent(pid, now=now)
                 self._uow.staged_jobs[job.id] = done
                 settled.append(job.id)
         return settled

@@ -18,7 +18,7 @@ from lia_adapters.sql.errors import wrap_db_errors
 from lia_adapters.sql.repositories import ConnectionSource
 from lia_adapters.sql.tables import outbox_jobs
 from lia_adapters.sql.upsert import insert_ignoring_duplicates
-from lia_core.domain.delivery import JobStatus, Lane, OutboundJob
+from lia_core.domain.delivery import JOB_TRANSITIONS, JobAction, JobStatus, Lane, OutboundJob
 from lia_core.errors import ConcurrencyConflict, NotFound
 
 __all__ = ["SqlOutboxRepository", "claim_statement"]
@@ -73,6 +73,9 @@ def _save_leased_many() -> Update:
     )
 
 
+(_SETTLE_FROM,), _SETTLED = JOB_TRANSITIONS[JobAction.SETTLE_SENT]
+
+
 @functools.cache
 def _settle_delivered(dialect: str) -> Update:
     """``UPDATE outbox_jobs SET status = 'sent', … FROM <key → provider id rows> v
@@ -81,9 +84,9 @@ def _settle_delivered(dialect: str) -> Update:
     now = bindparam("now", type_=UtcDateTime)
     return (
         update(outbox_jobs)
-        .where(_jobs.idempotency_key == source.c.key, status_is(JobStatus.UNCERTAIN))
+        .where(_jobs.idempotency_key == source.c.key, status_is(_SETTLE_FROM))
         .values(
-            status=JobStatus.SENT.value,
+            status=_SETTLED.value,
             sent_at=now,
             updated_at=now,
             provider_message_id=source.c.value,
@@ -220,7 +223,10 @@ class SqlOutboxRepository:
     async def settle_delivered(
         self, delivered: Mapping[str, str], *, now: datetime
     ) -> Sequence[str]:
-        """Mark uncertain jobs sent (idempotency key → provider id) in one UPDATE; their ids."""
+        """Settle uncertain jobs as sent (idempotency key → provider id) in one UPDATE; their ids.
+
+        The bulk form of `OutboundJob.settle_sent`, its statuses read from `JOB_TRANSITIONS`.
+        """
         if not delivered:
             return []
         conn = self._connection()

@@ -203,7 +203,6 @@ _JOB_TO_MESSAGE: Mapping[JobStatus, MessageStatus] = {
     JobStatus.SENDING: MessageStatus.PENDING,
     JobStatus.UNCERTAIN: MessageStatus.PENDING,
     JobStatus.SENT: MessageStatus.SENT,
-    JobStatus.FAILED: MessageStatus.FAILED,
     JobStatus.DEAD: MessageStatus.FAILED,
 }
 

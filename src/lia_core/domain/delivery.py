@@ -1,4 +1,12 @@
-"""Outbound messages as durable jobs: channels, job names, lanes, statuses and the job aggregate."""
+"""Outbound messages as durable jobs: channels, job names, lanes, statuses and the job aggregate.
+
+pending ──claim──▶ sending              (a sending job whose lease expired is claimed again)
+sending ──requeue | retry | fall back──▶ pending
+sending ──mark sent──▶ sent
+sending ──await settlement──▶ uncertain ──settle sent──▶ sent
+                                        ──settle resend──▶ pending
+sending ──dead-letter──▶ dead ──reprocess──▶ pending
+"""
 
 from __future__ import annotations
 
@@ -6,23 +14,31 @@ import enum
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 import attrs
 
-from lia_core.errors import ValidationError
+from lia_core.errors import InvalidTransition, ValidationError
 
 __all__ = [
+    "JOB_TRANSITIONS",
+    "AwaitSettlement",
     "Channel",
     "DeadLetter",
     "DeliveryErrorInfo",
+    "FallBack",
+    "GiveUp",
+    "HoldChannel",
+    "JobAction",
     "JobContext",
     "JobName",
     "JobStatus",
     "Lane",
     "MessageContent",
     "OutboundJob",
+    "RetryAt",
+    "RetryDecision",
 ]
 
 
@@ -98,14 +114,88 @@ class Lane(enum.StrEnum):
 
 
 class JobStatus(enum.StrEnum):
-    """Where a job is: waiting, claimed by a worker, done, or given up."""
+    """Where a job is: waiting, claimed by a worker, done, unsure, or given up."""
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     UNCERTAIN = "uncertain"
-    FAILED = "failed"
     DEAD = "dead"
+
+
+class JobAction(enum.StrEnum):
+    """A step of a job's delivery lifecycle."""
+
+    CLAIM = "claim"
+    """A worker leases a due job (or one whose lease expired)."""
+    REQUEUE = "requeue"
+    """No send slot or an open breaker: back to the queue without using an attempt."""
+    MARK_SENT = "mark sent"
+    RECORD_FAILURE = "record failure"
+    """A try failed; what happens next is a retry decision."""
+    RETRY = "retry"
+    """Send again later (a backoff, or a channel held down)."""
+    FALL_BACK = "fall back"
+    AWAIT_SETTLEMENT = "await settlement"
+    DEAD_LETTER = "dead-letter"
+    SETTLE_SENT = "settle as sent"
+    SETTLE_RESEND = "settle for resending"
+    REPROCESS = "reprocess"
+    """Requeue a dead job from the dead-letter queue."""
+
+
+_S = JobStatus
+JOB_TRANSITIONS: Mapping[JobAction, tuple[frozenset[JobStatus], JobStatus]] = {
+    JobAction.CLAIM: (frozenset({_S.PENDING, _S.SENDING}), _S.SENDING),
+    JobAction.REQUEUE: (frozenset({_S.SENDING}), _S.PENDING),
+    JobAction.MARK_SENT: (frozenset({_S.SENDING}), _S.SENT),
+    JobAction.RECORD_FAILURE: (frozenset({_S.SENDING}), _S.SENDING),
+    JobAction.RETRY: (frozenset({_S.SENDING}), _S.PENDING),
+    JobAction.FALL_BACK: (frozenset({_S.SENDING}), _S.PENDING),
+    JobAction.AWAIT_SETTLEMENT: (frozenset({_S.SENDING}), _S.UNCERTAIN),
+    JobAction.DEAD_LETTER: (frozenset({_S.SENDING}), _S.DEAD),
+    JobAction.SETTLE_SENT: (frozenset({_S.UNCERTAIN}), _S.SENT),
+    JobAction.SETTLE_RESEND: (frozenset({_S.UNCERTAIN}), _S.PENDING),
+    JobAction.REPROCESS: (frozenset({_S.DEAD}), _S.PENDING),
+}
+"""The job's state machine as data: action → (statuses it is allowed from, status it leads to)."""
+
+
+@attrs.frozen
+class RetryAt:
+    """Send again at ``at``."""
+
+    at: datetime
+
+
+@attrs.frozen
+class FallBack:
+    """Send on ``channel`` instead, now."""
+
+    channel: Channel
+
+
+@attrs.frozen
+class GiveUp:
+    """Dead-letter the job."""
+
+    reason: str
+
+
+@attrs.frozen
+class AwaitSettlement:
+    """Do not resend: the provider's status callback (or reconciliation) settles the job."""
+
+
+@attrs.frozen
+class HoldChannel:
+    """The channel is down: keep the job, retry it at ``until`` without using an attempt."""
+
+    until: datetime
+
+
+RetryDecision = RetryAt | FallBack | GiveUp | AwaitSettlement | HoldChannel
+"""What to do with a job after a failed try (decided by `delivery_policy.decide_retry`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -180,7 +270,7 @@ class DeliveryErrorInfo:
 
 @attrs.define(kw_only=True)
 class OutboundJob:
-    """One message LIA promised to send, with its delivery state."""
+    """One message LIA promised to send, with its delivery state; moved only by its transitions."""
 
     id: str
     job_name: JobName
@@ -202,6 +292,117 @@ class OutboundJob:
     created_at: datetime
     updated_at: datetime
     sent_at: datetime | None = None
+
+    def allows(self, action: JobAction) -> bool:
+        """Say whether *action* is allowed from the current status."""
+        return self.status in JOB_TRANSITIONS[action][0]
+
+    def is_due(self, now: datetime) -> bool:
+        """True when a worker may claim the job: pending and due, or its lease has expired."""
+        if self.status is JobStatus.PENDING:
+            return self.next_attempt_at <= now
+        return (
+            self.status is JobStatus.SENDING
+            and self.lease_expires_at is not None
+            and self.lease_expires_at <= now
+        )
+
+    def _move(self, action: JobAction, now: datetime) -> None:
+        """Check *action* against the table and take the status it leads to."""
+        if not self.allows(action):
+            raise InvalidTransition(
+                entity="job", entity_id=self.id, action=action.value, status=self.status.value
+            )
+        self.status = JOB_TRANSITIONS[action][1]
+        self.updated_at = now
+
+    def _release(self, action: JobAction, now: datetime) -> None:
+        """Leave *owner*'s hands: take the new status and drop the lease."""
+        self._move(action, now)
+        self.lease_owner = self.lease_expires_at = None
+
+    def claim(self, *, owner: str, now: datetime, lease_seconds: float) -> None:
+        """Lease the job to *owner* for *lease_seconds* (what the SQL claim does in bulk)."""
+        if not self.is_due(now):
+            raise InvalidTransition(
+                entity="job", entity_id=self.id, action="claim", status=self.status.value
+            )
+        self._move(JobAction.CLAIM, now)
+        self.lease_owner = owner
+        self.lease_expires_at = now + timedelta(seconds=lease_seconds)
+
+    def requeue(self, *, at: datetime, now: datetime) -> None:
+        """Put a claimed job back in the queue until *at*, using no attempt."""
+        self._release(JobAction.REQUEUE, now)
+        self.next_attempt_at = at
+
+    def mark_sent(self, provider_message_id: str, *, now: datetime) -> None:
+        """The provider accepted the message: one attempt used, done."""
+        self._release(JobAction.MARK_SENT, now)
+        self.attempts += 1
+        self.sent_at = now
+        self.provider_message_id = provider_message_id
+
+    def record_failure(
+        self, error: DeliveryErrorInfo, *, uses_attempt: bool, now: datetime
+    ) -> None:
+        """Keep the cause of a failed try (and count it unless the channel itself was down)."""
+        self._move(JobAction.RECORD_FAILURE, now)
+        self.last_error = error
+        if uses_attempt:
+            self.attempts += 1
+
+    def apply(self, decision: RetryDecision, *, now: datetime) -> DeadLetter | None:
+        """Carry out a retry decision; the dead letter to file when it is `GiveUp`."""
+        match decision:
+            case RetryAt(at=at) | HoldChannel(until=at):
+                self._release(JobAction.RETRY, now)
+                self.next_attempt_at = at
+            case FallBack(channel=channel):
+                self._release(JobAction.FALL_BACK, now)
+                self.next_attempt_at = now
+                self.channel = channel
+                self.fallback_channels = tuple(
+                    c for c in self.fallback_channels if c is not channel
+                )
+            case AwaitSettlement():
+                self._release(JobAction.AWAIT_SETTLEMENT, now)
+            case GiveUp(reason=reason):
+                self._release(JobAction.DEAD_LETTER, now)
+                return self._dead_letter(reason, now)
+        return None
+
+    def _dead_letter(self, reason: str, now: datetime) -> DeadLetter:
+        error = self.last_error or DeliveryErrorInfo(kind="gave_up", excerpt=reason)
+        return DeadLetter(
+            job_id=self.id,
+            job_name=self.job_name,
+            channel=self.channel,
+            origin_queue=self.lane,
+            error=error,
+            payload_hash=self.content.digest(),
+            failed_at=now,
+            attempts=self.attempts,
+            reprocess_count=self.dlq_reprocess_count,
+        )
+
+    def settle_sent(self, provider_message_id: str | None, *, now: datetime) -> None:
+        """An uncertain send is known to have arrived (keeping the provider id known so far)."""
+        self._move(JobAction.SETTLE_SENT, now)
+        self.sent_at = now
+        self.provider_message_id = provider_message_id or self.provider_message_id
+
+    def settle_resend(self, *, now: datetime) -> None:
+        """An uncertain send did not arrive: due again now."""
+        self._move(JobAction.SETTLE_RESEND, now)
+        self.next_attempt_at = now
+
+    def reprocess(self, *, now: datetime) -> None:
+        """Requeue a dead job with fresh attempts, counting the reprocessing."""
+        self._move(JobAction.REPROCESS, now)
+        self.attempts = 0
+        self.next_attempt_at = now
+        self.dlq_reprocess_count += 1
 
 
 @attrs.frozen(kw_only=True)

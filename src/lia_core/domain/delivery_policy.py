@@ -12,7 +12,15 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from lia_core.domain.delivery import Channel
+from lia_core.domain.delivery import (
+    AwaitSettlement,
+    Channel,
+    FallBack,
+    GiveUp,
+    HoldChannel,
+    RetryAt,
+    RetryDecision,
+)
 
 __all__ = [
     "AwaitSettlement",
@@ -78,43 +86,6 @@ class RetryPolicy:
     max_attempts: int = 8
     max_retry_after_seconds: float = 120.0
     channel_hold_seconds: float = 300.0
-
-
-@attrs.frozen
-class RetryAt:
-    """Send again at ``at``; ``counts`` says whether this try used up an attempt."""
-
-    at: datetime
-    counts: bool = True
-
-
-@attrs.frozen
-class FallBack:
-    """Send on ``channel`` instead, now."""
-
-    channel: Channel
-
-
-@attrs.frozen
-class GiveUp:
-    """Dead-letter the job."""
-
-    reason: str
-
-
-@attrs.frozen
-class AwaitSettlement:
-    """Do not resend: the provider's status callback (or reconciliation) settles the job."""
-
-
-@attrs.frozen
-class HoldChannel:
-    """The channel is down: keep the job, retry it at ``until`` without using an attempt."""
-
-    until: datetime
-
-
-RetryDecision = RetryAt | FallBack | GiveUp | AwaitSettlement | HoldChannel
 
 
 def backoff_ceiling(attempts: int, policy: RetryPolicy) -> float:

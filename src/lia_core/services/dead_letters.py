@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from lia_core.domain.delivery import DeadLetter, JobStatus, OutboundJob
+from lia_core.domain.delivery import DeadLetter, OutboundJob
 from lia_core.errors import PortError, ValidationError
 from lia_core.ports import (
     AuditSink,
@@ -131,9 +131,7 @@ class ReprocessDeadLettersHandler:
                 requeued.append(job.id)
                 if cmd.dry_run:
                     continue
-                job.status, job.attempts, job.next_attempt_at = JobStatus.PENDING, 0, now
-                job.dlq_reprocess_count += 1
-                job.updated_at = now
+                job.reprocess(now=now)
                 await uow.outbox.update(job)
                 await uow.dead_letters.remove(job.id)
             audit = ReprocessAudit(

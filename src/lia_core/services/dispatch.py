@@ -9,21 +9,20 @@ from datetime import timedelta
 import attrs
 
 from lia_core.domain.delivery import (
+    AwaitSettlement,
     Channel,
     DeadLetter,
     DeliveryErrorInfo,
-    JobName,
-    JobStatus,
-    Lane,
-    OutboundJob,
-)
-from lia_core.domain.delivery_policy import (
-    AwaitSettlement,
-    FailureKind,
     FallBack,
     GiveUp,
     HoldChannel,
+    JobName,
+    Lane,
+    OutboundJob,
     RetryAt,
+)
+from lia_core.domain.delivery_policy import (
+    FailureKind,
     RetryPolicy,
     SendFailure,
     decide_retry,
@@ -205,9 +204,7 @@ class Dispatcher:
 
     def _requeue(self, job: OutboundJob, *, after_seconds: float) -> None:
         now = self.clock.now()
-        job.status, job.lease_owner, job.lease_expires_at = JobStatus.PENDING, None, None
-        job.next_attempt_at = now + timedelta(seconds=after_seconds)
-        job.updated_at = now
+        job.requeue(at=now + timedelta(seconds=after_seconds), now=now)
 
     async def _attempt(
         self, job: OutboundJob, breaker: CircuitBreaker, report: DispatchReport
@@ -231,12 +228,8 @@ class Dispatcher:
                 kind=FailureKind.TRANSIENT, provider=job.channel.value, excerpt=repr(exc)[:500]
             )
             return await self._failed(job, failure, breaker, report)
-        now = self.clock.now()
         breaker.record_success()
-        job.attempts += 1
-        job.status, job.sent_at, job.updated_at = JobStatus.SENT, now, now
-        job.provider_message_id = provider_id
-        job.lease_owner, job.lease_expires_at = None, None
+        job.mark_sent(provider_id, now=self.clock.now())
         report.sent += 1
         return None
 
@@ -250,15 +243,16 @@ class Dispatcher:
         now = self.clock.now()
         if failure.kind in _BREAKER_KINDS and breaker.record_failure(self.monotonic()):
             await self.alerter.breaker_opened(job.channel, job.job_name, failure)
-        job.last_error = DeliveryErrorInfo(
+        error = DeliveryErrorInfo(
             kind=failure.kind.value,
             code=failure.code,
             http_status=failure.http_status,
             provider=failure.provider,
             excerpt=failure.excerpt[: DeliveryErrorInfo.MAX_EXCERPT],
         )
-        if failure.kind is not FailureKind.CHANNEL_DOWN:
-            job.attempts += 1
+        # A channel that is down says nothing about this message: the try uses no attempt.
+        uses_attempt = failure.kind is not FailureKind.CHANNEL_DOWN
+        job.record_failure(error, uses_attempt=uses_attempt, now=now)
         decision = decide_retry(
             failure,
             attempts=job.attempts,
@@ -267,39 +261,21 @@ class Dispatcher:
             now=now,
             jitter=self.jitter(),
         )
-        job.updated_at = now
-        job.lease_owner, job.lease_expires_at = None, None
+        channel = job.channel
+        dead = job.apply(decision, now=now)
         match decision:
-            case RetryAt(at=at):
-                job.status, job.next_attempt_at = JobStatus.PENDING, at
+            case RetryAt():
                 report.retried += 1
-            case FallBack(channel=channel):
-                job.status, job.next_attempt_at = JobStatus.PENDING, now
-                job.channel = channel
-                job.fallback_channels = tuple(c for c in job.fallback_channels if c is not channel)
+            case FallBack():
                 report.fell_back += 1
-            case HoldChannel(until=until):
-                job.status, job.next_attempt_at = JobStatus.PENDING, until
-                await self.alerter.channel_down(job.channel, failure)
+            case HoldChannel():
+                await self.alerter.channel_down(channel, failure)
                 report.retried += 1
             case AwaitSettlement():
-                job.status = JobStatus.UNCERTAIN
                 report.uncertain += 1
             case GiveUp():
-                job.status = JobStatus.DEAD
                 report.dead += 1
-                return DeadLetter(
-                    job_id=job.id,
-                    job_name=job.job_name,
-                    channel=job.channel,
-                    origin_queue=job.lane,
-                    error=job.last_error,
-                    payload_hash=job.content.digest(),
-                    failed_at=now,
-                    attempts=job.attempts,
-                    reprocess_count=job.dlq_reprocess_count,
-                )
-        return None
+        return dead
 
     async def _settle(
         self, job: OutboundJob, owner: str, dead: DeadLetter | None, report: DispatchReport

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from lia_core.domain.delivery import JobStatus, OutboundJob
+from lia_core.domain.delivery import JobAction, OutboundJob
 from lia_core.errors import DomainError
 from lia_core.ports import Clock, UnitOfWorkFactory
 
@@ -44,16 +44,14 @@ class SettleJobHandler:
         now = self.clock.now()
         async with self.uow() as uow:
             job = await uow.outbox.get(cmd.job_id)
-            if job.status is not JobStatus.UNCERTAIN:
+            if not job.allows(JobAction.SETTLE_SENT):
                 raise DomainError(
                     f"job {job.id} is {job.status.value}: only uncertain jobs are settled"
                 )
             if cmd.outcome is Settlement.SENT:
-                job.status, job.sent_at = JobStatus.SENT, now
-                job.provider_message_id = cmd.provider_message_id or job.provider_message_id
+                job.settle_sent(cmd.provider_message_id, now=now)
             else:
-                job.status, job.next_attempt_at = JobStatus.PENDING, now
-            job.updated_at = now
+                job.settle_resend(now=now)
             await uow.outbox.update(job)
             await uow.commit()
         return job

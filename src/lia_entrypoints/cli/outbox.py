@@ -19,7 +19,7 @@ from lia_entrypoints.schemas.delivery import JobOut
 __all__ = ["describe_error", "job_table", "mask_phone", "outbox_group"]
 
 _PHONE = re.compile(r"\+?[\d\s().-]{7,24}")
-_WAITING = {JobStatus.PENDING, JobStatus.FAILED}
+_WAITING = {JobStatus.PENDING}
 
 
 def mask_phone(recipient: str) -> str:
