@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import upgrade
 from lia_core.domain.delivery import Channel, JobContext, JobName, Lane, MessageContent, OutboundJob
+from lia_core.domain.recipients import Phone
 from lia_core.services.outbox import new_job
 
 POSTGRES_URL = os.environ.get(
@@ -90,7 +91,7 @@ def jobs(count: int, *, prefix: str, lane: Lane = Lane.LIVE, start: int = 0) -> 
             job_id=str(uuid.uuid4()),
             job_name=JobName.SEND_WHATSAPP,
             channel=Channel.WHATSAPP,
-            recipient=f"55{21_000_000_000 + start + n}",
+            recipient=Phone.stored(f"55{21_000_000_000 + start + n}"),
             content=MessageContent(text="Olá! Mensagem de teste de carga."),
             context=JobContext(source="bench"),
             idempotency_key=f"{prefix}-{start + n}",

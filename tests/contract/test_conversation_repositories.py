@@ -41,6 +41,7 @@ from lia_core.domain.inbound import (
     StatusUpdate,
 )
 from lia_core.domain.notices import NoticeKind
+from lia_core.domain.recipients import Phone
 from lia_core.errors import NotFound
 from lia_core.ports import UnitOfWorkFactory
 from tests.contract.test_delivery_repositories import a_notice, store_failures
@@ -152,7 +153,7 @@ def a_job(
         id=job_id,
         job_name=JobName.SEND_WHATSAPP,
         channel=WA,
-        recipient=PHONE,
+        recipient=Phone.stored(PHONE),
         content=MessageContent(text="Já estamos verificando."),
         context=JobContext(source="test"),
         idempotency_key=f"key-{job_id}",

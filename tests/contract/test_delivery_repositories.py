@@ -21,13 +21,14 @@ from lia_core.domain.delivery import (
 )
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import Phone
 from lia_core.domain.regions import AffectedRegions, Area, CityArea
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import DeadLetterFilter, ReprocessAudit, UnitOfWorkFactory
 
 BRT = timezone(timedelta(hours=-3), "BRT")
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-PHONE = "+5521999990001"
+PHONE = "5521999990001"
 
 
 def a_job(
@@ -45,7 +46,7 @@ def a_job(
         id=job_id,
         job_name=JobName.SEND_SMS,
         channel=Channel.SMS,
-        recipient=recipient,
+        recipient=Phone.stored(recipient),
         content=MessageContent(text=f"Mensagem {job_id}"),
         context=JobContext(source="test"),
         idempotency_key=key or f"key-{job_id}",
@@ -63,7 +64,7 @@ def a_full_job() -> OutboundJob:
         id="7c0e2b9a-1f4d-4e8b-a2c3-5d6e7f8a9b0c",
         job_name=JobName.OUTAGE_NOTICE,
         channel=Channel.WHATSAPP,
-        recipient="+55 21 99999-0001",
+        recipient=Phone.stored("5521999990001"),
         content=MessageContent(
             text="Olá Ana, falha em Teresópolis — previsão 18h.",
             template="aviso_falha",
@@ -278,7 +279,7 @@ async def test_add_many_stores_batches_larger_than_one_statement(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     """A batch of 1,201 jobs (several INSERT statements in SQL) is stored and counted whole."""
-    jobs = [a_job(f"j-{n:04}", recipient=f"+55219{n:08}") for n in range(1201)]
+    jobs = [a_job(f"j-{n:04}", recipient=f"55219{n:08}") for n in range(1201)]
     async with uow_factory() as uow:
         assert await uow.outbox.add_many(jobs) == 1201
         assert await uow.outbox.add_many(jobs[-3:]) == 0
@@ -521,7 +522,7 @@ async def test_list_filters_by_status_and_recipient_newest_first(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     """list() filters by status and recipient, newest first (id breaks ties), up to the limit."""
-    other = "+5521888880000"
+    other = "5521888880000"
     await store_jobs(
         uow_factory,
         a_job("a", created_at=T0),

@@ -227,7 +227,7 @@ async def test_webhooks_to_notices_and_resolution(database_url: str, tmp_path: P
                     if sid == "SM1":
                         await _until(
                             runtime,
-                            lambda js, cs: any(j.recipient == TYPIST.lstrip("+") for j in js),
+                            lambda js, cs: any(str(j.recipient) == TYPIST.lstrip("+") for j in js),
                         )
                 bad = {"MessageSid": "SM3", "From": TYPIST, "Body": "x"}
                 assert (
@@ -265,12 +265,12 @@ async def test_webhooks_to_notices_and_resolution(database_url: str, tmp_path: P
             await runtime.aclose()
 
     assert not any("Traceback" in e for e in errors), errors
-    by_name = {(j.job_name, j.recipient) for j in jobs}
+    by_name = {(j.job_name, str(j.recipient)) for j in jobs}
     assert (JobName.OUTAGE_NOTICE, COVERED_WA_ID) in by_name
     assert (JobName.OUTAGE_NOTICE, TYPIST.lstrip("+")) in by_name
     assert sum(j.job_name is JobName.OUTAGE_NOTICE for j in jobs) == 2
-    assert {j.recipient for j in jobs if j.job_name is JobName.OUTAGE_RESOLUTION} == {
-        j.recipient for j in jobs if j.job_name is JobName.OUTAGE_NOTICE
+    assert {str(j.recipient) for j in jobs if j.job_name is JobName.OUTAGE_RESOLUTION} == {
+        str(j.recipient) for j in jobs if j.job_name is JobName.OUTAGE_NOTICE
     }
     whatsapp = seen["providers"]["whatsapp"]["accepted"]
     assert whatsapp.get(COVERED_WA_ID) == 2  # the notice once, the resolution once

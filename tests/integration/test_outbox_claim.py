@@ -20,6 +20,7 @@ from lia_core.domain.delivery import (
     MessageContent,
     OutboundJob,
 )
+from lia_core.domain.recipients import Phone
 
 pytestmark = pytest.mark.postgres
 
@@ -33,7 +34,7 @@ def a_job(n: int) -> OutboundJob:
         id=f"j-{n:05}",
         job_name=JobName.OUTAGE_RESOLUTION,
         channel=Channel.SMS,
-        recipient=f"+55219{n:08}",
+        recipient=Phone.stored(f"55219{n:08}"),
         content=MessageContent(text="Serviço normalizado."),
         context=JobContext(source="test"),
         idempotency_key=f"k-{n}",

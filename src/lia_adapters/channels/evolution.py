@@ -16,6 +16,7 @@ from lia_adapters.channels._http import dig, failure, failure_from_response, jso
 from lia_adapters.channels._phone import to_e164
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
+from lia_core.domain.recipients import ProviderIdentity, Recipient
 from lia_core.ports import OutboundMessage
 
 __all__ = ["EvolutionConfig", "EvolutionSender", "classify_evolution_error"]
@@ -58,10 +59,10 @@ def classify_evolution_error(http_status: int, body: object) -> FailureKind:
     return FailureKind.PERMANENT
 
 
-def _number(recipient: str, region: str) -> str | None:
-    if "@" in recipient:  # already a WhatsApp JID (groups, @lid contacts): pass it through
-        return recipient.strip()
-    e164 = to_e164(recipient, region=region, strict=False)
+def _number(recipient: Recipient, region: str) -> str | None:
+    if isinstance(recipient, ProviderIdentity):  # a WhatsApp JID (groups, @lid contacts)
+        return recipient.value
+    e164 = to_e164(str(recipient), region=region, strict=False)
     return None if e164 is None else e164.lstrip("+")
 
 

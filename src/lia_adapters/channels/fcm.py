@@ -89,7 +89,7 @@ class FcmPushSender:
         content = message.content
         # FCM rejects non-string data values (INVALID_ARGUMENT): stringify defensively.
         data = {str(k): str(v) for k, v in content.data.items()}
-        body: dict[str, object] = {"token": message.recipient}
+        body: dict[str, object] = {"token": str(message.recipient)}
         if content.text and content.text.strip():
             body["notification"] = {
                 "title": data.get("title") or DEFAULT_TITLE,
@@ -101,7 +101,7 @@ class FcmPushSender:
 
     async def send(self, message: OutboundMessage) -> str:
         """Send the notification; return FCM's message ``name``."""
-        if not message.recipient.strip():
+        if not str(message.recipient).strip():
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
         content = message.content
         if not (content.text and content.text.strip()) and not content.data:

@@ -49,7 +49,7 @@ class SandboxSender:
             provider_message_id=provider_id,
             job_id=message.job_id,
             channel=message.channel.value,
-            recipient=message.recipient,
+            recipient=str(message.recipient),
             text=content.text,
             template=content.template,
         )

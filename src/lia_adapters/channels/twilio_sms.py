@@ -103,7 +103,7 @@ class TwilioSmsSender:
 
     async def send(self, message: OutboundMessage) -> str:
         """Send the text as an SMS; return Twilio's message ``sid``."""
-        to = to_e164(message.recipient, region=self.config.default_region)
+        to = to_e164(str(message.recipient), region=self.config.default_region)
         if to is None:  # not a phone number at all: no channel that dials numbers can help
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
         text = message.content.text

@@ -7,7 +7,6 @@ echoes in the status webhooks, so the callback that settles the job can find it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -18,6 +17,7 @@ from lia_adapters.channels._http import dig, failure, failure_from_response, jso
 from lia_adapters.channels._phone import to_e164
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind, classify_http_status
+from lia_core.domain.recipients import ProviderIdentity, is_meta_bsuid
 from lia_core.ports import OutboundMessage
 
 __all__ = [
@@ -93,13 +93,9 @@ class CloudApiConfig:
     """How numbers written without ``+`` and country code are read."""
 
 
-_BSUID = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[0-9A-Za-z]+$")
-"""A business-scoped user id (``US.13491208655302741918``): users with a username and no phone."""
-
-
 def _address(to: str) -> dict[str, str]:
     # Phone numbers go in "to"; a BSUID in "recipient" (Meta's usernames, 2026).
-    return {"recipient": to} if _BSUID.match(to) else {"to": to}
+    return {"recipient": to} if is_meta_bsuid(to) else {"to": to}
 
 
 def _text(to: str, body: str) -> dict[str, object]:
@@ -152,11 +148,11 @@ class CloudApiWhatsAppSender:
 
     async def send(self, message: OutboundMessage) -> str:
         """Send a template (when the content names one) or text; 131047 falls back to the template."""
-        bsuid = message.recipient.strip()
+        recipient = message.recipient
         to = (
-            bsuid
-            if _BSUID.match(bsuid)
-            else to_e164(message.recipient, region=self.config.default_region, strict=False)
+            recipient.value
+            if isinstance(recipient, ProviderIdentity) and is_meta_bsuid(recipient.value)
+            else to_e164(str(recipient), region=self.config.default_region, strict=False)
         )
         if to is None:
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")

@@ -78,7 +78,7 @@ class IxcCustomerDirectory:
     async def find_by_phone(self, phone: str) -> Customer | None:
         """The first IXC customer with *phone* in one of the phone fields, or None."""
         key = lookup_key(phone)
-        if key is None or "@" in key:
+        if key is None:
             return None
         for field in self._config.phone_fields:
             for spelling in ixc_phone_spellings(key):

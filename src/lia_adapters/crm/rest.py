@@ -82,7 +82,7 @@ class RestCustomerDirectory:
     async def find_by_phone(self, phone: str) -> Customer | None:
         """The first matching customer in the CRM's answer, or None on 404 / no results."""
         key = lookup_key(phone)
-        if key is None or "@" in key:
+        if key is None:
             return None
         url = self._config.url_template.format(
             phone=quote(key, safe=""), national=quote(_national(key), safe="")

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from lia_core.domain.customers import Customer
-from lia_core.domain.phones import normalise_phone
+from lia_core.domain.recipients import Phone, parse_address
 from lia_core.errors import ValidationError
 
 __all__ = ["InMemoryCustomerDirectory", "lookup_key"]
 
 
 def lookup_key(phone: str) -> str | None:
-    """The canonical E.164 digits of *phone*, or None when it cannot be a phone number."""
+    """The E.164 digits of *phone*, or None when it is no phone number (provider ids included)."""
     try:
-        return normalise_phone(phone, field="phone")
+        address = parse_address(phone, field="phone")
     except ValidationError:
         return None
+    return address.digits if isinstance(address, Phone) else None
 
 
 class InMemoryCustomerDirectory:

@@ -118,7 +118,7 @@ class InMemoryOutboxRepository:
             j
             for j in self._view().values()
             if (status is None or j.status is status)
-            and (recipient is None or j.recipient == recipient)
+            and (recipient is None or str(j.recipient) == recipient)
         ]
         chosen.sort(key=lambda j: (j.created_at, j.id), reverse=True)
         return [copy.deepcopy(j) for j in chosen[:limit]]

@@ -17,6 +17,7 @@ from lia_core.domain.delivery import (
     OutboundJob,
 )
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import load_recipient
 from lia_core.ports import ReprocessAudit
 
 __all__ = [
@@ -63,7 +64,7 @@ def job_values(job: OutboundJob) -> dict[str, object]:
         "id": job.id,
         "job_name": job.job_name.value,
         "channel": job.channel.value,
-        "recipient": job.recipient,
+        "recipient": str(job.recipient),
         "payload": job.content.to_dict(),
         "context_source": job.context.source,
         "correlation_id": job.context.correlation_id,
@@ -91,7 +92,7 @@ def job_from_row(row: Row) -> OutboundJob:
         id=row["id"],
         job_name=JobName(row["job_name"]),
         channel=Channel(row["channel"]),
-        recipient=row["recipient"],
+        recipient=load_recipient(row["recipient"]),
         content=MessageContent.from_dict(row["payload"]),
         context=JobContext(source=row["context_source"], correlation_id=row["correlation_id"]),
         idempotency_key=row["idempotency_key"],

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from lia_adapters.webhooks.batch import MalformedWebhook
-from lia_core.domain.phones import canonical_phone
+from lia_core.domain.recipients import Phone
 from lia_core.errors import ValidationError
 
 JsonObject = Mapping[str, object]
@@ -97,6 +97,6 @@ def international_phone(digits: str, path: str) -> str:
     try:
         # '+' because provider ids always start with the country code; without it a
         # US number would be read as a Brazilian national one.
-        return canonical_phone(f"+{digits}", field=path)
+        return Phone.parse(f"+{digits}", field=path).canonical().digits
     except ValidationError as exc:
         raise MalformedWebhook(exc.message, field=path) from None

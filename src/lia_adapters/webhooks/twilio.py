@@ -18,7 +18,7 @@ from lia_core.domain.inbound import (
     ReceiptError,
     StatusUpdate,
 )
-from lia_core.domain.phones import canonical_phone
+from lia_core.domain.recipients import parse_contact
 from lia_core.errors import ValidationError
 
 __all__ = ["parse_twilio_inbound", "parse_twilio_status"]
@@ -52,7 +52,7 @@ def parse_twilio_inbound(form: Mapping[str, str], *, received_at: datetime) -> I
     raw_from = _required(form, "From")
     reply_to = raw_from.removeprefix(_WHATSAPP_PREFIX)
     try:
-        sender = canonical_phone(reply_to, field="From")
+        sender = str(parse_contact(reply_to, field="From"))
     except ValidationError as exc:
         raise MalformedWebhook(exc.message, field="From") from None
     content = _content(form)

@@ -15,11 +15,14 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
 from lia_core.errors import InvalidTransition, ValidationError
+
+if TYPE_CHECKING:
+    from lia_core.domain.recipients import Recipient
 
 __all__ = [
     "JOB_TRANSITIONS",
@@ -275,7 +278,7 @@ class OutboundJob:
     id: str
     job_name: JobName
     channel: Channel
-    recipient: str
+    recipient: Recipient
     content: MessageContent
     context: JobContext
     idempotency_key: str

@@ -17,6 +17,7 @@ from lia_core.domain.delivery import (
     OutboundJob,
 )
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import Recipient
 
 __all__ = [
     "AuditSink",
@@ -38,7 +39,7 @@ class OutboundMessage:
     job_id: str
     idempotency_key: str
     channel: Channel
-    recipient: str
+    recipient: Recipient
     content: MessageContent
 
 

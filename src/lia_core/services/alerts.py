@@ -8,6 +8,7 @@ import attrs
 
 from lia_core.domain.delivery import Channel, JobContext, JobName, JobStatus, MessageContent
 from lia_core.domain.delivery_policy import SendFailure
+from lia_core.domain.recipients import parse_recipient
 from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
 from lia_core.services.outbox import new_job
 
@@ -90,7 +91,7 @@ class Alerter:
             job_id=job_id,
             job_name=JobName.NOTIFY_USER,
             channel=self.policy.channel,
-            recipient=self.policy.admin_recipient,
+            recipient=parse_recipient(self.policy.admin_recipient, channel=self.policy.channel),
             content=MessageContent(text=text),
             context=JobContext(source=f"alert:{kind}"),
             idempotency_key=f"alert:{key}:{job_id}",

@@ -10,7 +10,7 @@ import attrs
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure
 from lia_core.domain.notices import FailureNotice, NoticeKind
-from lia_core.domain.phones import canonical_phone
+from lia_core.domain.recipients import parse_contact, parse_recipient, recorded_recipient
 from lia_core.errors import DomainError
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from lia_core.services.outbox import new_job
@@ -62,7 +62,7 @@ def notice_for_contact(
         job_id=job_id,
         job_name=JobName.OUTAGE_NOTICE,
         channel=channel,
-        recipient=address,
+        recipient=parse_recipient(address, channel=channel),
         content=MessageContent(text=failure.notice_for(customer_name=name, tz=tz)),
         context=JobContext(source=source, correlation_id=failure.id),
         idempotency_key=f"notice:{failure.id}:{contact}",
@@ -122,7 +122,7 @@ class NotifyContactHandler:
         contact = (
             cmd.recipient.strip()
             if channel is Channel.PUSH  # a device token, not a number
-            else canonical_phone(cmd.recipient, field="to")
+            else str(parse_contact(cmd.recipient, field="to"))
         )
         async with self.uow() as uow:
             failure = await uow.failures.get(cmd.failure_id)
@@ -197,13 +197,12 @@ async def _queue_resolutions(
                 job_id=ids.new_id(),
                 job_name=JobName.OUTAGE_RESOLUTION,
                 channel=notice.channel,
-                recipient=notice.address,
+                recipient=recorded_recipient(notice.address, channel=notice.channel),
                 content=MessageContent(text=text),
                 context=JobContext(source="resolution-broadcast", correlation_id=failure.id),
                 idempotency_key=f"resolution:{failure.id}:{notice.recipient}",
                 now=now,
                 fallback_channels=_fallbacks(order, JobName.OUTAGE_RESOLUTION, notice.channel),
-                stored_recipient=True,
             )
             jobs.append(job)
             records.append(

@@ -12,7 +12,7 @@ from lia_core.domain.conversations import (
     ConversationStatus,
     StoredMessage,
 )
-from lia_core.domain.phones import canonical_phone
+from lia_core.domain.recipients import parse_contact
 from lia_core.errors import ValidationError
 from lia_core.ports import UnitOfWorkFactory
 
@@ -30,7 +30,7 @@ MAX_LIST = 500
 
 def contact_key(raw: str) -> str:
     """How a typed phone finds its contact (``(31) 8765-4321`` and ``5531987654321`` alike)."""
-    return canonical_phone(raw, field="phone")
+    return str(parse_contact(raw, field="phone"))
 
 
 @attrs.frozen(kw_only=True)

@@ -162,7 +162,7 @@ class Dispatcher:
         if interval:
             limiter = self._pairs.setdefault(job.channel, PairLimiter(min_interval=interval))
             wait_left = self.policy.max_pacing_wait_seconds - (at - mono)
-            return limiter.reserve(job.recipient, at, max_wait=max(0.0, wait_left))
+            return limiter.reserve(str(job.recipient), at, max_wait=max(0.0, wait_left))
         return at
 
     async def _process(self, job: OutboundJob, owner: str, report: DispatchReport) -> None:
@@ -193,7 +193,7 @@ class Dispatcher:
         re-claiming and re-deferring the same backlog.
         """
         limiter = self._pairs.get(job.channel)
-        pair_wait = limiter.free_at(job.recipient) - mono if limiter is not None else 0.0
+        pair_wait = limiter.free_at(str(job.recipient)) - mono if limiter is not None else 0.0
         bucket = self._buckets.get(job.channel)
         queue_wait = 0.0
         if bucket is not None:

@@ -30,6 +30,7 @@ from lia_core.domain.gate import (
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
+from lia_core.domain.recipients import parse_recipient
 from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import (
     ChatKey,
@@ -202,7 +203,7 @@ class ProcessInboundHandler:
         wanted: dict[str, None] = {}
         for pending in batch:
             m = pending.message
-            if "@" in m.sender or not m.sender.isdigit() or self.directory is None:
+            if not m.sender.isdigit() or self.directory is None:
                 continue  # provider identities are not phones the CRM could know
             if m.sender in known:
                 continue  # asked on an earlier attempt at this batch
@@ -315,7 +316,7 @@ class ProcessInboundHandler:
             job_id=self.ids.new_id(),
             job_name=JobName.for_channel(channel),
             channel=channel,
-            recipient=conversation.chat_id,
+            recipient=parse_recipient(conversation.chat_id, channel=channel),
             content=content,
             context=JobContext(source=f"inbound-{who}", correlation_id=pending.id),
             idempotency_key=f"reply:{pending.id}:{who}",

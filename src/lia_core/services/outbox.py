@@ -16,7 +16,7 @@ from lia_core.domain.delivery import (
     MessageContent,
     OutboundJob,
 )
-from lia_core.domain.phones import normalise_phone
+from lia_core.domain.recipients import Recipient, parse_address, parse_recipient
 from lia_core.errors import ValidationError
 from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
 
@@ -69,32 +69,20 @@ def new_job(
     job_id: str,
     job_name: JobName,
     channel: Channel,
-    recipient: str,
+    recipient: Recipient,
     content: MessageContent,
     context: JobContext,
     idempotency_key: str,
     now: datetime,
     lane: Lane | None = None,
     fallback_channels: tuple[Channel, ...] = (),
-    stored_recipient: bool = False,
 ) -> OutboundJob:
-    """A pending job due now.
-
-    *stored_recipient*: the recipient was read back from LIA's own tables; if it is already
-    in canonical form (digits only) it is not parsed again, since a broadcast to 100,000
-    contacts would otherwise spend seconds re-parsing phone numbers.
-    """
-    clean = recipient.strip()
-    if not clean:
-        raise ValidationError("recipient must not be blank", field="to")
-    canonical = stored_recipient and clean.isdigit()
-    if channel is not Channel.PUSH and not canonical:  # push recipients are device tokens
-        clean = normalise_phone(clean, field="to")
+    """A pending job due now."""
     return OutboundJob(
         id=job_id,
         job_name=job_name,
         channel=channel,
-        recipient=clean,
+        recipient=recipient,
         content=content,
         context=context,
         idempotency_key=idempotency_key,
@@ -121,7 +109,7 @@ class EnqueueMessageHandler:
             job_id=job_id,
             job_name=cmd.job_name or JobName.for_channel(cmd.channel),
             channel=cmd.channel,
-            recipient=cmd.recipient,
+            recipient=parse_recipient(cmd.recipient, channel=cmd.channel),
             content=cmd.content,
             context=JobContext(source=cmd.source, correlation_id=cmd.correlation_id),
             idempotency_key=cmd.idempotency_key or f"{cmd.source}:{job_id}",
@@ -152,7 +140,7 @@ class ListOutboxHandler:
         recipient = query.recipient
         if recipient is not None:
             try:
-                recipient = normalise_phone(recipient, field="to")
+                recipient = str(parse_address(recipient, field="to"))
             except ValidationError:
                 recipient = recipient.strip()  # a device token or provider id: match as typed
         async with self.uow() as uow:

@@ -10,7 +10,7 @@ from lia_core.domain.delivery import Channel, JobName, Lane, MessageContent, Out
 from lia_core.domain.failures import FailureStatus
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
-from lia_core.domain.phones import canonical_phone
+from lia_core.domain.recipients import parse_contact
 from lia_core.errors import DomainError, ValidationError
 from lia_core.ports import Clock, CustomerRoster, IdGenerator, UnitOfWorkFactory
 from lia_core.services.broadcast import ChannelOrder, notice_for_contact
@@ -75,7 +75,7 @@ class NotifyAffectedCustomersHandler:
             if not any(index.match(loc) for loc in customer.locations()):
                 continue
             try:
-                contact = canonical_phone(customer.phone)
+                contact = str(parse_contact(customer.phone))
             except ValidationError:
                 continue  # a CRM row without a usable phone cannot be told anything
             covered += 1

@@ -45,7 +45,7 @@ def dead_letter_details(details: DeadLetterDetails, tz: tzinfo) -> str:
         ("Job", job.id),
         ("Job name", dead.job_name.value),
         ("Channel", dead.channel.value),
-        ("Recipient", job.recipient),
+        ("Recipient", str(job.recipient)),
         ("Origin queue", dead.origin_queue.value),
         ("Error", dead.error.kind),
         ("Error code", dead.error.code or "-"),

@@ -55,7 +55,7 @@ def job_table(jobs: Sequence[OutboundJob], tz: tzinfo) -> str:
             j.id,
             j.job_name.value,
             j.channel.value,
-            mask_phone(j.recipient),
+            mask_phone(str(j.recipient)),
             j.status.value,
             str(j.attempts),
             local_time(j.next_attempt_at, tz) if j.status in _WAITING else "-",

@@ -111,7 +111,7 @@ class JobOut(Out):
             id=job.id,
             job_name=job.job_name,
             channel=job.channel,
-            recipient=job.recipient,
+            recipient=str(job.recipient),
             lane=job.lane,
             status=job.status,
             attempts=job.attempts,

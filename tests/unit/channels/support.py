@@ -11,6 +11,8 @@ import attrs
 import httpx
 
 from lia_core.domain.delivery import Channel, MessageContent
+from lia_core.domain.recipients import load_recipient, parse_recipient
+from lia_core.errors import ValidationError
 from lia_core.ports import OutboundMessage
 
 Scripted = httpx.Response | Exception
@@ -71,11 +73,19 @@ def message(
     params: tuple[str, ...] = (),
     data: Mapping[str, str] | None = None,
 ) -> OutboundMessage:
-    """An outbound message with a fixed job id and idempotency key."""
+    """An outbound message with a fixed job id and idempotency key.
+
+    *recipient* is read as typed; text that is no recipient at all is kept as it would come
+    back from storage, so adapters can be shown refusing it.
+    """
+    try:
+        to = parse_recipient(recipient, channel=channel)
+    except ValidationError:
+        to = load_recipient(recipient)
     return OutboundMessage(
         job_id="job-1",
         idempotency_key="idem-1",
         channel=channel,
-        recipient=recipient,
+        recipient=to,
         content=MessageContent(text=text, template=template, params=params, data=data or {}),
     )

@@ -221,7 +221,7 @@ def test_notify_resolve_broadcast_and_counts(lia: CliHarness) -> None:
     assert "Notified 2 · Resolution sent 2" in lia.ok("failure", "show", "f-1").stdout
     shown = lia.json("failure", "show", "f-1")
     assert (shown["status"], shown["notices"], shown["resolutions"]) == ("resolved", 2, 2)
-    texts = {j.recipient: j.content.text for j in lia.store.jobs.values()
+    texts = {str(j.recipient): j.content.text for j in lia.store.jobs.values()
              if j.job_name.value == "outage-resolution"}  # fmt: skip
     assert texts == {"5521900000001": "Voltou, Ana!", "5521900000002": "Voltou, !"}
 

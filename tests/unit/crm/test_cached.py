@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lia_adapters.crm import CachedCustomerDirectory
 from lia_adapters.memory import FixedClock, InMemoryCustomerDirectory
 from lia_core.domain.customers import Customer
-from lia_core.domain.phones import normalise_phone
+from lia_core.domain.recipients import Phone
 from lia_core.ports import DirectoryUnavailable
 
 MARIA = Customer(crm_id="1", phone="5521999998888", name="Maria")
@@ -119,7 +119,7 @@ Step = tuple[str, int, bool]  # (phone, seconds to advance first, inner fails th
 )
 def test_cache_agrees_with_a_dict_and_clock_oracle(steps: list[Step], known: set[str]) -> None:
     """Every answer and every inner lookup is what a dict of expiry times predicts."""
-    customers = tuple(Customer(crm_id=p, phone=normalise_phone(p), name=p) for p in known)
+    customers = tuple(Customer(crm_id=p, phone=Phone.parse(p).digits, name=p) for p in known)
     inner, clock = InMemoryCustomerDirectory(customers), FixedClock()
     cache = cached(inner, clock, ttl_seconds=100, negative_ttl_seconds=30)
     expires: dict[str, float] = {}

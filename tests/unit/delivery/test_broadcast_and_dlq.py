@@ -68,13 +68,13 @@ async def test_a_contact_is_one_contact_however_the_number_is_written() -> None:
     ]
     assert [r.created for r in results] == [True, False, False, False]
     assert results[0].job is not None
-    assert results[0].job.recipient == "5521987654321"
+    assert str(results[0].job.recipient) == "5521987654321"
     report = await h.services.resolve_and_broadcast(
         ResolveAndBroadcast(failure_id=fid, actor="sup")
     )
     assert (report.notified, report.queued) == (1, 1)
     resolutions = [j for j in h.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
-    assert [j.recipient for j in resolutions] == ["5521987654321"]
+    assert [str(j.recipient) for j in resolutions] == ["5521987654321"]
 
 
 async def test_a_number_that_is_no_phone_is_refused_before_anything_is_stored() -> None:
@@ -95,7 +95,7 @@ async def test_a_push_token_is_kept_as_given() -> None:
         NotifyContact(failure_id=fid, recipient=" fcm-token:AbC123 ", channel=Channel.PUSH)
     )
     assert result.job is not None
-    assert result.job.recipient == "fcm-token:AbC123"
+    assert str(result.job.recipient) == "fcm-token:AbC123"
 
 
 async def test_only_active_failures_notify() -> None:
@@ -126,9 +126,11 @@ async def test_resolution_goes_to_everyone_notified_once_in_bulk() -> None:
     assert (report.notified, report.queued, report.already_queued) == (25, 25, 0)
     assert seen[-1] == (25, 25)
     resolutions = [j for j in h.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
-    assert sorted(j.recipient for j in resolutions) == people
+    assert sorted(str(j.recipient) for j in resolutions) == people
     assert all(j.lane is Lane.BULK for j in resolutions)
-    assert {j.content.text for j in resolutions if j.recipient == people[3]} == {"Resolvido, C3!"}
+    assert {j.content.text for j in resolutions if str(j.recipient) == people[3]} == {
+        "Resolvido, C3!"
+    }
     details = await h.services.failure_details(fid)
     assert (details.notices, details.resolutions) == (25, 25)
 
@@ -154,7 +156,7 @@ async def test_resolution_keeps_stored_canonical_numbers_as_they_are() -> None:
         await uow.commit()
     await h.services.resolve_and_broadcast(ResolveAndBroadcast(failure_id=fid, actor="sup"))
     resolutions = [j for j in h.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
-    assert [j.recipient for j in resolutions] == ["12025550123"]
+    assert [str(j.recipient) for j in resolutions] == ["12025550123"]
 
 
 async def test_failed_resolution_queues_nothing() -> None:

@@ -122,7 +122,7 @@ async def test_channel_down_holds_jobs_and_alerts_the_admin() -> None:
     job = h.store.jobs[job_id]
     assert (job.status, job.attempts) == (JobStatus.PENDING, 0)
     alerts = [j for j in h.store.jobs.values() if j.job_name is JobName.NOTIFY_USER]
-    assert [a.recipient for a in alerts] == ["5521988887777"]
+    assert [str(a.recipient) for a in alerts] == ["5521988887777"]
     assert alerts[0].channel is Channel.SMS
     h.clock.set(job.next_attempt_at)
     await h.dispatcher.run_once(owner="w1")  # sends the alert, fails the job again: cooldown

@@ -28,6 +28,7 @@ from lia_core.domain.delivery import (
     RetryAt,
     RetryDecision,
 )
+from lia_core.domain.recipients import Phone
 from lia_core.errors import InvalidTransition
 
 S = JobStatus
@@ -60,7 +61,7 @@ def a_job(**overrides: object) -> OutboundJob:
         id="j-1",
         job_name=JobName.SEND_WHATSAPP,
         channel=Channel.WHATSAPP,
-        recipient="5521999998888",
+        recipient=Phone.stored("5521999998888"),
         content=MessageContent(text="Olá"),
         context=JobContext(source="test"),
         idempotency_key="k-1",

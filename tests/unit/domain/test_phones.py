@@ -1,4 +1,4 @@
-"""Recipients are stored in one canonical form."""
+"""Recipients are made once at the edge: typed numbers parse to one canonical form, stored ones come back as they were."""
 
 from __future__ import annotations
 
@@ -6,34 +6,90 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lia_core.domain.phones import normalise_phone
-from lia_core.errors import ValidationError
-
-LOCAL = st.integers(900_000_000, 999_999_999).map(str)  # Brazilian mobile subscriber numbers
-AREA = st.sampled_from(["21", "24", "11", "31"])
-
-
-@given(
-    AREA,
-    LOCAL,
-    st.sampled_from(["{a}{n}", "({a}) {h}-{t}", "+55 {a} {h}-{t}", "0{a} {n}", "55{a}{n}"]),
+from lia_core.domain.delivery import Channel
+from lia_core.domain.recipients import (
+    Phone,
+    ProviderIdentity,
+    PushToken,
+    Recipient,
+    load_recipient,
+    parse_address,
+    parse_contact,
+    parse_recipient,
 )
-def test_every_usual_spelling_gives_the_same_digits(area: str, local: str, shape: str) -> None:
+from lia_core.errors import ValidationError
+from lia_core.testing.recipients import (
+    phones,
+    provider_identities,
+    push_tokens,
+    recipients,
+    typed_br_mobiles,
+)
+
+
+@given(typed_br_mobiles())
+def test_every_usual_spelling_gives_the_same_digits(typed: tuple[str, str]) -> None:
     """Formats people type (with or without country code, punctuation) normalise alike, idempotently."""
-    typed = shape.format(a=area, n=local, h=local[:5], t=local[5:])
-    canonical = normalise_phone(typed)
-    assert canonical == f"55{area}{local}"
-    assert normalise_phone(canonical) == canonical
+    raw, digits = typed
+    phone = Phone.parse(raw)
+    assert phone.digits == digits
+    assert Phone.parse(phone.digits) == phone
 
 
-def test_provider_ids_pass_through() -> None:
-    """WhatsApp JIDs and similar ids are not phone numbers and are kept as given."""
-    assert normalise_phone(" 123456@lid ") == "123456@lid"
+@given(phones())
+def test_stored_and_parsed_phones_round_trip(phone: Phone) -> None:
+    """A phone's stored form comes back equal through Phone.stored, and through Phone.parse with '+'."""
+    assert Phone.stored(str(phone)) == phone
+    assert Phone.parse(f"+{phone}") == phone
+
+
+@given(phones())
+def test_the_canonical_form_is_idempotent(phone: Phone) -> None:
+    """Canonicalising a canonical phone changes nothing."""
+    assert phone.canonical().canonical() == phone.canonical()
+
+
+@given(st.sampled_from(["21", "31", "71"]), st.integers(6_000_000, 99_999_999))
+def test_old_mobile_ids_get_the_ninth_digit(area: str, local: int) -> None:
+    """A pre-2016 Brazilian mobile (8 digits, first 6-9) is keyed with the ninth digit; landlines not."""
+    eight = f"{local:08}"
+    key = parse_contact(f"+55{area}{eight}")
+    if eight[0] in "6789":
+        assert key == Phone(f"55{area}9{eight}")
+    else:
+        assert key == Phone(f"55{area}{eight}")
+
+
+@given(recipients())
+def test_every_recipient_survives_storage(recipient: Recipient) -> None:
+    """What a job stores (its text) reads back as the same recipient, without parsing."""
+    assert load_recipient(str(recipient)) == recipient
+
+
+@given(provider_identities())
+def test_provider_identities_pass_through(identity: ProviderIdentity) -> None:
+    """WhatsApp JIDs and Meta user ids are not phone numbers: kept as given, never canonicalised."""
+    assert parse_address(f" {identity} ") == identity
+    assert parse_contact(str(identity)) == identity
+    assert parse_recipient(str(identity), channel=Channel.WHATSAPP) == identity
+
+
+@given(push_tokens())
+def test_push_recipients_are_tokens(token: PushToken) -> None:
+    """On the push channel the recipient is the device token as given."""
+    assert parse_recipient(f"{token} ", channel=Channel.PUSH) == token
 
 
 @pytest.mark.parametrize("bad", ["abc", "123", ""])
 def test_garbage_is_refused_naming_the_field(bad: str) -> None:
     """Text that cannot be a phone number is a validation error on the given field."""
     with pytest.raises(ValidationError) as info:
-        normalise_phone(bad, field="to")
+        parse_recipient(bad, channel=Channel.SMS, field="to")
     assert info.value.field == "to"
+
+
+@pytest.mark.parametrize("bad", ["+5521999998888", "55 21 99999", "٥٥٢١٩٩٩٩٩٨٨٨٨", "12", "9" * 16])
+def test_stored_phones_must_be_canonical_digits(bad: str) -> None:
+    """Phone.stored refuses anything but 3 to 15 ASCII digits (it does not parse)."""
+    with pytest.raises(ValidationError):
+        Phone.stored(bad)

@@ -236,7 +236,7 @@ async def test_notify_then_resolve_broadcasts_to_everyone_notified(
     assert report["failure"]["status"] == "resolved"
     shown = (await client.get(url, headers=supervisor)).json()
     assert (shown["notices"], shown["resolutions"]) == (2, 2)
-    texts = {j.recipient: j.content.text for j in store.jobs.values()
+    texts = {str(j.recipient): j.content.text for j in store.jobs.values()
              if j.job_name.value == "outage-resolution"}  # fmt: skip
     assert texts == {PHONE: "Voltou, Ana!", "5521900000002": "Voltou, !"}
 

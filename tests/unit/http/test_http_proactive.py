@@ -45,7 +45,7 @@ async def test_notify_customers_queues_once_and_needs_a_listing_crm(
     again = await client.post(url, headers=supervisor)
     assert (again.json()["queued"], again.json()["already_notified"]) == (0, 1)
     (job,) = [j for j in store.jobs.values() if j.job_name is JobName.OUTAGE_NOTICE]
-    assert (job.recipient, job.lane, job.content.template) == (
+    assert (str(job.recipient), job.lane, job.content.template) == (
         "5521999990001",
         Lane.BULK,
         "aviso_falha",

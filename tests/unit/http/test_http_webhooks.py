@@ -114,7 +114,7 @@ async def settle(client: Client) -> None:
 
 def notices(store: InMemoryStore) -> list[str]:
     """Recipients of outage-notice jobs."""
-    return [j.recipient for j in store.jobs.values() if j.job_name is JobName.OUTAGE_NOTICE]
+    return [str(j.recipient) for j in store.jobs.values() if j.job_name is JobName.OUTAGE_NOTICE]
 
 
 async def test_verification_challenge(client: Client) -> None:

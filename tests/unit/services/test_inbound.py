@@ -113,7 +113,7 @@ def in_crm(p: Pipeline, city: str) -> None:
 
 def notice_jobs(p: Pipeline) -> list[str]:
     """Recipients of the outage-notice jobs."""
-    return [j.recipient for j in p.store.jobs.values() if j.job_name is JobName.OUTAGE_NOTICE]
+    return [str(j.recipient) for j in p.store.jobs.values() if j.job_name is JobName.OUTAGE_NOTICE]
 
 
 async def test_covered_customer_is_notified_once_even_when_redelivered(p: Pipeline) -> None:
@@ -142,7 +142,7 @@ async def test_resolution_reaches_the_gate_notified_customer(p: Pipeline) -> Non
     )
     assert report.queued == 1
     resolution = [j for j in p.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
-    assert [j.recipient for j in resolution] == [WA_ID]
+    assert [str(j.recipient) for j in resolution] == [WA_ID]
 
 
 async def test_uncovered_customer_waits_for_a_human(p: Pipeline) -> None:

@@ -81,7 +81,7 @@ def test_notifies_exactly_the_covered_customers_once(
         if any(area.covers(p) for p in where)
     }
     jobs = [j for j in store.jobs.values() if j.job_name is JobName.OUTAGE_NOTICE]
-    assert {j.recipient for j in jobs} == expected
+    assert {str(j.recipient) for j in jobs} == expected
     assert all(j.lane is Lane.BULK for j in jobs)
     assert first.queued == first.covered == len(expected)
     again = asyncio.run(handler(NotifyAffectedCustomers(failure_id=failure.id)))
