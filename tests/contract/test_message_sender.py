@@ -221,13 +221,14 @@ async def failed(subject: Subject) -> SendFailure:
 
 async def test_a_send_returns_the_provider_id_and_delivers_once(subject: Subject) -> None:
     """A send answers a non-empty provider message id; the provider accepted it exactly once."""
-    provider_id = await subject.sender.send(message(subject.channel, subject.recipient))
+    sent = message(subject.channel, subject.recipient)
+    provider_id = await subject.sender.send(sent)
     assert isinstance(provider_id, str)
     assert provider_id.strip()
     assert subject.sender.channel is subject.channel
     assert await subject.seen() in (None, (1, 1))
     if isinstance(subject.sender, SandboxSender):
-        assert [m.recipient for m in subject.sender.sent] == [subject.recipient]
+        assert [m.recipient for m in subject.sender.sent] == [sent.recipient]
 
 
 async def test_two_sends_get_two_provider_ids(subject: Subject) -> None:

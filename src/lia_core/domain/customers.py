@@ -39,7 +39,7 @@ class Customer:
 
     crm_id: str
     phone: str
-    """E.164 digits without '+', as `lia_core.domain.phones.normalise_phone` gives."""
+    """E.164 digits without '+', as `lia_core.domain.recipients.Phone.parse` gives."""
     name: str
     document: str | None = None
     addresses: tuple[CustomerAddress, ...] = ()

@@ -144,7 +144,7 @@ async def test_resolution_keeps_stored_canonical_numbers_as_they_are() -> None:
             [
                 FailureNotice(
                     failure_id=fid,
-                    recipient="12025550123",  # canonical_phone("+1 202 555 0123")
+                    recipient="12025550123",  # parse_contact("+1 202 555 0123")
                     name="Ann",
                     channel=Channel.WHATSAPP,
                     kind=NoticeKind.NOTICE,
