@@ -23,11 +23,12 @@ from lia_core.sla import (
     EventKind,
     HolidayRules,
     Priority,
+    Severity,
     SlaPolicy,
     SlaStatus,
     SlaTargets,
     Target,
-    TicketTimeline,
+    Ticket,
     TimelineEvent,
     WeeklyHours,
     sla_status,
@@ -63,7 +64,7 @@ POLICY = SlaPolicy(
 )
 
 
-def workload(n: int, seed: int = 5) -> list[tuple[TicketTimeline, datetime]]:
+def workload(n: int, seed: int = 5) -> list[tuple[Ticket, datetime]]:
     """*n* tickets created over four months, each read up to 30 days after creation."""
     rng = random.Random(seed)
     priorities = list(Priority)
@@ -87,21 +88,26 @@ def workload(n: int, seed: int = 5) -> list[tuple[TicketTimeline, datetime]]:
         if rng.random() < 0.3:
             at += timedelta(minutes=rng.randrange(1, 5 * 24 * 60))
             events.append(TimelineEvent(kind=EventKind.RESOLVED, at=at))
-        timeline = TicketTimeline(
-            ticket_id=f"t-{i}", priority=rng.choice(priorities), events=tuple(events)
+        ticket = Ticket(
+            id=f"t-{i}",
+            queue="suporte",
+            priority=rng.choice(priorities),
+            severity=Severity.LOW,
+            opened_at=created,
+            timeline=tuple(events),
         )
-        tickets.append((timeline, created + timedelta(minutes=age)))
+        tickets.append((ticket, created + timedelta(minutes=age)))
     return tickets
 
 
-def measure(tickets: list[tuple[TicketTimeline, datetime]]) -> tuple[float, list[SlaStatus]]:
+def measure(tickets: list[tuple[Ticket, datetime]]) -> tuple[float, list[SlaStatus]]:
     """Seconds to read every ticket once (fresh calendar index included), and the statuses."""
     calendar = BusinessCalendar(
         hours=CALENDAR.hours, timezone=CALENDAR.timezone, holidays=CALENDAR.holidays
     )
     policy = SlaPolicy(name=POLICY.name, calendar=calendar, by_priority=POLICY.by_priority)
     start = time.perf_counter()
-    statuses = [sla_status(timeline, policy, now=now) for timeline, now in tickets]
+    statuses = [sla_status(ticket, policy, now=now) for ticket, now in tickets]
     return time.perf_counter() - start, statuses
 
 
@@ -116,7 +122,7 @@ def main() -> int:
     runs = [measure(tickets) for _ in range(args.repeat)]
     best = min(seconds for seconds, _ in runs)
     states = Counter(str(worst_state(s)) for s in runs[0][1])
-    ages = [now - t.events[0].at for t, now in tickets]
+    ages = [now - t.timeline.events[0].at for t, now in tickets]
     ok = best <= args.target
     document = {
         "benchmark": "sla",

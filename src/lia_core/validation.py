@@ -1,4 +1,4 @@
-"""Shared input checks of the core: non-blank text, aware instants, positive durations.
+"""Shared input checks of the core: non-blank text, aware instants, positive durations, enums.
 
 Each raises `ValidationError` naming the field at fault. The ``require_*`` functions check a
 value in a constructor or a rule; the lower-case ones are attrs field validators that name the
@@ -7,6 +7,7 @@ field after the attribute.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -15,6 +16,7 @@ import attrs
 from lia_core.errors import ValidationError
 
 __all__ = [
+    "as_enum",
     "aware",
     "aware_or_none",
     "not_negative",
@@ -25,6 +27,19 @@ __all__ = [
 
 _ZERO = timedelta(0)
 _Amount = TypeVar("_Amount", timedelta, int)
+E = TypeVar("E", bound=enum.Enum)
+
+
+def as_enum(value: object, kind: type[E], field: str) -> E:
+    """*value* as a member of *kind* (a member, or a string equal to a member's value)."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        for member in kind:
+            if member.value == value:
+                return member
+    names = ", ".join(str(member.value) for member in kind)
+    raise ValidationError(f"{field} must be one of {names} (got {value!r})", field=field)
 
 
 def require_text(value: str, field: str) -> str:

@@ -1,10 +1,44 @@
-"""The ticket vocabulary every policy shares: priority, severity, support level, status."""
+"""The ticket aggregate: state (priority, severity, level, queue, assignee, status) plus an
+append-only timeline, and the vocabulary every policy shares.
+
+`lia_core.escalation` changes a ticket's level, queue and priority; `lia_core.sla` reads its
+clocks from the timeline. Both read this one `Ticket`. The status follows the timeline
+(`TRANSITIONS`, applied by `Ticket.record`):
+
+                  waiting_customer_on                  waiting_customer_off
+open, in_progress ───────────────────▶ waiting_customer ────────────────────▶ in_progress
+
+open, in_progress, waiting_customer ──resolved──▶ resolved ──reopened──▶ in_progress
+
+Events outside the table (a handoff, a reply, a note) are recorded in any live status and
+leave it as it is (a private note is allowed even on a resolved ticket). The desk's commands
+(assignment, closing) set in_progress and closed. The ticket is immutable: each transition
+returns the next ticket.
+"""
 
 from __future__ import annotations
 
+import bisect
 import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 
-__all__ = ["Priority", "Severity", "SupportLevel", "TicketStatus"]
+import attrs
+
+from lia_core.errors import InvalidTransition, ValidationError
+from lia_core.validation import as_enum, aware, aware_or_none, require_aware, require_text
+
+__all__ = [
+    "TRANSITIONS",
+    "EventKind",
+    "Priority",
+    "Severity",
+    "SupportLevel",
+    "Ticket",
+    "TicketStatus",
+    "Timeline",
+    "TimelineEvent",
+]
 
 
 class Priority(enum.StrEnum):
@@ -69,6 +103,249 @@ class TicketStatus(enum.StrEnum):
     def is_final(self) -> bool:
         """True once the ticket is resolved or closed."""
         return self in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+
+
+class EventKind(enum.StrEnum):
+    """What happened on a ticket."""
+
+    CREATED = "created"
+    HANDED_TO_HUMAN = "handed_to_human"
+    HUMAN_PUBLIC_REPLY = "human_public_reply"
+    BOT_REPLY = "bot_reply"
+    PRIVATE_NOTE = "private_note"
+    WAITING_CUSTOMER_ON = "waiting_customer_on"
+    WAITING_CUSTOMER_OFF = "waiting_customer_off"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+_LIVE = frozenset({TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING_CUSTOMER})
+
+TRANSITIONS: Mapping[EventKind, tuple[frozenset[TicketStatus], TicketStatus]] = {
+    EventKind.WAITING_CUSTOMER_ON: (
+        frozenset({TicketStatus.OPEN, TicketStatus.IN_PROGRESS}),
+        TicketStatus.WAITING_CUSTOMER,
+    ),
+    EventKind.WAITING_CUSTOMER_OFF: (
+        frozenset({TicketStatus.WAITING_CUSTOMER}),
+        TicketStatus.IN_PROGRESS,
+    ),
+    EventKind.RESOLVED: (_LIVE, TicketStatus.RESOLVED),
+    EventKind.REOPENED: (frozenset({TicketStatus.RESOLVED}), TicketStatus.IN_PROGRESS),
+}
+"""The state machine as data: event → (statuses it is allowed from, status it leads to)."""
+
+
+@attrs.frozen(kw_only=True)
+class TimelineEvent:
+    """One event at an aware instant, with who did it and why when that is known."""
+
+    kind: EventKind
+    at: datetime = attrs.field(validator=aware)
+    by: str | None = None
+    reason: str | None = None
+    epoch: float = attrs.field(init=False, eq=False, repr=False)
+    """*at* as POSIX seconds, computed once (the SLA clock compares these)."""
+
+    @epoch.default
+    def _epoch(self) -> float:
+        return self.at.timestamp()
+
+
+def _by_time(event: TimelineEvent) -> float:
+    return event.epoch
+
+
+def _sorted(events: Iterable[TimelineEvent]) -> tuple[TimelineEvent, ...]:
+    return tuple(sorted(events, key=_by_time))
+
+
+@attrs.frozen
+class Timeline:
+    """A ticket's events, oldest first (events at the same instant keep their order)."""
+
+    events: tuple[TimelineEvent, ...] = attrs.field(default=(), converter=_sorted)
+
+    def appended(self, event: TimelineEvent) -> Timeline:
+        """This timeline with *event* added in time order; nothing else is re-checked or re-sorted."""
+        events = self.events
+        if not events or events[-1].epoch <= event.epoch:
+            grown = (*events, event)
+        else:  # a late arrival (a delayed callback): slot it in after its equals
+            at = bisect.bisect_right(events, event.epoch, key=_by_time)
+            grown = (*events[:at], event, *events[at:])
+        timeline = object.__new__(Timeline)
+        object.__setattr__(timeline, "events", grown)  # already in order: skip the converter
+        return timeline
+
+    def first(self, kind: EventKind, *, after: datetime | None = None) -> datetime | None:
+        """The instant of the first *kind* event (at or after *after*), or None."""
+        for event in self.events:
+            if event.kind is kind and (after is None or event.at >= after):
+                return event.at
+        return None
+
+    def until(self, now: datetime) -> Timeline:
+        """The timeline as known at *now* (later events dropped)."""
+        return Timeline(tuple(e for e in self.events if e.at <= now))
+
+    def waiting_spans(self) -> tuple[tuple[datetime, datetime | None], ...]:
+        """Spans spent waiting on the customer; the last may still be open (None)."""
+        spans: list[tuple[datetime, datetime | None]] = []
+        opened: datetime | None = None
+        for event in self.events:
+            if event.kind is EventKind.WAITING_CUSTOMER_ON and opened is None:
+                opened = event.at
+            elif event.kind is EventKind.WAITING_CUSTOMER_OFF and opened is not None:
+                if event.at > opened:
+                    spans.append((opened, event.at))
+                opened = None
+        if opened is not None:
+            spans.append((opened, None))
+        return tuple(spans)
+
+
+def _timeline(value: Timeline | Iterable[TimelineEvent]) -> Timeline:
+    return value if isinstance(value, Timeline) else Timeline(tuple(value))
+
+
+def _priority(value: object) -> Priority:
+    return as_enum(value, Priority, "priority")
+
+
+def _severity(value: object) -> Severity:
+    return as_enum(value, Severity, "severity")
+
+
+def _level(value: object) -> SupportLevel:
+    return as_enum(value, SupportLevel, "level")
+
+
+def _status(value: object) -> TicketStatus:
+    return as_enum(value, TicketStatus, "status")
+
+
+@attrs.frozen(kw_only=True)
+class Ticket:
+    """A support ticket: its state and its append-only timeline (the SLA clock reads both).
+
+    Enum fields accept a member or its value ("high"); anything else raises ValidationError.
+    Invariants (checked on construction): ids and names are not blank, instants are
+    timezone-aware, the escalation reason and time are set together, and a ticket at N1
+    has no escalation record.
+    """
+
+    id: str
+    queue: str
+    """The department or queue holding the ticket (e.g. "suporte", "financeiro")."""
+    priority: Priority = attrs.field(converter=_priority)
+    """A Priority, or its value ("high"); anything else raises ValidationError."""
+    severity: Severity = attrs.field(converter=_severity)
+    opened_at: datetime
+    level: SupportLevel = attrs.field(default=SupportLevel.N1, converter=_level)
+    status: TicketStatus = attrs.field(default=TicketStatus.OPEN, converter=_status)
+    assignee: str | None = None
+    """The agent working on it; None while it waits in the queue."""
+    escalation_reason: str | None = None
+    """Why the last escalation happened; cleared when the ticket returns to N1."""
+    escalated_at: datetime | None = None
+    """When the last escalation happened; cleared when the ticket returns to N1."""
+    sla_target: timedelta | None = None
+    """The resolution target the SLA policy set (see lia_core.sla), if any."""
+    sla_due_at: datetime | None = None
+    """When the resolution target is due, if known."""
+    timeline: Timeline = attrs.field(factory=Timeline, converter=_timeline)
+    """What happened, oldest first; a tuple of events is sorted into a Timeline."""
+    deadline: datetime | None = attrs.field(default=None, validator=aware_or_none)
+    """An explicit resolution deadline; it overrides the SLA policy's resolution target."""
+    first_response_deadline: datetime | None = attrs.field(default=None, validator=aware_or_none)
+    """An explicit first-response deadline; it overrides the policy's first-response target."""
+    answered_by_outage_gate: bool = False
+    """The outage gate answered this contact: no SLA clock starts."""
+    version: int = 0
+    """Optimistic-concurrency version, bumped by the repository on each save."""
+
+    def __attrs_post_init__(self) -> None:
+        require_text(self.id, "id")
+        require_text(self.queue, "queue")
+        if self.assignee is not None:
+            require_text(self.assignee, "assignee")
+        require_aware(self.opened_at, "opened_at")
+        for name in ("escalated_at", "sla_due_at"):
+            value = getattr(self, name)
+            if value is not None:
+                require_aware(value, name)
+        if (self.escalation_reason is None) != (self.escalated_at is None):
+            raise ValidationError(
+                "escalation_reason and escalated_at are set together", field="escalation_reason"
+            )
+        if self.escalation_reason is not None:
+            require_text(self.escalation_reason, "escalation_reason")
+            if self.level is SupportLevel.N1:
+                raise ValidationError(
+                    "a ticket at N1 has no escalation record", field="escalation_reason"
+                )
+        if self.sla_target is not None and self.sla_target <= timedelta(0):
+            raise ValidationError("sla_target must be positive", field="sla_target")
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        id: str,
+        queue: str,
+        priority: Priority,
+        severity: Severity,
+        at: datetime,
+        level: SupportLevel = SupportLevel.N1,
+        assignee: str | None = None,
+        sla_target: timedelta | None = None,
+        sla_due_at: datetime | None = None,
+    ) -> Ticket:
+        """A new open ticket (at N1 unless triage placed it higher) whose timeline says created."""
+        return cls(
+            id=id,
+            queue=queue,
+            priority=priority,
+            severity=severity,
+            opened_at=at,
+            level=level,
+            assignee=assignee,
+            sla_target=sla_target,
+            sla_due_at=sla_due_at,
+            timeline=Timeline((TimelineEvent(kind=EventKind.CREATED, at=at),)),
+        )
+
+    @property
+    def is_escalated(self) -> bool:
+        """True above N1."""
+        return self.level is not SupportLevel.N1
+
+    def can_record(self, kind: EventKind) -> bool:
+        """Whether an event of *kind* is allowed in the current status."""
+        if kind in TRANSITIONS:
+            return self.status in TRANSITIONS[kind][0]
+        return not self.status.is_final or kind is EventKind.PRIVATE_NOTE
+
+    def record(
+        self, kind: EventKind, *, at: datetime, by: str | None = None, reason: str | None = None
+    ) -> Ticket:
+        """The ticket with one more event on its timeline, and the status that event leads to.
+
+        Raises InvalidTransition when the event is not allowed in the current status (a reply
+        to a resolved ticket: reopen it first).
+        """
+        if not self.can_record(kind):
+            raise InvalidTransition(
+                entity="ticket", entity_id=self.id, action=kind.value, status=self.status.value
+            )
+        event = TimelineEvent(kind=kind, at=at, by=by, reason=reason)
+        status = TRANSITIONS[kind][1] if kind in TRANSITIONS else self.status
+        return attrs.evolve(self, timeline=self.timeline.appended(event), status=status)
+
+    def until(self, now: datetime) -> Ticket:
+        """The ticket as its timeline knew it at *now* (later events dropped)."""
+        return attrs.evolve(self, timeline=self.timeline.until(now))
 
 
 # Ranks are looked up, not computed from list(...).index(), because sorting hot paths use them.

@@ -1,13 +1,13 @@
-"""Tickets and escalation: N1/N2/N3 commands with events, and a declarative rules engine (pure).
+"""Escalation of tickets: N1/N2/N3 commands with events, and a declarative rules engine (pure).
 
-Change a ticket with `escalate`, `deescalate`, `reassign`, `set_priority` (each returns a
-`Change`); load rules with `RuleBook.from_toml` and run them with `evaluate`. See
-docs/escalation.md.
+The ticket is the one aggregate of `lia_core.domain.tickets` (re-exported here). Change it
+with `escalate`, `deescalate`, `reassign`, `set_priority` (each returns a `Change`); load
+rules with `RuleBook.from_toml` and run them with `evaluate`. See docs/escalation.md.
 """
 
 from __future__ import annotations
 
-from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
+from lia_core.domain.tickets import Priority, Severity, SupportLevel, Ticket, TicketStatus
 from lia_core.escalation.book import RuleBook
 from lia_core.escalation.commands import KEEP, Keep, deescalate, escalate, reassign, set_priority
 from lia_core.escalation.engine import (
@@ -38,7 +38,6 @@ from lia_core.escalation.rules import (
     Conditions,
     Rule,
 )
-from lia_core.escalation.ticket import Ticket
 from lia_core.sla.readings import SlaState
 
 __all__ = [

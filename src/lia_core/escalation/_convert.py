@@ -7,13 +7,13 @@ expected is refused (it would otherwise be read as a set of letters).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from typing import TypeVar
 
 from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import SlaState
+from lia_core.validation import as_enum
 
 __all__ = [
     "as_enum",
@@ -33,20 +33,7 @@ __all__ = [
     "valid_text",
 ]
 
-E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
-
-
-def as_enum(value: object, kind: type[E], field: str) -> E:
-    """*value* as a member of *kind* (a member, or a string equal to a member's value)."""
-    if isinstance(value, kind):
-        return value
-    if isinstance(value, str):
-        for member in kind:
-            if member.value == value:
-                return member
-    names = ", ".join(str(member.value) for member in kind)
-    raise ValidationError(f"{field} must be one of {names} (got {value!r})", field=field)
 
 
 def valid_text(value: str, field: str) -> str:

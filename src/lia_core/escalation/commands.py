@@ -11,7 +11,7 @@ from datetime import datetime
 
 import attrs
 
-from lia_core.domain.tickets import Priority, Severity, SupportLevel
+from lia_core.domain.tickets import Priority, Severity, SupportLevel, Ticket
 from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.escalation._convert import as_enum
 from lia_core.escalation.errors import NothingToChange
@@ -23,7 +23,6 @@ from lia_core.escalation.events import (
     TicketEvent,
     TicketReassigned,
 )
-from lia_core.escalation.ticket import Ticket
 from lia_core.validation import require_aware, require_text
 
 __all__ = ["KEEP", "Keep", "deescalate", "escalate", "reassign", "set_priority"]
@@ -40,9 +39,7 @@ KEEP = Keep.KEEP
 
 
 def _refuse(ticket: Ticket, action: str, status: str) -> InvalidTransition:
-    return InvalidTransition(
-        entity="ticket", entity_id=ticket.ticket_id, action=action, status=status
-    )
+    return InvalidTransition(entity="ticket", entity_id=ticket.id, action=action, status=status)
 
 
 def _check_active(ticket: Ticket, action: str, by: str, at: datetime) -> str:
@@ -62,7 +59,7 @@ def _moved(ticket: Ticket, to: SupportLevel, reason: str, by: str, at: datetime)
     if to.rank > ticket.level.rank:
         moved = attrs.evolve(ticket, level=to, escalation_reason=reason, escalated_at=at)
         event = TicketEscalated(
-            ticket_id=ticket.ticket_id,
+            ticket_id=ticket.id,
             from_level=ticket.level,
             to_level=to,
             reason=reason,
@@ -78,7 +75,7 @@ def _moved(ticket: Ticket, to: SupportLevel, reason: str, by: str, at: datetime)
             escalated_at=ticket.escalated_at if keep_record else None,
         )
         event = TicketDeescalated(
-            ticket_id=ticket.ticket_id,
+            ticket_id=ticket.id,
             from_level=ticket.level,
             to_level=to,
             reason=reason,
@@ -174,7 +171,7 @@ def reassign(
         ticket.severity,
     )
     if not staffing and new_level is ticket.level:
-        raise NothingToChange(ticket_id=ticket.ticket_id, action="reassign")
+        raise NothingToChange(ticket_id=ticket.id, action="reassign")
     if new_level is not ticket.level and why is None:
         raise ValidationError("changing the level needs a reason", field="reason")
     events: list[TicketEvent] = []
@@ -185,7 +182,7 @@ def reassign(
         )
         events.append(
             TicketReassigned(
-                ticket_id=ticket.ticket_id,
+                ticket_id=ticket.id,
                 from_queue=ticket.queue,
                 to_queue=new_queue,
                 from_assignee=ticket.assignee,
@@ -219,9 +216,9 @@ def set_priority(
     why = _optional_reason(reason)
     priority = as_enum(priority, Priority, "priority")
     if priority is ticket.priority:
-        raise NothingToChange(ticket_id=ticket.ticket_id, action="set priority of")
+        raise NothingToChange(ticket_id=ticket.id, action="set priority of")
     event = PriorityChanged(
-        ticket_id=ticket.ticket_id,
+        ticket_id=ticket.id,
         from_priority=ticket.priority,
         to_priority=priority,
         reason=why,

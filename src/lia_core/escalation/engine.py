@@ -14,14 +14,13 @@ from typing import TypeAlias
 
 import attrs
 
-from lia_core.domain.tickets import Priority, SupportLevel
+from lia_core.domain.tickets import Priority, SupportLevel, Ticket
 from lia_core.errors import ValidationError
 from lia_core.escalation.book import RuleBook
 from lia_core.escalation.commands import escalate, set_priority
 from lia_core.escalation.events import TicketEvent
 from lia_core.escalation.facts import EscalationFacts, NotificationKey
 from lia_core.escalation.rules import Rule
-from lia_core.escalation.ticket import Ticket
 
 __all__ = [
     "Action",
@@ -97,7 +96,7 @@ def evaluate(book: RuleBook, facts: EscalationFacts) -> Evaluation:
     """The actions *book* asks for on *facts*; nothing for a resolved or closed ticket."""
     ticket = facts.ticket
     if ticket.status.is_final:
-        return Evaluation(ticket_id=ticket.ticket_id, matched=())
+        return Evaluation(ticket_id=ticket.id, matched=())
     matched = _matching(book, facts)
     escalation: EscalateTo | None = None
     priority: RaisePriority | None = None
@@ -112,11 +111,11 @@ def evaluate(book: RuleBook, facts: EscalationFacts) -> Evaluation:
         if wanted is not None and wanted.rank > best_priority.rank:
             priority = RaisePriority(priority=wanted, rule=rule.name)
         for policy in rule.then.notify:
-            notify = Notify(ticket_id=ticket.ticket_id, policy=policy, rule=rule.name)
+            notify = Notify(ticket_id=ticket.id, policy=policy, rule=rule.name)
             if notify.key not in facts.notified:
                 notifications.setdefault(notify.key, notify)
     return Evaluation(
-        ticket_id=ticket.ticket_id,
+        ticket_id=ticket.id,
         matched=tuple(rule.name for rule in matched),
         escalation=escalation,
         priority=priority,
@@ -160,7 +159,7 @@ def apply_evaluation(
     facts already count them as sent, so evaluating them again yields no action.
     """
     ticket = facts.ticket
-    if evaluation.ticket_id != ticket.ticket_id:
+    if evaluation.ticket_id != ticket.id:
         raise ValidationError("the evaluation is for another ticket", field="evaluation")
     events: list[TicketEvent] = []
     wanted = evaluation.escalation

@@ -7,8 +7,7 @@ from typing import TypeAlias
 
 import attrs
 
-from lia_core.domain.tickets import Priority, Severity, SupportLevel
-from lia_core.escalation.ticket import Ticket
+from lia_core.domain.tickets import Priority, Severity, SupportLevel, Ticket
 
 __all__ = [
     "Change",

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import attrs
 
 from lia_core.domain.text import fold
+from lia_core.domain.tickets import Ticket
 from lia_core.escalation import _convert
-from lia_core.escalation.ticket import Ticket
 from lia_core.sla.readings import SlaState
 from lia_core.validation import require_aware
 

@@ -1,11 +1,13 @@
 """The SLA clock: business calendars, policies, clock readings and alert decisions (pure, no I/O).
 
-Read a ticket with `sla_status(timeline, policy, now=...)`; pick the policy with
+Read a ticket (the one aggregate of `lia_core.domain.tickets`, re-exported here with its
+timeline types) with `sla_status(ticket, policy, now=...)`; pick the policy with
 `PolicyBook.select(facts)`; turn readings into alerts with `decide_alerts`. See docs/sla.md.
 """
 
 from __future__ import annotations
 
+from lia_core.domain.tickets import EventKind, Ticket, Timeline, TimelineEvent
 from lia_core.sla.alerts import AlertPolicy, SlaAlert, decide_alerts
 from lia_core.sla.calendar import BusinessCalendar
 from lia_core.sla.clock import read_clock, sla_status
@@ -30,7 +32,6 @@ from lia_core.sla.readings import (
     SlaStatus,
     worst_state,
 )
-from lia_core.sla.timeline import EventKind, TicketTimeline, TimelineEvent
 from lia_core.sla.workweek import HolidayRules, Shift, WeeklyHours
 
 __all__ = [
@@ -54,9 +55,10 @@ __all__ = [
     "SlaStatus",
     "SlaTargets",
     "Target",
+    "Ticket",
     "TicketFacts",
-    "TicketTimeline",
     "TimeBasis",
+    "Timeline",
     "TimelineEvent",
     "WeeklyHours",
     "decide_alerts",

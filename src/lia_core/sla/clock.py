@@ -1,4 +1,4 @@
-"""The SLA clock: from a ticket timeline, a policy and `now`, where each clock stands.
+"""The SLA clock: from a ticket's timeline, a policy and `now`, where each clock stands.
 
 Bot-first: the first-response clock starts at the handoff to a human and only a human's public
 reply (or the ticket's resolution) stops it; the resolution clock runs from creation to the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from lia_core.domain.tickets import EventKind, Ticket, TimelineEvent
 from lia_core.sla.calendar import BusinessCalendar
 from lia_core.sla.policy import SlaPolicy, Target, TimeBasis
 from lia_core.sla.readings import (
@@ -21,7 +22,6 @@ from lia_core.sla.readings import (
     SlaState,
     SlaStatus,
 )
-from lia_core.sla.timeline import EventKind, TicketTimeline, TimelineEvent
 
 __all__ = ["read_clock", "sla_status"]
 
@@ -152,11 +152,11 @@ _GATED = (
 _ON, _OFF = EventKind.WAITING_CUSTOMER_ON, EventKind.WAITING_CUSTOMER_OFF
 
 
-def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) -> SlaStatus:
-    """Read both clocks of *timeline* under *policy* at *now* (later events are ignored)."""
-    if timeline.answered_by_outage_gate:
+def sla_status(ticket: Ticket, policy: SlaPolicy, *, now: datetime) -> SlaStatus:
+    """Read both clocks of *ticket* under *policy* at *now* (later events are ignored)."""
+    if ticket.answered_by_outage_gate:
         return SlaStatus(
-            ticket_id=timeline.ticket_id,
+            ticket_id=ticket.id,
             policy=policy.name,
             first_response=_GATED[0],
             resolution=_GATED[1],
@@ -169,7 +169,8 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
     pauses: list[tuple[float, float | None]] = []
     opened: float | None = None
     waits = policy.pause_while_waiting
-    for event in timeline.events:  # one pass, oldest first
+    events = ticket.timeline.events
+    for event in events:  # one pass, oldest first
         if event.epoch > n:
             break
         kind = event.kind
@@ -193,16 +194,16 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
             opened = None
     if opened is not None:
         pauses.append((opened, None))
-    if created is None and timeline.events and timeline.events[0].epoch <= n:
-        created = timeline.events[0]
-    targets = policy.targets_for(timeline.priority, timeline.severity)
+    if created is None and events and events[0].epoch <= n:
+        created = events[0]
+    targets = policy.targets_for(ticket.priority, ticket.severity)
     resolved: TimelineEvent | None = None
     if created is not None and resolutions:
         resolved, resolved_spans = _final_resolution(resolutions, created.epoch)
         if resolved_spans:
             pauses = _merge(pauses, resolved_spans)
 
-    first_deadline = timeline.first_response_deadline
+    first_deadline = ticket.first_response_deadline
     first: ClockReading | NoClock
     if targets.first_response is None and first_deadline is None:
         first = NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NO_TARGET)
@@ -227,7 +228,7 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
         )
 
     resolution: ClockReading | NoClock
-    if targets.resolution is None and timeline.deadline is None:
+    if targets.resolution is None and ticket.deadline is None:
         resolution = NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NO_TARGET)
     elif created is None:
         resolution = NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NOT_STARTED)
@@ -243,10 +244,10 @@ def sla_status(timeline: TicketTimeline, policy: SlaPolicy, *, now: datetime) ->
             policy.calendar,
             n,
             policy.warning_at,
-            None if timeline.deadline is None else timeline.deadline.timestamp(),
+            None if ticket.deadline is None else ticket.deadline.timestamp(),
         )
     return SlaStatus(
-        ticket_id=timeline.ticket_id,
+        ticket_id=ticket.id,
         policy=policy.name,
         first_response=first,
         resolution=resolution,

@@ -61,7 +61,7 @@ def tickets(
     escalated = level is not SupportLevel.N1 and draw(st.booleans())
     target = draw(st.none() | st.integers(15, 5 * 24 * 60).map(lambda m: timedelta(minutes=m)))
     return Ticket(
-        ticket_id=draw(st.sampled_from(TICKET_IDS)),
+        id=draw(st.sampled_from(TICKET_IDS)),
         queue=draw(st.sampled_from(["suporte", "financeiro", "noc"])),
         priority=draw(st.sampled_from(Priority)),
         severity=draw(st.sampled_from(Severity)),
@@ -98,7 +98,7 @@ def escalation_facts(
     policies = sorted(KNOWN_POLICIES) + list(_EXTRA_POLICIES)
     key = st.builds(
         NotificationKey,
-        ticket_id=st.just(subject.ticket_id),
+        ticket_id=st.just(subject.id),
         policy=st.sampled_from(policies),
         rule=st.sampled_from(RULE_NAMES),
     )

@@ -20,7 +20,7 @@ from lia_core.sla import (
     SlaPolicy,
     SlaTargets,
     Target,
-    TicketTimeline,
+    Ticket,
     TimelineEvent,
     WeeklyHours,
 )
@@ -127,16 +127,18 @@ def ticket_timelines(
     kinds: tuple[EventKind, ...] = tuple(EventKind),
     max_events: int = 8,
     max_gap_minutes: int = 12 * 60,
-) -> TicketTimeline:
-    """A created ticket followed by events of *kinds* at increasing whole-minute instants."""
+) -> Ticket:
+    """A created ticket whose timeline goes on with events of *kinds* at whole-minute instants."""
     at = draw(start if start is not None else instants())
     events = [TimelineEvent(kind=EventKind.CREATED, at=at)]
     for kind in draw(st.lists(st.sampled_from(kinds), max_size=max_events)):
         at += timedelta(minutes=draw(st.integers(0, max_gap_minutes)))
         events.append(TimelineEvent(kind=kind, at=at))
-    return TicketTimeline(
-        ticket_id=draw(st.text("abcdef0123456789", min_size=1, max_size=8)),
+    return Ticket(
+        id=draw(st.text("abcdef0123456789", min_size=1, max_size=8)),
+        queue="suporte",
         priority=draw(st.sampled_from(Priority)),
-        severity=draw(st.none() | st.sampled_from(Severity)),
-        events=tuple(events),
+        severity=draw(st.sampled_from(Severity)),
+        opened_at=events[0].at,
+        timeline=tuple(events),
     )

@@ -107,7 +107,7 @@ def naive_evaluate(data: Mapping[str, object], facts: EscalationFacts) -> Expect
         notify = _section(r, "then").get("notify", [])
         assert isinstance(notify, list)
         for policy in notify:
-            key = NotificationKey(ticket_id=ticket.ticket_id, policy=policy, rule=str(r["name"]))
+            key = NotificationKey(ticket_id=ticket.id, policy=policy, rule=str(r["name"]))
             if key not in facts.notified and key not in keys:
                 keys.append(key)
     new_priority, priority_rule = None, None

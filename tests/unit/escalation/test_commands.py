@@ -36,7 +36,7 @@ from .oracle import PROPERTIES
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 TICKET = Ticket.open(
-    ticket_id="t-1",
+    id="t-1",
     queue="suporte",
     priority=Priority.MEDIUM,
     severity=Severity.HIGH,
@@ -296,7 +296,7 @@ def test_a_command_either_changes_consistently_or_changes_nothing(
             assert isinstance(change, InvalidTransition)
         return
     assert change.events
-    assert all(e.ticket_id == ticket.ticket_id for e in change.events)
+    assert all(e.ticket_id == ticket.id for e in change.events)
     assert 1 <= change.ticket.level.rank <= 3
     for event in change.events:
         if isinstance(event, TicketEscalated | TicketDeescalated):

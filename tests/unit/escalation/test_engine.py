@@ -31,7 +31,7 @@ from .oracle import PROPERTIES, naive_evaluate
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 TICKET = Ticket.open(
-    ticket_id="t-1",
+    id="t-1",
     queue="suporte",
     priority=Priority.MEDIUM,
     severity=Severity.HIGH,

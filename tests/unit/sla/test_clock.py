@@ -25,8 +25,8 @@ from lia_core.sla import (
     SlaState,
     SlaTargets,
     Target,
+    Ticket,
     TicketFacts,
-    TicketTimeline,
     TimelineEvent,
     WeeklyHours,
     read_clock,
@@ -63,33 +63,32 @@ def _at(minutes: int) -> datetime:
     return MONDAY_9 + timedelta(minutes=minutes)
 
 
-def _timeline(
-    *events: tuple[EventKind, int], priority: Priority = Priority.MEDIUM
-) -> TicketTimeline:
-    return TicketTimeline(
-        ticket_id="t-1",
+def _timeline(*events: tuple[EventKind, int], priority: Priority = Priority.MEDIUM) -> Ticket:
+    return Ticket(
+        id="t-1",
+        queue="suporte",
         priority=priority,
-        events=tuple(TimelineEvent(kind=k, at=_at(m)) for k, m in events),
+        severity=Severity.LOW,
+        opened_at=_at(events[0][1]) if events else MONDAY_9,
+        timeline=tuple(TimelineEvent(kind=k, at=_at(m)) for k, m in events),
     )
 
 
-def _readings(
-    timeline: TicketTimeline, policy: SlaPolicy, now: datetime
-) -> list[ClockReading | NoClock]:
-    status = sla_status(timeline, policy, now=now)
+def _readings(ticket: Ticket, policy: SlaPolicy, now: datetime) -> list[ClockReading | NoClock]:
+    status = sla_status(ticket, policy, now=now)
     return [status.first_response, status.resolution]
 
 
 @PROPERTIES
 @given(ticket_timelines(), sla_policies(), st.integers(0, 5 * 24 * 60), st.integers(0, 5 * 24 * 60))
 def test_consumption_never_goes_back_as_now_advances(
-    timeline: TicketTimeline, policy: SlaPolicy, later: int, more: int
+    ticket: Ticket, policy: SlaPolicy, later: int, more: int
 ) -> None:
     """Elapsed time and fraction consumed never decrease when `now` moves forward."""
-    first = timeline.events[0].at + timedelta(minutes=later)
+    first = ticket.timeline.events[0].at + timedelta(minutes=later)
     second = first + timedelta(minutes=more)
     for before, after in zip(
-        _readings(timeline, policy, first), _readings(timeline, policy, second), strict=True
+        _readings(ticket, policy, first), _readings(ticket, policy, second), strict=True
     ):
         if isinstance(before, ClockReading):
             assert isinstance(after, ClockReading)
@@ -106,15 +105,15 @@ def test_consumption_never_goes_back_as_now_advances(
     st.integers(0, 6 * 24 * 60),
 )
 def test_pausing_never_moves_a_due_time_earlier(
-    timeline: TicketTimeline, policy: SlaPolicy, pause_at: int, pause_for: int, later: int
+    ticket: Ticket, policy: SlaPolicy, pause_at: int, pause_for: int, later: int
 ) -> None:
     """Adding a wait on the customer leaves every due time where it was or later."""
     policy = attrs.evolve(policy, pause_while_waiting=True)
-    start = timeline.events[0].at
+    start = ticket.timeline.events[0].at
     paused = attrs.evolve(
-        timeline,
-        events=(
-            *timeline.events,
+        ticket,
+        timeline=(
+            *ticket.timeline.events,
             TimelineEvent(
                 kind=EventKind.WAITING_CUSTOMER_ON, at=start + timedelta(minutes=pause_at)
             ),
@@ -126,7 +125,7 @@ def test_pausing_never_moves_a_due_time_earlier(
     )
     now = start + timedelta(minutes=later)
     for plain, waited in zip(
-        _readings(timeline, policy, now), _readings(paused, policy, now), strict=True
+        _readings(ticket, policy, now), _readings(paused, policy, now), strict=True
     ):
         if isinstance(plain, ClockReading):
             assert isinstance(waited, ClockReading)
@@ -137,14 +136,14 @@ def test_pausing_never_moves_a_due_time_earlier(
 @PROPERTIES
 @given(ticket_timelines(kinds=NO_STOP), sla_policies(), st.integers(0, 6 * 24 * 60))
 def test_bot_replies_and_private_notes_never_stop_the_first_response_clock(
-    timeline: TicketTimeline, policy: SlaPolicy, later: int
+    ticket: Ticket, policy: SlaPolicy, later: int
 ) -> None:
     """Without a human public reply the first-response clock is not started or still running."""
-    now = timeline.events[-1].at + timedelta(minutes=later)
-    first = sla_status(timeline, policy, now=now).first_response
+    now = ticket.timeline.events[-1].at + timedelta(minutes=later)
+    first = sla_status(ticket, policy, now=now).first_response
     if isinstance(first, NoClock):
         assert first.reason is NoClockReason.NOT_STARTED
-        assert timeline.first(EventKind.HANDED_TO_HUMAN) is None
+        assert ticket.timeline.first(EventKind.HANDED_TO_HUMAN) is None
     else:
         assert first.outcome is None
         assert first.stopped_at is None
@@ -153,14 +152,14 @@ def test_bot_replies_and_private_notes_never_stop_the_first_response_clock(
 @PROPERTIES
 @given(ticket_timelines(), sla_policies(), st.lists(st.integers(0, 3 * 24 * 60), max_size=4))
 def test_bot_replies_and_private_notes_change_nothing(
-    timeline: TicketTimeline, policy: SlaPolicy, offsets: list[int]
+    ticket: Ticket, policy: SlaPolicy, offsets: list[int]
 ) -> None:
     """Adding bot replies and private notes anywhere leaves the status identical."""
-    start = timeline.events[0].at
+    start = ticket.timeline.events[0].at
     noisy = attrs.evolve(
-        timeline,
-        events=(
-            *timeline.events,
+        ticket,
+        timeline=(
+            *ticket.timeline.events,
             *(
                 TimelineEvent(
                     kind=(EventKind.BOT_REPLY, EventKind.PRIVATE_NOTE)[i % 2],
@@ -170,18 +169,16 @@ def test_bot_replies_and_private_notes_change_nothing(
             ),
         ),
     )
-    now = timeline.events[-1].at + timedelta(days=1)
-    assert sla_status(noisy, policy, now=now) == sla_status(timeline, policy, now=now)
+    now = ticket.timeline.events[-1].at + timedelta(days=1)
+    assert sla_status(noisy, policy, now=now) == sla_status(ticket, policy, now=now)
 
 
 @PROPERTIES
 @given(ticket_timelines(), sla_policies(), st.integers(0, 6 * 24 * 60))
-def test_state_follows_the_fraction_consumed(
-    timeline: TicketTimeline, policy: SlaPolicy, later: int
-) -> None:
+def test_state_follows_the_fraction_consumed(ticket: Ticket, policy: SlaPolicy, later: int) -> None:
     """A running clock is breached from fraction 1, in warning from the policy's threshold."""
-    now = timeline.events[0].at + timedelta(minutes=later)
-    for reading in _readings(timeline, policy, now):
+    now = ticket.timeline.events[0].at + timedelta(minutes=later)
+    for reading in _readings(ticket, policy, now):
         if not isinstance(reading, ClockReading) or reading.outcome is not None:
             continue
         if reading.fraction >= 1:
@@ -195,10 +192,10 @@ def test_state_follows_the_fraction_consumed(
 
 @PROPERTIES
 @given(ticket_timelines(), sla_policies())
-def test_outage_gate_contacts_start_no_clock(timeline: TicketTimeline, policy: SlaPolicy) -> None:
+def test_outage_gate_contacts_start_no_clock(ticket: Ticket, policy: SlaPolicy) -> None:
     """A contact answered by the outage gate has no clock, whatever happened after."""
-    gated = attrs.evolve(timeline, answered_by_outage_gate=True)
-    status = sla_status(gated, policy, now=timeline.events[-1].at)
+    gated = attrs.evolve(ticket, answered_by_outage_gate=True)
+    status = sla_status(gated, policy, now=ticket.timeline.events[-1].at)
     assert status.first_response == NoClock(
         metric=Metric.FIRST_RESPONSE, reason=NoClockReason.OUTAGE_GATE
     )
@@ -208,14 +205,14 @@ def test_outage_gate_contacts_start_no_clock(timeline: TicketTimeline, policy: S
 
 def test_first_response_starts_at_the_handoff_and_stops_at_a_human_reply() -> None:
     """Bot time is free; the human answers 40 working minutes after the handoff: a hit."""
-    timeline = _timeline(
+    ticket = _timeline(
         (EventKind.CREATED, 0),
         (EventKind.BOT_REPLY, 1),
         (EventKind.HANDED_TO_HUMAN, 30),
         (EventKind.PRIVATE_NOTE, 50),
         (EventKind.HUMAN_PUBLIC_REPLY, 70),
     )
-    first = sla_status(timeline, POLICY, now=_at(500)).first_response
+    first = sla_status(ticket, POLICY, now=_at(500)).first_response
     assert isinstance(first, ClockReading)
     assert first.started_at == _at(30)
     assert first.due_at == _at(90)
@@ -226,12 +223,12 @@ def test_first_response_starts_at_the_handoff_and_stops_at_a_human_reply() -> No
 
 def test_a_late_human_reply_is_a_miss_counted_in_business_time() -> None:
     """Handed over Monday 17:30, answered Tuesday 08:45: 75 working minutes against 60."""
-    timeline = _timeline(
+    ticket = _timeline(
         (EventKind.CREATED, 0),
         (EventKind.HANDED_TO_HUMAN, 8 * 60 + 30),
         (EventKind.HUMAN_PUBLIC_REPLY, 23 * 60 + 45),
     )
-    first = sla_status(timeline, POLICY, now=_at(2 * 24 * 60)).first_response
+    first = sla_status(ticket, POLICY, now=_at(2 * 24 * 60)).first_response
     assert isinstance(first, ClockReading)
     assert first.elapsed == timedelta(minutes=75)
     assert first.due_at == _at(23 * 60 + 30)  # Tuesday 08:30
@@ -241,32 +238,32 @@ def test_a_late_human_reply_is_a_miss_counted_in_business_time() -> None:
 
 def test_waiting_on_the_customer_pauses_and_reports_paused() -> None:
     """Two hours waiting on the customer push the resolution due time two hours later."""
-    timeline = _timeline(
+    ticket = _timeline(
         (EventKind.CREATED, 0),
         (EventKind.WAITING_CUSTOMER_ON, 60),
         (EventKind.WAITING_CUSTOMER_OFF, 180),
     )
-    reading = sla_status(timeline, POLICY, now=_at(240)).resolution
+    reading = sla_status(ticket, POLICY, now=_at(240)).resolution
     assert isinstance(reading, ClockReading)
     assert reading.elapsed == timedelta(minutes=120)
     assert reading.due_at == _at(24 * 60)  # 8 h from Monday 09:00 plus 2 h paused: Tuesday 09:00
-    waiting = sla_status(timeline, POLICY, now=_at(120))
+    waiting = sla_status(ticket, POLICY, now=_at(120))
     assert isinstance(waiting.resolution, ClockReading)
     assert waiting.resolution.paused
     no_pause = attrs.evolve(POLICY, pause_while_waiting=False)
-    counted = sla_status(timeline, no_pause, now=_at(240)).resolution
+    counted = sla_status(ticket, no_pause, now=_at(240)).resolution
     assert isinstance(counted, ClockReading)
     assert counted.elapsed == timedelta(minutes=240)
 
 
 def test_an_explicit_deadline_overrides_the_resolution_target() -> None:
     """A deadline 30 minutes after creation is the due time, whatever the policy says."""
-    timeline = attrs.evolve(_timeline((EventKind.CREATED, 0)), deadline=_at(30))
-    reading = sla_status(timeline, POLICY, now=_at(24)).resolution
+    ticket = attrs.evolve(_timeline((EventKind.CREATED, 0)), deadline=_at(30))
+    reading = sla_status(ticket, POLICY, now=_at(24)).resolution
     assert isinstance(reading, ClockReading)
     assert reading.due_at == _at(30)
     assert reading.state is SlaState.WARNING
-    late = sla_status(timeline, POLICY, now=_at(31)).resolution
+    late = sla_status(ticket, POLICY, now=_at(31)).resolution
     assert isinstance(late, ClockReading)
     assert late.state is SlaState.BREACHED
 
@@ -274,16 +271,18 @@ def test_an_explicit_deadline_overrides_the_resolution_target() -> None:
 def test_severity_overrides_and_calendar_minutes() -> None:
     """A critical ticket gets the 10 calendar-minute first response even outside hours."""
     saturday = datetime(2026, 5, 9, 22, 0, tzinfo=SAO_PAULO)
-    timeline = TicketTimeline(
-        ticket_id="t-2",
+    ticket = Ticket(
+        id="t-2",
+        queue="suporte",
         priority=Priority.MEDIUM,
         severity=Severity.CRITICAL,
-        events=(
+        opened_at=saturday,
+        timeline=(
             TimelineEvent(kind=EventKind.CREATED, at=saturday),
             TimelineEvent(kind=EventKind.HANDED_TO_HUMAN, at=saturday),
         ),
     )
-    status = sla_status(timeline, POLICY, now=saturday + timedelta(minutes=8))
+    status = sla_status(ticket, POLICY, now=saturday + timedelta(minutes=8))
     assert isinstance(status.first_response, ClockReading)
     assert status.first_response.due_at == saturday + timedelta(minutes=10)
     assert status.first_response.state is SlaState.WARNING
@@ -294,22 +293,18 @@ def test_severity_overrides_and_calendar_minutes() -> None:
 
 def test_warning_threshold_is_configurable() -> None:
     """With warning_at 0.5, half the target consumed is a warning."""
-    timeline = _timeline((EventKind.CREATED, 0), (EventKind.HANDED_TO_HUMAN, 0))
+    ticket = _timeline((EventKind.CREATED, 0), (EventKind.HANDED_TO_HUMAN, 0))
     strict = attrs.evolve(POLICY, warning_at=0.5)
-    assert isinstance(
-        first := sla_status(timeline, strict, now=_at(30)).first_response, ClockReading
-    )
+    assert isinstance(first := sla_status(ticket, strict, now=_at(30)).first_response, ClockReading)
     assert first.state is SlaState.WARNING
-    assert isinstance(
-        first := sla_status(timeline, POLICY, now=_at(30)).first_response, ClockReading
-    )
+    assert isinstance(first := sla_status(ticket, POLICY, now=_at(30)).first_response, ClockReading)
     assert first.state is SlaState.OK
 
 
 def test_missing_targets_and_missing_handoff_start_no_clock() -> None:
     """A priority without targets and a ticket still with the bot report why no clock runs."""
-    timeline = _timeline((EventKind.CREATED, 0), priority=Priority.LOW)
-    status = sla_status(timeline, POLICY, now=_at(10))
+    ticket = _timeline((EventKind.CREATED, 0), priority=Priority.LOW)
+    status = sla_status(ticket, POLICY, now=_at(10))
     assert status.first_response == NoClock(
         metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NO_TARGET
     )
@@ -338,10 +333,10 @@ def test_policy_selection_is_ordered_with_a_fallback() -> None:
 
 def test_events_after_now_are_ignored() -> None:
     """A reply recorded after `now` does not stop the clock read at `now`."""
-    timeline = _timeline(
+    ticket = _timeline(
         (EventKind.CREATED, 0), (EventKind.HANDED_TO_HUMAN, 0), (EventKind.HUMAN_PUBLIC_REPLY, 50)
     )
-    first = sla_status(timeline, POLICY, now=_at(20)).first_response
+    first = sla_status(ticket, POLICY, now=_at(20)).first_response
     assert isinstance(first, ClockReading)
     assert first.outcome is None
     assert first.elapsed == timedelta(minutes=20)
@@ -349,24 +344,24 @@ def test_events_after_now_are_ignored() -> None:
 
 
 def test_read_clock_agrees_with_sla_status() -> None:
-    """Reading one clock from explicit instants gives what sla_status gives for the timeline."""
-    timeline = _timeline(
+    """Reading one clock from explicit instants gives what sla_status gives for the ticket."""
+    ticket = _timeline(
         (EventKind.CREATED, 0),
         (EventKind.WAITING_CUSTOMER_ON, 30),
         (EventKind.WAITING_CUSTOMER_OFF, 90),
         (EventKind.WAITING_CUSTOMER_ON, 120),
     )
-    assert timeline.waiting_spans() == ((_at(30), _at(90)), (_at(120), None))
+    assert ticket.timeline.waiting_spans() == ((_at(30), _at(90)), (_at(120), None))
     direct = read_clock(
         metric=Metric.RESOLUTION,
         started_at=_at(0),
         stopped_at=None,
-        pauses=timeline.waiting_spans(),
+        pauses=ticket.timeline.waiting_spans(),
         target=Target.business(8 * 60),
         calendar=OFFICE,
         now=_at(150),
     )
-    assert direct == sla_status(timeline, POLICY, now=_at(150)).resolution
+    assert direct == sla_status(ticket, POLICY, now=_at(150)).resolution
     assert direct.paused
     assert direct.elapsed == timedelta(minutes=60)
-    assert sla_status(timeline.until(_at(100)), POLICY, now=_at(150)).resolution != direct
+    assert sla_status(ticket.until(_at(100)), POLICY, now=_at(150)).resolution != direct

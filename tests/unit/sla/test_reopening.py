@@ -15,11 +15,12 @@ from lia_core.sla import (
     EventKind,
     Outcome,
     Priority,
+    Severity,
     SlaPolicy,
     SlaState,
     SlaTargets,
     Target,
-    TicketTimeline,
+    Ticket,
     TimeBasis,
     TimelineEvent,
     decide_alerts,
@@ -42,22 +43,25 @@ ONE_HOUR = SlaPolicy(
 
 def _timeline(
     *events: tuple[EventKind, int], first_response_deadline: datetime | None = None
-) -> TicketTimeline:
-    return TicketTimeline(
-        ticket_id="t-7",
+) -> Ticket:
+    return Ticket(
+        id="t-7",
+        queue="suporte",
         priority=Priority.MEDIUM,
-        events=tuple(TimelineEvent(kind=k, at=START + m * MINUTE) for k, m in events),
+        severity=Severity.LOW,
+        opened_at=START,
+        timeline=tuple(TimelineEvent(kind=k, at=START + m * MINUTE) for k, m in events),
         first_response_deadline=first_response_deadline,
     )
 
 
-def _uncounted_spans(timeline: TicketTimeline, now: datetime, *, waits: bool) -> list[range]:
+def _uncounted_spans(ticket: Ticket, now: datetime, *, waits: bool) -> list[range]:
     """Minute offsets (from creation) that the resolution clock must not count, from the rules."""
-    created = timeline.events[0].at
+    created = ticket.timeline.events[0].at
     spans: list[range] = []
     waiting: datetime | None = None
     resolved: datetime | None = None
-    for event in timeline.events:
+    for event in ticket.timeline.events:
         if event.at > now:
             break
         offset = (event.at - created) // MINUTE
@@ -76,10 +80,10 @@ def _uncounted_spans(timeline: TicketTimeline, now: datetime, *, waits: bool) ->
     return spans
 
 
-def _standing_resolution(timeline: TicketTimeline, now: datetime) -> datetime | None:
+def _standing_resolution(ticket: Ticket, now: datetime) -> datetime | None:
     """The resolution not reopened since, as known at *now*."""
     standing: datetime | None = None
-    for event in timeline.events:
+    for event in ticket.timeline.events:
         if event.at > now:
             break
         if event.kind is EventKind.RESOLVED and standing is None:
@@ -89,17 +93,17 @@ def _standing_resolution(timeline: TicketTimeline, now: datetime) -> datetime | 
     return standing
 
 
-def _counts(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> Callable[[int], bool]:
+def _counts(ticket: Ticket, policy: SlaPolicy, now: datetime) -> Callable[[int], bool]:
     """Whether the resolution clock counts the minute at an offset from creation."""
-    created = timeline.events[0].at
-    standing = _standing_resolution(timeline, now)
+    created = ticket.timeline.events[0].at
+    standing = _standing_resolution(ticket, now)
     end = (min(now, standing) if standing is not None else now) - created
     # An open wait ends where the clock ends: the due time is "if work resumed now".
     skipped = [
         range(span.start, min(span.stop, end // MINUTE))
-        for span in _uncounted_spans(timeline, now, waits=policy.pause_while_waiting)
+        for span in _uncounted_spans(ticket, now, waits=policy.pause_while_waiting)
     ]
-    target = policy.targets_for(timeline.priority, timeline.severity).resolution
+    target = policy.targets_for(ticket.priority, ticket.severity).resolution
     assert target is not None
 
     def counted(minute: int) -> bool:
@@ -111,28 +115,26 @@ def _counts(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> Calla
     return counted
 
 
-def _oracle_elapsed_minutes(timeline: TicketTimeline, policy: SlaPolicy, now: datetime) -> int:
+def _oracle_elapsed_minutes(ticket: Ticket, policy: SlaPolicy, now: datetime) -> int:
     """Resolution minutes counted one by one: working, not waiting, not spent resolved."""
-    created = timeline.events[0].at
-    standing = _standing_resolution(timeline, now)
+    created = ticket.timeline.events[0].at
+    standing = _standing_resolution(ticket, now)
     end = min(now, standing) if standing is not None else now
-    counted = _counts(timeline, policy, now)
+    counted = _counts(ticket, policy, now)
     return sum(counted(minute) for minute in range(max(0, (end - created) // MINUTE)))
 
 
-def _oracle_due(
-    timeline: TicketTimeline, policy: SlaPolicy, now: datetime, *, limit: int
-) -> datetime | None:
+def _oracle_due(ticket: Ticket, policy: SlaPolicy, now: datetime, *, limit: int) -> datetime | None:
     """The end of the minute that completes the target, counting one by one (None past *limit*)."""
-    target = policy.targets_for(timeline.priority, timeline.severity).resolution
+    target = policy.targets_for(ticket.priority, ticket.severity).resolution
     assert target is not None
-    counted = _counts(timeline, policy, now)
+    counted = _counts(ticket, policy, now)
     left = target.minutes
     for minute in range(limit):
         if counted(minute):
             left -= 1
             if left == 0:
-                return timeline.events[0].at + (minute + 1) * MINUTE
+                return ticket.timeline.events[0].at + (minute + 1) * MINUTE
     return None
 
 
@@ -155,19 +157,19 @@ DUE_LIMIT = 10 * 24 * 60
     st.integers(0, 3 * 24 * 60),
 )
 def test_resolution_elapsed_agrees_with_a_minute_by_minute_oracle(
-    timeline: TicketTimeline, policy: SlaPolicy, later: int
+    ticket: Ticket, policy: SlaPolicy, later: int
 ) -> None:
     """Resolution time counts working minutes outside waits and outside time spent resolved."""
-    now = timeline.events[0].at + later * MINUTE
-    reading = sla_status(timeline, policy, now=now).resolution
+    now = ticket.timeline.events[0].at + later * MINUTE
+    reading = sla_status(ticket, policy, now=now).resolution
     assert isinstance(reading, ClockReading)
-    assert reading.elapsed == _oracle_elapsed_minutes(timeline, policy, now) * MINUTE
-    due = _oracle_due(timeline, policy, now, limit=DUE_LIMIT)
+    assert reading.elapsed == _oracle_elapsed_minutes(ticket, policy, now) * MINUTE
+    due = _oracle_due(ticket, policy, now, limit=DUE_LIMIT)
     if due is None:
-        assert reading.due_at > timeline.events[0].at + DUE_LIMIT * MINUTE
+        assert reading.due_at > ticket.timeline.events[0].at + DUE_LIMIT * MINUTE
     else:
         assert reading.due_at == due
-    if _standing_resolution(timeline, now) is None:
+    if _standing_resolution(ticket, now) is None:
         assert reading.outcome is None
     else:
         assert reading.outcome is (
@@ -177,39 +179,37 @@ def test_resolution_elapsed_agrees_with_a_minute_by_minute_oracle(
 
 @PROPERTIES
 @given(ticket_timelines(), sla_policies(), st.integers(0, 24 * 60))
-def test_a_resolved_ticket_runs_no_clock(
-    timeline: TicketTimeline, policy: SlaPolicy, later: int
-) -> None:
+def test_a_resolved_ticket_runs_no_clock(ticket: Ticket, policy: SlaPolicy, later: int) -> None:
     """After a resolution that is not reopened (and follows any handoff) no clock runs or alerts."""
-    now = timeline.events[-1].at + later * MINUTE
-    standing = _standing_resolution(timeline, now)
-    handed = timeline.first(EventKind.HANDED_TO_HUMAN)
+    now = ticket.timeline.events[-1].at + later * MINUTE
+    standing = _standing_resolution(ticket, now)
+    handed = ticket.timeline.first(EventKind.HANDED_TO_HUMAN)
     assume(standing is not None and (handed is None or handed <= standing))
-    status = sla_status(timeline, policy, now=now)
+    status = sla_status(ticket, policy, now=now)
     assert worst_state(status) is None
     assert decide_alerts([status], [], AlertPolicy(), now=now) == ()
 
 
 def test_a_reopened_ticket_is_measured_to_its_final_resolution() -> None:
     """20 min to resolve, 80 min resolved, reopened, 30 more: 50 of 60 minutes, a hit at the end."""
-    timeline = _timeline(
+    ticket = _timeline(
         (EventKind.CREATED, 0),
         (EventKind.RESOLVED, 20),
         (EventKind.REOPENED, 100),
         (EventKind.RESOLVED, 130),
     )
-    before_reopening = sla_status(timeline, ONE_HOUR, now=START + 90 * MINUTE).resolution
+    before_reopening = sla_status(ticket, ONE_HOUR, now=START + 90 * MINUTE).resolution
     assert isinstance(before_reopening, ClockReading)
     assert before_reopening.outcome is Outcome.HIT
     assert before_reopening.elapsed == 20 * MINUTE
 
-    reopened = sla_status(timeline, ONE_HOUR, now=START + 110 * MINUTE).resolution
+    reopened = sla_status(ticket, ONE_HOUR, now=START + 110 * MINUTE).resolution
     assert isinstance(reopened, ClockReading)
     assert reopened.outcome is None
     assert reopened.elapsed == 30 * MINUTE
     assert reopened.due_at == START + 140 * MINUTE
 
-    final = sla_status(timeline, ONE_HOUR, now=START + 200 * MINUTE).resolution
+    final = sla_status(ticket, ONE_HOUR, now=START + 200 * MINUTE).resolution
     assert isinstance(final, ClockReading)
     assert final.outcome is Outcome.HIT
     assert final.elapsed == 50 * MINUTE
@@ -218,8 +218,8 @@ def test_a_reopened_ticket_is_measured_to_its_final_resolution() -> None:
 
 def test_a_ticket_reopened_too_late_misses() -> None:
     """Once reopened, the clock runs on and breaches when the remaining minutes run out."""
-    timeline = _timeline((EventKind.CREATED, 0), (EventKind.RESOLVED, 50), (EventKind.REOPENED, 60))
-    reading = sla_status(timeline, ONE_HOUR, now=START + 71 * MINUTE).resolution
+    ticket = _timeline((EventKind.CREATED, 0), (EventKind.RESOLVED, 50), (EventKind.REOPENED, 60))
+    reading = sla_status(ticket, ONE_HOUR, now=START + 71 * MINUTE).resolution
     assert isinstance(reading, ClockReading)
     assert reading.state is SlaState.BREACHED
     assert reading.due_at == START + 70 * MINUTE
@@ -227,13 +227,13 @@ def test_a_ticket_reopened_too_late_misses() -> None:
 
 def test_an_explicit_first_response_deadline_overrides_the_target() -> None:
     """A first-response deadline starts a clock even without a target and is judged by it."""
-    timeline = _timeline(
+    ticket = _timeline(
         (EventKind.CREATED, 0),
         (EventKind.HANDED_TO_HUMAN, 10),
         (EventKind.HUMAN_PUBLIC_REPLY, 25),
         first_response_deadline=START + 20 * MINUTE,
     )
-    first = sla_status(timeline, ONE_HOUR, now=START + 30 * MINUTE).first_response
+    first = sla_status(ticket, ONE_HOUR, now=START + 30 * MINUTE).first_response
     assert isinstance(first, ClockReading)
     assert first.due_at == START + 20 * MINUTE
     assert first.outcome is Outcome.MISS

@@ -1,0 +1,152 @@
+"""The ticket aggregate: its timeline grows in time order and its status follows TRANSITIONS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from lia_core.domain.tickets import (
+    TRANSITIONS,
+    EventKind,
+    Priority,
+    Severity,
+    Ticket,
+    TicketStatus,
+    Timeline,
+    TimelineEvent,
+)
+from lia_core.errors import InvalidTransition, ValidationError
+
+T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+
+def _opened() -> Ticket:
+    return Ticket.open(
+        id="T-1", queue="suporte", priority=Priority.MEDIUM, severity=Severity.LOW, at=T0
+    )
+
+
+def test_open_records_created_and_waits_in_the_queue() -> None:
+    """A new ticket is open, unversioned, and its timeline starts with created at the open time."""
+    ticket = _opened()
+    assert ticket.status is TicketStatus.OPEN
+    assert ticket.version == 0
+    assert [(e.kind, e.at) for e in ticket.timeline.events] == [(EventKind.CREATED, T0)]
+
+
+def test_recording_follows_the_transition_table() -> None:
+    """Waiting, answering, resolving and reopening move the status as TRANSITIONS says."""
+    ticket = _opened().record(EventKind.WAITING_CUSTOMER_ON, at=T0 + timedelta(minutes=5))
+    assert ticket.status is TicketStatus.WAITING_CUSTOMER
+    ticket = ticket.record(EventKind.WAITING_CUSTOMER_OFF, at=T0 + timedelta(minutes=9))
+    assert ticket.status is TicketStatus.IN_PROGRESS
+    ticket = ticket.record(EventKind.RESOLVED, at=T0 + timedelta(minutes=20), by="ana")
+    assert ticket.status is TicketStatus.RESOLVED
+    assert ticket.timeline.events[-1].by == "ana"
+    reopened = ticket.record(EventKind.REOPENED, at=T0 + timedelta(hours=2), reason="voltou")
+    assert reopened.status is TicketStatus.IN_PROGRESS
+    assert reopened.timeline.events[-1].reason == "voltou"
+
+
+def test_a_refused_event_raises_and_changes_nothing() -> None:
+    """A public reply to a resolved ticket is an InvalidTransition naming the event and status."""
+    resolved = _opened().record(EventKind.RESOLVED, at=T0 + timedelta(minutes=1))
+    with pytest.raises(InvalidTransition) as caught:
+        resolved.record(EventKind.HUMAN_PUBLIC_REPLY, at=T0 + timedelta(minutes=2))
+    assert (caught.value.action, caught.value.status) == ("human_public_reply", "resolved")
+    assert resolved.can_record(EventKind.PRIVATE_NOTE)
+    assert len(resolved.timeline.events) == 2
+
+
+def test_a_late_event_is_slotted_in_time_order() -> None:
+    """An event older than the last one (a delayed callback) lands in its place, after equals."""
+    ticket = _opened().record(EventKind.BOT_REPLY, at=T0 + timedelta(minutes=10))
+    late = ticket.record(EventKind.HANDED_TO_HUMAN, at=T0 + timedelta(minutes=3))
+    tie = late.record(EventKind.PRIVATE_NOTE, at=T0 + timedelta(minutes=3))
+    kinds = [e.kind for e in tie.timeline.events]
+    assert kinds == [
+        EventKind.CREATED,
+        EventKind.HANDED_TO_HUMAN,
+        EventKind.PRIVATE_NOTE,
+        EventKind.BOT_REPLY,
+    ]
+
+
+def test_a_tuple_of_events_is_sorted_into_a_timeline() -> None:
+    """Built from events in any order, the timeline is oldest first; a Timeline passes through."""
+    later = TimelineEvent(kind=EventKind.BOT_REPLY, at=T0 + timedelta(minutes=1))
+    first = TimelineEvent(kind=EventKind.CREATED, at=T0)
+    ticket = attrs.evolve(_opened(), timeline=(later, first))
+    assert ticket.timeline.events == (first, later)
+    timeline = Timeline((first, later))
+    assert attrs.evolve(ticket, timeline=timeline).timeline is timeline
+
+
+def test_an_empty_id_or_naive_instant_is_refused() -> None:
+    """A blank id and a naive event time are ValidationErrors naming the field."""
+    with pytest.raises(ValidationError) as caught:
+        attrs.evolve(_opened(), id=" ")
+    assert caught.value.field == "id"
+    with pytest.raises(ValidationError) as naive:
+        _opened().record(EventKind.BOT_REPLY, at=datetime(2026, 5, 4, 10, 0))
+    assert naive.value.field == "at"
+
+
+class TicketLifecycle(RuleBasedStateMachine):
+    """Any sequence of events: the status is the table's, refusals change nothing, time only grows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticket = _opened()
+        self.model = TicketStatus.OPEN
+        self.now = T0
+
+    @rule(kind=st.sampled_from(EventKind), minutes=st.integers(0, 90))
+    def record(self, kind: EventKind, minutes: int) -> None:
+        """Record *kind* a little later; the model says whether it is allowed and where it leads."""
+        self.now += timedelta(minutes=minutes)
+        if kind in TRANSITIONS:
+            allowed, target = TRANSITIONS[kind]
+            ok, after = self.model in allowed, target
+        else:
+            ok = not self.model.is_final or kind is EventKind.PRIVATE_NOTE
+            after = self.model
+        before = self.ticket
+        if ok:
+            self.ticket = self.ticket.record(kind, at=self.now)
+            self.model = after
+            assert len(self.ticket.timeline.events) == len(before.timeline.events) + 1
+        else:
+            with pytest.raises(InvalidTransition):
+                self.ticket.record(kind, at=self.now)
+
+    @invariant()
+    def status_matches_the_model(self) -> None:
+        """The aggregate's status is the model's."""
+        assert self.ticket.status is self.model
+
+    @invariant()
+    def timeline_is_in_time_order(self) -> None:
+        """Appends never break the order the SLA clock relies on."""
+        epochs = [e.epoch for e in self.ticket.timeline.events]
+        assert epochs == sorted(epochs)
+
+
+TestTicketLifecycle = TicketLifecycle.TestCase
+
+
+@given(st.lists(st.integers(0, 600), min_size=1, max_size=20))
+def test_appending_in_any_order_equals_sorting(offsets: list[int]) -> None:
+    """Appending events one by one gives the same timeline as sorting them all at once."""
+    events = [
+        TimelineEvent(kind=EventKind.PRIVATE_NOTE, at=T0 + timedelta(minutes=m)) for m in offsets
+    ]
+    grown = Timeline()
+    for event in events:
+        grown = grown.appended(event)
+    assert grown == Timeline(tuple(events))
