@@ -11,9 +11,9 @@ open, in_progress ───────────────────▶ w
 open, in_progress, waiting_customer ──resolved──▶ resolved ──reopened──▶ in_progress
 
 Events outside the table (a handoff, a reply, a note) are recorded in any live status and
-leave it as it is (a private note is allowed even on a resolved ticket). The desk's commands
-(assignment, closing) set in_progress and closed. The ticket is immutable: each transition
-returns the next ticket.
+leave it as it is (a private note is allowed even on a resolved ticket). Assignment and
+closing (desk commands still to come) will set in_progress and closed. The ticket is
+immutable: each transition returns the next ticket.
 """
 
 from __future__ import annotations

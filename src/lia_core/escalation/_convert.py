@@ -10,26 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
+from lia_core.domain.tickets import Priority, Severity, SupportLevel
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import SlaState
 from lia_core.validation import as_enum
 
 __all__ = [
-    "as_enum",
     "instances",
     "level_or_none",
-    "priority",
     "priority_at_least",
     "raise_priority",
-    "severity",
     "severity_at_least",
     "sla_state_or_none",
     "sla_states",
-    "status",
     "string_set",
     "string_tuple",
-    "support_level",
     "valid_text",
 ]
 
@@ -71,26 +66,6 @@ def string_tuple(value: object, field: str) -> tuple[str, ...]:
 def string_set(value: object, field: str) -> frozenset[str]:
     """The strings of a collection as a frozenset; a bare str or a non-str member is refused."""
     return frozenset(string_tuple(value, field))
-
-
-def priority(value: object) -> Priority:
-    """A Priority from a member or its value."""
-    return as_enum(value, Priority, "priority")
-
-
-def severity(value: object) -> Severity:
-    """A Severity from a member or its value."""
-    return as_enum(value, Severity, "severity")
-
-
-def support_level(value: object) -> SupportLevel:
-    """A SupportLevel from a member or its value."""
-    return as_enum(value, SupportLevel, "level")
-
-
-def status(value: object) -> TicketStatus:
-    """A TicketStatus from a member or its value."""
-    return as_enum(value, TicketStatus, "status")
 
 
 def priority_at_least(value: object) -> Priority | None:

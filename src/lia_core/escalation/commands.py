@@ -13,7 +13,6 @@ import attrs
 
 from lia_core.domain.tickets import Priority, Severity, SupportLevel, Ticket
 from lia_core.errors import InvalidTransition, ValidationError
-from lia_core.escalation._convert import as_enum
 from lia_core.escalation.errors import NothingToChange
 from lia_core.escalation.events import (
     Change,
@@ -23,7 +22,7 @@ from lia_core.escalation.events import (
     TicketEvent,
     TicketReassigned,
 )
-from lia_core.validation import require_aware, require_text
+from lia_core.validation import as_enum, require_aware, require_text
 
 __all__ = ["KEEP", "Keep", "deescalate", "escalate", "reassign", "set_priority"]
 
