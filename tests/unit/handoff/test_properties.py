@@ -166,7 +166,8 @@ def test_ticks_alone_close_after_at_most_two_replies(
 ) -> None:
     """A silent customer gets at most the menu and the goodbye; ticks a close_after apart close it."""
     state = data.draw(conversation_states(policy=policy))
-    now = state.last_activity
+    # The clock never reads earlier than the menu's offer (the worker made it at that moment).
+    now = max(state.last_activity, state.offered_at or state.last_activity)
     replies = 0
     for gap in gaps:
         now += timedelta(seconds=gap)
