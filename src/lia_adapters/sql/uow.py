@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lia_adapters.sql.conversation_repositories import (
@@ -16,6 +17,7 @@ from lia_adapters.sql.delivery_repositories import (
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
+from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.message_repository import SqlMessageRepository
 from lia_adapters.sql.outbox import SqlOutboxRepository
 from lia_adapters.sql.repositories import (
@@ -104,14 +106,25 @@ class SqlUnitOfWork:
         return self._messages
 
     async def __aenter__(self) -> Self:
-        """Check out a connection and begin the transaction."""
+        """Check out a connection and begin the transaction.
+
+        Raises:
+            DatabaseUnavailable: the database refused or lost the connection, or timed out.
+        """
         if self._conn is not None:
             raise RuntimeError("this unit of work is already in use")
-        conn = await self._engine.connect()
+        try:
+            conn = await self._engine.connect()
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            if (unavailable := database_unavailable(error)) is not None:
+                raise unavailable from error
+            raise
         try:
             await conn.begin()
-        except BaseException:
+        except BaseException as error:
             await conn.close()
+            if (unavailable := database_unavailable(error)) is not None:
+                raise unavailable from error
             raise
         self._conn = conn
         return self
@@ -122,14 +135,26 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """Roll back whatever was not committed and return the connection to the pool."""
+        """Roll back whatever was not committed and return the connection to the pool.
+
+        A driver error meaning the database went away (a lost connection, a statement
+        timeout, a server shutdown) leaves as `DatabaseUnavailable`, whichever repository
+        call met it.
+        """
         conn, self._conn = self._conn, None
         if conn is None:
             return
+        unavailable = database_unavailable(exc) if exc is not None else None
         try:
             await conn.rollback()
+        except Exception:
+            if unavailable is None:
+                raise
+            # The connection is gone: nothing to roll back; the outage is the news.
         finally:
             await conn.close()
+        if unavailable is not None:
+            raise unavailable from exc
 
     async def commit(self) -> None:
         """Make the changes durable."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lia_adapters.webhooks._content import Content, present
+from lia_adapters.webhooks._content import Content, present, unreadable
 from lia_adapters.webhooks._json import JsonObject, at, child, number_text, opt_text, text
+from lia_adapters.webhooks.batch import MalformedWebhook
 from lia_core.domain.inbound import MessageKind
 
 MEDIA_TYPES = frozenset({"image", "audio", "video", "document", "sticker"})
@@ -11,7 +12,18 @@ _REPLY_KINDS = {"button_reply": MessageKind.BUTTON_REPLY, "list_reply": MessageK
 
 
 def cloud_content(message: JsonObject, path: str) -> Content:
-    """What the customer sent; types LIA does not read (reaction, contacts, order…) are UNSUPPORTED."""
+    """What the customer sent; types LIA does not read (reaction, contacts, order…) are UNSUPPORTED.
+
+    So is a body that is missing or of an unexpected shape (an ``interactive`` message without
+    its ``interactive`` object exists in the wild), with the reason in ``details["error"]``.
+    """
+    try:
+        return _content(message, path)
+    except MalformedWebhook as exc:
+        return unreadable(message.get("type"), exc)
+
+
+def _content(message: JsonObject, path: str) -> Content:
     kind = text(message, "type", path)
     if kind == "text":
         return Content(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from lia_adapters.webhooks.batch import MalformedWebhook
 from lia_core.domain.inbound import MessageKind
 
 
@@ -17,6 +18,16 @@ class Content:
     text: str = ""
     reply_id: str | None = None
     details: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def unreadable(kind: object, error: MalformedWebhook) -> Content:
+    """UNSUPPORTED content for a body LIA cannot read: the message is stored, the reason kept.
+
+    ``details``: ``type`` (the provider's name for the content, ``unknown`` when it gave none)
+    and ``error`` (what was wrong, with the JSON path).
+    """
+    name = kind if isinstance(kind, str) and kind else "unknown"
+    return Content(kind=MessageKind.UNSUPPORTED, details={"type": name, "error": error.message})
 
 
 def present(**values: str | None) -> dict[str, str]:

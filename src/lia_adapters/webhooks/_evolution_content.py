@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lia_adapters.webhooks._content import Content, present
+from lia_adapters.webhooks._content import Content, present, unreadable
 from lia_adapters.webhooks._json import (
     JsonObject,
     as_object,
@@ -12,6 +12,7 @@ from lia_adapters.webhooks._json import (
     number_text,
     opt_text,
 )
+from lia_adapters.webhooks.batch import MalformedWebhook
 from lia_core.domain.inbound import MessageKind
 
 _WRAPPERS = (
@@ -34,7 +35,17 @@ _NOT_CONTENT = frozenset({"messageContextInfo", "senderKeyDistributionMessage"})
 
 
 def evolution_content(item: JsonObject, path: str) -> Content | str:
-    """What the customer sent, or why the item carries nothing to read (a reason to log)."""
+    """What the customer sent, or why the item carries nothing to read (a reason to log).
+
+    Content of an unexpected shape is UNSUPPORTED, with the reason in ``details["error"]``.
+    """
+    try:
+        return _read(item, path)
+    except MalformedWebhook as exc:
+        return unreadable(loose_text(item.get("messageType")), exc)
+
+
+def _read(item: JsonObject, path: str) -> Content | str:
     if item.get("message") is None:
         return f"{path}: no message content (a stub or an undecryptable message)"
     message_path = at(path, "message")

@@ -90,6 +90,16 @@ def unix_seconds(value: object, path: str) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
+def sent_time(value: object, path: str, received_at: datetime | None) -> datetime:
+    """`unix_seconds` of *value*; when that is unreadable, *received_at* if the caller gave it."""
+    try:
+        return unix_seconds(value, path)
+    except MalformedWebhook:
+        if received_at is None:
+            raise
+        return received_at
+
+
 def international_phone(digits: str, path: str) -> str:
     """The contact key of a WhatsApp phone id (country code first, no '+'): ninth digit added."""
     if not (digits.isascii() and digits.isdigit()):

@@ -18,3 +18,8 @@ class WebhookBatch:
     statuses: tuple[StatusUpdate, ...] = ()
     ignored: tuple[str, ...] = ()
     """One short reason per item deliberately skipped (echoes, groups, other events), for a log line."""
+    unreadable: tuple[str, ...] = ()
+    """One reason per item that could not be stored (no id, no sender, no time), naming its path.
+
+    The rest of the body is still stored: a refused body would be redelivered for days and, in
+    the end, get the webhook disabled."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from lia_adapters.webhooks._collect import Collected
 from lia_adapters.webhooks._evolution_content import evolution_content
 from lia_adapters.webhooks._json import (
     ROOT,
@@ -19,6 +20,7 @@ from lia_adapters.webhooks._json import (
     international_phone,
     loose_text,
     opt_text,
+    sent_time,
     text,
     unix_seconds,
 )
@@ -51,37 +53,45 @@ def parse_evolution_webhook(
 ) -> WebhookBatch:
     """Every customer message and delivery receipt of a decoded Evolution webhook body.
 
-    *received_at* dates v2 receipts, which carry no time of their own; without it the envelope's
-    ``date_time`` is used. Raises MalformedWebhook (``field`` = JSON path) for a body of the wrong shape.
+    *received_at* dates v2 receipts, which carry no time of their own, and messages whose
+    ``messageTimestamp`` cannot be read; without it the envelope's ``date_time`` is used for
+    receipts. Raises MalformedWebhook (``field`` = JSON path) only when the body is no Evolution
+    webhook (not an object, no ``event``). Below that, an item that cannot be read is skipped
+    and named in ``unreadable``, and a message whose content cannot be read is UNSUPPORTED.
     """
     body = as_object(payload, ROOT)
     event = text(body, "event", ROOT).lower().replace("_", ".")
     if event not in ("messages.upsert", "messages.update"):
         return WebhookBatch(ignored=(f"event {body['event']!r} is not read",))
-    messages: list[InboundMessage] = []
-    statuses: list[StatusUpdate] = []
-    ignored: list[str] = []
-    for path, item in _items(body):
-        result = (
-            _message(item, path)
-            if event == "messages.upsert"
-            else _status(item, path, body, received_at)
-        )
+    out = Collected()
+    for path, item in _items(body, out):
+        try:
+            result = (
+                _message(item, path, received_at)
+                if event == "messages.upsert"
+                else _status(item, path, body, received_at)
+            )
+        except MalformedWebhook as exc:
+            out.refused(exc)
+            continue
         if isinstance(result, str):
-            ignored.append(result)
+            out.ignored.append(result)
         elif isinstance(result, InboundMessage):
-            messages.append(result)
+            out.messages.append(result)
         else:
-            statuses.append(result)
-    return WebhookBatch(messages=tuple(messages), statuses=tuple(statuses), ignored=tuple(ignored))
+            out.statuses.append(result)
+    return out.batch()
 
 
-def _items(body: JsonObject) -> list[tuple[str, JsonObject]]:
+def _items(body: JsonObject, out: Collected) -> list[tuple[str, JsonObject]]:
     """``data`` as (path, object) pairs: v2 sends one object, v1 may send a list."""
     data = body.get("data")
     if isinstance(data, list):
-        return [(f"data[{i}]", as_object(item, f"data[{i}]")) for i, item in enumerate(data)]
-    return [("data", as_object(data, "data"))]
+        return out.each(body, "data", ROOT)
+    if not isinstance(data, dict):
+        out.unreadable.append("expected a JSON object at data")
+        return []
+    return [("data", data)]
 
 
 def _chat(jid: str, key: JsonObject, path: str) -> tuple[str, str] | str:
@@ -106,7 +116,7 @@ def _chat(jid: str, key: JsonObject, path: str) -> tuple[str, str] | str:
     return f"{path}: unsupported chat address {jid}"
 
 
-def _message(item: JsonObject, path: str) -> InboundMessage | str:
+def _message(item: JsonObject, path: str, received_at: datetime | None) -> InboundMessage | str:
     """One customer message, or why it is skipped."""
     key_path = at(path, "key")
     key = child(item, "key", path)
@@ -115,15 +125,17 @@ def _message(item: JsonObject, path: str) -> InboundMessage | str:
     chat = _chat(text(key, "remoteJid", key_path), key, key_path)
     if isinstance(chat, str):
         return chat
+    provider_message_id = text(key, "id", key_path)
+    sent_at = _sent_at(item.get("messageTimestamp"), at(path, "messageTimestamp"), received_at)
     content = evolution_content(item, path)
     if isinstance(content, str):
         return content
     return InboundMessage(
         channel=Channel.EVOLUTION,
-        provider_message_id=text(key, "id", key_path),
+        provider_message_id=provider_message_id,
         sender=chat[0],
         reply_to=chat[1],
-        sent_at=_seconds(item.get("messageTimestamp"), at(path, "messageTimestamp")),
+        sent_at=sent_at,
         kind=content.kind,
         display_name=loose_text(item.get("pushName")) or "",
         text=content.text,
@@ -188,8 +200,18 @@ def _receipt_time(
 
 def _seconds(value: object, path: str) -> datetime:
     """Unix seconds as a number, a string, or a protobuf Long (``{"low", "high"}``) from Baileys."""
+    return unix_seconds(_long(value), path)
+
+
+def _sent_at(value: object, path: str, received_at: datetime | None) -> datetime:
+    """`_seconds`, or *received_at* (when given) for a time that cannot be read."""
+    return sent_time(_long(value), path, received_at)
+
+
+def _long(value: object) -> object:
+    """A protobuf Long (``{"low", "high"}``) as an integer; anything else unchanged."""
     if isinstance(value, dict):
         low, high = value.get("low"), value.get("high")
         if isinstance(low, int) and isinstance(high, int):
-            value = (high << 32) | (low & 0xFFFFFFFF)
-    return unix_seconds(value, path)
+            return (high << 32) | (low & 0xFFFFFFFF)
+    return value

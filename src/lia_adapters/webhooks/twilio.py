@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from lia_adapters.webhooks._content import Content, present
+from lia_adapters.webhooks._content import Content, present, unreadable
+from lia_adapters.webhooks._storable import storable_message, storable_status
 from lia_adapters.webhooks.batch import MalformedWebhook
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import (
@@ -45,7 +46,9 @@ _STATUSES: Mapping[str, MessageStatus | None] = {
 def parse_twilio_inbound(form: Mapping[str, str], *, received_at: datetime) -> InboundMessage:
     """The customer message of an incoming-message webhook; *received_at* (aware) dates it.
 
-    Raises MalformedWebhook naming the form field (``MessageSid``, ``From``) when one is missing.
+    Raises MalformedWebhook naming the form field (``MessageSid``, ``From``) when one is missing
+    (or ``From`` is no phone number): without them the message has no identity. Content that
+    cannot be read (a ``NumMedia`` that is no count) makes the message UNSUPPORTED.
     """
     _require_aware(received_at)
     message_id = _sid(form)
@@ -55,8 +58,11 @@ def parse_twilio_inbound(form: Mapping[str, str], *, received_at: datetime) -> I
         sender = str(parse_contact(reply_to, field="From"))
     except ValidationError as exc:
         raise MalformedWebhook(exc.message, field="From") from None
-    content = _content(form)
-    return InboundMessage(
+    try:
+        content = _content(form)
+    except MalformedWebhook as exc:
+        content = unreadable(form.get("MessageType"), exc)
+    message = InboundMessage(
         channel=Channel.SMS,
         provider_message_id=message_id,
         sender=sender,
@@ -68,25 +74,25 @@ def parse_twilio_inbound(form: Mapping[str, str], *, received_at: datetime) -> I
         reply_id=content.reply_id,
         details=content.details,
     )
+    return storable_message(message)
 
 
 def parse_twilio_status(form: Mapping[str, str], *, received_at: datetime) -> StatusUpdate | None:
-    """The receipt of a status callback; None while the message is still in flight (queued…).
+    """The receipt of a status callback; None while the message is still in flight (queued…)
+    and for a status Twilio may add one day (nothing to record).
 
-    Raises MalformedWebhook for a missing ``MessageSid`` / ``MessageStatus`` or an unknown status.
+    Raises MalformedWebhook for a missing ``MessageSid`` / ``MessageStatus``.
     """
     _require_aware(received_at)
     message_id = _sid(form)
     name = _required(form, "MessageStatus")
-    if name not in _STATUSES:
-        raise MalformedWebhook(f"unknown status {name!r}", field="MessageStatus")
-    status = _STATUSES[name]
+    status = _STATUSES.get(name)
     if status is None:
         return None
     error = None
     if status is MessageStatus.FAILED and form.get("ErrorCode"):
         error = ReceiptError(code=form["ErrorCode"], title=form.get("ErrorMessage", ""))
-    return StatusUpdate(
+    update = StatusUpdate(
         channel=Channel.SMS,
         provider_message_id=message_id,
         status=status,
@@ -94,6 +100,7 @@ def parse_twilio_status(form: Mapping[str, str], *, received_at: datetime) -> St
         recipient=form.get("To", "").removeprefix(_WHATSAPP_PREFIX),
         error=error,
     )
+    return storable_status(update)
 
 
 def _content(form: Mapping[str, str]) -> Content:

@@ -6,16 +6,20 @@ is read; other fields (``account_update``, template status…) are ignored with 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from lia_adapters.webhooks._cloud_content import cloud_content
+from lia_adapters.webhooks._collect import Collected
 from lia_adapters.webhooks._json import (
     ROOT,
     JsonObject,
     as_object,
     at,
-    child,
     international_phone,
+    loose_text,
     objects,
     opt_text,
+    sent_time,
     text,
     unix_seconds,
 )
@@ -36,66 +40,91 @@ _STATUSES = {
 _Names = dict[tuple[str, str], str]
 
 
-def parse_cloud_api_webhook(payload: object) -> WebhookBatch:
+def parse_cloud_api_webhook(
+    payload: object, *, received_at: datetime | None = None
+) -> WebhookBatch:
     """Every customer message and delivery receipt of a decoded Cloud API webhook body.
 
-    Raises MalformedWebhook (``field`` = JSON path) when the body is not of the documented shape.
+    Raises MalformedWebhook (``field`` = JSON path) only when the body is no Cloud API webhook
+    (not an object, another ``object``, no ``entry`` array). Below that, an item that cannot be
+    read is skipped and named in ``unreadable``, and a message whose content cannot be read is
+    UNSUPPORTED; a message with an unreadable ``timestamp`` is dated *received_at* when given.
     """
     body = as_object(payload, ROOT)
     if body.get("object") != "whatsapp_business_account":
         raise MalformedWebhook("not a WhatsApp Business Account webhook", field="object")
     if not isinstance(body.get("entry"), list):
         raise MalformedWebhook("expected a JSON array", field="entry")
-    messages: list[InboundMessage] = []
-    statuses: list[StatusUpdate] = []
-    ignored: list[str] = []
-    for entry_path, entry in objects(body, "entry", ROOT):
-        for change_path, change in objects(entry, "changes", entry_path):
+    out = Collected()
+    for entry_path, entry in out.each(body, "entry", ROOT):
+        for change_path, change in out.each(entry, "changes", entry_path):
             field = change.get("field")
             if field != "messages":
-                ignored.append(f"{change_path}: field {field!r} is not read")
+                out.ignored.append(f"{change_path}: field {field!r} is not read")
                 continue
             value_path = at(change_path, "value")
-            value = child(change, "value", change_path)
-            names = _display_names(value, value_path)
-            for message_path, message in objects(value, "messages", value_path):
-                messages.append(_message(message, message_path, names))
-            for status_path, status in objects(value, "statuses", value_path):
-                update = _status(status, status_path)
-                if isinstance(update, str):
-                    ignored.append(update)
-                else:
-                    statuses.append(update)
-            for error_path, error in objects(value, "errors", value_path):
-                # System- or account-level failures: for the operator's log, not for a message.
-                title = opt_text(error, "title", error_path) or ""
-                ignored.append(
-                    f"{error_path}: platform error {_code(error, error_path)} {title}".rstrip()
-                )
-    return WebhookBatch(messages=tuple(messages), statuses=tuple(statuses), ignored=tuple(ignored))
+            value = change.get("value")
+            if not isinstance(value, dict):
+                out.unreadable.append(f"expected a JSON object at {value_path}")
+                continue
+            _read_value(value, value_path, out, received_at)
+    return out.batch()
 
 
-def _display_names(value: JsonObject, path: str) -> _Names:
-    """Profile names by (``wa``, phone) and by (``user``, business-scoped user id)."""
+def _read_value(value: JsonObject, path: str, out: Collected, received_at: datetime | None) -> None:
+    """The messages, receipts and platform errors of one ``messages`` change."""
+    names = _display_names(value)
+    for message_path, message in out.each(value, "messages", path):
+        try:
+            out.messages.append(_message(message, message_path, names, received_at))
+        except MalformedWebhook as exc:
+            out.refused(exc)
+    for status_path, status in out.each(value, "statuses", path):
+        try:
+            update = _status(status, status_path)
+        except MalformedWebhook as exc:
+            out.refused(exc)
+            continue
+        if isinstance(update, str):
+            out.ignored.append(update)
+        else:
+            out.statuses.append(update)
+    for error_path, error in out.each(value, "errors", path):
+        # System- or account-level failures: for the operator's log, not for a message.
+        title = loose_text(error.get("title")) or ""
+        code = _loose_code(error) or "?"
+        out.ignored.append(f"{error_path}: platform error {code} {title}".rstrip())
+
+
+def _display_names(value: JsonObject) -> _Names:
+    """Profile names by (``wa``, phone) and by (``user``, business-scoped user id).
+
+    Cosmetic: a contact of an unexpected shape simply gives no name.
+    """
     names: _Names = {}
-    for contact_path, contact in objects(value, "contacts", path):
+    contacts = value.get("contacts")
+    if not isinstance(contacts, list):
+        return names
+    for contact in contacts:
+        if not isinstance(contact, dict):
+            continue
         profile = contact.get("profile")
-        name = None
-        if profile is not None:
-            profile_path = at(contact_path, "profile")
-            name = opt_text(as_object(profile, profile_path), "name", profile_path)
+        name = loose_text(profile.get("name")) if isinstance(profile, dict) else None
         if not name:
             continue
         for key, kind in (("wa_id", "wa"), ("user_id", "user")):
-            identity = opt_text(contact, key, contact_path)
+            identity = loose_text(contact.get(key))
             if identity:
                 names[(kind, identity)] = name
     return names
 
 
-def _message(message: JsonObject, path: str, names: _Names) -> InboundMessage:
+def _message(
+    message: JsonObject, path: str, names: _Names, received_at: datetime | None
+) -> InboundMessage:
     """One customer message. The phone (``from``) identifies the sender when Meta shares it;
     a user who hides it behind a username is known only by the business-scoped user id."""
+    provider_message_id = text(message, "id", path)
     phone = opt_text(message, "from", path)
     user_id = opt_text(message, "from_user_id", path)
     if phone:
@@ -105,13 +134,14 @@ def _message(message: JsonObject, path: str, names: _Names) -> InboundMessage:
     else:
         raise MalformedWebhook("neither from nor from_user_id", field=at(path, "from"))
     display_name = names.get(("wa", phone or ""), "") or names.get(("user", user_id or ""), "")
+    sent_at = sent_time(message.get("timestamp"), at(path, "timestamp"), received_at)
     content = cloud_content(message, path)
     return InboundMessage(
         channel=Channel.WHATSAPP,
-        provider_message_id=text(message, "id", path),
+        provider_message_id=provider_message_id,
         sender=sender,
         reply_to=reply_to,
-        sent_at=unix_seconds(message.get("timestamp"), at(path, "timestamp")),
+        sent_at=sent_at,
         kind=content.kind,
         display_name=display_name,
         text=content.text,
@@ -150,9 +180,15 @@ def _status(status: JsonObject, path: str) -> StatusUpdate | str:
 
 def _code(error: JsonObject, path: str) -> str:
     """An error code (a JSON integer, or a string in some relays) as text."""
+    code = _loose_code(error)
+    if code is None:
+        raise MalformedWebhook("expected an error code", field=at(path, "code"))
+    return code
+
+
+def _loose_code(error: JsonObject) -> str | None:
+    """The error code as text, or None when there is none."""
     code = error.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         return str(code)
-    if isinstance(code, str) and code:
-        return code
-    raise MalformedWebhook("expected an error code", field=at(path, "code"))
+    return code if isinstance(code, str) and code else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -21,6 +22,7 @@ from lia_core.errors import (
     InvalidTransition,
     LiaError,
     NotFound,
+    PortUnavailable,
     ValidationError,
 )
 
@@ -83,6 +85,7 @@ _LIA_PROBLEMS: Mapping[type[LiaError], tuple[int, str, str]] = {
     AlreadyExists: (409, "already-exists", "Already exists"),
     ConcurrencyConflict: (409, "concurrency-conflict", "Changed concurrently"),
     AuthenticationFailed: (401, "authentication-failed", "Authentication failed"),
+    PortUnavailable: (503, "unavailable", "Temporarily unavailable"),
 }
 
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -148,6 +151,16 @@ def _handle_lia_error(request: Request[Any, Any, Any], exc: LiaError) -> Respons
         return _internal_error(request, exc)
     status, slug, title = known
     field = exc.field if isinstance(exc, ValidationError) else None
+    headers = _BEARER_CHALLENGE if status == 401 else None
+    if isinstance(exc, PortUnavailable):
+        cause = exc.__cause__
+        log.warning(
+            "http.port_unavailable",
+            path=request.url.path,
+            error=type(exc).__name__,
+            cause=_first_line(cause) if cause is not None else None,
+        )
+        headers = _retry_after(exc.retry_after)
     return _respond(
         request,
         status=status,
@@ -158,8 +171,20 @@ def _handle_lia_error(request: Request[Any, Any, Any], exc: LiaError) -> Respons
         errors=[{"field": field, "message": exc.message}]
         if isinstance(exc, ValidationError)
         else None,
-        headers=_BEARER_CHALLENGE if status == 401 else None,
+        headers=headers,
     )
+
+
+def _first_line(error: BaseException) -> str:
+    """The error's class and the first line of its message (drivers append pages of help)."""
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ""}"
+
+
+def _retry_after(seconds: float | None) -> dict[str, str] | None:
+    """``Retry-After`` in whole seconds (at least 1), when the port said how long to wait."""
+    if seconds is None:
+        return None
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
 
 
 def _field_errors(exc: ValidationException) -> list[dict[str, str | None]]:

@@ -10,6 +10,7 @@ import attrs
 import structlog
 
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
+from lia_core.errors import PortUnavailable
 from lia_core.services.ingest import IngestReport
 
 __all__ = ["GroupCommit", "Stored"]
@@ -41,6 +42,8 @@ class GroupCommit:
     The first item of a round waits *window* seconds for company (or until *max_batch*
     items are queued); while a round is being written the next one fills up, so under
     load every transaction carries many requests and none waits longer than one round.
+    A round the store refuses is written again request by request, so one request the
+    database cannot hold never takes its neighbours down (unless the store is unavailable).
     """
 
     ingest: Ingest
@@ -106,15 +109,51 @@ class GroupCommit:
             report = await self.ingest(messages, receipts)
         except Exception as exc:  # every waiting request must hear about it
             log.error("ingest.write_failed", items=len(messages) + len(receipts), error=str(exc))
-            for waiting in batch:
-                if not waiting.done.done():
-                    waiting.done.set_exception(exc)
+            if len(batch) == 1 or isinstance(exc, PortUnavailable):
+                # Alone, or the database is down for everyone: one by one would only fail again.
+                for waiting in batch:
+                    _fail(waiting, exc)
+                return
+            await self._isolate(batch)
             return
         for waiting in batch:
-            if not waiting.done.done():
-                stored = Stored(messages=len(waiting.messages), receipts=len(waiting.receipts))
-                waiting.done.set_result(stored)
+            _succeed(waiting)
+        self._hand_over(report)
+
+    async def _isolate(self, batch: list[_Waiting]) -> None:
+        """Write each request of a failed round alone: only the one the store refuses fails.
+
+        Costs one transaction per request, but only after a failure (a webhook no database
+        can hold); a neighbour that shared the round is stored and acknowledged as usual.
+        """
+        for waiting in batch:
+            try:
+                report = await self.ingest(waiting.messages, waiting.receipts)
+            except Exception as exc:
+                log.error(
+                    "ingest.request_refused",
+                    items=len(waiting.messages) + len(waiting.receipts),
+                    message_ids=[m.provider_message_id for m in waiting.messages],
+                    error=str(exc),
+                )
+                _fail(waiting, exc)
+                continue
+            _succeed(waiting)
+            self._hand_over(report)
+
+    def _hand_over(self, report: IngestReport) -> None:
         try:
             self.on_stored(report)
         except Exception:  # stored is stored; the recovery sweep handles what was not handed over
             log.exception("ingest.handoff_failed")
+
+
+def _succeed(waiting: _Waiting) -> None:
+    if not waiting.done.done():
+        stored = Stored(messages=len(waiting.messages), receipts=len(waiting.receipts))
+        waiting.done.set_result(stored)
+
+
+def _fail(waiting: _Waiting, exc: Exception) -> None:
+    if not waiting.done.done():
+        waiting.done.set_exception(exc)

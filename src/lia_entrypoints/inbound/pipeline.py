@@ -14,6 +14,7 @@ import structlog
 from lia_core.domain.conversations import PendingInbound
 from lia_core.domain.delivery import Channel
 from lia_core.domain.gate import GatePolicy
+from lia_core.errors import PortUnavailable
 from lia_core.ports import Clock, CustomerDirectory, IdGenerator, UnitOfWorkFactory
 from lia_core.services.failures import CheckLocationHandler
 from lia_core.services.inbound import (
@@ -224,6 +225,8 @@ class InboundRuntime:
             try:
                 if self.sweep is not None and (handled := await self.sweep()):
                     log.warning("inbound.recovered", messages=handled)
+            except PortUnavailable as exc:  # an outage, not a bug: no traceback each round
+                log.warning("inbound.sweep_unavailable", error=str(exc))
             except Exception:  # try again next round
                 log.exception("inbound.sweep_failed")
             await asyncio.sleep(self.sweep_every)

@@ -18,7 +18,7 @@ from lia_adapters.webhooks.signatures import twilio_signature
 from lia_core.domain.conversations import ConversationStatus
 from lia_core.domain.customers import Customer, CustomerAddress
 from lia_core.domain.delivery import Channel, JobName
-from lia_core.domain.inbound import MessageStatus
+from lia_core.domain.inbound import MessageKind, MessageStatus
 from lia_core.domain.regions import CityArea
 from lia_core.services import DeclareFailure, ResolveAndBroadcast
 from lia_entrypoints.bootstrap import Runtime, bootstrap
@@ -175,18 +175,36 @@ async def test_bad_or_missing_signature_stores_nothing(
 
 
 async def test_malformed_signed_body_is_a_422_with_the_field(client: Client) -> None:
-    """Valid signature, wrong shape: 422 naming the JSON path; not JSON at all: field body."""
-    payload = text_from(COVERED_WA_ID, "wamid.C")
-    del payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
-    raw, headers = signed(payload)
+    """Valid signature, no Cloud API webhook: 422 naming the JSON path; not JSON at all: field body."""
+    raw, headers = signed({"object": "whatsapp_business_account", "entry": {}})
     found = problem(await client.post("/webhooks/whatsapp", content=raw, headers=headers), 422)
-    assert found["field"].endswith("messages[0].id")
+    assert found["field"] == "entry"
     garbage = b"{not json"
     digest = hmac.new(APP_SECRET.encode(), garbage, hashlib.sha256).hexdigest()
     response = await client.post(
         "/webhooks/whatsapp", content=garbage, headers={"X-Hub-Signature-256": f"sha256={digest}"}
     )
     problem(response, 422, field="body")
+
+
+async def test_unreadable_items_are_answered_200_and_their_neighbours_stored(
+    client: Client, store: InMemoryStore
+) -> None:
+    """A message without id is skipped (logged); an interactive without its object is UNSUPPORTED."""
+    payload = text_from(COVERED_WA_ID, "wamid.C")
+    messages = payload["entry"][0]["changes"][0]["value"]["messages"]
+    broken = messages[0] | {"id": "wamid.D", "type": "interactive"}
+    del broken["text"]
+    messages.append(broken)
+    del messages[0]["id"]
+    raw, headers = signed(payload)
+    response = await client.post("/webhooks/whatsapp", content=raw, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"messages": 1, "statuses": 0, "ignored": 0}
+    (stored,) = store.conversation_tables.inbound.values()
+    assert stored.message.provider_message_id == "wamid.D"
+    assert stored.message.kind is MessageKind.UNSUPPORTED
+    assert stored.message.details["type"] == "interactive"
 
 
 async def test_uncovered_customer_lands_in_the_human_queue(

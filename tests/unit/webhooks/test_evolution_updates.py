@@ -8,7 +8,7 @@ import pytest
 
 from lia_adapters.webhooks import MalformedWebhook, parse_evolution_webhook
 from lia_core.domain.delivery import Channel
-from lia_core.domain.inbound import MessageStatus
+from lia_core.domain.inbound import MessageKind, MessageStatus
 
 from . import evolution_payloads as e
 
@@ -76,36 +76,74 @@ def test_ignored_status_updates(payload: e.Json, reason: str) -> None:
     assert why.startswith(reason)
 
 
+@pytest.mark.parametrize(("payload", "field"), [("[]", "$"), ({"data": {}}, "event")])
+def test_a_body_that_is_no_evolution_webhook_is_malformed(payload: object, field: str) -> None:
+    """Only the envelope (an object with an event) makes a body malformed; the path is named."""
+    with pytest.raises(MalformedWebhook) as info:
+        parse_evolution_webhook(payload)
+    assert info.value.field == field
+
+
 @pytest.mark.parametrize(
-    ("payload", "field"),
+    ("payload", "reason"),
     [
-        ("[]", "$"),
-        ({"data": {}}, "event"),
-        (e.envelope("messages.upsert", "oops"), "data"),
-        (e.envelope("messages.upsert", [e.message_v1(e.TEXT), 3]), "data[1]"),
-        (e.upsert_v2(e.TEXT) | {"data": {"message": e.TEXT}}, "data.key"),
-        (e.upsert_v2(e.TEXT, key={"id": None}), "data.key.id"),
-        (e.upsert_v2(e.TEXT, key={"remoteJid": "abc@s.whatsapp.net"}), "data.key.remoteJid"),
+        (e.envelope("messages.upsert", "oops"), "at data"),
+        (e.envelope("messages.upsert", [e.message_v1(e.TEXT), 3]), "at data[1]"),
+        (e.upsert_v2(e.TEXT) | {"data": {"message": e.TEXT}}, "at data.key"),
+        (e.upsert_v2(e.TEXT, key={"id": None}), "at data.key.id"),
+        (e.upsert_v2(e.TEXT, key={"remoteJid": "abc@s.whatsapp.net"}), "at data.key.remoteJid"),
         (
             e.upsert_v2(e.TEXT, key={"remoteJid": e.LID_JID, "remoteJidAlt": "x1@s.whatsapp.net"}),
-            "data.key.remoteJidAlt",
-        ),
-        (e.upsert_v2({"conversation": 42}), "data.message.conversation"),
-        (
-            e.upsert_v2({"locationMessage": {"degreesLatitude": "north"}}),
-            "data.message.locationMessage.degreesLatitude",
+            "at data.key.remoteJidAlt",
         ),
         (
             e.upsert_v2(e.TEXT)
             | {"data": e.upsert_v2(e.TEXT)["data"] | {"messageTimestamp": "later"}},
-            "data.messageTimestamp",
+            "at data.messageTimestamp",
         ),
-        (e.envelope("messages.update", {"remoteJid": e.PHONE_JID, "status": "READ"}), "data.keyId"),
-        (e.update_v2("READ") | {"date_time": "yesterday"}, "date_time"),
+        (
+            e.envelope("messages.update", {"remoteJid": e.PHONE_JID, "status": "READ"}),
+            "at data.keyId",
+        ),
+        (e.update_v2("READ") | {"date_time": "yesterday"}, "at date_time"),
     ],
 )
-def test_malformed_bodies_name_the_json_path(payload: object, field: str) -> None:
-    """A body of the wrong shape raises MalformedWebhook whose field is the path at fault."""
-    with pytest.raises(MalformedWebhook) as info:
-        parse_evolution_webhook(payload)
-    assert info.value.field == field
+def test_an_item_that_cannot_be_read_is_skipped_and_named(payload: object, reason: str) -> None:
+    """An item without identity or time is unreadable, its path named; nothing raises."""
+    batch = parse_evolution_webhook(payload)
+    assert batch.statuses == ()
+    (why,) = batch.unreadable
+    assert why.endswith(reason)
+    # Only the v1 list holds a readable neighbour (data[0]), and it is stored.
+    assert len(batch.messages) == (1 if reason == "at data[1]" else 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ({"conversation": 42}, "expected a string at data.message.conversation"),
+        (
+            {"locationMessage": {"degreesLatitude": "north"}},
+            "expected a number at data.message.locationMessage.degreesLatitude",
+        ),
+        (
+            {"extendedTextMessage": "hi"},
+            "expected a JSON object at data.message.extendedTextMessage",
+        ),
+    ],
+)
+def test_content_of_unexpected_shape_is_stored_as_unsupported(content: e.Json, error: str) -> None:
+    """Content LIA cannot read is UNSUPPORTED, with Evolution's messageType and the reason."""
+    (message,) = parse_evolution_webhook(e.upsert_v2(content)).messages
+    assert message.kind is MessageKind.UNSUPPORTED
+    assert message.details == {"type": "conversation", "error": error}
+    assert message.provider_message_id == e.KEY_ID
+
+
+def test_an_unreadable_message_time_is_the_time_of_receipt_when_given() -> None:
+    """With received_at, a message whose messageTimestamp cannot be read is stored, dated on arrival."""
+    now = datetime(2026, 6, 6, 13, 0, tzinfo=UTC)
+    payload = e.upsert_v2(e.TEXT)
+    payload["data"]["messageTimestamp"] = "later"
+    (message,) = parse_evolution_webhook(payload, received_at=now).messages
+    assert message.sent_at == now

@@ -6,6 +6,7 @@ WhatsApp extras) and https://www.twilio.com/docs/messaging/api/message-resource#
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -206,11 +207,36 @@ def test_in_flight_statuses_record_nothing(name: str) -> None:
     [
         ({"MessageStatus": "sent"}, "MessageSid"),
         ({"MessageSid": "SM1"}, "MessageStatus"),
-        ({"MessageSid": "SM1", "MessageStatus": "teleported"}, "MessageStatus"),
     ],
 )
 def test_malformed_status_callbacks(form: dict[str, str], field: str) -> None:
-    """Missing sid or status, or an undocumented status, is malformed on that field."""
+    """Missing sid or status is malformed on that field."""
     with pytest.raises(MalformedWebhook) as info:
         parse_twilio_status(form, received_at=NOW)
     assert info.value.field == field
+
+
+def test_a_status_twilio_adds_one_day_is_ignored() -> None:
+    """An undocumented status records nothing (200 for Twilio) instead of refusing the callback."""
+    assert (
+        parse_twilio_status({"MessageSid": "SM1", "MessageStatus": "teleported"}, received_at=NOW)
+        is None
+    )
+
+
+def test_media_count_that_is_no_number_is_stored_as_unsupported() -> None:
+    """A NumMedia that is no count leaves the message UNSUPPORTED with the reason, not refused."""
+    message = parse_twilio_inbound(SMS | {"NumMedia": "many"}, received_at=NOW)
+    assert message.kind is MessageKind.UNSUPPORTED
+    assert message.details == {"type": "unknown", "error": "expected a count at NumMedia"}
+
+
+def test_nul_characters_are_replaced_and_the_originals_kept() -> None:
+    """Body and profile name with NUL are stored with U+FFFD; details["original"] gives them back."""
+    form = SMS | {"Body": "sem\x00 internet", "ProfileName": "Jo\x00ão"}
+    message = parse_twilio_inbound(form, received_at=NOW)
+    assert (message.text, message.display_name) == ("sem\ufffd internet", "Jo\ufffdão")
+    assert json.loads(message.details["original"]) == {
+        "text": "sem\x00 internet",
+        "display_name": "Jo\x00ão",
+    }

@@ -101,36 +101,96 @@ def break_it(path: list[str | int], replacement: object) -> p.Json:
         ({"object": "page", "entry": []}, "object"),
         ({"object": "whatsapp_business_account", "entry": {}}, "entry"),
         ({"object": "whatsapp_business_account"}, "entry"),
-        (break_it(["messages", 0, "id"], KeyError), "entry[0].changes[1].value.messages[0].id"),
-        (
-            break_it(["messages", 0, "timestamp"], "soon"),
-            "entry[0].changes[1].value.messages[0].timestamp",
-        ),
-        (
-            break_it(["messages", 0, "from"], "not-a-phone"),
-            "entry[0].changes[1].value.messages[0].from",
-        ),
-        (break_it(["messages", 0, "from"], KeyError), "entry[0].changes[1].value.messages[0].from"),
-        (break_it(["messages", 0, "type"], 7), "entry[0].changes[1].value.messages[0].type"),
-        (break_it(["messages", 0, "text"], "hi"), "entry[0].changes[1].value.messages[0].text"),
-        (break_it(["messages"], {"id": "x"}), "entry[0].changes[1].value.messages"),
-        (
-            break_it(["contacts", 0, "profile"], "Sheena"),
-            "entry[0].changes[1].value.contacts[0].profile",
-        ),
     ],
 )
-def test_malformed_bodies_name_the_json_path(payload: object, field: str) -> None:
-    """A body of the wrong shape raises MalformedWebhook whose field is the path at fault."""
+def test_a_body_that_is_no_cloud_api_webhook_is_malformed(payload: object, field: str) -> None:
+    """Only the envelope (object, entry) makes a body malformed; the error names the path."""
     with pytest.raises(MalformedWebhook) as info:
         parse_cloud_api_webhook(payload)
     assert info.value.field == field
 
 
-def test_malformed_status_names_its_path() -> None:
-    """A failed status whose error has no code is malformed at that error's code."""
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (break_it(["messages", 0, "id"], KeyError), "at entry[0].changes[1].value.messages[0].id"),
+        (
+            break_it(["messages", 0, "timestamp"], "soon"),
+            "at entry[0].changes[1].value.messages[0].timestamp",
+        ),
+        (
+            break_it(["messages", 0, "from"], "not-a-phone"),
+            "at entry[0].changes[1].value.messages[0].from",
+        ),
+        (
+            break_it(["messages", 0, "from"], KeyError),
+            "at entry[0].changes[1].value.messages[0].from",
+        ),
+        (break_it(["messages"], {"id": "x"}), "at entry[0].changes[1].value.messages"),
+        (break_it(["messages", 0], "x"), "at entry[0].changes[1].value.messages[0]"),
+    ],
+)
+def test_an_item_without_identity_is_skipped_and_named(payload: object, reason: str) -> None:
+    """A message without id, sender or time is unreadable (path named); its neighbour is stored."""
+    batch = parse_cloud_api_webhook(payload)
+    (why,) = batch.unreadable
+    assert why.endswith(reason)
+    (stored,) = batch.messages
+    assert stored.kind is MessageKind.TEXT
+
+
+def test_an_unreadable_time_is_the_time_of_receipt_when_given() -> None:
+    """With received_at, a message whose timestamp cannot be read is stored, dated on arrival."""
+    now = datetime(2026, 6, 6, 13, 0, tzinfo=UTC)
+    batch = parse_cloud_api_webhook(break_it(["messages", 0, "timestamp"], "soon"), received_at=now)
+    assert batch.unreadable == ()
+    assert [m.sent_at for m in batch.messages][1] == now
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind", "error"),
+    [
+        (
+            break_it(["messages", 0, "type"], 7),
+            "unknown",
+            "expected a non-empty string at entry[0].changes[1].value.messages[0].type",
+        ),
+        (
+            break_it(["messages", 0, "text"], "hi"),
+            "text",
+            "expected a JSON object at entry[0].changes[1].value.messages[0].text",
+        ),
+        (
+            break_it(["messages", 0], p.TEXT["messages"][0] | {"type": "interactive"}),
+            "interactive",
+            "expected a JSON object at entry[0].changes[1].value.messages[0].interactive",
+        ),
+    ],
+)
+def test_a_body_of_unexpected_shape_is_stored_as_unsupported(
+    payload: object, kind: str, error: str
+) -> None:
+    """Content LIA cannot read is UNSUPPORTED, with the provider's type and the reason."""
+    batch = parse_cloud_api_webhook(payload)
+    assert batch.unreadable == ()
+    unsupported = batch.messages[1]
+    assert unsupported.kind is MessageKind.UNSUPPORTED
+    assert unsupported.details == {"type": kind, "error": error}
+    assert unsupported.provider_message_id == p.WAMID
+
+
+def test_a_malformed_profile_only_loses_the_name() -> None:
+    """A contact profile of the wrong shape gives no display name; the message is stored."""
+    batch = parse_cloud_api_webhook(break_it(["contacts", 0, "profile"], "Sheena"))
+    assert [m.display_name for m in batch.messages] == ["Sheena Nelson", ""]
+
+
+def test_malformed_status_is_skipped_and_named() -> None:
+    """A failed status whose error has no code is unreadable at that error's code."""
     value = copy.deepcopy(p.FAILED)
     del value["statuses"][0]["errors"][0]["code"]
-    with pytest.raises(MalformedWebhook) as info:
-        parse_cloud_api_webhook(p.body(p.change(value)))
-    assert info.value.field == "entry[0].changes[0].value.statuses[0].errors[0].code"
+    batch = parse_cloud_api_webhook(p.body(p.change(value), p.change(p.status("read"))))
+    assert batch.unreadable == (
+        "expected an error code at entry[0].changes[0].value.statuses[0].errors[0].code",
+    )
+    assert [s.status for s in batch.statuses] == [MessageStatus.READ]

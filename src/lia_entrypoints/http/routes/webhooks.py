@@ -71,6 +71,8 @@ def _parsed(state: State, provider: str, parse: Callable[[], WebhookBatch]) -> W
 async def _store(state: State, provider: str, batch: WebhookBatch) -> dict[str, int]:
     if batch.ignored:
         log.info("webhook.ignored", provider=provider, reasons=list(batch.ignored))
+    if batch.unreadable:  # the rest of the body is stored: a refusal would be redelivered for days
+        log.warning("webhook.unreadable", provider=provider, reasons=list(batch.unreadable))
     _count(state, provider, "stored" if batch.messages or batch.statuses else "ignored")
     stored = await inbound_of(state).group.submit(batch.messages, batch.statuses)
     return {
@@ -117,7 +119,8 @@ async def whatsapp_webhook(request: Request[Any, Any, Any], state: State) -> dic
             "whatsapp",
             PermissionDeniedException("X-Hub-Signature-256 does not match the body"),
         )
-    batch = _parsed(state, "whatsapp", lambda: parse_cloud_api_webhook(_json(raw)))
+    now = runtime_of(state).clock.now()
+    batch = _parsed(state, "whatsapp", lambda: parse_cloud_api_webhook(_json(raw), received_at=now))
     return await _store(state, "whatsapp", batch)
 
 
@@ -203,6 +206,7 @@ async def twilio_status_webhook(request: Request[Any, Any, Any], state: State) -
     params = await _twilio_form(request, state)
     update = parse_twilio_status(params, received_at=runtime_of(state).clock.now())
     if update is None:
+        log.info("webhook.ignored", provider="twilio", status=params.get("MessageStatus"))
         _count(state, "twilio", "ignored")
         return {"messages": 0, "statuses": 0, "ignored": 1}
     _count(state, "twilio", "stored")

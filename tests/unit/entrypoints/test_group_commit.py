@@ -1,0 +1,95 @@
+"""Group commit: a round the store refuses is retried request by request, unless the store is down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import attrs
+import pytest
+
+from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
+from lia_core.domain.delivery import Channel
+from lia_core.domain.inbound import InboundMessage, StatusUpdate
+from lia_core.errors import DatabaseUnavailable, PortUnavailable
+from lia_core.services.ingest import IngestHandler, IngestReport
+from lia_entrypoints.group_commit import GroupCommit, Stored
+
+
+@attrs.define
+class PickyIngest:
+    """The real ingest over the fake store, refusing any write that holds the text *refused*."""
+
+    store: InMemoryStore
+    refused: str = "unstorable"
+    down: bool = False
+    calls: list[int] = attrs.field(factory=list)
+    ids: SequentialIds = attrs.field(factory=SequentialIds)
+
+    async def __call__(
+        self, messages: Sequence[InboundMessage], receipts: Sequence[StatusUpdate] = ()
+    ) -> IngestReport:
+        """Count the call, then store or refuse."""
+        self.calls.append(len(messages))
+        if self.down:
+            raise DatabaseUnavailable("connection refused", retry_after=5)
+        if any(m.text == self.refused for m in messages):
+            raise ValueError("the database cannot hold this text")
+        return await IngestHandler(self.store.unit_of_work, FixedClock(), self.ids)(
+            messages, receipts
+        )
+
+
+def text(n: int, body: str) -> InboundMessage:
+    """A WhatsApp text from sender *n*."""
+    phone = f"55219999900{n:02d}"
+    return InboundMessage(
+        channel=Channel.WHATSAPP,
+        provider_message_id=f"wamid.{n}",
+        sender=phone,
+        reply_to=phone,
+        sent_at=FixedClock().now(),
+        text=body,
+    )
+
+
+async def one_round(ingest: PickyIngest, *requests: list[InboundMessage]) -> list[object]:
+    """Submit *requests* concurrently so they share one round; each one's result or error."""
+    reports: list[IngestReport] = []
+    group = GroupCommit(ingest=ingest, on_stored=reports.append, window=0.05)
+    group.start()
+    try:
+        return await asyncio.gather(*(group.submit(r) for r in requests), return_exceptions=True)
+    finally:
+        await group.close()
+
+
+async def test_only_the_request_the_store_refuses_fails() -> None:
+    """Three requests share a round; the store refuses one: the other two are stored and acked."""
+    store = InMemoryStore()
+    ingest = PickyIngest(store)
+    results = await one_round(
+        ingest, [text(1, "oi")], [text(2, "unstorable"), text(3, "x")], [text(4, "olá")]
+    )
+    assert results[0] == Stored(messages=1, receipts=0)
+    assert isinstance(results[1], ValueError)
+    assert results[2] == Stored(messages=1, receipts=0)
+    stored = {p.message.provider_message_id for p in store.conversation_tables.inbound.values()}
+    assert stored == {"wamid.1", "wamid.4"}
+    assert ingest.calls == [4, 1, 2, 1]  # the round, then each request alone
+
+
+async def test_an_unavailable_store_fails_the_round_without_retrying() -> None:
+    """When the database is down every request hears it at once: no one-by-one retries."""
+    ingest = PickyIngest(InMemoryStore(), down=True)
+    results = await one_round(ingest, [text(1, "oi")], [text(2, "olá")])
+    assert all(isinstance(r, PortUnavailable) for r in results)
+    assert ingest.calls == [2]
+
+
+@pytest.mark.parametrize("requests", [1, 3])
+async def test_a_clean_round_is_one_write(requests: int) -> None:
+    """Without failures, a round of any size is written once."""
+    ingest = PickyIngest(InMemoryStore())
+    await one_round(ingest, *([text(n, "oi")] for n in range(requests)))
+    assert ingest.calls == [requests]
