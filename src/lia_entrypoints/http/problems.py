@@ -177,7 +177,8 @@ def _handle_lia_error(request: Request[Any, Any, Any], exc: LiaError) -> Respons
 
 def _first_line(error: BaseException) -> str:
     """The error's class and the first line of its message (drivers append pages of help)."""
-    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ""}"
+    lines = str(error).splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
 
 
 def _retry_after(seconds: float | None) -> dict[str, str] | None:
