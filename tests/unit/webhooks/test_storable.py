@@ -86,5 +86,6 @@ def test_no_parsed_item_carries_a_nul(payload: Any) -> None:
     """Wherever a provider puts NUL, no message or receipt handed to storage contains one."""
     parse = parse_cloud_api_webhook if "object" in payload else parse_evolution_webhook
     batch = parse(payload)
-    for item in (*batch.messages, *batch.statuses):
+    items: list[InboundMessage | StatusUpdate] = [*batch.messages, *batch.statuses]
+    for item in items:
         assert not any("\x00" in text for text in strings(item))
