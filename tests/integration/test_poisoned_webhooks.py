@@ -27,7 +27,7 @@ from lia_adapters.sql.migrations import upgrade
 from lia_adapters.webhooks.signatures import twilio_signature
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http import create_app
-from lia_entrypoints.http.routes.webhooks import INBOUND_KEY
+from lia_entrypoints.http.context import INBOUND_KEY
 from lia_entrypoints.settings import Settings
 
 from ..unit.webhooks import evolution_payloads as e

@@ -13,7 +13,7 @@ from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
 from lia_core.errors import DatabaseUnavailable, PortUnavailable
 from lia_core.services.ingest import IngestHandler, IngestReport
-from lia_entrypoints.group_commit import GroupCommit, Stored
+from lia_entrypoints.inbound.group_commit import GroupCommit, Stored
 
 
 @attrs.define
