@@ -48,8 +48,8 @@ class Collected:
     def batch(self) -> WebhookBatch:
         """The batch, every item storable (see `_storable`)."""
         return WebhookBatch(
-            messages=tuple(storable_message(m) for m in self.messages),
-            statuses=tuple(storable_status(s) for s in self.statuses),
+            messages=tuple(map(storable_message, self.messages)),
+            statuses=tuple(map(storable_status, self.statuses)),
             ignored=tuple(self.ignored),
             unreadable=tuple(self.unreadable),
         )
