@@ -1,22 +1,50 @@
-"""Composition root: build the adapters and use cases from settings, once per process."""
+"""Composition root: every adapter, policy and use case built once from settings, per process.
+
+Nothing else wires: the HTTP app, the CLI and the worker take what `bootstrap` returns.
+Everything that can refuse a setting is built here, eagerly, so a misconfiguration stops
+`lia serve` and `lia worker` with one line before they listen.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import random
+import time
+from collections.abc import Mapping
+
 import attrs
-import httpx
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lia_adapters.audit_webhook import WebhookAuditSink
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
-from lia_core.errors import DomainError, SchemaOutdated
-from lia_core.ports import Clock, CustomerRoster, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.domain.delivery import Channel
+from lia_core.errors import DomainError, SchemaOutdated, ValidationError
+from lia_core.ports import (
+    Clock,
+    ConversationRouter,
+    CustomerDirectory,
+    CustomerRoster,
+    IdGenerator,
+    MessageSender,
+    PasswordHasher,
+    UnitOfWorkFactory,
+)
 from lia_core.services import Services
 from lia_core.services.proactive import NotifyAffectedCustomersHandler
-from lia_entrypoints.crm_config import build_customer_roster
-from lia_entrypoints.delivery_config import channel_order
+from lia_entrypoints import policies
+from lia_entrypoints.adapters import (
+    HttpClients,
+    build_audit_sink,
+    build_customer_directory,
+    build_customer_roster,
+    build_senders,
+    http_url,
+)
+from lia_entrypoints.inbound.metrics import InboundMetrics
+from lia_entrypoints.inbound.observer import LoggingGateObserver
+from lia_entrypoints.invalid_setting import InvalidSetting
 from lia_entrypoints.settings import Settings
 
 __all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
@@ -33,32 +61,25 @@ class Runtime:
     clock: Clock
     uow: UnitOfWorkFactory
     ids: IdGenerator
+    metrics: InboundMetrics
+    """This process's Prometheus counters (`GET /metrics`)."""
+    directory: CustomerDirectory | None = None
+    """The CRM the gate asks (`lia crm lookup` asks it too); None without one."""
     engine: AsyncEngine | None = None
-    http: httpx.AsyncClient | None = None
-    roster: CustomerRoster | None = None
-    """Replaces the CRM's customer list (tests); by default it is read from settings when needed."""
+    clients: HttpClients = attrs.field(factory=HttpClients)
 
     def proactive_notice(self) -> NotifyAffectedCustomersHandler:
         """The proactive-notice use case; DomainError when the CRM cannot list its customers."""
-        roster = self.roster if self.roster is not None else build_customer_roster(self.settings)
-        if roster is None:
+        if self.services.proactive_notice is None:
             raise DomainError(
                 "the configured CRM cannot list its customers; proactive notices need "
                 "LIA_CRM__KIND=file (a CSV export)"
             )
-        return NotifyAffectedCustomersHandler(
-            self.uow,
-            self.clock,
-            self.ids,
-            self.settings.tz,
-            channel_order(self.settings),
-            roster,
-        )
+        return self.services.proactive_notice
 
     async def aclose(self) -> None:
         """Release database connections and HTTP clients."""
-        if self.http is not None:
-            await self.http.aclose()
+        await self.clients.aclose()
         if self.engine is not None:
             await self.engine.dispose()
 
@@ -78,6 +99,34 @@ async def prepare_database(engine: AsyncEngine, settings: Settings) -> None:
     raise SchemaOutdated(f"the database {found}, this LIA needs {head}: run `lia db upgrade`")
 
 
+def _engine(settings: Settings) -> AsyncEngine:
+    if settings.uses_embedded_database:
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidSetting(
+                "LIA_DATA_DIR", f"cannot create {exc.filename}: {exc.strerror}"
+            ) from None
+    try:
+        return create_engine(settings.effective_database_url)
+    except (ValueError, ImportError, LookupError) as exc:
+        # sqlalchemy's ArgumentError is a ValueError: a URL it cannot parse or a bad option.
+        raise InvalidSetting("LIA_DATABASE_URL", str(exc).splitlines()[0]) from None
+
+
+def _setting_of(exc: ValidationError) -> InvalidSetting:
+    names = {
+        "notice_channels": "LIA_DELIVERY__NOTICE_CHANNELS",
+        "resolution_channels": "LIA_DELIVERY__RESOLUTION_CHANNELS",
+        "alerts.channel": "LIA_ALERTS__CHANNEL",
+    }
+    return InvalidSetting(names.get(exc.field or "", exc.field or "LIA_*"), exc.message)
+
+
+def _log_alert(kind: str, text: str) -> None:
+    log.warning("alert.raised", alert=kind, text=text)
+
+
 async def bootstrap(
     settings: Settings,
     *,
@@ -85,32 +134,72 @@ async def bootstrap(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     hasher: PasswordHasher | None = None,
+    directory: CustomerDirectory | None = None,
     roster: CustomerRoster | None = None,
+    senders: Mapping[Channel, MessageSender] | None = None,
+    router: ConversationRouter | None = None,
 ) -> Runtime:
-    """Wire the use cases; pass fakes to replace any adapter (tests, demos)."""
-    engine: AsyncEngine | None = None
-    if uow is None:
-        if settings.uses_embedded_database:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(settings.effective_database_url)
-        try:
-            await prepare_database(engine, settings)
-        except BaseException:
-            await engine.dispose()
-            raise
-        uow = SqlUnitOfWorkFactory(engine)
+    """Build every use case from *settings*; pass fakes to replace any adapter (tests, demos).
+
+    *directory* replaces the CRM the gate asks, *roster* the CRM the proactive notice walks,
+    *senders* the channel adapters, *router* the normal flow after the gate. Raises
+    `InvalidSetting` for a setting that cannot work, before anything is opened.
+    """
     real_clock = clock or SystemClock()
+    clients = HttpClients()
+    try:
+        try:
+            order = policies.channel_order(settings)
+            alerts = policies.alert_policy(settings)
+        except InvalidSetting:
+            raise
+        except ValidationError as exc:
+            raise _setting_of(exc) from None
+        # The CSV CRM is parsed once and serves both the gate and the proactive notice.
+        file_roster = build_customer_roster(settings)
+        roster = roster if roster is not None else file_roster
+        if directory is None:
+            directory = build_customer_directory(
+                settings, clock=real_clock, clients=clients, roster=file_roster
+            )
+        if settings.http.public_url:
+            http_url(settings.http.public_url, "LIA_HTTP__PUBLIC_URL")
+        channel_senders = senders if senders is not None else build_senders(settings, clients)
+        audit_sink = build_audit_sink(settings, clients)
+        engine: AsyncEngine | None = None
+        if uow is None:
+            engine = _engine(settings)
+            try:
+                await prepare_database(engine, settings)
+            except BaseException:
+                await engine.dispose()
+                raise
+            uow = SqlUnitOfWorkFactory(engine)
+    except BaseException:
+        await clients.aclose()
+        raise
+    metrics = InboundMetrics()
     real_ids = ids or UuidGenerator()
-    webhook = settings.alerts.dlq_webhook_url
-    http = httpx.AsyncClient(timeout=5.0) if webhook else None
     services = Services.build(
         uow=uow,
         clock=real_clock,
         ids=real_ids,
         hasher=hasher or Argon2PasswordHasher(),
         tz=settings.tz,
-        channel_order=channel_order(settings),
-        audit_sink=WebhookAuditSink(http, webhook) if http and webhook else None,
+        channel_order=order,
+        audit_sink=audit_sink,
+        senders=channel_senders,
+        delivery_policy=policies.delivery_policy(settings),
+        alert_policy=alerts,
+        alert_hook=_log_alert,
+        inbound_policy=policies.inbound_policy(settings),
+        directory=directory,
+        roster=roster,
+        router=router,
+        gate_observer=LoggingGateObserver(metrics),
+        monotonic=time.monotonic,
+        sleep=asyncio.sleep,
+        jitter=random.SystemRandom().random,
     )
     return Runtime(
         settings=settings,
@@ -118,7 +207,8 @@ async def bootstrap(
         clock=real_clock,
         uow=uow,
         ids=real_ids,
+        metrics=metrics,
+        directory=directory,
         engine=engine,
-        http=http,
-        roster=roster,
+        clients=clients,
     )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lia_core.domain.gate import GateTexts
+from lia_core.domain.gate import GatePolicy, GateTexts
 from lia_core.domain.templates import FAILURE_PLACEHOLDERS, validate_template
+from lia_core.services.inbound import InboundPolicy
 
 __all__ = ["InboundSettings"]
 
 _DEFAULT_TEXTS = GateTexts()
+# Defaults are the core's (stated once there); the settings only say how to override them.
+_GATE = GatePolicy()
+_INBOUND = InboundPolicy()
+_DAY, _MINUTE = 86400, 60
 _GREETING = {"nome": "the customer's name", "saudacao": "', Maria' (first name) or nothing"}
 _OPTIONS = {"opcoes": "the numbered list of the customer's addresses"}
 
@@ -23,25 +28,27 @@ class InboundSettings(BaseModel):
     """Group commit: how long the first webhook of a batch waits for others before one transaction stores them all."""
     max_batch: int = Field(default=500, ge=1, le=10000)
     """Group commit: most webhook items written per transaction."""
-    process_batch: int = Field(default=200, ge=1, le=5000)
+    process_batch: int = Field(default=_INBOUND.batch_size, ge=1, le=5000)
     """Most stored messages the gate handles per transaction."""
     gate_window_ms: float = Field(default=20.0, ge=0, le=1000)
     """How long the gate waits for more stored messages before handling a batch (fewer, larger transactions)."""
-    stale_after_seconds: float = Field(default=30.0, gt=0, le=3600)
+    stale_after_seconds: float = Field(default=_INBOUND.stale_after.total_seconds(), gt=0, le=3600)
     """Messages stored but not handled after this long (a process died) are handled by the recovery sweep."""
-    failures_max_age_seconds: float = Field(default=1.0, ge=0, le=60)
-    """How often the in-memory index of active failures re-checks the database for changes."""
-    address_ttl_days: float = Field(default=30.0, ge=0)
-    """How long a contact's stored address (from the CRM or a typed CEP) is trusted."""
-    reminder_interval_minutes: float = Field(default=30.0, ge=0)
-    """At most one short reminder per conversation per interval while its outage lasts."""
-    max_attempts: int = Field(default=2, ge=1, le=10)
-    """Unreadable answers to the CEP or address question before the conversation goes to a human."""
-    human_keywords: list[str] = Field(
-        default_factory=lambda: ["atendente", "humano", "pessoa", "falar com alguem"]
+    failures_max_age_seconds: float = Field(
+        default=_INBOUND.failures_max_age.total_seconds(), ge=0, le=60
     )
+    """How often the in-memory index of active failures re-checks the database for changes."""
+    address_ttl_days: float = Field(default=_GATE.address_ttl.total_seconds() / _DAY, ge=0)
+    """How long a contact's stored address (from the CRM or a typed CEP) is trusted."""
+    reminder_interval_minutes: float = Field(
+        default=_GATE.reminder_interval.total_seconds() / _MINUTE, ge=0
+    )
+    """At most one short reminder per conversation per interval while its outage lasts."""
+    max_attempts: int = Field(default=_GATE.max_attempts, ge=1, le=10)
+    """Unreadable answers to the CEP or address question before the conversation goes to a human."""
+    human_keywords: list[str] = Field(default_factory=lambda: list(_GATE.human_keywords))
     """Words that ask for a person (accents and case ignored)."""
-    menu_option: str = "0"
+    menu_option: str = _GATE.menu_option
     """A reply of just this (or a button with this id) also asks for a person."""
     queue_reply: str | None = None
     """Said once when a conversation enters the human queue (unset: nothing is said)."""

@@ -10,9 +10,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lia_core.domain.delivery import Channel
+from lia_core.services.alerts import AlertPolicy
+from lia_core.services.dispatch import DeliveryPolicy
+from lia_core.services.inbound import InboundPolicy
 from lia_entrypoints.inbound_settings import InboundSettings
 
 __all__ = ["HttpSettings", "Settings", "WorkerSettings", "masked_settings"]
+
+
+# Defaults are the core's (stated once there); the settings only say how to override them.
+_DELIVERY = DeliveryPolicy()
+_RETRY = _DELIVERY.retry
+_ALERTS = AlertPolicy()
+_INBOUND = InboundPolicy()
 
 
 class HttpSettings(BaseModel):
@@ -46,33 +57,37 @@ class DeliverySettings(BaseModel):
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
-    lease_seconds: float = Field(default=60.0, gt=1, le=3600)
+    lease_seconds: float = Field(default=_DELIVERY.lease_seconds, gt=1, le=3600)
     """How long a claimed job stays with its worker; a crashed worker's jobs are retried after this."""
-    batch_size: int = Field(default=200, ge=1, le=5000)
+    batch_size: int = Field(default=_DELIVERY.batch_size, ge=1, le=5000)
     """Jobs claimed per round."""
-    concurrency: int = Field(default=64, ge=1, le=1000)
+    concurrency: int = Field(default=_DELIVERY.concurrency, ge=1, le=1000)
     """Sends in flight at once per worker process."""
-    max_attempts: int = Field(default=8, ge=1, le=100)
+    max_attempts: int = Field(default=_RETRY.max_attempts, ge=1, le=100)
     """Tries before a transiently failing job is dead-lettered."""
-    base_delay_seconds: float = Field(default=5.0, gt=0, le=600)
+    base_delay_seconds: float = Field(default=_RETRY.base_delay_seconds, gt=0, le=600)
     """First retry delay; doubles per attempt (full jitter)."""
-    max_retry_after_seconds: float = Field(default=120.0, gt=0, le=3600)
+    max_retry_after_seconds: float = Field(default=_RETRY.max_retry_after_seconds, gt=0, le=3600)
     """Cap on a provider's Retry-After."""
-    breaker_threshold: int = Field(default=5, ge=1, le=1000)
+    breaker_threshold: int = Field(default=_DELIVERY.breaker_threshold, ge=1, le=1000)
     """Consecutive channel failures that open the circuit breaker (per channel and job name)."""
-    breaker_cooldown_seconds: float = Field(default=60.0, gt=0, le=3600)
+    breaker_cooldown_seconds: float = Field(
+        default=_DELIVERY.breaker_cooldown_seconds, gt=0, le=3600
+    )
     """How long an open breaker waits before a probe."""
-    whatsapp_rate: float = Field(default=80.0, gt=0)
+    whatsapp_rate: float = Field(default=_DELIVERY.rates[Channel.WHATSAPP], gt=0)
     """Messages per second per WhatsApp phone number id (Meta counts inbound messages too: leave headroom)."""
-    evolution_rate: float = Field(default=20.0, gt=0)
+    evolution_rate: float = Field(default=_DELIVERY.rates[Channel.EVOLUTION], gt=0)
     """Messages per second through Evolution API."""
-    sms_rate: float = Field(default=30.0, gt=0)
+    sms_rate: float = Field(default=_DELIVERY.rates[Channel.SMS], gt=0)
     """SMS per second through Twilio."""
-    push_rate: float = Field(default=500.0, gt=0)
+    push_rate: float = Field(default=_DELIVERY.rates[Channel.PUSH], gt=0)
     """Push notifications per second through FCM."""
-    sandbox_rate: float = Field(default=1000.0, gt=0)
+    sandbox_rate: float = Field(default=_DELIVERY.rates[Channel.SANDBOX], gt=0)
     """Messages per second on the sandbox channel."""
-    pair_interval_seconds: float = Field(default=6.0, ge=0, le=600)
+    pair_interval_seconds: float = Field(
+        default=_DELIVERY.pair_intervals[Channel.WHATSAPP], ge=0, le=600
+    )
     """Minimum spacing between two WhatsApp messages to the same person (Meta error 131056)."""
     max_dlq_reprocess: int = Field(default=3, ge=1, le=100)
     """How many times one job may be reprocessed from the dead-letter queue."""
@@ -91,13 +106,13 @@ class AlertSettings(BaseModel):
 
     admin_recipient: str | None = None
     """Phone (or device token) alerts go to; unset: alerts are only logged."""
-    channel: str = "sandbox"
+    channel: str = _ALERTS.channel.value
     """Channel alerts go out on."""
-    cooldown_seconds: float = Field(default=300.0, ge=0)
+    cooldown_seconds: float = Field(default=_ALERTS.cooldown_seconds, ge=0)
     """The same alert is sent at most once per this many seconds."""
-    backlog_threshold: int = Field(default=5000, ge=1)
+    backlog_threshold: int = Field(default=_ALERTS.backlog_threshold, ge=1)
     """Pending jobs that trigger a backlog alert."""
-    dead_letter_threshold: int = Field(default=100, ge=1)
+    dead_letter_threshold: int = Field(default=_ALERTS.dead_letter_threshold, ge=1)
     """Dead letters that trigger an alert."""
     dlq_webhook_url: str | None = None
     """If set, every dead-letter reprocessing run is POSTed here as JSON (best effort)."""
@@ -204,7 +219,7 @@ class CrmSettings(BaseModel):
     """With `ixc`: the webservice user id."""
     ixc_token: SecretStr | None = None
     """With `ixc`: the webservice token."""
-    timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    timeout_seconds: float = Field(default=_INBOUND.crm_timeout.total_seconds(), gt=0, le=60)
     """How long a lookup may take before LIA gives up on the CRM (and asks the customer instead)."""
     cache_ttl_seconds: float = Field(default=300.0, ge=0)
     """How long a found customer is remembered."""

@@ -1,4 +1,8 @@
-"""The background worker: the scheduler (activate due failures) and the outbox dispatcher, until stopped."""
+"""The background worker: the outbox dispatcher and a scheduler of timed jobs, until stopped.
+
+The scheduler is a list of `Timer` (interval, job): a new monitor plugs in by adding one to
+`timers`, without touching the loop.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import signal
 import socket
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
 import attrs
 import structlog
@@ -18,10 +23,10 @@ from lia_core.errors import LiaError
 from lia_core.services import FailureTab, ListFailures
 from lia_core.services.dispatch import DispatchReport
 from lia_core.services.proactive import NotifyAffectedCustomers
+from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.bootstrap import Runtime
-from lia_entrypoints.delivery_runtime import DeliveryRuntime, build_delivery
 
-__all__ = ["WorkerReport", "run_worker", "worker_id"]
+__all__ = ["Timer", "WorkerReport", "run_worker", "timers", "worker_id"]
 
 log = structlog.get_logger(__name__)
 
@@ -94,13 +99,41 @@ async def _notify_proactively(runtime: Runtime, report: WorkerReport) -> None:
         log.info("failure.proactive_notice", failure_id=failure.id, **attrs.asdict(result))
 
 
+async def _schedule(runtime: Runtime, report: WorkerReport) -> None:
+    """The scheduler tick: activate due failures, then notify CRM customers proactively."""
+    await _activate_due(runtime, report)
+    await _notify_proactively(runtime, report)
+    report.ticks += 1
+
+
+@attrs.frozen
+class Timer:
+    """A job the worker runs every *every* seconds (first at start), between dispatch rounds."""
+
+    name: str
+    every: float
+    job: Callable[[Runtime, WorkerReport], Awaitable[None]]
+
+
+async def _check_backlog(runtime: Runtime, _report: WorkerReport) -> None:
+    await runtime.services.alerter.check_backlog()
+
+
+def timers(runtime: Runtime) -> list[Timer]:
+    """The worker's timed jobs, in the order they run when several are due."""
+    return [
+        Timer("schedule", runtime.settings.worker.poll_interval_seconds, _schedule),
+        Timer("backlog", BACKLOG_CHECK_SECONDS, _check_backlog),
+    ]
+
+
 async def _drain(
-    delivery: DeliveryRuntime, owner: str, report: WorkerReport, stop: asyncio.Event | None = None
+    runtime: Runtime, owner: str, report: WorkerReport, stop: asyncio.Event | None = None
 ) -> int:
     """Dispatch rounds until a round finds nothing due (or *stop* is set); return jobs claimed."""
     claimed = 0
     while stop is None or not stop.is_set():
-        round_ = await delivery.dispatcher.run_once(owner=owner)
+        round_ = await runtime.services.dispatcher.run_once(owner=owner)
         report.add(round_)
         claimed += round_.claimed
         if round_.claimed:
@@ -111,7 +144,11 @@ async def _drain(
 
 
 async def run_worker(
-    runtime: Runtime, *, once: bool = False, stop: asyncio.Event | None = None
+    runtime: Runtime,
+    *,
+    once: bool = False,
+    stop: asyncio.Event | None = None,
+    jobs: list[Timer] | None = None,
 ) -> WorkerReport:
     """Activate due failures and send due messages; with *once*, do what is due now and return.
 
@@ -121,25 +158,19 @@ async def run_worker(
     """
     report = WorkerReport()
     owner = worker_id()
-    delivery = build_delivery(
-        runtime.settings, uow=runtime.uow, clock=runtime.clock, ids=runtime.ids
-    )
-    try:
-        if once:
-            await _activate_due(runtime, report)
-            await _notify_proactively(runtime, report)
-            await _drain(delivery, owner, report)
-            report.ticks = 1
-            return report
-        await _loop(runtime, delivery, owner, report, stop or asyncio.Event())
+    real = sorted(c.value for c in configured_channels(runtime.settings))
+    log.info("delivery.channels", providers=real or ["sandbox only"])
+    if once:
+        await _schedule(runtime, report)
+        await _drain(runtime, owner, report)
         return report
-    finally:
-        await delivery.aclose()
+    await _loop(runtime, jobs or timers(runtime), owner, report, stop or asyncio.Event())
+    return report
 
 
 async def _loop(
     runtime: Runtime,
-    delivery: DeliveryRuntime,
+    jobs: list[Timer],
     owner: str,
     report: WorkerReport,
     stop: asyncio.Event,
@@ -150,20 +181,16 @@ async def _loop(
             loop.add_signal_handler(sig, stop.set)
     settings = runtime.settings.worker
     log.info("worker.started", owner=owner, poll_interval_seconds=settings.poll_interval_seconds)
-    next_schedule = next_backlog = 0.0
+    due_at = [0.0] * len(jobs)
     while not stop.is_set():
         now = time.monotonic()
         claimed = 0
         try:
-            if now >= next_schedule:
-                await _activate_due(runtime, report)
-                await _notify_proactively(runtime, report)
-                report.ticks += 1
-                next_schedule = now + settings.poll_interval_seconds
-            claimed = await _drain(delivery, owner, report, stop)
-            if now >= next_backlog:
-                await delivery.alerter.check_backlog()
-                next_backlog = now + BACKLOG_CHECK_SECONDS
+            for index, timer in enumerate(jobs):
+                if now >= due_at[index]:
+                    await timer.job(runtime, report)
+                    due_at[index] = now + timer.every
+            claimed = await _drain(runtime, owner, report, stop)
         except Exception:
             # A database hiccup must not kill the worker; the next round retries the same work.
             log.exception("worker.round_failed")

@@ -17,8 +17,9 @@ import attrs
 
 from lia_adapters.memory.customers import lookup_key
 from lia_core.domain.customers import Customer, CustomerAddress
+from lia_core.ports.customers import DirectoryUnavailable
 
-__all__ = ["CsvCustomerDirectory", "CsvLoadReport"]
+__all__ = ["CsvCustomerDirectory", "CsvCustomerRoster", "CsvLoadReport"]
 
 REQUIRED = ("phone", "name")
 _ALIASES = {"bairro": "neighbourhood"}
@@ -127,4 +128,45 @@ class CsvCustomerDirectory:
     async def all_customers(self) -> AsyncIterator[Customer]:
         """Every customer (the proactive outage notice walks them)."""
         for customer in list(self._by_phone.values()):
+            yield customer
+
+
+class CsvCustomerRoster:
+    """The CSV CRM for walks over every customer, read again when the file changes.
+
+    An ISP replaces its export while LIA runs; the proactive notice must walk the new one.
+    The file's modification time is checked on each walk (one `stat`), and the file is
+    parsed again only when it changed.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        """Load *path* now (raises ValueError if unusable, like `CsvCustomerDirectory.from_path`)."""
+        self._path = Path(path)
+        self._mtime = self._stat()
+        self._loaded = CsvCustomerDirectory.from_path(self._path)
+
+    def _stat(self) -> int:
+        try:
+            return self._path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise ValueError(f"customer CSV not found: {self._path}") from None
+
+    def current(self) -> CsvCustomerDirectory:
+        """The customers as the file says now (reloaded if its modification time changed).
+
+        Raises:
+            DirectoryUnavailable: the changed file cannot be read.
+        """
+        try:
+            mtime = self._stat()
+            if mtime != self._mtime:
+                self._loaded = CsvCustomerDirectory.from_path(self._path)
+                self._mtime = mtime
+        except (ValueError, OSError) as exc:
+            raise DirectoryUnavailable(str(exc)) from None
+        return self._loaded
+
+    async def all_customers(self) -> AsyncIterator[Customer]:
+        """Every customer in the file as it is now."""
+        async for customer in self.current().all_customers():
             yield customer

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, tzinfo
+from types import MappingProxyType
 
 import attrs
 
 from lia_core.domain.delivery import Channel, JobName
-from lia_core.ports import AuditSink, Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.ports import (
+    AuditSink,
+    Clock,
+    ConversationRouter,
+    CustomerDirectory,
+    CustomerRoster,
+    IdGenerator,
+    MessageSender,
+    PasswordHasher,
+    UnitOfWorkFactory,
+)
+from lia_core.services.alerts import Alerter, AlertHook, AlertPolicy
 from lia_core.services.audit_queries import ListReprocessAuditHandler
 from lia_core.services.broadcast import (
     ChannelOrder,
@@ -29,6 +45,7 @@ from lia_core.services.dead_letters import (
     ReprocessDeadLetters,
     ReprocessDeadLettersHandler,
 )
+from lia_core.services.dispatch import DeliveryPolicy, Dispatcher
 from lia_core.services.failures import (
     ActivateDueFailuresHandler,
     ChangeFailureStatus,
@@ -43,12 +60,17 @@ from lia_core.services.failures import (
     ListFailures,
     ListFailuresHandler,
 )
+from lia_core.services.inbound import InboundPolicy, ProcessInboundHandler
+from lia_core.services.ingest import ActiveFailures, IngestHandler
+from lia_core.services.isolation import GateObserver, IsolatingGate
 from lia_core.services.outbox import (
     EnqueueMessage,
     EnqueueMessageHandler,
     ListOutbox,
     ListOutboxHandler,
 )
+from lia_core.services.proactive import NotifyAffectedCustomersHandler
+from lia_core.services.recovery import ProcessStaleInboundHandler
 from lia_core.services.regions import (
     DefineRegion,
     DefineRegionHandler,
@@ -58,6 +80,7 @@ from lia_core.services.regions import (
     UpdateRegion,
     UpdateRegionHandler,
 )
+from lia_core.services.routing import HumanQueueRouter
 from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
 from lia_core.services.users import (
     Authenticate,
@@ -99,6 +122,22 @@ DEFAULT_CHANNEL_ORDER: ChannelOrder = {
 }
 """Without configured providers every notification goes to the sandbox channel."""
 
+_NO_SENDERS: Mapping[Channel, MessageSender] = MappingProxyType({})
+
+
+def _ignore_alert(_kind: str, _text: str) -> None:
+    return None
+
+
+class _Unobserved:
+    """A gate observer that is told nothing (tests and integrators that do not count)."""
+
+    def processed(self, report: object) -> None:
+        return None
+
+    def failed(self, batch: object, *, isolated: bool) -> None:
+        return None
+
 
 @attrs.frozen(kw_only=True)
 class Services:
@@ -132,6 +171,18 @@ class Services:
     get_contact: GetContactHandler
     list_conversations: ListConversationsHandler
     get_conversation: GetConversationHandler
+    ingest: IngestHandler
+    """Stores webhook items (the group commit calls it)."""
+    process_inbound: ProcessInboundHandler
+    """The outage gate over stored messages."""
+    gate: IsolatingGate
+    """`process_inbound` with failing messages isolated (the gate loop and the sweep use it)."""
+    sweep_stale_inbound: ProcessStaleInboundHandler
+    """Recovery: messages stored but never through the gate."""
+    alerter: Alerter
+    dispatcher: Dispatcher
+    proactive_notice: NotifyAffectedCustomersHandler | None
+    """None when the CRM cannot list its customers (only the file CRM can)."""
 
     @classmethod
     def build(
@@ -144,9 +195,70 @@ class Services:
         tz: tzinfo = UTC,
         channel_order: ChannelOrder = DEFAULT_CHANNEL_ORDER,
         audit_sink: AuditSink | None = None,
+        senders: Mapping[Channel, MessageSender] = _NO_SENDERS,
+        delivery_policy: DeliveryPolicy | None = None,
+        alert_policy: AlertPolicy | None = None,
+        alert_hook: AlertHook = _ignore_alert,
+        inbound_policy: InboundPolicy | None = None,
+        directory: CustomerDirectory | None = None,
+        roster: CustomerRoster | None = None,
+        router: ConversationRouter | None = None,
+        gate_observer: GateObserver | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
     ) -> Services:
-        """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts)."""
+        """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
+
+        *senders* deliver per channel, *directory* is the CRM the gate asks, *roster* the CRM
+        that lists every customer (proactive notices), *router* the normal flow after the gate
+        (default: the human queue); *monotonic*, *sleep* and *jitter* pace and spread retries.
+        """
+        inbound = inbound_policy or InboundPolicy()
+        process = ProcessInboundHandler(
+            uow=uow,
+            clock=clock,
+            ids=ids,
+            failures=ActiveFailures(CheckLocationHandler(uow), clock, inbound.failures_max_age),
+            router=router or HumanQueueRouter(reply_text=inbound.queue_reply),
+            directory=directory,
+            policy=inbound.gate,
+            tz=tz,
+            reply_channels=inbound.reply_channels,
+            crm_timeout=inbound.crm_timeout,
+        )
+        gate = IsolatingGate(process, gate_observer or _Unobserved())
+        alerter = Alerter(
+            uow=uow,
+            clock=clock,
+            ids=ids,
+            policy=alert_policy or AlertPolicy(),
+            monotonic=monotonic,
+            hook=alert_hook,
+        )
         return cls(
+            ingest=IngestHandler(uow, clock, ids),
+            process_inbound=process,
+            gate=gate,
+            sweep_stale_inbound=ProcessStaleInboundHandler(
+                uow, clock, gate, grace=inbound.stale_after, batch_size=inbound.batch_size
+            ),
+            alerter=alerter,
+            dispatcher=Dispatcher(
+                uow=uow,
+                clock=clock,
+                senders=senders,
+                policy=delivery_policy or DeliveryPolicy(),
+                alerter=alerter,
+                monotonic=monotonic,
+                sleep=sleep,
+                jitter=jitter,
+            ),
+            proactive_notice=(
+                NotifyAffectedCustomersHandler(uow, clock, ids, tz, channel_order, roster)
+                if roster is not None
+                else None
+            ),
             declare_failure=DeclareFailureHandler(uow, clock, ids),
             change_failure_status=ChangeFailureStatusHandler(uow, clock),
             get_failure=GetFailureHandler(uow),

@@ -49,6 +49,7 @@ from lia_core.services.routing import HumanQueueRouter
 
 __all__ = [
     "HumanQueueRouter",
+    "InboundPolicy",
     "ProcessInboundHandler",
     "ProcessReport",
     "ProcessStaleInboundHandler",
@@ -340,3 +341,22 @@ class ProcessInboundHandler:
                 job_key=job.idempotency_key,
             )
         )
+
+
+@attrs.frozen(kw_only=True)
+class InboundPolicy:
+    """How stored messages are handled: the gate's policy and the pipeline's knobs."""
+
+    gate: GatePolicy = attrs.field(factory=GatePolicy)
+    reply_channels: Mapping[Channel, Channel] = attrs.field(factory=dict)
+    """Where replies go per inbound channel (the sandbox when a channel has no credentials)."""
+    queue_reply: str | None = None
+    """Said once when a conversation enters the human queue."""
+    crm_timeout: timedelta = timedelta(seconds=2)
+    """How long a CRM lookup may take before the customer is asked instead."""
+    failures_max_age: timedelta = timedelta(seconds=1)
+    """How often the in-memory index of active failures re-checks the database."""
+    stale_after: timedelta = timedelta(seconds=30)
+    """Stored messages not handled after this long are handled by the recovery sweep."""
+    batch_size: int = 200
+    """Most stored messages the gate handles per transaction."""

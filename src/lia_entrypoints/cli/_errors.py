@@ -125,6 +125,9 @@ def _root_cause(exc: BaseException) -> str:
 
 def translate(exc: Exception, *, database: str | None = None) -> CliError:
     """The `CliError` for *exc*: its message, exit code and the flag at fault."""
+    if isinstance(exc, ValidationError) and (exc.field or "").startswith("LIA_"):
+        # A setting (`InvalidSetting`): its message already names the variable.
+        return InvalidInputError(exc.message, kind="invalid_setting", field=exc.field)
     if isinstance(exc, ValidationError):
         flag = FIELD_FLAGS.get(exc.field or "", exc.field)
         message = f"{flag}: {exc.message}" if flag else exc.message

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import click
-import httpx
 
 from lia_core.domain.customers import Customer
 from lia_core.ports import DirectoryUnavailable
@@ -58,20 +57,14 @@ def crm_group() -> None:
 def lookup(app: CliApp, phone: str, as_json: bool) -> None:
     """Look PHONE up in the configured CRM (exit 1 when the CRM cannot answer)."""
     with app.errors(as_json=as_json):
-        from lia_entrypoints.crm_config import build_customer_directory  # lazy: adapters
 
         async def find(runtime: Runtime) -> Customer | None:
-            timeout = httpx.Timeout(runtime.settings.crm.timeout_seconds)
-            async with httpx.AsyncClient(timeout=timeout) as client:
-                directory = build_customer_directory(
-                    runtime.settings, clock=runtime.clock, client=client
-                )
-                if directory is None:
-                    raise CliError("no CRM configured: set LIA_CRM__KIND (see docs/crm.md)")
-                try:
-                    return await directory.find_by_phone(phone)
-                except DirectoryUnavailable as exc:
-                    raise CliError(f"the CRM did not answer: {exc}") from None
+            if runtime.directory is None:
+                raise CliError("no CRM configured: set LIA_CRM__KIND (see docs/crm.md)")
+            try:
+                return await runtime.directory.find_by_phone(phone)
+            except DirectoryUnavailable as exc:
+                raise CliError(f"the CRM did not answer: {exc}") from None
 
         customer = app.run(find)
         if as_json:

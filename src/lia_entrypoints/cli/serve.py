@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 
 from lia_entrypoints.cli._app import CliApp
-from lia_entrypoints.cli._errors import CliError
+from lia_entrypoints.cli._errors import CliError, InvalidInputError
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json
 
@@ -28,8 +30,10 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
         settings = app.settings
         bind_host = host or settings.http.host
         bind_port = port or settings.http.port
-        # Fail fast with one line (outdated schema, unreachable database) instead of a
-        # traceback from the server's startup hook; also migrates the embedded database.
+        _check_host(bind_host, "--host" if host else "LIA_HTTP__HOST")
+        # Fail fast with one line (a setting that cannot work, outdated schema, unreachable
+        # database) before listening, instead of a traceback from the server's startup hook:
+        # bootstrap builds everything it can refuse. It also migrates the embedded database.
         app.run(lambda rt: _nothing())
         try:
             import uvicorn
@@ -57,6 +61,15 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
 
 async def _nothing() -> None:
     return None
+
+
+def _check_host(host: str, name: str) -> None:
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError) as exc:
+        raise InvalidInputError(
+            f"invalid setting {name}: cannot resolve {host!r} ({exc})", kind="invalid_setting"
+        ) from None
 
 
 @click.command(

@@ -16,7 +16,6 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Tag
 
 from lia_core import __version__
-from lia_core.ports import CustomerDirectory
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http.access_log import AccessLog
 from lia_entrypoints.http.auth import build_jwt_auth
@@ -86,12 +85,11 @@ def create_app(
     settings: Settings,
     *,
     runtime: Runtime | None = None,
-    directory: CustomerDirectory | None = None,
     settle_heap: bool = False,
 ) -> Litestar:
     """Build the app; without *runtime* it bootstraps one at startup and closes it at shutdown.
 
-    *directory* replaces the CRM configured in settings (tests, demos); *settle_heap* tunes
+    Pass a *runtime* built by `bootstrap` with fakes to test or demo; *settle_heap* tunes
     the garbage collector for a long-running server (`lia serve`).
     """
     jwt_auth = build_jwt_auth(settings)
@@ -114,14 +112,7 @@ def create_app(
     @asynccontextmanager
     async def inbound_pipeline(app: Litestar) -> AsyncIterator[None]:
         live = app.state[RUNTIME_KEY]
-        inbound = InboundRuntime.build(
-            settings,
-            uow=live.uow,
-            clock=live.clock,
-            ids=live.ids,
-            tz=settings.tz,
-            directory=directory,
-        )
+        inbound = InboundRuntime.create(live.services, live.metrics, settings.inbound)
         inbound.start()
         app.state[INBOUND_KEY] = inbound
         if settle_heap:

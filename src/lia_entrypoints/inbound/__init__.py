@@ -2,6 +2,14 @@
 
 from lia_entrypoints.inbound.group_commit import GroupCommit, Stored
 from lia_entrypoints.inbound.metrics import InboundMetrics
-from lia_entrypoints.inbound.pipeline import InboundRuntime
+from lia_entrypoints.inbound.observer import LoggingGateObserver
+from lia_entrypoints.inbound.pipeline import GateQueue, InboundRuntime
 
-__all__ = ["GroupCommit", "InboundMetrics", "InboundRuntime", "Stored"]
+__all__ = [
+    "GateQueue",
+    "GroupCommit",
+    "InboundMetrics",
+    "InboundRuntime",
+    "LoggingGateObserver",
+    "Stored",
+]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from lia_adapters.crm import CsvCustomerDirectory
+from lia_adapters.crm import CsvCustomerDirectory, CsvCustomerRoster
+from lia_core.ports import DirectoryUnavailable
 from tests.integration.crm import data
 
 
@@ -66,3 +68,18 @@ def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
     """A Latin-1 export raises ValueError saying it is not UTF-8."""
     with pytest.raises(ValueError, match="not UTF-8"):
         CsvCustomerDirectory.from_path(write(tmp_path, "phone,name\n1,João\n", encoding="latin-1"))
+
+
+async def test_the_roster_reads_a_replaced_file_again(tmp_path: Path) -> None:
+    """CsvCustomerRoster walks the file as it is now: a newer export is read once it changed."""
+    path = write(tmp_path, "phone,name\n21999998888,Maria\n")
+    roster = CsvCustomerRoster(path)
+    first = roster.current()
+    assert [c.name async for c in roster.all_customers()] == ["Maria"]
+    assert roster.current() is first  # unchanged file: not parsed again
+    path.write_text("phone,name\n21999998888,Maria\n21988887777,João\n")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    assert sorted([c.name async for c in roster.all_customers()]) == ["João", "Maria"]
+    path.unlink()
+    with pytest.raises(DirectoryUnavailable, match="not found"):
+        roster.current()

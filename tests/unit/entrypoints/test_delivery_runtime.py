@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-
 from lia_adapters.channels import (
     CloudApiWhatsAppSender,
     EvolutionSender,
@@ -14,17 +12,17 @@ from lia_adapters.channels import (
     TwilioSmsSender,
 )
 from lia_core.domain.delivery import Channel, JobName
-from lia_entrypoints.delivery_config import channel_order, delivery_policy
-from lia_entrypoints.delivery_runtime import build_senders
+from lia_entrypoints.adapters import HttpClients, build_senders
+from lia_entrypoints.policies import channel_order, delivery_policy
 from lia_entrypoints.settings import Settings
 
 
 async def test_without_credentials_every_channel_is_the_sandbox(tmp_path: Path) -> None:
     """A fresh install sends nothing anywhere: every channel is a sandbox of that channel."""
     settings = Settings(_env_file=None, data_dir=tmp_path)
-    async with httpx.AsyncClient() as client:
-        with httpx.Client() as sync_client:
-            senders = build_senders(settings, client, sync_client)
+    clients = HttpClients()
+    senders = build_senders(settings, clients)
+    await clients.aclose()
     assert all(isinstance(s, SandboxSender) for s in senders.values())
     assert {c: s.channel for c, s in senders.items()} == {c: c for c in Channel}
     assert channel_order(settings)[JobName.OUTAGE_NOTICE] == (Channel.SANDBOX,)
@@ -41,9 +39,9 @@ async def test_credentials_switch_on_the_real_adapters(tmp_path: Path) -> None:
         fcm={"project_id": "p", "access_token": "t"},
         delivery={"whatsapp_rate": 40, "pair_interval_seconds": 0},
     )
-    async with httpx.AsyncClient() as client:
-        with httpx.Client() as sync_client:
-            senders = build_senders(settings, client, sync_client)
+    clients = HttpClients()
+    senders = build_senders(settings, clients)
+    await clients.aclose()
     assert isinstance(senders[Channel.WHATSAPP], CloudApiWhatsAppSender)
     assert isinstance(senders[Channel.EVOLUTION], EvolutionSender)
     assert isinstance(senders[Channel.SMS], TwilioSmsSender)

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import attrs
 
-from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
+from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
 from lia_core.domain.conversations import Conversation
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage
 from lia_core.ports import Routing
 from lia_core.services.inbound import HumanQueueRouter
 from lia_core.services.ingest import IngestHandler
-from lia_entrypoints.inbound import InboundRuntime
+from lia_entrypoints.bootstrap import bootstrap
 from lia_entrypoints.settings import Settings
 
 
-@attrs.frozen
+@attrs.define
 class PoisonRouter:
-    """Raises for one text (a bug in a bot, say), queues everything else."""
+    """Raises for one text (a bug in a bot, say), queues everything else; `poison=None` heals it."""
 
-    poison: str
+    poison: str | None
 
     async def route(self, conversation: Conversation, message: InboundMessage) -> Routing:
         """Fail on the poison text."""
-        if message.text == self.poison:
+        if self.poison is not None and message.text == self.poison:
             raise RuntimeError("the bot crashed on this message")
         return await HumanQueueRouter().route(conversation, message)
 
@@ -49,12 +49,19 @@ async def test_one_bad_message_does_not_hold_back_its_batch(tmp_path: Path) -> N
     and the sweep tries it again later without looping."""
     store, clock, ids = InMemoryStore(), FixedClock(), SequentialIds()
     settings = Settings(_env_file=None, data_dir=tmp_path)
-    runtime = InboundRuntime.build(settings, uow=store.unit_of_work, clock=clock, ids=ids, tz=UTC)
-    runtime.process = attrs.evolve(runtime.process, router=PoisonRouter("boom"))
+    router = PoisonRouter("boom")
+    runtime = await bootstrap(
+        settings,
+        uow=store.unit_of_work,
+        clock=clock,
+        ids=ids,
+        hasher=PlainTextHasher(),
+        router=router,
+    )
     stored = await IngestHandler(store.unit_of_work, clock, ids)(
         [text(1, "oi"), text(2, "boom"), text(3, "olá")]
     )
-    await runtime.process_isolated(stored.new)
+    await runtime.services.gate(stored.new)
     unhandled = set(store.conversation_tables.inbound) - set(store.conversation_tables.processed)
     (poison,) = [p.id for p in stored.new if p.message.text == "boom"]
     assert unhandled == {poison}
@@ -63,9 +70,9 @@ async def test_one_bad_message_does_not_hold_back_its_batch(tmp_path: Path) -> N
     )
     assert metrics == 1.0
     clock.advance(minutes=5)
-    assert runtime.sweep is not None
-    assert await runtime.sweep() == 1  # tried once, still failing, and the sweep ends
-    runtime.process = attrs.evolve(runtime.process, router=HumanQueueRouter())
+    sweep = runtime.services.sweep_stale_inbound
+    assert await sweep() == 1  # tried once, still failing, and the sweep ends
+    router.poison = None
     clock.advance(seconds=timedelta(minutes=1).total_seconds())
-    assert await runtime.sweep() == 1
+    assert await sweep() == 1
     assert set(store.conversation_tables.inbound) == set(store.conversation_tables.processed)

@@ -13,7 +13,7 @@ from lia_core.domain.regions import CityArea
 from lia_core.services import DeclareFailure, EnqueueMessage
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.settings import Settings
-from lia_entrypoints.worker import run_worker
+from lia_entrypoints.worker import Timer, WorkerReport, run_worker, timers
 
 
 async def runtime_with_store(tmp_path: Path, clock: FixedClock, store: InMemoryStore) -> Runtime:
@@ -87,3 +87,35 @@ async def test_once_sends_due_messages_through_the_sandbox(tmp_path: Path) -> No
     assert job.status is JobStatus.SENT
     assert job.provider_message_id is not None
     assert job.provider_message_id.startswith("sandbox-")
+
+
+async def test_a_new_timer_plugs_into_the_loop(tmp_path: Path) -> None:
+    """A job added to the scheduler's list runs on its interval without changing the loop."""
+    clock, store = FixedClock(), InMemoryStore()
+    runtime = await runtime_with_store(tmp_path, clock, store)
+    runs: list[int] = []
+    stop = asyncio.Event()
+
+    async def monitor(_runtime: Runtime, report: WorkerReport) -> None:
+        runs.append(report.ticks)
+        if len(runs) == 3:
+            stop.set()
+
+    jobs = [*timers(runtime), Timer("monitor", 0.01, monitor)]
+    report = await asyncio.wait_for(run_worker(runtime, stop=stop, jobs=jobs), timeout=5)
+    assert len(runs) == 3
+    assert report.ticks >= 1  # the built-in schedule still ran
+
+
+async def test_the_file_crm_is_read_once_and_gets_no_http_client(tmp_path: Path) -> None:
+    """With LIA_CRM__KIND=file, bootstrap makes no HTTP client, and the gate and the notice share the file."""
+    csv = tmp_path / "clientes.csv"
+    csv.write_text("phone,name,city\n21999998888,Maria,Magé\n")
+    settings = Settings(_env_file=None, data_dir=tmp_path, crm={"kind": "file", "file": csv})
+    runtime = await bootstrap(settings, uow=InMemoryStore().unit_of_work, hasher=PlainTextHasher())
+    assert runtime.clients.made == 0
+    assert runtime.directory is not None
+    found = await runtime.directory.find_by_phone("5521999998888")
+    assert found is not None
+    assert found.name == "Maria"
+    assert runtime.proactive_notice() is runtime.services.proactive_notice

@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from lia_adapters.memory import InMemoryCustomerDirectory, InMemoryStore, PlainTextHasher
+from lia_adapters.memory import (
+    FixedClock,
+    InMemoryCustomerDirectory,
+    InMemoryStore,
+    PlainTextHasher,
+    SequentialIds,
+)
 from lia_adapters.webhooks.signatures import twilio_signature
 from lia_core.domain.conversations import ConversationStatus
 from lia_core.domain.customers import Customer, CustomerAddress
@@ -68,11 +74,24 @@ def crm() -> InMemoryCustomerDirectory:
 
 
 @pytest.fixture
-async def client(
-    settings: Settings, runtime: Runtime, crm: InMemoryCustomerDirectory
-) -> AsyncIterator[Client]:
+async def runtime(
+    settings: Settings, store: InMemoryStore, clock: FixedClock, crm: InMemoryCustomerDirectory
+) -> Runtime:
+    """Use cases over the in-memory store, the gate asking the fake CRM."""
+    return await bootstrap(
+        settings,
+        uow=store.unit_of_work,
+        clock=clock,
+        ids=SequentialIds(),
+        hasher=PlainTextHasher(),
+        directory=crm,
+    )
+
+
+@pytest.fixture
+async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[Client]:
     """The app with the fake CRM."""
-    app = create_app(settings, runtime=runtime, directory=crm)
+    app = create_app(settings, runtime=runtime)
     async with AsyncTestClient(app) as test_client:
         yield test_client
 

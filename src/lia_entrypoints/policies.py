@@ -1,29 +1,61 @@
-"""Translate delivery settings into core policy values: channel order, pacing, retry, alerts."""
+"""Settings turned into the core's policy values; each default is stated once, in the core."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.delivery_policy import RetryPolicy
+from lia_core.domain.gate import GatePolicy
 from lia_core.services import ChannelOrder
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.dispatch import DeliveryPolicy
+from lia_core.services.inbound import InboundPolicy
+from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.settings import Settings
 
-__all__ = ["alert_policy", "channel_order", "configured_channels", "delivery_policy"]
+__all__ = [
+    "alert_policy",
+    "channel_order",
+    "delivery_policy",
+    "gate_policy",
+    "inbound_policy",
+    "reply_channels",
+    "retry_policy",
+]
 
 
-def configured_channels(settings: Settings) -> tuple[Channel, ...]:
-    """The channels whose provider credentials are set, in preference order."""
-    found: list[Channel] = []
-    if settings.whatsapp.phone_number_id and settings.whatsapp.access_token:
-        found.append(Channel.WHATSAPP)
-    if settings.evolution.base_url and settings.evolution.instance and settings.evolution.api_key:
-        found.append(Channel.EVOLUTION)
-    if settings.twilio.account_sid and settings.twilio.auth_token:
-        found.append(Channel.SMS)
-    if settings.fcm.project_id and (settings.fcm.service_account_file or settings.fcm.access_token):
-        found.append(Channel.PUSH)
-    return tuple(found)
+def gate_policy(settings: Settings) -> GatePolicy:
+    """The gate's knobs from `LIA_INBOUND__*`."""
+    s = settings.inbound
+    return GatePolicy(
+        address_ttl=timedelta(days=s.address_ttl_days),
+        reminder_interval=timedelta(minutes=s.reminder_interval_minutes),
+        max_attempts=s.max_attempts,
+        human_keywords=tuple(s.human_keywords),
+        menu_option=s.menu_option,
+        texts=s.texts(),
+    )
+
+
+def reply_channels(settings: Settings) -> dict[Channel, Channel]:
+    """Replies go back on the customer's channel, or to the sandbox when it has no credentials."""
+    real = set(configured_channels(settings))
+    return {c: (c if c in real else Channel.SANDBOX) for c in Channel}
+
+
+def inbound_policy(settings: Settings) -> InboundPolicy:
+    """How stored messages are handled: the gate, replies, the CRM deadline, the sweep."""
+    s = settings.inbound
+    return InboundPolicy(
+        gate=gate_policy(settings),
+        reply_channels=reply_channels(settings),
+        queue_reply=s.queue_reply,
+        crm_timeout=timedelta(seconds=settings.crm.timeout_seconds),
+        failures_max_age=timedelta(seconds=s.failures_max_age_seconds),
+        stale_after=timedelta(seconds=s.stale_after_seconds),
+        batch_size=s.process_batch,
+    )
 
 
 def _parse_order(raw: list[str], default: tuple[Channel, ...], field: str) -> tuple[Channel, ...]:
@@ -43,15 +75,21 @@ def channel_order(settings: Settings) -> ChannelOrder:
     return {JobName.OUTAGE_NOTICE: notices, JobName.OUTAGE_RESOLUTION: resolutions}
 
 
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """When a failed send is tried again, and when it is given up."""
+    d = settings.delivery
+    return RetryPolicy(
+        base_delay_seconds=d.base_delay_seconds,
+        max_attempts=d.max_attempts,
+        max_retry_after_seconds=d.max_retry_after_seconds,
+    )
+
+
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
     """Pacing, leasing and retry knobs for the dispatcher."""
     d = settings.delivery
     return DeliveryPolicy(
-        retry=RetryPolicy(
-            base_delay_seconds=d.base_delay_seconds,
-            max_attempts=d.max_attempts,
-            max_retry_after_seconds=d.max_retry_after_seconds,
-        ),
+        retry=retry_policy(settings),
         lease_seconds=d.lease_seconds,
         batch_size=d.batch_size,
         concurrency=d.concurrency,
