@@ -20,7 +20,7 @@ from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.domain.delivery import Channel
-from lia_core.errors import DomainError, SchemaOutdated, ValidationError
+from lia_core.errors import DomainError, SchemaOutdated
 from lia_core.ports import (
     Clock,
     ConversationRouter,
@@ -114,15 +114,6 @@ def _engine(settings: Settings) -> AsyncEngine:
         raise InvalidSetting("LIA_DATABASE_URL", str(exc).splitlines()[0]) from None
 
 
-def _setting_of(exc: ValidationError) -> InvalidSetting:
-    names = {
-        "notice_channels": "LIA_DELIVERY__NOTICE_CHANNELS",
-        "resolution_channels": "LIA_DELIVERY__RESOLUTION_CHANNELS",
-        "alerts.channel": "LIA_ALERTS__CHANNEL",
-    }
-    return InvalidSetting(names.get(exc.field or "", exc.field or "LIA_*"), exc.message)
-
-
 def _log_alert(kind: str, text: str) -> None:
     log.warning("alert.raised", alert=kind, text=text)
 
@@ -147,14 +138,9 @@ async def bootstrap(
     """
     real_clock = clock or SystemClock()
     clients = HttpClients()
+    order = policies.channel_order(settings)
+    alerts = policies.alert_policy(settings)
     try:
-        try:
-            order = policies.channel_order(settings)
-            alerts = policies.alert_policy(settings)
-        except InvalidSetting:
-            raise
-        except ValidationError as exc:
-            raise _setting_of(exc) from None
         # The CSV CRM is parsed once and serves both the gate and the proactive notice.
         file_roster = build_customer_roster(settings)
         roster = roster if roster is not None else file_roster

@@ -1,4 +1,7 @@
-"""Settings turned into the core's policy values; each default is stated once, in the core."""
+"""Settings turned into the core's policy values; each default is stated once, in the core.
+
+A value the core refuses (an unknown channel name) raises `InvalidSetting` naming the variable.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,13 @@ from datetime import timedelta
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.delivery_policy import RetryPolicy
 from lia_core.domain.gate import GatePolicy
+from lia_core.errors import ValidationError
 from lia_core.services import ChannelOrder
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
 from lia_entrypoints.adapters import configured_channels
+from lia_entrypoints.invalid_setting import InvalidSetting
 from lia_entrypoints.settings import Settings
 
 __all__ = [
@@ -58,20 +63,26 @@ def inbound_policy(settings: Settings) -> InboundPolicy:
     )
 
 
-def _parse_order(raw: list[str], default: tuple[Channel, ...], field: str) -> tuple[Channel, ...]:
+def _channel(name: str, setting: str) -> Channel:
+    try:
+        return Channel.parse(name, field=setting)
+    except ValidationError as exc:
+        raise InvalidSetting(setting, exc.message) from None
+
+
+def _parse_order(raw: list[str], default: tuple[Channel, ...], setting: str) -> tuple[Channel, ...]:
     if not raw:
         return default
-    return tuple(Channel.parse(name, field=field) for name in raw)
+    return tuple(_channel(name, setting) for name in raw)
 
 
 def channel_order(settings: Settings) -> ChannelOrder:
     """Per notification type, the channels to try in order (fallback on permanent failure)."""
     messaging = tuple(c for c in configured_channels(settings) if c is not Channel.PUSH)
     default = messaging or (Channel.SANDBOX,)
-    notices = _parse_order(settings.delivery.notice_channels, default, "notice_channels")
-    resolutions = _parse_order(
-        settings.delivery.resolution_channels, notices, "resolution_channels"
-    )
+    d = settings.delivery
+    notices = _parse_order(d.notice_channels, default, "LIA_DELIVERY__NOTICE_CHANNELS")
+    resolutions = _parse_order(d.resolution_channels, notices, "LIA_DELIVERY__RESOLUTION_CHANNELS")
     return {JobName.OUTAGE_NOTICE: notices, JobName.OUTAGE_RESOLUTION: resolutions}
 
 
@@ -115,7 +126,7 @@ def alert_policy(settings: Settings) -> AlertPolicy:
     a = settings.alerts
     return AlertPolicy(
         admin_recipient=a.admin_recipient,
-        channel=Channel.parse(a.channel, field="alerts.channel"),
+        channel=_channel(a.channel, "LIA_ALERTS__CHANNEL"),
         cooldown_seconds=a.cooldown_seconds,
         backlog_threshold=a.backlog_threshold,
         dead_letter_threshold=a.dead_letter_threshold,
