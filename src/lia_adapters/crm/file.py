@@ -17,7 +17,7 @@ import attrs
 
 from lia_adapters.memory.customers import lookup_key
 from lia_core.domain.customers import Customer, CustomerAddress
-from lia_core.ports.customers import DirectoryUnavailable
+from lia_core.errors import DirectoryUnavailable
 
 __all__ = ["CsvCustomerDirectory", "CsvCustomerRoster", "CsvLoadReport"]
 
