@@ -6,6 +6,8 @@ LiaError
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
 │   ├── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
+│   ├── InvalidSetting      a LIA_* setting that cannot work; ``field`` names it
+│   │                       (lia_entrypoints.invalid_setting; `lia serve` stops before listening)
 │   └── MalformedWebhook    a provider webhook body of the wrong shape; ``field`` is the path
 ├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
 ├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
@@ -21,7 +23,7 @@ LiaError
         └── ConcurrencyConflict                              → HTTP 409 / CLI exit 1
 
 Every `LiaError` subclass in the code base appears above; the two escalation errors live
-beside the rules that raise them, the rest are defined here.
+beside the rules that raise them, InvalidSetting beside the settings, the rest are defined here.
 """
 
 from __future__ import annotations
