@@ -14,6 +14,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Tag
+from litestar.plugins.pydantic import PydanticPlugin
 
 from lia_core import __version__
 from lia_entrypoints.bootstrap import Runtime, bootstrap
@@ -26,6 +27,8 @@ from lia_entrypoints.http.context import (
     provide_services,
     provide_tz,
 )
+from lia_entrypoints.http.openapi import ClosedBodies
+from lia_entrypoints.http.options import AnswerOptions
 from lia_entrypoints.http.problems import exception_handlers
 from lia_entrypoints.http.routes import (
     ContactController,
@@ -157,10 +160,11 @@ def create_app(
         ],
         dependencies=dependencies,
         exception_handlers=exception_handlers,
-        middleware=[AccessLog()],
+        middleware=[AccessLog(), AnswerOptions()],
         lifespan=[own_runtime, inbound_pipeline],
         state=state,
         logging_config=None,
+        plugins=[ClosedBodies(), PydanticPlugin()],
         openapi_config=OpenAPIConfig(
             title="LIA",
             version=__version__,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from pydantic import Field
 
@@ -10,14 +10,15 @@ from lia_core.domain.delivery import Channel, JobName, MessageContent
 from lia_core.errors import ValidationError
 from lia_core.ports import DeadLetterFilter
 from lia_core.services import EnqueueMessage, Settlement
-from lia_entrypoints.http.dto.base import In
-from lia_entrypoints.schemas.base import parse_instant
+from lia_entrypoints.http.dto.base import INSTANT_PATTERN, In, read_instant
 
 __all__ = [
     "MessageIn",
     "ReprocessIn",
     "SettleIn",
 ]
+
+_MAX_LIMIT = 2**31 - 1  # a database integer: any larger count is "all" in practice
 
 
 class MessageIn(In):
@@ -59,11 +60,11 @@ class ReprocessIn(In):
     """Only dead letters of this job name."""
     err_code: str | None = Field(default=None, min_length=1, max_length=64, examples=["131056"])
     """Only this provider error code."""
-    since: datetime | None = None
-    """Failed at or after (ISO 8601; without an offset, in the ISP's timezone)."""
-    until: datetime | None = None
-    """Failed before (ISO 8601; without an offset, in the ISP's timezone)."""
-    limit: int | None = Field(default=None, ge=1)
+    since: str | None = Field(default=None, pattern=INSTANT_PATTERN)
+    """Failed at or after (ISO 8601 text; without an offset, in the ISP's timezone)."""
+    until: str | None = Field(default=None, pattern=INSTANT_PATTERN)
+    """Failed before (ISO 8601 text; without an offset, in the ISP's timezone)."""
+    limit: int | None = Field(default=None, ge=1, le=_MAX_LIMIT)
     """Requeue at most this many (oldest failures first)."""
     dry_run: bool = False
     """Only count what would be requeued (the run is still audited)."""
@@ -73,8 +74,8 @@ class ReprocessIn(In):
         return DeadLetterFilter(
             job_name=self.job_name,
             err_code=self.err_code,
-            since=None if self.since is None else parse_instant(self.since, tz, field="since"),
-            until=None if self.until is None else parse_instant(self.until, tz, field="until"),
+            since=None if self.since is None else read_instant(self.since, tz, field="since"),
+            until=None if self.until is None else read_instant(self.until, tz, field="until"),
         )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from collections.abc import Mapping
+from datetime import tzinfo
+from typing import ClassVar
 
+from litestar.openapi.spec import OpenAPIType, Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from lia_core.domain.delivery import Channel
@@ -12,14 +15,22 @@ from lia_core.domain.regions import Location
 from lia_core.services import CheckLocation, DeclareFailure, NotifyContact
 from lia_entrypoints.http.dto.base import (
     CEP_EXAMPLE,
+    CEP_PATTERN,
+    INSTANT_PATTERN,
+    NAME_PATTERN,
+    TEMPLATE_PATTERN,
+    TEXT_PATTERN,
     CepSpec,
     CityAreaIn,
     In,
     RegionId,
     ceps_of,
     cities_of,
+    read_instant,
 )
-from lia_entrypoints.schemas.base import parse_instant
+from lia_entrypoints.http.openapi import one_of_present
+
+_ANY = "[^0-9]*"
 
 __all__ = [
     "CheckIn",
@@ -34,15 +45,23 @@ __all__ = [
 class FailureIn(In):
     """A mass outage to register: active at once, or scheduled when `starts_at` is in the future."""
 
-    name: str = Field(min_length=1, max_length=200, examples=["Fibra rompida em Teresópolis"])
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        json_schema_extra={"pattern": TEXT_PATTERN},
+        examples=["Fibra rompida em Teresópolis"],
+    )
     """Short name shown to staff (and to customers through `{falha}`)."""
     message: str = Field(
         min_length=1,
         max_length=4096,
+        json_schema_extra={"pattern": TEMPLATE_PATTERN},
         examples=["Olá {nome}, identificamos uma falha em {regiao}. Previsão: {previsao}."],
     )
     """Notification to affected customers; placeholders: {nome}, {previsao}, {falha}, {regiao}."""
-    resolution_message: str | None = Field(default=None, min_length=1, max_length=4096)
+    resolution_message: str | None = Field(
+        default=None, min_length=1, max_length=4096, json_schema_extra={"pattern": TEMPLATE_PATTERN}
+    )
     """Message sent when the failure is resolved; same placeholders."""
     severity: Severity = Severity.MEDIUM
     """low, medium, high or critical."""
@@ -54,10 +73,21 @@ class FailureIn(In):
         default_factory=list, max_length=100, examples=[["serra-norte"]]
     )
     """Catalogue regions also affected."""
-    starts_at: datetime | None = Field(default=None, examples=["2026-05-21T02:00"])
-    """When the outage starts (ISO 8601; without an offset, in the ISP's timezone); omitted: now."""
-    estimated_resolution: datetime | None = Field(default=None, examples=["2026-05-21T06:00-03:00"])
-    """When service should be back (ISO 8601; without an offset, in the ISP's timezone)."""
+    starts_at: str | None = Field(
+        default=None, pattern=INSTANT_PATTERN, examples=["2026-05-21T02:00"]
+    )
+    """When the outage starts (ISO 8601 text; without an offset, in the ISP's timezone); omitted: now."""
+    estimated_resolution: str | None = Field(
+        default=None, pattern=INSTANT_PATTERN, examples=["2026-05-21T06:00-03:00"]
+    )
+    """When service should be back (ISO 8601 text; without an offset, in the ISP's timezone)."""
+
+    openapi_any_of: ClassVar[tuple[Mapping[str, Schema], ...]] = (
+        one_of_present(cities=Schema(min_items=1)),
+        one_of_present(ceps=Schema(min_items=1)),
+        one_of_present(region_ids=Schema(min_items=1)),
+    )
+    """A failure covers at least one city, CEP rule or catalogue region."""
 
     def to_command(self, *, actor: str, tz: tzinfo) -> DeclareFailure:
         """The core command, with naive times read in *tz*."""
@@ -70,9 +100,9 @@ class FailureIn(In):
             cities=cities_of(self.cities),
             ceps=ceps_of(self.ceps),
             region_ids=tuple(self.region_ids),
-            starts_at=None if starts is None else parse_instant(starts, tz, field="starts_at"),
+            starts_at=None if starts is None else read_instant(starts, tz, field="starts_at"),
             estimated_resolution=(
-                None if eta is None else parse_instant(eta, tz, field="estimated_resolution")
+                None if eta is None else read_instant(eta, tz, field="estimated_resolution")
             ),
             actor=actor,
         )
@@ -85,6 +115,7 @@ class ResolveIn(In):
         default=None,
         min_length=1,
         max_length=4096,
+        json_schema_extra={"pattern": TEMPLATE_PATTERN},
         examples=["Olá {nome}, o serviço em {regiao} foi restabelecido."],
     )
     """Replaces the failure's resolution message; same placeholders as the notification."""
@@ -99,8 +130,16 @@ class CheckIn(In):
     """City name, in any case, with or without accents."""
     neighbourhood: str | None = Field(default=None, max_length=120, examples=["ALTO"])
     """Bairro name, in any case, with or without accents."""
-    cep: str | None = Field(default=None, max_length=20, examples=["25953-120"])
-    """CEP, with or without punctuation."""
+    cep: str | None = Field(
+        default=None, max_length=20, pattern=CEP_PATTERN, examples=["25953-120"]
+    )
+    """CEP (8 digits), with or without punctuation."""
+
+    openapi_any_of: ClassVar[tuple[Mapping[str, Schema], ...]] = (
+        one_of_present(city=Schema(type=OpenAPIType.STRING, pattern=NAME_PATTERN)),
+        one_of_present(cep=Schema(type=OpenAPIType.STRING, pattern=f"[0-9]{_ANY}" * 7 + "[0-9]")),
+    )
+    """A city with a letter or digit, or a CEP."""
 
     def to_query(self) -> CheckLocation:
         """The core query, with the location normalised."""

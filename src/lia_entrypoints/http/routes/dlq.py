@@ -16,9 +16,9 @@ from lia_core.ports import DeadLetterFilter
 from lia_core.services import ReprocessDeadLetters
 from lia_core.services.audit_queries import MAX_AUDIT_LIST
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, runtime_of
+from lia_entrypoints.http.dto.base import OPTIONAL_INSTANT_PATTERN, read_instant
 from lia_entrypoints.http.dto.delivery import ReprocessIn
 from lia_entrypoints.http.problems import problem_responses
-from lia_entrypoints.schemas.base import parse_instant
 from lia_entrypoints.schemas.delivery import (
     AuditOut,
     DeadLetterDetailsOut,
@@ -53,16 +53,20 @@ class DlqController(Controller):
         tz: TzDep,
         job_name: Annotated[JobName | None, QueryParameter(description="Only this job.")] = None,
         err_code: Annotated[str | None, QueryParameter(description="Only this error code.")] = None,
-        since: Annotated[str | None, QueryParameter(description=_SINCE_DOC)] = None,
-        until: Annotated[str | None, QueryParameter(description=_UNTIL_DOC)] = None,
+        since: Annotated[
+            str | None, QueryParameter(description=_SINCE_DOC, pattern=OPTIONAL_INSTANT_PATTERN)
+        ] = None,
+        until: Annotated[
+            str | None, QueryParameter(description=_UNTIL_DOC, pattern=OPTIONAL_INSTANT_PATTERN)
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=10_000, description="At most.")] = 100,
     ) -> list[DeadLetterOut]:
         """Dead letters matching the filters, oldest failure first."""
         where = DeadLetterFilter(
             job_name=job_name,
             err_code=err_code or None,
-            since=parse_instant(since, tz, field="since") if since else None,
-            until=parse_instant(until, tz, field="until") if until else None,
+            since=read_instant(since, tz, field="since") if since else None,
+            until=read_instant(until, tz, field="until") if until else None,
         )
         return [
             DeadLetterOut.of(d, tz) for d in await services.list_dead_letters(where, limit=limit)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, delete, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody, PathParameter
 
 from lia_entrypoints.http.auth import managers_only
 from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.dto.base import REGION_ID_PATTERN
 from lia_entrypoints.http.dto.regions import RegionIn, RegionUpdateIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.regions import RegionOut
+
+RegionIdPath = Annotated[
+    str, PathParameter(pattern=REGION_ID_PATTERN, description="The region's id (a lowercase slug).")
+]
 
 __all__ = ["RegionController"]
 
@@ -36,7 +43,7 @@ class RegionController(Controller):
         return RegionOut.of(await services.define_region(data.to_command()))
 
     @get("/{region_id:str}", summary="Get a region", responses=problem_responses(401, 404, 422))
-    async def get_region(self, region_id: FromPath[str], services: ServicesDep) -> RegionOut:
+    async def get_region(self, region_id: RegionIdPath, services: ServicesDep) -> RegionOut:
         """One region by id."""
         return RegionOut.of(await services.get_region(region_id))
 
@@ -47,7 +54,7 @@ class RegionController(Controller):
         responses=problem_responses(401, 403, 404, 409, 422),
     )
     async def replace_region(
-        self, region_id: FromPath[str], data: JSONBody[RegionUpdateIn], services: ServicesDep
+        self, region_id: RegionIdPath, data: JSONBody[RegionUpdateIn], services: ServicesDep
     ) -> RegionOut:
         """Replace the name and rules; open failures naming the region follow at once."""
         return RegionOut.of(await services.update_region(data.to_command(region_id)))
@@ -58,6 +65,6 @@ class RegionController(Controller):
         summary="Delete a region",
         responses=problem_responses(401, 403, 404, 409, 422),
     )
-    async def delete_region(self, region_id: FromPath[str], services: ServicesDep) -> None:
+    async def delete_region(self, region_id: RegionIdPath, services: ServicesDep) -> None:
         """Delete a region; 409 while a scheduled, active or paused failure uses it."""
         await services.delete_region(region_id)
