@@ -15,7 +15,6 @@ __all__ = [
     "CEP_EXAMPLE",
     "CEP_PATTERN",
     "CEP_RULE_PATTERN",
-    "INSTANT_DOC",
     "INSTANT_PATTERN",
     "NAME_PATTERN",
     "OPTIONAL_INSTANT_PATTERN",
@@ -33,7 +32,7 @@ __all__ = [
 
 # The patterns are the contract the OpenAPI document states. Where the core already checks the
 # same thing with a better message (templates, CEP rules, blank names) the pattern is only
-# documented (`documented`); elsewhere pydantic enforces it before any rule runs.
+# documented (`json_schema_extra`); elsewhere pydantic enforces it before any rule runs.
 # `[0-9]`, never `\d`: both regex engines would also take other scripts' digits.
 
 _CEP_DIGITS = "[ ./-]*(?:[0-9][ ./-]*){8}"
@@ -73,12 +72,6 @@ INSTANT_PATTERN = f"^{_INSTANT}$"
 """ISO 8601: a date, optionally a time (minutes at least) and an offset; years 1900-2999."""
 OPTIONAL_INSTANT_PATTERN = f"^(?:{_INSTANT})?$"
 """`INSTANT_PATTERN` or nothing (an empty query parameter sets no filter)."""
-
-INSTANT_DOC = (
-    "ISO 8601 text (`2026-05-21T02:00`, `2026-05-21T02:00-03:00`, `2026-05-21`); "
-    "without an offset, in the ISP's timezone"
-)
-"""How a time is written, for descriptions."""
 
 CEP_EXAMPLE = ["25950-000..25959-999", "2596"]
 """An example list of CEP rules, for the OpenAPI document."""
