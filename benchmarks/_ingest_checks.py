@@ -13,8 +13,8 @@ from _ingest_servers import FAILURES
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lia_adapters.sql.conversation_tables import message_receipts, messages
-from lia_adapters.sql.tables import failure_notifications, outbox_jobs
+from lia_adapters.sql.conversations.tables import message_receipts, messages
+from lia_adapters.sql.delivery.tables import failure_notifications, outbox_jobs
 
 __all__ = [
     "NOTICE_JOB",

@@ -27,7 +27,7 @@ from _support import (
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lia_adapters.sql.tables import outbox_jobs
+from lia_adapters.sql.delivery.tables import outbox_jobs
 
 
 async def count_sent(engine: AsyncEngine) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.sql import SqlUnitOfWork, SqlUnitOfWorkFactory
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_adapters.sql.tables import regions
+from lia_adapters.sql.outages.tables import regions
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
 from lia_core.domain.regions import (
     AffectedRegions,

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, downgrade, head_revision, upgrade
+from lia_adapters.sql.outages.tables import OUTAGE_CATALOGUE_REVISION, revisions
 from lia_adapters.sql.schema import metadata
-from lia_adapters.sql.tables import OUTAGE_CATALOGUE_REVISION, revisions
 from lia_core.domain.delivery import Channel
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from tests.contract.test_delivery_repositories import a_failure

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy import text as sql
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
-from lia_adapters.sql.conversation_tables import contacts, messages
+from lia_adapters.sql.conversations.tables import contacts, messages
 from lia_adapters.sql.migrations import upgrade
 from lia_adapters.webhooks.signatures import twilio_signature
 from lia_entrypoints.bootstrap import Runtime, bootstrap

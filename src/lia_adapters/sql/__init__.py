@@ -1,23 +1,20 @@
 """SQL persistence (SQLAlchemy 2 async Core) for SQLite and PostgreSQL, with Alembic migrations."""
 
-from lia_adapters.sql.conversation_repositories import (
+from lia_adapters.sql.conversations.messages import SqlMessageRepository
+from lia_adapters.sql.conversations.repositories import (
     SqlContactRepository,
     SqlConversationRepository,
 )
-from lia_adapters.sql.delivery_repositories import (
+from lia_adapters.sql.delivery.outbox import SqlOutboxRepository
+from lia_adapters.sql.delivery.repositories import (
     SqlDeadLetterRepository,
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
 from lia_adapters.sql.engine import create_engine
-from lia_adapters.sql.message_repository import SqlMessageRepository
-from lia_adapters.sql.outbox import SqlOutboxRepository
-from lia_adapters.sql.repositories import (
-    SqlFailureRepository,
-    SqlRegionCatalogue,
-    SqlUserRepository,
-)
+from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = [
     "SqlContactRepository",

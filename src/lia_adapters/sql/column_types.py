@@ -9,7 +9,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["Json", "NullableJson", "UtcDateTime", "key"]
+__all__ = ["ACTOR", "Json", "NullableJson", "UtcDateTime", "key"]
+
+ACTOR = 128
+"""Length of actor columns: usernames are at most 64; room for service actors ("scheduler")."""
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -1,8 +1,12 @@
-"""The whole schema: importing this registers every table module on the one `metadata`."""
+"""The whole schema: importing this registers every area's tables on the one `metadata`."""
 
 from __future__ import annotations
 
-import lia_adapters.sql.conversation_tables  # noqa: F401 - its tables join `metadata` on import
-from lia_adapters.sql.tables import metadata
+# Each area's tables join `metadata` on import.
+import lia_adapters.sql.conversations.tables
+import lia_adapters.sql.delivery.tables
+import lia_adapters.sql.outages.tables
+import lia_adapters.sql.users.tables  # noqa: F401
+from lia_adapters.sql.base import metadata
 
 __all__ = ["metadata"]

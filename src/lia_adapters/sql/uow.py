@@ -8,23 +8,20 @@ from typing import Self
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from lia_adapters.sql.conversation_repositories import (
+from lia_adapters.sql.conversations.messages import SqlMessageRepository
+from lia_adapters.sql.conversations.repositories import (
     SqlContactRepository,
     SqlConversationRepository,
 )
-from lia_adapters.sql.delivery_repositories import (
+from lia_adapters.sql.delivery.outbox import SqlOutboxRepository
+from lia_adapters.sql.delivery.repositories import (
     SqlDeadLetterRepository,
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
 from lia_adapters.sql.errors import database_unavailable
-from lia_adapters.sql.message_repository import SqlMessageRepository
-from lia_adapters.sql.outbox import SqlOutboxRepository
-from lia_adapters.sql.repositories import (
-    SqlFailureRepository,
-    SqlRegionCatalogue,
-    SqlUserRepository,
-)
+from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
+from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 

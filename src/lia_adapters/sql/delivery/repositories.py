@@ -8,11 +8,15 @@ from collections.abc import Collection, Mapping, Sequence
 from sqlalchemy import delete, func, literal, select
 
 from lia_adapters.sql import bulk
-from lia_adapters.sql import delivery_mapping as mapping
+from lia_adapters.sql.base import ConnectionSource
+from lia_adapters.sql.bulk import insert_ignoring_duplicates, insert_or_replace
+from lia_adapters.sql.delivery import mapping as mapping
+from lia_adapters.sql.delivery.tables import (
+    dead_letters,
+    dlq_reprocess_audit,
+    failure_notifications,
+)
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_adapters.sql.repositories import ConnectionSource
-from lia_adapters.sql.tables import dead_letters, dlq_reprocess_audit, failure_notifications
-from lia_adapters.sql.upsert import insert_ignoring_duplicates, insert_or_replace
 from lia_core.domain.delivery import DeadLetter
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.errors import NotFound
@@ -160,11 +164,10 @@ class SqlNoticeRepository:
         if not failure_ids or not recipients:
             return set()
         conn = self._connection()
-        dialect = conn.dialect.name
         # By recipient (its own index), failure ids filtered here: with a thousand active
         # failures an IN list of them would make the planner scan the whole table.
         query = select(_notices.failure_id, _notices.recipient).where(
-            bulk.any_of(_notices.recipient, "recipients", dialect),
+            bulk.any_of(conn, _notices.recipient, "recipients"),
             _notices.kind == literal(NoticeKind.NOTICE.value, literal_execute=True),
         )
         wanted = set(failure_ids)

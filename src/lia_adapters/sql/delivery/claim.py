@@ -36,7 +36,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Update, literal, select, union_all, update
 
-from lia_adapters.sql.tables import outbox_jobs
+from lia_adapters.sql.bulk import materialized_in
+from lia_adapters.sql.delivery.tables import outbox_jobs
 from lia_core.domain.delivery import JobStatus, Lane
 
 __all__ = ["claim_statement", "status_is"]
@@ -82,11 +83,7 @@ def claim_statement(
 ) -> Update:
     """The statement leasing up to *limit* due jobs of *lane* to *owner* (see the module doc)."""
     ids = _claimable_ids(lane, now, limit)
-    if dialect == "postgresql":
-        claimable = ids.cte("claimable").prefix_with("MATERIALIZED")
-        chosen = _jobs.id.in_(select(claimable.c.id))
-    else:
-        chosen = _jobs.id.in_(ids)
+    chosen = materialized_in(_jobs.id, ids, dialect)
     return (
         update(outbox_jobs)
         .where(chosen)

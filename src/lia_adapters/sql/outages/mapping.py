@@ -1,15 +1,12 @@
-"""Conversions between domain objects and table rows (plain dicts in, `RowMapping` out)."""
+"""Conversions between failures, regions and rows of the outage tables (dicts in, rows out)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from sqlalchemy.engine import RowMapping
-
+from lia_adapters.sql.base import Row
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
 from lia_core.domain.regions import AffectedRegions, Area, CityArea, NamedRegion, parse_cep_rule
-from lia_core.domain.users import Role, User
 
 __all__ = [
     "area_from_json",
@@ -18,12 +15,7 @@ __all__ = [
     "failure_values",
     "region_from_row",
     "region_values",
-    "user_from_row",
-    "user_values",
 ]
-
-Row = RowMapping | Mapping[str, Any]
-"""A fetched row by column name."""
 
 
 def _strings(document: Mapping[str, object], name: str) -> tuple[str, ...]:
@@ -132,28 +124,4 @@ def region_from_row(row: Row) -> NamedRegion:
     """The region stored in a `regions` row."""
     return NamedRegion(
         id=row["id"], name=row["name"], area=area_from_json(row["rules"]), version=row["version"]
-    )
-
-
-def user_values(user: User) -> dict[str, object]:
-    """Every column of a `users` row for *user*."""
-    return {
-        "id": user.id,
-        "username": user.username,
-        "role": user.role.value,
-        "password_hash": user.password_hash,
-        "is_active": user.is_active,
-        "created_at": user.created_at,
-    }
-
-
-def user_from_row(row: Row) -> User:
-    """The account stored in a `users` row."""
-    return User(
-        id=row["id"],
-        username=row["username"],
-        role=Role(row["role"]),
-        password_hash=row["password_hash"],
-        is_active=row["is_active"],
-        created_at=row["created_at"],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lia_adapters.sql.mapping import Row
+from lia_adapters.sql.base import Row
 from lia_core.domain.delivery import (
     Channel,
     DeadLetter,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from lia_adapters.sql.mapping import Row
+from lia_adapters.sql.base import Row
 from lia_core.domain.conversations import (
     Contact,
     Conversation,

@@ -14,29 +14,27 @@ SQLite (see `bulk`); every statement is built once per dialect.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, Select, Update, and_, bindparam, func, literal, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Executable, Select, and_, bindparam, func, literal, select, text, update
 
 from lia_adapters.sql import bulk
+from lia_adapters.sql.base import ConnectionSource
+from lia_adapters.sql.bulk import ROWS_PER_STATEMENT
 from lia_adapters.sql.column_types import UtcDateTime
-from lia_adapters.sql.conversation_mapping import (
+from lia_adapters.sql.conversations.mapping import (
     inbound_values,
     outbound_values,
     pending_from_row,
     receipt_values,
     stored_message_from_row,
 )
-from lia_adapters.sql.conversation_tables import UNPROCESSED, message_receipts
-from lia_adapters.sql.conversation_tables import messages as message_table
+from lia_adapters.sql.conversations.tables import UNPROCESSED, message_receipts
+from lia_adapters.sql.conversations.tables import messages as message_table
+from lia_adapters.sql.delivery.tables import outbox_jobs
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_adapters.sql.repositories import ConnectionSource
-from lia_adapters.sql.tables import outbox_jobs
-from lia_adapters.sql.upsert import ROWS_PER_STATEMENT
 from lia_core.domain.conversations import Direction, PendingInbound, StoredMessage
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
@@ -57,70 +55,57 @@ _RECEIPT += ["error_code", "error_title", "recipient"]
 _ROWS = ROWS_PER_STATEMENT  # per SQLite VALUES list
 
 
-@functools.cache
-def _insert_inbound(dialect: str) -> Insert:
-    skipping: Insert
-    if dialect == "postgresql":
-        source = bulk.unnest_rows(message_table, _INBOUND)
-        columns = bulk.unnest_columns(message_table, source, _INBOUND)
-        fixed = {
-            "direction": literal(Direction.INBOUND.value),
-            "status": literal(MessageStatus.RECEIVED.value),
-            "stored_at": bindparam("stored_at", type_=UtcDateTime),
-        }
-        rows = select(*columns.values(), *fixed.values())
-        pg = postgresql.insert(message_table).from_select([*_INBOUND, *fixed], rows)
-        skipping = pg.on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
-    else:
-        lite = sqlite.insert(message_table).execution_options(insertmanyvalues_page_size=_ROWS)
-        skipping = lite.on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
-    return skipping.returning(_msg.id)
+_INSERT_INBOUND = bulk.Batch.insert(
+    message_table,
+    _INBOUND,
+    on_conflict=lambda insert: insert.on_conflict_do_nothing(
+        index_elements=["channel", "provider_message_id"]
+    ).returning(_msg.id),
+    constant={
+        "direction": literal(Direction.INBOUND.value),
+        "status": literal(MessageStatus.RECEIVED.value),
+        "stored_at": bindparam("stored_at", type_=UtcDateTime),
+    },
+    page_size=_ROWS,
+)
+"""PostgreSQL sends only what varies between the rows of a batch; SQLite rows hold them all."""
+
+_INSERT_OUTBOUND = bulk.Batch.insert(
+    message_table,
+    _ALL,
+    on_conflict=lambda insert: insert.on_conflict_do_nothing(index_elements=["job_key"]).returning(
+        _msg.id
+    ),
+    page_size=_ROWS,
+)
 
 
-@functools.cache
-def _insert_outbound(dialect: str) -> Insert:
-    skipping: Insert
-    if dialect == "postgresql":
-        columns = bulk.unnest_columns(message_table, bulk.unnest_rows(message_table, _ALL), _ALL)
-        pg = postgresql.insert(message_table).from_select(_ALL, select(*columns.values()))
-        skipping = pg.on_conflict_do_nothing(index_elements=["job_key"])
-    else:
-        lite = sqlite.insert(message_table).execution_options(insertmanyvalues_page_size=_ROWS)
-        skipping = lite.on_conflict_do_nothing(index_elements=["job_key"])
-    return skipping.returning(_msg.id)
-
-
-@functools.cache
-def _upsert_receipts(dialect: str) -> Insert:
-    if dialect == "postgresql":
-        columns = bulk.unnest_columns(
-            message_receipts, bulk.unnest_rows(message_receipts, _RECEIPT), _RECEIPT
-        )
-        rows = select(*columns.values(), func.now())
-        upsert: Any = postgresql.insert(message_receipts).from_select(
-            [*_RECEIPT, "updated_at"], rows
-        )
-    else:
-        upsert = sqlite.insert(message_receipts).values(updated_at=func.now())
-        upsert = upsert.execution_options(insertmanyvalues_page_size=_ROWS)
-    excluded = upsert.excluded
+def _keep_highest_receipt(insert: Any) -> Executable:
+    excluded = insert.excluded
     changes = {n: excluded[n] for n in _RECEIPT[2:]} | {"updated_at": func.now()}
-    statement: Insert = upsert.on_conflict_do_update(
+    statement = insert.on_conflict_do_update(
         index_elements=["channel", "provider_message_id"],
         set_=changes,
         where=excluded.status_rank > _rcpt.status_rank,
     )
-    return statement.returning(_rcpt.provider_message_id)
+    return cast(Executable, statement.returning(_rcpt.provider_message_id))
 
 
-@functools.cache
-def _mark_processed(dialect: str) -> Update:
-    source = bulk.key_value_unnest() if dialect == "postgresql" else bulk.json_mapping()
-    return (
+_UPSERT_RECEIPTS = bulk.Batch.insert(
+    message_receipts,
+    _RECEIPT,
+    on_conflict=_keep_highest_receipt,
+    computed={"updated_at": func.now()},
+    page_size=_ROWS,
+)
+
+_MARK_PROCESSED = bulk.MappingBatch(
+    lambda handled: (
         update(message_table)
-        .where(_msg.id == source.c.key)
-        .values(processed_at=bindparam("at", type_=UtcDateTime), conversation_id=source.c.value)
+        .where(_msg.id == handled.c.key)
+        .values(processed_at=bindparam("at", type_=UtcDateTime), conversation_id=handled.c.value)
     )
+)
 
 
 _UNPROCESSED = (
@@ -173,20 +158,6 @@ class SqlMessageRepository:
     def __init__(self, connection: ConnectionSource) -> None:
         self._connection = connection
 
-    async def _insert(
-        self,
-        statement: Insert,
-        names: Sequence[str],
-        rows: Sequence[Mapping[str, Any]],
-        **fixed: Any,
-    ) -> set[str]:
-        """Run an INSERT … DO NOTHING RETURNING id over *rows*; the ids it inserted."""
-        conn = self._connection()
-        if conn.dialect.name == "postgresql":
-            params = {**bulk.array_params(message_table, names, rows), **fixed}
-            return set((await conn.execute(statement, params)).scalars())
-        return set((await conn.execute(statement, rows)).scalars())
-
     async def add_inbound(
         self, messages: Sequence[tuple[str, InboundMessage]], *, stored_at: datetime
     ) -> Sequence[PendingInbound]:
@@ -194,14 +165,9 @@ class SqlMessageRepository:
         if not messages:
             return []
         rows = [inbound_values(mid, m, stored_at) for mid, m in messages]
-        dialect = self._connection().dialect.name
         with wrap_db_errors(entity="message", entity_id=messages[0][0]):
-            if dialect == "postgresql":
-                new = await self._insert(
-                    _insert_inbound(dialect), _INBOUND, rows, stored_at=stored_at
-                )
-            else:
-                new = await self._insert(_insert_inbound(dialect), _ALL, rows)
+            result = await _INSERT_INBOUND.execute(self._connection(), rows, stored_at=stored_at)
+            new = set(result.scalars())
         return [
             PendingInbound(id=mid, message=m, stored_at=stored_at)
             for mid, m in messages
@@ -219,23 +185,15 @@ class SqlMessageRepository:
         """Stamp the messages processed and attach them to their conversations, in one UPDATE."""
         if not handled:
             return
-        conn = self._connection()
-        dialect = conn.dialect.name
-        params: dict[str, object] = {"at": at}
-        if dialect == "postgresql":
-            params.update(bulk.mapping_arrays(handled))
-        else:
-            params["doc"] = bulk.json_text(dict(handled))
-        await conn.execute(_mark_processed(dialect), params)
+        await _MARK_PROCESSED.execute(self._connection(), handled, at=at)
 
     async def add_outbound(self, messages: Sequence[StoredMessage]) -> int:
         """Store replies in one statement, skipping known job keys; count the new ones."""
         if not messages:
             return 0
         rows = [outbound_values(m) for m in messages]
-        dialect = self._connection().dialect.name
         with wrap_db_errors(entity="message", entity_id=messages[0].id):
-            return len(await self._insert(_insert_outbound(dialect), _ALL, rows))
+            return len((await _INSERT_OUTBOUND.execute(self._connection(), rows)).all())
 
     async def for_conversation(
         self, conversation_id: str, *, limit: int
@@ -251,11 +209,5 @@ class SqlMessageRepository:
         rows = [receipt_values(u) for u in _latest(updates)]
         if not rows:
             return 0
-        conn = self._connection()
-        statement = _upsert_receipts(conn.dialect.name)
-        if conn.dialect.name == "postgresql":
-            params: Any = bulk.array_params(message_receipts, _RECEIPT, rows)
-        else:
-            params = rows
         with wrap_db_errors(entity="receipt", entity_id=updates[0].provider_message_id):
-            return len((await conn.execute(statement, params)).all())
+            return len((await _UPSERT_RECEIPTS.execute(self._connection(), rows)).all())

@@ -15,8 +15,8 @@ from sqlalchemy import (
     text,
 )
 
+from lia_adapters.sql.base import metadata
 from lia_adapters.sql.column_types import Json, UtcDateTime, key
-from lia_adapters.sql.tables import metadata
 
 __all__ = ["UNPROCESSED", "contacts", "conversations", "message_receipts", "messages"]
 

@@ -1,31 +1,29 @@
 """SQL contacts and conversations: batch reads and upserts for the inbound pipeline.
 
-Each batch is one or two statements whatever its size (see `bulk`): on PostgreSQL rows
-travel as one array per column through ``unnest``; on SQLite as an executemany or a
-multi-row VALUES list. Statements are built once per dialect.
+Each batch is one or two statements whatever its size, each a `bulk.Batch`: on PostgreSQL
+rows travel as one array per column through ``unnest``; on SQLite as an executemany or a
+multi-row VALUES list.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert, Select, Update, and_, bindparam, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Executable, and_, bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.sql import bulk
-from lia_adapters.sql.conversation_mapping import (
+from lia_adapters.sql.base import ConnectionSource
+from lia_adapters.sql.conversations.mapping import (
     contact_from_row,
     contact_values,
     conversation_from_row,
     conversation_values,
 )
-from lia_adapters.sql.conversation_tables import contacts as contact_table
-from lia_adapters.sql.conversation_tables import conversations as conversation_table
+from lia_adapters.sql.conversations.tables import contacts as contact_table
+from lia_adapters.sql.conversations.tables import conversations as conversation_table
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_adapters.sql.repositories import ConnectionSource
 from lia_core.domain.conversations import Contact, Conversation, ConversationStatus
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import ChatKey
@@ -42,82 +40,84 @@ _CONVERSATION_COLUMNS = [c.name for c in conversation_table.columns]
 _CONVERSATION_CHANGES = [
     n for n in _CONVERSATION_COLUMNS if n not in ("id", "channel", "chat_id", "version")
 ]
+_BUMPED = conversation_table.c.version + 1
 
 
-@functools.cache
-def _upsert_contacts(dialect: str) -> Insert:
-    """``INSERT … ON CONFLICT (phone) DO UPDATE SET <every column> = excluded.<column>``."""
-    if dialect == "postgresql":
-        source = bulk.unnest_rows(contact_table, _CONTACT_COLUMNS)
-        columns = bulk.unnest_columns(contact_table, source, _CONTACT_COLUMNS)
-        pg = postgresql.insert(contact_table).from_select(
-            _CONTACT_COLUMNS, select(*columns.values())
-        )
-        changed = {n: pg.excluded[n] for n in _CONTACT_COLUMNS if n != "phone"}
-        return pg.on_conflict_do_update(index_elements=["phone"], set_=changed)
-    lite = sqlite.insert(contact_table)
-    changed = {n: lite.excluded[n] for n in _CONTACT_COLUMNS if n != "phone"}
-    return lite.on_conflict_do_update(index_elements=["phone"], set_=changed)
+def _replace_contact(insert: Any) -> Executable:
+    """``… ON CONFLICT (phone) DO UPDATE SET <every column> = excluded.<column>``."""
+    changed = {n: insert.excluded[n] for n in _CONTACT_COLUMNS if n != "phone"}
+    return cast(Executable, insert.on_conflict_do_update(index_elements=["phone"], set_=changed))
 
 
-@functools.cache
-def _insert_conversations(dialect: str) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: a taken id *or chat key* is skipped."""
-    if dialect == "postgresql":
-        source = bulk.unnest_rows(conversation_table, _CONVERSATION_COLUMNS)
-        columns = bulk.unnest_columns(conversation_table, source, _CONVERSATION_COLUMNS)
-        pg = postgresql.insert(conversation_table).from_select(
-            _CONVERSATION_COLUMNS, select(*columns.values())
-        )
-        return pg.on_conflict_do_nothing().returning(conversation_table.c.id)
+_UPSERT_CONTACTS = bulk.Batch.insert(contact_table, _CONTACT_COLUMNS, on_conflict=_replace_contact)
+
+_INSERT_CONVERSATIONS = bulk.Batch.insert(
+    conversation_table,
+    _CONVERSATION_COLUMNS,
+    # A taken id *or chat key* is skipped; RETURNING names the rows inserted.
+    on_conflict=lambda insert: insert.on_conflict_do_nothing().returning(conversation_table.c.id),
+)
+
+
+def _update_conversations_from(rows: bulk.Unnest) -> Executable:
+    """PostgreSQL: ``UPDATE conversations SET …, version = version + 1 FROM unnest(…) v
+    WHERE id = v.id AND version = v.version RETURNING id``."""
     return (
-        sqlite.insert(conversation_table)
-        .on_conflict_do_nothing()
+        update(conversation_table)
+        .where(
+            conversation_table.c.id == rows.source.c.id,
+            conversation_table.c.version == rows.source.c.version,
+        )
+        .values({"version": _BUMPED, **{n: rows.columns[n] for n in _CONVERSATION_CHANGES}})
         .returning(conversation_table.c.id)
     )
 
 
-@functools.cache
-def _update_conversations(dialect: str) -> Update:
-    """``UPDATE conversations SET …, version = version + 1 WHERE id = … AND version = …``.
-
-    PostgreSQL: ``FROM unnest(…)``, returning the ids it changed.
-    """
-    bumped = conversation_table.c.version + 1
-    if dialect == "postgresql":
-        names = ["id", "version", *_CONVERSATION_CHANGES]
-        source = bulk.unnest_rows(conversation_table, names)
-        columns = bulk.unnest_columns(conversation_table, source, names)
-        return (
-            update(conversation_table)
-            .where(
-                conversation_table.c.id == source.c.id,
-                conversation_table.c.version == source.c.version,
-            )
-            .values({"version": bumped, **{n: columns[n] for n in _CONVERSATION_CHANGES}})
-            .returning(conversation_table.c.id)
-        )
+def _update_conversation() -> Executable:
+    """SQLite, per row of an executemany: ``UPDATE … WHERE id = :_id AND version = :_version``."""
     return (
         update(conversation_table)
         .where(
             conversation_table.c.id == bindparam("_id"),
             conversation_table.c.version == bindparam("_version"),
         )
-        .values({"version": bumped, **{n: bindparam(n) for n in _CONVERSATION_CHANGES}})
+        .values({"version": _BUMPED, **{n: bindparam(n) for n in _CONVERSATION_CHANGES}})
     )
 
 
-@functools.cache
-def _conversationsby_chat(dialect: str) -> Select[Any]:
-    if dialect == "postgresql":
-        source = bulk.unnest_rows(conversation_table, ["channel", "chat_id"])
-        on = and_(
-            conversation_table.c.channel == source.c.channel,
-            conversation_table.c.chat_id == source.c.chat_id,
-        )
-        return select(conversation_table).join(source, on)
+_UPDATE_CONVERSATIONS = bulk.Batch(
+    conversation_table,
+    ["id", "version", *_CONVERSATION_CHANGES],
+    postgresql=_update_conversations_from,
+    sqlite=_update_conversation,
+    sqlite_params=lambda rows: [
+        {"_id": r["id"], "_version": r["version"], **{n: r[n] for n in _CONVERSATION_CHANGES}}
+        for r in rows
+    ],
+)
+
+
+def _by_chat_join(rows: bulk.Unnest) -> Executable:
+    on = and_(
+        conversation_table.c.channel == rows.source.c.channel,
+        conversation_table.c.chat_id == rows.source.c.chat_id,
+    )
+    return select(conversation_table).join(rows.source, on)
+
+
+def _by_chat_in() -> Executable:
     chat = tuple_(conversation_table.c.channel, conversation_table.c.chat_id)
     return select(conversation_table).where(chat.in_(bindparam("chats", expanding=True)))
+
+
+_CONVERSATIONS_BY_CHAT = bulk.Batch(
+    conversation_table,
+    ["channel", "chat_id"],
+    postgresql=_by_chat_join,
+    sqlite=_by_chat_in,
+    sqlite_params=lambda rows: {"chats": [(r["channel"], r["chat_id"]) for r in rows]},
+)
+"""A join to ``unnest`` (PostgreSQL) or a row-value ``IN`` (SQLite)."""
 
 
 async def _refuse_taken_ids(conn: AsyncConnection, skipped: Sequence[str]) -> None:
@@ -151,9 +151,7 @@ class SqlContactRepository:
     async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
         """The known contacts among *phones* (one ``= ANY`` or ``IN`` query per 5,000)."""
         conn = self._connection()
-        query = select(contact_table).where(
-            bulk.any_of(contact_table.c.phone, "phones", conn.dialect.name)
-        )
+        query = select(contact_table).where(bulk.any_of(conn, contact_table.c.phone, "phones"))
         found: dict[str, Contact] = {}
         for part in bulk.chunks(sorted(set(phones)), _IN_LIST):
             result = await conn.execute(query, {"phones": list(part)})
@@ -165,15 +163,8 @@ class SqlContactRepository:
         rows = list({c.phone: contact_values(c) for c in contacts}.values())
         if not rows:
             return
-        conn = self._connection()
-        statement = _upsert_contacts(conn.dialect.name)
         with wrap_db_errors(entity="contact", entity_id=str(rows[0]["phone"])):
-            if conn.dialect.name == "postgresql":
-                await conn.execute(
-                    statement, bulk.array_params(contact_table, _CONTACT_COLUMNS, rows)
-                )
-            else:
-                await conn.execute(statement, rows)
+            await _UPSERT_CONTACTS.execute(self._connection(), rows)
 
 
 class SqlConversationRepository:
@@ -195,19 +186,11 @@ class SqlConversationRepository:
     async def get_many(self, chats: Collection[ChatKey]) -> Mapping[ChatKey, Conversation]:
         """The known conversations among *chats* (a join to ``unnest`` or a row-value ``IN``)."""
         conn = self._connection()
-        dialect = conn.dialect.name
-        query = _conversationsby_chat(dialect)
         wanted = sorted({(channel.value, chat_id) for channel, chat_id in chats})
         found: dict[ChatKey, Conversation] = {}
         for part in bulk.chunks(wanted, _IN_LIST):
-            if dialect == "postgresql":
-                rows = [{"channel": channel, "chat_id": chat} for channel, chat in part]
-                params: dict[str, object] = dict(
-                    bulk.array_params(conversation_table, ["channel", "chat_id"], rows)
-                )
-            else:
-                params = {"chats": list(part)}
-            result = await conn.execute(query, params)
+            rows = [{"channel": channel, "chat_id": chat} for channel, chat in part]
+            result = await _CONVERSATIONS_BY_CHAT.execute(conn, rows)
             for row in result.mappings():
                 conversation = conversation_from_row(row)
                 found[(conversation.channel, conversation.chat_id)] = conversation
@@ -246,35 +229,15 @@ class SqlConversationRepository:
 
     @staticmethod
     async def _insert(conn: AsyncConnection, rows: list[dict[str, object]]) -> set[str]:
-        dialect = conn.dialect.name
-        if dialect == "postgresql":
-            params = bulk.array_params(conversation_table, _CONVERSATION_COLUMNS, rows)
-            result = await conn.execute(_insert_conversations(dialect), params)
-        else:
-            result = await conn.execute(_insert_conversations(dialect), rows)
-        return set(result.scalars())
+        return set((await _INSERT_CONVERSATIONS.execute(conn, rows)).scalars())
 
     @staticmethod
     async def _update(conn: AsyncConnection, rows: list[dict[str, object]]) -> None:
-        dialect = conn.dialect.name
-        if dialect == "postgresql":
-            names = ["id", "version", *_CONVERSATION_CHANGES]
-            params = bulk.array_params(conversation_table, names, rows)
-            result = await conn.execute(_update_conversations(dialect), params)
+        result = await _UPDATE_CONVERSATIONS.execute(conn, rows)
+        if result.returns_rows:  # PostgreSQL names the rows it changed
             changed = set(result.scalars())
             lost = [str(row["id"]) for row in rows if row["id"] not in changed]
-        else:
-            changes = [
-                {
-                    "_id": row["id"],
-                    "_version": row["version"],
-                    **{n: row[n] for n in _CONVERSATION_CHANGES},
-                }
-                for row in rows
-            ]
-            result = await conn.execute(_update_conversations(dialect), changes)
-            # executemany reports the rows changed in total; which one was lost is not needed
-            # to refuse the whole save, only to name one in the error.
+        else:  # SQLite's executemany counts them: naming one lost row is enough to refuse
             lost = [] if result.rowcount == len(rows) else [str(rows[0]["id"])]
         if lost:
             raise ConcurrencyConflict(entity="conversation", entity_id=lost[0])

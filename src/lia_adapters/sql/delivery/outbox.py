@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Update, bindparam, func, select, update
+from sqlalchemy import Executable, TableValuedAlias, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.sql import bulk
-from lia_adapters.sql.claim import claim_statement, status_is
+from lia_adapters.sql.base import ConnectionSource
+from lia_adapters.sql.bulk import insert_ignoring_duplicates
 from lia_adapters.sql.column_types import UtcDateTime
-from lia_adapters.sql.delivery_mapping import job_from_row, job_values
+from lia_adapters.sql.delivery.claim import claim_statement, status_is
+from lia_adapters.sql.delivery.mapping import job_from_row, job_values
+from lia_adapters.sql.delivery.tables import outbox_jobs
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_adapters.sql.repositories import ConnectionSource
-from lia_adapters.sql.tables import outbox_jobs
-from lia_adapters.sql.upsert import insert_ignoring_duplicates
 from lia_core.domain.delivery import JOB_TRANSITIONS, JobAction, JobStatus, Lane, OutboundJob
 from lia_core.errors import ConcurrencyConflict, NotFound
 
@@ -57,42 +56,49 @@ async def _save_leased(conn: AsyncConnection, job: OutboundJob, owner: str) -> b
     return bool(result.rowcount)
 
 
-@functools.cache
-def _save_leased_many() -> Update:
+def _save_leased_from(rows: bulk.Unnest) -> Executable:
     """PostgreSQL: ``UPDATE outbox_jobs SET <column> = v.<column>, … FROM unnest(…) v
     WHERE id = v.id AND status = 'sending' AND lease_owner = :_owner RETURNING id``."""
-    names = ["id", *_CHANGED_COLUMNS]
-    source = bulk.unnest_rows(outbox_jobs, names)
-    columns = bulk.unnest_columns(outbox_jobs, source, names)
     return (
         update(outbox_jobs)
-        .where(_jobs.id == columns["id"], status_is(JobStatus.SENDING))
+        .where(_jobs.id == rows.columns["id"], status_is(JobStatus.SENDING))
         .where(_jobs.lease_owner == bindparam("_owner"))
-        .values({name: columns[name] for name in _CHANGED_COLUMNS})
+        .values({name: rows.columns[name] for name in _CHANGED_COLUMNS})
         .returning(_jobs.id)
     )
 
+
+_SAVE_LEASED_MANY = bulk.Batch(
+    outbox_jobs,
+    ["id", *_CHANGED_COLUMNS],
+    postgresql=_save_leased_from,
+    sqlite=lambda: _SAVE_LEASED,
+    sqlite_params=lambda rows: [
+        {**{n: row[n] for n in _CHANGED_COLUMNS}, "_job_id": row["id"]} for row in rows
+    ],
+)
 
 (_SETTLE_FROM,), _SETTLED = JOB_TRANSITIONS[JobAction.SETTLE_SENT]
 
 
-@functools.cache
-def _settle_delivered(dialect: str) -> Update:
+def _settle_delivered(delivered: TableValuedAlias) -> Executable:
     """``UPDATE outbox_jobs SET status = 'sent', … FROM <key → provider id rows> v
     WHERE idempotency_key = v.key AND status = 'uncertain' RETURNING id``."""
-    source = bulk.key_value_unnest() if dialect == "postgresql" else bulk.json_mapping()
     now = bindparam("now", type_=UtcDateTime)
     return (
         update(outbox_jobs)
-        .where(_jobs.idempotency_key == source.c.key, status_is(_SETTLE_FROM))
+        .where(_jobs.idempotency_key == delivered.c.key, status_is(_SETTLE_FROM))
         .values(
             status=_SETTLED.value,
             sent_at=now,
             updated_at=now,
-            provider_message_id=source.c.value,
+            provider_message_id=delivered.c.value,
         )
         .returning(_jobs.id)
     )
+
+
+_SETTLE_DELIVERED = bulk.MappingBatch(_settle_delivered)
 
 
 class SqlOutboxRepository:
@@ -182,14 +188,11 @@ class SqlOutboxRepository:
         """
         if not jobs:
             return []
-        conn = self._connection()
-        if conn.dialect.name != "postgresql":
-            return [job.id for job in jobs if not await _save_leased(conn, job, owner)]
-        names = ["id", *_CHANGED_COLUMNS]
-        params = bulk.array_params(outbox_jobs, names, [job_values(job) for job in jobs])
+        rows = [job_values(job) for job in jobs]
         with wrap_db_errors(entity="job", entity_id=f"{len(jobs)} jobs"):
-            result = await conn.execute(_save_leased_many(), {**params, "_owner": owner})
-        saved = set(result.scalars())
+            saved = await _SAVE_LEASED_MANY.written(
+                self._connection(), rows, key="id", _owner=owner
+            )
         return [job.id for job in jobs if job.id not in saved]
 
     async def update(self, job: OutboundJob) -> None:
@@ -229,13 +232,6 @@ class SqlOutboxRepository:
         """
         if not delivered:
             return []
-        conn = self._connection()
-        dialect = conn.dialect.name
-        params: dict[str, object] = {"now": now}
-        if dialect == "postgresql":
-            params.update(bulk.mapping_arrays(delivered))
-        else:
-            params["doc"] = bulk.json_text(dict(delivered))
         with wrap_db_errors(entity="job", entity_id=next(iter(delivered))):
-            result = await conn.execute(_settle_delivered(dialect), params)
+            result = await _SETTLE_DELIVERED.execute(self._connection(), delivered, now=now)
         return list(result.scalars())

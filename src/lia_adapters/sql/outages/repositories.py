@@ -1,32 +1,29 @@
-"""SQL implementations of the repository ports, on one connection owned by a `SqlUnitOfWork`."""
+"""SQL failures and region catalogue, on one connection owned by a `SqlUnitOfWork`."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from lia_adapters.sql import mapping
+from lia_adapters.sql.base import ConnectionSource, exists
+from lia_adapters.sql.bulk import insert_one
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_adapters.sql.tables import (
+from lia_adapters.sql.outages import mapping
+from lia_adapters.sql.outages.tables import (
     OUTAGE_CATALOGUE_REVISION,
     massive_failures,
     regions,
     revisions,
-    users,
 )
 from lia_core.domain.failures import FailureStatus, MassiveFailure
 from lia_core.domain.regions import NamedRegion
-from lia_core.domain.users import User
 from lia_core.errors import ConcurrencyConflict, NotFound
 
-__all__ = ["SqlFailureRepository", "SqlRegionCatalogue", "SqlUserRepository"]
-
-ConnectionSource = Callable[[], AsyncConnection]
-"""Returns the unit of work's connection (raises when the unit of work is not entered)."""
+__all__ = ["SqlFailureRepository", "SqlRegionCatalogue"]
 
 
 async def _bump_catalogue_revision(conn: AsyncConnection) -> None:
@@ -41,21 +38,6 @@ async def _bump_catalogue_revision(conn: AsyncConnection) -> None:
     )
 
 
-async def _insert(conn: AsyncConnection, table: Table, values: dict[str, object]) -> None:
-    if conn.dialect.name == "postgresql":
-        # A failed statement aborts a PostgreSQL transaction; the savepoint keeps the unit
-        # of work usable after AlreadyExists, as on SQLite (and in the fake).
-        async with conn.begin_nested():
-            await conn.execute(insert(table), values)
-    else:
-        await conn.execute(insert(table), values)
-
-
-async def _exists(conn: AsyncConnection, table: Table, entity_id: str) -> bool:
-    found = await conn.scalar(select(table.c.id).where(table.c.id == entity_id))
-    return found is not None
-
-
 class SqlFailureRepository:
     """Failures in the `massive_failures` table."""
 
@@ -68,7 +50,7 @@ class SqlFailureRepository:
         values = mapping.failure_values(failure) | {"version": 1}
         with wrap_db_errors(entity="failure", entity_id=failure.id):
             await _bump_catalogue_revision(conn)
-            await _insert(conn, massive_failures, values)
+            await insert_one(conn, massive_failures, values)
         failure.version = 1
 
     async def get(self, failure_id: str) -> MassiveFailure:
@@ -102,7 +84,7 @@ class SqlFailureRepository:
                 .values(values)
             )
         if result.rowcount == 0:
-            if not await _exists(conn, massive_failures, failure.id):
+            if not await exists(conn, massive_failures, failure.id):
                 raise NotFound(entity="failure", entity_id=failure.id)
             raise ConcurrencyConflict(entity="failure", entity_id=failure.id)
         failure.version += 1
@@ -162,7 +144,7 @@ class SqlRegionCatalogue:
         values = mapping.region_values(region) | {"version": 1}
         with wrap_db_errors(entity="region", entity_id=region.id):
             await _bump_catalogue_revision(conn)
-            await _insert(conn, regions, values)
+            await insert_one(conn, regions, values)
 
     async def get(self, region_id: str) -> NamedRegion:
         """Load one region. Raises NotFound."""
@@ -193,7 +175,7 @@ class SqlRegionCatalogue:
                 .values(values)
             )
         if result.rowcount == 0:
-            if not await _exists(conn, regions, region.id):
+            if not await exists(conn, regions, region.id):
                 raise NotFound(entity="region", entity_id=region.id)
             raise ConcurrencyConflict(entity="region", entity_id=region.id)
 
@@ -210,28 +192,3 @@ class SqlRegionCatalogue:
         """Every region by id."""
         result = await self._connection().execute(select(regions).order_by(regions.c.id))
         return {row["id"]: mapping.region_from_row(row) for row in result.mappings()}
-
-
-class SqlUserRepository:
-    """Staff accounts in the `users` table."""
-
-    def __init__(self, connection: ConnectionSource) -> None:
-        self._connection = connection
-
-    async def add(self, user: User) -> None:
-        """Insert a new account. Raises AlreadyExists when the username (or id) is taken."""
-        with wrap_db_errors(entity="user", entity_id=user.username):
-            await _insert(self._connection(), users, mapping.user_values(user))
-
-    async def get_by_username(self, username: str) -> User:
-        """Load an account by canonical username. Raises NotFound."""
-        result = await self._connection().execute(select(users).where(users.c.username == username))
-        row = result.mappings().one_or_none()
-        if row is None:
-            raise NotFound(entity="user", entity_id=username)
-        return mapping.user_from_row(row)
-
-    async def list(self) -> Sequence[User]:
-        """Every account, by username."""
-        result = await self._connection().execute(select(users).order_by(users.c.username))
-        return [mapping.user_from_row(row) for row in result.mappings()]

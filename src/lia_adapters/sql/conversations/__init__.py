@@ -1,0 +1,1 @@
+"""The inbound pipeline in SQL: contacts, conversations, messages both ways, receipts."""

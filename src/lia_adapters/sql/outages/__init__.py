@@ -1,0 +1,1 @@
+"""Outages in SQL: failures and the region catalogue (tables, mapping, repositories)."""

@@ -1,0 +1,1 @@
+"""Staff accounts in SQL (table, mapping, repository)."""
