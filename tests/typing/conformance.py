@@ -26,7 +26,7 @@ from lia_adapters.memory import (
     PlainTextHasher,
     SequentialIds,
 )
-from lia_adapters.memory.conversation_store import (
+from lia_adapters.memory.conversations import (
     InMemoryContactRepository,
     InMemoryConversationRepository,
     InMemoryMessageRepository,

@@ -2,20 +2,16 @@
 
 from lia_adapters.memory.clock import FixedClock, SequentialIds
 from lia_adapters.memory.customers import InMemoryCustomerDirectory
-from lia_adapters.memory.delivery_store import (
+from lia_adapters.memory.delivery import (
     InMemoryDeadLetterRepository,
     InMemoryDlqAuditRepository,
     InMemoryNoticeRepository,
     InMemoryOutboxRepository,
 )
 from lia_adapters.memory.hashing import PlainTextHasher
-from lia_adapters.memory.store import (
-    InMemoryFailureRepository,
-    InMemoryRegionCatalogue,
-    InMemoryStore,
-    InMemoryUnitOfWork,
-    InMemoryUserRepository,
-)
+from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
+from lia_adapters.memory.store import InMemoryStore, InMemoryUnitOfWork
+from lia_adapters.memory.users import InMemoryUserRepository
 
 __all__ = [
     "FixedClock",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 
+from lia_adapters.memory._tables import ConversationTables, Staging
 from lia_core.domain.conversations import (
     Contact,
     Conversation,
@@ -23,81 +23,24 @@ from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import ChatKey
 
-if TYPE_CHECKING:
-    from lia_adapters.memory.store import InMemoryUnitOfWork
-
 __all__ = [
-    "ConversationTables",
     "InMemoryContactRepository",
     "InMemoryConversationRepository",
     "InMemoryMessageRepository",
 ]
 
 
-@attrs.define
-class ConversationTables:
-    """The committed (or staged) rows of the inbound pipeline."""
-
-    contacts: dict[str, Contact] = attrs.field(factory=dict)
-    conversations: dict[str, Conversation] = attrs.field(factory=dict)
-    messages: dict[str, StoredMessage] = attrs.field(factory=dict)
-    inbound: dict[str, PendingInbound] = attrs.field(factory=dict)
-    processed: dict[str, datetime] = attrs.field(factory=dict)
-    receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
-    read_versions: dict[str, int] = attrs.field(factory=dict)
-    """Staged only: the version each staged conversation had when read (0: new)."""
-
-    def check_versions(self, staged: ConversationTables) -> None:
-        """Raise ConcurrencyConflict if a staged conversation was committed by another since read."""
-        for cid, read in staged.read_versions.items():
-            current = self.conversations.get(cid)
-            if (current.version if current is not None else 0) != read:
-                raise ConcurrencyConflict(entity="conversation", entity_id=cid)
-
-    def merge(self, staged: ConversationTables) -> None:
-        """Apply staged rows, keeping the database's unique keys and receipt ranks.
-
-        Units of work that overlap stage against the same committed rows; at commit the
-        later one loses a chat key, a provider message id or a job key to the earlier,
-        and cannot lower a receipt, as the SQL unique indexes and upserts decide.
-        """
-        self.contacts.update(staged.contacts)
-        chats = {(c.channel, c.chat_id): c.id for c in self.conversations.values()}
-        for cid, conversation in staged.conversations.items():
-            if chats.setdefault((conversation.channel, conversation.chat_id), cid) == cid:
-                self.conversations[cid] = conversation
-        keys = {p.message.key: mid for mid, p in self.inbound.items()}
-        jobs = {m.job_key: mid for mid, m in self.messages.items() if m.job_key}
-        for mid, message in staged.messages.items():
-            pending = staged.inbound.get(mid)
-            taken = (
-                keys.setdefault(pending.message.key, mid) != mid
-                if pending is not None
-                else message.job_key is not None and jobs.setdefault(message.job_key, mid) != mid
-            )
-            if taken:
-                continue
-            self.messages[mid] = message
-            if pending is not None:
-                self.inbound[mid] = pending
-        self.processed.update(staged.processed)
-        for key, update in staged.receipts.items():
-            seen = self.receipts.get(key)
-            if seen is None or update.status.rank > seen.status.rank:
-                self.receipts[key] = update
-
-
-def _view(uow: InMemoryUnitOfWork) -> ConversationTables:
+def _view(uow: Staging) -> ConversationTables:
     merged = ConversationTables()
     merged.merge(uow.store.conversation_tables)
-    merged.merge(uow.staged_conversation_tables)
+    merged.merge(uow.staged.conversation_tables)
     return merged
 
 
 class InMemoryContactRepository:
     """Contacts by phone."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     async def get(self, phone: str) -> Contact:
@@ -115,13 +58,13 @@ class InMemoryContactRepository:
     async def save_many(self, contacts: Sequence[Contact]) -> None:
         """Stage them (insert or replace)."""
         for contact in contacts:
-            self._uow.staged_conversation_tables.contacts[contact.phone] = copy.deepcopy(contact)
+            self._uow.staged.conversation_tables.contacts[contact.phone] = copy.deepcopy(contact)
 
 
 class InMemoryConversationRepository:
     """Conversations, unique per channel and chat id."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     async def get(self, conversation_id: str) -> Conversation:
@@ -154,7 +97,7 @@ class InMemoryConversationRepository:
         """
         stored = _view(self._uow).conversations
         existing = {(c.channel, c.chat_id): c.id for c in stored.values()}
-        staged = self._uow.staged_conversation_tables
+        staged = self._uow.staged.conversation_tables
         for conversation in conversations:
             known = stored.get(conversation.id)
             if (known.version if known is not None else 0) != conversation.version:
@@ -190,7 +133,7 @@ class InMemoryConversationRepository:
 class InMemoryMessageRepository:
     """Messages both ways and receipts; inbound unique per (channel, provider id)."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     async def add_inbound(
@@ -199,7 +142,7 @@ class InMemoryMessageRepository:
         """Stage the messages not seen before."""
         view = _view(self._uow)
         known = {p.message.key for p in view.inbound.values()}
-        staged = self._uow.staged_conversation_tables
+        staged = self._uow.staged.conversation_tables
         new: list[PendingInbound] = []
         for message_id, message in messages:
             if message.key in known:
@@ -238,7 +181,7 @@ class InMemoryMessageRepository:
     async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
         """Stage the marks and attach the messages to their conversations."""
         view = _view(self._uow)
-        staged = self._uow.staged_conversation_tables
+        staged = self._uow.staged.conversation_tables
         for message_id, conversation_id in handled.items():
             staged.processed[message_id] = at
             if (row := view.messages.get(message_id)) is not None:
@@ -253,7 +196,7 @@ class InMemoryMessageRepository:
                 if message.job_key in keys:
                     continue
                 keys.add(message.job_key)
-            self._uow.staged_conversation_tables.messages[message.id] = message
+            self._uow.staged.conversation_tables.messages[message.id] = message
             added += 1
         return added
 
@@ -262,7 +205,9 @@ class InMemoryMessageRepository:
     ) -> Sequence[StoredMessage]:
         """The last messages, oldest first, outbound statuses from jobs and receipts."""
         view = _view(self._uow)
-        jobs = {j.idempotency_key: j for j in self._uow.outbox._view().values()}
+        jobs = {
+            j.idempotency_key: j for j in {**self._uow.store.jobs, **self._uow.staged.jobs}.values()
+        }
         rows = sorted(
             (m for m in view.messages.values() if m.conversation_id == conversation_id),
             key=lambda m: (m.sent_at, m.id),
@@ -302,6 +247,6 @@ class InMemoryMessageRepository:
             key = (update.channel, update.provider_message_id)
             seen = view.receipts.get(key)
             if seen is None or update.status.rank > seen.status.rank:
-                view.receipts[key] = self._uow.staged_conversation_tables.receipts[key] = update
+                view.receipts[key] = self._uow.staged.conversation_tables.receipts[key] = update
                 changed += 1
         return changed

@@ -6,15 +6,12 @@ import copy
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from lia_adapters.memory._tables import Staging
 from lia_core.domain.delivery import DeadLetter, JobAction, JobStatus, OutboundJob
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import DeadLetterFilter, ReprocessAudit
-
-if TYPE_CHECKING:
-    from lia_adapters.memory.store import InMemoryUnitOfWork
 
 __all__ = [
     "InMemoryDeadLetterRepository",
@@ -31,11 +28,11 @@ class InMemoryOutboxRepository:
     right away), so concurrent claimers in one event loop never share a job.
     """
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     def _view(self) -> dict[str, OutboundJob]:
-        return {**self._uow.store.jobs, **self._uow.staged_jobs}
+        return {**self._uow.store.jobs, **self._uow.staged.jobs}
 
     def _known_keys(self) -> set[str]:
         return {j.idempotency_key for j in self._view().values()}
@@ -44,7 +41,7 @@ class InMemoryOutboxRepository:
         """Stage a job unless its idempotency key exists."""
         if job.idempotency_key in self._known_keys():
             return False
-        self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+        self._uow.staged.jobs[job.id] = copy.deepcopy(job)
         return True
 
     async def add_many(self, jobs: Sequence[OutboundJob]) -> int:
@@ -54,7 +51,7 @@ class InMemoryOutboxRepository:
         for job in jobs:
             if job.idempotency_key not in keys:
                 keys.add(job.idempotency_key)
-                self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+                self._uow.staged.jobs[job.id] = copy.deepcopy(job)
                 added += 1
         return added
 
@@ -92,7 +89,7 @@ class InMemoryOutboxRepository:
             raise NotFound(entity="job", entity_id=job.id)
         if current.status is not JobStatus.SENDING or current.lease_owner != owner:
             raise ConcurrencyConflict(entity="job", entity_id=job.id)
-        self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+        self._uow.staged.jobs[job.id] = copy.deepcopy(job)
 
     async def save_many(self, jobs: Sequence[OutboundJob], *, owner: str) -> Sequence[str]:
         """Stage each job *owner* still leases; return the ids of the others."""
@@ -108,7 +105,7 @@ class InMemoryOutboxRepository:
         """Stage the new state of an unleased job."""
         if job.id not in self._view():
             raise NotFound(entity="job", entity_id=job.id)
-        self._uow.staged_jobs[job.id] = copy.deepcopy(job)
+        self._uow.staged.jobs[job.id] = copy.deepcopy(job)
 
     async def list(
         self, *, status: JobStatus | None = None, recipient: str | None = None, limit: int = 100
@@ -137,7 +134,7 @@ class InMemoryOutboxRepository:
             if pid is not None and job.allows(JobAction.SETTLE_SENT):
                 done = copy.deepcopy(job)
                 done.settle_sent(pid, now=now)
-                self._uow.staged_jobs[job.id] = done
+                self._uow.staged.jobs[job.id] = done
                 settled.append(job.id)
         return settled
 
@@ -154,16 +151,17 @@ def _matches(dead: DeadLetter, where: DeadLetterFilter) -> bool:
 class InMemoryDeadLetterRepository:
     """Dead letters in an `InMemoryStore`, one per job."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     def _view(self) -> dict[str, DeadLetter]:
-        merged = {**self._uow.store.dead_letters, **self._uow.staged_dead_letters}
-        return {k: v for k, v in merged.items() if v is not None}
+        merged = {**self._uow.store.dead_letters, **self._uow.staged.dead_letters}
+        return {k: v for k, v in merged.items() if k not in self._uow.staged.removed_dead_letters}
 
     async def add(self, dead: DeadLetter) -> None:
         """Stage a dead letter."""
-        self._uow.staged_dead_letters[dead.job_id] = dead
+        self._uow.staged.removed_dead_letters.discard(dead.job_id)
+        self._uow.staged.dead_letters[dead.job_id] = dead
 
     async def get(self, job_id: str) -> DeadLetter:
         """The job's dead letter."""
@@ -185,7 +183,8 @@ class InMemoryDeadLetterRepository:
     async def remove(self, job_id: str) -> None:
         """Stage the removal."""
         await self.get(job_id)
-        self._uow.staged_dead_letters[job_id] = None
+        self._uow.staged.dead_letters.pop(job_id, None)
+        self._uow.staged.removed_dead_letters.add(job_id)
 
     async def count(self) -> int:
         """How many dead letters exist."""
@@ -195,27 +194,27 @@ class InMemoryDeadLetterRepository:
 class InMemoryDlqAuditRepository:
     """Reprocessing audit entries in an `InMemoryStore`."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     async def add(self, entry: ReprocessAudit) -> None:
         """Stage an entry."""
-        self._uow.staged_audit.append(entry)
+        self._uow.staged.audit.append(entry)
 
     async def list(self, *, limit: int = 50) -> Sequence[ReprocessAudit]:
         """Newest first."""
-        entries = [*self._uow.store.audit, *self._uow.staged_audit]
+        entries = [*self._uow.store.audit, *self._uow.staged.audit]
         return sorted(entries, key=lambda e: (e.at, e.action_id), reverse=True)[:limit]
 
 
 class InMemoryNoticeRepository:
     """Failure notices in an `InMemoryStore`, unique per failure, recipient and kind."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     def _view(self) -> dict[tuple[str, str, NoticeKind], FailureNotice]:
-        return {**self._uow.store.notices, **self._uow.staged_notices}
+        return {**self._uow.store.notices, **self._uow.staged.notices}
 
     async def record(self, notice: FailureNotice) -> bool:
         """Stage the notice unless one exists."""
@@ -228,7 +227,7 @@ class InMemoryNoticeRepository:
         for notice in notices:
             key = (notice.failure_id, notice.recipient, notice.kind)
             if key not in view:
-                view[key] = self._uow.staged_notices[key] = notice
+                view[key] = self._uow.staged.notices[key] = notice
                 added += 1
         return added
 

@@ -1,0 +1,139 @@
+"""The rows the fakes keep: committed in an `InMemoryStore`, staged by a unit of work.
+
+Every repository of the fake reads the committed rows overlaid with those its unit of work
+staged, and writes only staged rows; the commit checks versions, then applies them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+
+from lia_core.domain.conversations import Contact, Conversation, PendingInbound, StoredMessage
+from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
+from lia_core.domain.failures import MassiveFailure
+from lia_core.domain.inbound import StatusUpdate
+from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.regions import NamedRegion
+from lia_core.domain.users import User
+from lia_core.errors import ConcurrencyConflict
+from lia_core.ports import ReprocessAudit
+
+__all__ = ["ConversationTables", "Staging", "Tables"]
+
+
+@attrs.define
+class ConversationTables:
+    """The committed (or staged) rows of the inbound pipeline."""
+
+    contacts: dict[str, Contact] = attrs.field(factory=dict)
+    conversations: dict[str, Conversation] = attrs.field(factory=dict)
+    messages: dict[str, StoredMessage] = attrs.field(factory=dict)
+    inbound: dict[str, PendingInbound] = attrs.field(factory=dict)
+    processed: dict[str, datetime] = attrs.field(factory=dict)
+    receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
+    read_versions: dict[str, int] = attrs.field(factory=dict)
+    """Staged only: the version each staged conversation had when read (0: new)."""
+
+    def check_versions(self, staged: ConversationTables) -> None:
+        """Raise ConcurrencyConflict if a staged conversation was committed by another since read."""
+        for cid, read in staged.read_versions.items():
+            current = self.conversations.get(cid)
+            if (current.version if current is not None else 0) != read:
+                raise ConcurrencyConflict(entity="conversation", entity_id=cid)
+
+    def merge(self, staged: ConversationTables) -> None:
+        """Apply staged rows, keeping the database's unique keys and receipt ranks.
+
+        Units of work that overlap stage against the same committed rows; at commit the
+        later one loses a chat key, a provider message id or a job key to the earlier,
+        and cannot lower a receipt, as the SQL unique indexes and upserts decide.
+        """
+        self.contacts.update(staged.contacts)
+        chats = {(c.channel, c.chat_id): c.id for c in self.conversations.values()}
+        for cid, conversation in staged.conversations.items():
+            if chats.setdefault((conversation.channel, conversation.chat_id), cid) == cid:
+                self.conversations[cid] = conversation
+        keys = {p.message.key: mid for mid, p in self.inbound.items()}
+        jobs = {m.job_key: mid for mid, m in self.messages.items() if m.job_key}
+        for mid, message in staged.messages.items():
+            pending = staged.inbound.get(mid)
+            taken = (
+                keys.setdefault(pending.message.key, mid) != mid
+                if pending is not None
+                else message.job_key is not None and jobs.setdefault(message.job_key, mid) != mid
+            )
+            if taken:
+                continue
+            self.messages[mid] = message
+            if pending is not None:
+                self.inbound[mid] = pending
+        self.processed.update(staged.processed)
+        for key, update in staged.receipts.items():
+            seen = self.receipts.get(key)
+            if seen is None or update.status.rank > seen.status.rank:
+                self.receipts[key] = update
+
+
+@attrs.define
+class Tables:
+    """Rows of every aggregate: a store's committed ones, or what one unit of work staged."""
+
+    failures: dict[str, MassiveFailure] = attrs.field(factory=dict)
+    regions: dict[str, NamedRegion] = attrs.field(factory=dict)
+    removed_regions: set[str] = attrs.field(factory=set)
+    """Staged only: regions deleted."""
+    users: dict[str, User] = attrs.field(factory=dict)
+    jobs: dict[str, OutboundJob] = attrs.field(factory=dict)
+    dead_letters: dict[str, DeadLetter] = attrs.field(factory=dict)
+    removed_dead_letters: set[str] = attrs.field(factory=set)
+    """Staged only: dead letters deleted."""
+    audit: list[ReprocessAudit] = attrs.field(factory=list)
+    notices: dict[tuple[str, str, NoticeKind], FailureNotice] = attrs.field(factory=dict)
+    conversation_tables: ConversationTables = attrs.field(factory=ConversationTables)
+    revision: int = 0
+    """Committed only: bumped by every commit that wrote a failure or region."""
+    commits: int = 0
+    """Committed only: how many units of work committed."""
+
+    def check(self, staged: Tables) -> None:
+        """Raise ConcurrencyConflict if a versioned row was committed by another since read."""
+        for fid, failure in staged.failures.items():
+            current = self.failures.get(fid)
+            if current is not None and current.version != failure.version - 1:
+                raise ConcurrencyConflict(entity="failure", entity_id=fid)
+        self.conversation_tables.check_versions(staged.conversation_tables)
+
+    def apply(self, staged: Tables) -> None:
+        """Commit *staged* into these rows (after `check`)."""
+        if staged.failures or staged.regions or staged.removed_regions:
+            self.revision += 1
+        self.failures.update(staged.failures)
+        for rid in staged.removed_regions:
+            self.regions.pop(rid, None)
+        self.regions.update(staged.regions)
+        self.users.update(staged.users)
+        self.jobs.update(staged.jobs)
+        for job_id in staged.removed_dead_letters:
+            self.dead_letters.pop(job_id, None)
+        self.dead_letters.update(staged.dead_letters)
+        self.audit.extend(staged.audit)
+        self.notices.update(staged.notices)
+        self.conversation_tables.merge(staged.conversation_tables)
+        self.commits += 1
+
+
+class Staging(Protocol):
+    """What a fake repository sees of its unit of work: the committed and the staged rows."""
+
+    @property
+    def store(self) -> Tables:
+        """The committed rows."""
+        ...
+
+    @property
+    def staged(self) -> Tables:
+        """The rows this unit of work wrote, applied on commit."""
+        ...
