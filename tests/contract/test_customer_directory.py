@@ -22,7 +22,7 @@ from lia_core.domain.customers import Customer
 from lia_core.domain.matching import FailureIndex, match_failures
 from lia_core.domain.regions import AffectedRegions, Area, CityArea
 from lia_core.ports import CustomerDirectory
-from tests.contract.test_repositories import a_failure
+from tests.contract.builders.outages import a_failure
 from tests.integration.crm import data
 from tests.integration.crm.stub import (
     IXC_TOKEN,

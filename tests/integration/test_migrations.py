@@ -18,7 +18,7 @@ from lia_adapters.sql.outages.tables import OUTAGE_CATALOGUE_REVISION, revisions
 from lia_adapters.sql.schema import metadata
 from lia_core.domain.delivery import Channel
 from lia_core.domain.notices import FailureNotice, NoticeKind
-from tests.contract.test_delivery_repositories import a_failure
+from tests.contract.builders.delivery import a_failure
 
 INBOUND_TABLES = {"contacts", "conversations", "messages", "message_receipts"}
 """What revision 0003 adds (besides failure_notifications.reply_to)."""
