@@ -2,7 +2,7 @@
 
 Each HTTP adapter talks to `lia stub-provider` served on a localhost socket (so a read timeout is
 a real one); the sandbox is its own provider and shows the same behaviours through its failure
-switch. Vendor-specific shapes and error-code tables stay in tests/unit/channels/.
+switch. Vendor-specific shapes and error-code tables stay in tests/unit/adapters/channels/.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from lia_core.errors import DeliveryError
 from lia_core.ports import MessageSender
 from lia_entrypoints.stub_provider.faults import FAULT_REPLIES
 from tests.stub_server import StubControl, serve_stub
-from tests.unit.channels.support import message
+from tests.unit.adapters.channels.support import message
 
 PHONE = "+55 21 99999-8888"
 PHONE_KEY = "5521999998888"  # how the stub counts that recipient

@@ -30,8 +30,8 @@ from lia_entrypoints.http import create_app
 from lia_entrypoints.http.context import INBOUND_KEY
 from lia_entrypoints.settings import Settings
 
-from ..unit.webhooks import evolution_payloads as e
-from ..unit.webhooks.cloud_payloads import TEXT, body, change
+from ..unit.adapters.webhooks import evolution_payloads as e
+from ..unit.adapters.webhooks.cloud_payloads import TEXT, body, change
 
 APP_SECRET = "meta-app-secret"
 PUBLIC = "https://lia.example.net"

@@ -23,7 +23,7 @@ from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.errors import DeliveryError
 from tests.stub_server import StubControl, serve_stub
-from tests.unit.channels.support import message
+from tests.unit.adapters.channels.support import message
 
 TO = "+55 21 99999-8888"
 KEY = "5521999998888"  # how the stub counts that recipient

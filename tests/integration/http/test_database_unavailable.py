@@ -17,7 +17,7 @@ from lia_entrypoints.bootstrap import bootstrap
 from lia_entrypoints.http import create_app
 from lia_entrypoints.settings import Settings
 
-from ...unit.webhooks.cloud_payloads import TEXT, body, change
+from ...unit.adapters.webhooks.cloud_payloads import TEXT, body, change
 from ..delivery.processes import free_port
 
 APP_SECRET = "meta-app-secret"

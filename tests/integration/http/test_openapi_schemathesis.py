@@ -7,7 +7,7 @@ and takes about a minute on two cores.
 The provider webhooks are excluded: each needs a body signed with the provider's secret
 (Meta's HMAC, Twilio's URL signature, Evolution's shared secret), so generated requests are
 refused with 401/403 before their body is read; their parsing is tested with signed bodies in
-``tests/unit/http/test_http_webhooks.py`` and ``tests/unit/webhooks``.
+``tests/unit/entrypoints/http/test_http_webhooks.py`` and ``tests/unit/adapters/webhooks``.
 
 The schema is built at import (pytest 9 breaks schemathesis' lazy ``from_fixture`` loader);
 that only builds the app, nothing starts until the first request.

@@ -12,7 +12,7 @@ from lia_adapters.channels.twilio_sms import MAX_BODY, fit_body
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.errors import DeliveryError
-from tests.unit.channels.support import FakeProvider, form_of, message, reply
+from tests.unit.adapters.channels.support import FakeProvider, form_of, message, reply
 
 SID = "AC" + "a" * 32
 OK = reply(

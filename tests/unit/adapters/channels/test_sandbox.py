@@ -11,7 +11,7 @@ from lia_adapters.channels import SandboxSender
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind, SendFailure
 from lia_core.errors import DeliveryError
-from tests.unit.channels.support import message
+from tests.unit.adapters.channels.support import message
 
 
 async def test_send_records_logs_and_returns_a_sandbox_id() -> None:

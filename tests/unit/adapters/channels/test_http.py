@@ -15,7 +15,7 @@ from lia_adapters.channels._http import (
 )
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.errors import DeliveryError
-from tests.unit.channels.support import FakeProvider
+from tests.unit.adapters.channels.support import FakeProvider
 
 REQUEST = httpx.Request("POST", "https://provider.test/send")
 

@@ -18,7 +18,7 @@ from lia_core.nps import (
     answer_status,
     decide_survey,
 )
-from tests.unit.nps._profile import PROPERTIES
+from tests.unit.core.nps._profile import PROPERTIES
 
 NOW = datetime(2026, 5, 20, 15, 0, tzinfo=UTC)
 POLICY = SurveyPolicy()

@@ -8,7 +8,7 @@ from lia_adapters.channels import EvolutionConfig, EvolutionSender
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.errors import DeliveryError
-from tests.unit.channels.support import FakeProvider, json_of, message, reply
+from tests.unit.adapters.channels.support import FakeProvider, json_of, message, reply
 
 OK = reply(
     201,

@@ -33,8 +33,8 @@ from lia_entrypoints.http.context import INBOUND_KEY
 from lia_entrypoints.inbound import InboundRuntime
 from lia_entrypoints.settings import Settings
 
-from ..webhooks.cloud_payloads import body, change, incoming, status
-from ..webhooks.evolution_payloads import upsert_v2
+from ...adapters.webhooks.cloud_payloads import body, change, incoming, status
+from ...adapters.webhooks.evolution_payloads import upsert_v2
 from .api_support import Client, problem
 
 APP_SECRET = "meta-app-secret"

@@ -21,7 +21,7 @@ from lia_core.services import (
     ResolveAndBroadcast,
 )
 
-from .harness import Harness, build_harness
+from .delivery_harness import Harness, build_harness
 
 
 async def active_failure(h: Harness, *, resolution: str | None = "Resolvido, {nome}!") -> str:

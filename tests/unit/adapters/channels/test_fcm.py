@@ -9,7 +9,7 @@ from lia_adapters.channels import FcmConfig, FcmPushSender
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.errors import DeliveryError
-from tests.unit.channels.support import FakeProvider, json_of, message, reply
+from tests.unit.adapters.channels.support import FakeProvider, json_of, message, reply
 
 DEVICE = "fGx3c0ZpT9u:APA91bH-device-token"
 OK = reply(200, {"name": "projects/lia-isp/messages/0:1500415314455276%31bd1c9631bd1c96"})

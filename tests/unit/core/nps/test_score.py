@@ -27,7 +27,7 @@ from lia_core.nps import (
     period_start,
 )
 from lia_core.testing.nps import answer_sets, nps_scores
-from tests.unit.nps._profile import PROPERTIES
+from tests.unit.core.nps._profile import PROPERTIES
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 AT = datetime(2026, 5, 20, 15, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from lia_core.ports import OutboundMessage
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.dispatch import DeliveryPolicy
 
-from .harness import T0, build_harness
+from .delivery_harness import T0, build_harness
 
 
 def unpaced(**knobs: Any) -> DeliveryPolicy:

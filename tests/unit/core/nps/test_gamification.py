@@ -21,7 +21,7 @@ from lia_core.nps import (
     score_agent,
 )
 from lia_core.testing.nps import agent_metric_sets, agent_metrics, score_weights
-from tests.unit.nps._profile import PROPERTIES
+from tests.unit.core.nps._profile import PROPERTIES
 
 DEFAULTS = GamificationSettings()
 

@@ -9,7 +9,7 @@ from lia_core.domain.delivery_policy import FailureKind
 from lia_core.errors import DomainError, NotFound
 from lia_core.services import SettleJob, Settlement
 
-from .harness import Harness, build_harness
+from .delivery_harness import Harness, build_harness
 
 
 async def uncertain_job(h: Harness) -> str:

@@ -10,7 +10,7 @@ from lia_core.domain.text import fold
 from lia_core.nps import ParsedScore, RefusalReason, UnparsedAnswer, parse_answer
 from lia_core.nps.parsing import NUMBER_WORDS
 from lia_core.testing.nps import written_scores
-from tests.unit.nps._profile import PROPERTIES
+from tests.unit.core.nps._profile import PROPERTIES
 
 
 @pytest.mark.parametrize(
