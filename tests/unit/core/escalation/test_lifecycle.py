@@ -36,7 +36,7 @@ from lia_core.escalation import (
 )
 from lia_core.testing.escalation import KEYWORDS, tickets
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "escalation-rules.toml"
+EXAMPLE = Path(__file__).resolve().parents[4] / "docs" / "examples" / "escalation-rules.toml"
 BOOK = RuleBook.from_file(EXAMPLE)
 START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 LEVELS = st.none() | st.sampled_from(SupportLevel)

@@ -15,7 +15,7 @@ from lia_core.testing.escalation import rule_books, rule_data
 
 from .oracle import PROPERTIES
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "escalation-rules.toml"
+EXAMPLE = Path(__file__).resolve().parents[4] / "docs" / "examples" / "escalation-rules.toml"
 
 GOOD = """\
 version = 1
