@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
+from collections.abc import Callable
 
 import click
 
@@ -31,10 +34,6 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
         bind_host = host or settings.http.host
         bind_port = port or settings.http.port
         _check_host(bind_host, "--host" if host else "LIA_HTTP__HOST")
-        # Fail fast with one line (a setting that cannot work, outdated schema, unreachable
-        # database) before listening, instead of a traceback from the server's startup hook:
-        # bootstrap builds everything it can refuse. It also migrates the embedded database.
-        app.run(lambda rt: _nothing())
         try:
             import uvicorn
 
@@ -43,24 +42,50 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
             raise CliError(
                 f"the HTTP service cannot be loaded: {exc}", kind="import_error"
             ) from None
-        asgi = create_app(settings, settle_heap=True)
         url = f"http://{bind_host}:{bind_port}"
-        if as_json:
-            emit_json({"url": url, "host": bind_host, "port": bind_port})
-        else:
-            click.echo(f"serving the LIA API on {url} (OpenAPI: {url}/schema/openapi.json)")
-        uvicorn.run(
-            asgi,
-            host=bind_host,
-            port=bind_port,
-            log_config=None,
-            access_log=False,  # the app writes its own access line with the user and duration
-            server_header=False,
-        )
+
+        async def main() -> None:
+            # Bootstrap once, before listening: a setting that cannot work, an outdated
+            # schema or an unreachable database is one line and exit 2, not a traceback
+            # from the server's startup hook (it also migrates the embedded database). The
+            # same runtime then serves (so the CSV CRM is parsed once per process) and the
+            # app's shutdown closes it.
+            runtime = await app.runtime_factory(settings)
+            try:
+                asgi = create_app(settings, runtime=runtime, close_runtime=True, settle_heap=True)
+            except BaseException:
+                await runtime.aclose()
+                raise
+            if as_json:
+                emit_json({"url": url, "host": bind_host, "port": bind_port})
+            else:
+                click.echo(f"serving the LIA API on {url} (OpenAPI: {url}/schema/openapi.json)")
+            config = uvicorn.Config(
+                asgi,
+                host=bind_host,
+                port=bind_port,
+                log_config=None,
+                access_log=False,  # the app writes its own access line with the user and duration
+                server_header=False,
+            )
+            await uvicorn.Server(config).serve()
+
+        # uvicorn re-raises the SIGINT it handled once the server has shut down; like
+        # `uvicorn.run`, that is a clean stop.
+        with (
+            contextlib.suppress(KeyboardInterrupt),
+            asyncio.Runner(loop_factory=_loop_factory()) as runner,
+        ):
+            runner.run(main())
 
 
-async def _nothing() -> None:
-    return None
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (as uvicorn's "auto" loop picks it), else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def _check_host(host: str, name: str) -> None:

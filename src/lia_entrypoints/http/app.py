@@ -88,12 +88,14 @@ def create_app(
     settings: Settings,
     *,
     runtime: Runtime | None = None,
+    close_runtime: bool = False,
     settle_heap: bool = False,
 ) -> Litestar:
     """Build the app; without *runtime* it bootstraps one at startup and closes it at shutdown.
 
-    Pass a *runtime* built by `bootstrap` with fakes to test or demo; *settle_heap* tunes
-    the garbage collector for a long-running server (`lia serve`).
+    Pass a *runtime* built by `bootstrap` (with fakes to test or demo); the caller closes it,
+    unless *close_runtime* hands that to the app's shutdown. *settle_heap* tunes the garbage
+    collector for a long-running server (`lia serve`).
     """
     jwt_auth = build_jwt_auth(settings)
     state = State({TZ_KEY: settings.tz})
@@ -102,8 +104,12 @@ def create_app(
 
     @asynccontextmanager
     async def own_runtime(app: Litestar) -> AsyncIterator[None]:
-        if runtime is not None:  # the caller owns it and closes it
-            yield
+        if runtime is not None:
+            try:
+                yield
+            finally:
+                if close_runtime:
+                    await runtime.aclose()
             return
         app.state[RUNTIME_KEY] = built = await bootstrap(settings)
         try:
