@@ -13,6 +13,7 @@ from lia_adapters.memory import FixedClock, SequentialIds
 from lia_core.domain.conversations import Conversation, ConversationStatus
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage
+from lia_core.domain.recipients import Phone
 from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import Routing, UnitOfWorkFactory
 from lia_core.services.failures import CheckLocationHandler
@@ -45,7 +46,7 @@ def message(pid: str) -> InboundMessage:
     return InboundMessage(
         channel=WA,
         provider_message_id=pid,
-        sender=PHONE,
+        sender=Phone(PHONE),
         reply_to=CHAT,
         sent_at=T0,
         display_name="Ana Sá",

@@ -16,6 +16,7 @@ from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
 from lia_core.domain.failures import MassiveFailure
 from lia_core.domain.inbound import StatusUpdate
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import ContactKey
 from lia_core.domain.regions import NamedRegion
 from lia_core.domain.users import User
 from lia_core.errors import ConcurrencyConflict
@@ -28,7 +29,7 @@ __all__ = ["ConversationTables", "Staging", "Tables"]
 class ConversationTables:
     """The committed (or staged) rows of the inbound pipeline."""
 
-    contacts: dict[str, Contact] = attrs.field(factory=dict)
+    contacts: dict[ContactKey, Contact] = attrs.field(factory=dict)
     conversations: dict[str, Conversation] = attrs.field(factory=dict)
     messages: dict[str, StoredMessage] = attrs.field(factory=dict)
     inbound: dict[str, PendingInbound] = attrs.field(factory=dict)

@@ -20,6 +20,7 @@ from lia_core.domain.conversations import (
 )
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
+from lia_core.domain.recipients import ContactKey
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import ChatKey
 
@@ -43,14 +44,14 @@ class InMemoryContactRepository:
     def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
-    async def get(self, phone: str) -> Contact:
+    async def get(self, phone: ContactKey) -> Contact:
         """A copy of one contact."""
         try:
             return copy.deepcopy(_view(self._uow).contacts[phone])
         except KeyError:
-            raise NotFound(entity="contact", entity_id=phone) from None
+            raise NotFound(entity="contact", entity_id=str(phone)) from None
 
-    async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
+    async def get_many(self, phones: Collection[ContactKey]) -> Mapping[ContactKey, Contact]:
         """Copies of the known ones."""
         known = _view(self._uow).contacts
         return {p: copy.deepcopy(known[p]) for p in phones if p in known}
@@ -155,7 +156,7 @@ class InMemoryMessageRepository:
                 conversation_id=None,
                 channel=message.channel,
                 direction=Direction.INBOUND,
-                contact_phone=message.sender,
+                contact_phone=str(message.sender),
                 kind=message.kind,
                 text=message.text,
                 status=MessageStatus.RECEIVED,

@@ -100,13 +100,13 @@ def sent_time(value: object, path: str, received_at: datetime | None) -> datetim
         return received_at
 
 
-def international_phone(digits: str, path: str) -> str:
+def international_phone(digits: str, path: str) -> Phone:
     """The contact key of a WhatsApp phone id (country code first, no '+'): ninth digit added."""
     if not (digits.isascii() and digits.isdigit()):
         raise MalformedWebhook("expected the digits of a phone number", field=path)
     try:
         # '+' because provider ids always start with the country code; without it a
         # US number would be read as a Brazilian national one.
-        return Phone.parse(f"+{digits}", field=path).canonical().digits
+        return Phone.parse(f"+{digits}", field=path).canonical()
     except ValidationError as exc:
         raise MalformedWebhook(exc.message, field=path) from None

@@ -13,6 +13,7 @@ import json
 import attrs
 
 from lia_core.domain.inbound import InboundMessage, ReceiptError, StatusUpdate
+from lia_core.domain.recipients import ContactKey, Phone, ProviderIdentity
 
 __all__ = ["ORIGINAL", "storable_message", "storable_status"]
 
@@ -27,12 +28,17 @@ def _clean(value: str) -> str:
     return value.replace(_NUL, _REPLACEMENT)
 
 
+def _clean_sender(sender: ContactKey) -> ContactKey:
+    # Only a provider identity can hold a NUL: a phone is digits.
+    return sender if isinstance(sender, Phone) else ProviderIdentity(_clean(sender.value))
+
+
 def _is_clean(message: InboundMessage) -> bool:
     return not (
         _NUL in message.text
         or _NUL in message.display_name
         or _NUL in message.provider_message_id
-        or _NUL in message.sender
+        or _NUL in str(message.sender)
         or _NUL in message.reply_to
         or (message.reply_id is not None and _NUL in message.reply_id)
         or (message.details and any(_NUL in value for value in message.details.values()))
@@ -45,7 +51,7 @@ def storable_message(message: InboundMessage) -> InboundMessage:
         return message
     fields = {
         "provider_message_id": message.provider_message_id,
-        "sender": message.sender,
+        "sender": str(message.sender),
         "reply_to": message.reply_to,
         "display_name": message.display_name,
         "text": message.text,
@@ -58,7 +64,7 @@ def storable_message(message: InboundMessage) -> InboundMessage:
     return attrs.evolve(
         message,
         provider_message_id=_clean(message.provider_message_id),
-        sender=_clean(message.sender),
+        sender=_clean_sender(message.sender),
         reply_to=_clean(message.reply_to),
         display_name=_clean(message.display_name),
         text=_clean(message.text),

@@ -27,6 +27,7 @@ from lia_adapters.webhooks._json import (
 from lia_adapters.webhooks.batch import MalformedWebhook, WebhookBatch
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
+from lia_core.domain.recipients import ContactKey, ProviderIdentity
 
 __all__ = ["parse_evolution_webhook"]
 
@@ -94,7 +95,7 @@ def _items(body: JsonObject, out: Collected) -> list[tuple[str, JsonObject]]:
     return [("data", data)]
 
 
-def _chat(jid: str, key: JsonObject, path: str) -> tuple[str, str] | str:
+def _chat(jid: str, key: JsonObject, path: str) -> tuple[ContactKey, str] | str:
     """(sender, reply_to) of a one-to-one chat, or why the chat is not a customer's."""
     user, _, server = jid.partition("@")
     if server == "g.us":
@@ -112,7 +113,7 @@ def _chat(jid: str, key: JsonObject, path: str) -> tuple[str, str] | str:
             if alternative and alternative.partition("@")[2] in _PHONE_SERVERS:
                 digits = alternative.partition("@")[0].split(":")[0]
                 return international_phone(digits, at(path, name)), jid
-        return jid, jid
+        return ProviderIdentity(jid), jid
     return f"{path}: unsupported chat address {jid}"
 
 

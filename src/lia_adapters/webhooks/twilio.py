@@ -55,7 +55,7 @@ def parse_twilio_inbound(form: Mapping[str, str], *, received_at: datetime) -> I
     raw_from = _required(form, "From")
     reply_to = raw_from.removeprefix(_WHATSAPP_PREFIX)
     try:
-        sender = str(parse_contact(reply_to, field="From"))
+        sender = parse_contact(reply_to, field="From")
     except ValidationError as exc:
         raise MalformedWebhook(exc.message, field="From") from None
     try:

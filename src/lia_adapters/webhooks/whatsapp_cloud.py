@@ -26,6 +26,7 @@ from lia_adapters.webhooks._json import (
 from lia_adapters.webhooks.batch import MalformedWebhook, WebhookBatch
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus, ReceiptError, StatusUpdate
+from lia_core.domain.recipients import ContactKey, ProviderIdentity
 
 __all__ = ["parse_cloud_api_webhook"]
 
@@ -127,10 +128,11 @@ def _message(
     provider_message_id = text(message, "id", path)
     phone = opt_text(message, "from", path)
     user_id = opt_text(message, "from_user_id", path)
+    sender: ContactKey
     if phone:
         sender, reply_to = international_phone(phone, at(path, "from")), phone
     elif user_id:
-        sender = reply_to = user_id
+        sender, reply_to = ProviderIdentity(user_id), user_id
     else:
         raise MalformedWebhook("neither from nor from_user_id", field=at(path, "from"))
     display_name = names.get(("wa", phone or ""), "") or names.get(("user", user_id or ""), "")

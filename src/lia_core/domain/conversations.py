@@ -11,6 +11,7 @@ import attrs
 from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.delivery import Channel, JobStatus
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus, ReceiptError
+from lia_core.domain.recipients import ContactKey
 from lia_core.errors import ValidationError
 
 __all__ = [
@@ -65,7 +66,7 @@ class Awaiting(enum.StrEnum):
 class Contact:
     """A person who wrote to the ISP, keyed by canonical phone (or provider identity)."""
 
-    phone: str
+    phone: ContactKey
     name: str = ""
     document: str | None = None
     crm_id: str | None = None

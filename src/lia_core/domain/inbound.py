@@ -9,6 +9,7 @@ from datetime import datetime
 import attrs
 
 from lia_core.domain.delivery import Channel
+from lia_core.domain.recipients import ContactKey
 
 __all__ = [
     "InboundMessage",
@@ -40,7 +41,7 @@ class InboundMessage:
     channel: Channel
     provider_message_id: str
     """Unique per channel: a redelivered webhook carries the same id and is stored once."""
-    sender: str
+    sender: ContactKey
     """Who wrote: canonical E.164 digits (Brazilian mobiles with the ninth digit), or a
     provider identity such as ``…@lid`` or a Meta user id when no phone is known."""
     reply_to: str

@@ -18,12 +18,14 @@ from lia_core.errors import ValidationError
 
 __all__ = [
     "DEFAULT_REGION",
+    "ContactKey",
     "Phone",
     "ProviderIdentity",
     "PushToken",
     "Recipient",
     "is_meta_bsuid",
     "is_provider_identity",
+    "load_contact",
     "load_recipient",
     "parse_address",
     "parse_contact",
@@ -113,6 +115,9 @@ class PushToken:
 Recipient = Phone | ProviderIdentity | PushToken
 """Any address a job can be sent to; ``str(recipient)`` is its stored and displayed form."""
 
+ContactKey = Phone | ProviderIdentity
+"""Who a person is to LIA: their canonical `Phone`, or a provider identity when no phone is known."""
+
 
 def is_meta_bsuid(raw: str) -> bool:
     """True for a Meta business-scoped user id (users with a username and no phone)."""
@@ -175,3 +180,10 @@ def load_recipient(raw: str) -> Recipient:
     if is_provider_identity(raw):
         return ProviderIdentity(raw)
     return PushToken(raw)
+
+
+def load_contact(raw: str) -> ContactKey:
+    """A contact key as LIA stored it, never parsed again: digits are a `Phone`, else an identity."""
+    if _stored_digits(raw):
+        return Phone(raw)
+    return ProviderIdentity(raw)

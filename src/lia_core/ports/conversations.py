@@ -17,6 +17,7 @@ from lia_core.domain.conversations import (
 )
 from lia_core.domain.delivery import Channel, MessageContent
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
+from lia_core.domain.recipients import ContactKey
 
 __all__ = [
     "ChatKey",
@@ -34,11 +35,11 @@ ChatKey = tuple[Channel, str]
 class ContactRepository(Protocol):
     """People who wrote, keyed by canonical phone."""
 
-    async def get(self, phone: str) -> Contact:
+    async def get(self, phone: ContactKey) -> Contact:
         """One contact. Raises NotFound."""
         ...
 
-    async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
+    async def get_many(self, phones: Collection[ContactKey]) -> Mapping[ContactKey, Contact]:
         """The known contacts among *phones*."""
         ...
 

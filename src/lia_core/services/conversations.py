@@ -12,7 +12,7 @@ from lia_core.domain.conversations import (
     ConversationStatus,
     StoredMessage,
 )
-from lia_core.domain.recipients import parse_contact
+from lia_core.domain.recipients import ContactKey, parse_contact
 from lia_core.errors import ValidationError
 from lia_core.ports import UnitOfWorkFactory
 
@@ -28,9 +28,9 @@ __all__ = [
 MAX_LIST = 500
 
 
-def contact_key(raw: str) -> str:
+def contact_key(raw: str) -> ContactKey:
     """How a typed phone finds its contact (``(31) 8765-4321`` and ``5531987654321`` alike)."""
-    return str(parse_contact(raw, field="phone"))
+    return parse_contact(raw, field="phone")
 
 
 @attrs.frozen(kw_only=True)
@@ -52,7 +52,7 @@ class GetContactHandler:
         key = contact_key(phone)
         async with self.uow() as uow:
             contact = await uow.contacts.get(key)
-            conversations = await uow.conversations.list(contact_phone=key, limit=MAX_LIST)
+            conversations = await uow.conversations.list(contact_phone=str(key), limit=MAX_LIST)
         return ContactDetails(contact=contact, conversations=tuple(conversations))
 
 
@@ -77,7 +77,7 @@ class ListConversationsHandler:
 
     async def __call__(self, query: ListConversations) -> Sequence[Conversation]:
         """Conversations, most recent message first."""
-        phone = contact_key(query.phone) if query.phone else None
+        phone = str(contact_key(query.phone)) if query.phone else None
         async with self.uow() as uow:
             return await uow.conversations.list(
                 status=query.status, contact_phone=phone, limit=query.limit

@@ -30,7 +30,7 @@ from lia_core.domain.gate import (
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
-from lia_core.domain.recipients import parse_recipient
+from lia_core.domain.recipients import ContactKey, Phone, parse_recipient
 from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import (
     ChatKey,
@@ -86,9 +86,10 @@ class _Batch:
     """The state a batch reads, changes in memory, and writes back at once."""
 
     now: datetime
-    contacts: dict[str, Contact]
+    contacts: dict[ContactKey, Contact]
     conversations: dict[ChatKey, Conversation]
     notified: dict[str, set[str]]
+    """Failure ids each contact was told of, by the contact's text (a notice's recipient)."""
     jobs: list[OutboundJob] = attrs.Factory(list)
     notices: list[FailureNotice] = attrs.Factory(list)
     outbound: list[StoredMessage] = attrs.Factory(list)
@@ -179,7 +180,7 @@ class ProcessInboundHandler:
             contacts = await uow.contacts.get_many(phones)
             conversations = await uow.conversations.get_many(chats)
             pairs = (
-                await uow.notices.notified([f.id for f in index.failures], phones)
+                await uow.notices.notified([f.id for f in index.failures], [str(p) for p in phones])
                 if len(index)
                 else set()
             )
@@ -204,14 +205,14 @@ class ProcessInboundHandler:
         wanted: dict[str, None] = {}
         for pending in batch:
             m = pending.message
-            if not m.sender.isdigit() or self.directory is None:
+            if not isinstance(m.sender, Phone) or self.directory is None:
                 continue  # provider identities are not phones the CRM could know
-            if m.sender in known:
+            if m.sender.digits in known:
                 continue  # asked on an earlier attempt at this batch
             conversation = state.conversations.get((m.channel, m.reply_to))
             contact = state.contacts.get(m.sender)
             if needs_lookup(contact, conversation, index, now=state.now, policy=self.policy):
-                wanted[m.sender] = None
+                wanted[m.sender.digits] = None
         if self.directory is None or not wanted:
             return {}, []
         return await look_up_all(self.directory, list(wanted), each_within=self.crm_timeout)
@@ -234,7 +235,7 @@ class ProcessInboundHandler:
                 id=self.ids.new_id(),
                 channel=m.channel,
                 chat_id=m.reply_to,
-                contact_phone=m.sender,
+                contact_phone=str(m.sender),
                 last_message_at=m.sent_at,
                 created_at=state.now,
                 updated_at=state.now,
@@ -258,12 +259,12 @@ class ProcessInboundHandler:
         m = pending.message
         contact = self._contact(m, state)
         conversation = self._conversation(m, contact, state)
-        told = state.notified.setdefault(m.sender, set())
+        told = state.notified.setdefault(str(m.sender), set())
         decision = decide_gate(
             m,
             contact=contact,
             memory=conversation.gate,
-            lookup=lookups.get(m.sender, Lookup()),
+            lookup=lookups.get(str(m.sender), Lookup()),
             index=index,
             notified=frozenset(told),
             now=state.now,
@@ -278,7 +279,7 @@ class ProcessInboundHandler:
         for failure in decision.notify:
             job, notice = notice_for_contact(
                 failure,
-                contact=m.sender,
+                contact=str(m.sender),
                 reply_to=m.reply_to,
                 name=conversation.client_name,
                 channel=channel,

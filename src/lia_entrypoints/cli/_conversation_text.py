@@ -75,7 +75,7 @@ def contact_details(details: ContactDetails, tz: tzinfo) -> str:
     contact = details.contact
     head = fields(
         [
-            ("Contact", _who(contact.name, contact.phone)),
+            ("Contact", _who(contact.name, str(contact.phone))),
             ("CRM id", contact.crm_id or "-"),
             ("Document", contact.document or "-"),
             ("Last message", local_time(contact.last_interaction_at, tz)),

@@ -77,7 +77,7 @@ class ContactOut(Out):
     def of(cls, contact: Contact, tz: tzinfo) -> ContactOut:
         """Render a contact with its times in the ISP's timezone."""
         return cls(
-            phone=contact.phone,
+            phone=str(contact.phone),
             name=contact.name,
             document=contact.document,
             crm_id=contact.crm_id,

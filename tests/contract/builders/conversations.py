@@ -66,7 +66,7 @@ def inbound(pid: str = "wamid.1", *, sender: str = PHONE, sent_at: datetime = T0
     return InboundMessage(
         channel=WA,
         provider_message_id=pid,
-        sender=sender,
+        sender=Phone(sender),
         reply_to="552199990001",
         sent_at=sent_at,
         display_name="Ana Sá",
@@ -77,7 +77,7 @@ def inbound(pid: str = "wamid.1", *, sender: str = PHONE, sent_at: datetime = T0
 def a_contact(phone: str = PHONE, *, name: str = "Ana") -> Contact:
     """A contact with every field set, two addresses, timestamps in two zones."""
     return Contact(
-        phone=phone,
+        phone=Phone(phone),
         name=name,
         document="123.456.789-00",
         crm_id="crm-7",

@@ -27,6 +27,7 @@ from lia_core.domain.inbound import (
     ReceiptError,
     StatusUpdate,
 )
+from lia_core.domain.recipients import load_contact
 
 __all__ = [
     "contact_from_row",
@@ -50,7 +51,7 @@ def contact_values(contact: Contact) -> dict[str, object]:
     first = contact.primary_address or CustomerAddress()
     street = ", ".join(part for part in (first.street, first.number) if part)
     return {
-        "phone": contact.phone,
+        "phone": str(contact.phone),
         "name": contact.name,
         "document": contact.document,
         "crm_id": contact.crm_id,
@@ -71,7 +72,7 @@ def contact_values(contact: Contact) -> dict[str, object]:
 def contact_from_row(row: Row) -> Contact:
     """The contact stored in a `contacts` row."""
     return Contact(
-        phone=row["phone"],
+        phone=load_contact(row["phone"]),
         name=row["name"],
         document=row["document"],
         crm_id=row["crm_id"],
@@ -132,7 +133,7 @@ def inbound_values(
         "conversation_id": None,
         "channel": message.channel.value,
         "direction": Direction.INBOUND.value,
-        "contact_phone": message.sender,
+        "contact_phone": str(message.sender),
         "reply_to": message.reply_to,
         "display_name": message.display_name,
         "kind": message.kind.value,
@@ -156,7 +157,7 @@ def pending_from_row(row: Row) -> PendingInbound:
         message=InboundMessage(
             channel=Channel(row["channel"]),
             provider_message_id=row["provider_message_id"],
-            sender=row["contact_phone"],
+            sender=load_contact(row["contact_phone"]),
             reply_to=row["reply_to"],
             sent_at=row["sent_at"],
             kind=MessageKind(row["kind"]),

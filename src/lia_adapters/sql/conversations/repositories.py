@@ -25,6 +25,7 @@ from lia_adapters.sql.conversations.tables import contacts as contact_table
 from lia_adapters.sql.conversations.tables import conversations as conversation_table
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_core.domain.conversations import Contact, Conversation, ConversationStatus
+from lia_core.domain.recipients import ContactKey
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports import ChatKey
 
@@ -138,24 +139,26 @@ class SqlContactRepository:
     def __init__(self, connection: ConnectionSource) -> None:
         self._connection = connection
 
-    async def get(self, phone: str) -> Contact:
+    async def get(self, phone: ContactKey) -> Contact:
         """One contact. Raises NotFound."""
         result = await self._connection().execute(
-            select(contact_table).where(contact_table.c.phone == phone)
+            select(contact_table).where(contact_table.c.phone == str(phone))
         )
         row = result.mappings().one_or_none()
         if row is None:
-            raise NotFound(entity="contact", entity_id=phone)
+            raise NotFound(entity="contact", entity_id=str(phone))
         return contact_from_row(row)
 
-    async def get_many(self, phones: Collection[str]) -> Mapping[str, Contact]:
+    async def get_many(self, phones: Collection[ContactKey]) -> Mapping[ContactKey, Contact]:
         """The known contacts among *phones* (one ``= ANY`` or ``IN`` query per 5,000)."""
         conn = self._connection()
         query = select(contact_table).where(bulk.any_of(conn, contact_table.c.phone, "phones"))
-        found: dict[str, Contact] = {}
-        for part in bulk.chunks(sorted(set(phones)), _IN_LIST):
+        found: dict[ContactKey, Contact] = {}
+        for part in bulk.chunks(sorted({str(p) for p in phones}), _IN_LIST):
             result = await conn.execute(query, {"phones": list(part)})
-            found.update((row["phone"], contact_from_row(row)) for row in result.mappings())
+            for row in result.mappings():
+                contact = contact_from_row(row)
+                found[contact.phone] = contact
         return found
 
     async def save_many(self, contacts: Sequence[Contact]) -> None:

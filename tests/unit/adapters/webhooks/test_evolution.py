@@ -11,6 +11,7 @@ import pytest
 from lia_adapters.webhooks import parse_evolution_webhook
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import MessageKind
+from lia_core.domain.recipients import Phone, ProviderIdentity
 
 from . import evolution_payloads as e
 
@@ -30,7 +31,7 @@ def test_v2_text_message() -> None:
     message = only_message(e.upsert_v2(e.TEXT))
     assert message.channel is Channel.EVOLUTION
     assert message.provider_message_id == e.KEY_ID
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
     assert message.reply_to == "553187654321"
     assert message.display_name == "Maria Souza"
     assert (message.kind, message.text) == (MessageKind.TEXT, "Estou sem internet desde ontem")
@@ -138,7 +139,7 @@ def test_lid_sender_with_the_phone_in_remote_jid_alt() -> None:
     """An @lid chat whose phone Baileys knows: the contact is the phone, replies go to the @lid JID."""
     key = {"remoteJid": e.LID_JID, "remoteJidAlt": e.PHONE_JID, "addressingMode": "lid"}
     message = only_message(e.upsert_v2(e.TEXT, key=key))
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
     assert message.reply_to == e.LID_JID
 
 
@@ -147,7 +148,7 @@ def test_lid_sender_with_the_phone_in_sender_pn() -> None:
     message = only_message(
         e.upsert_v2(e.TEXT, key={"remoteJid": e.LID_JID, "senderPn": e.PHONE_JID})
     )
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
 
 
 def test_lid_sender_without_a_phone_is_its_own_identity() -> None:
@@ -155,14 +156,14 @@ def test_lid_sender_without_a_phone_is_its_own_identity() -> None:
     message = only_message(
         e.upsert_v2(e.TEXT, key={"remoteJid": e.LID_JID, "previousRemoteJid": e.LID_JID})
     )
-    assert message.sender == e.LID_JID
+    assert message.sender == ProviderIdentity(e.LID_JID)
     assert message.reply_to == e.LID_JID
 
 
 def test_remote_jid_already_rewritten_by_evolution() -> None:
     """When Evolution swapped the @lid for the phone (previousRemoteJid holds the @lid), the phone is used."""
     message = only_message(e.upsert_v2(e.TEXT, key={"previousRemoteJid": e.LID_JID}))
-    assert (message.sender, message.reply_to) == ("5531987654321", "553187654321")
+    assert (message.sender, message.reply_to) == (Phone("5531987654321"), "553187654321")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from lia_adapters.webhooks import (
     parse_cloud_api_webhook,
     parse_evolution_webhook,
 )
+from lia_core.domain.recipients import Phone
 
 from . import cloud_payloads as p
 from . import evolution_payloads as e
@@ -125,5 +126,5 @@ def test_old_brazilian_whatsapp_ids_become_ninth_digit_contacts(area: str, subsc
     wa_id = f"55{area}{subscriber}"
     value = p.incoming(p.TEXT["messages"][0] | {"from": wa_id}, wa_id=wa_id)
     (message,) = parse_cloud_api_webhook(p.body(p.change(value))).messages
-    assert message.sender == f"55{area}9{subscriber}"
+    assert message.sender == Phone(f"55{area}9{subscriber}")
     assert message.reply_to == wa_id

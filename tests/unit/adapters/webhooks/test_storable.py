@@ -22,7 +22,7 @@ def strings(item: InboundMessage | StatusUpdate) -> list[str]:
     """Every text an item would write to the database."""
     found = [v for v in attrs.asdict(item, recurse=True).values() if isinstance(v, str)]
     if isinstance(item, InboundMessage):
-        found += [*item.details.keys(), *item.details.values()]
+        found += [str(item.sender), *item.details.keys(), *item.details.values()]
     elif item.error is not None:
         found += [item.error.code, item.error.title]
     return found

@@ -14,6 +14,7 @@ import pytest
 from lia_adapters.webhooks import MalformedWebhook, parse_twilio_inbound, parse_twilio_status
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import MessageKind, MessageStatus, ReceiptError
+from lia_core.domain.recipients import Phone
 
 NOW = datetime(2026, 6, 6, 13, 31, 37, tzinfo=UTC)
 
@@ -64,7 +65,7 @@ def test_sms_inbound() -> None:
     message = parse_twilio_inbound(SMS, received_at=NOW)
     assert message.channel is Channel.SMS
     assert message.provider_message_id == "SM1f0e8ae6ade43cb3c0ce4525424e404f"
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
     assert message.reply_to == "+5531987654321"
     assert (message.kind, message.text) == (MessageKind.TEXT, "Sem internet no bairro Funcionários")
     assert message.sent_at == NOW
@@ -74,7 +75,7 @@ def test_sms_inbound() -> None:
 def test_whatsapp_prefix_is_stripped_and_ninth_digit_added() -> None:
     """A ``whatsapp:`` From loses its prefix; an old Brazilian mobile gains the ninth digit as sender."""
     message = parse_twilio_inbound(WHATSAPP, received_at=NOW)
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
     assert message.reply_to == "+553187654321"
     assert message.display_name == "Maria Souza"
 

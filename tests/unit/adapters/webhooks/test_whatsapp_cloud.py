@@ -11,6 +11,7 @@ import pytest
 from lia_adapters.webhooks import parse_cloud_api_webhook
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import MessageKind
+from lia_core.domain.recipients import Phone, ProviderIdentity
 
 from . import cloud_payloads as p
 
@@ -29,7 +30,7 @@ def test_text_message_from_the_reference_example() -> None:
     message = only_message(p.TEXT)
     assert message.channel is Channel.WHATSAPP
     assert message.provider_message_id == p.WAMID
-    assert message.sender == "16505551234"
+    assert message.sender == Phone("16505551234")
     assert message.reply_to == "16505551234"
     assert message.display_name == "Sheena Nelson"
     assert message.kind is MessageKind.TEXT
@@ -42,7 +43,7 @@ def test_brazilian_sender_gets_the_ninth_digit_but_replies_go_where_meta_said() 
     message = only_message(
         p.incoming(p.TEXT["messages"][0] | {"from": "553187654321"}, wa_id="553187654321")
     )
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
     assert message.reply_to == "553187654321"
     assert message.display_name == "Sheena Nelson"
 
@@ -180,7 +181,7 @@ def test_other_interactive_replies_are_unsupported() -> None:
 def test_user_with_a_username_is_known_by_the_business_scoped_id() -> None:
     """Without a phone, the business-scoped user id is both sender and reply address."""
     message = only_message(p.USER_ID_ONLY)
-    assert message.sender == p.BSUID
+    assert message.sender == ProviderIdentity(p.BSUID)
     assert message.reply_to == p.BSUID
     assert message.display_name == "Sheena Nelson"
 
@@ -188,7 +189,7 @@ def test_user_with_a_username_is_known_by_the_business_scoped_id() -> None:
 def test_phone_wins_over_the_user_id_when_both_are_given() -> None:
     """With both identities, the phone is the contact and the name is matched by wa_id."""
     message = only_message(p.PHONE_AND_USER_ID)
-    assert message.sender == "5531987654321"
+    assert message.sender == Phone("5531987654321")
     assert message.reply_to == "553187654321"
     assert message.display_name == "Ana Lima"
 

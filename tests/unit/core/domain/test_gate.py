@@ -26,6 +26,7 @@ from lia_core.domain.gate import (
 )
 from lia_core.domain.inbound import InboundMessage
 from lia_core.domain.matching import FailureIndex, covering_area
+from lia_core.domain.recipients import Phone
 from lia_core.domain.regions import AffectedRegions, Area, CityArea, Location, parse_cep_rule
 from lia_core.testing import failures, locations
 
@@ -38,7 +39,7 @@ def message(text: str = "oi", *, reply_id: str | None = None) -> InboundMessage:
     return InboundMessage(
         channel=Channel.WHATSAPP,
         provider_message_id=f"wamid.{text}",
-        sender="5531987654321",
+        sender=Phone("5531987654321"),
         reply_to="553187654321",
         sent_at=NOW,
         text=text,
@@ -50,7 +51,7 @@ def message(text: str = "oi", *, reply_id: str | None = None) -> InboundMessage:
 def contact(*addresses: CustomerAddress, checked: datetime | None = NOW) -> Contact:
     """A contact with these addresses, checked at *checked*."""
     return Contact(
-        phone="5531987654321",
+        phone=Phone("5531987654321"),
         addresses=addresses,
         address_checked_at=checked if addresses else None,
         created_at=NOW,

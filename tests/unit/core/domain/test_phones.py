@@ -12,6 +12,7 @@ from lia_core.domain.recipients import (
     ProviderIdentity,
     PushToken,
     Recipient,
+    load_contact,
     load_recipient,
     parse_address,
     parse_contact,
@@ -64,6 +65,12 @@ def test_old_mobile_ids_get_the_ninth_digit(area: str, local: int) -> None:
 def test_every_recipient_survives_storage(recipient: Recipient) -> None:
     """What a job stores (its text) reads back as the same recipient, without parsing."""
     assert load_recipient(str(recipient)) == recipient
+
+
+@given(st.one_of(phones(), provider_identities()))
+def test_every_contact_key_survives_storage(key: Phone | ProviderIdentity) -> None:
+    """A contact's stored phone text reads back as the same key, without parsing."""
+    assert load_contact(str(key)) == key
 
 
 @given(provider_identities())

@@ -22,6 +22,7 @@ from lia_core.domain.failures import FailureAction
 from lia_core.domain.gate import GateOutcome
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
 from lia_core.domain.notices import NoticeKind
+from lia_core.domain.recipients import Phone
 from lia_core.domain.regions import CityArea, parse_cep_rule
 from lia_core.ports import DirectoryUnavailable
 from lia_core.services import (
@@ -82,7 +83,7 @@ def wa(text: str, mid: str, *, sender: str = PHONE, reply_to: str = WA_ID) -> In
     return InboundMessage(
         channel=Channel.WHATSAPP,
         provider_message_id=mid,
-        sender=sender,
+        sender=Phone(sender),
         reply_to=reply_to,
         sent_at=FixedClock().now(),
         text=text,
@@ -182,7 +183,7 @@ async def test_crm_down_asks_for_the_cep_and_the_typed_cep_decides(p: Pipeline) 
     assert report.outcomes == {GateOutcome.ASKED_CEP: 1}
     await p.receive(wa("25953-120", "m2"))
     assert notice_jobs(p) == [WA_ID]
-    contact = p.store.conversation_tables.contacts[PHONE]
+    contact = p.store.conversation_tables.contacts[Phone(PHONE)]
     assert contact.addresses[0].cep == "25953120"
     assert failure.id in {n.failure_id for n in p.store.notices.values()}
 
@@ -251,7 +252,7 @@ async def test_conversation_shows_the_notice_with_its_status(p: Pipeline) -> Non
     assert details.messages[1].status is MessageStatus.PENDING
     assert "Maria" in details.messages[1].text
     contact = await p.services.get_contact("(31) 8765-4321")
-    assert contact.contact.phone == PHONE
+    assert contact.contact.phone == Phone(PHONE)
     assert [c.id for c in contact.conversations] == [conversation.id]
 
 

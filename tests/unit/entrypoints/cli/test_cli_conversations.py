@@ -22,6 +22,7 @@ from lia_core.domain.conversations import (
 from lia_core.domain.customers import Customer, CustomerAddress
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus, ReceiptError
+from lia_core.domain.recipients import Phone
 from lia_core.services.failures import CheckLocationHandler
 from lia_core.services.inbound import HumanQueueRouter, ProcessInboundHandler
 from lia_core.services.ingest import ActiveFailures, IngestHandler
@@ -67,7 +68,7 @@ def inbound(
 ) -> tuple[str, InboundMessage]:
     """An inbound WhatsApp message from Maria, *minutes* after NOW."""
     message = InboundMessage(
-        channel=Channel.WHATSAPP, provider_message_id=f"wamid.{mid}", sender=MARIA,
+        channel=Channel.WHATSAPP, provider_message_id=f"wamid.{mid}", sender=Phone(MARIA),
         reply_to="553187654321", sent_at=later(minutes), kind=kind, text=text,
     )  # fmt: skip
     return mid, message
@@ -87,11 +88,11 @@ def reply(
 async def _seed(store: InMemoryStore) -> None:
     async with store.unit_of_work() as uow:
         await uow.contacts.save_many([
-            Contact(phone=MARIA, name="Maria Souza", crm_id="c-1", document="123.456.789-00",
+            Contact(phone=Phone(MARIA), name="Maria Souza", crm_id="c-1", document="123.456.789-00",
                     addresses=(CENTRO, ALTO), address_source="crm", address_checked_at=NOW,
                     last_interaction_at=later(30), created_at=NOW - timedelta(days=1),
                     updated_at=NOW),
-            Contact(phone=JOAO, name="João", created_at=NOW, updated_at=NOW),
+            Contact(phone=Phone(JOAO), name="João", created_at=NOW, updated_at=NOW),
         ])  # fmt: skip
         await uow.conversations.save_many([
             chat("c-wa", Channel.WHATSAPP, MARIA, 30, name="Maria Souza",
@@ -160,7 +161,7 @@ def test_contact_show_json(seeded: CliHarness) -> None:
 
 def test_contact_without_address_or_conversation(lia: CliHarness) -> None:
     """A contact the gate never located says so instead of printing empty tables."""
-    contact = Contact(phone=JOAO, name="João", created_at=NOW, updated_at=NOW)
+    contact = Contact(phone=Phone(JOAO), name="João", created_at=NOW, updated_at=NOW)
 
     async def save() -> None:
         async with lia.store.unit_of_work() as uow:

@@ -18,6 +18,7 @@ from lia_core.domain.conversations import (
 from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus, ReceiptError
+from lia_core.domain.recipients import Phone
 
 from .api_support import NOW, Client, Headers, problem
 
@@ -52,10 +53,10 @@ async def seeded(store: InMemoryStore) -> None:
     async with store.unit_of_work() as uow:
         home = CustomerAddress(city="Teresópolis", neighbourhood="Alto", cep="25960-000")
         await uow.contacts.save_many([
-            Contact(phone=MARIA, name="Maria", crm_id="c-9", addresses=(home,),
+            Contact(phone=Phone(MARIA), name="Maria", crm_id="c-9", addresses=(home,),
                     address_source="customer", address_checked_at=NOW, created_at=NOW,
                     updated_at=NOW),
-            Contact(phone=JOAO, name="João", created_at=NOW, updated_at=NOW),
+            Contact(phone=Phone(JOAO), name="João", created_at=NOW, updated_at=NOW),
         ])  # fmt: skip
         answered = chat("c-1", MARIA, 20, ConversationStatus.ACTIVE)
         answered.gate = GateMemory(outage_ids=("f-7",))
@@ -66,7 +67,7 @@ async def seeded(store: InMemoryStore) -> None:
         ])  # fmt: skip
         sent = [
             (f"in-{n}", InboundMessage(channel=Channel.WHATSAPP, provider_message_id=f"w{n}",
-                                       sender=MARIA, reply_to=MARIA, sent_at=later(n),
+                                       sender=Phone(MARIA), reply_to=MARIA, sent_at=later(n),
                                        text=f"pergunta {n}"))
             for n in (0, 20)
         ]  # fmt: skip

@@ -25,6 +25,7 @@ from lia_core.domain.conversations import ConversationStatus
 from lia_core.domain.customers import Customer, CustomerAddress
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.inbound import MessageKind, MessageStatus
+from lia_core.domain.recipients import Phone
 from lia_core.domain.regions import CityArea
 from lia_core.services import DeclareFailure, ResolveAndBroadcast
 from lia_entrypoints.bootstrap import Runtime, bootstrap
@@ -167,7 +168,7 @@ async def test_covered_customer_gets_one_notice_despite_redelivery(
         await settle(client)
     assert len(store.conversation_tables.inbound) == 1
     assert notices(store) == [COVERED_WA_ID]
-    contact = store.conversation_tables.contacts[COVERED]
+    contact = store.conversation_tables.contacts[Phone(COVERED)]
     assert contact.crm_id == "c1"
     report = await runtime.services.resolve_and_broadcast(
         ResolveAndBroadcast(failure_id=failure_id, actor="sup")
@@ -283,7 +284,7 @@ async def test_evolution_requires_the_token(
     assert again.status_code == 200
     await settle(client)
     (stored,) = store.conversation_tables.inbound.values()
-    assert stored.message.sender == COVERED
+    assert stored.message.sender == Phone(COVERED)
     assert stored.message.channel is Channel.EVOLUTION
     assert len(notices(store)) == 1
 
@@ -304,7 +305,7 @@ async def test_twilio_sms_signed_against_the_public_url(
     assert response.status_code == 200, response.text
     assert "<Response>" in response.text
     (stored,) = store.conversation_tables.inbound.values()
-    assert stored.message.sender == "5521999990001"
+    assert stored.message.sender == Phone("5521999990001")
     status_form = {"MessageSid": "SM999", "MessageStatus": "delivered", "To": "+5521999990001"}
     signature = twilio_signature(f"{PUBLIC}/webhooks/twilio/status", status_form, "twilio-token")
     response = await client.post(

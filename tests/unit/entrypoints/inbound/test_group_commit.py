@@ -11,6 +11,7 @@ import pytest
 from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
+from lia_core.domain.recipients import Phone
 from lia_core.errors import DatabaseUnavailable, PortUnavailable
 from lia_core.services.ingest import IngestHandler, IngestReport
 from lia_entrypoints.inbound.group_commit import GroupCommit, Stored
@@ -46,7 +47,7 @@ def text(n: int, body: str) -> InboundMessage:
     return InboundMessage(
         channel=Channel.WHATSAPP,
         provider_message_id=f"wamid.{n}",
-        sender=phone,
+        sender=Phone(phone),
         reply_to=phone,
         sent_at=FixedClock().now(),
         text=body,

@@ -11,6 +11,7 @@ from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, Sequ
 from lia_core.domain.conversations import Conversation
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage
+from lia_core.domain.recipients import Phone
 from lia_core.ports import Routing
 from lia_core.services.inbound import HumanQueueRouter
 from lia_core.services.ingest import IngestHandler
@@ -37,7 +38,7 @@ def text(n: int, body: str) -> InboundMessage:
     return InboundMessage(
         channel=Channel.WHATSAPP,
         provider_message_id=f"wamid.{n}",
-        sender=phone,
+        sender=Phone(phone),
         reply_to=phone,
         sent_at=FixedClock().now(),
         text=body,
