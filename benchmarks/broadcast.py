@@ -24,6 +24,7 @@ from lia_adapters.sql import SqlUnitOfWorkFactory
 from lia_adapters.system import SystemClock, UuidGenerator
 from lia_core.domain.delivery import Channel, JobName, JobStatus, MessageContent
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import Phone
 from lia_core.domain.regions import CityArea
 from lia_core.services import DeclareFailure, EnqueueMessage, ResolveAndBroadcast, Services
 
@@ -49,7 +50,7 @@ async def seed_notices(factory: SqlUnitOfWorkFactory, failure_id: str, count: in
         batch = [
             FailureNotice(
                 failure_id=failure_id,
-                recipient=f"55{21_000_000_000 + n}",
+                recipient=Phone(f"55{21_000_000_000 + n}"),
                 name=f"Cliente {n}",
                 channel=Channel.WHATSAPP,
                 kind=NoticeKind.NOTICE,

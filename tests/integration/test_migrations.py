@@ -18,6 +18,7 @@ from lia_adapters.sql.outages.tables import OUTAGE_CATALOGUE_REVISION, revisions
 from lia_adapters.sql.schema import metadata
 from lia_core.domain.delivery import Channel
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import PushToken, load_contact
 from tests.contract.builders.delivery import a_failure
 
 INBOUND_TABLES = {"contacts", "conversations", "messages", "message_receipts"}
@@ -149,7 +150,8 @@ async def test_0004_keys_typed_notices_by_canonical_number(engine: AsyncEngine) 
             [
                 FailureNotice(
                     failure_id="f-1",
-                    recipient=raw,
+                    # the text as recorded before 0004 (typed spellings kept as given)
+                    recipient=PushToken(raw) if channel is Channel.PUSH else load_contact(raw),
                     name=f"C{n}",
                     channel=channel,
                     kind=NoticeKind.NOTICE,
@@ -166,7 +168,7 @@ async def test_0004_keys_typed_notices_by_canonical_number(engine: AsyncEngine) 
     assert await current_revision(engine) == head_revision()
     async with uow_factory() as uow:
         notices = await uow.notices.page("f-1", NoticeKind.NOTICE, after=None, limit=100)
-    by_recipient = {(n.recipient, n.channel) for n in notices}
+    by_recipient = {(str(n.recipient), n.channel) for n in notices}
     assert by_recipient == {
         *((canonical, Channel.WHATSAPP) for canonical in TYPED_NOTICES.values()),
         ("(21) 3333-5555", Channel.PUSH),

@@ -225,7 +225,7 @@ class InMemoryNoticeRepository:
         view = self._view()
         added = 0
         for notice in notices:
-            key = (notice.failure_id, notice.recipient, notice.kind)
+            key = (notice.failure_id, str(notice.recipient), notice.kind)
             if key not in view:
                 view[key] = self._uow.staged.notices[key] = notice
                 added += 1
@@ -241,7 +241,7 @@ class InMemoryNoticeRepository:
                 for (fid, recipient, k), n in self._view().items()
                 if fid == failure_id and k is kind and (after is None or recipient > after)
             ),
-            key=lambda n: n.recipient,
+            key=lambda n: str(n.recipient),
         )
         return chosen[:limit]
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import attrs
 
 from lia_core.domain.delivery import Channel
+from lia_core.domain.recipients import Recipient, recorded_recipient
 
 __all__ = ["FailureNotice", "NoticeKind"]
 
@@ -24,18 +25,22 @@ class FailureNotice:
     """One contact told about one failure (at most one per failure, contact and kind)."""
 
     failure_id: str
-    recipient: str
-    """The contact: canonical phone (one notice per failure, kind and contact)."""
+    recipient: Recipient
+    """The contact: canonical phone or provider identity, or a push token on the push channel
+    (one notice per failure, kind and contact; its text is the stored key)."""
     name: str
     channel: Channel
     kind: NoticeKind
     job_id: str
     created_at: datetime
     reply_to: str | None = None
-    """Where messages to this contact go when it differs from ``recipient`` (the id the
-    platform gave, e.g. a WhatsApp id without the ninth digit)."""
+    """Where messages to this contact go when it differs from ``recipient``: the id the
+    platform gave, as given (a WhatsApp id without the ninth digit, a Twilio ``+55…``), the
+    same text the conversation is keyed by."""
 
     @property
-    def address(self) -> str:
+    def address(self) -> Recipient:
         """The recipient of the messages sent about this notice."""
-        return self.reply_to or self.recipient
+        if self.reply_to:
+            return recorded_recipient(self.reply_to, channel=self.channel)
+        return self.recipient

@@ -10,7 +10,7 @@ import attrs
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure
 from lia_core.domain.notices import FailureNotice, NoticeKind
-from lia_core.domain.recipients import parse_contact, parse_recipient, recorded_recipient
+from lia_core.domain.recipients import Recipient, parse_contact, parse_recipient
 from lia_core.errors import DomainError
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from lia_core.services.outbox import new_job
@@ -46,7 +46,7 @@ def _fallbacks(order: ChannelOrder, job_name: JobName, first: Channel) -> tuple[
 def notice_for_contact(
     failure: MassiveFailure,
     *,
-    contact: str,
+    contact: Recipient,
     name: str,
     channel: Channel,
     order: ChannelOrder,
@@ -56,13 +56,15 @@ def notice_for_contact(
     source: str,
     reply_to: str | None = None,
 ) -> tuple[OutboundJob, FailureNotice]:
-    """The notice job for one contact and the record that they were told (store both, or neither)."""
-    address = reply_to or contact
+    """The notice job for one contact and the record that they were told (store both, or neither).
+
+    *reply_to* is the platform's id as given, read here; the contact is already typed.
+    """
     job = new_job(
         job_id=job_id,
         job_name=JobName.OUTAGE_NOTICE,
         channel=channel,
-        recipient=parse_recipient(address, channel=channel),
+        recipient=parse_recipient(reply_to, channel=channel) if reply_to else contact,
         content=MessageContent(text=failure.notice_for(customer_name=name, tz=tz)),
         context=JobContext(source=source, correlation_id=failure.id),
         idempotency_key=f"notice:{failure.id}:{contact}",
@@ -77,7 +79,7 @@ def notice_for_contact(
         kind=NoticeKind.NOTICE,
         job_id=job.id,
         created_at=now,
-        reply_to=reply_to if reply_to and reply_to != contact else None,
+        reply_to=reply_to if reply_to and reply_to != str(contact) else None,
     )
     return job, notice
 
@@ -120,9 +122,9 @@ class NotifyContactHandler:
         # The same key the gate and the proactive notice use, so "(21) 98765-4321" and
         # "+55 21 98765-4321" are one contact, told once, and the broadcast can trust it.
         contact = (
-            cmd.recipient.strip()
-            if channel is Channel.PUSH  # a device token, not a number
-            else str(parse_contact(cmd.recipient, field="to"))
+            parse_recipient(cmd.recipient, channel=channel)  # a device token, not a number
+            if channel is Channel.PUSH
+            else parse_contact(cmd.recipient, field="to")
         )
         async with self.uow() as uow:
             failure = await uow.failures.get(cmd.failure_id)
@@ -142,10 +144,10 @@ class NotifyContactHandler:
                 source=cmd.source,
             )
             if not await uow.notices.record(notice):
-                return NotifyResult(recipient=contact, job=None, created=False)
+                return NotifyResult(recipient=str(contact), job=None, created=False)
             await uow.outbox.add(job)
             await uow.commit()
-        return NotifyResult(recipient=contact, job=job, created=True)
+        return NotifyResult(recipient=str(contact), job=job, created=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -197,7 +199,7 @@ async def _queue_resolutions(
                 job_id=ids.new_id(),
                 job_name=JobName.OUTAGE_RESOLUTION,
                 channel=notice.channel,
-                recipient=recorded_recipient(notice.address, channel=notice.channel),
+                recipient=notice.address,
                 content=MessageContent(text=text),
                 context=JobContext(source="resolution-broadcast", correlation_id=failure.id),
                 idempotency_key=f"resolution:{failure.id}:{notice.recipient}",
@@ -211,7 +213,7 @@ async def _queue_resolutions(
         queued += await uow.outbox.add_many(jobs)
         await uow.notices.record_many(records)
         seen += len(page)
-        after = page[-1].recipient
+        after = str(page[-1].recipient)
         if progress is not None:
             progress(seen, total)
     return seen, queued

@@ -279,7 +279,7 @@ class ProcessInboundHandler:
         for failure in decision.notify:
             job, notice = notice_for_contact(
                 failure,
-                contact=str(m.sender),
+                contact=m.sender,
                 reply_to=m.reply_to,
                 name=conversation.client_name,
                 channel=channel,

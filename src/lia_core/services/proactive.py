@@ -75,7 +75,7 @@ class NotifyAffectedCustomersHandler:
             if not any(index.match(loc) for loc in customer.locations()):
                 continue
             try:
-                contact = str(parse_contact(customer.phone))
+                contact = parse_contact(customer.phone)
             except ValidationError:
                 continue  # a CRM row without a usable phone cannot be told anything
             covered += 1

@@ -17,7 +17,7 @@ from lia_core.domain.delivery import (
 )
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
 from lia_core.domain.notices import FailureNotice, NoticeKind
-from lia_core.domain.recipients import Phone
+from lia_core.domain.recipients import Phone, load_contact
 from lia_core.domain.regions import AffectedRegions, Area, CityArea
 from lia_core.ports import UnitOfWorkFactory
 from tests.contract.builders.outages import BRT, T0
@@ -138,7 +138,7 @@ def a_notice(
     """A notice telling *recipient* about failure *failure_id*."""
     return FailureNotice(
         failure_id=failure_id,
-        recipient=recipient,
+        recipient=load_contact(recipient),  # what the store gives back for this text
         name=name,
         channel=Channel.WHATSAPP,
         kind=kind,

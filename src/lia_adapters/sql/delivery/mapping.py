@@ -17,7 +17,7 @@ from lia_core.domain.delivery import (
     OutboundJob,
 )
 from lia_core.domain.notices import FailureNotice, NoticeKind
-from lia_core.domain.recipients import load_recipient
+from lia_core.domain.recipients import PushToken, load_contact, load_recipient
 from lia_core.ports import ReprocessAudit
 
 __all__ = [
@@ -188,7 +188,7 @@ def notice_values(notice: FailureNotice) -> dict[str, object]:
     return {
         "failure_id": notice.failure_id,
         "kind": notice.kind.value,
-        "recipient": notice.recipient,
+        "recipient": str(notice.recipient),
         "name": notice.name,
         "channel": notice.channel.value,
         "job_id": notice.job_id,
@@ -199,11 +199,14 @@ def notice_values(notice: FailureNotice) -> dict[str, object]:
 
 def notice_from_row(row: Row) -> FailureNotice:
     """The notice stored in a `failure_notifications` row."""
+    channel = Channel(row["channel"])
+    raw = row["recipient"]
     return FailureNotice(
         failure_id=row["failure_id"],
-        recipient=row["recipient"],
+        # As NotifyContact made it: a token on push, else the contact key (never parsed again).
+        recipient=PushToken(raw) if channel is Channel.PUSH else load_contact(raw),
         name=row["name"],
-        channel=Channel(row["channel"]),
+        channel=channel,
         kind=NoticeKind(row["kind"]),
         job_id=row["job_id"],
         created_at=row["created_at"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from lia_core.domain.delivery import Channel, JobName, JobStatus, Lane
 from lia_core.domain.delivery_policy import FailureKind
 from lia_core.domain.failures import FailureAction, FailureStatus
 from lia_core.domain.notices import FailureNotice, NoticeKind
+from lia_core.domain.recipients import Phone
 from lia_core.domain.regions import CityArea
 from lia_core.errors import DomainError, InvalidTransition, ValidationError
 from lia_core.ports import DeadLetterFilter
@@ -20,6 +21,7 @@ from lia_core.services import (
     ReprocessDeadLetters,
     ResolveAndBroadcast,
 )
+from lia_core.services.broadcast import notice_for_contact
 
 from .delivery_harness import Harness, build_harness
 
@@ -144,7 +146,7 @@ async def test_resolution_keeps_stored_canonical_numbers_as_they_are() -> None:
             [
                 FailureNotice(
                     failure_id=fid,
-                    recipient="12025550123",  # parse_contact("+1 202 555 0123")
+                    recipient=Phone("12025550123"),  # parse_contact("+1 202 555 0123")
                     name="Ann",
                     channel=Channel.WHATSAPP,
                     kind=NoticeKind.NOTICE,
@@ -157,6 +159,28 @@ async def test_resolution_keeps_stored_canonical_numbers_as_they_are() -> None:
     await h.services.resolve_and_broadcast(ResolveAndBroadcast(failure_id=fid, actor="sup"))
     resolutions = [j for j in h.store.jobs.values() if j.job_name is JobName.OUTAGE_RESOLUTION]
     assert [str(j.recipient) for j in resolutions] == ["12025550123"]
+
+
+async def test_notice_goes_to_the_typed_contact_as_it_is() -> None:
+    """A US contact with no other reply address is sent 1650…, not a Brazilian misreading of it."""
+    h = build_harness()
+    fid = await active_failure(h)
+    async with h.store.unit_of_work() as uow:
+        failure = await uow.failures.get(fid)
+    us = Phone("16505551234")  # as the WhatsApp webhook gives it (country code first)
+    job, notice = notice_for_contact(
+        failure,
+        contact=us,
+        name="Ann",
+        channel=Channel.WHATSAPP,
+        order={},
+        job_id="job-us",
+        now=h.clock.now(),
+        tz=UTC,
+        source="outage-gate",
+    )
+    assert (job.recipient, notice.recipient, notice.reply_to) == (us, us, None)
+    assert job.idempotency_key == f"notice:{fid}:16505551234"
 
 
 async def test_failed_resolution_queues_nothing() -> None:

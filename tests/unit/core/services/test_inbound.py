@@ -126,7 +126,11 @@ async def test_covered_customer_is_notified_once_even_when_redelivered(p: Pipeli
     assert await p.receive(wa("alô?", "m2")) == 1  # same outage: silence, not a second notice
     assert notice_jobs(p) == [WA_ID]
     notice = next(iter(p.store.notices.values()))
-    assert (notice.failure_id, notice.recipient, notice.reply_to) == (failure_id, PHONE, WA_ID)
+    assert (notice.failure_id, notice.recipient, notice.reply_to) == (
+        failure_id,
+        Phone(PHONE),
+        WA_ID,
+    )
     conversation = next(iter(p.store.conversation_tables.conversations.values()))
     assert conversation.answered_by_outage
     assert conversation.status is ConversationStatus.ACTIVE
