@@ -42,9 +42,9 @@ from lia_core.ports import (
 )
 from lia_core.services.broadcast import notice_for_contact
 from lia_core.services.crm_lookup import look_up_all
-from lia_core.services.ingest import ActiveFailures
+from lia_core.services.ingest import FAILURES_MAX_AGE, ActiveFailures
 from lia_core.services.outbox import new_job
-from lia_core.services.recovery import ProcessStaleInboundHandler
+from lia_core.services.recovery import INBOUND_BATCH, STALE_AFTER, ProcessStaleInboundHandler
 from lia_core.services.routing import HumanQueueRouter
 
 __all__ = [
@@ -97,6 +97,10 @@ class _Batch:
     outcomes: Counter[GateOutcome] = attrs.Factory(Counter)
 
 
+CRM_TIMEOUT = timedelta(seconds=2)
+"""How long a CRM lookup may take before the customer is asked instead, by default."""
+
+
 @attrs.frozen(kw_only=True)
 class ProcessInboundHandler:
     """Run the gate (and, past it, the router) over new messages; write every effect in one commit."""
@@ -111,7 +115,7 @@ class ProcessInboundHandler:
     tz: tzinfo
     reply_channels: Mapping[Channel, Channel] = attrs.field(factory=dict)
     """Where replies to a channel go (a channel without a configured sender → sandbox)."""
-    crm_timeout: timedelta = timedelta(seconds=2)
+    crm_timeout: timedelta = CRM_TIMEOUT
 
     attempts: int = 3
     """Reads, decisions and writes of one batch while a person changes its conversations."""
@@ -353,11 +357,11 @@ class InboundPolicy:
     """Where replies go per inbound channel (the sandbox when a channel has no credentials)."""
     queue_reply: str | None = None
     """Said once when a conversation enters the human queue."""
-    crm_timeout: timedelta = timedelta(seconds=2)
+    crm_timeout: timedelta = CRM_TIMEOUT
     """How long a CRM lookup may take before the customer is asked instead."""
-    failures_max_age: timedelta = timedelta(seconds=1)
+    failures_max_age: timedelta = FAILURES_MAX_AGE
     """How often the in-memory index of active failures re-checks the database."""
-    stale_after: timedelta = timedelta(seconds=30)
+    stale_after: timedelta = STALE_AFTER
     """Stored messages not handled after this long are handled by the recovery sweep."""
-    batch_size: int = 200
-    """Most stored messages the gate handles per transaction."""
+    batch_size: int = INBOUND_BATCH
+    """Most stored messages the gate handles per transaction (and the sweep per round)."""

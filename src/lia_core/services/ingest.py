@@ -80,6 +80,10 @@ class IngestHandler:
         )
 
 
+FAILURES_MAX_AGE = timedelta(seconds=1)
+"""How often the in-memory index of active failures re-checks the database, by default."""
+
+
 @attrs.define
 class ActiveFailures:
     """The index of active failures, re-validated at most every *max_age*.
@@ -90,7 +94,7 @@ class ActiveFailures:
 
     source: CheckLocationHandler
     clock: Clock
-    max_age: timedelta = timedelta(seconds=1)
+    max_age: timedelta = FAILURES_MAX_AGE
     _index: FailureIndex | None = None
     _checked_at: datetime | None = None
 

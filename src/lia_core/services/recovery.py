@@ -13,6 +13,12 @@ from lia_core.ports import Clock, UnitOfWorkFactory
 __all__ = ["ProcessStaleInboundHandler"]
 
 
+STALE_AFTER = timedelta(seconds=30)
+"""Stored messages not handled after this long go to the recovery sweep, by default."""
+INBOUND_BATCH = 200
+"""Most stored messages handled per transaction (the gate, each round of the sweep), by default."""
+
+
 @attrs.frozen
 class ProcessStaleInboundHandler:
     """Recovery: handle messages stored but never processed (a process died after the ack)."""
@@ -21,8 +27,8 @@ class ProcessStaleInboundHandler:
     clock: Clock
     process: Callable[[Sequence[PendingInbound]], Awaitable[object]]
     """The gate (`ProcessInboundHandler`), or a wrapper that isolates failing messages."""
-    grace: timedelta = timedelta(seconds=30)
-    batch_size: int = 200
+    grace: timedelta = STALE_AFTER
+    batch_size: int = INBOUND_BATCH
 
     async def __call__(self) -> int:
         """Process every message older than the grace period once; return how many were tried.
