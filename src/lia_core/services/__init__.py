@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, tzinfo
@@ -129,6 +128,12 @@ def _ignore_alert(_kind: str, _text: str) -> None:
     return None
 
 
+def _no_spread() -> float:
+    # The core owns no randomness: without an injected source every retry waits the middle
+    # of its backoff window (bootstrap passes a system random source).
+    return 0.5
+
+
 class _Unobserved:
     """A gate observer that is told nothing (tests and integrators that do not count)."""
 
@@ -206,7 +211,7 @@ class Services:
         gate_observer: GateObserver | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        jitter: Callable[[], float] = random.random,
+        jitter: Callable[[], float] = _no_spread,
     ) -> Services:
         """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
 
