@@ -16,6 +16,12 @@ from lia_entrypoints.cli.output import emit_json
 
 __all__ = ["serve", "worker"]
 
+_FIRST_USER_HINT = (
+    "no user exists yet: create the first one with "
+    "`lia user create --username admin --role ADMIN` (it asks for a password), "
+    "then sign in at {url}/console"
+)
+
 
 @click.command("serve", short_help="Run the HTTP API.")
 @click.option("--host", help="Interface to listen on.  [default: LIA_HTTP__HOST, 127.0.0.1]")
@@ -60,6 +66,10 @@ def serve(app: CliApp, host: str | None, port: int | None, as_json: bool) -> Non
                 emit_json({"url": url, "host": bind_host, "port": bind_port})
             else:
                 click.echo(f"serving the LIA API on {url} (OpenAPI: {url}/schema/openapi.json)")
+                click.echo(f"the console: open {url} in a browser")
+            if not await runtime.services.list_users():
+                # A new install has nobody to sign in as: say how to fix that, once.
+                click.echo(_FIRST_USER_HINT.format(url=url), err=True)
             config = uvicorn.Config(
                 asgi,
                 host=bind_host,

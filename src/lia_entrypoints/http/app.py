@@ -18,6 +18,13 @@ from litestar.plugins.pydantic import PydanticPlugin
 
 from lia_core import __version__
 from lia_entrypoints.bootstrap import Runtime, bootstrap
+from lia_entrypoints.console import (
+    SecurityHeaders,
+    console_routers,
+    for_console_too,
+    root,
+    template_config,
+)
 from lia_entrypoints.http.access_log import AccessLog
 from lia_entrypoints.http.auth import build_jwt_auth
 from lia_entrypoints.http.context import (
@@ -154,6 +161,8 @@ def create_app(
     }
     return Litestar(
         route_handlers=[
+            root,
+            *console_routers(settings),
             health,
             login,
             api,
@@ -165,8 +174,11 @@ def create_app(
             metrics,
         ],
         dependencies=dependencies,
-        exception_handlers=exception_handlers,
-        middleware=[AccessLog(), AnswerOptions()],
+        exception_handlers={
+            kind: for_console_too(handler) for kind, handler in exception_handlers.items()
+        },
+        middleware=[AccessLog(), AnswerOptions(), SecurityHeaders],
+        template_config=template_config(),
         lifespan=[own_runtime, inbound_pipeline],
         state=state,
         logging_config=None,

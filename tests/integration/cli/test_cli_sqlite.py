@@ -141,3 +141,5 @@ def test_serve_answers_health_and_stops_on_sigint(lia_sqlite: LiaProcess) -> Non
     assert server.returncode == 0, err
     assert f"http://127.0.0.1:{port}" in out
     assert "Traceback" not in err
+    # A new install has no user: serve says, once, how to create the first one.
+    assert err.count("lia user create --username admin --role ADMIN") == 1

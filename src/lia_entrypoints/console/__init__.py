@@ -1,0 +1,76 @@
+"""The browser console under `/console`: server-rendered pages (Jinja2 + vendored htmx 2)
+behind a cookie session with CSRF tokens and a strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Router
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.session import SessionMiddleware
+from litestar.plugins.htmx import HTMXRequest
+from litestar.router import Router as _Router
+from litestar.static_files import create_static_files_router
+
+from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
+from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
+from lia_entrypoints.console.pages.failures import failures_page
+from lia_entrypoints.console.rendering import template_config
+from lia_entrypoints.console.security import (
+    CONSOLE_PATH,
+    SecurityHeaders,
+    csrf_config,
+    session_config,
+)
+from lia_entrypoints.console.viewer import ConsoleAuth
+from lia_entrypoints.settings import Settings
+
+__all__ = [
+    "CONSOLE_PATH",
+    "SecurityHeaders",
+    "console_routers",
+    "for_console_too",
+    "root",
+    "template_config",
+]
+
+STATIC = Path(__file__).parent / "static"
+"""htmx, the stylesheet and the console's one script."""
+
+
+class _Shared(DefineMiddleware):
+    """Middleware that holds live objects: registering a router deep-copies it, and the
+    session backend's cipher cannot be copied (nor needs to be)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
+def _session(settings: Settings) -> _Shared:
+    backend = session_config(settings)
+    return _Shared(SessionMiddleware, backend=backend._backend_class(config=backend))
+
+
+def console_routers(settings: Settings) -> list[_Router]:
+    """The console's pages (session, CSRF, sign-in, error pages) and its static files."""
+    pages = Router(
+        path=CONSOLE_PATH,
+        route_handlers=[home, login_form, login_submit, logout, failures_page],
+        middleware=[
+            _session(settings),
+            DefineMiddleware(CSRFMiddleware, config=csrf_config(settings)),
+            DefineMiddleware(ConsoleAuth, exclude_from_auth_key="exclude_from_auth"),
+        ],
+        exception_handlers=console_exception_handlers,
+        request_class=HTMXRequest,
+        include_in_schema=False,
+    )
+    static = create_static_files_router(
+        path=f"{CONSOLE_PATH}/static",
+        directories=[STATIC],
+        include_in_schema=False,
+        name="console-static",
+    )
+    return [pages, static]

@@ -1,0 +1,39 @@
+"""How the console shows instants: in the ISP's timezone, with a relative time in pt-BR."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+__all__ = ["relative", "when", "when_input"]
+
+_MINUTE = 60
+_HOUR = 60 * _MINUTE
+_DAY = 24 * _HOUR
+
+
+def relative(at: datetime, now: datetime) -> str:
+    """ "há 1h", "em 11h", "agora": how far *at* is from *now*, rounded down to one unit."""
+    seconds = int((at - now).total_seconds())
+    span = abs(seconds)
+    if span < _MINUTE:
+        return "agora"
+    if span < _HOUR:
+        amount = f"{span // _MINUTE} min"
+    elif span < _DAY:
+        amount = f"{span // _HOUR}h"
+    else:
+        days = span // _DAY
+        amount = "1 dia" if days == 1 else f"{days} dias"
+    return f"em {amount}" if seconds > 0 else f"há {amount}"
+
+
+def when(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
+    """ "20/05 14:30" in *tz*; the year is added when it is not *now*'s year."""
+    local = at.astimezone(tz)
+    same_year = now is not None and now.astimezone(tz).year == local.year
+    return local.strftime("%d/%m %H:%M" if same_year else "%d/%m/%Y %H:%M")
+
+
+def when_input(at: datetime | None, tz: tzinfo) -> str:
+    """The value of an ``<input type="datetime-local">`` for *at* in *tz* ("" for none)."""
+    return "" if at is None else at.astimezone(tz).strftime("%Y-%m-%dT%H:%M")

@@ -1,0 +1,35 @@
+// The console's only script (the CSP forbids inline ones): modal dialogs over htmx swaps.
+(function () {
+  "use strict";
+
+  // A fragment swapped into #modal carries a <dialog>: open it as a modal (focus moves into it,
+  // Escape closes it) and give the container back when it closes.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "modal") return;
+    var dialog = target.querySelector("dialog");
+    if (dialog && !dialog.open) {
+      dialog.addEventListener("close", function () { target.innerHTML = ""; });
+      dialog.showModal();
+    }
+  });
+
+  // Buttons marked data-close close their dialog without a request.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-close]");
+    if (!button) return;
+    var dialog = button.closest("dialog");
+    if (dialog) {
+      event.preventDefault();
+      dialog.close();
+    }
+  });
+
+  // After a swap that replaced the main area (an error page, a redirect target), move focus
+  // there so keyboard and screen-reader users know the page changed.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "main") {
+      event.detail.target.focus();
+    }
+  });
+})();

@@ -1,0 +1,182 @@
+"""The console's front door: `/`, signing in and out, the session cookie, CSRF, CSP, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.testing import AsyncTestClient
+
+from lia_adapters.memory import FixedClock
+from lia_core.domain.users import Role
+from lia_core.services import CreateUser
+from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.http import create_app
+from lia_entrypoints.settings import Settings
+
+from ..http.api_support import PASSWORD, Client, login_as
+from .console_support import csrf_of, post_form, sign_in
+
+
+async def test_root_opens_the_console_and_asks_to_sign_in(client: Client) -> None:
+    response = await client.get("/", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.url.path == "/console/login"
+    assert 'name="username"' in response.text
+    assert "Entrar" in response.text
+
+
+async def test_a_page_without_a_session_redirects_to_login_and_back(
+    client: Client, runtime: Runtime
+) -> None:
+    response = await client.get("/console/falhas?aba=agendadas")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/login?next=/console/falhas%3Faba%3Dagendadas"
+    await runtime.services.create_user(
+        CreateUser(username="ana", role=Role.ADMIN, password=PASSWORD)
+    )
+    form = await client.get(response.headers["location"])
+    signed = await post_form(
+        client,
+        "/console/login",
+        csrf_of(form),
+        username="ana",
+        password=PASSWORD,
+        next="/console/falhas?aba=agendadas",
+    )
+    assert signed.status_code == 303
+    assert signed.headers["location"] == "/console/falhas?aba=agendadas"
+
+
+async def test_htmx_requests_without_a_session_are_told_where_to_go(client: Client) -> None:
+    response = await client.get("/console/falhas", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"].startswith("/console/login?next=")
+
+
+async def test_wrong_password_shows_the_form_again_with_an_error(
+    client: Client, runtime: Runtime
+) -> None:
+    await sign_in(client, runtime, "ana", Role.ADMIN)
+    await post_form(client, "/console/logout", csrf_of(await client.get("/console/falhas")))
+    token = csrf_of(await client.get("/console/login"))
+    response = await post_form(client, "/console/login", token, username="ana", password="nope")
+    assert response.status_code == 401
+    assert "Usuário ou senha incorretos." in response.text
+    assert 'value="ana"' in response.text  # the username is kept, the password is not
+
+
+async def test_the_session_cookie_is_httponly_lax_and_scoped_to_the_console(
+    client: Client, runtime: Runtime
+) -> None:
+    await runtime.services.create_user(
+        CreateUser(username="ana", role=Role.ADMIN, password=PASSWORD)
+    )
+    token = csrf_of(await client.get("/console/login"))
+    response = await post_form(client, "/console/login", token, username="ana", password=PASSWORD)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "path=/console" in cookie
+    assert "secure" not in cookie  # plain http here: a Secure cookie would never come back
+
+
+async def test_the_cookies_are_secure_behind_an_https_public_url(
+    tmp_path: Path, runtime: Runtime
+) -> None:
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        jwt_secret="test-secret-" + "x" * 40,
+        http={"public_url": "https://lia.example.com.br"},
+    )
+    async with AsyncTestClient(create_app(settings, runtime=runtime)) as https_client:
+        response = await https_client.get("/console/login")
+        assert "secure" in response.headers["set-cookie"].lower()
+
+
+async def test_the_side_menu_shows_who_is_signed_in(client: Client, agent_session: str) -> None:
+    response = await client.get("/console/falhas")
+    assert response.status_code == 200
+    assert "artur" in response.text
+    assert "Agente" in response.text
+    assert "🚨 Falha Massiva" in response.text
+    # Agents neither see the admin pages in the menu nor the button that declares a failure.
+    assert "Mensagens com falha" not in response.text
+    assert 'href="/console/falhas/nova"' not in response.text
+
+
+async def test_logout_ends_the_session(client: Client, admin_session: str) -> None:
+    response = await post_form(client, "/console/logout", admin_session)
+    assert response.status_code == 303
+    after = await client.get("/console/falhas")
+    assert after.status_code == 303
+    assert after.headers["location"].startswith("/console/login")
+
+
+async def test_a_session_past_its_lifetime_is_refused_even_if_the_browser_kept_it(
+    client: Client, clock: FixedClock, admin_session: str, settings: Settings
+) -> None:
+    assert (await client.get("/console/falhas")).status_code == 200
+    clock.advance(minutes=settings.http.jwt_ttl_minutes + 1)
+    assert (await client.get("/console/falhas")).status_code == 303
+
+
+async def test_a_form_without_its_csrf_token_is_refused(client: Client, admin_session: str) -> None:
+    response = await client.post("/console/logout", data={})
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert "O formulário expirou" in response.text
+    assert (await client.get("/console/falhas")).status_code == 200  # still signed in
+
+
+async def test_next_never_leaves_the_console(client: Client, runtime: Runtime) -> None:
+    await runtime.services.create_user(
+        CreateUser(username="ana", role=Role.ADMIN, password=PASSWORD)
+    )
+    token = csrf_of(await client.get("/console/login"))
+    for target in ("https://evil.example", "//evil.example", "/api/v1/failures"):
+        response = await post_form(
+            client, "/console/login", token, username="ana", password=PASSWORD, next=target
+        )
+        assert response.headers["location"] == "/console/falhas", target
+
+
+async def test_pages_carry_a_strict_content_security_policy(
+    client: Client, admin_session: str
+) -> None:
+    for path in ("/console/login", "/console/falhas", "/console/nao-existe"):
+        response = await client.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp, path
+        assert "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["cache-control"] == "no-store"
+        assert "<script>" not in response.text  # no inline script anywhere
+
+
+async def test_an_unknown_console_page_is_an_html_404_but_the_api_keeps_problem_json(
+    client: Client, admin_session: str
+) -> None:
+    page = await client.get("/console/nao-existe")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Página não encontrada" in page.text
+    api = await client.get("/api/v1/nao-existe")
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_api_keeps_its_bearer_tokens(client: Client, runtime: Runtime) -> None:
+    headers = await login_as(client, runtime, "sofia", Role.SUPERVISOR)
+    response = await client.get("/api/v1/failures", headers=headers)
+    assert response.status_code == 200
+    # …and a console session is not an API credential.
+    assert (await client.get("/api/v1/failures")).status_code == 401
+
+
+async def test_static_files_are_served_and_cacheable(client: Client) -> None:
+    script = await client.get("/console/static/htmx.min.js")
+    assert script.status_code == 200
+    assert "htmx" in script.text[:200]
+    assert script.headers.get("cache-control") != "no-store"
+    assert (await client.get("/console/static/console.css")).status_code == 200
