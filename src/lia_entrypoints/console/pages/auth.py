@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from lia_core.errors import AuthenticationFailed, ValidationError
 from lia_core.services import Authenticate
-from lia_entrypoints.console.forms import LoginForm
+from lia_entrypoints.console.forms.auth import LoginForm
 from lia_entrypoints.console.rendering import flash, page
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import SESSION_EXPIRES, SESSION_USER

@@ -1,5 +1,4 @@
-"""The shapes of the console's forms (URL-encoded bodies); every field optional so that a
-half-filled form is re-shown with its errors instead of a bare 400."""
+"""The sign-in form; every field optional so a half-filled form is re-shown, not a bare 400."""
 
 from __future__ import annotations
 
