@@ -43,3 +43,4 @@ def bench(session: nox.Session) -> None:
         session.run("python", f"benchmarks/{script}.py", *session.posargs)
     session.run("python", "benchmarks/sla.py")
     session.run("python", "benchmarks/nps.py")  # issue 5: NPS and gamification, 1M answers <= 2 s
+    session.run("python", "benchmarks/console.py")  # issue 7: console pages p95 <= 150 ms
