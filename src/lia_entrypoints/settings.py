@@ -38,7 +38,7 @@ class HttpSettings(BaseModel):
     public_url: str | None = None
     """The URL providers call LIA at (e.g. `https://lia.example.com.br`); Twilio signatures are computed over it. Default: the URL of the request."""
     jwt_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
-    """How long a login token stays valid."""
+    """How long a login token (API) or a console sign-in stays valid."""
 
 
 class WorkerSettings(BaseModel):
