@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import attrs
+import httpx
 
-__all__ = ["LiaProcess", "lia_binary"]
+__all__ = ["LiaProcess", "free_port", "lia_binary", "wait_for_health"]
 
 
 def lia_binary() -> Path:
@@ -61,6 +64,25 @@ class LiaProcess:
     def json(self, *args: str) -> Any:
         """Run a command with ``--json`` that must exit 0 and return the parsed document."""
         return json.loads(self.ok(*args, "--json").stdout)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the kernel picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_health(port: int, server: subprocess.Popen[Any], *, timeout: float = 30) -> int | None:
+    """The status of ``GET /health`` once the server answers; None if it died or never answered."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return None
 
 
 def error_lines(stderr: str) -> list[str]:

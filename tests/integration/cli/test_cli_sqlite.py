@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
-from .lia_process import LiaProcess, clean_environment, error_lines, outage_flow
+from .lia_process import (
+    LiaProcess,
+    clean_environment,
+    error_lines,
+    free_port,
+    outage_flow,
+    wait_for_health,
+)
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
@@ -104,26 +108,9 @@ def test_unreachable_database_is_one_line_exit_1(tmp_path: Path) -> None:
     assert ":pw@" not in done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _health_status(port: int, server: subprocess.Popen[str]) -> int | None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
-        except httpx.TransportError:
-            time.sleep(0.2)
-    return None
-
-
 def test_serve_answers_health_and_stops_on_sigint(lia_sqlite: LiaProcess) -> None:
     """`lia serve --port` serves /health on the embedded database and exits cleanly on Ctrl-C."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(lia_sqlite.binary), "serve", "--port", str(port)],
         env=lia_sqlite.env,
@@ -133,7 +120,7 @@ def test_serve_answers_health_and_stops_on_sigint(lia_sqlite: LiaProcess) -> Non
         text=True,
     )
     try:
-        status = _health_status(port, server)
+        status = wait_for_health(port, server)
     finally:
         server.send_signal(signal.SIGINT)
         out, err = server.communicate(timeout=30)
