@@ -1,0 +1,146 @@
+"""Browser fixtures: a real `lia serve` on a temporary SQLite, Debian's Chromium driven by Playwright.
+
+Playwright's async API runs on pytest-asyncio's session loop: its sync API marks its own
+loop as running in the main thread for as long as the browser lives, which breaks every
+async test that runs after it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from collections.abc import AsyncIterator, Generator, Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from tests.integration.cli.lia_process import (
+    LiaProcess,
+    clean_environment,
+    free_port,
+    wait_for_health,
+)
+
+from .support import ACCOUNTS, save_failure_screenshot
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # containers and CI runners have no user namespaces for the sandbox
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Flags that keep a headless Chromium quiet: no GPU, no calls home, no first-run UI."""
+
+FAILED = pytest.StashKey[bool]()
+"""Set on a test item whose setup or call failed, for the page fixture to take its picture."""
+
+
+@attrs.frozen
+class LiveServer:
+    """A running `lia serve` and how to reach it."""
+
+    url: str
+    log: Path
+    lia: LiaProcess
+
+
+@pytest.fixture(scope="package")
+def chromium_executable() -> str:
+    """Debian's Chromium (env LIA_TEST_CHROMIUM overrides the path); skipped, or failed under CI=true, when absent."""
+    path = os.environ.get("LIA_TEST_CHROMIUM", DEFAULT_CHROMIUM)
+    if not Path(path).is_file():
+        reason = f"Chromium not found at {path} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI=true: browser tests must run")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`lia serve` on a free port, embedded SQLite in a temporary data dir, one account per role."""
+    home = tmp_path_factory.mktemp("live-server")
+    lia = LiaProcess(
+        env=clean_environment(LIA_DATA_DIR=str(home / "var"), LIA_LOG_FORMAT="json"),
+        cwd=home,
+    )
+    for account in ACCOUNTS:
+        lia.ok(
+            "user", "create",
+            "--username", account.username,
+            "--role", account.role,
+            "--password", account.password,
+        )  # fmt: skip
+    port = free_port()
+    log = home / "serve.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            [str(lia.binary), "serve", "--port", str(port)],
+            env=lia.env,
+            cwd=home,
+            stdout=sink,  # a file, not a pipe: nobody drains a pipe while tests run
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    try:
+        status = wait_for_health(port, server)
+        if status != 200:
+            tail = log.read_text()[-2000:]
+            pytest.fail(f"`lia serve` did not answer /health (status {status}):\n{tail}")
+        yield LiveServer(url=f"http://127.0.0.1:{port}", log=log, lia=lia)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="package")
+async def browser(chromium_executable: str) -> AsyncIterator[Browser]:
+    """One headless Chromium for the browser tests (contexts keep tests apart)."""
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def context(browser: Browser, live_server: LiveServer) -> AsyncIterator[BrowserContext]:
+    """A fresh browser profile (no cookies) whose relative URLs go to the live server."""
+    fresh = await browser.new_context(base_url=live_server.url, locale="pt-BR")
+    yield fresh
+    await fresh.close()
+
+
+@pytest.fixture
+async def page(context: BrowserContext, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
+    """A tab in a fresh context; if the test fails, its full-page PNG goes to build/browser/."""
+    tab = await context.new_page()
+    yield tab
+    if request.node.stash.get(FAILED, False) and not tab.is_closed():
+        await save_failure_screenshot(tab, request.node.name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember a failed setup or call on the item; the page fixture's teardown takes the picture.
+
+    The hook cannot drive the page itself: Playwright's async API only runs on the event loop.
+    """
+    report = yield
+    if report.when in ("setup", "call") and report.failed:
+        item.stash[FAILED] = True
+    return report
