@@ -5,6 +5,9 @@ scheduled ──activate──▶ active ──pause──▶ paused
   cancel                  └──resolve──┐  resolve
     ▼                                 ▼   ▼
 cancelled                             resolved
+
+A scheduled failure can also be edited (`MassiveFailure.revise`): its texts, severity,
+regions and times replaced; an edited start that has come activates it at once.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.validation import require_aware
 
 __all__ = [
+    "EDITABLE",
     "TRANSITIONS",
     "FailureAction",
     "FailureStatus",
@@ -70,6 +74,49 @@ TRANSITIONS: Mapping[FailureAction, tuple[frozenset[FailureStatus], FailureStatu
 """The state machine as data: action → (statuses it is allowed from, status it leads to)."""
 
 
+EDITABLE: frozenset[FailureStatus] = frozenset({FailureStatus.SCHEDULED})
+"""The statuses a failure can be edited in (`MassiveFailure.revise`): once active, what
+customers were told is fixed, and it is paused or resolved instead."""
+
+
+def _checked_form(
+    *,
+    name: str,
+    notification_message: str,
+    resolution_message: str | None,
+    regions: AffectedRegions,
+    starts_at: datetime | None,
+    estimated_resolution: datetime | None,
+    now: datetime,
+) -> tuple[str, datetime]:
+    """Check a declaration's or an edit's fields; return the cleaned name and the start."""
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        raise ValidationError("name must not be blank", field="name")
+    if len(clean_name) > MAX_NAME_CHARS:
+        raise ValidationError(f"name is longer than {MAX_NAME_CHARS} characters", field="name")
+    validate_template(notification_message, field="message")
+    if resolution_message is not None:
+        validate_template(resolution_message, field="resolution_message")
+    if regions.is_empty:
+        raise ValidationError(
+            "a failure needs at least one region, city, CEP rule or catalogue region",
+            field="regions",
+        )
+    for instant, field in (
+        (starts_at, "starts_at"),
+        (estimated_resolution, "estimated_resolution"),
+    ):
+        if instant is not None:
+            require_aware(instant, field)
+    start = starts_at if starts_at is not None else now
+    if estimated_resolution is not None and estimated_resolution <= start:
+        raise ValidationError(
+            "estimated resolution must be after the start", field="estimated_resolution"
+        )
+    return clean_name, start
+
+
 @attrs.define(kw_only=True)
 class MassiveFailure:
     """A mass outage: what customers in the affected regions are told, and when."""
@@ -110,30 +157,15 @@ class MassiveFailure:
         now: datetime,
     ) -> MassiveFailure:
         """Register a failure: active at once when ``starts_at`` is absent or past, else scheduled."""
-        clean_name = " ".join(name.split())
-        if not clean_name:
-            raise ValidationError("name must not be blank", field="name")
-        if len(clean_name) > MAX_NAME_CHARS:
-            raise ValidationError(f"name is longer than {MAX_NAME_CHARS} characters", field="name")
-        validate_template(notification_message, field="message")
-        if resolution_message is not None:
-            validate_template(resolution_message, field="resolution_message")
-        if regions.is_empty:
-            raise ValidationError(
-                "a failure needs at least one region, city, CEP rule or catalogue region",
-                field="regions",
-            )
-        for instant, field in (
-            (starts_at, "starts_at"),
-            (estimated_resolution, "estimated_resolution"),
-        ):
-            if instant is not None:
-                require_aware(instant, field)
-        start = starts_at if starts_at is not None else now
-        if estimated_resolution is not None and estimated_resolution <= start:
-            raise ValidationError(
-                "estimated resolution must be after the start", field="estimated_resolution"
-            )
+        clean_name, start = _checked_form(
+            name=name,
+            notification_message=notification_message,
+            resolution_message=resolution_message,
+            regions=regions,
+            starts_at=starts_at,
+            estimated_resolution=estimated_resolution,
+            now=now,
+        )
         immediate = start <= now
         return cls(
             id=failure_id,
@@ -150,6 +182,51 @@ class MassiveFailure:
             updated_at=now,
             activated_at=now if immediate else None,
         )
+
+    def revise(
+        self,
+        *,
+        name: str,
+        notification_message: str,
+        resolution_message: str | None,
+        severity: Severity,
+        regions: AffectedRegions,
+        starts_at: datetime | None,
+        estimated_resolution: datetime | None,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Replace what a scheduled failure says, where and when, checked as `declare` checks it.
+
+        The new values are read as a new declaration made at *at*: a ``starts_at`` that is
+        absent, *at* or past activates the failure at once (as `apply` ACTIVATE would,
+        recording ``activated_at``); a future one keeps it scheduled for the worker. Only a
+        scheduled failure can be edited (`InvalidTransition`, action ``edit``, otherwise);
+        a refused or invalid edit leaves the failure untouched.
+        """
+        if self.status not in EDITABLE:
+            raise InvalidTransition(
+                entity="failure", entity_id=self.id, action="edit", status=self.status.value
+            )
+        clean_name, start = _checked_form(
+            name=name,
+            notification_message=notification_message,
+            resolution_message=resolution_message,
+            regions=regions,
+            starts_at=starts_at,
+            estimated_resolution=estimated_resolution,
+            now=at,
+        )
+        self.name = clean_name
+        self.notification_message = notification_message
+        self.resolution_message = resolution_message
+        self.severity = severity
+        self.regions = regions
+        self.starts_at = start
+        self.estimated_resolution = estimated_resolution
+        self.updated_at = at
+        if start <= at:
+            self.apply(FailureAction.ACTIVATE, by=by, at=at)
 
     def allows(self, action: FailureAction) -> bool:
         """Say whether *action* is allowed from the current status."""

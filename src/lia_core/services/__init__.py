@@ -53,6 +53,9 @@ from lia_core.services.failures import (
     CheckLocationHandler,
     DeclareFailure,
     DeclareFailureHandler,
+    EditFailure,
+    EditFailureHandler,
+    FailureForm,
     FailureListing,
     FailureTab,
     GetFailureHandler,
@@ -99,7 +102,9 @@ __all__ = [
     "CreateUser",
     "DeclareFailure",
     "DefineRegion",
+    "EditFailure",
     "EnqueueMessage",
+    "FailureForm",
     "FailureListing",
     "FailureTab",
     "ListConversations",
@@ -149,6 +154,7 @@ class Services:
     """Every use case, ready to call; build once per process with `Services.build`."""
 
     declare_failure: DeclareFailureHandler
+    edit_failure: EditFailureHandler
     change_failure_status: ChangeFailureStatusHandler
     get_failure: GetFailureHandler
     list_failures: ListFailuresHandler
@@ -265,6 +271,7 @@ class Services:
                 else None
             ),
             declare_failure=DeclareFailureHandler(uow, clock, ids),
+            edit_failure=EditFailureHandler(uow, clock),
             change_failure_status=ChangeFailureStatusHandler(uow, clock),
             get_failure=GetFailureHandler(uow),
             list_failures=ListFailuresHandler(uow),

@@ -1,4 +1,5 @@
-"""Use cases for mass outages: declare, change status, list, look up, check a location, activate due ones."""
+"""Use cases for mass outages: declare, edit, change status, list, look up, check a location,
+activate due ones."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ __all__ = [
     "CheckLocationHandler",
     "DeclareFailure",
     "DeclareFailureHandler",
+    "EditFailure",
+    "EditFailureHandler",
+    "FailureForm",
     "FailureListing",
     "FailureTab",
     "GetFailureHandler",
@@ -57,8 +61,8 @@ _TAB_STATUSES: Mapping[FailureTab, frozenset[FailureStatus]] = {
 
 
 @attrs.frozen(kw_only=True)
-class DeclareFailure:
-    """Register a mass outage; without ``starts_at`` it is active at once."""
+class FailureForm:
+    """The fields of the failure form, shared by declaring a failure and editing one."""
 
     name: str
     message: str
@@ -70,6 +74,31 @@ class DeclareFailure:
     starts_at: datetime | None = None
     estimated_resolution: datetime | None = None
     actor: str
+
+    @property
+    def regions(self) -> AffectedRegions:
+        """The cities, CEP rules and catalogue region ids (repeats dropped) as one value."""
+        return AffectedRegions(
+            area=Area(cities=self.cities, ceps=self.ceps),
+            region_ids=tuple(dict.fromkeys(self.region_ids)),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DeclareFailure(FailureForm):
+    """Register a mass outage; without ``starts_at`` it is active at once."""
+
+
+@attrs.frozen(kw_only=True)
+class EditFailure(FailureForm):
+    """Replace the form of a scheduled failure; a start absent or past activates it at once."""
+
+    failure_id: str
+
+    @classmethod
+    def of(cls, failure_id: str, form: FailureForm) -> EditFailure:
+        """The edit giving failure *failure_id* the fields of *form* (say, a filled `DeclareFailure`)."""
+        return cls(failure_id=failure_id, **attrs.asdict(form, recurse=False))
 
 
 @attrs.frozen(kw_only=True)
@@ -127,10 +156,7 @@ class DeclareFailureHandler:
 
     async def __call__(self, cmd: DeclareFailure) -> MassiveFailure:
         """Store the failure and return it, active or scheduled."""
-        regions = AffectedRegions(
-            area=Area(cities=cmd.cities, ceps=cmd.ceps),
-            region_ids=tuple(dict.fromkeys(cmd.region_ids)),
-        )
+        regions = cmd.regions
         failure = MassiveFailure.declare(
             failure_id=self.ids.new_id(),
             name=cmd.name,
@@ -146,6 +172,42 @@ class DeclareFailureHandler:
         async with self.uow() as uow:
             await _require_regions(uow, regions.region_ids)
             await uow.failures.add(failure)
+            await uow.commit()
+        return failure
+
+
+@attrs.frozen
+class EditFailureHandler:
+    """Replace a scheduled failure's form; a refused or invalid edit changes nothing."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    async def __call__(self, cmd: EditFailure) -> MassiveFailure:
+        """Return the failure as edited: still scheduled, or active when its start has come.
+
+        Raises:
+            NotFound: no such failure.
+            InvalidTransition: the failure is no longer scheduled.
+            ValidationError: a field is invalid, or a catalogue region is unknown.
+            ConcurrencyConflict: someone changed the failure since it was read.
+        """
+        regions = cmd.regions
+        async with self.uow() as uow:
+            failure = await uow.failures.get(cmd.failure_id)
+            failure.revise(
+                name=cmd.name,
+                notification_message=cmd.message,
+                resolution_message=cmd.resolution_message,
+                severity=cmd.severity,
+                regions=regions,
+                starts_at=cmd.starts_at,
+                estimated_resolution=cmd.estimated_resolution,
+                by=cmd.actor,
+                at=self.clock.now(),
+            )
+            await _require_regions(uow, regions.region_ids)
+            await uow.failures.update(failure)
             await uow.commit()
         return failure
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -15,6 +17,7 @@ from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailur
 from lia_core.domain.regions import AffectedRegions, Area, CityArea
 from lia_core.errors import InvalidTransition, ValidationError
 
+T = TypeVar("T")
 S, A = FailureStatus, FailureAction
 # The oracle, written out by hand from the issue: scheduled → active ⇄ paused → resolved,
 # scheduled → cancelled. Every pair not listed is refused.
@@ -26,6 +29,8 @@ ALLOWED: dict[tuple[FailureStatus, FailureAction], FailureStatus] = {
     (S.ACTIVE, A.RESOLVE): S.RESOLVED,
     (S.PAUSED, A.RESOLVE): S.RESOLVED,
 }
+# Editing is allowed only while scheduled; an edited start that has come activates at once.
+EDITABLE = {S.SCHEDULED}
 NOW = datetime(2026, 5, 20, 14, 30, tzinfo=UTC)
 AREA = AffectedRegions(area=Area(cities=(CityArea.parse("Teresópolis:Centro,Alto"),)))
 
@@ -46,6 +51,21 @@ def declare(*, starts_at: datetime | None = None, **overrides: object) -> Massiv
     }
     fields.update(overrides)
     return MassiveFailure.declare(**fields)  # type: ignore[arg-type]
+
+
+def form(**overrides: object) -> dict[str, Any]:
+    """The arguments `revise` takes besides who and when: a valid form, fields overridden."""
+    fields: dict[str, Any] = {
+        "name": "Manutenção programada",
+        "notification_message": "Olá {nome}, manutenção em {regiao}.",
+        "resolution_message": "Pronto, {nome}.",
+        "severity": Severity.LOW,
+        "regions": AffectedRegions(area=Area(cities=(CityArea.parse("Petrópolis"),))),
+        "starts_at": NOW + timedelta(hours=3),
+        "estimated_resolution": None,
+    }
+    fields.update(overrides)
+    return fields
 
 
 class Lifecycle(RuleBasedStateMachine):
@@ -71,6 +91,28 @@ class Lifecycle(RuleBasedStateMachine):
             self.failure.apply(action, by="op", at=self.clock)
             self.expected = target
             assert self.failure.updated_at == self.clock
+
+    @rule(
+        minutes=st.integers(0, 600),
+        start=st.none() | st.integers(-120, 600),
+        name=st.sampled_from(["Fibra rompida", "Manutenção programada"]),
+    )
+    def edit(self, minutes: int, start: int | None, name: str) -> None:
+        """Edit the failure; only a scheduled one changes, and a start that has come activates it."""
+        self.clock += timedelta(minutes=minutes)
+        starts_at = None if start is None else self.clock + timedelta(minutes=start)
+        before = copy.deepcopy(self.failure)
+        if self.expected not in EDITABLE:
+            with pytest.raises(InvalidTransition, match="cannot edit"):
+                self.failure.revise(**form(name=name, starts_at=starts_at), by="op", at=self.clock)
+            assert attrs.asdict(self.failure) == attrs.asdict(before)
+            return
+        self.failure.revise(**form(name=name, starts_at=starts_at), by="op", at=self.clock)
+        immediate = starts_at is None or starts_at <= self.clock
+        self.expected = S.ACTIVE if immediate else S.SCHEDULED
+        assert self.failure.name == name
+        assert self.failure.updated_at == self.clock
+        assert self.failure.activated_at == (self.clock if immediate else None)
 
     @invariant()
     def status_matches_oracle(self) -> None:
@@ -141,18 +183,20 @@ def test_bad_resolution_message_on_resolve_changes_nothing() -> None:
     assert failure.status is S.ACTIVE
 
 
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"name": "  "}, "name"),
-        ({"notification_message": ""}, "message"),
-        ({"notification_message": "Olá {cliente}"}, "message"),
-        ({"resolution_message": "{nome:>10}"}, "resolution_message"),
-        ({"regions": AffectedRegions()}, "regions"),
-        ({"starts_at": datetime(2026, 5, 21, 2, 0)}, "starts_at"),
-        ({"estimated_resolution": NOW - timedelta(hours=1)}, "estimated_resolution"),
-    ],
-)
+INVALID_FORMS = [
+    ({"name": "  "}, "name"),
+    ({"name": "x" * 201}, "name"),
+    ({"notification_message": ""}, "message"),
+    ({"notification_message": "Olá {cliente}"}, "message"),
+    ({"resolution_message": "{nome:>10}"}, "resolution_message"),
+    ({"regions": AffectedRegions()}, "regions"),
+    ({"starts_at": datetime(2026, 5, 21, 2, 0)}, "starts_at"),
+    ({"estimated_resolution": NOW - timedelta(hours=1)}, "estimated_resolution"),
+]
+"""Bad values for one field of the form, and the field each is reported on."""
+
+
+@pytest.mark.parametrize(("overrides", "field"), INVALID_FORMS)
 def test_invalid_declarations_name_the_field(overrides: dict[str, Any], field: str) -> None:
     """Each kind of bad input is refused with the offending field."""
     with pytest.raises(ValidationError) as info:
@@ -167,3 +211,119 @@ def test_notice_fills_placeholders_in_local_time() -> None:
     failure = declare(estimated_resolution=NOW + timedelta(hours=2))
     text = failure.notice_for(customer_name="Maria", tz=ZoneInfo("America/Sao_Paulo"))
     assert text == "Olá Maria, previsão 20/05/2026 13:30."
+
+
+def test_edit_replaces_the_form_of_a_scheduled_failure() -> None:
+    """Editing a scheduled failure replaces every form field and keeps who created it, and when."""
+    failure = declare(starts_at=NOW + timedelta(hours=1))
+    later = NOW + timedelta(minutes=10)
+    eta = NOW + timedelta(hours=5)
+    failure.revise(
+        **form(name="  Manutenção   programada ", estimated_resolution=eta), by="op", at=later
+    )
+    assert failure.status is S.SCHEDULED
+    assert (failure.name, failure.severity, failure.resolution_message) == (
+        "Manutenção programada",
+        Severity.LOW,
+        "Pronto, {nome}.",
+    )
+    assert failure.notification_message == "Olá {nome}, manutenção em {regiao}."
+    assert failure.regions.describe() == "Petrópolis"
+    assert (failure.starts_at, failure.estimated_resolution) == (NOW + timedelta(hours=3), eta)
+    assert (failure.created_at, failure.created_by, failure.updated_at) == (
+        NOW,
+        "supervisor",
+        later,
+    )
+    assert failure.activated_at is None
+    assert failure.is_due(NOW + timedelta(hours=3))
+
+
+@pytest.mark.parametrize("start", [None, NOW, NOW - timedelta(hours=1)])
+def test_edited_start_that_has_come_activates_at_once(start: datetime | None) -> None:
+    """An edited start absent, now or past activates the failure at once, as declaring would."""
+    failure = declare(starts_at=NOW + timedelta(hours=1))
+    failure.revise(**form(starts_at=start), by="op", at=NOW)
+    assert failure.status is S.ACTIVE
+    assert failure.activated_at == failure.updated_at == NOW
+    assert failure.starts_at == (NOW if start is None else start)
+
+
+@pytest.mark.parametrize("action", [A.ACTIVATE, A.CANCEL])
+def test_edit_after_scheduled_is_refused_naming_edit(action: FailureAction) -> None:
+    """Once activated or cancelled a failure cannot be edited, and the refusal changes nothing."""
+    failure = declare(starts_at=NOW + timedelta(hours=1))
+    failure.apply(action, by="op", at=NOW)
+    before = copy.deepcopy(failure)
+    with pytest.raises(InvalidTransition, match=f"cannot edit failure f-1: it is {failure.status}"):
+        failure.revise(**form(), by="op", at=NOW)
+    assert attrs.asdict(failure) == attrs.asdict(before)
+
+
+@pytest.mark.parametrize(("overrides", "field"), INVALID_FORMS)
+def test_invalid_edits_name_the_field_and_change_nothing(
+    overrides: dict[str, Any], field: str
+) -> None:
+    """An edit is checked as a declaration is: a bad field is named and the failure is untouched."""
+    failure = declare(starts_at=NOW + timedelta(hours=1))
+    before = copy.deepcopy(failure)
+    with pytest.raises(ValidationError) as info:
+        failure.revise(**form(**overrides), by="op", at=NOW)
+    assert info.value.field == field
+    assert attrs.asdict(failure) == attrs.asdict(before)
+
+
+def outcome(call: Callable[[], T]) -> T | ValidationError:
+    """What *call* returns, or the `ValidationError` it raises."""
+    try:
+        return call()
+    except ValidationError as refused:
+        return refused
+
+
+_FIELDS = ("name", "notification_message", "resolution_message", "severity", "regions")
+
+
+@given(
+    name=st.text(max_size=210),
+    message=st.sampled_from(["Olá {nome}", "{previsao}", "", "{cliente}"]),
+    severity=st.sampled_from(Severity),
+    start=st.none() | st.integers(-600, 600),
+    eta=st.none() | st.integers(-600, 1200),
+    naive_start=st.booleans(),
+)
+def test_an_edit_is_a_declaration_made_at_the_edit_time(
+    name: str,
+    message: str,
+    severity: Severity,
+    start: int | None,
+    eta: int | None,
+    naive_start: bool,
+) -> None:
+    """Edit and declare agree on every input: the same refusal (field), or the same form, status
+    and start, with the scheduled failure's identity and creation kept."""
+    at = NOW + timedelta(minutes=30)
+    starts_at = None if start is None else at + timedelta(minutes=start)
+    if starts_at is not None and naive_start:
+        starts_at = starts_at.replace(tzinfo=None)
+    fields = form(
+        name=name,
+        notification_message=message,
+        severity=severity,
+        starts_at=starts_at,
+        estimated_resolution=None if eta is None else at + timedelta(minutes=eta),
+    )
+    edited = declare(starts_at=NOW + timedelta(hours=2))
+    expected = outcome(
+        lambda: MassiveFailure.declare(failure_id="other", **fields, by="op", now=at)
+    )
+    got = outcome(lambda: edited.revise(**fields, by="op", at=at))
+    if isinstance(expected, ValidationError):
+        assert isinstance(got, ValidationError)
+        assert got.field == expected.field
+        assert edited.status is S.SCHEDULED
+        return
+    assert got is None
+    for field in (*_FIELDS, "starts_at", "estimated_resolution", "status", "activated_at"):
+        assert getattr(edited, field) == getattr(expected, field), field
+    assert (edited.id, edited.created_at, edited.updated_at) == ("f-1", NOW, at)

@@ -1,16 +1,25 @@
-"""Use cases over the in-memory fakes: declare, schedule, activate, check, list, regions, auth."""
+"""Use cases over the in-memory fakes: declare, edit, schedule, activate, check, list, regions, auth."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+import attrs
 import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
-from lia_core.domain.failures import FailureAction, FailureStatus
+from lia_core.domain.failures import FailureAction, FailureStatus, Severity
 from lia_core.domain.regions import Area, CityArea, Location, parse_cep_rule
 from lia_core.domain.users import Role
-from lia_core.errors import AuthenticationFailed, DomainError, InvalidTransition, ValidationError
+from lia_core.errors import (
+    AuthenticationFailed,
+    ConcurrencyConflict,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    ValidationError,
+)
 from lia_core.services import (
     Authenticate,
     ChangeFailureStatus,
@@ -18,11 +27,13 @@ from lia_core.services import (
     CreateUser,
     DeclareFailure,
     DefineRegion,
+    EditFailure,
     FailureTab,
     ListFailures,
     Services,
     UpdateRegion,
 )
+from lia_core.services.failures import EditFailureHandler
 
 
 @pytest.fixture
@@ -110,6 +121,117 @@ async def test_refused_transition_leaves_the_store_unchanged(
         )
     assert store.commits == commits
     assert store.failures[failure.id].status is FailureStatus.ACTIVE
+
+
+def petropolis(clock: FixedClock, failure_id: str, **extra: Any) -> EditFailure:
+    """An edit moving a failure to Petrópolis, two hours from now."""
+    form = DeclareFailure(
+        name="Manutenção Petrópolis",
+        message="Olá {nome}, manutenção em {regiao}.",
+        severity=Severity.LOW,
+        cities=(CityArea.parse("Petrópolis"),),
+        starts_at=clock.now() + timedelta(hours=2),
+        actor="editor",
+    )
+    return attrs.evolve(EditFailure.of(failure_id, form), **extra)
+
+
+async def test_edit_replaces_a_scheduled_failure_and_the_worker_uses_it(
+    services: Services, store: InMemoryStore, clock: FixedClock
+) -> None:
+    """An edit is stored whole: the new start is the one the worker honours, the new area matches."""
+    failure = await services.declare_failure(teresopolis(clock))
+    clock.advance(minutes=5)
+    edited = await services.edit_failure(petropolis(clock, failure.id))
+    assert store.failures[failure.id] == edited
+    assert (edited.status, edited.name, edited.severity) == (
+        FailureStatus.SCHEDULED,
+        "Manutenção Petrópolis",
+        Severity.LOW,
+    )
+    assert (edited.regions.area.ceps, edited.updated_at, edited.version) == ((), clock.now(), 2)
+    clock.advance(hours=1)
+    assert await services.activate_due_failures() == ()  # the old start no longer counts
+    clock.advance(hours=1)
+    assert [f.id for f in await services.activate_due_failures()] == [failure.id]
+    assert await check(services, city="petropolis") == [failure.id]
+    assert await check(services, city="teresopolis", neighbourhood="Alto") == []
+
+
+async def test_edit_with_a_start_that_has_come_activates_at_once(
+    services: Services, clock: FixedClock
+) -> None:
+    """Editing the start to now (or dropping it) activates the failure, and it matches at once."""
+    failure = await services.declare_failure(teresopolis(clock))
+    edited = await services.edit_failure(petropolis(clock, failure.id, starts_at=None))
+    assert (edited.status, edited.activated_at) == (FailureStatus.ACTIVE, clock.now())
+    assert await check(services, city="Petrópolis") == [failure.id]
+
+
+async def test_edit_resolves_catalogue_regions_like_declare(
+    services: Services, store: InMemoryStore, clock: FixedClock
+) -> None:
+    """Catalogue ids are checked and de-duplicated as declare does; an unknown one writes nothing."""
+    await services.define_region(
+        DefineRegion(region_id="serra", name="Serra", cities=(CityArea.parse("Nova Friburgo"),))
+    )
+    failure = await services.declare_failure(teresopolis(clock))
+    commits = store.commits
+    with pytest.raises(ValidationError) as info:
+        await services.edit_failure(petropolis(clock, failure.id, region_ids=("serra", "nowhere")))
+    assert info.value.field == "region_ids"
+    assert store.commits == commits
+    assert store.failures[failure.id] == failure
+    edit = petropolis(clock, failure.id, cities=(), region_ids=("serra", "serra"), starts_at=None)
+    edited = await services.edit_failure(edit)
+    assert edited.regions.region_ids == ("serra",)
+    assert await check(services, city="nova friburgo") == [failure.id]
+
+
+@pytest.mark.parametrize("action", [FailureAction.ACTIVATE, FailureAction.CANCEL])
+async def test_edit_of_a_failure_no_longer_scheduled_is_refused(
+    services: Services, store: InMemoryStore, clock: FixedClock, action: FailureAction
+) -> None:
+    """Active or cancelled failures cannot be edited; nothing is written."""
+    failure = await services.declare_failure(teresopolis(clock))
+    changed = await services.change_failure_status(
+        ChangeFailureStatus(failure_id=failure.id, action=action, actor="sup")
+    )
+    commits = store.commits
+    with pytest.raises(InvalidTransition, match=f"cannot edit failure {failure.id}"):
+        await services.edit_failure(petropolis(clock, failure.id))
+    assert store.commits == commits
+    assert store.failures[failure.id] == changed
+
+
+async def test_edit_of_an_unknown_failure_is_not_found(
+    services: Services, clock: FixedClock
+) -> None:
+    """Editing an id that does not exist raises NotFound."""
+    with pytest.raises(NotFound):
+        await services.edit_failure(petropolis(clock, "nope"))
+
+
+async def test_edit_racing_another_change_is_a_conflict(
+    store: InMemoryStore, clock: FixedClock
+) -> None:
+    """When someone saves the failure between the edit's read and write, the edit is refused."""
+    services = Services.build(
+        uow=store.unit_of_work, clock=clock, ids=SequentialIds("f"), hasher=PlainTextHasher()
+    )
+    failure = await services.declare_failure(teresopolis(clock))
+
+    class RacingClock:
+        """Reading the time (after the edit's read) lets a concurrent writer commit first."""
+
+        def now(self) -> datetime:
+            store.failures[failure.id].version += 1
+            return clock.now()
+
+    edit = EditFailureHandler(store.unit_of_work, RacingClock())
+    with pytest.raises(ConcurrencyConflict):
+        await edit(petropolis(clock, failure.id))
+    assert store.failures[failure.id].name == failure.name
 
 
 async def test_listing_tabs_and_counts(services: Services, clock: FixedClock) -> None:
