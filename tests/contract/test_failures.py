@@ -116,6 +116,37 @@ async def test_update_saves_changes_and_bumps_version(uow_factory: UnitOfWorkFac
     assert stored.resolved_at == T0 + timedelta(hours=2)
 
 
+async def test_update_saves_a_revised_form(uow_factory: UnitOfWorkFactory) -> None:
+    """An edit of a scheduled failure is stored whole: texts, severity, every region rule, times."""
+    await store_failures(uow_factory, a_failure(status=FailureStatus.SCHEDULED, starts_at=T0))
+    form = a_full_failure()
+
+    async with uow_factory() as uow:
+        failure = await uow.failures.get("f-1")
+        failure.revise(
+            name=form.name,
+            notification_message=form.notification_message,
+            resolution_message=form.resolution_message,
+            severity=form.severity,
+            regions=form.regions,
+            starts_at=T0 + timedelta(hours=3),
+            estimated_resolution=T0 + timedelta(hours=9),
+            by="bruno",
+            at=T0 - timedelta(hours=1),
+        )
+        await uow.failures.update(failure)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        stored = await uow.failures.get("f-1")
+    assert stored == failure
+    assert (stored.name, stored.regions, stored.status) == (
+        form.name,
+        form.regions,
+        FailureStatus.SCHEDULED,
+    )
+
+
 async def test_concurrent_update_raises_concurrency_conflict(
     uow_factory: UnitOfWorkFactory,
 ) -> None:

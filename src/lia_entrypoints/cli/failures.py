@@ -1,6 +1,9 @@
-"""``lia failure …``: declare mass outages, move them through their lifecycle, check a location."""
+"""``lia failure …``: declare and edit mass outages, move them through their lifecycle, check a
+location."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -11,12 +14,13 @@ from lia_core.services import (
     ChangeFailureStatus,
     CheckLocation,
     DeclareFailure,
+    EditFailure,
     FailureTab,
     ListFailures,
 )
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._failure_text import failure_details, failure_table, listing_text
-from lia_entrypoints.cli._options import actor_option, cep_option, json_option, region_option
+from lia_entrypoints.cli._options import F, actor_option, cep_option, json_option, region_option
 from lia_entrypoints.cli.failure_notices import notify, notify_customers, resolve
 from lia_entrypoints.cli.output import emit_json
 from lia_entrypoints.schemas.base import parse_instant
@@ -46,42 +50,56 @@ def _echo_failure(app: CliApp, failure: MassiveFailure, as_json: bool, headline:
     click.echo(failure_details(failure, tz))
 
 
-@failure_group.command("create")
-@click.option("--name", required=True, help="Short name shown to staff, e.g. 'Fibre cut Centro'.")
-@click.option(
-    "--message",
-    required=True,
-    help=f"Notification sent to affected customers; placeholders: {_PLACEHOLDERS}.",
+_FORM_OPTIONS = (
+    click.option(
+        "--name", required=True, help="Short name shown to staff, e.g. 'Fibre cut Centro'."
+    ),
+    click.option(
+        "--message",
+        required=True,
+        help=f"Notification sent to affected customers; placeholders: {_PLACEHOLDERS}.",
+    ),
+    click.option(
+        "--resolution-message", help="Sent when the failure is resolved (same placeholders)."
+    ),
+    click.option(
+        "--severity",
+        type=click.Choice([s.value for s in Severity]),
+        default=Severity.MEDIUM.value,
+        show_default=True,
+        help="How bad it is; more severe failures are listed first.",
+    ),
+    region_option,
+    cep_option,
+    click.option(
+        "--region-id",
+        "region_ids",
+        multiple=True,
+        metavar="ID",
+        help="A catalogue region (see `lia region list`). Repeatable.",
+    ),
+    click.option(
+        "--starts-at",
+        metavar="ISO8601",
+        help="When it starts (2026-05-21T02:00, ISP timezone unless an offset is given); "
+        "omitted: active now; in the future: scheduled.",
+    ),
+    click.option("--estimated-resolution", metavar="ISO8601", help="When it should be fixed."),
+    actor_option,
+    json_option,
 )
-@click.option("--resolution-message", help="Sent when the failure is resolved (same placeholders).")
-@click.option(
-    "--severity",
-    type=click.Choice([s.value for s in Severity]),
-    default=Severity.MEDIUM.value,
-    show_default=True,
-    help="How bad it is; more severe failures are listed first.",
-)
-@region_option
-@cep_option
-@click.option(
-    "--region-id",
-    "region_ids",
-    multiple=True,
-    metavar="ID",
-    help="A catalogue region (see `lia region list`). Repeatable.",
-)
-@click.option(
-    "--starts-at",
-    metavar="ISO8601",
-    help="When it starts (2026-05-21T02:00, ISP timezone unless an offset is given); "
-    "omitted: active now; in the future: scheduled.",
-)
-@click.option("--estimated-resolution", metavar="ISO8601", help="When it should be fixed.")
-@actor_option
-@json_option
-@click.pass_obj
-def create(
+
+
+def _form_options(func: F) -> F:
+    """The options of the failure form, shared by ``create`` and ``edit``, in help order."""
+    for option in reversed(_FORM_OPTIONS):  # the decorator nearest the function is listed last
+        func = option(func)
+    return func
+
+
+def _declaration(
     app: CliApp,
+    *,
     name: str,
     message: str,
     resolution_message: str | None,
@@ -92,29 +110,58 @@ def create(
     starts_at: str | None,
     estimated_resolution: str | None,
     actor: str,
-    as_json: bool,
-) -> None:
+) -> DeclareFailure:
+    """The filled form as the core reads it, times without an offset in the ISP's timezone.
+
+    ``create`` and ``edit`` pass their form options through by name (click calls them with
+    keywords); the parameters here name and type them once.
+    """
+    tz = app.settings.tz
+    return DeclareFailure(
+        name=name,
+        message=message,
+        resolution_message=resolution_message,
+        severity=Severity(severity),
+        cities=tuple(CityArea.parse(spec, field="regions") for spec in regions),
+        ceps=tuple(parse_cep_rule(spec, field="ceps") for spec in ceps),
+        region_ids=region_ids,
+        starts_at=parse_instant(starts_at, tz, field="starts_at") if starts_at else None,
+        estimated_resolution=(
+            parse_instant(estimated_resolution, tz, field="estimated_resolution")
+            if estimated_resolution
+            else None
+        ),
+        actor=actor,
+    )
+
+
+@failure_group.command("create")
+@_form_options
+@click.pass_obj
+def create(app: CliApp, /, as_json: bool, **form: Any) -> None:
     """Declare a mass outage (active now, or scheduled with a future --starts-at)."""
     with app.errors(as_json=as_json):
-        tz = app.settings.tz
-        cmd = DeclareFailure(
-            name=name,
-            message=message,
-            resolution_message=resolution_message,
-            severity=Severity(severity),
-            cities=tuple(CityArea.parse(spec, field="regions") for spec in regions),
-            ceps=tuple(parse_cep_rule(spec, field="ceps") for spec in ceps),
-            region_ids=region_ids,
-            starts_at=parse_instant(starts_at, tz, field="starts_at") if starts_at else None,
-            estimated_resolution=(
-                parse_instant(estimated_resolution, tz, field="estimated_resolution")
-                if estimated_resolution
-                else None
-            ),
-            actor=actor,
-        )
+        cmd = _declaration(app, **form)
         failure = app.run(lambda rt: rt.services.declare_failure(cmd))
         _echo_failure(app, failure, as_json, f"created failure {failure.id} ({failure.status})")
+
+
+@failure_group.command(
+    "edit", short_help="Replace a scheduled failure's form (as create takes it)."
+)
+@click.argument("failure_id", metavar="ID")
+@_form_options
+@click.pass_obj
+def edit(app: CliApp, /, failure_id: str, as_json: bool, **form: Any) -> None:
+    """Replace every field of a scheduled failure with the given ones (the options of create).
+
+    It stays scheduled, or becomes active now when --starts-at is omitted or past; a failure
+    already active, paused, resolved or cancelled is refused (exit 1).
+    """
+    with app.errors(as_json=as_json):
+        cmd = EditFailure.of(failure_id, _declaration(app, **form))
+        failure = app.run(lambda rt: rt.services.edit_failure(cmd))
+        _echo_failure(app, failure, as_json, f"edited failure {failure.id} ({failure.status})")
 
 
 @failure_group.command("list")

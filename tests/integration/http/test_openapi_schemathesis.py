@@ -40,6 +40,7 @@ _POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
 _RULES_BEYOND_THE_SCHEMA = {
     "create_failure": "catalogue regions must exist; the estimated resolution follows the start",
+    "edit_failure": "catalogue regions must exist; the estimated resolution follows the start",
     "replace_region": "a CEP range starts before it ends",
     "create_region": "a CEP range starts before it ends",
     "check_location": "a bairro needs its city",

@@ -1,4 +1,4 @@
-"""Request bodies of the failure routes: declare, resolve, check a location, notify contacts."""
+"""Request bodies of the failure routes: declare or edit, resolve, check a location, notify contacts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lia_core.domain.delivery import Channel
 from lia_core.domain.failures import Severity
 from lia_core.domain.regions import Location
-from lia_core.services import CheckLocation, DeclareFailure, NotifyContact
+from lia_core.services import CheckLocation, DeclareFailure, EditFailure, NotifyContact
 from lia_entrypoints.http.dto.base import (
     CEP_EXAMPLE,
     CEP_PATTERN,
@@ -43,7 +43,8 @@ __all__ = [
 
 
 class FailureIn(In):
-    """A mass outage to register: active at once, or scheduled when `starts_at` is in the future."""
+    """A mass outage to register (or a scheduled one's new form): active at once, or scheduled
+    when `starts_at` is in the future."""
 
     name: str = Field(
         min_length=1,
@@ -106,6 +107,10 @@ class FailureIn(In):
             ),
             actor=actor,
         )
+
+    def to_edit(self, failure_id: str, *, actor: str, tz: tzinfo) -> EditFailure:
+        """The core command replacing failure *failure_id*'s form with this one."""
+        return EditFailure.of(failure_id, self.to_command(actor=actor, tz=tz))
 
 
 class ResolveIn(In):

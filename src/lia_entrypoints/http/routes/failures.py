@@ -1,11 +1,11 @@
-"""`/api/v1/failures`: declare, list, look up, check a location, and the lifecycle actions."""
+"""`/api/v1/failures`: declare, edit, list, look up, check a location, and the lifecycle actions."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -102,6 +102,28 @@ class FailureController(Controller):
     ) -> FailureDetailsOut:
         """One failure by id, with how many contacts got its notice and its resolution."""
         return FailureDetailsOut.of_counts(await services.failure_details(failure_id), tz)
+
+    @put(
+        "/{failure_id:str}",
+        guards=[managers_only],
+        summary="Edit a scheduled failure",
+        responses=_ACTION_ERRORS,
+    )
+    async def edit_failure(
+        self,
+        failure_id: FromPath[str],
+        data: JSONBody[FailureIn],
+        request: AuthRequest,
+        services: ServicesDep,
+        tz: TzDep,
+    ) -> FailureOut:
+        """Replace a scheduled failure's form (the body is the one that creates a failure): it
+        stays scheduled, or becomes active at once when the new `starts_at` is omitted or past;
+        409 once it is active, paused, resolved or cancelled."""
+        failure = await services.edit_failure(
+            data.to_edit(failure_id, actor=request.user.username, tz=tz)
+        )
+        return FailureOut.of(failure, tz)
 
     @post(
         "/{failure_id:str}/activate",

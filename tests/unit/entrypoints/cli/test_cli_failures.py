@@ -172,3 +172,56 @@ def test_resolve_with_message_and_cancel(lia: CliHarness) -> None:
     lia.ok(*TERESOPOLIS)
     assert lia.json("failure", "cancel", "f-2")["status"] == "cancelled"
     assert lia.json("failure", "list", "--status", "resolved")["counts"]["resolved"] == 2
+
+
+MAINTENANCE = (
+    "--name", "Manutenção Petrópolis",
+    "--message", "Olá {nome}, manutenção em {regiao}.",
+    "--severity", "low",
+    "--region", "Petrópolis",
+    "--starts-at", "2026-05-22T01:00",
+    "--estimated-resolution", "2026-05-22T05:00",
+)  # fmt: skip
+
+
+def test_edit_replaces_a_scheduled_failure_with_the_create_options(lia: CliHarness) -> None:
+    """edit takes create's options, replaces every field and keeps the failure scheduled."""
+    lia.ok(*TERESOPOLIS, "--actor", "ana")
+    out = lia.ok("failure", "edit", "f-1", *MAINTENANCE, "--actor", "bob").stdout
+    assert "edited failure f-1 (scheduled)" in out
+    assert "Petrópolis" in out
+    doc = lia.json("failure", "show", "f-1")
+    assert (doc["name"], doc["severity"], doc["created_by"]) == (
+        "Manutenção Petrópolis",
+        "low",
+        "ana",
+    )
+    assert doc["regions"] == {"cities": [{"city": "Petrópolis", "neighbourhoods": []}], "ceps": []}
+    assert doc["starts_at"] == "2026-05-22T01:00:00-03:00"
+    assert doc["estimated_resolution"] == "2026-05-22T05:00:00-03:00"
+
+
+def test_edit_without_start_activates_and_prints_json(lia: CliHarness) -> None:
+    """Dropping --starts-at activates the failure now; --json prints the failure."""
+    lia.ok(*TERESOPOLIS)
+    doc = lia.json("failure", "edit", "f-1", "--name", "Queda", "--message", "Oi {nome}",
+                   "--region", "Rio")  # fmt: skip
+    assert (doc["status"], doc["name"]) == ("active", "Queda")
+    assert doc["activated_at"] == "2026-05-20T09:00:00-03:00"
+
+
+def test_edit_refusals_exit_1_or_2(lia: CliHarness) -> None:
+    """Editing an active or unknown failure exits 1; bad input exits 2 naming the flag."""
+    lia.ok("failure", "create", "--name", "Queda", "--message", "Oi", "--region", "Rio")
+    result = lia("failure", "edit", "f-1", *MAINTENANCE)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: cannot edit failure f-1: it is active\n",
+    )
+    result = lia("failure", "edit", "nope", *MAINTENANCE)
+    assert (result.exit_code, result.stderr) == (1, "error: failure 'nope' not found\n")
+    lia.ok(*TERESOPOLIS)
+    result = lia("failure", "edit", "f-2", *MAINTENANCE, "--message", "Oi {cliente}")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --message: unknown placeholder {cliente}")
+    assert lia.json("failure", "show", "f-2")["name"] == "Rompimento de fibra"

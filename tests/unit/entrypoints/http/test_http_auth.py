@@ -58,6 +58,7 @@ async def test_api_needs_a_token(client: Client) -> None:
         ("POST", f"{FAILURES}/check"),
         ("GET", f"{FAILURES}/f-1"),
         ("POST", f"{FAILURES}/f-1/activate"),
+        ("PUT", f"{FAILURES}/f-1"),
         ("GET", "/api/v1/regions"),
         ("DELETE", "/api/v1/regions/serra"),
     ]:
@@ -104,6 +105,7 @@ async def test_agent_may_read_and_check_but_not_manage(client: Client, agent: He
     forbidden = problem(await client.post(FAILURES, json=TERESOPOLIS_OUTAGE, headers=agent), 403)
     assert "SUPERVISOR" in forbidden["detail"]
     problem(await client.post(f"{FAILURES}/f-1/activate", headers=agent), 403)
+    problem(await client.put(f"{FAILURES}/f-1", json=TERESOPOLIS_OUTAGE, headers=agent), 403)
     region = {"id": "serra", "name": "Serra", "cities": [{"city": "Teresópolis"}]}
     problem(await client.post("/api/v1/regions", json=region, headers=agent), 403)
     problem(await client.delete("/api/v1/regions/serra", headers=agent), 403)

@@ -1,4 +1,5 @@
-"""The failures API: the issue's scenario end to end, listing, and refusals as problem details."""
+"""The failures API: the issue's scenario end to end, editing, listing, and refusals as problem
+details."""
 
 from __future__ import annotations
 
@@ -69,6 +70,69 @@ async def test_done_when_scenario(client: Client, supervisor: Headers) -> None:
     assert refused["detail"] == f"cannot pause failure {fid}: it is resolved"
     assert refused["type"].endswith("invalid-transition")
     assert (await client.get(f"{BASE}/{fid}", headers=supervisor)).json()["status"] == "resolved"
+
+
+MAINTENANCE: dict[str, Any] = {
+    "name": "Manutenção programada em Petrópolis",
+    "message": "Olá {nome}, manutenção em {regiao} até {previsao}.",
+    "resolution_message": "Pronto, {nome}: manutenção concluída.",
+    "severity": "low",
+    "cities": [{"city": "Petrópolis"}],
+    "region_ids": [],
+    "starts_at": "2026-05-22T01:00",
+    "estimated_resolution": "2026-05-22T05:00-03:00",
+}
+"""The same form as TERESOPOLIS_OUTAGE with every field changed: the scheduled edit."""
+
+
+async def test_edit_replaces_a_scheduled_failure(client: Client, supervisor: Headers) -> None:
+    """PUT with the create body replaces every field of a scheduled failure and keeps it scheduled."""
+    failure = await create(client, supervisor)
+    fid = failure["id"]
+    response = await client.put(f"{BASE}/{fid}", json=MAINTENANCE, headers=supervisor)
+    assert response.status_code == 200, response.text
+    edited = response.json()
+    assert edited["status"] == "scheduled"
+    assert (edited["id"], edited["created_by"], edited["created_at"]) == (
+        fid,
+        "sofia",
+        failure["created_at"],
+    )
+    for field in ("name", "message", "resolution_message", "severity", "region_ids"):
+        assert edited[field] == MAINTENANCE[field], field
+    assert (edited["regions_summary"], edited["regions"]["ceps"]) == ("Petrópolis", [])
+    assert edited["starts_at"] == "2026-05-22T01:00:00-03:00"  # naive input read in the ISP's zone
+    assert edited["estimated_resolution"] == "2026-05-22T05:00:00-03:00"
+    assert (await client.get(f"{BASE}/{fid}", headers=supervisor)).json()["name"] == MAINTENANCE[
+        "name"
+    ]
+    tab = (await client.get(BASE, params={"status": "scheduled"}, headers=supervisor)).json()
+    assert [f["id"] for f in tab["items"]] == [fid]
+
+
+async def test_edit_with_start_omitted_activates_at_once(
+    client: Client, supervisor: Headers
+) -> None:
+    """Editing a scheduled failure without `starts_at` makes it active now, and it matches."""
+    fid = (await create(client, supervisor))["id"]
+    body = {**MAINTENANCE, "starts_at": None, "estimated_resolution": None}
+    response = await client.put(f"{BASE}/{fid}", json=body, headers=supervisor)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "active"
+    assert await check(client, supervisor, city="petropolis") == [fid]
+
+
+async def test_edit_refusals_are_problem_details(client: Client, supervisor: Headers) -> None:
+    """Editing an unknown failure is 404; an active one is 409 and leaves it as it was."""
+    problem(await client.put(f"{BASE}/nope", json=MAINTENANCE, headers=supervisor), 404)
+    failure = await create(client, supervisor, starts_at=None, estimated_resolution=None)
+    refused = problem(
+        await client.put(f"{BASE}/{failure['id']}", json=MAINTENANCE, headers=supervisor), 409
+    )
+    assert refused["detail"] == f"cannot edit failure {failure['id']}: it is active"
+    assert refused["type"].endswith("invalid-transition")
+    stored = (await client.get(f"{BASE}/{failure['id']}", headers=supervisor)).json()
+    assert stored["name"] == TERESOPOLIS_OUTAGE["name"]
 
 
 async def test_failure_without_start_is_active_at_once(client: Client, supervisor: Headers) -> None:
@@ -148,6 +212,33 @@ async def test_bad_failure_input_is_422_with_field(
     assert {"field": field}.items() <= body["errors"][0].items()
     listing = (await client.get(BASE, params={"status": "all"}, headers=supervisor)).json()
     assert listing["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"message": "Olá {cliente}"}, "message"),
+        ({"region_ids": ["nowhere"]}, "region_ids"),
+        ({"cities": [], "ceps": []}, "regions"),
+        ({"estimated_resolution": "2026-05-21T01:00"}, "estimated_resolution"),
+        ({"name": ""}, "name"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+async def test_bad_edit_input_is_422_with_field(
+    client: Client, supervisor: Headers, changes: dict[str, Any], field: str
+) -> None:
+    """Invalid input to edit is checked as create's is: 422 naming the field, nothing changed."""
+    failure = await create(client, supervisor)
+    body = {**TERESOPOLIS_OUTAGE, **changes}
+    problem(
+        await client.put(f"{BASE}/{failure['id']}", json=body, headers=supervisor), 422, field=field
+    )
+    assert (await client.get(f"{BASE}/{failure['id']}", headers=supervisor)).json() == {
+        **failure,
+        "notices": 0,
+        "resolutions": 0,
+    }
 
 
 async def test_missing_fields_are_all_listed(client: Client, supervisor: Headers) -> None:

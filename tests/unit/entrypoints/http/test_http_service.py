@@ -87,6 +87,13 @@ async def test_openapi_lists_the_routes_and_the_bearer_scheme(client: Client) ->
     assert create["operationId"] == "create_failure"
     for status in ("400", "401", "403", "422"):
         assert list(create["responses"][status]["content"]) == ["application/problem+json"], status
+    edit = doc["paths"]["/api/v1/failures/{failure_id}"]["put"]
+    assert edit["operationId"] == "edit_failure"
+    assert (
+        edit["requestBody"]["content"]["application/json"]["schema"]
+        == create["requestBody"]["content"]["application/json"]["schema"]
+    )
+    assert {"401", "403", "404", "409", "422"} <= set(edit["responses"])
     failure_in = doc["components"]["schemas"]["FailureIn"]
     assert "ISP's timezone" in failure_in["properties"]["starts_at"]["description"]
 
