@@ -3,6 +3,7 @@
 LiaError
 ├── DomainError             a rule refused the operation    → HTTP 409 / CLI exit 1
 │   ├── InvalidTransition
+│   ├── RegionInUse         a catalogue region open failures still name; ``failures`` lists them
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
 │   ├── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
@@ -48,6 +49,7 @@ __all__ = [
     "PersistenceError",
     "PortError",
     "PortUnavailable",
+    "RegionInUse",
     "SchemaOutdated",
     "ValidationError",
 ]
@@ -75,6 +77,19 @@ class InvalidTransition(DomainError):
         self.action = action
         self.status = status
         super().__init__(f"cannot {action} {entity} {entity_id}: it is {status}")
+
+
+class RegionInUse(DomainError):
+    """A catalogue region cannot be deleted while scheduled, active or paused failures name it."""
+
+    def __init__(self, *, region_id: str, failures: tuple[tuple[str, str], ...]) -> None:
+        self.region_id = region_id
+        self.failures = failures  # (id, name) of each open failure, so a page can name them
+        names = ", ".join(f"{name!r} ({fid})" for fid, name in failures[:5])
+        super().__init__(
+            f"region {region_id!r} is used by {len(failures)} open failure(s): {names}; "
+            "resolve or cancel them first"
+        )
 
 
 class ValidationError(LiaError):

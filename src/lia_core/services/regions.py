@@ -6,7 +6,7 @@ import attrs
 
 from lia_core.domain.failures import FailureStatus
 from lia_core.domain.regions import Area, CepRule, CityArea, NamedRegion, validate_region_id
-from lia_core.errors import DomainError
+from lia_core.errors import RegionInUse
 from lia_core.ports import UnitOfWorkFactory
 
 __all__ = [
@@ -89,15 +89,13 @@ class DeleteRegionHandler:
     uow: UnitOfWorkFactory
 
     async def __call__(self, region_id: str) -> None:
-        """Delete it, or raise DomainError naming the failures that still use it."""
+        """Delete it, or raise RegionInUse naming the failures that still use it."""
         async with self.uow() as uow:
             region = await uow.regions.get(validate_region_id(region_id))
             users = [f for f in await uow.failures.list(_LIVE) if region.id in f.regions.region_ids]
             if users:
-                names = ", ".join(f"{f.name!r} ({f.id})" for f in users[:5])
-                raise DomainError(
-                    f"region {region.id!r} is used by {len(users)} open failure(s): {names}; "
-                    "resolve or cancel them first"
+                raise RegionInUse(
+                    region_id=region.id, failures=tuple((f.id, f.name) for f in users)
                 )
             await uow.regions.remove(region.id)
             await uow.commit()

@@ -18,6 +18,7 @@ from lia_core.errors import (
     DomainError,
     InvalidTransition,
     NotFound,
+    RegionInUse,
     ValidationError,
 )
 from lia_core.services import (
@@ -281,8 +282,13 @@ async def test_region_in_use_cannot_be_deleted(services: Services, clock: FixedC
     failure = await services.declare_failure(
         teresopolis(clock, starts_at=None, region_ids=("serra",))
     )
-    with pytest.raises(DomainError, match="used by 1 open failure"):
+    with pytest.raises(RegionInUse, match="used by 1 open failure") as refused:
         await services.delete_region("serra")
+    assert isinstance(refused.value, DomainError)
+    assert (refused.value.region_id, refused.value.failures) == (
+        "serra",
+        ((failure.id, failure.name),),
+    )
     await services.change_failure_status(
         ChangeFailureStatus(failure_id=failure.id, action=FailureAction.RESOLVE, actor="sup")
     )
