@@ -16,7 +16,17 @@ from litestar.static_files import create_static_files_router
 
 from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
 from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
+from lia_entrypoints.console.pages.check import check_page
 from lia_entrypoints.console.pages.failures import failures_page
+from lia_entrypoints.console.pages.regions import (
+    region_create,
+    region_delete,
+    region_delete_confirm,
+    region_edit,
+    region_edit_form,
+    region_new_form,
+    regions_page,
+)
 from lia_entrypoints.console.rendering import template_config
 from lia_entrypoints.console.security import (
     CONSOLE_PATH,
@@ -57,7 +67,21 @@ def console_routers(settings: Settings) -> list[_Router]:
     """The console's pages (session, CSRF, sign-in, error pages) and its static files."""
     pages = Router(
         path=CONSOLE_PATH,
-        route_handlers=[home, login_form, login_submit, logout, failures_page],
+        route_handlers=[
+            home,
+            login_form,
+            login_submit,
+            logout,
+            failures_page,
+            regions_page,
+            region_new_form,
+            region_create,
+            region_edit_form,
+            region_edit,
+            region_delete_confirm,
+            region_delete,
+            check_page,
+        ],
         middleware=[
             _session(settings),
             DefineMiddleware(CSRFMiddleware, config=csrf_config(settings)),
