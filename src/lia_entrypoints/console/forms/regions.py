@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from lia_core.domain.regions import CepRule, CityArea, NamedRegion, parse_cep_rule
+from lia_core.domain.regions import (
+    CepRule,
+    CityArea,
+    NamedRegion,
+    parse_cep_rule,
+    validate_region_id,
+)
 from lia_core.errors import ValidationError
+from lia_core.validation import require_text
 
 __all__ = ["RegionForm", "RegionRules", "message_for"]
 
@@ -60,9 +68,19 @@ class RegionForm:
             ceps="\n".join(rule.spec() for rule in region.area.ceps),
         )
 
-    def rules(self) -> RegionRules:
-        """Read the city and CEP lines with the core's parsers; each bad line is named."""
+    def rules(self, *, creating: bool) -> RegionRules:
+        """Read the city and CEP lines with the core's parsers, each bad line named; the id
+        (when *creating*) and the name are checked too, so every refused field shows at once."""
         errors: dict[str, str] = {}
+        checks: list[Callable[[], str]] = [lambda: require_text(self.name, "name")]
+        if creating:
+            checks.append(lambda: validate_region_id(self.id, field="id"))
+        for check in checks:
+            try:
+                check()
+            except ValidationError as error:
+                field, message = message_for(error)
+                errors[field] = message
         cities: list[CityArea] = []
         for number, line in _lines(self.cities):
             try:
@@ -82,7 +100,7 @@ class RegionForm:
                     f"Linha {number} (“{line}”): use um prefixo de 1 a 8 dígitos (2595) ou uma "
                     "faixa crescente de dois CEPs (25950-000..25959-999).",
                 )
-        if not errors and not cities and not ceps:
+        if not (errors.keys() & {"cities", "ceps"}) and not cities and not ceps:
             # The update use case keeps the current rules when none are given; a form that was
             # emptied means a mistake, not "keep them", so it is refused like the API's PUT.
             errors["cities"] = _NO_RULE

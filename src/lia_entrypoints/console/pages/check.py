@@ -20,6 +20,14 @@ __all__ = ["check_page"]
 _Query = Annotated[str | None, QueryParameter(max_length=120)]
 
 
+def _where(failure: MassiveFailure, names: dict[str, str]) -> str:
+    """The failure's regions as a person reads them: its own rules, then catalogue names."""
+    regions = failure.regions
+    parts = [] if regions.area.is_empty else [regions.area.describe()]
+    parts += [f"Região {names.get(rid, rid)}" for rid in regions.region_ids]
+    return "; ".join(parts)
+
+
 def _refusal(error: ValidationError, *, city: str, bairro: str) -> tuple[str, str]:
     """The field of a refused location and what to tell the person (pt-BR)."""
     if error.field == "cep":
@@ -43,11 +51,17 @@ async def check_page(
     typed = {"cidade": cidade or "", "bairro": bairro or "", "cep": cep or ""}
     errors: dict[str, str] = {}
     failures: tuple[MassiveFailure, ...] = ()
+    where: dict[str, str] = {}
     if asked:
         try:
             # The same parsing and use case as `POST /api/v1/failures/check`.
             location = Location.of(city=cidade, neighbourhood=bairro, cep=cep)
             failures = await services.check_location(CheckLocation(location=location))
+            if any(f.regions.region_ids for f in failures):
+                names = {r.id: r.name for r in await services.list_regions()}
+            else:
+                names = {}
+            where = {f.id: _where(f, names) for f in failures}
         except ValidationError as error:
             field, message = _refusal(error, city=typed["cidade"], bairro=typed["bairro"])
             errors[field] = message
@@ -63,4 +77,5 @@ async def check_page(
         typed=typed,
         errors=errors,
         failures=failures,
+        where=where,
     )

@@ -80,7 +80,7 @@ async def region_create(
     request: Request[Any, Any, Any], services: ServicesDep, data: _FormBody
 ) -> Response[Any]:
     """Add the region; errors are shown beside their field (422)."""
-    rules = data.rules()
+    rules = data.rules(creating=True)
     if rules.errors:
         return _form(request, data, editing=False, errors=rules.errors)
     try:
@@ -115,7 +115,7 @@ async def region_edit(
     """Replace the region's name and rules; open failures naming it follow at once."""
     current = await services.get_region(region_id)  # 404 before any form error
     form = RegionForm(id=current.id, name=data.name, cities=data.cities, ceps=data.ceps)
-    rules = form.rules()
+    rules = form.rules(creating=False)
     if rules.errors:
         return _form(request, form, editing=True, errors=rules.errors)
     try:

@@ -59,7 +59,7 @@ async def test_an_address_covered_by_active_failures_lists_them_most_severe_firs
 ) -> None:
     """City + bairro finds the failures on that bairro and on a catalogue region with the city."""
     await runtime.services.define_region(
-        DefineRegion(region_id="serra", name="Serra", cities=(CityArea.parse("Teresópolis"),))
+        DefineRegion(region_id="serra", name="Serra verde", cities=(CityArea.parse("Teresópolis"),))
     )
     minor = await declare(
         runtime, clock, "Lentidão na Serra", region_ids=("serra",), severity=Severity.LOW
@@ -83,7 +83,8 @@ async def test_an_address_covered_by_active_failures_lists_them_most_severe_firs
     )
     assert "Crítica" in page
     assert "Baixa" in page
-    assert "region serra" in page
+    assert "<td>Região Serra verde</td>" in page
+    assert "<td>Teresópolis (Alto)</td>" in page
     assert "Outra cidade" not in page
     assert "(em 3h)" in page
 

@@ -108,13 +108,15 @@ async def test_refused_fields_are_shown_beside_them_with_422(
         client,
         "/console/regioes/nova",
         supervisor_session,
-        id="serra",
-        name="Serra",
+        id="Serra",
+        name=" ",
         cities="Teresópolis: Centro\n  : Alto",
         ceps="2595\n25959-999..25950-000",
     )
     assert response.status_code == 422
     page = response.text
+    assert 'id="region-id-error"' in page
+    assert 'id="region-name-error"' in page
     assert 'id="region-cities-error"' in page
     assert "Linha 2 (“: Alto”)" in page
     assert 'id="region-ceps-error"' in page
