@@ -235,6 +235,27 @@ async def test_list_filters_by_status_most_recent_start_first(
     assert cancelled == []
 
 
+async def test_list_pages_with_limit_and_offset_in_the_same_order(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """list(limit, offset) walks the same order page by page; past the end it is empty."""
+    failures = [
+        a_failure(f"f-{n}", status=FailureStatus.RESOLVED, starts_at=T0 + timedelta(hours=n % 3))
+        for n in range(7)
+    ]
+    await store_failures(uow_factory, *failures)
+    resolved = {FailureStatus.RESOLVED}
+
+    async with uow_factory() as uow:
+        everything = await uow.failures.list(resolved)
+        pages = [await uow.failures.list(resolved, limit=3, offset=o) for o in (0, 3, 6, 9)]
+        skipped = await uow.failures.list(resolved, offset=5)
+
+    assert [len(p) for p in pages] == [3, 3, 1, 0]
+    assert [f.id for p in pages for f in p] == [f.id for f in everything]
+    assert skipped == everything[5:]
+
+
 async def test_due_returns_scheduled_failures_whose_start_has_come(
     uow_factory: UnitOfWorkFactory,
 ) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from lia_core.domain.delivery import JobStatus
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.recipients import Phone
 from lia_core.ports import UnitOfWorkFactory
-from tests.contract.builders.delivery import a_notice, store_failures
+from tests.contract.builders.delivery import a_job, a_notice, store_failures, store_jobs
 
 
 async def test_record_skips_an_existing_notice(uow_factory: UnitOfWorkFactory) -> None:
@@ -83,6 +84,65 @@ async def test_counts_per_kind(uow_factory: UnitOfWorkFactory) -> None:
         NoticeKind.NOTICE: 3,
         NoticeKind.RESOLUTION: 1,
     }
+
+
+async def test_counts_many_counts_several_failures_in_one_call(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """counts_many() gives each asked failure its counts per kind; unknown or quiet ones are empty."""
+    await store_failures(uow_factory, "f-1", "f-2", "f-3")
+    async with uow_factory() as uow:
+        assert await uow.notices.counts_many([]) == {}
+        await uow.notices.record_many([a_notice(f"+55219000000{n:02}") for n in range(3)])
+        await uow.notices.record(a_notice("+5521900000000", kind=NoticeKind.RESOLUTION))
+        await uow.notices.record(a_notice("+5521900000009", failure_id="f-2"))
+        await uow.notices.record(a_notice("+5521900000009", failure_id="f-3"))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        counts = await uow.notices.counts_many(["f-1", "f-2", "f-9"])
+    assert set(counts) == {"f-1", "f-2", "f-9"}
+    assert {k: counts["f-1"].get(k, 0) for k in NoticeKind} == {
+        NoticeKind.NOTICE: 3,
+        NoticeKind.RESOLUTION: 1,
+    }
+    assert {k: counts["f-2"].get(k, 0) for k in NoticeKind} == {
+        NoticeKind.NOTICE: 1,
+        NoticeKind.RESOLUTION: 0,
+    }
+    assert sum(counts["f-9"].values()) == 0
+
+
+async def test_delivery_counts_notices_by_kind_and_job_status(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """delivery() joins a failure's notices to their jobs: (kind, status) → count; notices
+    without a job and other failures' notices are left out."""
+    await store_failures(uow_factory, "f-1", "f-2")
+    notices = [a_notice(f"+55219000000{n:02}") for n in range(4)]
+    resolution = a_notice("+5521900000000", kind=NoticeKind.RESOLUTION)
+    other = a_notice("+5521900000001", failure_id="f-2")
+    orphan = a_notice("+5521900000099")
+    statuses = [JobStatus.PENDING, JobStatus.SENT, JobStatus.SENT, JobStatus.DEAD]
+    jobs = [a_job(n.job_id, status=status) for n, status in zip(notices, statuses, strict=True)] + [
+        a_job(resolution.job_id),
+        a_job(other.job_id, status=JobStatus.SENT),
+    ]
+    await store_jobs(uow_factory, *jobs)
+    async with uow_factory() as uow:
+        await uow.notices.record_many([*notices, resolution, other, orphan])
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        counts = await uow.notices.delivery("f-1")
+        quiet = await uow.notices.delivery("f-9")
+    assert {key: n for key, n in counts.items() if n} == {
+        (NoticeKind.NOTICE, JobStatus.PENDING): 1,
+        (NoticeKind.NOTICE, JobStatus.SENT): 2,
+        (NoticeKind.NOTICE, JobStatus.DEAD): 1,
+        (NoticeKind.RESOLUTION, JobStatus.PENDING): 1,
+    }
+    assert sum(quiet.values()) == 0
 
 
 async def test_rollback_discards_notices(uow_factory: UnitOfWorkFactory) -> None:

@@ -249,6 +249,26 @@ class InMemoryNoticeRepository:
         """Counts per kind."""
         return Counter(k for (fid, _, k) in self._view() if fid == failure_id)
 
+    async def counts_many(
+        self, failure_ids: Collection[str]
+    ) -> Mapping[str, Mapping[NoticeKind, int]]:
+        """Counts per failure and kind."""
+        wanted = set(failure_ids)
+        counts: dict[str, Counter[NoticeKind]] = {fid: Counter() for fid in wanted}
+        for fid, _, kind in self._view():
+            if fid in wanted:
+                counts[fid][kind] += 1
+        return counts
+
+    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus], int]:
+        """Counts per kind and status of the notices' jobs."""
+        jobs = {**self._uow.store.jobs, **self._uow.staged.jobs}
+        return Counter(
+            (kind, jobs[notice.job_id].status)
+            for (fid, _, kind), notice in self._view().items()
+            if fid == failure_id and notice.job_id in jobs
+        )
+
     async def notified(
         self, failure_ids: Collection[str], recipients: Collection[str]
     ) -> set[tuple[str, str]]:

@@ -51,12 +51,17 @@ class InMemoryFailureRepository:
         self._uow.staged.failures[failure.id] = copy.deepcopy(failure)
 
     async def list(
-        self, statuses: Collection[FailureStatus] | None = None
+        self,
+        statuses: Collection[FailureStatus] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Sequence[MassiveFailure]:
-        """Copies of the matching failures, most recent start first."""
+        """Copies of the matching failures, most recent start first, one page of them."""
         chosen = [f for f in self._view().values() if statuses is None or f.status in statuses]
         chosen.sort(key=lambda f: (f.starts_at, f.id), reverse=True)
-        return [copy.deepcopy(f) for f in chosen]
+        end = None if limit is None else offset + limit
+        return [copy.deepcopy(f) for f in chosen[offset:end]]
 
     async def due(self, now: datetime) -> Sequence[MassiveFailure]:
         """Scheduled failures whose start has come, earliest first."""

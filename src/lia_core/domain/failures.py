@@ -25,6 +25,7 @@ from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.validation import require_aware
 
 __all__ = [
+    "DEFAULT_RESOLUTION_MESSAGE",
     "EDITABLE",
     "TRANSITIONS",
     "FailureAction",
@@ -34,6 +35,12 @@ __all__ = [
 ]
 
 MAX_NAME_CHARS = 200
+
+DEFAULT_RESOLUTION_MESSAGE = (
+    "Boa notícia! A instabilidade em sua região foi corrigida. Por favor, reinicie seu modem "
+    "e teste sua conexão. Se o problema persistir, nos chame aqui novamente."
+)
+"""The seed's resolution message, offered when a failure was declared without one."""
 
 
 class FailureStatus(enum.StrEnum):

@@ -227,6 +227,20 @@ class NoticeRepository(Protocol):
         """How many notices of each kind a failure has."""
         ...
 
+    async def counts_many(
+        self, failure_ids: Collection[str]
+    ) -> Mapping[str, Mapping[NoticeKind, int]]:
+        """`counts` of several failures in one query: failure id → kind → count (absent: zero)."""
+        ...
+
+    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus], int]:
+        """How a failure's notices stand in the outbox: (kind, job status) → how many.
+
+        A notice whose job is not in the outbox (a resolution whose key was already queued)
+        is not counted.
+        """
+        ...
+
     async def notified(
         self, failure_ids: Collection[str], recipients: Collection[str]
     ) -> set[tuple[str, str]]:

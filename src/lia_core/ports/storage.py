@@ -33,9 +33,14 @@ class FailureRepository(Protocol):
         ...
 
     async def list(
-        self, statuses: Collection[FailureStatus] | None = None
+        self,
+        statuses: Collection[FailureStatus] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Sequence[MassiveFailure]:
-        """Failures with one of *statuses* (all when None), most recent start first."""
+        """Failures with one of *statuses* (all when None), most recent start first (ties: id
+        descending), skipping *offset* and returning at most *limit* (all when None)."""
         ...
 
     async def due(self, now: datetime) -> Sequence[MassiveFailure]:

@@ -26,7 +26,10 @@ from lia_core.services.alerts import Alerter, AlertHook, AlertPolicy
 from lia_core.services.audit_queries import ListReprocessAuditHandler
 from lia_core.services.broadcast import (
     ChannelOrder,
+    DeliveryTally,
     FailureDetailsHandler,
+    FailureProgress,
+    FailureProgressHandler,
     NotifyContact,
     NotifyContactHandler,
     ResolveAndBroadcast,
@@ -102,10 +105,12 @@ __all__ = [
     "CreateUser",
     "DeclareFailure",
     "DefineRegion",
+    "DeliveryTally",
     "EditFailure",
     "EnqueueMessage",
     "FailureForm",
     "FailureListing",
+    "FailureProgress",
     "FailureTab",
     "ListConversations",
     "ListFailures",
@@ -178,6 +183,7 @@ class Services:
     notify_contact: NotifyContactHandler
     resolve_and_broadcast: ResolveAndBroadcastHandler
     failure_details: FailureDetailsHandler
+    failure_progress: FailureProgressHandler
     settle_job: SettleJobHandler
     get_contact: GetContactHandler
     list_conversations: ListConversationsHandler
@@ -295,6 +301,7 @@ class Services:
             notify_contact=NotifyContactHandler(uow, clock, ids, tz, channel_order),
             resolve_and_broadcast=ResolveAndBroadcastHandler(uow, clock, ids, tz, channel_order),
             failure_details=FailureDetailsHandler(uow),
+            failure_progress=FailureProgressHandler(uow),
             settle_job=SettleJobHandler(uow, clock),
             get_contact=GetContactHandler(uow),
             list_conversations=ListConversationsHandler(uow),

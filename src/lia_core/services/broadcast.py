@@ -7,7 +7,14 @@ from datetime import datetime, tzinfo
 
 import attrs
 
-from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
+from lia_core.domain.delivery import (
+    Channel,
+    JobContext,
+    JobName,
+    JobStatus,
+    MessageContent,
+    OutboundJob,
+)
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.recipients import Recipient, parse_contact, parse_recipient
@@ -18,7 +25,10 @@ from lia_core.services.outbox import new_job
 __all__ = [
     "BROADCAST_PAGE",
     "ChannelOrder",
+    "DeliveryTally",
     "FailureDetailsHandler",
+    "FailureProgress",
+    "FailureProgressHandler",
     "FailureWithCounts",
     "NotifyContact",
     "NotifyContactHandler",
@@ -285,4 +295,65 @@ class FailureDetailsHandler:
             failure=failure,
             notices=counts.get(NoticeKind.NOTICE, 0),
             resolutions=counts.get(NoticeKind.RESOLUTION, 0),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryTally:
+    """Where the messages of one kind (notices or resolutions) of a failure stand."""
+
+    queued: int = 0
+    """Waiting in the outbox or being sent right now."""
+    sent: int = 0
+    uncertain: int = 0
+    """Handed over but unconfirmed (the provider's receipt will settle them)."""
+    failed: int = 0
+    """Given up: in the dead letters."""
+
+    @property
+    def draining(self) -> bool:
+        """True while some are still waiting to be sent."""
+        return self.queued > 0
+
+    @classmethod
+    def of(cls, by_status: Mapping[JobStatus, int]) -> DeliveryTally:
+        """Fold job statuses into the four numbers shown."""
+        return cls(
+            queued=by_status.get(JobStatus.PENDING, 0) + by_status.get(JobStatus.SENDING, 0),
+            sent=by_status.get(JobStatus.SENT, 0),
+            uncertain=by_status.get(JobStatus.UNCERTAIN, 0),
+            failed=by_status.get(JobStatus.DEAD, 0),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class FailureProgress:
+    """A failure's notices and resolution messages as the outbox delivers them."""
+
+    notices: DeliveryTally
+    resolutions: DeliveryTally
+
+    @property
+    def draining(self) -> bool:
+        """True while a notice or a resolution message is still waiting to be sent."""
+        return self.notices.draining or self.resolutions.draining
+
+
+@attrs.frozen
+class FailureProgressHandler:
+    """How a failure's messages stand in the outbox (the console's live counts)."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, failure_id: str) -> FailureProgress:
+        """Raises NotFound."""
+        async with self.uow() as uow:
+            await uow.failures.get(failure_id)
+            counts = await uow.notices.delivery(failure_id)
+
+        def tally(kind: NoticeKind) -> DeliveryTally:
+            return DeliveryTally.of({s: n for (k, s), n in counts.items() if k is kind})
+
+        return FailureProgress(
+            notices=tally(NoticeKind.NOTICE), resolutions=tally(NoticeKind.RESOLUTION)
         )

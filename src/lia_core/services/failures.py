@@ -11,6 +11,7 @@ import attrs
 
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure, Severity
 from lia_core.domain.matching import FailureIndex
+from lia_core.domain.notices import NoticeKind
 from lia_core.domain.regions import AffectedRegions, Area, CepRule, CityArea, Location
 from lia_core.errors import ConcurrencyConflict, ValidationError
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
@@ -113,18 +114,38 @@ class ChangeFailureStatus:
 
 @attrs.frozen(kw_only=True)
 class ListFailures:
-    """List the failures of one tab of the supervisor page."""
+    """List the failures of one tab of the supervisor page, all of them or one page."""
 
     tab: FailureTab = FailureTab.ACTIVE
+    limit: int | None = None
+    """At most this many failures (all when None)."""
+    offset: int = 0
+    """Skip this many first (most recent start first)."""
+    with_notice_counts: bool = False
+    """Also count the notices and resolutions of the listed failures (one query)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.limit is not None and self.limit < 1:
+            raise ValidationError("limit must be at least 1", field="limit")
+        if self.offset < 0:
+            raise ValidationError("offset must not be negative", field="offset")
 
 
 @attrs.frozen(kw_only=True)
 class FailureListing:
-    """The failures of one tab plus the count of every tab."""
+    """The failures of one tab (or one page of it) plus the count of every tab."""
 
     tab: FailureTab
     failures: tuple[MassiveFailure, ...]
     counts: Mapping[FailureTab, int]
+    offset: int = 0
+    notice_counts: Mapping[str, Mapping[NoticeKind, int]] = attrs.field(factory=dict)
+    """With ``with_notice_counts``: failure id → kind → how many contacts got it."""
+
+    @property
+    def has_more(self) -> bool:
+        """True when the tab has failures after this page."""
+        return self.offset + len(self.failures) < self.counts.get(self.tab, 0)
 
 
 @attrs.frozen(kw_only=True)
@@ -255,12 +276,25 @@ class ListFailuresHandler:
     async def __call__(self, query: ListFailures) -> FailureListing:
         """Return the tab's failures, most recent start first."""
         async with self.uow() as uow:
-            failures = await uow.failures.list(query.tab.statuses)
+            failures = await uow.failures.list(
+                query.tab.statuses, limit=query.limit, offset=query.offset
+            )
             by_status = await uow.failures.count_by_status()
+            notice_counts = (
+                await uow.notices.counts_many([f.id for f in failures])
+                if query.with_notice_counts
+                else {}
+            )
         counts = {
             tab: sum(by_status.get(status, 0) for status in tab.statuses) for tab in FailureTab
         }
-        return FailureListing(tab=query.tab, failures=tuple(failures), counts=counts)
+        return FailureListing(
+            tab=query.tab,
+            failures=tuple(failures),
+            counts=counts,
+            offset=query.offset,
+            notice_counts=notice_counts,
+        )
 
 
 @attrs.define

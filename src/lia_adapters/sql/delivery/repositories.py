@@ -15,9 +15,10 @@ from lia_adapters.sql.delivery.tables import (
     dead_letters,
     dlq_reprocess_audit,
     failure_notifications,
+    outbox_jobs,
 )
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_core.domain.delivery import DeadLetter
+from lia_core.domain.delivery import DeadLetter, JobStatus
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.errors import NotFound
 from lia_core.ports import DeadLetterFilter, ReprocessAudit
@@ -27,6 +28,7 @@ __all__ = ["SqlDeadLetterRepository", "SqlDlqAuditRepository", "SqlNoticeReposit
 _dead = dead_letters.c
 _audit = dlq_reprocess_audit.c
 _notices = failure_notifications.c
+_jobs = outbox_jobs.c
 _IN_LIST = 5000
 """Recipients per query (SQLite binds at most 32,766 parameters)."""
 
@@ -156,6 +158,36 @@ class SqlNoticeRepository:
             .group_by(_notices.kind)
         )
         return Counter({NoticeKind(kind): count for kind, count in result})
+
+    async def counts_many(
+        self, failure_ids: Collection[str]
+    ) -> Mapping[str, Mapping[NoticeKind, int]]:
+        """`counts` of several failures in one grouped query over the primary key."""
+        counts: dict[str, Counter[NoticeKind]] = {fid: Counter() for fid in failure_ids}
+        if not counts:
+            return counts
+        conn = self._connection()
+        result = await conn.execute(
+            select(_notices.failure_id, _notices.kind, func.count())
+            .where(bulk.any_of(conn, _notices.failure_id, "failure_ids"))
+            .group_by(_notices.failure_id, _notices.kind),
+            {"failure_ids": list(counts)},
+        )
+        for failure_id, kind, count in result:
+            counts[failure_id][NoticeKind(kind)] = count
+        return counts
+
+    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus], int]:
+        """Counts per kind and job status: the notices joined to their jobs by primary key."""
+        result = await self._connection().execute(
+            select(_notices.kind, _jobs.status, func.count())
+            .select_from(failure_notifications.join(outbox_jobs, _jobs.id == _notices.job_id))
+            .where(_notices.failure_id == failure_id)
+            .group_by(_notices.kind, _jobs.status)
+        )
+        return Counter(
+            {(NoticeKind(kind), JobStatus(status)): count for kind, status, count in result}
+        )
 
     async def notified(
         self, failure_ids: Collection[str], recipients: Collection[str]

@@ -90,11 +90,18 @@ class SqlFailureRepository:
         failure.version += 1
 
     async def list(
-        self, statuses: Collection[FailureStatus] | None = None
+        self,
+        statuses: Collection[FailureStatus] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Sequence[MassiveFailure]:
-        """Failures with one of *statuses* (all when None), most recent start first."""
-        query = select(massive_failures).order_by(
-            massive_failures.c.starts_at.desc(), massive_failures.c.id.desc()
+        """Failures with one of *statuses* (all when None), most recent start first, one page."""
+        query = (
+            select(massive_failures)
+            .order_by(massive_failures.c.starts_at.desc(), massive_failures.c.id.desc())
+            .limit(limit)
+            .offset(offset or None)
         )
         if statuses is not None:
             query = query.where(massive_failures.c.status.in_([s.value for s in statuses]))

@@ -267,3 +267,22 @@ async def test_time_filters_and_bad_window() -> None:
     )
     with pytest.raises(ValidationError):
         await h.services.list_dead_letters(DeadLetterFilter(since=now, until=now))
+
+
+async def test_progress_follows_the_outbox_as_the_broadcast_drains() -> None:
+    """failure_progress counts notices and resolutions by where their jobs stand: queued
+    until the dispatcher sends them, then sent; nothing queued means not draining."""
+    h = build_harness()
+    fid = await active_failure(h)
+    for n in range(3):
+        await h.services.notify_contact(NotifyContact(failure_id=fid, recipient=f"552190000000{n}"))
+    before = await h.services.failure_progress(fid)
+    assert (before.notices.queued, before.notices.sent, before.resolutions.queued) == (3, 0, 0)
+    assert before.draining
+    await h.services.resolve_and_broadcast(ResolveAndBroadcast(failure_id=fid, actor="sup"))
+    queued = await h.services.failure_progress(fid)
+    assert queued.resolutions.queued == 3
+    await h.dispatcher.run_once(owner="w1")
+    done = await h.services.failure_progress(fid)
+    assert (done.notices.sent, done.resolutions.sent, done.resolutions.queued) == (3, 3, 0)
+    assert not done.draining

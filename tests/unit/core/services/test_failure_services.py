@@ -10,6 +10,7 @@ import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
 from lia_core.domain.failures import FailureAction, FailureStatus, Severity
+from lia_core.domain.notices import NoticeKind
 from lia_core.domain.regions import Area, CityArea, Location, parse_cep_rule
 from lia_core.domain.users import Role
 from lia_core.errors import (
@@ -31,6 +32,8 @@ from lia_core.services import (
     EditFailure,
     FailureTab,
     ListFailures,
+    NotifyContact,
+    ResolveAndBroadcast,
     Services,
     UpdateRegion,
 )
@@ -323,3 +326,35 @@ async def test_short_password_is_rejected(services: Services) -> None:
     with pytest.raises(ValidationError) as info:
         await services.create_user(CreateUser(username="ana", role=Role.AGENT, password="short"))
     assert info.value.field == "password"
+
+
+async def test_listing_pages_a_tab_and_counts_the_page_notices(
+    services: Services, clock: FixedClock
+) -> None:
+    """ListFailures(limit, offset) returns one page, says whether more follow, and with
+    with_notice_counts counts the notices of the listed failures only."""
+    ids = []
+    for n in range(5):
+        failure = await services.declare_failure(teresopolis(clock, starts_at=None, name=f"F{n}"))
+        await services.notify_contact(NotifyContact(failure_id=failure.id, recipient="21999990001"))
+        await services.resolve_and_broadcast(
+            ResolveAndBroadcast(failure_id=failure.id, actor="sup", resolution_message="Ok {nome}")
+        )
+        ids.append(failure.id)
+        clock.advance(minutes=1)
+    first = await services.list_failures(
+        ListFailures(tab=FailureTab.RESOLVED, limit=2, with_notice_counts=True)
+    )
+    last = await services.list_failures(ListFailures(tab=FailureTab.RESOLVED, limit=2, offset=4))
+    assert [f.id for f in first.failures] == [ids[4], ids[3]]
+    assert first.has_more
+    assert set(first.notice_counts) == {ids[4], ids[3]}
+    assert first.notice_counts[ids[4]][NoticeKind.NOTICE] == 1
+    assert first.notice_counts[ids[4]][NoticeKind.RESOLUTION] == 1
+    assert [f.id for f in last.failures] == [ids[0]]
+    assert not last.has_more
+    assert last.notice_counts == {}
+    with pytest.raises(ValidationError):
+        ListFailures(limit=0)
+    with pytest.raises(ValidationError):
+        ListFailures(offset=-1)
