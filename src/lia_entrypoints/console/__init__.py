@@ -17,7 +17,17 @@ from litestar.static_files import create_static_files_router
 from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
 from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
 from lia_entrypoints.console.pages.check import check_page
-from lia_entrypoints.console.pages.failures import failures_page
+from lia_entrypoints.console.pages.failures import (
+    activate_failure,
+    cancel_failure,
+    failure_counts,
+    failure_detail,
+    failures_page,
+    finalize_dialog,
+    finalize_submit,
+    pause_failure,
+    resume_failure,
+)
 from lia_entrypoints.console.pages.regions import (
     region_create,
     region_delete,
@@ -81,6 +91,14 @@ def console_routers(settings: Settings) -> list[_Router]:
             region_delete_confirm,
             region_delete,
             check_page,
+            failure_detail,
+            failure_counts,
+            pause_failure,
+            resume_failure,
+            activate_failure,
+            cancel_failure,
+            finalize_dialog,
+            finalize_submit,
         ],
         middleware=[
             _session(settings),

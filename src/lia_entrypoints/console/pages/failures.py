@@ -1,18 +1,44 @@
-"""🚨 Falha Massiva: the tabs of active, scheduled and past failures."""
+"""🚨 Falha Massiva: the tabs of active, scheduled and past failures, a failure's detail with
+its live counts, the lifecycle actions and the Finalizar dialog."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get
-from litestar.params import QueryParameter
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Template
 
-from lia_core.services import FailureTab, ListFailures
-from lia_entrypoints.console.rendering import page
+from lia_core.domain.failures import DEFAULT_RESOLUTION_MESSAGE, FailureAction, MassiveFailure
+from lia_core.errors import ConcurrencyConflict, InvalidTransition, ValidationError
+from lia_core.services import (
+    ChangeFailureStatus,
+    FailureTab,
+    ListFailures,
+    ResolveAndBroadcast,
+    Services,
+)
+from lia_entrypoints.console.forms.failures import SEND_RESOLUTION, ActionForm, FinalizeForm
+from lia_entrypoints.console.rendering import flash, page, redirect
+from lia_entrypoints.console.security import CONSOLE_PATH
+from lia_entrypoints.console.viewer import managers
 from lia_entrypoints.http.context import ServicesDep
 
-__all__ = ["TABS", "failures_page"]
+__all__ = [
+    "PAGE_SIZE",
+    "STATUS_LABELS",
+    "TABS",
+    "activate_failure",
+    "cancel_failure",
+    "failure_counts",
+    "failure_detail",
+    "failures_page",
+    "finalize_dialog",
+    "finalize_submit",
+    "pause_failure",
+    "resume_failure",
+]
 
 TABS = (
     ("ativas", FailureTab.ACTIVE, "Falhas Ativas"),
@@ -22,21 +48,73 @@ TABS = (
 """The page's tabs: slug in the URL, the use case's tab, the label."""
 _BY_SLUG = {slug: tab for slug, tab, _ in TABS}
 
+PAGE_SIZE = 50
+"""Failures per page of a tab (the history grows without bound)."""
+
+STATUS_LABELS = {
+    "active": "ativa",
+    "paused": "pausada",
+    "scheduled": "agendada",
+    "resolved": "resolvida",
+    "cancelled": "cancelada",
+}
+"""A failure's status as a flash message says it."""
+
+_LIST = f"{CONSOLE_PATH}/falhas"
+_FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+_DONE = {
+    FailureAction.PAUSE: ("pausar", "Falha pausada."),
+    FailureAction.RESUME: ("retomar", "Falha retomada."),
+    FailureAction.ACTIVATE: ("ativar", "Falha ativada."),
+    FailureAction.CANCEL: ("cancelar", "Falha cancelada."),
+}
+_CONFLICT = "Não foi possível {} a falha: outra pessoa a alterou agora. Confira e tente de novo."
+
+
+def _is_htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _back(target: str) -> str:
+    # Only a page of this area: the field comes from the browser and must not redirect away.
+    if (target == _LIST or target.startswith((_LIST + "?", _LIST + "/"))) and "//" not in target:
+        return target
+    return _LIST
+
+
+def _refused(verb: str, exc: InvalidTransition) -> str:
+    return f"Não foi possível {verb} a falha: ela está {STATUS_LABELS.get(exc.status, exc.status)}."
+
+
+def _actor(request: Request[Any, Any, Any]) -> str:
+    return str(request.user.username)
+
 
 @get("/falhas")
 async def failures_page(
     request: Request[Any, Any, Any],
     services: ServicesDep,
     aba: Annotated[str, QueryParameter(description="ativas, agendadas or historico")] = "ativas",
+    pagina: Annotated[str, QueryParameter(description="page number, from 1")] = "1",
 ) -> Template:
-    """One tab of the Falha Massiva page; with htmx, only the tab's panel."""
+    """One tab of the Falha Massiva page, one page of it; with htmx, only the tab's panel."""
     slug = aba if aba in _BY_SLUG else "ativas"
-    listing = await services.list_failures(ListFailures(tab=_BY_SLUG[slug]))
+    number = int(pagina) if pagina.isdigit() and int(pagina) >= 1 else 1
+    tab = _BY_SLUG[slug]
+    listing = await services.list_failures(
+        ListFailures(
+            tab=tab,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
+            with_notice_counts=tab is FailureTab.RESOLVED,
+        )
+    )
     template = (
         "failures/_panel.html"
         if request.headers.get("hx-target") == "failure-panel"
         else "failures/list.html"
     )
+    back = f"{_LIST}?aba={slug}" + (f"&pagina={number}" if number > 1 else "")
     return page(
         request,
         template,
@@ -44,4 +122,169 @@ async def failures_page(
         tabs=TABS,
         current=slug,
         listing=listing,
+        pagina=number,
+        pages=max(1, -(-listing.counts.get(tab, 0) // PAGE_SIZE)),
+        back=back,
     )
+
+
+@get("/falhas/{failure_id:str}")
+async def failure_detail(
+    request: Request[Any, Any, Any], services: ServicesDep, failure_id: FromPath[str]
+) -> Template:
+    """One failure: its messages, regions, who did what, and its counts (live while sending)."""
+    details = await services.failure_details(failure_id)
+    progress = await services.failure_progress(failure_id)
+    return page(
+        request,
+        "failures/detail.html",
+        active="falhas",
+        failure=details.failure,
+        details=details,
+        progress=progress,
+        back=f"{_LIST}/{failure_id}",
+    )
+
+
+@get("/falhas/{failure_id:str}/contagens")
+async def failure_counts(
+    request: Request[Any, Any, Any], services: ServicesDep, failure_id: FromPath[str]
+) -> Template:
+    """The detail's counts, polled by htmx while messages are still queued (then it stops)."""
+    details = await services.failure_details(failure_id)
+    progress = await services.failure_progress(failure_id)
+    return page(
+        request,
+        "failures/_counts.html",
+        failure=details.failure,
+        details=details,
+        progress=progress,
+    )
+
+
+async def _change(
+    request: Request[Any, Any, Any],
+    services: Services,
+    failure_id: FromPath[str],
+    action: FailureAction,
+    data: ActionForm,
+) -> Response[Any]:
+    verb, done = _DONE[action]
+    try:
+        await services.change_failure_status(
+            ChangeFailureStatus(failure_id=failure_id, action=action, actor=_actor(request))
+        )
+    except InvalidTransition as exc:
+        flash(request, _refused(verb, exc), "error")
+    except ConcurrencyConflict:
+        flash(request, _CONFLICT.format(verb), "error")
+    else:
+        flash(request, done)
+    return redirect(request, _back(data.voltar))
+
+
+@post("/falhas/{failure_id:str}/pausar", guards=[managers])
+async def pause_failure(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    failure_id: FromPath[str],
+    data: Annotated[ActionForm, _FORM],
+) -> Response[Any]:
+    """Active → paused; back to where the button was."""
+    return await _change(request, services, failure_id, FailureAction.PAUSE, data)
+
+
+@post("/falhas/{failure_id:str}/retomar", guards=[managers])
+async def resume_failure(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    failure_id: FromPath[str],
+    data: Annotated[ActionForm, _FORM],
+) -> Response[Any]:
+    """Paused → active."""
+    return await _change(request, services, failure_id, FailureAction.RESUME, data)
+
+
+@post("/falhas/{failure_id:str}/ativar", guards=[managers])
+async def activate_failure(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    failure_id: FromPath[str],
+    data: Annotated[ActionForm, _FORM],
+) -> Response[Any]:
+    """Scheduled → active, now."""
+    return await _change(request, services, failure_id, FailureAction.ACTIVATE, data)
+
+
+@post("/falhas/{failure_id:str}/cancelar", guards=[managers])
+async def cancel_failure(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    failure_id: FromPath[str],
+    data: Annotated[ActionForm, _FORM],
+) -> Response[Any]:
+    """Scheduled → cancelled."""
+    return await _change(request, services, failure_id, FailureAction.CANCEL, data)
+
+
+def _finalize(
+    request: Request[Any, Any, Any],
+    failure: MassiveFailure,
+    form: FinalizeForm,
+    *,
+    error: ValidationError | None = None,
+) -> Template:
+    template = "failures/_finalize.html" if _is_htmx(request) else "failures/finalize.html"
+    return page(
+        request,
+        template,
+        status_code=422 if error is not None else 200,
+        active="falhas",
+        failure=failure,
+        form=form,
+        send_resolution=SEND_RESOLUTION,
+        error=error,
+    )
+
+
+@get("/falhas/{failure_id:str}/finalizar", guards=[managers])
+async def finalize_dialog(
+    request: Request[Any, Any, Any], services: ServicesDep, failure_id: FromPath[str]
+) -> Template:
+    """The Finalizar dialog (a `<dialog>` for `#modal`, or a page without htmx)."""
+    failure = await services.get_failure(failure_id)
+    form = FinalizeForm(mensagem=failure.resolution_message or DEFAULT_RESOLUTION_MESSAGE)
+    return _finalize(request, failure, form)
+
+
+@post("/falhas/{failure_id:str}/finalizar", guards=[managers])
+async def finalize_submit(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    failure_id: FromPath[str],
+    data: Annotated[FinalizeForm, _FORM],
+) -> Response[Any]:
+    """Resolve the failure and, if chosen, queue the resolution message for everyone told."""
+    send = data.envio == SEND_RESOLUTION
+    try:
+        report = await services.resolve_and_broadcast(
+            ResolveAndBroadcast(
+                failure_id=failure_id,
+                actor=_actor(request),
+                broadcast=send,
+                resolution_message=data.mensagem if send else None,
+            )
+        )
+    except ValidationError as exc:
+        return _finalize(request, await services.get_failure(failure_id), data, error=exc)
+    except InvalidTransition as exc:
+        flash(request, _refused("finalizar", exc), "error")
+        return redirect(request, f"{_LIST}/{failure_id}")
+    except ConcurrencyConflict:
+        flash(request, _CONFLICT.format("finalizar"), "error")
+        return redirect(request, f"{_LIST}/{failure_id}")
+    if send:
+        flash(request, f"Falha finalizada; {report.queued} mensagens de resolução na fila.")
+    else:
+        flash(request, "Falha finalizada; nenhuma mensagem de resolução enviada.")
+    return redirect(request, f"{_LIST}?aba=historico")
