@@ -284,7 +284,9 @@ async def finalize_submit(
         flash(request, _CONFLICT.format("finalizar"), "error")
         return redirect(request, f"{_LIST}/{failure_id}")
     if send:
-        flash(request, f"Falha finalizada; {report.queued} mensagens de resolução na fila.")
+        queued = report.queued
+        plural = "mensagem" if queued == 1 else "mensagens"
+        flash(request, f"Falha finalizada; {queued} {plural} de resolução na fila.")
     else:
         flash(request, "Falha finalizada; nenhuma mensagem de resolução enviada.")
     return redirect(request, f"{_LIST}?aba=historico")
