@@ -79,6 +79,9 @@ async def test_dead_letter_list_filters_oldest_first(uow_factory: UnitOfWorkFact
         job_name=JobName.SEND_SMS, err_code="21610", since=T0, until=T0 + 3 * hour
     )
     assert await ids(window) == ["d-1", "d-3"]
+    chosen = DeadLetterFilter(job_ids=frozenset({"d-4", "d-0", "nobody"}))
+    assert await ids(chosen) == ["d-0", "d-4"]
+    assert await ids(DeadLetterFilter(err_code="131026", job_ids=frozenset({"d-0"}))) == []
 
 
 async def test_dead_letter_remove_and_count(uow_factory: UnitOfWorkFactory) -> None:

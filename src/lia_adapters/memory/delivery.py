@@ -145,6 +145,7 @@ def _matches(dead: DeadLetter, where: DeadLetterFilter) -> bool:
         and (where.err_code is None or dead.error.code == where.err_code)
         and (where.since is None or dead.failed_at >= where.since)
         and (where.until is None or dead.failed_at < where.until)
+        and (where.job_ids is None or dead.job_id in where.job_ids)
     )
 
 

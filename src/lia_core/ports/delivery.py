@@ -143,6 +143,8 @@ class DeadLetterFilter:
     err_code: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    job_ids: frozenset[str] | None = None
+    """Only these jobs (a person's selection); None: any job."""
 
 
 class DeadLetterRepository(Protocol):

@@ -19,6 +19,7 @@ from lia_core.ports import (
 )
 
 __all__ = [
+    "MAX_SELECTION",
     "DeadLetterDetails",
     "GetDeadLetterHandler",
     "ListDeadLettersHandler",
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 SAMPLE_SIZE = 10
+MAX_SELECTION = 1000
+"""Dead letters one run may name by id (a selection on a page); filters cover more."""
 
 
 def filter_description(where: DeadLetterFilter) -> dict[str, str]:
@@ -38,6 +41,7 @@ def filter_description(where: DeadLetterFilter) -> dict[str, str]:
         "err_code": where.err_code,
         "since": where.since,
         "until": where.until,
+        "job_ids": ",".join(sorted(where.job_ids)) if where.job_ids is not None else None,
     }
     return {
         k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -46,9 +50,15 @@ def filter_description(where: DeadLetterFilter) -> dict[str, str]:
     }
 
 
-def _check_window(where: DeadLetterFilter) -> None:
+def _check_filter(where: DeadLetterFilter) -> None:
     if where.since is not None and where.until is not None and where.since >= where.until:
         raise ValidationError("--since must be before --until", field="since")
+    if where.job_ids is not None and not where.job_ids:
+        raise ValidationError("select at least one dead letter", field="job_ids")
+    if where.job_ids is not None and len(where.job_ids) > MAX_SELECTION:
+        raise ValidationError(
+            f"select at most {MAX_SELECTION} dead letters (or use the filters)", field="job_ids"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -87,7 +97,7 @@ class ListDeadLettersHandler:
 
     async def __call__(self, where: DeadLetterFilter, *, limit: int = 100) -> Sequence[DeadLetter]:
         """The matching dead letters."""
-        _check_window(where)
+        _check_filter(where)
         async with self.uow() as uow:
             return await uow.dead_letters.list(where, limit=limit)
 
@@ -117,7 +127,7 @@ class ReprocessDeadLettersHandler:
 
     async def __call__(self, cmd: ReprocessDeadLetters) -> ReprocessReport:
         """Requeue (or, dry run, count) and audit; jobs reprocessed `max_reprocess` times are skipped."""
-        _check_window(cmd.where)
+        _check_filter(cmd.where)
         now = self.clock.now()
         requeued: list[str] = []
         skipped: list[str] = []

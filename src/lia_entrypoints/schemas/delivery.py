@@ -212,7 +212,7 @@ class AuditOut(Out):
     actor: str
     at: datetime
     filters: dict[str, str]
-    """The filters that were set (`job_name`, `err_code`, `since`, `until`)."""
+    """The filters that were set (`job_name`, `err_code`, `since`, `until`, `job_ids` comma-separated)."""
     dry_run: bool
     matched: int
     requeued: int

@@ -72,6 +72,8 @@ class SqlDeadLetterRepository:
             query = query.where(_dead.failed_at >= where.since)
         if where.until is not None:
             query = query.where(_dead.failed_at < where.until)
+        if where.job_ids is not None:
+            query = query.where(_dead.job_id.in_(sorted(where.job_ids)))
         result = await self._connection().execute(query)
         return [mapping.dead_letter_from_row(row) for row in result.mappings()]
 

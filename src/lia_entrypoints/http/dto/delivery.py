@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import Annotated
 
 from pydantic import Field
 
@@ -10,6 +11,7 @@ from lia_core.domain.delivery import Channel, JobName, MessageContent
 from lia_core.errors import ValidationError
 from lia_core.ports import DeadLetterFilter
 from lia_core.services import EnqueueMessage, Settlement
+from lia_core.services.dead_letters import MAX_SELECTION
 from lia_entrypoints.http.dto.base import INSTANT_PATTERN, In, read_instant
 
 __all__ = [
@@ -64,6 +66,10 @@ class ReprocessIn(In):
     """Failed at or after (ISO 8601 text; without an offset, in the ISP's timezone)."""
     until: str | None = Field(default=None, pattern=INSTANT_PATTERN)
     """Failed before (ISO 8601 text; without an offset, in the ISP's timezone)."""
+    job_ids: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_SELECTION
+    )
+    """Only these dead letters (job ids), e.g. the ones picked on a page; with the filters too."""
     limit: int | None = Field(default=None, ge=1, le=_MAX_LIMIT)
     """Requeue at most this many (oldest failures first)."""
     dry_run: bool = False
@@ -76,6 +82,7 @@ class ReprocessIn(In):
             err_code=self.err_code,
             since=None if self.since is None else read_instant(self.since, tz, field="since"),
             until=None if self.until is None else read_instant(self.until, tz, field="until"),
+            job_ids=None if self.job_ids is None else frozenset(self.job_ids),
         )
 
 

@@ -286,3 +286,23 @@ async def test_progress_follows_the_outbox_as_the_broadcast_drains() -> None:
     done = await h.services.failure_progress(fid)
     assert (done.notices.sent, done.resolutions.sent, done.resolutions.queued) == (3, 3, 0)
     assert not done.draining
+
+
+async def test_reprocess_a_selection_requeues_only_those_and_audits_the_ids() -> None:
+    """Dead letters named by id are the only ones requeued; an empty selection is refused."""
+    h = build_harness()
+    ids = await dead_jobs(h, 3)
+    chosen = DeadLetterFilter(job_ids=frozenset(ids[:2]))
+    report = await h.services.reprocess_dead_letters(
+        ReprocessDeadLetters(where=chosen, actor="ops")
+    )
+    assert (report.audit.matched, report.audit.requeued) == (2, 2)
+    assert report.audit.filters == {"job_ids": ",".join(sorted(ids[:2]))}
+    assert list(h.store.dead_letters) == [ids[2]]
+    for where in (
+        DeadLetterFilter(job_ids=frozenset()),
+        DeadLetterFilter(job_ids=frozenset(str(n) for n in range(1001))),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            await h.services.reprocess_dead_letters(ReprocessDeadLetters(where=where, actor="ops"))
+        assert caught.value.field == "job_ids"

@@ -196,6 +196,19 @@ async def test_reprocess_skips_jobs_at_the_limit_and_checks_input(
     problem(bad_name, 422, field="job_name")
     window = {"since": "2026-05-21T00:00", "until": "2026-05-20T00:00"}
     problem(await client.post(url, json=window, headers=admin), 422, field="since")
+    problem(await client.post(url, json={"job_ids": []}, headers=admin), 422, field="job_ids")
+
+
+async def test_reprocess_only_the_dead_letters_named(
+    client: Client, admin: Headers, store: InMemoryStore
+) -> None:
+    """`job_ids` requeues exactly the dead letters picked, and the audit names them."""
+    ids = await _dead_letters(client, admin, store)
+    body = {"job_ids": [ids[2], ids[0]]}
+    run = (await client.post("/api/v1/dlq/reprocess", json=body, headers=admin)).json()
+    assert (run["matched"], run["requeued"]) == (2, 2)
+    assert run["filters"] == {"job_ids": ",".join(sorted([ids[0], ids[2]]))}
+    assert sorted(store.dead_letters) == [ids[1]]
 
 
 async def _active_failure(client: Client, headers: Headers, **changes: Any) -> str:
