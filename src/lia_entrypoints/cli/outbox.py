@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import tzinfo
 
 import click
 
-from lia_core.domain.delivery import DeliveryErrorInfo, JobStatus, OutboundJob
+from lia_core.domain.delivery import JobStatus, OutboundJob
 from lia_core.services import ListOutbox, SettleJob, Settlement
 from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
+from lia_entrypoints.delivery_text import describe_error, mask_phone
 from lia_entrypoints.schemas.delivery import JobOut
 
 __all__ = ["describe_error", "job_table", "mask_phone", "outbox_group"]
 
-_PHONE = re.compile(r"\+?[\d\s().-]{7,24}")
 _WAITING = {JobStatus.PENDING}
-
-
-def mask_phone(recipient: str) -> str:
-    """Hide the middle digits of a phone number (``5521*****4321``); other recipients as given."""
-    if not _PHONE.fullmatch(recipient):
-        return recipient
-    digits = [i for i, ch in enumerate(recipient) if ch.isdigit()]
-    keep = 4 if len(digits) >= 10 else 2
-    hidden = set(digits[keep:-keep])
-    return "".join("*" if i in hidden else ch for i, ch in enumerate(recipient))
-
-
-def describe_error(error: DeliveryErrorInfo | None) -> str:
-    """``permanent 21211 HTTP 400: excerpt``, or ``-``."""
-    if error is None:
-        return "-"
-    head = " ".join(
-        part
-        for part in (
-            error.kind,
-            error.code,
-            f"HTTP {error.http_status}" if error.http_status else None,
-        )
-        if part
-    )
-    return f"{head}: {error.excerpt}" if error.excerpt else head
 
 
 def job_table(jobs: Sequence[OutboundJob], tz: tzinfo) -> str:

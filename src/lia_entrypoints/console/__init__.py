@@ -17,6 +17,12 @@ from litestar.static_files import create_static_files_router
 from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
 from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
 from lia_entrypoints.console.pages.check import check_page
+from lia_entrypoints.console.pages.delivery import (
+    dead_letter_page,
+    dead_letters_page,
+    outbox_page,
+    reprocess_dead_letters,
+)
 from lia_entrypoints.console.pages.failures import (
     activate_failure,
     cancel_failure,
@@ -99,6 +105,10 @@ def console_routers(settings: Settings) -> list[_Router]:
             cancel_failure,
             finalize_dialog,
             finalize_submit,
+            outbox_page,
+            dead_letters_page,
+            reprocess_dead_letters,
+            dead_letter_page,
         ],
         middleware=[
             _session(settings),
