@@ -58,8 +58,6 @@ async def test_agent_gets_the_403_page_on_the_dead_letters(page: Page) -> None:
 
     response = await page.goto(DEAD_LETTERS)
     assert response is not None
-    if response.status == 404:
-        pytest.skip("the dead-letter page has not landed on this branch yet (404)")
     assert response.status == 403
     await expect(page.get_by_role("heading", level=1)).to_have_text("Acesso negado")
     await expect(page.get_by_text("Erro 403")).to_be_visible()
