@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, ConsoleMessage, Page, ViewportSize, expect
 
 from .conftest import LiveServer
 from .support import ADMIN, AGENT, assert_accessible, login
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 667}
+PHONE = ViewportSize(width=375, height=667)
 
 
 async def test_on_a_phone_the_menu_stacks_above_the_page_and_nothing_scrolls_sideways(
