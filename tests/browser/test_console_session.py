@@ -61,6 +61,7 @@ async def test_agent_gets_the_403_page_on_the_dead_letters(page: Page) -> None:
     assert response.status == 403
     await expect(page.get_by_role("heading", level=1)).to_have_text("Acesso negado")
     await expect(page.get_by_text("Erro 403")).to_be_visible()
+    await expect(page.get_by_text("Esta página é restrita a administradores.")).to_be_visible()
     await expect(page.get_by_role("link", name="Voltar para a Falha Massiva")).to_be_visible()
 
 
