@@ -113,11 +113,11 @@ async def test_counts_many_counts_several_failures_in_one_call(
     assert sum(counts["f-9"].values()) == 0
 
 
-async def test_delivery_counts_notices_by_kind_and_job_status(
+async def test_delivery_counts_notices_by_kind_and_job_status_in_one_query(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    """delivery() joins a failure's notices to their jobs: (kind, status) → count; notices
-    without a job and other failures' notices are left out."""
+    """delivery() joins a failure's notices to their jobs: (kind, status) → count, None for a
+    notice without a job; other failures' notices are left out."""
     await store_failures(uow_factory, "f-1", "f-2")
     notices = [a_notice(f"+55219000000{n:02}") for n in range(4)]
     resolution = a_notice("+5521900000000", kind=NoticeKind.RESOLUTION)
@@ -141,6 +141,7 @@ async def test_delivery_counts_notices_by_kind_and_job_status(
         (NoticeKind.NOTICE, JobStatus.SENT): 2,
         (NoticeKind.NOTICE, JobStatus.DEAD): 1,
         (NoticeKind.RESOLUTION, JobStatus.PENDING): 1,
+        (NoticeKind.NOTICE, None): 1,
     }
     assert sum(quiet.values()) == 0
 

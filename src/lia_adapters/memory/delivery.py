@@ -261,13 +261,13 @@ class InMemoryNoticeRepository:
                 counts[fid][kind] += 1
         return counts
 
-    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus], int]:
-        """Counts per kind and status of the notices' jobs."""
+    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus | None], int]:
+        """Counts per kind and status of the notices' jobs (None: no such job)."""
         jobs = {**self._uow.store.jobs, **self._uow.staged.jobs}
         return Counter(
-            (kind, jobs[notice.job_id].status)
+            (kind, job.status if (job := jobs.get(notice.job_id)) is not None else None)
             for (fid, _, kind), notice in self._view().items()
-            if fid == failure_id and notice.job_id in jobs
+            if fid == failure_id
         )
 
     async def notified(

@@ -235,12 +235,10 @@ class NoticeRepository(Protocol):
         """`counts` of several failures in one query: failure id → kind → count (absent: zero)."""
         ...
 
-    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus], int]:
-        """How a failure's notices stand in the outbox: (kind, job status) → how many.
-
-        A notice whose job is not in the outbox (a resolution whose key was already queued)
-        is not counted.
-        """
+    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus | None], int]:
+        """How a failure's notices stand in the outbox, in one query: (kind, job status) → how
+        many; status None for a notice whose job is not in the outbox (a resolution whose key
+        was already queued), so the counts of a kind add up to its notices."""
         ...
 
     async def notified(

@@ -302,6 +302,8 @@ class FailureDetailsHandler:
 class DeliveryTally:
     """Where the messages of one kind (notices or resolutions) of a failure stand."""
 
+    contacts: int = 0
+    """Contacts recorded as told (each counted below unless its job is not in the outbox)."""
     queued: int = 0
     """Waiting in the outbox or being sent right now."""
     sent: int = 0
@@ -316,9 +318,10 @@ class DeliveryTally:
         return self.queued > 0
 
     @classmethod
-    def of(cls, by_status: Mapping[JobStatus, int]) -> DeliveryTally:
-        """Fold job statuses into the four numbers shown."""
+    def of(cls, by_status: Mapping[JobStatus | None, int]) -> DeliveryTally:
+        """Fold job statuses (None: no job) into the numbers shown."""
         return cls(
+            contacts=sum(by_status.values()),
             queued=by_status.get(JobStatus.PENDING, 0) + by_status.get(JobStatus.SENDING, 0),
             sent=by_status.get(JobStatus.SENT, 0),
             uncertain=by_status.get(JobStatus.UNCERTAIN, 0),
@@ -328,8 +331,9 @@ class DeliveryTally:
 
 @attrs.frozen(kw_only=True)
 class FailureProgress:
-    """A failure's notices and resolution messages as the outbox delivers them."""
+    """A failure, and its notices and resolution messages as the outbox delivers them."""
 
+    failure: MassiveFailure
     notices: DeliveryTally
     resolutions: DeliveryTally
 
@@ -341,19 +345,22 @@ class FailureProgress:
 
 @attrs.frozen
 class FailureProgressHandler:
-    """How a failure's messages stand in the outbox (the console's live counts)."""
+    """A failure with how its messages stand in the outbox (the console's detail and live
+    counts): one grouped query over its notices, outer-joined to their jobs."""
 
     uow: UnitOfWorkFactory
 
     async def __call__(self, failure_id: str) -> FailureProgress:
         """Raises NotFound."""
         async with self.uow() as uow:
-            await uow.failures.get(failure_id)
+            failure = await uow.failures.get(failure_id)
             counts = await uow.notices.delivery(failure_id)
 
         def tally(kind: NoticeKind) -> DeliveryTally:
             return DeliveryTally.of({s: n for (k, s), n in counts.items() if k is kind})
 
         return FailureProgress(
-            notices=tally(NoticeKind.NOTICE), resolutions=tally(NoticeKind.RESOLUTION)
+            failure=failure,
+            notices=tally(NoticeKind.NOTICE),
+            resolutions=tally(NoticeKind.RESOLUTION),
         )

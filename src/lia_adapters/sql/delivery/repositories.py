@@ -179,16 +179,20 @@ class SqlNoticeRepository:
             counts[failure_id][NoticeKind(kind)] = count
         return counts
 
-    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus], int]:
-        """Counts per kind and job status: the notices joined to their jobs by primary key."""
+    async def delivery(self, failure_id: str) -> Mapping[tuple[NoticeKind, JobStatus | None], int]:
+        """Counts per kind and job status: the notices outer-joined to their jobs by id."""
+        joined = failure_notifications.outerjoin(outbox_jobs, _jobs.id == _notices.job_id)
         result = await self._connection().execute(
             select(_notices.kind, _jobs.status, func.count())
-            .select_from(failure_notifications.join(outbox_jobs, _jobs.id == _notices.job_id))
+            .select_from(joined)
             .where(_notices.failure_id == failure_id)
             .group_by(_notices.kind, _jobs.status)
         )
         return Counter(
-            {(NoticeKind(kind), JobStatus(status)): count for kind, status, count in result}
+            {
+                (NoticeKind(kind), None if status is None else JobStatus(status)): count
+                for kind, status, count in result
+            }
         )
 
     async def notified(

@@ -60,6 +60,7 @@ STATUS_LABELS = {
 }
 """A failure's status as a flash message says it."""
 
+_MAX_PAGE_DIGITS = 6
 _LIST = f"{CONSOLE_PATH}/falhas"
 _FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 _DONE = {
@@ -99,7 +100,9 @@ async def failures_page(
 ) -> Template:
     """One tab of the Falha Massiva page, one page of it; with htmx, only the tab's panel."""
     slug = aba if aba in _BY_SLUG else "ativas"
-    number = int(pagina) if pagina.isdigit() and int(pagina) >= 1 else 1
+    # Anything but a sane page number (text, zero, twenty digits) shows the first page.
+    number = int(pagina) if pagina.isdecimal() and 0 < len(pagina) <= _MAX_PAGE_DIGITS else 1
+    number = max(number, 1)
     tab = _BY_SLUG[slug]
     listing = await services.list_failures(
         ListFailures(
@@ -133,14 +136,12 @@ async def failure_detail(
     request: Request[Any, Any, Any], services: ServicesDep, failure_id: FromPath[str]
 ) -> Template:
     """One failure: its messages, regions, who did what, and its counts (live while sending)."""
-    details = await services.failure_details(failure_id)
     progress = await services.failure_progress(failure_id)
     return page(
         request,
         "failures/detail.html",
         active="falhas",
-        failure=details.failure,
-        details=details,
+        failure=progress.failure,
         progress=progress,
         back=f"{_LIST}/{failure_id}",
     )
@@ -151,15 +152,8 @@ async def failure_counts(
     request: Request[Any, Any, Any], services: ServicesDep, failure_id: FromPath[str]
 ) -> Template:
     """The detail's counts, polled by htmx while messages are still queued (then it stops)."""
-    details = await services.failure_details(failure_id)
     progress = await services.failure_progress(failure_id)
-    return page(
-        request,
-        "failures/_counts.html",
-        failure=details.failure,
-        details=details,
-        progress=progress,
-    )
+    return page(request, "failures/_counts.html", failure=progress.failure, progress=progress)
 
 
 async def _change(

@@ -277,7 +277,9 @@ async def test_progress_follows_the_outbox_as_the_broadcast_drains() -> None:
     for n in range(3):
         await h.services.notify_contact(NotifyContact(failure_id=fid, recipient=f"552190000000{n}"))
     before = await h.services.failure_progress(fid)
-    assert (before.notices.queued, before.notices.sent, before.resolutions.queued) == (3, 0, 0)
+    assert before.failure.id == fid
+    assert (before.notices.contacts, before.notices.queued) == (3, 3)
+    assert (before.notices.sent, before.resolutions.contacts) == (0, 0)
     assert before.draining
     await h.services.resolve_and_broadcast(ResolveAndBroadcast(failure_id=fid, actor="sup"))
     queued = await h.services.failure_progress(fid)
@@ -285,6 +287,7 @@ async def test_progress_follows_the_outbox_as_the_broadcast_drains() -> None:
     await h.dispatcher.run_once(owner="w1")
     done = await h.services.failure_progress(fid)
     assert (done.notices.sent, done.resolutions.sent, done.resolutions.queued) == (3, 3, 0)
+    assert done.resolutions.contacts == 3
     assert not done.draining
 
 

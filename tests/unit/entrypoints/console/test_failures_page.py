@@ -308,4 +308,7 @@ async def test_the_history_comes_in_pages_of_fifty(
     )
     assert "<html" not in panel.text
     assert "Falha 01" in panel.text
-    assert (await client.get("/console/falhas?aba=historico&pagina=x")).status_code == 200
+    for odd in ("x", "0", "-1", "9" * 30, "²"):
+        shown = await client.get(f"/console/falhas?aba=historico&pagina={odd}")
+        assert shown.status_code == 200, odd
+        assert "Página 1 de 2" in shown.text, odd
