@@ -132,3 +132,28 @@ async def test_an_agent_reads_the_outage_pages_without_buttons(page: Page) -> No
     await expect(page.get_by_role("heading", level=1)).to_have_text(name)
     await expect(page.get_by_role("button", name=re.compile("Cancelar"))).to_have_count(0)
     await assert_accessible(page)
+
+
+async def test_cancelling_a_scheduled_outage_asks_first(page: Page) -> None:
+    """Cancelar opens a question; Voltar closes it with nothing changed, confirming cancels the
+    outage, which leaves Agendadas for Histórico."""
+    name = f"Manutenção Leste {uuid.uuid4().hex[:6]}"
+    await _scheduled_outage(page.request, name)
+    await login(page, SUPERVISOR.username, SUPERVISOR.password)
+    await page.goto("/console/falhas?aba=agendadas")
+
+    await _row(page, name).get_by_role("link", name=f"Cancelar {name}").click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog.get_by_role("heading")).to_have_text(f"Cancelar a falha “{name}”?")
+    await assert_accessible(page)
+    await dialog.get_by_role("button", name="Voltar").click()
+    await expect(dialog).to_have_count(0)
+    await expect(_row(page, name)).to_contain_text("Agendada")
+
+    await _row(page, name).get_by_role("link", name=f"Cancelar {name}").click()
+    await page.get_by_role("dialog").get_by_role("button", name=f"Cancelar falha {name}").click()
+    await expect(page.get_by_text("Falha cancelada.")).to_be_visible()
+    await expect(page).to_have_url(re.compile(r"aba=agendadas"))
+    await expect(_row(page, name)).to_have_count(0)
+    await page.get_by_role("link", name=re.compile(r"^Histórico de Falhas")).click()
+    await expect(_row(page, name)).to_contain_text("Cancelada")

@@ -25,6 +25,7 @@ from lia_entrypoints.console.pages.delivery import (
 )
 from lia_entrypoints.console.pages.failures import (
     activate_failure,
+    cancel_confirm,
     cancel_failure,
     failure_counts,
     failure_detail,
@@ -102,6 +103,7 @@ def console_routers(settings: Settings) -> list[_Router]:
             pause_failure,
             resume_failure,
             activate_failure,
+            cancel_confirm,
             cancel_failure,
             finalize_dialog,
             finalize_submit,

@@ -30,6 +30,7 @@ __all__ = [
     "STATUS_LABELS",
     "TABS",
     "activate_failure",
+    "cancel_confirm",
     "cancel_failure",
     "failure_counts",
     "failure_detail",
@@ -208,6 +209,26 @@ async def activate_failure(
 ) -> Response[Any]:
     """Scheduled → active, now."""
     return await _change(request, services, failure_id, FailureAction.ACTIVATE, data)
+
+
+@get("/falhas/{failure_id:str}/cancelar", guards=[managers])
+async def cancel_confirm(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    failure_id: FromPath[str],
+    voltar: Annotated[str, QueryParameter(description="where to go afterwards")] = _LIST,
+) -> Template:
+    """Ask before cancelling a scheduled failure (it cannot be undone): a dialog with htmx."""
+    failure = await services.get_failure(failure_id)
+    htmx = _is_htmx(request)
+    return page(
+        request,
+        "failures/_cancel.html" if htmx else "failures/cancel.html",
+        active="falhas",
+        failure=failure,
+        back=_back(voltar),
+        in_dialog=htmx,
+    )
 
 
 @post("/falhas/{failure_id:str}/cancelar", guards=[managers])

@@ -134,6 +134,29 @@ async def test_the_list_shows_each_status_its_buttons(
         assert f'{label}<span class="visually-hidden"> Manutenção Norte</span>' in scheduled
 
 
+async def test_cancelar_asks_first_in_a_dialog_or_a_page(
+    client: Client, supervisor_session: str, runtime: Runtime, clock: FixedClock
+) -> None:
+    """Cancelar opens a question (a dialog with htmx, a page without) that posts the cancel
+    and carries where to go back; opening it changes nothing."""
+    fid = await declare(runtime, clock, name="Manutenção Norte", scheduled=True)
+    back = "/console/falhas?aba=agendadas"
+    listed = (await client.get(back)).text
+    ask = f"/console/falhas/{fid}/cancelar?voltar=/console/falhas%3Faba%3Dagendadas"
+    assert f'href="{ask}"' in listed
+    dialog = await client.get(ask, headers={"HX-Request": "true"})
+    assert dialog.text.lstrip().startswith("<dialog")
+    assert "Cancelar a falha “Manutenção Norte”?" in dialog.text
+    assert f'name="voltar" value="{back}"' in dialog.text
+    assert "data-close" in dialog.text
+    full = await client.get(ask)
+    assert "<h1>Cancelar a falha “Manutenção Norte”?</h1>" in full.text
+    assert f'<a class="button" href="{back}">Voltar</a>' in full.text
+    assert await status_of(runtime, fid) is FailureStatus.SCHEDULED
+    elsewhere = await client.get(f"/console/falhas/{fid}/cancelar?voltar=https://evil.example")
+    assert 'name="voltar" value="/console/falhas"' in elsewhere.text
+
+
 async def test_an_agent_sees_the_list_and_detail_without_buttons_and_is_refused_actions(
     client: Client, agent_session: str, runtime: Runtime, clock: FixedClock
 ) -> None:
@@ -150,6 +173,7 @@ async def test_an_agent_sees_the_list_and_detail_without_buttons_and_is_refused_
         assert refused.status_code == 403, action
         assert "Acesso negado" in refused.text
     assert (await client.get(f"/console/falhas/{fid}/finalizar")).status_code == 403
+    assert (await client.get(f"/console/falhas/{fid}/cancelar")).status_code == 403
     assert await status_of(runtime, fid) is FailureStatus.ACTIVE
 
 
