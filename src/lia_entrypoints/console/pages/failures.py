@@ -138,12 +138,15 @@ async def failure_detail(
 ) -> Template:
     """One failure: its messages, regions, who did what, and its counts (live while sending)."""
     progress = await services.failure_progress(failure_id)
+    status = progress.failure.status
+    slug = next(slug for slug, tab, _ in TABS if status in tab.statuses)
     return page(
         request,
         "failures/detail.html",
         active="falhas",
         failure=progress.failure,
         progress=progress,
+        tab_url=f"{_LIST}?aba={slug}",
         back=f"{_LIST}/{failure_id}",
     )
 

@@ -192,6 +192,7 @@ async def test_the_detail_shows_the_failure_who_created_it_and_its_counts(
     assert "há 1h" in page
     assert '<th scope="row">Avisos</th>' in page
     assert '<td class="number">2</td>' in page  # two contacts, two queued
+    assert '<a href="/console/falhas?aba=ativas">← Falha Massiva</a>' in page
 
 
 async def test_counts_poll_while_messages_are_queued_and_stop_when_none_are(
@@ -299,7 +300,9 @@ async def test_finalizing_twice_flashes_an_error(
     await post_form(client, path, supervisor_session, envio="desativar")
     again = await post_form(client, path, supervisor_session, envio="desativar")
     assert again.headers["location"] == f"/console/falhas/{fid}"
-    assert "ela está resolvida" in await flashes(client, f"/console/falhas/{fid}")
+    detail = await flashes(client, f"/console/falhas/{fid}")
+    assert "ela está resolvida" in detail
+    assert '<a href="/console/falhas?aba=historico">← Falha Massiva</a>' in detail
 
 
 async def test_the_history_comes_in_pages_of_fifty(
