@@ -81,6 +81,7 @@ async def test_a_supervisor_runs_an_outage_from_agendadas_to_historico(page: Pag
     await _row(page, name).get_by_role("button", name=f"Pausar {name}").click()
     await expect(page.get_by_text("Falha pausada.")).to_be_visible()
     await expect(_row(page, name)).to_contain_text("Pausada")
+    await expect(page.locator("#failure-panel")).to_be_focused()  # swapped in place
     await _row(page, name).get_by_role("button", name=f"Retomar {name}").click()
     await expect(page.get_by_text("Falha retomada.")).to_be_visible()
     await expect(_row(page, name)).to_contain_text("Ativa")

@@ -4,6 +4,7 @@ its live counts, the lifecycle actions and the Finalizar dialog."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
@@ -62,6 +63,7 @@ STATUS_LABELS = {
 """A failure's status as a flash message says it."""
 
 _MAX_PAGE_DIGITS = 6
+_PANEL = "failure-panel"
 _LIST = f"{CONSOLE_PATH}/falhas"
 _FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 _DONE = {
@@ -100,6 +102,17 @@ async def failures_page(
     pagina: Annotated[str, QueryParameter(description="page number, from 1")] = "1",
 ) -> Template:
     """One tab of the Falha Massiva page, one page of it; with htmx, only the tab's panel."""
+    template = (
+        "failures/_panel.html"
+        if request.headers.get("hx-target") == _PANEL
+        else "failures/list.html"
+    )
+    return await _tab(request, services, template, aba, pagina)
+
+
+async def _tab(
+    request: Request[Any, Any, Any], services: Services, template: str, aba: str, pagina: str
+) -> Template:
     slug = aba if aba in _BY_SLUG else "ativas"
     # Anything but a sane page number (text, zero, twenty digits) shows the first page.
     number = int(pagina) if pagina.isdecimal() and 0 < len(pagina) <= _MAX_PAGE_DIGITS else 1
@@ -113,11 +126,6 @@ async def failures_page(
             with_notice_counts=tab is FailureTab.RESOLVED,
         )
     )
-    template = (
-        "failures/_panel.html"
-        if request.headers.get("hx-target") == "failure-panel"
-        else "failures/list.html"
-    )
     back = f"{_LIST}?aba={slug}" + (f"&pagina={number}" if number > 1 else "")
     return page(
         request,
@@ -129,6 +137,7 @@ async def failures_page(
         pagina=number,
         pages=max(1, -(-listing.counts.get(tab, 0) // PAGE_SIZE)),
         back=back,
+        in_list=True,
     )
 
 
@@ -178,7 +187,14 @@ async def _change(
         flash(request, _CONFLICT.format(verb), "error")
     else:
         flash(request, done)
-    return redirect(request, _back(data.voltar))
+    back = _back(data.voltar)
+    if _is_htmx(request) and request.headers.get("hx-target") == _PANEL:
+        # A button of the list: the tab's panel again (row, badges and tab counts) with the
+        # message swapped into the page's flash area, in place of a whole new page.
+        query = parse_qs(urlsplit(back).query)
+        aba, pagina = (query.get(key, [""])[0] for key in ("aba", "pagina"))
+        return await _tab(request, services, "failures/_panel_after.html", aba, pagina or "1")
+    return redirect(request, back)
 
 
 @post("/falhas/{failure_id:str}/pausar", guards=[managers])
@@ -187,7 +203,7 @@ async def pause_failure(
     services: ServicesDep,
     failure_id: FromPath[str],
     data: Annotated[ActionForm, _FORM],
-) -> Response[Any]:
+) -> Response[Any] | Template:
     """Active → paused; back to where the button was."""
     return await _change(request, services, failure_id, FailureAction.PAUSE, data)
 
@@ -198,7 +214,7 @@ async def resume_failure(
     services: ServicesDep,
     failure_id: FromPath[str],
     data: Annotated[ActionForm, _FORM],
-) -> Response[Any]:
+) -> Response[Any] | Template:
     """Paused → active."""
     return await _change(request, services, failure_id, FailureAction.RESUME, data)
 
@@ -209,7 +225,7 @@ async def activate_failure(
     services: ServicesDep,
     failure_id: FromPath[str],
     data: Annotated[ActionForm, _FORM],
-) -> Response[Any]:
+) -> Response[Any] | Template:
     """Scheduled → active, now."""
     return await _change(request, services, failure_id, FailureAction.ACTIVATE, data)
 
@@ -240,7 +256,7 @@ async def cancel_failure(
     services: ServicesDep,
     failure_id: FromPath[str],
     data: Annotated[ActionForm, _FORM],
-) -> Response[Any]:
+) -> Response[Any] | Template:
     """Scheduled → cancelled."""
     return await _change(request, services, failure_id, FailureAction.CANCEL, data)
 

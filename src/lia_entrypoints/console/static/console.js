@@ -25,6 +25,16 @@
     }
   });
 
+  // A list button (Pausar, Retomar, Ativar agora) replaced the Falha Massiva panel in place and
+  // the pressed button is gone: keyboard focus continues from the panel, not the page's top.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var config = event.detail.requestConfig;
+    if (target && target.id === "failure-panel" && config && config.verb === "post") {
+      target.focus();
+    }
+  });
+
   // After a swap that replaced the main area (an error page, a redirect target), move focus
   // there so keyboard and screen-reader users know the page changed.
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -99,6 +99,31 @@ async def test_with_htmx_an_action_answers_hx_redirect(
     assert response.headers["hx-redirect"] == "/console/falhas?aba=ativas"
 
 
+async def test_a_list_button_with_htmx_gets_the_panel_back_with_its_message(
+    client: Client, supervisor_session: str, runtime: Runtime, clock: FixedClock
+) -> None:
+    """From the list, htmx gets the tab's panel again (new badge, buttons and tab counts) and
+    the message as an out-of-band swap into the flash area; nothing waits for the next page."""
+    fid = await declare(runtime, clock)
+    listed = (await client.get("/console/falhas")).text
+    assert f'hx-post="/console/falhas/{fid}/pausar" hx-target="#failure-panel"' in listed
+    response = await client.post(
+        f"/console/falhas/{fid}/pausar",
+        data={"_csrf_token": supervisor_session, "voltar": "/console/falhas?aba=ativas"},
+        headers={"HX-Request": "true", "HX-Target": "failure-panel"},
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "Falhas Ativas (1)" in response.text
+    assert 'badge-warn">Pausada' in response.text
+    assert f'hx-post="/console/falhas/{fid}/retomar"' in response.text
+    assert '<div id="flashes" hx-swap-oob="innerHTML">' in response.text
+    assert "Falha pausada." in response.text
+    assert "Falha pausada." not in (await client.get("/console/falhas")).text  # shown once
+    detail = (await client.get(f"/console/falhas/{fid}")).text
+    assert 'hx-target="#failure-panel"' not in detail  # the detail's buttons load a new page
+
+
 async def test_a_refused_transition_flashes_an_error_and_changes_nothing(
     client: Client, supervisor_session: str, runtime: Runtime, clock: FixedClock
 ) -> None:
