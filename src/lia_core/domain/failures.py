@@ -32,6 +32,7 @@ __all__ = [
     "FailureStatus",
     "MassiveFailure",
     "Severity",
+    "placeholder_values",
 ]
 
 MAX_NAME_CHARS = 200
@@ -289,10 +290,28 @@ class MassiveFailure:
         return render(template, self._values(customer_name, tz))
 
     def _values(self, customer_name: str, tz: tzinfo) -> dict[str, str]:
-        eta = self.estimated_resolution
-        return {
-            "nome": customer_name,
-            "previsao": eta.astimezone(tz).strftime("%d/%m/%Y %H:%M") if eta else "em breve",
-            "falha": self.name,
-            "regiao": self.regions.describe(),
-        }
+        return placeholder_values(
+            customer_name=customer_name,
+            failure_name=self.name,
+            regions=self.regions,
+            estimated_resolution=self.estimated_resolution,
+            tz=tz,
+        )
+
+
+def placeholder_values(
+    *,
+    customer_name: str,
+    failure_name: str,
+    regions: AffectedRegions,
+    estimated_resolution: datetime | None,
+    tz: tzinfo,
+) -> dict[str, str]:
+    """What a failure's messages put in each placeholder (also used to preview a message)."""
+    eta = estimated_resolution
+    return {
+        "nome": customer_name,
+        "previsao": eta.astimezone(tz).strftime("%d/%m/%Y %H:%M") if eta else "em breve",
+        "falha": failure_name,
+        "regiao": regions.describe(),
+    }

@@ -23,6 +23,11 @@ from lia_entrypoints.console.pages.delivery import (
     outbox_page,
     reprocess_dead_letters,
 )
+from lia_entrypoints.console.pages.failure_form import (
+    failure_create,
+    failure_form,
+    failure_preview,
+)
 from lia_entrypoints.console.pages.failures import (
     activate_failure,
     cancel_confirm,
@@ -90,6 +95,9 @@ def console_routers(settings: Settings) -> list[_Router]:
             login_submit,
             logout,
             failures_page,
+            failure_form,
+            failure_create,
+            failure_preview,
             regions_page,
             region_new_form,
             region_create,

@@ -1,0 +1,161 @@
+"""+ Cadastrar Nova Falha: the failure form (a dialog with htmx, a page without), its live
+preview, and the same form to edit a scheduled failure."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+from pydantic import ValidationError as BodyError
+
+from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
+from lia_core.errors import ValidationError
+from lia_core.services import Services
+from lia_entrypoints.console.forms.failure_form import (
+    NOW,
+    SCHEDULE,
+    SEVERITY_LABELS,
+    FailureForm,
+    FormErrors,
+    body_errors,
+    catalogue_groups,
+    error_key,
+    focus_id,
+    preview,
+)
+from lia_entrypoints.console.rendering import flash, page, redirect
+from lia_entrypoints.console.security import CONSOLE_PATH
+from lia_entrypoints.console.viewer import managers
+from lia_entrypoints.http.context import ServicesDep, TzDep
+from lia_entrypoints.http.dto.failures import FailureIn
+
+__all__ = ["failure_create", "failure_form", "failure_preview"]
+
+FormBody = Annotated[FailureForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+"""The failure form as the browser posts it."""
+
+_LIST = f"{CONSOLE_PATH}/falhas"
+_NEW_TITLE = "Cadastrar Nova Falha Massiva"
+
+
+def _htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+async def _show(
+    request: Request[Any, Any, Any],
+    services: Services,
+    tz: ZoneInfo,
+    form: FailureForm,
+    *,
+    action: str,
+    title: str,
+    errors: FormErrors | None = None,
+) -> Template:
+    """The form: only the <form> when htmx re-renders it inside the open dialog, the dialog when
+    htmx opens it, the whole page otherwise; 422 when it carries refusals."""
+    errors = errors or {}
+    if not _htmx(request):
+        template = "failures/form_page.html"
+    elif request.method == "POST":  # inside the open dialog: only the form is replaced
+        template = "failures/_form.html"
+    else:
+        template = "failures/_dialog.html"
+    return page(
+        request,
+        template,
+        status_code=422 if errors else 200,
+        active="falhas",
+        form=form,
+        errors=errors,
+        action=action,
+        title=title,
+        groups=catalogue_groups(await services.list_regions()),
+        severities=[(s.value, SEVERITY_LABELS[s]) for s in Severity],
+        now_choice=NOW,
+        schedule_choice=SCHEDULE,
+        preview=preview(form, tz),
+        focus=focus_id(errors, form),
+    )
+
+
+def _refusals(exc: ValidationError, form: FailureForm) -> FormErrors:
+    key, prefix = error_key(exc.field or "", form)
+    return {key: prefix + exc.message}
+
+
+def _tab_of(failure: MassiveFailure) -> str:
+    return "agendadas" if failure.status is FailureStatus.SCHEDULED else "ativas"
+
+
+@get("/falhas/nova", guards=[managers])
+async def failure_form(
+    request: Request[Any, Any, Any], services: ServicesDep, tz: TzDep
+) -> Template:
+    """The empty form to register a failure."""
+    return await _show(request, services, tz, FailureForm(), action=_LIST, title=_NEW_TITLE)
+
+
+async def _save(
+    request: Request[Any, Any, Any],
+    services: Services,
+    tz: ZoneInfo,
+    data: FailureForm,
+    *,
+    action: str,
+    title: str,
+    store: Callable[[FailureIn], Awaitable[MassiveFailure]],
+    done: str,
+) -> Response[Any]:
+    """Read the form as the API reads its body and *store* it; refusals re-show the form (422),
+    success flashes *done* (with the name) and opens the failure's tab."""
+
+    async def again(errors: FormErrors | None = None) -> Template:
+        return await _show(request, services, tz, data, action=action, title=title, errors=errors)
+
+    if data.more_cities:
+        return await again()
+    if missing := data.missing_start():
+        return await again(missing)
+    try:
+        body = data.to_body()
+    except BodyError as exc:
+        return await again(body_errors(exc, data))
+    try:
+        failure = await store(body)
+    except ValidationError as exc:
+        return await again(_refusals(exc, data))
+    flash(request, done.format(name=failure.name))
+    return redirect(request, f"{_LIST}?aba={_tab_of(failure)}")
+
+
+@post("/falhas", guards=[managers])
+async def failure_create(
+    request: Request[Any, Any, Any], services: ServicesDep, tz: TzDep, data: FormBody
+) -> Response[Any]:
+    """Register the failure as `POST /api/v1/failures` does; refusals re-show the form (422)."""
+
+    async def declare(body: FailureIn) -> MassiveFailure:
+        return await services.declare_failure(body.to_command(actor=request.user.username, tz=tz))
+
+    return await _save(
+        request,
+        services,
+        tz,
+        data,
+        action=_LIST,
+        title=_NEW_TITLE,
+        store=declare,
+        done="Falha “{name}” cadastrada.",
+    )
+
+
+@post("/falhas/previa", guards=[managers], status_code=200)
+async def failure_preview(request: Request[Any, Any, Any], tz: TzDep, data: FormBody) -> Template:
+    """The notification message as a customer would read it, or why it would be refused."""
+    return page(request, "failures/_preview.html", preview=preview(data, tz))

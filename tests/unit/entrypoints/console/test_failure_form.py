@@ -1,0 +1,313 @@
+"""+ Cadastrar Nova Falha: the form, its preview, creating a failure and editing a scheduled one."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
+from lia_core.domain.regions import Area, CepPrefix, CepRange, CityArea
+from lia_core.services import DefineRegion, ListFailures
+from lia_core.services.failures import FailureTab
+from lia_entrypoints.bootstrap import Runtime
+
+from ..http.api_support import Client
+from .console_support import post_form
+
+HTMX = {"HX-Request": "true"}
+MESSAGE = "Olá {nome}, identificamos uma falha em {regiao}. Previsão: {previsao}."
+
+
+def _fields(**overrides: str | list[str]) -> dict[str, str | list[str]]:
+    fields: dict[str, str | list[str]] = {
+        "name": "Fibra rompida no Centro",
+        "message": MESSAGE,
+        "severity": "high",
+        "city": "Teresópolis",
+        "neighbourhoods": "Centro, Alto",
+        "activation": "agora",
+    }
+    return {**fields, **overrides}
+
+
+async def _failures(runtime: Runtime, tab: FailureTab = FailureTab.ALL) -> list[MassiveFailure]:
+    return list((await runtime.services.list_failures(ListFailures(tab=tab))).failures)
+
+
+async def test_the_form_opens_as_a_dialog_with_htmx_and_as_a_page_without(
+    client: Client, supervisor_session: str
+) -> None:
+    """htmx gets the <dialog> fragment; a plain request gets the form inside the layout."""
+    fragment = await client.get("/console/falhas/nova", headers=HTMX)
+    assert fragment.status_code == 200
+    assert "<dialog" in fragment.text
+    assert "<html" not in fragment.text
+    for text in (
+        "1. Nome da falha",
+        "2. Mensagem de notificação",
+        "3. Regiões afetadas",
+        "4. Ativação",
+        "Ativar Imediatamente",
+        "Agendar para",
+        "Salvar Falha",
+        "Cancelar",
+    ):
+        assert text in fragment.text
+    full = await client.get("/console/falhas/nova")
+    assert full.status_code == 200
+    assert "<html" in full.text
+    assert "<h1" in full.text
+    assert 'action="/console/falhas"' in full.text
+
+
+async def test_creating_an_active_failure_flashes_and_goes_to_the_active_tab(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """Without a start the failure is active at once, as in the API."""
+    response = await client.post(
+        "/console/falhas", data={**_fields(), "_csrf_token": supervisor_session}, headers=HTMX
+    )
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/console/falhas?aba=ativas"
+    (failure,) = await _failures(runtime)
+    assert failure.status is FailureStatus.ACTIVE
+    assert failure.severity is Severity.HIGH
+    assert failure.created_by == "sofia"
+    assert failure.regions.area.cities == (
+        CityArea(city="Teresópolis", neighbourhoods=("Centro", "Alto")),
+    )
+    page = await client.get("/console/falhas?aba=ativas")
+    assert "Falha “Fibra rompida no Centro” cadastrada." in page.text
+
+
+async def test_scheduling_reads_the_start_in_the_isp_timezone(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """ "Agendar para" a local time: scheduled, stored as that instant in America/Sao_Paulo."""
+    response = await client.post(
+        "/console/falhas",
+        data={
+            **_fields(
+                activation="agendar",
+                starts_at="2026-05-21T02:00",
+                estimated_resolution="2026-05-21T06:00",
+            ),
+            "_csrf_token": supervisor_session,
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/falhas?aba=agendadas"
+    (failure,) = await _failures(runtime, FailureTab.SCHEDULED)
+    assert failure.starts_at == datetime(2026, 5, 21, 5, 0, tzinfo=UTC)
+    assert failure.estimated_resolution == datetime(2026, 5, 21, 9, 0, tzinfo=UTC)
+    listing = await client.get("/console/falhas?aba=agendadas")
+    assert "Fibra rompida no Centro" in listing.text
+
+
+async def test_catalogue_regions_and_cep_rules_are_saved(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """Ticked catalogue regions (listed by city) and one CEP rule per line reach the failure."""
+    for rid, name, city in (
+        ("tere-centro", "Centro", "Teresópolis"),
+        ("tere-alto", "Alto", "Teresópolis"),
+        ("petro-centro", "Centro de Petrópolis", "Petrópolis"),
+    ):
+        await runtime.services.define_region(
+            DefineRegion(region_id=rid, name=name, cities=(CityArea.of(city),))
+        )
+    form = await client.get("/console/falhas/nova", headers=HTMX)
+    assert "Cidade: Petrópolis" in form.text
+    assert "Cidade: Teresópolis" in form.text
+    assert form.text.index("Cidade: Petrópolis") < form.text.index("Cidade: Teresópolis")
+    assert 'name="region_ids" value="tere-alto"' in form.text
+    response = await client.post(
+        "/console/falhas",
+        data={
+            **_fields(
+                city="",
+                neighbourhoods="",
+                region_ids=["tere-centro", "petro-centro"],
+                ceps="2595\n\n25960-000..25969-999\n",
+            ),
+            "_csrf_token": supervisor_session,
+        },
+    )
+    assert response.status_code == 303
+    (failure,) = await _failures(runtime)
+    assert failure.regions.region_ids == ("tere-centro", "petro-centro")
+    assert failure.regions.area == Area(
+        ceps=(CepPrefix(prefix="2595"), CepRange(start="25960000", end="25969999"))
+    )
+
+
+async def test_one_ticked_region_is_read_as_a_list(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """A checkbox list with one box ticked sends the key once; it is still one region."""
+    await runtime.services.define_region(
+        DefineRegion(region_id="tere-centro", name="Centro", cities=(CityArea.of("Teresópolis"),))
+    )
+    response = await post_form(
+        client,
+        "/console/falhas",
+        supervisor_session,
+        name="X",
+        message="Oi {nome}",
+        region_ids="tere-centro",
+    )
+    assert response.status_code == 303
+    (failure,) = await _failures(runtime)
+    assert failure.regions.region_ids == ("tere-centro",)
+
+
+async def test_a_refused_field_is_shown_beside_it_and_what_was_typed_is_kept(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """An unknown placeholder: 422, the form alone (for the open dialog), the error beside the
+    message, the focus on it, every value kept; nothing is stored."""
+    response = await client.post(
+        "/console/falhas",
+        data={**_fields(message="Olá {cliente}!", ceps="2595"), "_csrf_token": supervisor_session},
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert "<dialog" not in response.text
+    assert 'id="failure-form"' in response.text
+    assert "unknown placeholder {cliente}" in response.text
+    textarea = re.search(r"<textarea name=\"message\"[^>]*>", response.text)
+    assert textarea is not None
+    assert 'aria-invalid="true"' in textarea.group(0)
+    assert "err-message" in textarea.group(0)
+    assert "autofocus" in textarea.group(0)
+    assert 'id="err-message"' in response.text
+    assert 'value="Fibra rompida no Centro"' in response.text
+    assert 'value="Centro, Alto"' in response.text
+    assert ">2595</textarea>" in response.text
+    assert '<option value="high" selected>' in response.text
+    assert await _failures(runtime) == []
+
+
+async def test_refusals_name_the_city_row_and_the_cep_line(
+    client: Client, supervisor_session: str
+) -> None:
+    """A bairro without its city is refused on that row; a bad CEP rule names its line."""
+    no_city = await post_form(
+        client,
+        "/console/falhas",
+        supervisor_session,
+        **_fields(city=["Teresópolis", ""], neighbourhoods=["", "Alto"]),  # type: ignore[arg-type]
+    )
+    assert no_city.status_code == 422
+    assert 'id="err-city-1"' in no_city.text
+    assert "Preencha este campo." in no_city.text
+    bad_cep = await post_form(
+        client, "/console/falhas", supervisor_session, **_fields(ceps="2595\n12x")
+    )
+    assert bad_cep.status_code == 422
+    assert 'id="err-ceps"' in bad_cep.text
+    assert "“12x”: " in bad_cep.text
+
+
+async def test_no_region_and_a_schedule_without_date_are_refused(
+    client: Client, supervisor_session: str
+) -> None:
+    """The core's "at least one region" is shown on the regions; "Agendar para" needs a date."""
+    nowhere = await post_form(
+        client, "/console/falhas", supervisor_session, **_fields(city="", neighbourhoods="")
+    )
+    assert nowhere.status_code == 422
+    assert 'id="err-regions"' in nowhere.text
+    undated = await post_form(
+        client, "/console/falhas", supervisor_session, **_fields(activation="agendar")
+    )
+    assert undated.status_code == 422
+    assert 'id="err-starts-at"' in undated.text
+    assert "<html" in undated.text  # no htmx: the whole page again
+
+
+async def test_another_city_row_is_added_without_saving(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """ "+ Outra cidade" shows the form again with one more empty row, focused."""
+    response = await post_form(
+        client,
+        "/console/falhas",
+        supervisor_session,
+        **_fields(city=["A", "B"], neighbourhoods=["", ""], more_cities="1"),  # type: ignore[arg-type]
+    )
+    assert response.status_code == 200
+    assert 'id="f-city-2"' in response.text
+    assert re.search(r'id="f-city-2"[^>]*autofocus', response.text)
+    assert await _failures(runtime) == []
+
+
+async def test_the_preview_fills_the_placeholders_with_sample_values(
+    client: Client, supervisor_session: str
+) -> None:
+    """The preview uses the core's values: the typed name, regions and ETA, a sample customer."""
+    response = await post_form(
+        client,
+        "/console/falhas/previa",
+        supervisor_session,
+        **_fields(
+            message="Olá {nome}: {falha} em {regiao}, volta {previsao}.",
+            estimated_resolution="2026-05-21T06:00",
+        ),
+    )
+    assert response.status_code == 200
+    assert (
+        "Olá Maria: Fibra rompida no Centro em Teresópolis (Centro, Alto), volta 21/05/2026 06:00."
+        in response.text
+    )
+
+
+async def test_the_preview_shows_an_unknown_placeholder_before_saving(
+    client: Client, supervisor_session: str
+) -> None:
+    """An unknown placeholder is reported by the preview, in the core's words."""
+    response = await post_form(
+        client, "/console/falhas/previa", supervisor_session, message="Olá {cliente}"
+    )
+    assert response.status_code == 200
+    assert "unknown placeholder {cliente}" in response.text
+    assert 'class="preview"' not in response.text
+
+
+async def test_an_agent_is_refused_the_form_the_create_and_the_preview(
+    client: Client, agent_session: str, runtime: Runtime
+) -> None:
+    """Agents see outages read-only: every route of the form is a 403 page."""
+    assert (await client.get("/console/falhas/nova")).status_code == 403
+    created = await post_form(client, "/console/falhas", agent_session, **_fields())
+    assert created.status_code == 403
+    assert "Acesso negado" in created.text
+    preview = await post_form(client, "/console/falhas/previa", agent_session, message="x")
+    assert preview.status_code == 403
+    assert await _failures(runtime) == []
+    page = await client.get("/console/falhas")
+    assert "Cadastrar Nova Falha" not in page.text
+
+
+async def test_creating_without_the_csrf_token_is_refused(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """A form posted without its token changes nothing."""
+    response = await client.post("/console/falhas", data=_fields())
+    assert response.status_code == 403
+    assert await _failures(runtime) == []
+
+
+async def test_a_past_schedule_is_active_at_once(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """ "Agendar para" a time already gone: the core activates it; the active tab is shown."""
+    past = "2026-05-19T10:00"
+    response = await post_form(
+        client,
+        "/console/falhas",
+        supervisor_session,
+        **_fields(activation="agendar", starts_at=past),
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/falhas?aba=ativas"
