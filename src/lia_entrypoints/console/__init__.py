@@ -25,6 +25,8 @@ from lia_entrypoints.console.pages.delivery import (
 )
 from lia_entrypoints.console.pages.failure_form import (
     failure_create,
+    failure_edit,
+    failure_edit_form,
     failure_form,
     failure_preview,
 )
@@ -98,6 +100,8 @@ def console_routers(settings: Settings) -> list[_Router]:
             failure_form,
             failure_create,
             failure_preview,
+            failure_edit_form,
+            failure_edit,
             regions_page,
             region_new_form,
             region_create,

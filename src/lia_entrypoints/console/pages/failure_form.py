@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Template
 from pydantic import ValidationError as BodyError
 
-from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
-from lia_core.errors import ValidationError
+from lia_core.domain.failures import EDITABLE, MassiveFailure, Severity
+from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.services import Services
 from lia_entrypoints.console.forms.failure_form import (
     NOW,
@@ -28,19 +28,27 @@ from lia_entrypoints.console.forms.failure_form import (
     focus_id,
     preview,
 )
+from lia_entrypoints.console.pages.failures import TABS
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import managers
 from lia_entrypoints.http.context import ServicesDep, TzDep
 from lia_entrypoints.http.dto.failures import FailureIn
 
-__all__ = ["failure_create", "failure_form", "failure_preview"]
+__all__ = [
+    "failure_create",
+    "failure_edit",
+    "failure_edit_form",
+    "failure_form",
+    "failure_preview",
+]
 
 FormBody = Annotated[FailureForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 """The failure form as the browser posts it."""
 
 _LIST = f"{CONSOLE_PATH}/falhas"
 _NEW_TITLE = "Cadastrar Nova Falha Massiva"
+_EDIT_TITLE = "Editar Falha Agendada"
 
 
 def _htmx(request: Request[Any, Any, Any]) -> bool:
@@ -90,7 +98,17 @@ def _refusals(exc: ValidationError, form: FailureForm) -> FormErrors:
 
 
 def _tab_of(failure: MassiveFailure) -> str:
-    return "agendadas" if failure.status is FailureStatus.SCHEDULED else "ativas"
+    return next(slug for slug, tab, _ in TABS if failure.status in tab.statuses)
+
+
+def _not_editable(request: Request[Any, Any, Any], failure: MassiveFailure) -> Response[Any]:
+    flash(
+        request,
+        f"A falha “{failure.name}” não está mais agendada e não pode ser editada "
+        "(uma falha ativa é pausada ou finalizada).",
+        "error",
+    )
+    return redirect(request, f"{_LIST}?aba={_tab_of(failure)}")
 
 
 @get("/falhas/nova", guards=[managers])
@@ -153,6 +171,53 @@ async def failure_create(
         store=declare,
         done="Falha “{name}” cadastrada.",
     )
+
+
+@get("/falhas/{failure_id:str}/editar", guards=[managers])
+async def failure_edit_form(
+    request: Request[Any, Any, Any], services: ServicesDep, tz: TzDep, failure_id: FromPath[str]
+) -> Response[Any]:
+    """The form filled with a scheduled failure; any other one goes back to its tab."""
+    failure = await services.get_failure(failure_id)
+    if failure.status not in EDITABLE:
+        return _not_editable(request, failure)
+    return await _show(
+        request,
+        services,
+        tz,
+        FailureForm.of(failure, tz),
+        action=f"{_LIST}/{failure.id}/editar",
+        title=_EDIT_TITLE,
+    )
+
+
+@post("/falhas/{failure_id:str}/editar", guards=[managers])
+async def failure_edit(
+    request: Request[Any, Any, Any],
+    services: ServicesDep,
+    tz: TzDep,
+    failure_id: FromPath[str],
+    data: FormBody,
+) -> Response[Any]:
+    """Replace a scheduled failure's form as `PUT /api/v1/failures/{id}` does."""
+
+    async def edit(body: FailureIn) -> MassiveFailure:
+        command = body.to_edit(failure_id, actor=request.user.username, tz=tz)
+        return await services.edit_failure(command)
+
+    try:
+        return await _save(
+            request,
+            services,
+            tz,
+            data,
+            action=f"{_LIST}/{failure_id}/editar",
+            title=_EDIT_TITLE,
+            store=edit,
+            done="Falha “{name}” atualizada.",
+        )
+    except InvalidTransition:  # activated (by hand or by the scheduler) while it was open
+        return _not_editable(request, await services.get_failure(failure_id))
 
 
 @post("/falhas/previa", guards=[managers], status_code=200)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
+from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure, Severity
 from lia_core.domain.regions import Area, CepPrefix, CepRange, CityArea
-from lia_core.services import DefineRegion, ListFailures
+from lia_core.services import ChangeFailureStatus, DeclareFailure, DefineRegion, ListFailures
 from lia_core.services.failures import FailureTab
 from lia_entrypoints.bootstrap import Runtime
 
@@ -311,3 +311,120 @@ async def test_a_past_schedule_is_active_at_once(
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/console/falhas?aba=ativas"
+
+
+async def _scheduled(runtime: Runtime) -> MassiveFailure:
+    return await runtime.services.declare_failure(
+        DeclareFailure(
+            name="Manutenção Programada - Bairro Norte",
+            message=MESSAGE,
+            cities=(CityArea.of("Teresópolis", ["Bairro Norte"]),),
+            ceps=(CepPrefix(prefix="2595"),),
+            starts_at=datetime(2026, 5, 21, 5, 0, tzinfo=UTC),
+            estimated_resolution=datetime(2026, 5, 21, 9, 0, tzinfo=UTC),
+            actor="sofia",
+        )
+    )
+
+
+async def test_editing_a_scheduled_failure_shows_it_filled_and_saves_the_change(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """The same form, filled with the failure (local times); saving calls edit_failure."""
+    failure = await _scheduled(runtime)
+    form = await client.get(f"/console/falhas/{failure.id}/editar", headers=HTMX)
+    assert form.status_code == 200
+    assert "<dialog" in form.text
+    assert "Editar Falha Agendada" in form.text
+    assert f'action="/console/falhas/{failure.id}/editar"' in form.text
+    assert 'value="Manutenção Programada - Bairro Norte"' in form.text
+    assert 'value="Bairro Norte"' in form.text
+    assert ">2595</textarea>" in form.text
+    assert 'value="2026-05-21T02:00"' in form.text  # 05:00 UTC in America/Sao_Paulo
+    assert re.search(r'id="f-schedule"[^>]*checked', form.text)
+    response = await client.post(
+        f"/console/falhas/{failure.id}/editar",
+        data={
+            **_fields(
+                name="Manutenção Programada - Bairro Norte e Sul",
+                activation="agendar",
+                starts_at="2026-05-21T03:00",
+            ),
+            "_csrf_token": supervisor_session,
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/console/falhas?aba=agendadas"
+    edited = await runtime.services.get_failure(failure.id)
+    assert edited.name == "Manutenção Programada - Bairro Norte e Sul"
+    assert edited.status is FailureStatus.SCHEDULED
+    assert edited.starts_at == datetime(2026, 5, 21, 6, 0, tzinfo=UTC)
+    assert edited.estimated_resolution is None
+    assert edited.regions.area.ceps == ()
+    page = await client.get("/console/falhas?aba=agendadas")
+    assert "Falha “Manutenção Programada - Bairro Norte e Sul” atualizada." in page.text
+
+
+async def test_an_edit_refused_by_a_rule_is_shown_beside_the_field(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """An estimated resolution before the start: 422 beside it, the failure unchanged."""
+    failure = await _scheduled(runtime)
+    response = await post_form(
+        client,
+        f"/console/falhas/{failure.id}/editar",
+        supervisor_session,
+        **_fields(
+            activation="agendar",
+            starts_at="2026-05-21T03:00",
+            estimated_resolution="2026-05-21T01:00",
+        ),
+    )
+    assert response.status_code == 422
+    assert 'id="err-estimated-resolution"' in response.text
+    assert 'value="2026-05-21T01:00"' in response.text
+    assert (await runtime.services.get_failure(failure.id)).name == failure.name
+
+
+async def test_an_active_failure_cannot_be_edited(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """Opening or posting the form of an active failure goes back to its tab with the reason."""
+    failure = await _scheduled(runtime)
+    await runtime.services.change_failure_status(
+        ChangeFailureStatus(failure_id=failure.id, action=FailureAction.ACTIVATE, actor="sofia")
+    )
+    opened = await client.get(f"/console/falhas/{failure.id}/editar")
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/console/falhas?aba=ativas"
+    posted = await client.post(
+        f"/console/falhas/{failure.id}/editar",
+        data={**_fields(name="Outro nome"), "_csrf_token": supervisor_session},
+        headers=HTMX,
+    )
+    assert posted.status_code == 204
+    assert posted.headers["hx-redirect"] == "/console/falhas?aba=ativas"
+    assert (await runtime.services.get_failure(failure.id)).name == failure.name
+    page = await client.get("/console/falhas?aba=ativas")
+    assert "não está mais agendada e não pode ser editada" in page.text
+
+
+async def test_an_agent_cannot_edit(client: Client, agent_session: str, runtime: Runtime) -> None:
+    """Editing is for managers: 403 for the form and the post."""
+    failure = await _scheduled(runtime)
+    assert (await client.get(f"/console/falhas/{failure.id}/editar")).status_code == 403
+    posted = await post_form(
+        client, f"/console/falhas/{failure.id}/editar", agent_session, **_fields(name="X")
+    )
+    assert posted.status_code == 403
+    assert (await runtime.services.get_failure(failure.id)).name == failure.name
+
+
+async def test_editing_an_unknown_failure_is_a_404_page(
+    client: Client, supervisor_session: str
+) -> None:
+    """An id that does not exist answers the console's 404 page."""
+    response = await client.get("/console/falhas/nope/editar")
+    assert response.status_code == 404
+    assert "Página não encontrada" in response.text
