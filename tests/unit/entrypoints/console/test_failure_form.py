@@ -178,7 +178,7 @@ async def test_a_refused_field_is_shown_beside_it_and_what_was_typed_is_kept(
     textarea = re.search(r"<textarea name=\"message\"[^>]*>", response.text)
     assert textarea is not None
     assert 'aria-invalid="true"' in textarea.group(0)
-    assert "err-message" in textarea.group(0)
+    assert "message-preview" in textarea.group(0)  # the refusal is shown in the preview
     assert "autofocus" in textarea.group(0)
     assert 'id="err-message"' in response.text
     assert 'value="Fibra rompida no Centro"' in response.text
