@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure, Severity
 from lia_core.domain.regions import Area, CepPrefix, CepRange, CityArea
 from lia_core.services import ChangeFailureStatus, DeclareFailure, DefineRegion, ListFailures
 from lia_core.services.failures import FailureTab
 from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.console.forms.failures import FailureForm, preview
 
 from ..http.api_support import Client
 from .console_support import post_form
@@ -428,3 +430,13 @@ async def test_editing_an_unknown_failure_is_a_404_page(
     response = await client.get("/console/falhas/nope/editar")
     assert response.status_code == 404
     assert "Página não encontrada" in response.text
+
+
+async def test_the_preview_is_the_notice_a_customer_gets(runtime: Runtime) -> None:
+    """For a saved failure, the form's preview equals the core's notice for that customer."""
+    failure = await _scheduled(runtime)
+    tz = ZoneInfo("America/Sao_Paulo")
+    form = FailureForm.of(failure, tz)
+    shown = preview(form, tz)
+    assert shown.error is None
+    assert shown.text == failure.notice_for(customer_name=shown.customer, tz=tz)
