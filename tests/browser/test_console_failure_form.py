@@ -116,14 +116,18 @@ async def test_an_outage_is_created_with_the_keyboard_alone(page: Page) -> None:
     await page.keyboard.press("Tab")
     await expect(page.locator("#f-bairros-0")).to_be_focused()
     await page.keyboard.type("Centro")
+    await _tab_to(page, "button.button-quiet[hx-post]")  # + Outra cidade
+    await page.keyboard.press("Space")
+    await expect(page.locator("#f-city-2")).to_be_focused()
+    await page.keyboard.type("Guapimirim")
     await _tab_to(page, "#f-now")
     assert await page.locator("#f-now").is_checked()
     await _tab_to(page, "button.button-primary[type=submit]")
-    await page.keyboard.press("Space")
+    await page.keyboard.press("Enter")
     await expect(page).to_have_url(re.compile(r"/console/falhas\?aba=ativas$"))
     row = page.get_by_role("row").filter(has_text=name)
     await expect(row).to_contain_text("Ativa")
-    await expect(row).to_contain_text("Teresópolis (Centro)")
+    await expect(row).to_contain_text("Teresópolis (Centro); Guapimirim")
 
 
 async def test_a_scheduled_outage_is_edited_in_the_same_modal(page: Page) -> None:
@@ -151,7 +155,7 @@ async def test_a_scheduled_outage_is_edited_in_the_same_modal(page: Page) -> Non
     await expect(edit.get_by_label("CEPs")).to_have_value("2595")
     await assert_accessible(page)
     await edit.get_by_label("1. Nome da falha").fill(name + " (adiada)")
-    await edit.get_by_role("button", name="Salvar Falha").click()
+    await edit.get_by_label("1. Nome da falha").press("Enter")  # Enter in a field saves
     await expect(page.get_by_text(f"Falha “{name} (adiada)” atualizada.")).to_be_visible()
     await expect(page.get_by_role("row").filter(has_text=name + " (adiada)")).to_contain_text(
         "Agendada"

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure, Severity
 from lia_core.domain.regions import Area, CepPrefix, CepRange, CityArea
 from lia_core.services import ChangeFailureStatus, DeclareFailure, DefineRegion, ListFailures
@@ -14,7 +16,6 @@ from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.console.forms.failures import FailureForm, preview
 
 from ..http.api_support import Client
-from .console_support import post_form
 
 HTMX = {"HX-Request": "true"}
 MESSAGE = "Olá {nome}, identificamos uma falha em {regiao}. Previsão: {previsao}."
@@ -30,6 +31,11 @@ def _fields(**overrides: str | list[str]) -> dict[str, str | list[str]]:
         "activation": "agora",
     }
     return {**fields, **overrides}
+
+
+async def _send(client: Client, path: str, token: str, **fields: str | list[str]) -> httpx.Response:
+    """Post the form as the browser would (a repeated key as a list), with its CSRF token."""
+    return await client.post(path, data={**fields, "_csrf_token": token})
 
 
 async def _failures(runtime: Runtime, tab: FailureTab = FailureTab.ALL) -> list[MassiveFailure]:
@@ -150,7 +156,7 @@ async def test_one_ticked_region_is_read_as_a_list(
     await runtime.services.define_region(
         DefineRegion(region_id="tere-centro", name="Centro", cities=(CityArea.of("Teresópolis"),))
     )
-    response = await post_form(
+    response = await _send(
         client,
         "/console/falhas",
         supervisor_session,
@@ -194,16 +200,16 @@ async def test_refusals_name_the_city_row_and_the_cep_line(
     client: Client, supervisor_session: str
 ) -> None:
     """A bairro without its city is refused on that row; a bad CEP rule names its line."""
-    no_city = await post_form(
+    no_city = await _send(
         client,
         "/console/falhas",
         supervisor_session,
-        **_fields(city=["Teresópolis", ""], neighbourhoods=["", "Alto"]),  # type: ignore[arg-type]
+        **_fields(city=["Teresópolis", ""], neighbourhoods=["", "Alto"]),
     )
     assert no_city.status_code == 422
     assert 'id="err-city-1"' in no_city.text
     assert "Preencha este campo." in no_city.text
-    bad_cep = await post_form(
+    bad_cep = await _send(
         client, "/console/falhas", supervisor_session, **_fields(ceps="2595\n12x")
     )
     assert bad_cep.status_code == 422
@@ -215,12 +221,12 @@ async def test_no_region_and_a_schedule_without_date_are_refused(
     client: Client, supervisor_session: str
 ) -> None:
     """The core's "at least one region" is shown on the regions; "Agendar para" needs a date."""
-    nowhere = await post_form(
+    nowhere = await _send(
         client, "/console/falhas", supervisor_session, **_fields(city="", neighbourhoods="")
     )
     assert nowhere.status_code == 422
     assert 'id="err-regions"' in nowhere.text
-    undated = await post_form(
+    undated = await _send(
         client, "/console/falhas", supervisor_session, **_fields(activation="agendar")
     )
     assert undated.status_code == 422
@@ -232,11 +238,11 @@ async def test_another_city_row_is_added_without_saving(
     client: Client, supervisor_session: str, runtime: Runtime
 ) -> None:
     """ "+ Outra cidade" shows the form again with one more empty row, focused."""
-    response = await post_form(
+    response = await _send(
         client,
         "/console/falhas",
         supervisor_session,
-        **_fields(city=["A", "B"], neighbourhoods=["", ""], more_cities="1"),  # type: ignore[arg-type]
+        **_fields(city=["A", "B"], neighbourhoods=["", ""], more_cities="1"),
     )
     assert response.status_code == 200
     assert 'id="f-city-2"' in response.text
@@ -248,7 +254,7 @@ async def test_the_preview_fills_the_placeholders_with_sample_values(
     client: Client, supervisor_session: str
 ) -> None:
     """The preview uses the core's values: the typed name, regions and ETA, a sample customer."""
-    response = await post_form(
+    response = await _send(
         client,
         "/console/falhas/previa",
         supervisor_session,
@@ -268,7 +274,7 @@ async def test_the_preview_shows_an_unknown_placeholder_before_saving(
     client: Client, supervisor_session: str
 ) -> None:
     """An unknown placeholder is reported by the preview, in the core's words."""
-    response = await post_form(
+    response = await _send(
         client, "/console/falhas/previa", supervisor_session, message="Olá {cliente}"
     )
     assert response.status_code == 200
@@ -281,10 +287,10 @@ async def test_an_agent_is_refused_the_form_the_create_and_the_preview(
 ) -> None:
     """Agents see outages read-only: every route of the form is a 403 page."""
     assert (await client.get("/console/falhas/nova")).status_code == 403
-    created = await post_form(client, "/console/falhas", agent_session, **_fields())
+    created = await _send(client, "/console/falhas", agent_session, **_fields())
     assert created.status_code == 403
     assert "Acesso negado" in created.text
-    preview = await post_form(client, "/console/falhas/previa", agent_session, message="x")
+    preview = await _send(client, "/console/falhas/previa", agent_session, message="x")
     assert preview.status_code == 403
     assert await _failures(runtime) == []
     page = await client.get("/console/falhas")
@@ -305,7 +311,7 @@ async def test_a_past_schedule_is_active_at_once(
 ) -> None:
     """ "Agendar para" a time already gone: the core activates it; the active tab is shown."""
     past = "2026-05-19T10:00"
-    response = await post_form(
+    response = await _send(
         client,
         "/console/falhas",
         supervisor_session,
@@ -373,7 +379,7 @@ async def test_an_edit_refused_by_a_rule_is_shown_beside_the_field(
 ) -> None:
     """An estimated resolution before the start: 422 beside it, the failure unchanged."""
     failure = await _scheduled(runtime)
-    response = await post_form(
+    response = await _send(
         client,
         f"/console/falhas/{failure.id}/editar",
         supervisor_session,
@@ -416,7 +422,7 @@ async def test_an_agent_cannot_edit(client: Client, agent_session: str, runtime:
     """Editing is for managers: 403 for the form and the post."""
     failure = await _scheduled(runtime)
     assert (await client.get(f"/console/falhas/{failure.id}/editar")).status_code == 403
-    posted = await post_form(
+    posted = await _send(
         client, f"/console/falhas/{failure.id}/editar", agent_session, **_fields(name="X")
     )
     assert posted.status_code == 403
