@@ -5,20 +5,38 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Page, expect
 
+from .conftest import LiveServer
 from .support import SUPERVISOR, assert_accessible, login, shot
 
 pytestmark = pytest.mark.browser
 
 
-def _unique(name: str) -> str:
-    # The live server is shared by the package's tests: names must not collide.
-    return f"{name} {uuid.uuid4().hex[:6]}"
+@pytest.fixture
+def unique(live_server: LiveServer) -> Iterator[Callable[[str], str]]:
+    """Names that do not collide on the shared live server; what a test created with them is
+    cancelled or resolved afterwards, so other tests find the tabs as they left them."""
+    made: list[str] = []
+
+    def name(base: str) -> str:
+        made.append(f"{base} {uuid.uuid4().hex[:6]}")
+        return made[-1]
+
+    yield name
+    listing = live_server.lia.json("failure", "list", "--status", "all")
+    for item in listing["items"]:
+        if not any(item["name"].startswith(base) for base in made):
+            continue
+        if item["status"] == "scheduled":
+            live_server.lia.ok("failure", "cancel", item["id"])
+        elif item["status"] in {"active", "paused"}:
+            live_server.lia.ok("failure", "resolve", item["id"], "--no-broadcast")
 
 
 def _days_ahead(days: int) -> datetime:
@@ -32,11 +50,11 @@ async def _open_modal(page: Page) -> None:
 
 
 async def test_a_scheduled_outage_is_created_through_the_modal_after_a_refusal(
-    page: Page,
+    page: Page, unique: Callable[[str], str]
 ) -> None:
     """The preview flags an unknown placeholder; saving anyway is refused beside the message
     with everything kept; fixed, the outage is under Falhas Agendadas."""
-    name = _unique("Manutenção Programada - Bairro Norte")
+    name = unique("Manutenção Programada - Bairro Norte")
     await login(page, SUPERVISOR.username, SUPERVISOR.password)
     await _open_modal(page)
     dialog = page.get_by_role("dialog")
@@ -98,9 +116,11 @@ async def _tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-async def test_an_outage_is_created_with_the_keyboard_alone(page: Page) -> None:
+async def test_an_outage_is_created_with_the_keyboard_alone(
+    page: Page, unique: Callable[[str], str]
+) -> None:
     """Tab, typing, Space and Enter only: open the modal, fill it, save; the outage is active."""
-    name = _unique("Instabilidade Fibra - Região Central")
+    name = unique("Instabilidade Fibra - Região Central")
     await login(page, SUPERVISOR.username, SUPERVISOR.password)
     await _tab_to(page, 'a[href="/console/falhas/nova"]')
     await page.keyboard.press("Enter")
@@ -130,9 +150,11 @@ async def test_an_outage_is_created_with_the_keyboard_alone(page: Page) -> None:
     await expect(row).to_contain_text("Teresópolis (Centro); Guapimirim")
 
 
-async def test_a_scheduled_outage_is_edited_in_the_same_modal(page: Page) -> None:
+async def test_a_scheduled_outage_is_edited_in_the_same_modal(
+    page: Page, unique: Callable[[str], str]
+) -> None:
     """ "Editar" opens the same form filled in; the changed name is saved and shown."""
-    name = _unique("Troca de poste - Alto")
+    name = unique("Troca de poste - Alto")
     await login(page, SUPERVISOR.username, SUPERVISOR.password)
     await _open_modal(page)
     dialog = page.get_by_role("dialog")

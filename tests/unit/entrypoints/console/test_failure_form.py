@@ -13,7 +13,7 @@ from lia_core.domain.regions import Area, CepPrefix, CepRange, CityArea
 from lia_core.services import ChangeFailureStatus, DeclareFailure, DefineRegion, ListFailures
 from lia_core.services.failures import FailureTab
 from lia_entrypoints.bootstrap import Runtime
-from lia_entrypoints.console.forms.failures import FailureForm, preview
+from lia_entrypoints.console.forms.failure_form import FailureForm, preview
 
 from ..http.api_support import Client
 
