@@ -77,9 +77,9 @@ async def test_a_scheduled_outage_is_created_through_the_modal_after_a_refusal(
     await page.set_viewport_size({"width": 1280, "height": 720})
 
     await message.fill("Olá {cliente}, faremos uma manutenção em {regiao}.")
-    await expect(dialog.locator("#message-preview")).to_contain_text("unknown placeholder")
+    await expect(dialog.locator("#message-preview")).to_contain_text("Marcador desconhecido")
     await dialog.get_by_role("button", name="Salvar Falha").click()
-    await expect(dialog.locator("#err-message")).to_contain_text("unknown placeholder {cliente}")
+    await expect(dialog.locator("#err-message")).to_contain_text("Marcador desconhecido: {cliente}")
     await expect(message).to_have_attribute("aria-invalid", "true")
     await expect(message).to_be_focused()
     await expect(dialog.get_by_label("1. Nome da falha")).to_have_value(name)

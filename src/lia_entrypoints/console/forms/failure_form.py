@@ -17,7 +17,13 @@ from pydantic import ValidationError as BodyError
 
 from lia_core.domain.failures import MassiveFailure, Severity, placeholder_values
 from lia_core.domain.regions import AffectedRegions, Area, CityArea, NamedRegion, parse_cep_rule
-from lia_core.domain.templates import render, validate_template
+from lia_core.domain.templates import (
+    FAILURE_PLACEHOLDERS,
+    MAX_MESSAGE_CHARS,
+    placeholders_in,
+    render,
+    validate_template,
+)
 from lia_core.errors import ValidationError
 from lia_entrypoints.console.humanize import when_input
 from lia_entrypoints.http.dto.failures import FailureIn
@@ -36,6 +42,8 @@ __all__ = [
     "error_key",
     "focus_id",
     "preview",
+    "refusals",
+    "template_refusal",
 ]
 
 NOW = "agora"
@@ -217,6 +225,56 @@ _FIELDS = frozenset(
 )
 
 
+_PLACEHOLDERS_TEXT = ", ".join("{" + n + "}" for n in FAILURE_PLACEHOLDERS)
+
+
+def template_refusal(text: str) -> str:
+    """Why the core refuses *text* as a customer message, said in pt-BR (its rule decides,
+    `validate_template`; this only names which part of it failed)."""
+    if not text.strip():
+        return "Escreva a mensagem."
+    if len(text) > MAX_MESSAGE_CHARS:
+        return f"Use no máximo {MAX_MESSAGE_CHARS} caracteres."
+    try:
+        names = placeholders_in(text)
+    except ValueError:
+        return "Chave sem par: para mostrar uma chave ao cliente, escreva {{ ou }}."
+    unknown = ", ".join("{" + n + "}" for n in names if n not in FAILURE_PLACEHOLDERS)
+    if not unknown:
+        return "Mensagem inválida."
+    return f"Marcador desconhecido: {unknown}. Use {_PLACEHOLDERS_TEXT}."
+
+
+_CORE_SAYS = {
+    "name": "Dê um nome à falha (até 200 caracteres).",
+    "regions": "Escolha ao menos uma região do catálogo, uma cidade ou um CEP.",
+    "region_ids": "Uma região marcada não existe mais no catálogo; recarregue a página.",
+    "starts_at": "Data e hora do início inválidas.",
+    "estimated_resolution": "A previsão de normalização deve ser depois do início.",
+    "severity": "Escolha uma das opções.",
+}
+
+
+def refusals(exc: ValidationError, form: FailureForm) -> FormErrors:
+    """A refusal of the core (declare or edit) beside its form field, in pt-BR."""
+    key, prefix = error_key(exc.field or "", form)
+    if key == "message":
+        said = template_refusal(form.message)
+    elif key == "resolution_message":
+        said = template_refusal(form.resolution_message)
+    elif key.startswith("city."):
+        said = "Informe a cidade; separe os bairros por vírgula, sem bairro vazio."
+    elif key == "ceps":
+        said = (
+            "use um prefixo de 1 a 8 dígitos (2595) ou uma faixa crescente de dois CEPs "
+            "(25950-000..25959-999)."
+        )
+        said = said if prefix else said[0].upper() + said[1:]
+    else:
+        said = _CORE_SAYS.get(key, exc.message)
+    return {key: prefix + said}
+
+
 def _said(error: Mapping[str, Any], key: str) -> str:
     # pydantic's own wording stays out of the page: each kind of refusal in pt-BR.
     kind, ctx = error["type"], error.get("ctx") or {}
@@ -332,8 +390,8 @@ def preview(form: FailureForm, tz: tzinfo) -> Preview:
         return Preview()
     try:
         template = validate_template(form.message, field="message")
-    except ValidationError as exc:
-        return Preview(error=exc.message)
+    except ValidationError:
+        return Preview(error=template_refusal(form.message))
     try:
         eta = (
             parse_instant(form.estimated_resolution, tz, field="estimated_resolution")

@@ -24,9 +24,9 @@ from lia_entrypoints.console.forms.failure_form import (
     FormErrors,
     body_errors,
     catalogue_groups,
-    error_key,
     focus_id,
     preview,
+    refusals,
 )
 from lia_entrypoints.console.pages.failures import TABS
 from lia_entrypoints.console.rendering import flash, page, redirect
@@ -92,11 +92,6 @@ async def _show(
     )
 
 
-def _refusals(exc: ValidationError, form: FailureForm) -> FormErrors:
-    key, prefix = error_key(exc.field or "", form)
-    return {key: prefix + exc.message}
-
-
 def _tab_of(failure: MassiveFailure) -> str:
     return next(slug for slug, tab, _ in TABS if failure.status in tab.statuses)
 
@@ -147,7 +142,7 @@ async def _save(
     try:
         failure = await store(body)
     except ValidationError as exc:
-        return await again(_refusals(exc, data))
+        return await again(refusals(exc, data))
     flash(request, done.format(name=failure.name))
     return redirect(request, f"{_LIST}?aba={_tab_of(failure)}")
 

@@ -182,7 +182,7 @@ async def test_a_refused_field_is_shown_beside_it_and_what_was_typed_is_kept(
     assert response.status_code == 422
     assert "<dialog" not in response.text
     assert 'id="failure-form"' in response.text
-    assert "unknown placeholder {cliente}" in response.text
+    assert "Marcador desconhecido: {cliente}" in response.text
     textarea = re.search(r"<textarea name=\"message\"[^>]*>", response.text)
     assert textarea is not None
     assert 'aria-invalid="true"' in textarea.group(0)
@@ -214,7 +214,7 @@ async def test_refusals_name_the_city_row_and_the_cep_line(
     )
     assert bad_cep.status_code == 422
     assert 'id="err-ceps"' in bad_cep.text
-    assert "“12x”: " in bad_cep.text
+    assert "“12x”: use um prefixo de 1 a 8 dígitos" in bad_cep.text
 
 
 async def test_no_region_and_a_schedule_without_date_are_refused(
@@ -226,6 +226,7 @@ async def test_no_region_and_a_schedule_without_date_are_refused(
     )
     assert nowhere.status_code == 422
     assert 'id="err-regions"' in nowhere.text
+    assert "Escolha ao menos uma região do catálogo, uma cidade ou um CEP." in nowhere.text
     undated = await _send(
         client, "/console/falhas", supervisor_session, **_fields(activation="agendar")
     )
@@ -273,13 +274,17 @@ async def test_the_preview_fills_the_placeholders_with_sample_values(
 async def test_the_preview_shows_an_unknown_placeholder_before_saving(
     client: Client, supervisor_session: str
 ) -> None:
-    """An unknown placeholder is reported by the preview, in the core's words."""
+    """The preview reports what the core refuses (an unknown placeholder, a lone brace) in pt-BR."""
     response = await _send(
         client, "/console/falhas/previa", supervisor_session, message="Olá {cliente}"
     )
     assert response.status_code == 200
-    assert "unknown placeholder {cliente}" in response.text
+    assert "Marcador desconhecido: {cliente}. Use {nome}, {previsao}, {falha}, {regiao}." in (
+        response.text
+    )
     assert 'class="preview"' not in response.text
+    brace = await _send(client, "/console/falhas/previa", supervisor_session, message="Olá {nome")
+    assert "Chave sem par" in brace.text
 
 
 async def test_an_agent_is_refused_the_form_the_create_and_the_preview(
@@ -391,6 +396,7 @@ async def test_an_edit_refused_by_a_rule_is_shown_beside_the_field(
     )
     assert response.status_code == 422
     assert 'id="err-estimated-resolution"' in response.text
+    assert "A previsão de normalização deve ser depois do início." in response.text
     assert 'value="2026-05-21T01:00"' in response.text
     assert (await runtime.services.get_failure(failure.id)).name == failure.name
 
