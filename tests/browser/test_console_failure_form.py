@@ -78,6 +78,7 @@ async def test_a_scheduled_outage_is_created_through_the_modal_after_a_refusal(
 
     await message.fill("Olá {cliente}, faremos uma manutenção em {regiao}.")
     await expect(dialog.locator("#message-preview")).to_contain_text("Marcador desconhecido")
+    await expect(message).to_have_attribute("aria-invalid", "true")
     await dialog.get_by_role("button", name="Salvar Falha").click()
     await expect(dialog.locator("#err-message")).to_contain_text("Marcador desconhecido: {cliente}")
     await expect(message).to_have_attribute("aria-invalid", "true")
@@ -89,6 +90,7 @@ async def test_a_scheduled_outage_is_created_through_the_modal_after_a_refusal(
     await message.fill(fine)
     await expect(dialog.locator("#message-preview .preview")).to_be_visible()
     await expect(dialog.locator("#err-message")).to_have_count(0)  # fixed: the refusal goes
+    await expect(message).not_to_have_attribute("aria-invalid", "true")
     await dialog.get_by_role("button", name="Salvar Falha").click()
     await expect(page).to_have_url(re.compile(r"/console/falhas\?aba=agendadas$"))
     await expect(page.get_by_text(f"Falha “{name}” cadastrada.")).to_be_visible()

@@ -35,6 +35,21 @@
     }
   });
 
+  // A live check swapped in beside a field (the failure message's preview, marked
+  // data-checks="<field id>") says whether the field is still refused: keep its aria-invalid true
+  // only while the check shows an error, so a fixed field stops being announced as invalid.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var fieldId = target && target.getAttribute("data-checks");
+    var field = fieldId && document.getElementById(fieldId);
+    if (!field) return;
+    if (target.querySelector(".error")) {
+      field.setAttribute("aria-invalid", "true");
+    } else {
+      field.removeAttribute("aria-invalid");
+    }
+  });
+
   // After a swap that replaced the main area (an error page, a redirect target), move focus
   // there so keyboard and screen-reader users know the page changed.
   document.addEventListener("htmx:afterSwap", function (event) {
