@@ -154,7 +154,7 @@ async def seed(
     # What autovacuum does soon after a bulk load: without statistics the planner takes the
     # 90,000-row join for a few rows and picks a nested loop three times slower.
     async with engine.connect() as conn:
-        await conn.execute(text("ANALYZE"))
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text("ANALYZE"))
     return {
         "history": resolved[0],
         "active": active.id,
