@@ -105,7 +105,6 @@ async def test_login_page_is_accessible(page: Page) -> None:
 async def test_falha_massiva_page_is_accessible(page: Page) -> None:
     """The Falha Massiva page, as an admin sees it, has no serious or critical axe violation."""
     await login(page, ADMIN.username, ADMIN.password)
-    await shot(page, "falhas")
     await assert_accessible(page)
 
 
