@@ -104,7 +104,7 @@ async def test_a_supervisor_runs_an_outage_from_agendadas_to_historico(page: Pag
     message = dialog.get_by_role("textbox", name="Mensagem de resolução")
     await message.fill("Resolvido, {cliente}!")
     await dialog.get_by_role("button", name="Finalizar falha").click()
-    await expect(dialog.get_by_text("unknown placeholder")).to_be_visible()
+    await expect(dialog.get_by_text("Marcador desconhecido: {cliente}")).to_be_visible()
     await expect(message).to_have_attribute("aria-invalid", "true")
     await message.fill("Boa notícia, {nome}! A conexão em {regiao} voltou.")
     await dialog.get_by_role("button", name="Finalizar falha").click()

@@ -20,6 +20,7 @@ from lia_core.services import (
     ResolveAndBroadcast,
     Services,
 )
+from lia_entrypoints.console.forms.failure_form import template_refusal
 from lia_entrypoints.console.forms.failures import SEND_RESOLUTION, ActionForm, FinalizeForm
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
@@ -277,7 +278,8 @@ def _finalize(
         failure=failure,
         form=form,
         send_resolution=SEND_RESOLUTION,
-        error=error,
+        # The core decides; the page says which part of its rule failed, in pt-BR.
+        error=template_refusal(form.mensagem) if error is not None else None,
     )
 
 

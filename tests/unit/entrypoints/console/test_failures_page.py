@@ -311,7 +311,7 @@ async def test_a_bad_resolution_message_is_shown_beside_the_field(
     assert 'aria-invalid="true"' in response.text
     assert 'aria-describedby="mensagem-dica mensagem-erro"' in response.text
     assert 'id="mensagem-erro"' in response.text
-    assert "unknown placeholder" in response.text
+    assert "Marcador desconhecido: {cliente}" in response.text
     assert "Oi {cliente}</textarea>" in response.text
     assert await status_of(runtime, fid) is FailureStatus.ACTIVE
 
