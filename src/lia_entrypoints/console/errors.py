@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +12,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.types import ExceptionHandlersMap
 
-from lia_core.errors import LiaError
+from lia_core.errors import LiaError, PortUnavailable
 from lia_entrypoints.console.rendering import page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH, secure_headers
 from lia_entrypoints.http.problems import status_for
@@ -50,6 +51,8 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     if isinstance(exc, NotAuthorizedException):
         return _sign_in(request)
     status = status_for(exc)
+    if status == 503:
+        log.warning("console.port_unavailable", path=request.url.path, error=type(exc).__name__)
     if status >= 500 and status != 503:
         log.error(
             "console.unhandled_error",
@@ -59,7 +62,7 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
             exc_info=exc,
         )
     # Only our own messages (core errors, guards) are shown; a library's text stays in the log.
-    if isinstance(exc, LiaError):
+    if isinstance(exc, LiaError) and status != 503:
         detail = exc.message
     elif isinstance(exc, HTTPException) and status == 403:
         detail = _CSRF_DETAIL if "CSRF" in exc.detail else (exc.detail or _DETAILS[403])
@@ -75,6 +78,8 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     )
     # Errors raised before routing (an unknown path) skip the app's middleware.
     secure_headers(response.headers)
+    if isinstance(exc, PortUnavailable) and exc.retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
     if request.headers.get("hx-request") == "true":
         # htmx ignores error responses by default; the page's script shows this one in place.
         response.headers["HX-Retarget"] = "#main"

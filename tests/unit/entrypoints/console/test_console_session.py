@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+import attrs
+import structlog
 from litestar.testing import AsyncTestClient
 
 from lia_adapters.memory import FixedClock
 from lia_core.domain.users import Role
+from lia_core.errors import DatabaseUnavailable
 from lia_core.services import CreateUser
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.http import create_app
@@ -180,3 +184,34 @@ async def test_static_files_are_served_and_cacheable(client: Client) -> None:
     assert "htmx" in script.text[:200]
     assert script.headers.get("cache-control") != "no-store"
     assert (await client.get("/console/static/console.css")).status_code == 200
+
+
+async def _failing(exc: Exception, *_: object) -> None:
+    raise exc
+
+
+async def test_a_database_that_does_not_answer_is_the_503_page_with_retry_after(
+    client: Client, runtime: Runtime, admin_session: str
+) -> None:
+    down = DatabaseUnavailable("connection refused", retry_after=2.5)
+    runtime.services = attrs.evolve(runtime.services, list_failures=partial(_failing, down))
+    response = await client.get("/console/falhas")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "3"
+    assert "Serviço temporariamente indisponível" in response.text
+    assert "connection refused" not in response.text  # the driver's words stay in the log
+    assert "Sair" in response.text  # the same layout, still signed in
+
+
+async def test_an_unexpected_error_is_the_500_page_and_is_logged(
+    client: Client, runtime: Runtime, admin_session: str
+) -> None:
+    broken = RuntimeError("secret internals")
+    runtime.services = attrs.evolve(runtime.services, list_failures=partial(_failing, broken))
+    with structlog.testing.capture_logs() as logs:
+        response = await client.get("/console/falhas")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Erro inesperado" in response.text
+    assert "secret internals" not in response.text
+    assert any(entry["event"] == "console.unhandled_error" for entry in logs)
