@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import attrs
@@ -12,7 +11,8 @@ from litestar.testing import AsyncTestClient
 from lia_adapters.memory import FixedClock
 from lia_core.domain.users import Role
 from lia_core.errors import DatabaseUnavailable
-from lia_core.services import CreateUser
+from lia_core.services import CreateUser, FailureListing, ListFailures
+from lia_core.services.failures import ListFailuresHandler
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.http import create_app
 from lia_entrypoints.settings import Settings
@@ -186,15 +186,23 @@ async def test_static_files_are_served_and_cacheable(client: Client) -> None:
     assert (await client.get("/console/static/console.css")).status_code == 200
 
 
-async def _failing(exc: Exception, *_: object) -> None:
-    raise exc
+@attrs.frozen(kw_only=True)
+class _Failing(ListFailuresHandler):
+    """The Falha Massiva page's use case, broken on purpose."""
+
+    error: Exception
+
+    async def __call__(self, query: ListFailures) -> FailureListing:
+        raise self.error
 
 
 async def test_a_database_that_does_not_answer_is_the_503_page_with_retry_after(
     client: Client, runtime: Runtime, admin_session: str
 ) -> None:
     down = DatabaseUnavailable("connection refused", retry_after=2.5)
-    runtime.services = attrs.evolve(runtime.services, list_failures=partial(_failing, down))
+    runtime.services = attrs.evolve(
+        runtime.services, list_failures=_Failing(uow=runtime.uow, error=down)
+    )
     response = await client.get("/console/falhas")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "3"
@@ -207,7 +215,9 @@ async def test_an_unexpected_error_is_the_500_page_and_is_logged(
     client: Client, runtime: Runtime, admin_session: str
 ) -> None:
     broken = RuntimeError("secret internals")
-    runtime.services = attrs.evolve(runtime.services, list_failures=partial(_failing, broken))
+    runtime.services = attrs.evolve(
+        runtime.services, list_failures=_Failing(uow=runtime.uow, error=broken)
+    )
     with structlog.testing.capture_logs() as logs:
         response = await client.get("/console/falhas")
     assert response.status_code == 500
