@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-__all__ = ["relative", "when", "when_input"]
+__all__ = ["error_kind", "relative", "when", "when_input"]
 
 _MINUTE = 60
 _HOUR = 60 * _MINUTE
@@ -37,3 +37,19 @@ def when(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
 def when_input(at: datetime | None, tz: tzinfo) -> str:
     """The value of an ``<input type="datetime-local">`` for *at* in *tz* ("" for none)."""
     return "" if at is None else at.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
+
+
+_ERROR_KINDS = {
+    "permanent": "permanente",
+    "unreachable": "destinatário inalcançável",
+    "rate_limited": "limite de envio",
+    "transient": "temporário",
+    "uncertain": "sem confirmação",
+    "channel_down": "canal indisponível",
+    "gave_up": "desistência",
+}
+
+
+def error_kind(kind: str) -> str:
+    """How a delivery failure's kind (the core's `FailureKind` value) reads in pt-BR."""
+    return _ERROR_KINDS.get(kind, kind)

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
 from lia_core.domain.users import User
-from lia_entrypoints.console.humanize import relative, when, when_input
+from lia_entrypoints.console.humanize import error_kind, relative, when, when_input
 from lia_entrypoints.console.security import CONSOLE_PATH, CSRF_HEADER
 from lia_entrypoints.console.viewer import ROLE_LABELS, may_manage
 from lia_entrypoints.http.context import TZ_KEY, runtime_of
@@ -62,6 +62,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         env.filters["when"] = when
         env.filters["relative"] = relative
         env.filters["when_input"] = when_input
+        env.filters["error_kind"] = error_kind
         env.trim_blocks = True
         env.lstrip_blocks = True
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lia_entrypoints.console.humanize import relative, when, when_input
+from lia_core.domain.delivery_policy import FailureKind
+from lia_entrypoints.console.humanize import error_kind, relative, when, when_input
 
 NOW = datetime(2026, 5, 20, 17, 30, tzinfo=UTC)
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -46,3 +47,10 @@ def test_dates_are_shown_in_the_isp_timezone_with_the_year_only_when_it_differs(
     assert when(NOW - timedelta(days=365), SAO_PAULO, NOW) == "20/05/2025 14:30"
     assert when_input(NOW, SAO_PAULO) == "2026-05-20T14:30"
     assert when_input(None, SAO_PAULO) == ""
+
+
+def test_every_delivery_failure_kind_reads_in_portuguese() -> None:
+    for kind in FailureKind:
+        assert error_kind(kind.value) != kind.value, kind
+    assert error_kind("gave_up") == "desistência"
+    assert error_kind("something-new") == "something-new"  # shown as is rather than hidden
