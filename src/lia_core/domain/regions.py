@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import attrs
 
@@ -227,16 +228,30 @@ class AffectedRegions:
 
     area: Area = Area()
     region_ids: tuple[str, ...] = ()
+    region_names: tuple[str, ...] = attrs.field(default=())
+    """The catalogue regions' names when the failure was saved, in `region_ids` order (empty
+    when unknown): what customers read in `{regiao}`, not the ids."""
+
+    @region_names.validator
+    def _names_match_ids(self, _: attrs.Attribute[tuple[str, ...]], names: tuple[str, ...]) -> None:
+        if names and len(names) != len(self.region_ids):
+            raise ValueError("region_names must name every region id, in order")
 
     @property
     def is_empty(self) -> bool:
         """True when the failure names no place at all."""
         return self.area.is_empty and not self.region_ids
 
+    def named(self, names: Mapping[str, str]) -> AffectedRegions:
+        """The same regions with the catalogue's names (id → name) of its region ids."""
+        return attrs.evolve(
+            self, region_names=tuple(names.get(rid, rid) for rid in self.region_ids)
+        )
+
     def describe(self) -> str:
-        """Readable list of rules and catalogue references."""
+        """Readable list of rules and catalogue regions (by name when known, else by id)."""
         parts = [self.area.describe()] if not self.area.is_empty else []
-        parts += [f"region {rid}" for rid in self.region_ids]
+        parts += list(self.region_names or self.region_ids)
         return "; ".join(parts)
 
 

@@ -4,7 +4,7 @@ activate due ones."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 
 import attrs
@@ -155,16 +155,18 @@ class CheckLocation:
     location: Location
 
 
-async def _require_regions(uow: UnitOfWork, region_ids: Sequence[str]) -> None:
-    if not region_ids:
-        return
+async def _catalogued(uow: UnitOfWork, regions: AffectedRegions) -> AffectedRegions:
+    """*regions* with its catalogue regions' names; ValidationError for an unknown id."""
+    if not regions.region_ids:
+        return regions
     known = await uow.regions.all()
-    missing = [rid for rid in region_ids if rid not in known]
+    missing = [rid for rid in regions.region_ids if rid not in known]
     if missing:
         raise ValidationError(
             f"unknown catalogue region {', '.join(map(repr, missing))}; see `lia region list`",
             field="region_ids",
         )
+    return regions.named({rid: known[rid].name for rid in regions.region_ids})
 
 
 @attrs.frozen
@@ -191,7 +193,8 @@ class DeclareFailureHandler:
             now=self.clock.now(),
         )
         async with self.uow() as uow:
-            await _require_regions(uow, regions.region_ids)
+            # Named after the form is checked, so a bad form is refused for what it is.
+            failure.regions = await _catalogued(uow, regions)
             await uow.failures.add(failure)
             await uow.commit()
         return failure
@@ -227,7 +230,7 @@ class EditFailureHandler:
                 by=cmd.actor,
                 at=self.clock.now(),
             )
-            await _require_regions(uow, regions.region_ids)
+            failure.regions = await _catalogued(uow, regions)
             await uow.failures.update(failure)
             await uow.commit()
         return failure

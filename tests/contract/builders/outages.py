@@ -78,6 +78,7 @@ def a_full_failure() -> MassiveFailure:
                 ),
             ),
             region_ids=("teresopolis-centro", "friburgo_sul"),
+            region_names=("Teresópolis — Centro", "Friburgo Sul"),
         ),
         starts_at=datetime(2026, 3, 10, 9, 30, 15, 123456, tzinfo=BRT),
         estimated_resolution=datetime(2026, 3, 10, 18, 0, 0, 1, tzinfo=UTC),

@@ -66,6 +66,7 @@ def failure_values(failure: MassiveFailure) -> dict[str, object]:
         "affected_regions": {
             **area_to_json(failure.regions.area),
             "region_ids": list(failure.regions.region_ids),
+            "region_names": list(failure.regions.region_names),
         },
         "starts_at": failure.starts_at,
         "estimated_resolution": failure.estimated_resolution,
@@ -92,7 +93,10 @@ def failure_from_row(row: Row) -> MassiveFailure:
         resolution_message=row["resolution_message"],
         severity=Severity(row["severity"]),
         regions=AffectedRegions(
-            area=area_from_json(affected), region_ids=_strings(affected, "region_ids")
+            area=area_from_json(affected),
+            region_ids=_strings(affected, "region_ids"),
+            # Absent from rows written before the names were kept: shown by id.
+            region_names=_strings(affected, "region_names"),
         ),
         starts_at=row["starts_at"],
         estimated_resolution=row["estimated_resolution"],

@@ -383,9 +383,10 @@ def _typed_regions(form: FailureForm) -> AffectedRegions:
     return SAMPLE_REGIONS if regions.is_empty else regions
 
 
-def preview(form: FailureForm, tz: tzinfo) -> Preview:
-    """The notification message filled as the core fills it, with the form's name, regions and
-    estimated resolution (samples where blank) for a customer called Maria."""
+def preview(form: FailureForm, tz: tzinfo, catalogue: Mapping[str, str] | None = None) -> Preview:
+    """The notification message filled as the core fills it, with the form's name, regions
+    (catalogue regions by their names, id → name in *catalogue*) and estimated resolution
+    (samples where blank) for a customer called Maria."""
     if not form.message.strip():
         return Preview()
     try:
@@ -403,7 +404,7 @@ def preview(form: FailureForm, tz: tzinfo) -> Preview:
     values = placeholder_values(
         customer_name=SAMPLE_CUSTOMER,
         failure_name=" ".join(form.name.split()) or SAMPLE_FAILURE,
-        regions=_typed_regions(form),
+        regions=_typed_regions(form).named(catalogue or {}),
         estimated_resolution=eta,
         tz=tz,
     )

@@ -68,6 +68,7 @@ async def _show(
     """The form: only the <form> when htmx re-renders it inside the open dialog, the dialog when
     htmx opens it, the whole page otherwise; 422 when it carries refusals."""
     errors = errors or {}
+    catalogue = await services.list_regions()
     if not _htmx(request):
         template = "failures/form_page.html"
     elif request.method == "POST":  # inside the open dialog: only the form is replaced
@@ -83,11 +84,11 @@ async def _show(
         errors=errors,
         action=action,
         title=title,
-        groups=catalogue_groups(await services.list_regions()),
+        groups=catalogue_groups(catalogue),
         severities=[(s.value, SEVERITY_LABELS[s]) for s in Severity],
         now_choice=NOW,
         schedule_choice=SCHEDULE,
-        preview=preview(form, tz),
+        preview=preview(form, tz, {r.id: r.name for r in catalogue}),
         focus=focus_id(errors, form),
     )
 
@@ -216,6 +217,9 @@ async def failure_edit(
 
 
 @post("/falhas/previa", guards=[managers], status_code=200)
-async def failure_preview(request: Request[Any, Any, Any], tz: TzDep, data: FormBody) -> Template:
+async def failure_preview(
+    request: Request[Any, Any, Any], services: ServicesDep, tz: TzDep, data: FormBody
+) -> Template:
     """The notification message as a customer would read it, or why it would be refused."""
-    return page(request, "failures/_preview.html", preview=preview(data, tz))
+    names = {r.id: r.name for r in await services.list_regions()} if data.chosen_regions else {}
+    return page(request, "failures/_preview.html", preview=preview(data, tz, names))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -261,6 +261,25 @@ async def test_unknown_catalogue_region_is_rejected(services: Services, clock: F
     with pytest.raises(ValidationError) as info:
         await services.declare_failure(teresopolis(clock, region_ids=("nowhere",)))
     assert info.value.field == "region_ids"
+
+
+async def test_customers_read_a_catalogue_region_by_its_name(
+    services: Services, clock: FixedClock
+) -> None:
+    """`{regiao}` names a catalogue region as the catalogue calls it when the failure is
+    saved (declared or edited), never by its id."""
+    await services.define_region(
+        DefineRegion(region_id="serra", name="Serra Verde", cities=(CityArea.parse("Friburgo"),))
+    )
+    failure = await services.declare_failure(
+        teresopolis(clock, starts_at=None, region_ids=("serra",))
+    )
+    assert failure.regions.region_names == ("Serra Verde",)
+    stored = await services.get_failure(failure.id)
+    assert stored.regions.describe().endswith("; Serra Verde")
+    text = stored.fill("Falha em {regiao}.", customer_name="Ana", tz=UTC)
+    assert "Serra Verde" in text
+    assert "serra" not in text.replace("Serra", "")
 
 
 async def test_catalogue_edit_changes_active_matches(services: Services, clock: FixedClock) -> None:

@@ -144,9 +144,22 @@ async def test_catalogue_regions_and_cep_rules_are_saved(
     assert response.status_code == 303
     (failure,) = await _failures(runtime)
     assert failure.regions.region_ids == ("tere-centro", "petro-centro")
+    assert failure.regions.region_names == ("Centro", "Centro de Petrópolis")
     assert failure.regions.area == Area(
         ceps=(CepPrefix(prefix="2595"), CepRange(start="25960000", end="25969999"))
     )
+    # The list and the preview name the catalogue regions as customers will read them.
+    listing = await client.get("/console/falhas?aba=ativas")
+    assert "Centro de Petrópolis" in listing.text
+    assert "petro-centro" not in listing.text.replace('value="petro-centro"', "")
+    preview = await _send(
+        client,
+        "/console/falhas/previa",
+        supervisor_session,
+        message="Falha em {regiao}.",
+        region_ids=["petro-centro"],
+    )
+    assert "Falha em Centro de Petrópolis." in preview.text
 
 
 async def test_one_ticked_region_is_read_as_a_list(
