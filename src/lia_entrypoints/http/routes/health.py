@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import structlog
 from litestar import get
 from litestar.exceptions import ServiceUnavailableException
 
 from lia_core import __version__
+from lia_core.errors import PortUnavailable
 from lia_entrypoints.http.context import ServicesDep
 from lia_entrypoints.http.dto.health import HealthOut
 from lia_entrypoints.http.problems import problem_responses
@@ -28,5 +31,8 @@ async def health(services: ServicesDep) -> HealthOut:
         await services.list_regions()
     except Exception as exc:
         log.error("health.database_unavailable", error=type(exc).__name__, exc_info=exc)
-        raise ServiceUnavailableException("the database does not answer") from exc
+        wait = exc.retry_after if isinstance(exc, PortUnavailable) else None
+        # A load balancer polling /health learns when to look again, as API callers do.
+        headers = {"Retry-After": str(max(1, math.ceil(wait)))} if wait else None
+        raise ServiceUnavailableException("the database does not answer", headers=headers) from exc
     return HealthOut(version=__version__)

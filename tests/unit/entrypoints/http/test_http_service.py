@@ -8,6 +8,7 @@ from structlog.testing import capture_logs
 
 from lia_core import __version__
 from lia_core.domain.regions import NamedRegion
+from lia_core.errors import DatabaseUnavailable
 from lia_core.services import FailureListing, ListFailures
 from lia_core.services.failures import ListFailuresHandler
 from lia_core.services.regions import ListRegionsHandler
@@ -52,6 +53,29 @@ async def test_health_is_503_when_the_database_fails(settings: Settings, runtime
     async with AsyncTestClient(create_app(settings, runtime=broken)) as client:
         body = problem(await client.get("/health"), 503)
     assert SECRET_DETAIL not in body["detail"]
+
+
+class DeadDatabase(ListRegionsHandler):
+    """A catalogue whose database adapter reports itself unavailable, saying when to retry."""
+
+    async def __call__(self) -> tuple[NamedRegion, ...]:
+        """Raise as the SQL adapter does when the server refuses connections."""
+        raise DatabaseUnavailable("the database does not answer", retry_after=4.2)
+
+
+async def test_health_says_when_to_retry_when_the_database_is_unavailable(
+    settings: Settings, runtime: Runtime
+) -> None:
+    """/health's 503 carries Retry-After when the adapter said how long to wait."""
+    services = attrs.evolve(
+        runtime.services, list_regions=DeadDatabase(runtime.services.list_regions.uow)
+    )
+    async with AsyncTestClient(
+        create_app(settings, runtime=attrs.evolve(runtime, services=services))
+    ) as client:
+        response = await client.get("/health")
+    problem(response, 503)
+    assert response.headers["retry-after"] == "5"
 
 
 async def test_openapi_lists_the_routes_and_the_bearer_scheme(client: Client) -> None:
