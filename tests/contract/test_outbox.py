@@ -10,6 +10,7 @@ import pytest
 
 from lia_core.domain.delivery import (
     DeliveryErrorInfo,
+    JobContext,
     JobStatus,
     Lane,
 )
@@ -426,3 +427,28 @@ async def test_settle_delivered_marks_only_uncertain_jobs_sent(
         updated_at=later,
     )
     assert untouched == jobs[1:]
+
+
+async def test_a_bulk_insert_never_cuts_a_value_short(uow_factory: UnitOfWorkFactory) -> None:
+    """A value longer than its column is stored whole (SQLite) or refused, never truncated:
+    an explicit cast to the column's varchar(n) on PostgreSQL used to cut it silently. Both
+    bulk paths: a value shared by every row (bound once) and values that vary (an array)."""
+    shared = "proactive-" + "x" * 300  # the column holds 128
+    for label, sources in (
+        ("shared", [shared] * 3),
+        ("varying", [f"{shared}-{n}" for n in range(3)]),
+    ):
+        jobs = [
+            attrs.evolve(a_job(f"{label}-{n}"), context=JobContext(source=source))
+            for n, source in enumerate(sources)
+        ]
+        refusal = None
+        try:
+            await store_jobs(uow_factory, *jobs)
+        except Exception as refused:  # the database's own refusal, as the driver words it
+            refusal = str(refused)
+        if refusal is not None:
+            assert "too long" in refusal, label
+            continue
+        for job, source in zip(jobs, sources, strict=True):
+            assert (await load_job(uow_factory, job.id)).context.source == source, label

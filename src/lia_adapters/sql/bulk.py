@@ -75,6 +75,15 @@ def _array_name(name: str) -> str:
     return f"{name}_values"
 
 
+def _unbounded(column_type: Any) -> Any:
+    """The type a value travels as: a bounded string as plain text, so that PostgreSQL's
+    assignment to the column refuses a value too long ("value too long for type character
+    varying(255)") where an explicit ``::VARCHAR(255)`` cast would silently cut it."""
+    if type(column_type) is String and column_type.length is not None:
+        return String()
+    return column_type
+
+
 @attrs.frozen
 class Unnest:
     """``unnest(:<name>_values, …) AS v(<name>, …)`` over a table's column types, and its
@@ -90,7 +99,7 @@ class Unnest:
         arrays = []
         for name in names:
             column_type = table.c[name].type
-            item = postgresql.TEXT() if isinstance(column_type, JSON) else column_type
+            item = postgresql.TEXT() if isinstance(column_type, JSON) else _unbounded(column_type)
             arrays.append(bindparam(_array_name(name), type_=postgresql.ARRAY(item)))
         source = func.unnest(*arrays).table_valued(*names).render_derived(name="v")
         columns: dict[str, ColumnElement[Any]] = {}
@@ -296,7 +305,7 @@ def _column_array(
         keep_null = column.type.none_as_null
         texts = [None if v is None and keep_null else json_text(v) for v in values]
         return bindparam(f"{name}_values", texts, type_=postgresql.ARRAY(postgresql.TEXT()))
-    return bindparam(f"{name}_values", values, type_=postgresql.ARRAY(column.type))
+    return bindparam(f"{name}_values", values, type_=postgresql.ARRAY(_unbounded(column.type)))
 
 
 def _unnest_insert(table: Table, rows: Sequence[Mapping[str, object]]) -> postgresql.Insert:
@@ -316,7 +325,7 @@ def _unnest_insert(table: Table, rows: Sequence[Mapping[str, object]]) -> postgr
         column_type = table.c[name].type
         if name not in varying:
             value = rows[0][name]
-            selected.append(bindparam(f"{name}_value", value, type_=column_type))
+            selected.append(bindparam(f"{name}_value", value, type_=_unbounded(column_type)))
         elif isinstance(column_type, JSON):
             selected.append(cast(source.c[name], column_type))
         else:
