@@ -11,7 +11,6 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.session import SessionMiddleware
 from litestar.plugins.htmx import HTMXRequest
-from litestar.router import Router as _Router
 from litestar.static_files import create_static_files_router
 
 from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
@@ -87,7 +86,7 @@ def _session(settings: Settings) -> _Shared:
     return _Shared(SessionMiddleware, backend=backend._backend_class(config=backend))
 
 
-def console_routers(settings: Settings) -> list[_Router]:
+def console_routers(settings: Settings) -> list[Router]:
     """The console's pages (session, CSRF, sign-in, error pages) and its static files."""
     pages = Router(
         path=CONSOLE_PATH,
