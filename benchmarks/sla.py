@@ -90,7 +90,7 @@ def workload(n: int, seed: int = 5) -> list[tuple[Ticket, datetime]]:
             events.append(TimelineEvent(kind=EventKind.RESOLVED, at=at))
         ticket = Ticket(
             id=f"t-{i}",
-            queue="suporte",
+            department="suporte",
             priority=rng.choice(priorities),
             severity=Severity.LOW,
             opened_at=created,

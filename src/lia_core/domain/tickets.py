@@ -1,19 +1,19 @@
-"""The ticket aggregate: state (priority, severity, level, queue, assignee, status) plus an
+"""The ticket aggregate: state (priority, severity, level, department, assignee, status) plus an
 append-only timeline, and the vocabulary every policy shares.
 
-`lia_core.escalation` changes a ticket's level, queue and priority; `lia_core.sla` reads its
-clocks from the timeline. Both read this one `Ticket`. The status follows the timeline
-(`TRANSITIONS`, applied by `Ticket.record`):
+`lia_core.escalation` changes a ticket's level, department and priority; `lia_core.sla`
+reads its clocks from the timeline. Both read this one `Ticket`. The status follows the
+timeline (`TRANSITIONS`, applied by `Ticket.record`):
 
-                  waiting_customer_on                  waiting_customer_off
-open, in_progress ───────────────────▶ waiting_customer ────────────────────▶ in_progress
+      waiting_customer_on                  waiting_customer_off
+open ───────────────────▶ waiting_customer ────────────────────▶ open
 
-open, in_progress, waiting_customer ──resolved──▶ resolved ──reopened──▶ in_progress
+open, waiting_customer ──resolved──▶ resolved ──reopened──▶ open
+                                     resolved ──closed────▶ closed
 
-Events outside the table (a handoff, a reply, a note) are recorded in any live status and
-leave it as it is (a private note is allowed even on a resolved ticket). Assignment and
-closing (desk commands still to come) will set in_progress and closed. The ticket is
-immutable: each transition returns the next ticket.
+Events outside the table (a handoff, a message, a reply, an escalation, an SLA alert) are
+recorded in any live status and leave it as it is; a private note is allowed even on a
+resolved or closed ticket. The ticket is immutable: each transition returns the next ticket.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from __future__ import annotations
 import bisect
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import attrs
 
+from lia_core.domain.recipients import ContactKey
 from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.validation import as_enum, aware, aware_or_none, require_aware, require_text
 
@@ -94,7 +95,6 @@ class TicketStatus(enum.StrEnum):
     """Where a ticket is in its life."""
 
     OPEN = "open"
-    IN_PROGRESS = "in_progress"
     WAITING_CUSTOMER = "waiting_customer"
     RESOLVED = "resolved"
     CLOSED = "closed"
@@ -104,34 +104,53 @@ class TicketStatus(enum.StrEnum):
         """True once the ticket is resolved or closed."""
         return self in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
+    @property
+    def is_live(self) -> bool:
+        """True while the ticket is open or waiting on the customer."""
+        return not self.is_final
+
 
 class EventKind(enum.StrEnum):
     """What happened on a ticket."""
 
     CREATED = "created"
     HANDED_TO_HUMAN = "handed_to_human"
+    CUSTOMER_MESSAGE = "customer_message"
     HUMAN_PUBLIC_REPLY = "human_public_reply"
     BOT_REPLY = "bot_reply"
     PRIVATE_NOTE = "private_note"
     WAITING_CUSTOMER_ON = "waiting_customer_on"
     WAITING_CUSTOMER_OFF = "waiting_customer_off"
+    ESCALATED = "escalated"
+    DEESCALATED = "deescalated"
+    REASSIGNED = "reassigned"
+    PRIORITY_CHANGED = "priority_changed"
+    SEVERITY_CHANGED = "severity_changed"
+    SLA_WARNING = "sla_warning"
+    """A clock reached the policy's warning fraction (data: clock)."""
+    SLA_BREACHED = "sla_breached"
+    """A clock reached its due time (data: clock)."""
+    SLA_MET = "sla_met"
+    """A clock stopped (data: clock, outcome hit or miss)."""
+    NOTIFIED = "notified"
+    """Staff were notified (data: policy, rule)."""
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    CLOSED = "closed"
 
 
-_LIVE = frozenset({TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING_CUSTOMER})
+_LIVE = frozenset({TicketStatus.OPEN, TicketStatus.WAITING_CUSTOMER})
+_ANY = frozenset(TicketStatus)
 
 TRANSITIONS: Mapping[EventKind, tuple[frozenset[TicketStatus], TicketStatus]] = {
-    EventKind.WAITING_CUSTOMER_ON: (
-        frozenset({TicketStatus.OPEN, TicketStatus.IN_PROGRESS}),
-        TicketStatus.WAITING_CUSTOMER,
-    ),
+    EventKind.WAITING_CUSTOMER_ON: (frozenset({TicketStatus.OPEN}), TicketStatus.WAITING_CUSTOMER),
     EventKind.WAITING_CUSTOMER_OFF: (
         frozenset({TicketStatus.WAITING_CUSTOMER}),
-        TicketStatus.IN_PROGRESS,
+        TicketStatus.OPEN,
     ),
     EventKind.RESOLVED: (_LIVE, TicketStatus.RESOLVED),
-    EventKind.REOPENED: (frozenset({TicketStatus.RESOLVED}), TicketStatus.IN_PROGRESS),
+    EventKind.REOPENED: (frozenset({TicketStatus.RESOLVED}), TicketStatus.OPEN),
+    EventKind.CLOSED: (frozenset({TicketStatus.RESOLVED}), TicketStatus.CLOSED),
 }
 """The state machine as data: event → (statuses it is allowed from, status it leads to)."""
 
@@ -144,6 +163,8 @@ class TimelineEvent:
     at: datetime = attrs.field(validator=aware)
     by: str | None = None
     reason: str | None = None
+    data: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """What changed, as text: {"from": "N1", "to": "N2"}, {"rule": "sla-breached"}, ..."""
     epoch: float = attrs.field(init=False, eq=False, repr=False)
     """*at* as POSIX seconds, computed once (the SLA clock compares these)."""
 
@@ -177,6 +198,20 @@ class Timeline:
         timeline = object.__new__(Timeline)
         object.__setattr__(timeline, "events", grown)  # already in order: skip the converter
         return timeline
+
+    def last(self, kind: EventKind) -> TimelineEvent | None:
+        """The latest *kind* event, or None."""
+        for event in reversed(self.events):
+            if event.kind is kind:
+                return event
+        return None
+
+    def since_last(self, kind: EventKind) -> tuple[TimelineEvent, ...]:
+        """The events after the latest *kind* event (all of them when there is none)."""
+        for index in range(len(self.events) - 1, -1, -1):
+            if self.events[index].kind is kind:
+                return self.events[index + 1 :]
+        return self.events
 
     def first(self, kind: EventKind, *, after: datetime | None = None) -> datetime | None:
         """The instant of the first *kind* event (at or after *after*), or None."""
@@ -236,24 +271,34 @@ class Ticket:
     """
 
     id: str
-    queue: str
-    """The department or queue holding the ticket (e.g. "suporte", "financeiro")."""
+    department: str
+    """The department holding the ticket (e.g. "support", "financial")."""
     priority: Priority = attrs.field(converter=_priority)
     """A Priority, or its value ("high"); anything else raises ValidationError."""
     severity: Severity = attrs.field(converter=_severity)
     opened_at: datetime
+    subject: str = ""
+    """What the ticket is about, in a line (the handoff's reason, or what staff typed)."""
     level: SupportLevel = attrs.field(default=SupportLevel.N1, converter=_level)
     status: TicketStatus = attrs.field(default=TicketStatus.OPEN, converter=_status)
     assignee: str | None = None
-    """The agent working on it; None while it waits in the queue."""
+    """The agent working on it; None while it waits in the department's queue."""
+    vip: bool = False
+    """The customer is a VIP (policies and rules may treat them differently)."""
+    conversation_id: str | None = None
+    """The conversation this ticket is an episode of (None for one opened by hand)."""
+    contact: ContactKey | None = None
+    """The customer (their canonical phone or provider identity)."""
+    failure_id: str | None = None
+    """The outage (massive failure) this ticket is linked to, if any."""
     escalation_reason: str | None = None
     """Why the last escalation happened; cleared when the ticket returns to N1."""
     escalated_at: datetime | None = None
     """When the last escalation happened; cleared when the ticket returns to N1."""
-    sla_target: timedelta | None = None
-    """The resolution target the SLA policy set (see lia_core.sla), if any."""
-    sla_due_at: datetime | None = None
-    """When the resolution target is due, if known."""
+    escalated_by: str | None = None
+    """Who (a user, or ``rule:<name>``) made the last escalation; cleared back at N1."""
+    sla_policy: str | None = None
+    """The name of the SLA policy applied when the ticket opened (kept while it lives)."""
     timeline: Timeline = attrs.field(factory=Timeline, converter=_timeline)
     """What happened, oldest first; a tuple of events is sorted into a Timeline."""
     deadline: datetime | None = attrs.field(default=None, validator=aware_or_none)
@@ -267,14 +312,12 @@ class Ticket:
 
     def __attrs_post_init__(self) -> None:
         require_text(self.id, "id")
-        require_text(self.queue, "queue")
+        require_text(self.department, "department")
         if self.assignee is not None:
             require_text(self.assignee, "assignee")
         require_aware(self.opened_at, "opened_at")
-        for name in ("escalated_at", "sla_due_at"):
-            value = getattr(self, name)
-            if value is not None:
-                require_aware(value, name)
+        if self.escalated_at is not None:
+            require_aware(self.escalated_at, "escalated_at")
         if (self.escalation_reason is None) != (self.escalated_at is None):
             raise ValidationError(
                 "escalation_reason and escalated_at are set together", field="escalation_reason"
@@ -285,41 +328,55 @@ class Ticket:
                 raise ValidationError(
                     "a ticket at N1 has no escalation record", field="escalation_reason"
                 )
-        if self.sla_target is not None and self.sla_target <= timedelta(0):
-            raise ValidationError("sla_target must be positive", field="sla_target")
 
     @classmethod
     def open(
         cls,
         *,
         id: str,
-        queue: str,
+        department: str,
         priority: Priority,
         severity: Severity,
         at: datetime,
+        subject: str = "",
         level: SupportLevel = SupportLevel.N1,
         assignee: str | None = None,
-        sla_target: timedelta | None = None,
-        sla_due_at: datetime | None = None,
+        vip: bool = False,
+        conversation_id: str | None = None,
+        contact: ContactKey | None = None,
+        failure_id: str | None = None,
+        sla_policy: str | None = None,
+        by: str | None = None,
+        reason: str | None = None,
     ) -> Ticket:
         """A new open ticket (at N1 unless triage placed it higher) whose timeline says created."""
+        created = TimelineEvent(kind=EventKind.CREATED, at=at, by=by, reason=reason)
         return cls(
             id=id,
-            queue=queue,
+            department=department,
             priority=priority,
             severity=severity,
             opened_at=at,
+            subject=subject,
             level=level,
             assignee=assignee,
-            sla_target=sla_target,
-            sla_due_at=sla_due_at,
-            timeline=Timeline((TimelineEvent(kind=EventKind.CREATED, at=at),)),
+            vip=vip,
+            conversation_id=conversation_id,
+            contact=contact,
+            failure_id=failure_id,
+            sla_policy=sla_policy,
+            timeline=Timeline((created,)),
         )
 
     @property
     def is_escalated(self) -> bool:
         """True above N1."""
         return self.level is not SupportLevel.N1
+
+    @property
+    def cycle(self) -> int:
+        """How many times the ticket was reopened (SLA alerts re-arm on each reopening)."""
+        return sum(1 for event in self.timeline.events if event.kind is EventKind.REOPENED)
 
     def can_record(self, kind: EventKind) -> bool:
         """Whether an event of *kind* is allowed in the current status."""
@@ -328,7 +385,13 @@ class Ticket:
         return not self.status.is_final or kind is EventKind.PRIVATE_NOTE
 
     def record(
-        self, kind: EventKind, *, at: datetime, by: str | None = None, reason: str | None = None
+        self,
+        kind: EventKind,
+        *,
+        at: datetime,
+        by: str | None = None,
+        reason: str | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> Ticket:
         """The ticket with one more event on its timeline, and the status that event leads to.
 
@@ -339,7 +402,7 @@ class Ticket:
             raise InvalidTransition(
                 entity="ticket", entity_id=self.id, action=kind.value, status=self.status.value
             )
-        event = TimelineEvent(kind=kind, at=at, by=by, reason=reason)
+        event = TimelineEvent(kind=kind, at=at, by=by, reason=reason, data=dict(data or {}))
         status = TRANSITIONS[kind][1] if kind in TRANSITIONS else self.status
         return attrs.evolve(self, timeline=self.timeline.appended(event), status=status)
 

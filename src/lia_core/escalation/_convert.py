@@ -17,6 +17,7 @@ from lia_core.validation import as_enum
 
 __all__ = [
     "instances",
+    "level_at_least",
     "level_or_none",
     "priority_at_least",
     "raise_priority",
@@ -81,6 +82,11 @@ def raise_priority(value: object) -> Priority | None:
 def severity_at_least(value: object) -> Severity | None:
     """None, or a Severity from a member or its value (the condition)."""
     return None if value is None else as_enum(value, Severity, "severity_at_least")
+
+
+def level_at_least(value: object) -> SupportLevel | None:
+    """None, or a SupportLevel from a member or its value (the condition)."""
+    return None if value is None else as_enum(value, SupportLevel, "level_at_least")
 
 
 def level_or_none(value: object) -> SupportLevel | None:

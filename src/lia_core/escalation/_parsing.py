@@ -31,6 +31,7 @@ CONDITION_FIELDS = (
     "sla_state",
     "priority_at_least",
     "severity_at_least",
+    "level_at_least",
     "vip",
     "nps_detractor",
     "repeat_contacts",
@@ -43,6 +44,7 @@ ACTION_FIELDS = ("escalate_to", "raise_priority", "notify")
 _ENUMS: dict[str, type[enum.Enum]] = {
     "priority_at_least": Priority,
     "severity_at_least": Severity,
+    "level_at_least": SupportLevel,
     "escalate_to": SupportLevel,
     "raise_priority": Priority,
 }

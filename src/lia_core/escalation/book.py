@@ -113,7 +113,7 @@ def _rule_dict(rule: Rule) -> dict[str, object]:
     conditions: dict[str, object] = {}
     if when.sla_state:
         conditions["sla_state"] = [s.value for s in SlaState if s in when.sla_state]
-    for key in ("priority_at_least", "severity_at_least"):
+    for key in ("priority_at_least", "severity_at_least", "level_at_least"):
         level = getattr(when, key)
         if level is not None:
             conditions[key] = level.value

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import attrs
 
-from lia_core.domain.tickets import Priority, Severity, SupportLevel, Ticket
+from lia_core.domain.tickets import EventKind, Priority, Severity, SupportLevel, Ticket
 from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.escalation.errors import NothingToChange
 from lia_core.escalation.events import (
@@ -55,8 +55,15 @@ def _optional_reason(reason: str | None) -> str | None:
 def _moved(ticket: Ticket, to: SupportLevel, reason: str, by: str, at: datetime) -> Change:
     """Move *ticket* to level *to* (validated by the caller) and record the move."""
     event: TicketEvent
+    move = {"from": ticket.level.value, "to": to.value}
     if to.rank > ticket.level.rank:
-        moved = attrs.evolve(ticket, level=to, escalation_reason=reason, escalated_at=at)
+        moved = attrs.evolve(
+            ticket.record(EventKind.ESCALATED, at=at, by=by, reason=reason, data=move),
+            level=to,
+            escalation_reason=reason,
+            escalated_at=at,
+            escalated_by=by,
+        )
         event = TicketEscalated(
             ticket_id=ticket.id,
             from_level=ticket.level,
@@ -68,10 +75,11 @@ def _moved(ticket: Ticket, to: SupportLevel, reason: str, by: str, at: datetime)
     else:
         keep_record = to is not SupportLevel.N1
         moved = attrs.evolve(
-            ticket,
+            ticket.record(EventKind.DEESCALATED, at=at, by=by, reason=reason, data=move),
             level=to,
             escalation_reason=ticket.escalation_reason if keep_record else None,
             escalated_at=ticket.escalated_at if keep_record else None,
+            escalated_by=ticket.escalated_by if keep_record else None,
         )
         event = TicketDeescalated(
             ticket_id=ticket.id,
@@ -139,33 +147,35 @@ def reassign(
     *,
     by: str,
     at: datetime,
-    queue: str | None = None,
+    department: str | None = None,
     assignee: str | Keep | None = KEEP,
     level: SupportLevel | None = None,
     severity: Severity | None = None,
     reason: str | None = None,
 ) -> Change:
-    """Change the queue, the agent (None unassigns), the level or the severity in one step.
+    """Change the department, the agent (None unassigns), the level or the severity in one step.
 
-    Events: TicketReassigned when the queue, agent or severity changed, then TicketEscalated
+    Events: TicketReassigned when the department, agent or severity changed, then TicketEscalated
     or TicketDeescalated when the level changed (a level change needs a reason).
 
     Raises:
         InvalidTransition: the ticket is resolved or closed.
         NothingToChange: every given value equals the current one.
-        ValidationError: blank queue, agent, reason or actor; a level change without reason.
+        ValidationError: blank department, agent, reason or actor; a level change without reason.
     """
     actor = _check_active(ticket, "reassign", by, at)
     why = _optional_reason(reason)
-    new_queue = ticket.queue if queue is None else require_text(queue, "queue")
+    new_department = (
+        ticket.department if department is None else require_text(department, "department")
+    )
     if isinstance(assignee, Keep):
         new_assignee = ticket.assignee
     else:
         new_assignee = None if assignee is None else require_text(assignee, "assignee")
     new_severity = ticket.severity if severity is None else as_enum(severity, Severity, "severity")
     new_level = ticket.level if level is None else as_enum(level, SupportLevel, "level")
-    staffing = (new_queue, new_assignee, new_severity) != (
-        ticket.queue,
+    staffing = (new_department, new_assignee, new_severity) != (
+        ticket.department,
         ticket.assignee,
         ticket.severity,
     )
@@ -176,14 +186,29 @@ def reassign(
     events: list[TicketEvent] = []
     current = ticket
     if staffing:
+        current = ticket
+        moves: dict[str, str] = {}
+        if new_department != ticket.department:
+            moves.update({"from_department": ticket.department, "to_department": new_department})
+        if new_assignee != ticket.assignee:
+            moves.update(
+                {"from_assignee": ticket.assignee or "", "to_assignee": new_assignee or ""}
+            )
+        if moves:
+            current = current.record(EventKind.REASSIGNED, at=at, by=actor, reason=why, data=moves)
+        if new_severity is not ticket.severity:
+            severities = {"from": ticket.severity.value, "to": new_severity.value}
+            current = current.record(
+                EventKind.SEVERITY_CHANGED, at=at, by=actor, reason=why, data=severities
+            )
         current = attrs.evolve(
-            ticket, queue=new_queue, assignee=new_assignee, severity=new_severity
+            current, department=new_department, assignee=new_assignee, severity=new_severity
         )
         events.append(
             TicketReassigned(
                 ticket_id=ticket.id,
-                from_queue=ticket.queue,
-                to_queue=new_queue,
+                from_department=ticket.department,
+                to_department=new_department,
                 from_assignee=ticket.assignee,
                 to_assignee=new_assignee,
                 from_severity=ticket.severity,
@@ -224,4 +249,11 @@ def set_priority(
         by=actor,
         at=at,
     )
-    return Change(ticket=attrs.evolve(ticket, priority=priority), events=(event,))
+    changed = ticket.record(
+        EventKind.PRIORITY_CHANGED,
+        at=at,
+        by=actor,
+        reason=why,
+        data={"from": ticket.priority.value, "to": priority.value},
+    )
+    return Change(ticket=attrs.evolve(changed, priority=priority), events=(event,))

@@ -126,17 +126,27 @@ def evaluate(book: RuleBook, facts: EscalationFacts) -> Evaluation:
 def _matching(book: RuleBook, facts: EscalationFacts) -> list[Rule]:
     """The rules that hold once every priority they raise is taken into account.
 
-    A raise can make a ``priority_at_least`` condition hold, so matching repeats on the
-    raised priority until it stops rising (at most once per priority).
+    A raise can make a ``priority_at_least`` condition hold, and an escalation a
+    ``level_at_least`` one, so matching repeats on the raised priority and level until
+    neither rises (at most once per priority and level).
     """
     view = facts
     while True:
         matched = [rule for rule in book.rules if rule.when.holds(view)]
         raises = [r.then.raise_priority for r in matched if r.then.raise_priority is not None]
         top = max(raises, key=lambda p: p.rank, default=None)
-        if top is None or top.rank <= view.ticket.priority.rank:
+        levels = [r.then.escalate_to for r in matched if r.then.escalate_to is not None]
+        high = max(levels, key=lambda level: level.rank, default=None)
+        ticket = view.ticket
+        if top is not None and top.rank > ticket.priority.rank:
+            ticket = attrs.evolve(ticket, priority=top)
+        if high is not None and high.rank > ticket.level.rank:
+            ticket = attrs.evolve(
+                ticket, level=high, escalation_reason="rule", escalated_at=view.now
+            )
+        if ticket is view.ticket:
             return matched
-        view = attrs.evolve(view, ticket=attrs.evolve(view.ticket, priority=top))
+        view = attrs.evolve(view, ticket=ticket)
 
 
 @attrs.frozen(kw_only=True)

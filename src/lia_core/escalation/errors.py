@@ -8,7 +8,7 @@ __all__ = ["NothingToChange", "RuleFileError"]
 
 
 class NothingToChange(DomainError):
-    """A command would leave the ticket as it is (same priority, same queue and agent...)."""
+    """A command would leave the ticket as it is (same priority, same department and agent...)."""
 
     def __init__(self, *, ticket_id: str, action: str) -> None:
         self.ticket_id = ticket_id

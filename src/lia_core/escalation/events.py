@@ -45,11 +45,11 @@ class TicketDeescalated:
 
 @attrs.frozen(kw_only=True)
 class TicketReassigned:
-    """The queue, assignee or severity changed (unchanged ones have equal before and after)."""
+    """The department, assignee or severity changed (unchanged ones have equal before and after)."""
 
     ticket_id: str
-    from_queue: str
-    to_queue: str
+    from_department: str
+    to_department: str
     from_assignee: str | None
     to_assignee: str | None
     from_severity: Severity

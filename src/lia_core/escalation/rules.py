@@ -89,6 +89,10 @@ class Conditions:
     severity_at_least: Severity | None = attrs.field(
         default=None, converter=_convert.severity_at_least
     )
+    level_at_least: SupportLevel | None = attrs.field(
+        default=None, converter=_convert.level_at_least
+    )
+    """The ticket is at this support level or above (N2: escalated at least once)."""
     vip: bool | None = None
     nps_detractor: bool | None = None
     repeat_contacts: int | None = attrs.field(default=None, validator=_positive("repeat_contacts"))
@@ -128,6 +132,7 @@ class Conditions:
                 for value in (
                     self.priority_at_least,
                     self.severity_at_least,
+                    self.level_at_least,
                     self.vip,
                     self.nps_detractor,
                     self.linked_active_outage,
@@ -148,6 +153,7 @@ class Conditions:
                 self.severity_at_least is None
                 or ticket.severity.rank >= self.severity_at_least.rank
             )
+            and (self.level_at_least is None or ticket.level.rank >= self.level_at_least.rank)
             and (self.vip is None or facts.vip == self.vip)
             and (self.nps_detractor is None or facts.nps_detractor == self.nps_detractor)
             and (

@@ -43,7 +43,7 @@ TICKET_IDS = ("t-1", "t-2", "t-3")
 """Ticket ids the strategies use."""
 _EXTRA_POLICIES = ("legal-team", "noc")
 _FILLER = ("quero", "falar", "com", "alguém", "internet", "caiu", "de novo", "ok", "!", ",")
-_ACTIVE = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING_CUSTOMER)
+_ACTIVE = (TicketStatus.OPEN, TicketStatus.WAITING_CUSTOMER)
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _INSTANTS = st.integers(0, 500_000).map(lambda m: _EPOCH + timedelta(minutes=m))
 
@@ -59,10 +59,9 @@ def tickets(
     opened = draw(_INSTANTS)
     level = draw(st.sampled_from(levels))
     escalated = level is not SupportLevel.N1 and draw(st.booleans())
-    target = draw(st.none() | st.integers(15, 5 * 24 * 60).map(lambda m: timedelta(minutes=m)))
     return Ticket(
         id=draw(st.sampled_from(TICKET_IDS)),
-        queue=draw(st.sampled_from(["suporte", "financeiro", "noc"])),
+        department=draw(st.sampled_from(["suporte", "financeiro", "noc"])),
         priority=draw(st.sampled_from(Priority)),
         severity=draw(st.sampled_from(Severity)),
         opened_at=opened,
@@ -71,8 +70,7 @@ def tickets(
         assignee=draw(st.none() | st.sampled_from(["ana", "bruno", "carla"])),
         escalation_reason="triagem" if escalated else None,
         escalated_at=opened + timedelta(minutes=5) if escalated else None,
-        sla_target=target,
-        sla_due_at=opened + target if target is not None else None,
+        vip=draw(st.booleans()),
     )
 
 
@@ -124,6 +122,7 @@ _CONDITIONS: dict[str, st.SearchStrategy[object]] = {
     "sla_state": _enum_values(SlaState),
     "priority_at_least": st.sampled_from([p.value for p in Priority]),
     "severity_at_least": st.sampled_from([s.value for s in Severity]),
+    "level_at_least": st.sampled_from([level.value for level in SupportLevel]),
     "vip": st.booleans(),
     "nps_detractor": st.booleans(),
     "repeat_contacts": st.integers(1, 4),

@@ -45,6 +45,19 @@ SUBDIVISIONS = ((), ("RJ",), ("SP", "São Paulo Capital"), ("MG",))
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 _LAST_MINUTE = int((datetime(2030, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds() // 60)
 
+CLOCK_KINDS: tuple[EventKind, ...] = (
+    EventKind.CREATED,
+    EventKind.HANDED_TO_HUMAN,
+    EventKind.HUMAN_PUBLIC_REPLY,
+    EventKind.BOT_REPLY,
+    EventKind.PRIVATE_NOTE,
+    EventKind.WAITING_CUSTOMER_ON,
+    EventKind.WAITING_CUSTOMER_OFF,
+    EventKind.RESOLVED,
+    EventKind.REOPENED,
+)
+"""The event kinds the SLA clock reads (plus notes and bot replies, which it must ignore)."""
+
 
 def instants(
     *, min_value: datetime = _EPOCH, max_value: datetime | None = None
@@ -124,7 +137,7 @@ def ticket_timelines(
     draw: st.DrawFn,
     *,
     start: st.SearchStrategy[datetime] | None = None,
-    kinds: tuple[EventKind, ...] = tuple(EventKind),
+    kinds: tuple[EventKind, ...] = CLOCK_KINDS,
     max_events: int = 8,
     max_gap_minutes: int = 12 * 60,
 ) -> Ticket:
@@ -136,7 +149,7 @@ def ticket_timelines(
         events.append(TimelineEvent(kind=kind, at=at))
     return Ticket(
         id=draw(st.text("abcdef0123456789", min_size=1, max_size=8)),
-        queue="suporte",
+        department="suporte",
         priority=draw(st.sampled_from(Priority)),
         severity=draw(st.sampled_from(Severity)),
         opened_at=events[0].at,

@@ -7,10 +7,12 @@ from sqlalchemy import (
     Column,
     String,
     Table,
+    Text,
+    text,
 )
 
 from lia_adapters.sql.base import metadata
-from lia_adapters.sql.column_types import UtcDateTime, key
+from lia_adapters.sql.column_types import Json, UtcDateTime, key
 
 __all__ = ["users"]
 
@@ -23,4 +25,9 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Contact fields for staff alerts (revision 0006); departments a JSON list of names.
+    Column("full_name", Text, nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("push_token", String(512), nullable=True),
+    Column("departments", Json, nullable=False, server_default=text("'[]'")),
 )

@@ -27,7 +27,7 @@ T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
 def _opened() -> Ticket:
     return Ticket.open(
-        id="T-1", queue="suporte", priority=Priority.MEDIUM, severity=Severity.LOW, at=T0
+        id="T-1", department="suporte", priority=Priority.MEDIUM, severity=Severity.LOW, at=T0
     )
 
 
@@ -44,12 +44,12 @@ def test_recording_follows_the_transition_table() -> None:
     ticket = _opened().record(EventKind.WAITING_CUSTOMER_ON, at=T0 + timedelta(minutes=5))
     assert ticket.status is TicketStatus.WAITING_CUSTOMER
     ticket = ticket.record(EventKind.WAITING_CUSTOMER_OFF, at=T0 + timedelta(minutes=9))
-    assert ticket.status is TicketStatus.IN_PROGRESS
+    assert ticket.status is TicketStatus.OPEN
     ticket = ticket.record(EventKind.RESOLVED, at=T0 + timedelta(minutes=20), by="ana")
     assert ticket.status is TicketStatus.RESOLVED
     assert ticket.timeline.events[-1].by == "ana"
     reopened = ticket.record(EventKind.REOPENED, at=T0 + timedelta(hours=2), reason="voltou")
-    assert reopened.status is TicketStatus.IN_PROGRESS
+    assert reopened.status is TicketStatus.OPEN
     assert reopened.timeline.events[-1].reason == "voltou"
 
 

@@ -38,7 +38,12 @@ def _contains_words(text: str, phrase: str) -> bool:
 
 
 def _holds(
-    key: str, value: object, rule: Mapping[str, object], facts: EscalationFacts, priority: int
+    key: str,
+    value: object,
+    rule: Mapping[str, object],
+    facts: EscalationFacts,
+    priority: int,
+    level: int,
 ) -> bool:
     ticket = facts.ticket
     if key == "sla_state":
@@ -46,6 +51,8 @@ def _holds(
         return facts.sla_state is not None and facts.sla_state.value in value
     if key == "priority_at_least":
         return priority >= PRIORITIES.index(str(value))
+    if key == "level_at_least":
+        return level >= LEVELS.index(str(value))
     if key == "severity_at_least":
         return SEVERITIES.index(ticket.severity.value) >= SEVERITIES.index(str(value))
     if key in ("vip", "nps_detractor", "linked_active_outage"):
@@ -75,27 +82,37 @@ def _section(rule: Mapping[str, object], name: str) -> Mapping[str, object]:
 
 
 def naive_evaluate(data: Mapping[str, object], facts: EscalationFacts) -> Expected:
-    """Check the rules of *data* one by one, re-checking after each priority raise."""
+    """Check the rules of *data* one by one, re-checking after each priority or level raise."""
     ticket = facts.ticket
     rules = data.get("rule", [])
     assert isinstance(rules, Sequence)
     if ticket.status.value in ("resolved", "closed"):
         return Expected([], None, None, None, None, [])
     priority = PRIORITIES.index(ticket.priority.value)
+    reached = LEVELS.index(ticket.level.value)
     while True:
         matched = [
             r
             for r in rules
-            if all(_holds(k, v, r["when"], facts, priority) for k, v in _section(r, "when").items())
+            if all(
+                _holds(k, v, r["when"], facts, priority, reached)
+                for k, v in _section(r, "when").items()
+            )
         ]
         raised = [
             PRIORITIES.index(str(_section(r, "then")["raise_priority"]))
             for r in matched
             if "raise_priority" in _section(r, "then")
         ]
-        if not raised or max(raised) <= priority:
+        lifted = [
+            LEVELS.index(str(_section(r, "then")["escalate_to"]))
+            for r in matched
+            if "escalate_to" in _section(r, "then")
+        ]
+        top, high = max(raised, default=-1), max(lifted, default=-1)
+        if top <= priority and high <= reached:
             break
-        priority = max(raised)
+        priority, reached = max(priority, top), max(reached, high)
     level, level_rule = None, None
     best = LEVELS.index(ticket.level.value)
     for r in matched:

@@ -32,7 +32,7 @@ from .oracle import PROPERTIES, naive_evaluate
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 TICKET = Ticket.open(
     id="t-1",
-    queue="suporte",
+    department="suporte",
     priority=Priority.MEDIUM,
     severity=Severity.HIGH,
     at=NOW - timedelta(hours=3),

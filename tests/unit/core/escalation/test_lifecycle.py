@@ -88,7 +88,7 @@ class TicketLifecycle(RuleBasedStateMachine):
         self._attempt("deescalate", to=to, reason=reason)
 
     @rule(
-        queue=st.none() | st.sampled_from(["suporte", "noc"]),
+        department=st.none() | st.sampled_from(["suporte", "noc"]),
         assignee=st.sampled_from([KEEP, None, "ana", "bruno"]),
         level=LEVELS,
         severity=st.none() | st.sampled_from(Severity),
@@ -96,7 +96,7 @@ class TicketLifecycle(RuleBasedStateMachine):
     )
     def reassign(
         self,
-        queue: str | None,
+        department: str | None,
         assignee: str | Keep | None,
         level: SupportLevel | None,
         severity: Severity | None,
@@ -105,7 +105,7 @@ class TicketLifecycle(RuleBasedStateMachine):
         """An agent reassigns queue, agent, level or severity."""
         self._attempt(
             "reassign",
-            queue=queue,
+            department=department,
             assignee=assignee,
             level=level,
             severity=severity,

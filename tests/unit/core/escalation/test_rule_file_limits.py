@@ -23,7 +23,9 @@ from lia_core.escalation import (
 from lia_core.testing.escalation import rule_data
 
 NOW = datetime(2026, 5, 4, 14, 0, tzinfo=UTC)
-TICKET = Ticket.open(id="T1", queue="suporte", priority=Priority.LOW, severity=Severity.LOW, at=NOW)
+TICKET = Ticket.open(
+    id="T1", department="suporte", priority=Priority.LOW, severity=Severity.LOW, at=NOW
+)
 
 
 def _rule(when: dict[str, object]) -> dict[str, object]:

@@ -34,7 +34,9 @@ def loose(value: object) -> Any:
 
 
 NOW = datetime(2026, 5, 4, 14, 0, tzinfo=UTC)
-TICKET = Ticket.open(id="T1", queue="suporte", priority=Priority.LOW, severity=Severity.LOW, at=NOW)
+TICKET = Ticket.open(
+    id="T1", department="suporte", priority=Priority.LOW, severity=Severity.LOW, at=NOW
+)
 BOOK = RuleBook.from_dict(
     {
         "rule": [
@@ -50,7 +52,7 @@ BOOK = RuleBook.from_dict(
 
 def test_a_ticket_converts_enum_values_given_as_strings() -> None:
     """Ticket.open(priority="high") holds Priority.HIGH and evaluates like one."""
-    ticket = Ticket.open(id="T2", queue="q", priority="high", severity="low", at=NOW)  # type: ignore[arg-type]
+    ticket = Ticket.open(id="T2", department="q", priority="high", severity="low", at=NOW)  # type: ignore[arg-type]
     assert ticket.priority is Priority.HIGH
     assert ticket.severity is Severity.LOW
     facts = EscalationFacts(ticket=ticket, now=NOW, intents={"cancellation"})
@@ -65,13 +67,13 @@ def test_a_ticket_refuses_unknown_enum_values(field: str, value: object) -> None
     """A value that is no member of the enum is a ValidationError naming the field."""
     args: dict[str, object] = {"priority": "low", "severity": "low", field: value}
     with pytest.raises(ValidationError, match="must be one of") as caught:
-        Ticket.open(id="T2", queue="q", at=NOW, **loose(args))
+        Ticket.open(id="T2", department="q", at=NOW, **loose(args))
     assert caught.value.field == field
 
 
 def test_a_ticket_refuses_an_unknown_status() -> None:
     """The status converts from its value and refuses anything else."""
-    fields: dict[str, Any] = {"id": "T", "queue": "q", "priority": "low", "severity": "low"}
+    fields: dict[str, Any] = {"id": "T", "department": "q", "priority": "low", "severity": "low"}
     assert Ticket(**fields, opened_at=NOW, status="resolved").status is TicketStatus.RESOLVED
     with pytest.raises(ValidationError) as caught:
         Ticket(**fields, opened_at=NOW, status="done")
@@ -148,8 +150,10 @@ def test_conditions_and_actions_convert_or_refuse_values() -> None:
 def test_a_text_field_that_is_no_str_is_refused_with_its_field() -> None:
     """A queue, actor or reason that is not a string raises ValidationError, not AttributeError."""
     with pytest.raises(ValidationError) as caught:
-        Ticket.open(id="T", queue=loose(3), priority=Priority.LOW, severity=Severity.LOW, at=NOW)
-    assert caught.value.field == "queue"
+        Ticket.open(
+            id="T", department=loose(3), priority=Priority.LOW, severity=Severity.LOW, at=NOW
+        )
+    assert caught.value.field == "department"
     with pytest.raises(ValidationError) as caught:
         escalate(TICKET, reason=loose(None), by="a", at=NOW)
     assert caught.value.field == "reason"

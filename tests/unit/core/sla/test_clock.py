@@ -66,7 +66,7 @@ def _at(minutes: int) -> datetime:
 def _timeline(*events: tuple[EventKind, int], priority: Priority = Priority.MEDIUM) -> Ticket:
     return Ticket(
         id="t-1",
-        queue="suporte",
+        department="suporte",
         priority=priority,
         severity=Severity.LOW,
         opened_at=_at(events[0][1]) if events else MONDAY_9,
@@ -273,7 +273,7 @@ def test_severity_overrides_and_calendar_minutes() -> None:
     saturday = datetime(2026, 5, 9, 22, 0, tzinfo=SAO_PAULO)
     ticket = Ticket(
         id="t-2",
-        queue="suporte",
+        department="suporte",
         priority=Priority.MEDIUM,
         severity=Severity.CRITICAL,
         opened_at=saturday,

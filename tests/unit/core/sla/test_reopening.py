@@ -46,7 +46,7 @@ def _timeline(
 ) -> Ticket:
     return Ticket(
         id="t-7",
-        queue="suporte",
+        department="suporte",
         priority=Priority.MEDIUM,
         severity=Severity.LOW,
         opened_at=START,

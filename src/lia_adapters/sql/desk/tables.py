@@ -1,0 +1,127 @@
+"""Tables of the desk (revision 0006): tickets and their timelines, desk-policy revisions, the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+from lia_adapters.sql.base import metadata
+from lia_adapters.sql.column_types import ACTOR, NullableJson, UtcDateTime, key
+
+__all__ = ["activity_logs", "desk_policy_revisions", "ticket_events", "tickets"]
+
+_PARTY = 512  # a contact key: canonical phone or provider identity
+_LIVE = text("status IN ('open', 'waiting_customer') AND conversation_id IS NOT NULL")
+_DUE = text("next_check_at IS NOT NULL")
+
+
+def _listing(column: str) -> Index:
+    """A filter of `lia ticket list`, newest first: equality on *column*, then opened_at."""
+    return Index(f"ix_tickets_{column}_opened_at", column, "opened_at", "id")
+
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", key(), primary_key=True),
+    Column("conversation_id", key(), nullable=True),
+    Column("contact", key(_PARTY), nullable=True),
+    Column("subject", Text, nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("assignee", String(ACTOR), nullable=True),
+    Column("level", String(2), nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("vip", Boolean, nullable=False),
+    Column("failure_id", key(), nullable=True),
+    Column("escalation_reason", Text, nullable=True),
+    Column("escalated_at", UtcDateTime, nullable=True),
+    Column("escalated_by", String(ACTOR), nullable=True),
+    Column("sla_policy", String(64), nullable=True),
+    # An index over what lia_core.sla computes from the timeline, rewritten on every event
+    # and monitor tick: never read as the truth, only to find and filter tickets.
+    Column("sla_state", String(8), nullable=True),
+    Column("first_response_due_at", UtcDateTime, nullable=True),
+    Column("resolution_due_at", UtcDateTime, nullable=True),
+    Column("next_check_at", UtcDateTime, nullable=True),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Column("version", Integer, nullable=False),
+    # At most one live ticket per conversation, enforced by the database.
+    Index(
+        "ux_tickets_live_conversation",
+        "conversation_id",
+        unique=True,
+        postgresql_where=_LIVE,
+        sqlite_where=_LIVE,
+    ),
+    # The SLA monitor's scan: partial, so it holds only tickets with a clock to watch.
+    Index("ix_tickets_next_check_at", "next_check_at", postgresql_where=_DUE, sqlite_where=_DUE),
+    Index("ix_tickets_opened_at", "opened_at", "id"),
+    _listing("status"),
+    _listing("level"),
+    _listing("priority"),
+    _listing("department"),
+    _listing("assignee"),
+    _listing("failure_id"),
+    _listing("sla_state"),
+    Index("ix_tickets_contact_opened_at", "contact", "opened_at"),
+)
+
+ticket_events = Table(
+    "ticket_events",
+    metadata,
+    Column("ticket_id", key(), ForeignKey("tickets.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(ACTOR), nullable=True),
+    Column("reason", Text, nullable=True),
+    # What changed, as strings: {"from": "N1", "to": "N2"}, {"rule": "sla-breached"}, ...
+    Column("data", NullableJson, nullable=True),
+    PrimaryKeyConstraint("ticket_id", "seq", name="pk_ticket_events"),
+)
+
+desk_policy_revisions = Table(
+    "desk_policy_revisions",
+    metadata,
+    Column("revision", Integer, primary_key=True, autoincrement=False),
+    Column("source", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("filename", String(255), nullable=True),
+    Column("loaded_by", String(ACTOR), nullable=False),
+    Column("loaded_at", UtcDateTime, nullable=False),
+)
+
+activity_logs = Table(
+    "activity_logs",
+    metadata,
+    Column("id", key(), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(ACTOR), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("from_state", Text, nullable=True),
+    Column("to_state", Text, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("ip", String(64), nullable=True),
+    Column("user_agent", Text, nullable=True),
+    Column("details", NullableJson, nullable=True),
+    Index("ix_activity_logs_at", "at", "id"),
+    Index("ix_activity_logs_entity_at", "entity", "at", "id"),
+    Index("ix_activity_logs_actor_at", "actor", "at", "id"),
+    Index("ix_activity_logs_entity_id_at", "entity", "entity_id", "at"),
+)
