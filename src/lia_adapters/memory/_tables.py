@@ -11,6 +11,7 @@ from typing import Protocol
 
 import attrs
 
+from lia_core.desk.index import TicketIndex
 from lia_core.domain.conversations import Contact, Conversation, PendingInbound, StoredMessage
 from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
 from lia_core.domain.failures import MassiveFailure
@@ -18,11 +19,23 @@ from lia_core.domain.inbound import StatusUpdate
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.recipients import ContactKey
 from lia_core.domain.regions import NamedRegion
+from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import User
 from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import ReprocessAudit
 
-__all__ = ["ConversationTables", "Staging", "Tables"]
+__all__ = ["ConversationTables", "Staging", "StoredTicket", "Tables"]
+
+
+@attrs.frozen(kw_only=True)
+class StoredTicket:
+    """A ticket row: the ticket (its version as saved), its index, and the version read."""
+
+    ticket: Ticket
+    index: TicketIndex
+    updated_at: datetime
+    read_version: int
+    """Staged only: the version the unit of work read (0: added by it)."""
 
 
 @attrs.define
@@ -94,6 +107,7 @@ class Tables:
     audit: list[ReprocessAudit] = attrs.field(factory=list)
     notices: dict[tuple[str, str, NoticeKind], FailureNotice] = attrs.field(factory=dict)
     conversation_tables: ConversationTables = attrs.field(factory=ConversationTables)
+    tickets: dict[str, StoredTicket] = attrs.field(factory=dict)
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -106,6 +120,10 @@ class Tables:
             if current is not None and current.version != failure.version - 1:
                 raise ConcurrencyConflict(entity="failure", entity_id=fid)
         self.conversation_tables.check_versions(staged.conversation_tables)
+        for tid, row in staged.tickets.items():
+            stored = self.tickets.get(tid)
+            if (stored.ticket.version if stored is not None else 0) != row.read_version:
+                raise ConcurrencyConflict(entity="ticket", entity_id=tid)
 
     def apply(self, staged: Tables) -> None:
         """Commit *staged* into these rows (after `check`)."""
@@ -123,6 +141,7 @@ class Tables:
         self.audit.extend(staged.audit)
         self.notices.update(staged.notices)
         self.conversation_tables.merge(staged.conversation_tables)
+        self.tickets.update(staged.tickets)
         self.commits += 1
 
 

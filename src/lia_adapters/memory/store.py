@@ -24,6 +24,7 @@ from lia_adapters.memory.delivery import (
     InMemoryOutboxRepository,
 )
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
+from lia_adapters.memory.tickets import InMemoryTicketRepository
 from lia_adapters.memory.users import InMemoryUserRepository
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -54,6 +55,7 @@ class InMemoryUnitOfWork:
         self._contacts = InMemoryContactRepository(self)
         self._conversations = InMemoryConversationRepository(self)
         self._messages = InMemoryMessageRepository(self)
+        self._tickets = InMemoryTicketRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -104,6 +106,11 @@ class InMemoryUnitOfWork:
     def messages(self) -> InMemoryMessageRepository:
         """Messages and receipts."""
         return self._messages
+
+    @property
+    def tickets(self) -> InMemoryTicketRepository:
+        """Tickets and their timelines."""
+        return self._tickets
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

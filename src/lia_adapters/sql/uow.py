@@ -19,6 +19,7 @@ from lia_adapters.sql.delivery.repositories import (
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
+from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.users.repositories import SqlUserRepository
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self._failures = SqlFailureRepository(self._connection)
         self._regions = SqlRegionCatalogue(self._connection)
         self._users = SqlUserRepository(self._connection)
+        self._tickets = SqlTicketRepository(self._connection)
         self._outbox = SqlOutboxRepository(self._connection)
         self._dead_letters = SqlDeadLetterRepository(self._connection)
         self._dlq_audit = SqlDlqAuditRepository(self._connection)
@@ -61,6 +63,11 @@ class SqlUnitOfWork:
     def regions(self) -> SqlRegionCatalogue:
         """The named-region catalogue."""
         return self._regions
+
+    @property
+    def tickets(self) -> SqlTicketRepository:
+        """Tickets and their timelines."""
+        return self._tickets
 
     @property
     def users(self) -> SqlUserRepository:

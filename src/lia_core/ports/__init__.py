@@ -31,6 +31,7 @@ from lia_core.ports.delivery import (
 )
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
+from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
 
 __all__ = [
     "AuditSink",
@@ -56,6 +57,9 @@ __all__ = [
     "RegionCatalogue",
     "ReprocessAudit",
     "Routing",
+    "TicketFilter",
+    "TicketRepository",
+    "TicketSummary",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
@@ -113,6 +117,11 @@ class UnitOfWork(Protocol):
     @property
     def messages(self) -> MessageRepository:
         """Messages both ways, and delivery receipts."""
+        ...
+
+    @property
+    def tickets(self) -> TicketRepository:
+        """Tickets with their timelines and SLA index."""
         ...
 
     async def __aenter__(self) -> Self:

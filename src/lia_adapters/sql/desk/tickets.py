@@ -1,0 +1,292 @@
+"""SQL tickets: one row per ticket (state and SLA index), one row per timeline event."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+from sqlalchemy import RowMapping, and_, insert, select, update
+
+from lia_adapters.sql.base import ConnectionSource
+from lia_adapters.sql.bulk import insert_one
+from lia_adapters.sql.desk.tables import ticket_events, tickets
+from lia_adapters.sql.errors import wrap_db_errors
+from lia_core.desk.index import TicketIndex
+from lia_core.domain.recipients import ContactKey, load_contact
+from lia_core.domain.tickets import EventKind, Ticket, Timeline, TimelineEvent
+from lia_core.errors import ConcurrencyConflict, NotFound
+from lia_core.ports.tickets import TicketFilter, TicketSummary
+from lia_core.sla.readings import SlaState
+
+__all__ = ["SqlTicketRepository"]
+
+_LIVE = ("open", "waiting_customer")
+
+
+def _state(ticket: Ticket) -> dict[str, object]:
+    return {
+        "conversation_id": ticket.conversation_id,
+        "contact": None if ticket.contact is None else str(ticket.contact),
+        "subject": ticket.subject,
+        "department": ticket.department,
+        "assignee": ticket.assignee,
+        "level": ticket.level.value,
+        "priority": ticket.priority.value,
+        "severity": ticket.severity.value,
+        "status": ticket.status.value,
+        "vip": ticket.vip,
+        "failure_id": ticket.failure_id,
+        "escalation_reason": ticket.escalation_reason,
+        "escalated_at": ticket.escalated_at,
+        "escalated_by": ticket.escalated_by,
+        "sla_policy": ticket.sla_policy,
+        "resolved_at": (
+            ticket.timeline.last(EventKind.RESOLVED).at  # type: ignore[union-attr]
+            if ticket.status.is_final and ticket.timeline.last(EventKind.RESOLVED) is not None
+            else None
+        ),
+    }
+
+
+def _index(index: TicketIndex) -> dict[str, object]:
+    return {
+        "sla_state": None if index.sla_state is None else index.sla_state.value,
+        "first_response_due_at": index.first_response_due_at,
+        "resolution_due_at": index.resolution_due_at,
+        "next_check_at": index.next_check_at,
+    }
+
+
+def _event_rows(
+    ticket_id: str, events: Sequence[TimelineEvent], start: int
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "ticket_id": ticket_id,
+            "seq": start + offset,
+            "kind": event.kind.value,
+            "at": event.at,
+            "actor": event.by,
+            "reason": event.reason,
+            "data": dict(event.data) or None,
+        }
+        for offset, event in enumerate(events)
+    ]
+
+
+def _index_from(row: RowMapping) -> TicketIndex:
+    state = row["sla_state"]
+    return TicketIndex(
+        sla_state=None if state is None else SlaState(state),
+        first_response_due_at=row["first_response_due_at"],
+        resolution_due_at=row["resolution_due_at"],
+        next_check_at=row["next_check_at"],
+    )
+
+
+def _contact(raw: str | None) -> ContactKey | None:
+    return None if raw is None else load_contact(raw)
+
+
+def _ticket(row: RowMapping, events: Sequence[RowMapping]) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        department=row["department"],
+        priority=row["priority"],
+        severity=row["severity"],
+        opened_at=row["opened_at"],
+        subject=row["subject"],
+        level=row["level"],
+        status=row["status"],
+        assignee=row["assignee"],
+        vip=row["vip"],
+        conversation_id=row["conversation_id"],
+        contact=_contact(row["contact"]),
+        failure_id=row["failure_id"],
+        escalation_reason=row["escalation_reason"],
+        escalated_at=row["escalated_at"],
+        escalated_by=row["escalated_by"],
+        sla_policy=row["sla_policy"],
+        timeline=Timeline(
+            tuple(
+                TimelineEvent(
+                    kind=EventKind(e["kind"]),
+                    at=e["at"],
+                    by=e["actor"],
+                    reason=e["reason"],
+                    data=dict(e["data"] or {}),
+                )
+                for e in events
+            )
+        ),
+        version=row["version"],
+    )
+
+
+def _summary(row: RowMapping) -> TicketSummary:
+    return TicketSummary(
+        id=row["id"],
+        subject=row["subject"],
+        department=row["department"],
+        assignee=row["assignee"],
+        level=row["level"],
+        priority=row["priority"],
+        severity=row["severity"],
+        status=row["status"],
+        vip=row["vip"],
+        contact=_contact(row["contact"]),
+        conversation_id=row["conversation_id"],
+        failure_id=row["failure_id"],
+        opened_at=row["opened_at"],
+        updated_at=row["updated_at"],
+        index=_index_from(row),
+        version=row["version"],
+    )
+
+
+class SqlTicketRepository:
+    """Tickets in `tickets` and their timelines in `ticket_events` (rows only ever inserted)."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def add(self, ticket: Ticket, index: TicketIndex, *, at: datetime) -> Ticket:
+        """Insert the ticket (version 1) and its events. AlreadyExists on a taken id or a
+        conversation that already has a live ticket (a unique partial index)."""
+        conn = self._connection()
+        values = {
+            "id": ticket.id,
+            **_state(ticket),
+            **_index(index),
+            "opened_at": ticket.opened_at,
+            "updated_at": at,
+            "version": 1,
+        }
+        with wrap_db_errors(entity="ticket", entity_id=ticket.id):
+            await insert_one(conn, tickets, values)
+        rows = _event_rows(ticket.id, ticket.timeline.events, 0)
+        if rows:
+            await conn.execute(insert(ticket_events), rows)
+        return attrs.evolve(ticket, version=1)
+
+    async def _load(self, rows: Sequence[RowMapping]) -> list[Ticket]:
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        result = await self._connection().execute(
+            select(ticket_events)
+            .where(ticket_events.c.ticket_id.in_(ids))
+            .order_by(ticket_events.c.ticket_id, ticket_events.c.seq)
+        )
+        by_ticket: dict[str, list[RowMapping]] = {tid: [] for tid in ids}
+        for event in result.mappings():
+            by_ticket[event["ticket_id"]].append(event)
+        return [_ticket(row, by_ticket[row["id"]]) for row in rows]
+
+    async def get(self, ticket_id: str, *, for_update: bool = False) -> Ticket:
+        """Load a ticket and its whole timeline. NotFound."""
+        query = select(tickets).where(tickets.c.id == ticket_id)
+        if for_update:
+            query = query.with_for_update()
+        result = await self._connection().execute(query)
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="ticket", entity_id=ticket_id)
+        return (await self._load([row]))[0]
+
+    async def live_for_conversations(
+        self, conversation_ids: Collection[str]
+    ) -> Mapping[str, Ticket]:
+        """The live ticket of each conversation that has one (by the unique partial index)."""
+        if not conversation_ids:
+            return {}
+        result = await self._connection().execute(
+            select(tickets).where(
+                tickets.c.conversation_id.in_(list(conversation_ids)),
+                tickets.c.status.in_(_LIVE),
+            )
+        )
+        loaded = await self._load(list(result.mappings()))
+        return {t.conversation_id: t for t in loaded if t.conversation_id is not None}
+
+    async def save(self, ticket: Ticket, index: TicketIndex, *, at: datetime) -> Ticket:
+        """``UPDATE … WHERE id = :id AND version = :read``, then insert the new events."""
+        conn = self._connection()
+        result = await conn.execute(
+            update(tickets)
+            .where(and_(tickets.c.id == ticket.id, tickets.c.version == ticket.version))
+            .values(**_state(ticket), **_index(index), updated_at=at, version=tickets.c.version + 1)
+            .returning(tickets.c.id)
+        )
+        if result.first() is None:
+            exists = await conn.execute(select(tickets.c.id).where(tickets.c.id == ticket.id))
+            if exists.first() is None:
+                raise NotFound(entity="ticket", entity_id=ticket.id)
+            raise ConcurrencyConflict(entity="ticket", entity_id=ticket.id)
+        stored = await conn.execute(
+            select(ticket_events.c.seq)
+            .where(ticket_events.c.ticket_id == ticket.id)
+            .order_by(ticket_events.c.seq.desc())
+            .limit(1)
+        )
+        last = stored.scalar_one_or_none()
+        count = 0 if last is None else last + 1
+        fresh = ticket.timeline.events[count:]
+        if fresh:
+            await conn.execute(insert(ticket_events), _event_rows(ticket.id, fresh, count))
+        return attrs.evolve(ticket, version=ticket.version + 1)
+
+    async def list(self, filter: TicketFilter, *, limit: int) -> Sequence[TicketSummary]:
+        """Matching tickets, newest opened first (each filter has its own index)."""
+        query = select(tickets)
+        f = filter
+        conditions = [
+            (f.status, tickets.c.status),
+            (f.level, tickets.c.level),
+            (f.priority, tickets.c.priority),
+            (f.department, tickets.c.department),
+            (f.assignee, tickets.c.assignee),
+            (f.sla, tickets.c.sla_state),
+            (f.failure_id, tickets.c.failure_id),
+        ]
+        for value, column in conditions:
+            if value is not None:
+                query = query.where(column == str(value))
+        if f.departments is not None:
+            query = query.where(tickets.c.department.in_(sorted(f.departments)))
+        query = query.order_by(tickets.c.opened_at.desc(), tickets.c.id.desc()).limit(limit)
+        result = await self._connection().execute(query)
+        return [_summary(row) for row in result.mappings()]
+
+    async def due(self, now: datetime, *, limit: int) -> Sequence[Ticket]:
+        """Live tickets due for a look, earliest first; rows locked SKIP LOCKED on PostgreSQL."""
+        query = (
+            select(tickets)
+            .where(tickets.c.next_check_at.is_not(None), tickets.c.next_check_at <= now)
+            .order_by(tickets.c.next_check_at, tickets.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        result = await self._connection().execute(query)
+        rows = [row for row in result.mappings() if row["status"] in _LIVE]
+        return await self._load(rows)
+
+    async def opened_for_contact(
+        self, contact: ContactKey, *, since: datetime
+    ) -> Sequence[datetime]:
+        """Opening instants of the contact's tickets since *since*, oldest first."""
+        result = await self._connection().execute(
+            select(tickets.c.opened_at)
+            .where(tickets.c.contact == str(contact), tickets.c.opened_at >= since)
+            .order_by(tickets.c.opened_at)
+        )
+        return list(result.scalars())
+
+    async def reschedule_live(self, at: datetime) -> int:
+        """Set next_check_at of every live ticket to *at*; the monitor recomputes them."""
+        result = await self._connection().execute(
+            update(tickets).where(tickets.c.status.in_(_LIVE)).values(next_check_at=at)
+        )
+        return int(result.rowcount or 0)

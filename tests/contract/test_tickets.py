@@ -1,0 +1,222 @@
+"""The TicketRepository contract on the fake, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from lia_core.desk.index import TicketIndex
+from lia_core.domain.recipients import Phone
+from lia_core.domain.tickets import (
+    EventKind,
+    Priority,
+    Severity,
+    SupportLevel,
+    Ticket,
+    TicketStatus,
+)
+from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from lia_core.escalation import escalate
+from lia_core.ports import TicketFilter, UnitOfWorkFactory
+from lia_core.sla.readings import SlaState
+
+T0 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+CUSTOMER = Phone("5511987654321")
+
+
+def a_ticket(
+    ticket_id: str = "t-1",
+    *,
+    conversation_id: str | None = "c-1",
+    at: datetime = T0,
+    department: str = "support",
+    priority: Priority = Priority.MEDIUM,
+) -> Ticket:
+    """An open ticket handed to a human, with a contact and a conversation."""
+    ticket = Ticket.open(
+        id=ticket_id,
+        department=department,
+        priority=priority,
+        severity=Severity.LOW,
+        at=at,
+        subject="sem internet",
+        conversation_id=conversation_id,
+        contact=CUSTOMER,
+        failure_id="f-9",
+        vip=True,
+        sla_policy="standard",
+    )
+    return ticket.record(
+        EventKind.HANDED_TO_HUMAN, at=at, by="bot", reason="pediu atendente", data={"to": "support"}
+    )
+
+
+DUE = TicketIndex(
+    sla_state=SlaState.OK,
+    first_response_due_at=T0 + 60 * MINUTE,
+    resolution_due_at=T0 + 480 * MINUTE,
+    next_check_at=T0 + 42 * MINUTE,
+)
+
+
+async def test_a_ticket_round_trips_with_its_timeline(uow_factory: UnitOfWorkFactory) -> None:
+    """What add stores, get returns: state, timeline events with actor, reason and data."""
+    ticket = a_ticket()
+    async with uow_factory() as uow:
+        stored = await uow.tickets.add(ticket, DUE, at=T0)
+        await uow.commit()
+    assert stored.version == 1
+    async with uow_factory() as uow:
+        loaded = await uow.tickets.get("t-1")
+    assert loaded == attrs.evolve(ticket, version=1)
+    assert loaded.contact == CUSTOMER
+    assert dict(loaded.timeline.events[-1].data) == {"to": "support"}
+
+
+async def test_save_appends_events_and_bumps_the_version(uow_factory: UnitOfWorkFactory) -> None:
+    """Saved changes and appended events come back; the version grows by one per save."""
+    async with uow_factory() as uow:
+        await uow.tickets.add(a_ticket(), DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        ticket = await uow.tickets.get("t-1")
+        moved = escalate(ticket, reason="sem sinal", by="ana", at=T0 + MINUTE).ticket
+        moved = moved.record(EventKind.PRIVATE_NOTE, at=T0 + 2 * MINUTE, by="ana", reason="ok")
+        saved = await uow.tickets.save(moved, TicketIndex(), at=T0 + 2 * MINUTE)
+        await uow.commit()
+    assert saved.version == 2
+    async with uow_factory() as uow:
+        loaded = await uow.tickets.get("t-1")
+    assert loaded == saved
+    assert loaded.level is SupportLevel.N2
+    assert [e.kind for e in loaded.timeline.events][-2:] == [
+        EventKind.ESCALATED,
+        EventKind.PRIVATE_NOTE,
+    ]
+
+
+async def test_a_stale_save_is_a_conflict_and_changes_nothing(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Two writers read version 1: the second save (or its commit) raises ConcurrencyConflict."""
+    async with uow_factory() as uow:
+        await uow.tickets.add(a_ticket(), DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stale = await uow.tickets.get("t-1")
+    async with uow_factory() as uow:
+        fresh = await uow.tickets.get("t-1")
+        await uow.tickets.save(
+            fresh.record(EventKind.PRIVATE_NOTE, at=T0, by="ana", reason="a"), DUE, at=T0
+        )
+        await uow.commit()
+    with pytest.raises(ConcurrencyConflict):
+        async with uow_factory() as uow:
+            await uow.tickets.save(
+                stale.record(EventKind.PRIVATE_NOTE, at=T0, by="bia", reason="b"), DUE, at=T0
+            )
+            await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.tickets.get("t-1")
+    assert [e.reason for e in loaded.timeline.events if e.kind is EventKind.PRIVATE_NOTE] == ["a"]
+
+
+async def test_missing_tickets_are_not_found(uow_factory: UnitOfWorkFactory) -> None:
+    """get and save of an unknown id raise NotFound."""
+    async with uow_factory() as uow:
+        with pytest.raises(NotFound):
+            await uow.tickets.get("nope")
+        with pytest.raises(NotFound):
+            await uow.tickets.save(attrs.evolve(a_ticket("nope"), version=1), DUE, at=T0)
+
+
+async def test_one_live_ticket_per_conversation(uow_factory: UnitOfWorkFactory) -> None:
+    """A second live ticket for a conversation is refused; once resolved, a new one opens."""
+    async with uow_factory() as uow:
+        await uow.tickets.add(a_ticket("t-1"), DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(AlreadyExists):
+            await uow.tickets.add(a_ticket("t-2"), DUE, at=T0)
+    async with uow_factory() as uow:
+        with pytest.raises(AlreadyExists):
+            await uow.tickets.add(a_ticket("t-1", conversation_id="c-other"), DUE, at=T0)
+    async with uow_factory() as uow:
+        ticket = await uow.tickets.get("t-1")
+        resolved = ticket.record(EventKind.RESOLVED, at=T0 + MINUTE, by="ana")
+        await uow.tickets.save(resolved, TicketIndex(), at=T0 + MINUTE)
+        await uow.tickets.add(a_ticket("t-2", at=T0 + 2 * MINUTE), DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        live = await uow.tickets.live_for_conversations(["c-1", "c-unknown"])
+    assert {cid: t.id for cid, t in live.items()} == {"c-1": "t-2"}
+
+
+async def test_list_filters_and_orders_newest_first(uow_factory: UnitOfWorkFactory) -> None:
+    """Each filter keeps only matching tickets; newest opened first; limit applies."""
+    async with uow_factory() as uow:
+        for n in range(5):
+            ticket = a_ticket(
+                f"t-{n}",
+                conversation_id=f"c-{n}",
+                at=T0 + n * MINUTE,
+                department="financial" if n % 2 else "support",
+                priority=Priority.HIGH if n == 3 else Priority.MEDIUM,
+            )
+            state = SlaState.BREACHED if n == 4 else SlaState.OK
+            await uow.tickets.add(ticket, attrs.evolve(DUE, sla_state=state), at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        everything = await uow.tickets.list(TicketFilter(), limit=10)
+        financial = await uow.tickets.list(TicketFilter(department="financial"), limit=10)
+        high = await uow.tickets.list(TicketFilter(priority=Priority.HIGH), limit=10)
+        breached = await uow.tickets.list(TicketFilter(sla=SlaState.BREACHED), limit=10)
+        scoped = await uow.tickets.list(TicketFilter(departments=frozenset({"support"})), limit=2)
+        open_ = await uow.tickets.list(TicketFilter(status=TicketStatus.OPEN), limit=10)
+        outage = await uow.tickets.list(TicketFilter(failure_id="f-9"), limit=10)
+        level = await uow.tickets.list(TicketFilter(level=SupportLevel.N2), limit=10)
+    assert [t.id for t in everything] == ["t-4", "t-3", "t-2", "t-1", "t-0"]
+    assert [t.id for t in financial] == ["t-3", "t-1"]
+    assert [t.id for t in high] == ["t-3"]
+    assert [t.id for t in breached] == ["t-4"]
+    assert [t.id for t in scoped] == ["t-4", "t-2"]
+    assert len(open_) == len(outage) == 5
+    assert level == []
+    assert everything[0].index.sla_state is SlaState.BREACHED
+    assert everything[0].contact == CUSTOMER and everything[0].vip
+
+
+async def test_due_returns_live_tickets_due_earliest_first(uow_factory: UnitOfWorkFactory) -> None:
+    """Only live tickets whose next check is at or before now; rescheduling makes all due."""
+    async with uow_factory() as uow:
+        for n, minutes in enumerate((30, 10, 90)):
+            index = attrs.evolve(DUE, next_check_at=T0 + minutes * MINUTE)
+            await uow.tickets.add(a_ticket(f"t-{n}", conversation_id=f"c-{n}"), index, at=T0)
+        await uow.tickets.add(a_ticket("t-none", conversation_id=None), TicketIndex(), at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.tickets.due(T0 + 30 * MINUTE, limit=10)
+    assert [t.id for t in due] == ["t-1", "t-0"]
+    async with uow_factory() as uow:
+        assert await uow.tickets.reschedule_live(T0) == 4
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert len(await uow.tickets.due(T0, limit=10)) == 4
+        assert len(await uow.tickets.due(T0, limit=2)) == 2
+
+
+async def test_contacts_are_counted_by_opening(uow_factory: UnitOfWorkFactory) -> None:
+    """opened_for_contact lists the contact's openings since an instant, oldest first."""
+    async with uow_factory() as uow:
+        for n in range(3):
+            ticket = a_ticket(f"t-{n}", conversation_id=None, at=T0 + n * 60 * MINUTE)
+            await uow.tickets.add(ticket, DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        since = await uow.tickets.opened_for_contact(CUSTOMER, since=T0 + 30 * MINUTE)
+        other = await uow.tickets.opened_for_contact(Phone("5511900000000"), since=T0)
+    assert since == [T0 + 60 * MINUTE, T0 + 120 * MINUTE]
+    assert other == []
