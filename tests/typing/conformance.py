@@ -17,6 +17,7 @@ from lia_adapters.crm import (
 )
 from lia_adapters.memory import (
     FixedClock,
+    InMemoryActivityLog,
     InMemoryCustomerDirectory,
     InMemoryFailureRepository,
     InMemoryRegionCatalogue,
@@ -32,6 +33,7 @@ from lia_adapters.memory.conversations import (
     InMemoryMessageRepository,
 )
 from lia_adapters.sql import (
+    SqlActivityLog,
     SqlContactRepository,
     SqlConversationRepository,
     SqlDeadLetterRepository,
@@ -47,6 +49,7 @@ from lia_adapters.sql import (
 )
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
+    ActivityLog,
     Clock,
     ContactRepository,
     ConversationRepository,
@@ -79,6 +82,7 @@ _sql_notices: type[NoticeRepository] = SqlNoticeRepository
 _sql_contacts: type[ContactRepository] = SqlContactRepository
 _sql_conversations: type[ConversationRepository] = SqlConversationRepository
 _sql_messages: type[MessageRepository] = SqlMessageRepository
+_sql_activity: type[ActivityLog] = SqlActivityLog
 
 # In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
 _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
@@ -88,6 +92,7 @@ _mem_users: type[UserRepository] = InMemoryUserRepository
 _mem_contacts: type[ContactRepository] = InMemoryContactRepository
 _mem_conversations: type[ConversationRepository] = InMemoryConversationRepository
 _mem_messages: type[MessageRepository] = InMemoryMessageRepository
+_mem_activity: type[ActivityLog] = InMemoryActivityLog
 _fixed_clock: type[Clock] = FixedClock
 _system_clock: type[Clock] = SystemClock
 _sequential_ids: type[IdGenerator] = SequentialIds

@@ -1,5 +1,6 @@
 """Working in-memory fakes of every port, for tests, demos and integrators' own test suites."""
 
+from lia_adapters.memory.audit import InMemoryActivityLog
 from lia_adapters.memory.clock import FixedClock, SequentialIds
 from lia_adapters.memory.customers import InMemoryCustomerDirectory
 from lia_adapters.memory.delivery import (
@@ -15,6 +16,7 @@ from lia_adapters.memory.users import InMemoryUserRepository
 
 __all__ = [
     "FixedClock",
+    "InMemoryActivityLog",
     "InMemoryCustomerDirectory",
     "InMemoryDeadLetterRepository",
     "InMemoryDlqAuditRepository",

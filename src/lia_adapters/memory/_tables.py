@@ -12,6 +12,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.desk.index import TicketIndex
+from lia_core.domain.activity import Activity
 from lia_core.domain.conversations import Contact, Conversation, PendingInbound, StoredMessage
 from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
 from lia_core.domain.failures import MassiveFailure
@@ -108,6 +109,7 @@ class Tables:
     notices: dict[tuple[str, str, NoticeKind], FailureNotice] = attrs.field(factory=dict)
     conversation_tables: ConversationTables = attrs.field(factory=ConversationTables)
     tickets: dict[str, StoredTicket] = attrs.field(factory=dict)
+    activity: dict[str, Activity] = attrs.field(factory=dict)
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -142,6 +144,7 @@ class Tables:
         self.notices.update(staged.notices)
         self.conversation_tables.merge(staged.conversation_tables)
         self.tickets.update(staged.tickets)
+        self.activity.update(staged.activity)
         self.commits += 1
 
 

@@ -12,6 +12,7 @@ from typing import Self
 import attrs
 
 from lia_adapters.memory._tables import Tables
+from lia_adapters.memory.audit import InMemoryActivityLog
 from lia_adapters.memory.conversations import (
     InMemoryContactRepository,
     InMemoryConversationRepository,
@@ -56,6 +57,7 @@ class InMemoryUnitOfWork:
         self._conversations = InMemoryConversationRepository(self)
         self._messages = InMemoryMessageRepository(self)
         self._tickets = InMemoryTicketRepository(self)
+        self._activity = InMemoryActivityLog(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -111,6 +113,11 @@ class InMemoryUnitOfWork:
     def tickets(self) -> InMemoryTicketRepository:
         """Tickets and their timelines."""
         return self._tickets
+
+    @property
+    def activity(self) -> InMemoryActivityLog:
+        """The audit log."""
+        return self._activity
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

@@ -11,12 +11,14 @@ from lia_adapters.sql.delivery.repositories import (
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
+from lia_adapters.sql.desk.activity import SqlActivityLog
 from lia_adapters.sql.engine import create_engine
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = [
+    "SqlActivityLog",
     "SqlContactRepository",
     "SqlConversationRepository",
     "SqlDeadLetterRepository",

@@ -19,6 +19,7 @@ from lia_adapters.sql.delivery.repositories import (
     SqlDlqAuditRepository,
     SqlNoticeRepository,
 )
+from lia_adapters.sql.desk.activity import SqlActivityLog
 from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self._contacts = SqlContactRepository(self._connection)
         self._conversations = SqlConversationRepository(self._connection)
         self._messages = SqlMessageRepository(self._connection)
+        self._activity = SqlActivityLog(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -108,6 +110,11 @@ class SqlUnitOfWork:
     def messages(self) -> SqlMessageRepository:
         """Messages both ways, and delivery receipts."""
         return self._messages
+
+    @property
+    def activity(self) -> SqlActivityLog:
+        """The audit log of staff actions."""
+        return self._activity
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction.

@@ -1,7 +1,7 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
-`UnitOfWork` gathers the repositories of `ports.storage` and `ports.delivery` in one
-transaction; `ports.system` holds time, ids and hashing.
+`UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery` and
+`ports.audit` in one transaction; `ports.system` holds time, ids and hashing.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from lia_core.ports.audit import ActivityLog
 from lia_core.ports.conversations import (
     ChatKey,
     ContactRepository,
@@ -34,6 +35,7 @@ from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
 
 __all__ = [
+    "ActivityLog",
     "AuditSink",
     "ChatKey",
     "Clock",
@@ -122,6 +124,11 @@ class UnitOfWork(Protocol):
     @property
     def tickets(self) -> TicketRepository:
         """Tickets with their timelines and SLA index."""
+        ...
+
+    @property
+    def activity(self) -> ActivityLog:
+        """The audit log of staff actions."""
         ...
 
     async def __aenter__(self) -> Self:
