@@ -67,8 +67,19 @@ def index_status(
 def next_threshold(
     ticket: Ticket, reading: ClockReading, policy: SlaPolicy, *, now: datetime
 ) -> datetime | None:
-    """When the running *reading* crosses its next threshold; None if paused or breached."""
-    if reading.paused or reading.outcome is not None or reading.state is SlaState.BREACHED:
+    """When the running *reading* crosses its next threshold; None if paused or breached.
+
+    A clock with an explicit deadline never pauses (waiting on the customer does not move an
+    absolute instant), even when its reading says the ticket waits.
+    """
+    explicit = (
+        ticket.first_response_deadline
+        if reading.metric is Metric.FIRST_RESPONSE
+        else ticket.deadline
+    )
+    if reading.outcome is not None or reading.state is SlaState.BREACHED:
+        return None
+    if reading.paused and explicit is None:
         return None
     if reading.state is SlaState.WARNING:
         return max(reading.due_at, now + _SOON)
@@ -76,11 +87,6 @@ def next_threshold(
     remaining = policy.warning_at * total - reading.elapsed.total_seconds()
     if remaining <= 0:
         return now + _SOON
-    explicit = (
-        ticket.first_response_deadline
-        if reading.metric is Metric.FIRST_RESPONSE
-        else ticket.deadline
-    )
     targets = policy.targets_for(ticket.priority, ticket.severity)
     target = (
         targets.first_response if reading.metric is Metric.FIRST_RESPONSE else targets.resolution
