@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import attrs
 import pytest
 
+from lia_core.domain.recipients import Phone
 from lia_core.domain.users import Role
 from lia_core.errors import AlreadyExists, NotFound
 from lia_core.ports import UnitOfWorkFactory
-from tests.contract.builders.outages import a_user
+from tests.contract.builders.outages import T0, a_user
+
+DAY = timedelta(days=1)
 
 
 async def test_user_round_trips(uow_factory: UnitOfWorkFactory) -> None:
@@ -58,3 +63,52 @@ async def test_users_are_listed_by_username(uow_factory: UnitOfWorkFactory) -> N
         listed = await uow.users.list()
     assert [u.username for u in listed] == sorted(names)
     assert listed[0] == a_user("ana-lima")
+
+
+async def test_contact_fields_round_trip_and_update(uow_factory: UnitOfWorkFactory) -> None:
+    """update() saves name, phone, push token and departments; the id and creation stay."""
+    async with uow_factory() as uow:
+        await uow.users.add(a_user("ana.souza"))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        user = await uow.users.get_by_username("ana.souza")
+        assert (user.full_name, user.phone, user.push_token, user.departments) == (
+            None,
+            None,
+            None,
+            frozenset(),
+        )
+        changed = attrs.evolve(
+            user,
+            full_name="Ana Souza",
+            phone=Phone.stored("5521999998888"),
+            push_token="fcm:abc",
+            departments=frozenset({"support", "financial"}),
+            role=Role.ADMIN,
+        )
+        await uow.users.update(attrs.evolve(changed, id="other-id", created_at=T0 + DAY))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.users.get_by_username("ana.souza") == changed
+
+
+async def test_update_uncommitted_is_rolled_back(uow_factory: UnitOfWorkFactory) -> None:
+    """An update left uncommitted is not seen by the next unit of work."""
+    async with uow_factory() as uow:
+        await uow.users.add(a_user("ana.souza"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        user = await uow.users.get_by_username("ana.souza")
+        await uow.users.update(attrs.evolve(user, departments=frozenset({"support"})))
+    async with uow_factory() as uow:
+        assert (await uow.users.get_by_username("ana.souza")).departments == frozenset()
+
+
+async def test_update_missing_user_raises_not_found(uow_factory: UnitOfWorkFactory) -> None:
+    """Updating an unknown username raises NotFound naming it."""
+    async with uow_factory() as uow:
+        with pytest.raises(NotFound) as raised:
+            await uow.users.update(a_user("ninguem"))
+    assert raised.value.entity_id == "ninguem"

@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
 
+from lia_core.domain.recipients import Phone
 from lia_core.errors import ValidationError
 
-__all__ = ["MIN_PASSWORD_CHARS", "Role", "User", "validate_password", "validate_username"]
+__all__ = [
+    "MAX_DEPARTMENT_CHARS",
+    "MAX_FULL_NAME_CHARS",
+    "MAX_PUSH_TOKEN_CHARS",
+    "MIN_PASSWORD_CHARS",
+    "Role",
+    "User",
+    "validate_departments",
+    "validate_full_name",
+    "validate_password",
+    "validate_push_token",
+    "validate_username",
+]
 
 MIN_PASSWORD_CHARS = 8
+MAX_FULL_NAME_CHARS = 200
+MAX_PUSH_TOKEN_CHARS = 512
+"""The `users.push_token` column's width."""
+MAX_DEPARTMENT_CHARS = 64
+_DEPARTMENT = re.compile(r"^[^\s,][^,]*$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 
 
@@ -55,9 +74,54 @@ def validate_password(raw: str) -> str:
     return raw
 
 
+def validate_full_name(raw: str | None) -> str | None:
+    """The name without surrounding spaces; None when blank (cleared); ValidationError when long."""
+    if raw is None or not raw.strip():
+        return None
+    name = " ".join(raw.split())
+    if len(name) > MAX_FULL_NAME_CHARS:
+        raise ValidationError(
+            f"full name must have at most {MAX_FULL_NAME_CHARS} characters", field="full_name"
+        )
+    return name
+
+
+def validate_push_token(raw: str | None) -> str | None:
+    """The device token as given (trimmed); None when blank (cleared); ValidationError when odd."""
+    if raw is None or not raw.strip():
+        return None
+    token = raw.strip()
+    if len(token) > MAX_PUSH_TOKEN_CHARS or any(c.isspace() for c in token):
+        raise ValidationError(
+            f"push token must be at most {MAX_PUSH_TOKEN_CHARS} characters without spaces",
+            field="push_token",
+        )
+    return token
+
+
+def validate_departments(raw: Iterable[str]) -> frozenset[str]:
+    """Department names trimmed, blanks dropped; ValidationError for a comma or a long name."""
+    names: set[str] = set()
+    for item in raw:
+        name = item.strip()
+        if not name:
+            continue
+        if len(name) > MAX_DEPARTMENT_CHARS or not _DEPARTMENT.match(name):
+            raise ValidationError(
+                f"department {name!r} must be 1 to {MAX_DEPARTMENT_CHARS} characters, no comma",
+                field="departments",
+            )
+        names.add(name)
+    return frozenset(names)
+
+
 @attrs.define(kw_only=True)
 class User:
-    """A staff account; the password is only ever held hashed."""
+    """A staff account; the password is only ever held hashed.
+
+    The contact fields say how staff alerts reach the person (`phone` for WhatsApp and SMS,
+    `push_token` for push) and which departments' tickets are theirs.
+    """
 
     id: str
     username: str
@@ -65,3 +129,7 @@ class User:
     password_hash: str = attrs.field(repr=False)
     created_at: datetime
     is_active: bool = True
+    full_name: str | None = None
+    phone: Phone | None = None
+    push_token: str | None = attrs.field(default=None, repr=False)
+    departments: frozenset[str] = frozenset()

@@ -91,6 +91,13 @@ class UserRepository(Protocol):
         """Load a user by canonical username. Raises NotFound."""
         ...
 
+    async def update(self, user: User) -> None:
+        """Save a changed account (role, active, contact fields) by username. Raises NotFound.
+
+        The id and creation time stay as stored.
+        """
+        ...
+
     async def list(self) -> Sequence[User]:
         """Every user, by username."""
         ...

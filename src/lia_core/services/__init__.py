@@ -94,6 +94,8 @@ from lia_core.services.users import (
     CreateUserHandler,
     GetUserHandler,
     ListUsersHandler,
+    UpdateUser,
+    UpdateUserHandler,
 )
 
 __all__ = [
@@ -122,6 +124,7 @@ __all__ = [
     "SettleJob",
     "Settlement",
     "UpdateRegion",
+    "UpdateUser",
 ]
 
 
@@ -174,6 +177,7 @@ class Services:
     authenticate: AuthenticateHandler
     get_user: GetUserHandler
     list_users: ListUsersHandler
+    update_user: UpdateUserHandler
     enqueue_message: EnqueueMessageHandler
     list_outbox: ListOutboxHandler
     list_dead_letters: ListDeadLettersHandler
@@ -292,6 +296,7 @@ class Services:
             authenticate=AuthenticateHandler(uow, hasher),
             get_user=GetUserHandler(uow),
             list_users=ListUsersHandler(uow),
+            update_user=UpdateUserHandler(uow),
             enqueue_message=EnqueueMessageHandler(uow, clock, ids),
             list_outbox=ListOutboxHandler(uow),
             list_dead_letters=ListDeadLettersHandler(uow),

@@ -1,10 +1,19 @@
-"""Use cases for staff accounts: create, list, authenticate."""
+"""Use cases for staff accounts: create, update contact fields, list, authenticate."""
 
 from __future__ import annotations
 
 import attrs
 
-from lia_core.domain.users import Role, User, validate_password, validate_username
+from lia_core.domain.recipients import Phone
+from lia_core.domain.users import (
+    Role,
+    User,
+    validate_departments,
+    validate_full_name,
+    validate_password,
+    validate_push_token,
+    validate_username,
+)
 from lia_core.errors import AuthenticationFailed, NotFound, ValidationError
 from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
 
@@ -15,6 +24,8 @@ __all__ = [
     "CreateUserHandler",
     "GetUserHandler",
     "ListUsersHandler",
+    "UpdateUser",
+    "UpdateUserHandler",
 ]
 
 
@@ -25,6 +36,20 @@ class CreateUser:
     username: str
     role: Role
     password: str = attrs.field(repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class UpdateUser:
+    """Change a staff account's contact fields; None leaves a field as it is.
+
+    An empty text clears a field (`phone=""`, `full_name=""`); `departments=()` clears the list.
+    """
+
+    username: str
+    full_name: str | None = None
+    phone: str | None = None
+    push_token: str | None = attrs.field(default=None, repr=False)
+    departments: tuple[str, ...] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +80,34 @@ class CreateUserHandler:
         )
         async with self.uow() as uow:
             await uow.users.add(user)
+            await uow.commit()
+        return user
+
+
+@attrs.frozen
+class UpdateUserHandler:
+    """Validate the given contact fields and save them on the account."""
+
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, cmd: UpdateUser) -> User:
+        """Return the updated user; raises NotFound, or ValidationError naming the field."""
+        username = validate_username(cmd.username)
+        full_name = validate_full_name(cmd.full_name)
+        phone = Phone.parse(cmd.phone, field="phone") if cmd.phone and cmd.phone.strip() else None
+        push_token = validate_push_token(cmd.push_token)
+        departments = validate_departments(cmd.departments or ())
+        async with self.uow() as uow:
+            user = await uow.users.get_by_username(username)
+            if cmd.full_name is not None:
+                user.full_name = full_name
+            if cmd.phone is not None:
+                user.phone = phone
+            if cmd.push_token is not None:
+                user.push_token = push_token
+            if cmd.departments is not None:
+                user.departments = departments
+            await uow.users.update(user)
             await uow.commit()
         return user
 

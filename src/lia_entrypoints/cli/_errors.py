@@ -60,6 +60,10 @@ FIELD_FLAGS: Mapping[str, str] = {
     "since": "--since",
     "until": "--until",
     "job_id": "JOB_ID",
+    "full_name": "--full-name",
+    "phone": "--phone",
+    "push_token": "--push-token",
+    "departments": "--departments",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

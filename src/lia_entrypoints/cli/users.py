@@ -1,11 +1,11 @@
-"""``lia user …``: staff accounts (ADMIN, SUPERVISOR, AGENT) that log in to the HTTP API."""
+"""``lia user …``: staff accounts (ADMIN, SUPERVISOR, AGENT) and their contact fields."""
 
 from __future__ import annotations
 
 import click
 
-from lia_core.domain.users import Role
-from lia_core.services import CreateUser
+from lia_core.domain.users import Role, User
+from lia_core.services import CreateUser, UpdateUser
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
@@ -65,9 +65,90 @@ def list_(app: CliApp, as_json: bool) -> None:
                     u.username,
                     u.role.value,
                     "yes" if u.is_active else "no",
+                    u.full_name or "-",
+                    str(u.phone) if u.phone is not None else "-",
+                    "yes" if u.push_token else "no",
+                    ",".join(sorted(u.departments)) or "-",
                     local_time(u.created_at, tz),
                     u.id,
                 ]
                 for u in users
             ]
-            click.echo(table(["USERNAME", "ROLE", "ACTIVE", "CREATED", "ID"], rows))
+            headers = ["USERNAME", "ROLE", "ACTIVE", "NAME", "PHONE", "PUSH", "DEPARTMENTS"]
+            click.echo(table([*headers, "CREATED", "ID"], rows))
+
+
+def _describe(user: User, app: CliApp) -> str:
+    """The account as lines of `field: value` (never its password)."""
+    lines = [
+        ("username", user.username),
+        ("id", user.id),
+        ("role", user.role.value),
+        ("active", "yes" if user.is_active else "no"),
+        ("full name", user.full_name or "-"),
+        ("phone", str(user.phone) if user.phone is not None else "-"),
+        ("push token", user.push_token or "-"),
+        ("departments", ", ".join(sorted(user.departments)) or "-"),
+        ("created", local_time(user.created_at, app.settings.tz)),
+    ]
+    return "\n".join(f"{name}: {value}" for name, value in lines)
+
+
+@user_group.command("show")
+@click.argument("username")
+@json_option
+@click.pass_obj
+def show(app: CliApp, username: str, as_json: bool) -> None:
+    """Show one staff account with its contact fields."""
+    with app.errors(as_json=as_json):
+        user = app.run(lambda rt: rt.services.get_user(username))
+        if as_json:
+            emit_json(UserOut.of(user, app.settings.tz))
+        else:
+            click.echo(_describe(user, app))
+
+
+def _departments(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value.split(","))
+
+
+@user_group.command("update")
+@click.argument("username")
+@click.option("--full-name", help="The person's name; an empty value clears it.")
+@click.option(
+    "--phone", help="Phone for staff alerts by WhatsApp/SMS, e.g. '(21) 99999-8888'; '' clears."
+)
+@click.option("--push-token", help="Device token for staff alerts by push; '' clears.")
+@click.option(
+    "--departments",
+    callback=_departments,
+    help="Comma-separated departments whose tickets are theirs (replaces the list; '' clears).",
+)
+@json_option
+@click.pass_obj
+def update(
+    app: CliApp,
+    username: str,
+    full_name: str | None,
+    phone: str | None,
+    push_token: str | None,
+    departments: tuple[str, ...] | None,
+    as_json: bool,
+) -> None:
+    """Change a staff account's contact fields; options left out stay as they are."""
+    with app.errors(as_json=as_json):
+        cmd = UpdateUser(
+            username=username,
+            full_name=full_name,
+            phone=phone,
+            push_token=push_token,
+            departments=departments,
+        )
+        user = app.run(lambda rt: rt.services.update_user(cmd))
+        if as_json:
+            emit_json(UserOut.of(user, app.settings.tz))
+        else:
+            click.echo(f"updated user {user.username}")
+            click.echo(_describe(user, app))

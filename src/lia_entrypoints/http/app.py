@@ -45,6 +45,7 @@ from lia_entrypoints.http.routes import (
     MessageController,
     OutboxController,
     RegionController,
+    UserController,
     health,
     login,
     metrics,
@@ -69,6 +70,7 @@ _TAGS = [
     Tag(name="conversations", description="Contacts and their conversations."),
     Tag(name="webhooks", description="Provider callbacks: WhatsApp Cloud, Evolution, Twilio."),
     Tag(name="auth", description="Log in for a bearer token."),
+    Tag(name="users", description="Staff accounts and their contact fields."),
     Tag(name="service", description="Health."),
 ]
 
@@ -150,6 +152,7 @@ def create_app(
             ContactController,
             ConversationController,
             notify_customers,
+            UserController,
         ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],

@@ -15,7 +15,7 @@ from lia_core.errors import NotFound
 from lia_entrypoints.http.context import runtime_of
 from lia_entrypoints.settings import Settings
 
-__all__ = ["MANAGERS", "build_jwt_auth", "managers_only", "retrieve_user"]
+__all__ = ["MANAGERS", "admins_only", "build_jwt_auth", "managers_only", "retrieve_user"]
 
 MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 """Roles allowed to manage failures and the region catalogue."""
@@ -49,3 +49,10 @@ def managers_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHa
         raise PermissionDeniedException(
             "managing failures and regions needs the SUPERVISOR or ADMIN role"
         )
+
+
+def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: only admins may pass (staff accounts, the desk policy)."""
+    user = connection.user
+    if not isinstance(user, User) or user.role is not Role.ADMIN:
+        raise PermissionDeniedException("this needs the ADMIN role")

@@ -18,6 +18,14 @@ class UserOut(Out):
     role: Role
     is_active: bool
     created_at: datetime
+    full_name: str | None
+    """The person's name, for staff alerts and the console."""
+    phone: str | None
+    """E.164 digits without '+' (`5521999998888`): staff alerts by WhatsApp or SMS."""
+    push_token: str | None
+    """The device token staff alerts by push go to."""
+    departments: list[str]
+    """The departments whose tickets are theirs (sorted)."""
 
     @classmethod
     def of(cls, user: User, tz: tzinfo) -> UserOut:
@@ -28,4 +36,8 @@ class UserOut(Out):
             role=user.role,
             is_active=user.is_active,
             created_at=user.created_at.astimezone(tz),
+            full_name=user.full_name,
+            phone=user.phone.digits if user.phone is not None else None,
+            push_token=user.push_token,
+            departments=sorted(user.departments),
         )

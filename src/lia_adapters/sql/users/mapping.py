@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lia_adapters.sql.base import Row
+from lia_core.domain.recipients import Phone
 from lia_core.domain.users import Role, User
 
 __all__ = ["user_from_row", "user_values"]
@@ -17,6 +18,10 @@ def user_values(user: User) -> dict[str, object]:
         "password_hash": user.password_hash,
         "is_active": user.is_active,
         "created_at": user.created_at,
+        "full_name": user.full_name,
+        "phone": user.phone.digits if user.phone is not None else None,
+        "push_token": user.push_token,
+        "departments": sorted(user.departments),
     }
 
 
@@ -29,4 +34,8 @@ def user_from_row(row: Row) -> User:
         password_hash=row["password_hash"],
         is_active=row["is_active"],
         created_at=row["created_at"],
+        full_name=row["full_name"],
+        phone=Phone.stored(row["phone"]) if row["phone"] is not None else None,
+        push_token=row["push_token"],
+        departments=frozenset(row["departments"] or ()),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lia_adapters.sql.base import ConnectionSource
 from lia_adapters.sql.bulk import insert_one
@@ -27,6 +27,17 @@ class SqlUserRepository:
         """Insert a new account. Raises AlreadyExists when the username (or id) is taken."""
         with wrap_db_errors(entity="user", entity_id=user.username):
             await insert_one(self._connection(), users, mapping.user_values(user))
+
+    async def update(self, user: User) -> None:
+        """Save the contact fields, role and state of an existing account. Raises NotFound."""
+        values = mapping.user_values(user)
+        for fixed in ("id", "username", "created_at"):
+            del values[fixed]
+        result = await self._connection().execute(
+            update(users).where(users.c.username == user.username).values(values)
+        )
+        if result.rowcount == 0:
+            raise NotFound(entity="user", entity_id=user.username)
 
     async def get_by_username(self, username: str) -> User:
         """Load an account by canonical username. Raises NotFound."""

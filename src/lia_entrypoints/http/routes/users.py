@@ -1,0 +1,59 @@
+"""`/api/v1/users`: staff accounts and their contact fields (reading: managers; changing: ADMIN)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch
+from litestar.params import JSONBody, PathParameter
+
+from lia_entrypoints.http.auth import admins_only, managers_only
+from lia_entrypoints.http.context import ServicesDep, TzDep
+from lia_entrypoints.http.dto.users import USERNAME_PATTERN, UserUpdateIn
+from lia_entrypoints.http.problems import problem_responses
+from lia_entrypoints.schemas.users import UserOut
+
+__all__ = ["UserController"]
+
+UsernamePath = Annotated[
+    str, PathParameter(pattern=USERNAME_PATTERN, description="The account's username.")
+]
+
+
+class UserController(Controller):
+    """Staff accounts."""
+
+    path = "/users"
+    tags = ["users"]
+
+    @get(
+        "/",
+        guards=[managers_only],
+        summary="List staff accounts",
+        responses=problem_responses(401, 403),
+    )
+    async def list_users(self, services: ServicesDep, tz: TzDep) -> list[UserOut]:
+        """Every account with its contact fields, by username."""
+        return [UserOut.of(u, tz) for u in await services.list_users()]
+
+    @get(
+        "/{username:str}",
+        guards=[managers_only],
+        summary="Get a staff account",
+        responses=problem_responses(401, 403, 404, 422),
+    )
+    async def get_user(self, username: UsernamePath, services: ServicesDep, tz: TzDep) -> UserOut:
+        """One account with its contact fields."""
+        return UserOut.of(await services.get_user(username), tz)
+
+    @patch(
+        "/{username:str}",
+        guards=[admins_only],
+        summary="Change a staff account's contact fields",
+        responses=problem_responses(401, 403, 404, 422),
+    )
+    async def update_user(
+        self, username: UsernamePath, data: JSONBody[UserUpdateIn], services: ServicesDep, tz: TzDep
+    ) -> UserOut:
+        """Set the full name, phone, push token or departments; fields left out stay."""
+        return UserOut.of(await services.update_user(data.to_command(username)), tz)

@@ -1,0 +1,79 @@
+"""Staff accounts' contact fields: UpdateUser over the in-memory fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
+from lia_core.domain.recipients import Phone
+from lia_core.domain.users import Role
+from lia_core.errors import NotFound, ValidationError
+from lia_core.services import CreateUser, Services, UpdateUser
+
+
+@pytest.fixture
+async def services() -> Services:
+    """Every use case over fakes, with the account `ana` (AGENT)."""
+    built = Services.build(
+        uow=InMemoryStore().unit_of_work,
+        clock=FixedClock(),
+        ids=SequentialIds("u"),
+        hasher=PlainTextHasher(),
+    )
+    await built.create_user(CreateUser(username="ana", role=Role.AGENT, password="s3cret-pw"))
+    return built
+
+
+async def test_update_sets_each_field_and_keeps_the_others(services: Services) -> None:
+    """Given fields are parsed and stored; fields left out keep their value."""
+    await services.update_user(
+        UpdateUser(
+            username="ANA",
+            full_name="  Ana   Souza ",
+            phone="(21) 99999-8888",
+            departments=("support", " financial ", ""),
+        )
+    )
+    user = await services.update_user(UpdateUser(username="ana", push_token=" fcm-token "))
+    assert user.full_name == "Ana Souza"
+    assert user.phone == Phone("5521999998888")
+    assert user.push_token == "fcm-token"
+    assert user.departments == frozenset({"support", "financial"})
+    assert await services.get_user("ana") == user
+
+
+async def test_empty_values_clear_fields(services: Services) -> None:
+    """An empty text clears a field and an empty department list clears the list."""
+    await services.update_user(
+        UpdateUser(username="ana", full_name="Ana", phone="21999998888", departments=("support",))
+    )
+    user = await services.update_user(
+        UpdateUser(username="ana", full_name="", phone=" ", departments=())
+    )
+    assert (user.full_name, user.phone, user.departments) == (None, None, frozenset())
+
+
+@pytest.mark.parametrize(
+    ("cmd", "field"),
+    [
+        (UpdateUser(username="ana", phone="not a phone"), "phone"),
+        (UpdateUser(username="ana", push_token="two words"), "push_token"),
+        (UpdateUser(username="ana", departments=("a,b",)), "departments"),
+        (UpdateUser(username="ana", full_name="x" * 201), "full_name"),
+        (UpdateUser(username="!", full_name="Ana"), "username"),
+    ],
+)
+async def test_bad_fields_are_refused_by_name(
+    services: Services, cmd: UpdateUser, field: str
+) -> None:
+    """Each bad input raises ValidationError naming its field and changes nothing."""
+    with pytest.raises(ValidationError) as raised:
+        await services.update_user(cmd)
+    assert raised.value.field == field
+    assert (await services.get_user("ana")).full_name is None
+
+
+async def test_unknown_user_is_not_found(services: Services) -> None:
+    """Updating a username nobody has raises NotFound."""
+    with pytest.raises(NotFound):
+        await services.update_user(UpdateUser(username="bruno", full_name="Bruno"))
