@@ -12,6 +12,8 @@ LiaError
 │   └── MalformedWebhook    a provider webhook body of the wrong shape; ``field`` is the path
 ├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
 ├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
+├── NotPermitted            the user may not do this here (an agent outside their
+│                           departments)                     → HTTP 403 / CLI exit 1
 ├── SchemaOutdated          the database schema is behind the code (`lia db upgrade`)
 └── PortError               raised by adapters, declared here
     ├── DeliveryError       a channel could not deliver; ``failure`` says how to treat it
@@ -46,6 +48,7 @@ __all__ = [
     "LiaError",
     "MalformedWebhook",
     "NotFound",
+    "NotPermitted",
     "PersistenceError",
     "PortError",
     "PortUnavailable",
@@ -118,6 +121,15 @@ class NotFound(LiaError, LookupError):
 
 class AuthenticationFailed(LiaError):
     """Credentials were wrong, or the account is disabled."""
+
+
+class NotPermitted(LiaError):
+    """The acting user's role or departments do not allow this action on this entity."""
+
+    def __init__(self, message: str, *, entity: str, entity_id: str) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        super().__init__(message)
 
 
 class SchemaOutdated(LiaError):

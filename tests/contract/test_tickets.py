@@ -113,15 +113,19 @@ async def test_a_stale_save_is_a_conflict_and_changes_nothing(
             fresh.record(EventKind.PRIVATE_NOTE, at=T0, by="ana", reason="a"), DUE, at=T0
         )
         await uow.commit()
+    late = stale.record(EventKind.PRIVATE_NOTE, at=T0, by="bia", reason="b")
     with pytest.raises(ConcurrencyConflict):
-        async with uow_factory() as uow:
-            await uow.tickets.save(
-                stale.record(EventKind.PRIVATE_NOTE, at=T0, by="bia", reason="b"), DUE, at=T0
-            )
-            await uow.commit()
+        await _save_and_commit(uow_factory, late)
     async with uow_factory() as uow:
         loaded = await uow.tickets.get("t-1")
     assert [e.reason for e in loaded.timeline.events if e.kind is EventKind.PRIVATE_NOTE] == ["a"]
+
+
+async def _save_and_commit(uow_factory: UnitOfWorkFactory, ticket: Ticket) -> None:
+    """Save in a fresh unit of work and commit (the fake checks versions at commit)."""
+    async with uow_factory() as uow:
+        await uow.tickets.save(ticket, DUE, at=T0)
+        await uow.commit()
 
 
 async def test_missing_tickets_are_not_found(uow_factory: UnitOfWorkFactory) -> None:
@@ -186,7 +190,8 @@ async def test_list_filters_and_orders_newest_first(uow_factory: UnitOfWorkFacto
     assert len(open_) == len(outage) == 5
     assert level == []
     assert everything[0].index.sla_state is SlaState.BREACHED
-    assert everything[0].contact == CUSTOMER and everything[0].vip
+    assert everything[0].contact == CUSTOMER
+    assert everything[0].vip
 
 
 async def test_due_returns_live_tickets_due_earliest_first(uow_factory: UnitOfWorkFactory) -> None:
@@ -220,3 +225,36 @@ async def test_contacts_are_counted_by_opening(uow_factory: UnitOfWorkFactory) -
         other = await uow.tickets.opened_for_contact(Phone("5511900000000"), since=T0)
     assert since == [T0 + 60 * MINUTE, T0 + 120 * MINUTE]
     assert other == []
+
+
+async def test_batches_add_and_save_like_single_calls(uow_factory: UnitOfWorkFactory) -> None:
+    """add_many and save_many store what add and save would; one stale ticket fails the batch."""
+    fresh = [(a_ticket(f"t-{n}", conversation_id=f"c-{n}"), DUE) for n in range(3)]
+    async with uow_factory() as uow:
+        stored = await uow.tickets.add_many(fresh, at=T0)
+        await uow.commit()
+    assert [t.version for t in stored] == [1, 1, 1]
+    async with uow_factory() as uow:
+        loaded = [await uow.tickets.get(f"t-{n}") for n in range(3)]
+        noted = [
+            (t.record(EventKind.CUSTOMER_MESSAGE, at=T0 + MINUTE, reason=f"oi {t.id}"), DUE)
+            for t in loaded
+        ]
+        saved = await uow.tickets.save_many(noted, at=T0 + MINUTE)
+        await uow.commit()
+    assert [t.version for t in saved] == [2, 2, 2]
+    async with uow_factory() as uow:
+        again = await uow.tickets.get("t-2")
+    assert again.timeline.events[-1].reason == "oi t-2"
+    assert len(again.timeline.events) == len(fresh[2][0].timeline.events) + 1
+    stale = [(loaded[0], DUE), (again, DUE)]
+    with pytest.raises(ConcurrencyConflict):
+        await _save_many_and_commit(uow_factory, stale)
+
+
+async def _save_many_and_commit(
+    uow_factory: UnitOfWorkFactory, items: list[tuple[Ticket, TicketIndex]]
+) -> None:
+    async with uow_factory() as uow:
+        await uow.tickets.save_many(items, at=T0)
+        await uow.commit()

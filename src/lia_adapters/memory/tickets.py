@@ -81,6 +81,12 @@ class InMemoryTicketRepository:
         )
         return stored
 
+    async def add_many(
+        self, items: Sequence[tuple[Ticket, TicketIndex]], *, at: datetime
+    ) -> Sequence[Ticket]:
+        """Stage new tickets, each as `add`."""
+        return [await self.add(ticket, index, at=at) for ticket, index in items]
+
     async def get(self, ticket_id: str, *, for_update: bool = False) -> Ticket:
         """The ticket as last saved (the fake has no row locks: commits are version-checked)."""
         try:
@@ -113,6 +119,12 @@ class InMemoryTicketRepository:
             ticket=stored, index=index, updated_at=at, read_version=read
         )
         return stored
+
+    async def save_many(
+        self, items: Sequence[tuple[Ticket, TicketIndex]], *, at: datetime
+    ) -> Sequence[Ticket]:
+        """Stage saves, each as `save`."""
+        return [await self.save(ticket, index, at=at) for ticket, index in items]
 
     async def list(self, filter: TicketFilter, *, limit: int) -> Sequence[TicketSummary]:
         """Matching tickets, newest opened first."""

@@ -12,8 +12,8 @@ open, waiting_customer ──resolved──▶ resolved ──reopened──▶ 
                                      resolved ──closed────▶ closed
 
 Events outside the table (a handoff, a message, a reply, an escalation, an SLA alert) are
-recorded in any live status and leave it as it is; a private note is allowed even on a
-resolved or closed ticket. The ticket is immutable: each transition returns the next ticket.
+recorded in any live status and leave it as it is; a private note and a clock's outcome
+(SLA_MET) are allowed even on a resolved or closed ticket. The ticket is immutable: each transition returns the next ticket.
 """
 
 from __future__ import annotations
@@ -140,7 +140,8 @@ class EventKind(enum.StrEnum):
 
 
 _LIVE = frozenset({TicketStatus.OPEN, TicketStatus.WAITING_CUSTOMER})
-_ANY = frozenset(TicketStatus)
+_ANY_STATUS = frozenset({EventKind.PRIVATE_NOTE, EventKind.SLA_MET})
+"""Recorded whatever the status: a note, and a clock's outcome (known when it stops)."""
 
 TRANSITIONS: Mapping[EventKind, tuple[frozenset[TicketStatus], TicketStatus]] = {
     EventKind.WAITING_CUSTOMER_ON: (frozenset({TicketStatus.OPEN}), TicketStatus.WAITING_CUSTOMER),
@@ -382,7 +383,7 @@ class Ticket:
         """Whether an event of *kind* is allowed in the current status."""
         if kind in TRANSITIONS:
             return self.status in TRANSITIONS[kind][0]
-        return not self.status.is_final or kind is EventKind.PRIVATE_NOTE
+        return not self.status.is_final or kind in _ANY_STATUS
 
     def record(
         self,

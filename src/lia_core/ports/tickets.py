@@ -70,6 +70,12 @@ class TicketRepository(Protocol):
         """
         ...
 
+    async def add_many(
+        self, items: Sequence[tuple[Ticket, TicketIndex]], *, at: datetime
+    ) -> Sequence[Ticket]:
+        """Store new tickets at once (the gate's batch); AlreadyExists as `add`, for any."""
+        ...
+
     async def get(self, ticket_id: str, *, for_update: bool = False) -> Ticket:
         """Load a ticket with its whole timeline (locking its row when *for_update*). NotFound."""
         ...
@@ -86,6 +92,12 @@ class TicketRepository(Protocol):
         Returns the ticket with its version bumped. Raises ConcurrencyConflict if it changed
         since it was read (its version moved), NotFound if it does not exist.
         """
+        ...
+
+    async def save_many(
+        self, items: Sequence[tuple[Ticket, TicketIndex]], *, at: datetime
+    ) -> Sequence[Ticket]:
+        """Save tickets read in this unit of work at once; ConcurrencyConflict as `save`, for any."""
         ...
 
     async def list(self, filter: TicketFilter, *, limit: int) -> Sequence[TicketSummary]:

@@ -10,6 +10,10 @@ from types import MappingProxyType
 
 import attrs
 
+from lia_core.desk.alerts import OutboxStaffNotifier, StaffNotifier
+from lia_core.desk.intake import DeskIntake
+from lia_core.desk.policy import builtin_desk_policy
+from lia_core.desk.service import Desk, FixedPolicySource, PolicySource
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.ports import (
     AuditSink,
@@ -161,6 +165,8 @@ class _Unobserved:
 class Services:
     """Every use case, ready to call; build once per process with `Services.build`."""
 
+    desk: Desk
+    """Tickets: open, act on, show and list them (every change through the clocks and rules)."""
     declare_failure: DeclareFailureHandler
     edit_failure: EditFailureHandler
     change_failure_status: ChangeFailureStatusHandler
@@ -228,14 +234,26 @@ class Services:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = _no_spread,
+        desk_policies: PolicySource | None = None,
+        staff_notifier: StaffNotifier | None = None,
     ) -> Services:
         """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
 
         *senders* deliver per channel, *directory* is the CRM the gate asks, *roster* the CRM
         that lists every customer (proactive notices), *router* the normal flow after the gate
         (default: the human queue); *monotonic*, *sleep* and *jitter* pace and spread retries.
+        *desk_policies* gives the desk policy in force (default: the built-in one in *tz*),
+        *staff_notifier* queues staff alerts (default: notify-user outbox jobs).
         """
         inbound = inbound_policy or InboundPolicy()
+        desk = Desk(
+            uow=uow,
+            clock=clock,
+            ids=ids,
+            policies=desk_policies
+            or FixedPolicySource(builtin_desk_policy(getattr(tz, "key", "UTC"))),
+            notifier=staff_notifier or OutboxStaffNotifier(ids),
+        )
         process = ProcessInboundHandler(
             uow=uow,
             clock=clock,
@@ -247,6 +265,7 @@ class Services:
             tz=tz,
             reply_channels=inbound.reply_channels,
             crm_timeout=inbound.crm_timeout,
+            intake=DeskIntake(desk),
         )
         gate = IsolatingGate(process, gate_observer or _Unobserved())
         alerter = Alerter(
@@ -258,6 +277,7 @@ class Services:
             hook=alert_hook,
         )
         return cls(
+            desk=desk,
             ingest=IngestHandler(uow, clock, ids),
             process_inbound=process,
             gate=gate,

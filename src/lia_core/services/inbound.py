@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import attrs
 
+from lia_core.desk.intake import DeskIntake, Handed
 from lia_core.domain.conversations import (
     Contact,
     Conversation,
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 _CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
+_WITH_HUMANS = frozenset({ConversationStatus.WAITING, ConversationStatus.TRANSFERRED})
 _PREVIEW = 200
 _YIELD_EVERY = 4
 """Messages decided between two yields to the event loop (webhook latency shares the loop)."""
@@ -95,6 +97,8 @@ class _Batch:
     outbound: list[StoredMessage] = attrs.Factory(list)
     handled: dict[str, str] = attrs.Factory(dict)
     outcomes: Counter[GateOutcome] = attrs.Factory(Counter)
+    handed: list[Handed] = attrs.Factory(list)
+    """Messages left with humans: the desk opens or feeds their tickets."""
 
 
 CRM_TIMEOUT = timedelta(seconds=2)
@@ -116,6 +120,8 @@ class ProcessInboundHandler:
     reply_channels: Mapping[Channel, Channel] = attrs.field(factory=dict)
     """Where replies to a channel go (a channel without a configured sender → sandbox)."""
     crm_timeout: timedelta = CRM_TIMEOUT
+    intake: DeskIntake | None = None
+    """The ticket desk; None: conversations handed to humans open no ticket (library use)."""
 
     attempts: int = 3
     """Reads, decisions and writes of one batch while a person changes its conversations."""
@@ -174,6 +180,8 @@ class ProcessInboundHandler:
                 await uow.outbox.add_many(state.jobs)
             if state.outbound:
                 await uow.messages.add_outbound(state.outbound)
+            if self.intake is not None and state.handed:
+                await self.intake.take(uow, state.handed, now=state.now)
             await uow.messages.mark_processed(state.handled, at=state.now)
             await uow.commit()
 
@@ -307,6 +315,17 @@ class ProcessInboundHandler:
             conversation.status_reason = routing.reason or conversation.status_reason
             if routing.reply is not None:
                 self._say(state, conversation, pending, "router", routing.reply)
+            if routing.status in _WITH_HUMANS:
+                state.handed.append(
+                    Handed(
+                        conversation_id=conversation.id,
+                        contact=m.sender,
+                        text=m.text or preview(m),
+                        reason=routing.reason or "handed to a human",
+                        at=m.sent_at if m.sent_at <= state.now else state.now,
+                        failure_id=min(told, default=None),
+                    )
+                )
         state.handled[pending.id] = conversation.id
 
     def _say(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 import attrs
 
@@ -16,7 +15,8 @@ from lia_core.domain.delivery import (
     MessageContent,
     OutboundJob,
 )
-from lia_core.domain.recipients import Recipient, parse_address, parse_recipient
+from lia_core.domain.jobs import new_job
+from lia_core.domain.recipients import parse_address, parse_recipient
 from lia_core.errors import ValidationError
 from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
 
@@ -62,36 +62,6 @@ class ListOutbox:
     status: JobStatus | None = None
     recipient: str | None = None
     limit: int = 100
-
-
-def new_job(
-    *,
-    job_id: str,
-    job_name: JobName,
-    channel: Channel,
-    recipient: Recipient,
-    content: MessageContent,
-    context: JobContext,
-    idempotency_key: str,
-    now: datetime,
-    lane: Lane | None = None,
-    fallback_channels: tuple[Channel, ...] = (),
-) -> OutboundJob:
-    """A pending job due now."""
-    return OutboundJob(
-        id=job_id,
-        job_name=job_name,
-        channel=channel,
-        recipient=recipient,
-        content=content,
-        context=context,
-        idempotency_key=idempotency_key,
-        lane=lane or job_name.default_lane,
-        next_attempt_at=now,
-        fallback_channels=tuple(c for c in dict.fromkeys(fallback_channels) if c is not channel),
-        created_at=now,
-        updated_at=now,
-    )
 
 
 @attrs.frozen

@@ -22,6 +22,7 @@ from lia_core.errors import (
     InvalidTransition,
     LiaError,
     NotFound,
+    NotPermitted,
     PortUnavailable,
     ValidationError,
 )
@@ -85,6 +86,7 @@ _LIA_PROBLEMS: Mapping[type[LiaError], tuple[int, str, str]] = {
     AlreadyExists: (409, "already-exists", "Already exists"),
     ConcurrencyConflict: (409, "concurrency-conflict", "Changed concurrently"),
     AuthenticationFailed: (401, "authentication-failed", "Authentication failed"),
+    NotPermitted: (403, "forbidden", "Not permitted"),
     PortUnavailable: (503, "unavailable", "Temporarily unavailable"),
 }
 

@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import RowMapping, and_, insert, select, update
+from sqlalchemy import Executable, RowMapping, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lia_adapters.sql import bulk
 from lia_adapters.sql.base import ConnectionSource
 from lia_adapters.sql.bulk import insert_one
 from lia_adapters.sql.desk.tables import ticket_events, tickets
@@ -47,6 +49,17 @@ def _state(ticket: Ticket) -> dict[str, object]:
             if ticket.status.is_final and ticket.timeline.last(EventKind.RESOLVED) is not None
             else None
         ),
+    }
+
+
+def _new_row(ticket: Ticket, index: TicketIndex, at: datetime) -> dict[str, object]:
+    return {
+        "id": ticket.id,
+        **_state(ticket),
+        **_index(index),
+        "opened_at": ticket.opened_at,
+        "updated_at": at,
+        "version": 1,
     }
 
 
@@ -146,30 +159,88 @@ def _summary(row: RowMapping) -> TicketSummary:
     )
 
 
+_CHANGES = [c.name for c in tickets.columns if c.name not in ("id", "version", "opened_at")]
+
+
+def _update_from(rows: bulk.Unnest) -> Executable:
+    """PostgreSQL: ``UPDATE tickets SET …, version = version + 1 FROM unnest(…) v
+    WHERE id = v.id AND version = v.version RETURNING id``."""
+    return (
+        update(tickets)
+        .where(tickets.c.id == rows.source.c.id, tickets.c.version == rows.source.c.version)
+        .values({"version": tickets.c.version + 1, **{n: rows.columns[n] for n in _CHANGES}})
+        .returning(tickets.c.id)
+    )
+
+
+def _update_one() -> Executable:
+    """SQLite, per row of an executemany: ``UPDATE … WHERE id = :_id AND version = :_version``."""
+    return (
+        update(tickets)
+        .where(tickets.c.id == bindparam("_id"), tickets.c.version == bindparam("_version"))
+        .values({"version": tickets.c.version + 1, **{n: bindparam(n) for n in _CHANGES}})
+    )
+
+
+_UPDATE_TICKETS = bulk.Batch(
+    tickets,
+    ["id", "version", *_CHANGES],
+    postgresql=_update_from,
+    sqlite=_update_one,
+    sqlite_params=lambda rows: [
+        {"_id": r["id"], "_version": r["version"], **{n: r[n] for n in _CHANGES}} for r in rows
+    ],
+)
+
+
 class SqlTicketRepository:
     """Tickets in `tickets` and their timelines in `ticket_events` (rows only ever inserted)."""
 
     def __init__(self, connection: ConnectionSource) -> None:
         self._connection = connection
+        self._stored_events: dict[str, int] = {}
+        """Events stored per ticket this unit of work loaded or wrote: saves append the rest."""
 
     async def add(self, ticket: Ticket, index: TicketIndex, *, at: datetime) -> Ticket:
         """Insert the ticket (version 1) and its events. AlreadyExists on a taken id or a
         conversation that already has a live ticket (a unique partial index)."""
         conn = self._connection()
-        values = {
-            "id": ticket.id,
-            **_state(ticket),
-            **_index(index),
-            "opened_at": ticket.opened_at,
-            "updated_at": at,
-            "version": 1,
-        }
         with wrap_db_errors(entity="ticket", entity_id=ticket.id):
-            await insert_one(conn, tickets, values)
-        rows = _event_rows(ticket.id, ticket.timeline.events, 0)
+            await insert_one(conn, tickets, _new_row(ticket, index, at))
+        await self._append(conn, [ticket])
+        return attrs.evolve(ticket, version=1)
+
+    async def add_many(
+        self, items: Sequence[tuple[Ticket, TicketIndex]], *, at: datetime
+    ) -> Sequence[Ticket]:
+        """One multi-row insert of tickets, one of their events (the gate's batch)."""
+        if not items:
+            return []
+        conn = self._connection()
+        rows = [_new_row(ticket, index, at) for ticket, index in items]
+        with wrap_db_errors(entity="ticket", entity_id=items[0][0].id):
+            await conn.execute(insert(tickets), rows)
+        await self._append(conn, [ticket for ticket, _ in items])
+        return [attrs.evolve(ticket, version=1) for ticket, _ in items]
+
+    async def _append(self, conn: AsyncConnection, saved: Sequence[Ticket]) -> None:
+        """Insert the events each ticket gained since it was stored (one statement)."""
+        unknown = [t.id for t in saved if t.id not in self._stored_events]
+        if unknown:
+            counts = await conn.execute(
+                select(ticket_events.c.ticket_id, func.count())
+                .where(ticket_events.c.ticket_id.in_(unknown))
+                .group_by(ticket_events.c.ticket_id)
+            )
+            self._stored_events.update(dict.fromkeys(unknown, 0))
+            self._stored_events.update({tid: int(n) for tid, n in counts.all()})
+        rows: list[dict[str, Any]] = []
+        for ticket in saved:
+            count = self._stored_events[ticket.id]
+            rows += _event_rows(ticket.id, ticket.timeline.events[count:], count)
+            self._stored_events[ticket.id] = len(ticket.timeline.events)
         if rows:
             await conn.execute(insert(ticket_events), rows)
-        return attrs.evolve(ticket, version=1)
 
     async def _load(self, rows: Sequence[RowMapping]) -> list[Ticket]:
         if not rows:
@@ -183,6 +254,8 @@ class SqlTicketRepository:
         by_ticket: dict[str, list[RowMapping]] = {tid: [] for tid in ids}
         for event in result.mappings():
             by_ticket[event["ticket_id"]].append(event)
+        for tid, events in by_ticket.items():
+            self._stored_events[tid] = len(events)
         return [_ticket(row, by_ticket[row["id"]]) for row in rows]
 
     async def get(self, ticket_id: str, *, for_update: bool = False) -> Ticket:
@@ -213,30 +286,40 @@ class SqlTicketRepository:
 
     async def save(self, ticket: Ticket, index: TicketIndex, *, at: datetime) -> Ticket:
         """``UPDATE … WHERE id = :id AND version = :read``, then insert the new events."""
+        return (await self.save_many([(ticket, index)], at=at))[0]
+
+    async def save_many(
+        self, items: Sequence[tuple[Ticket, TicketIndex]], *, at: datetime
+    ) -> Sequence[Ticket]:
+        """Conditional updates by id and version (one statement on PostgreSQL), then events."""
+        if not items:
+            return []
         conn = self._connection()
-        result = await conn.execute(
-            update(tickets)
-            .where(and_(tickets.c.id == ticket.id, tickets.c.version == ticket.version))
-            .values(**_state(ticket), **_index(index), updated_at=at, version=tickets.c.version + 1)
-            .returning(tickets.c.id)
+        rows = [
+            {"id": t.id, "version": t.version, **_state(t), **_index(i), "updated_at": at}
+            for t, i in items
+        ]
+        result = await _UPDATE_TICKETS.execute(conn, rows)
+        if result.returns_rows:  # PostgreSQL names the rows it changed
+            changed = set(result.scalars())
+            lost = [str(row["id"]) for row in rows if row["id"] not in changed]
+        else:  # SQLite's executemany counts them
+            lost = [] if result.rowcount == len(rows) else [t.id for t, _ in items]
+        if lost:
+            await self._refuse(conn, lost)
+        saved = [ticket for ticket, _ in items]
+        await self._append(conn, saved)
+        return [attrs.evolve(ticket, version=ticket.version + 1) for ticket in saved]
+
+    async def _refuse(self, conn: AsyncConnection, lost: Sequence[str]) -> None:
+        """NotFound for a ticket that does not exist, else ConcurrencyConflict."""
+        found = set(
+            (await conn.execute(select(tickets.c.id).where(tickets.c.id.in_(lost)))).scalars()
         )
-        if result.first() is None:
-            exists = await conn.execute(select(tickets.c.id).where(tickets.c.id == ticket.id))
-            if exists.first() is None:
-                raise NotFound(entity="ticket", entity_id=ticket.id)
-            raise ConcurrencyConflict(entity="ticket", entity_id=ticket.id)
-        stored = await conn.execute(
-            select(ticket_events.c.seq)
-            .where(ticket_events.c.ticket_id == ticket.id)
-            .order_by(ticket_events.c.seq.desc())
-            .limit(1)
-        )
-        last = stored.scalar_one_or_none()
-        count = 0 if last is None else last + 1
-        fresh = ticket.timeline.events[count:]
-        if fresh:
-            await conn.execute(insert(ticket_events), _event_rows(ticket.id, fresh, count))
-        return attrs.evolve(ticket, version=ticket.version + 1)
+        for ticket_id in lost:
+            if ticket_id not in found:
+                raise NotFound(entity="ticket", entity_id=ticket_id)
+        raise ConcurrencyConflict(entity="ticket", entity_id=lost[0])
 
     async def list(self, filter: TicketFilter, *, limit: int) -> Sequence[TicketSummary]:
         """Matching tickets, newest opened first (each filter has its own index)."""

@@ -114,7 +114,7 @@ class TicketLifecycle(RuleBasedStateMachine):
             allowed, target = TRANSITIONS[kind]
             ok, after = self.model in allowed, target
         else:
-            ok = not self.model.is_final or kind is EventKind.PRIVATE_NOTE
+            ok = not self.model.is_final or kind in (EventKind.PRIVATE_NOTE, EventKind.SLA_MET)
             after = self.model
         before = self.ticket
         if ok:
