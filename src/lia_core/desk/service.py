@@ -107,7 +107,7 @@ def _check_viewer(viewer: User | None, ticket: Ticket) -> None:
     """An agent acts only on the tickets of their departments; supervisors and admins on all."""
     if viewer is None or viewer.role is not Role.AGENT:
         return
-    departments: frozenset[str] = getattr(viewer, "departments", frozenset())
+    departments = viewer.departments
     if ticket.department not in departments:
         raise NotPermitted(
             f"{viewer.username} does not work in department {ticket.department!r}",
@@ -119,7 +119,7 @@ def _check_viewer(viewer: User | None, ticket: Ticket) -> None:
 def _scope(viewer: User | None, filter: TicketFilter) -> TicketFilter:
     if viewer is None or viewer.role is not Role.AGENT:
         return filter
-    departments: frozenset[str] = getattr(viewer, "departments", frozenset())
+    departments = viewer.departments
     return attrs.evolve(filter, departments=departments)
 
 

@@ -255,6 +255,11 @@ async def test_an_agent_acts_only_in_their_departments(w: DeskWorld) -> None:
     assert await w.services.desk.list(TicketFilter(), viewer=agent) == []
     supervisor = attrs.evolve(agent, role=Role.SUPERVISOR)
     await w.services.desk.act(ticket.id, Note(text="oi"), ANA, viewer=supervisor)
+    colleague = attrs.evolve(agent, departments=frozenset({"financial"}))
+    await w.services.desk.act(ticket.id, Note(text="eu"), Actor(name="agata"), viewer=colleague)
+    assert [t.id for t in await w.services.desk.list(TicketFilter(), viewer=colleague)] == [
+        ticket.id
+    ]
 
 
 async def test_business_hours_warning_then_breach_each_alerted_once(w: DeskWorld) -> None:
