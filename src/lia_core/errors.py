@@ -7,6 +7,8 @@ LiaError
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
 │   ├── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
+│   │   └── DeskPolicyFileError  a desk-policy file: ``errors`` lists every fault with its line
+│   │                       (lia_core.desk.policy_file)
 │   ├── InvalidSetting      a LIA_* setting that cannot work; ``field`` names it
 │   │                       (lia_entrypoints.invalid_setting; `lia serve` stops before listening)
 │   └── MalformedWebhook    a provider webhook body of the wrong shape; ``field`` is the path

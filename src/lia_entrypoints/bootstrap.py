@@ -31,7 +31,7 @@ from lia_core.ports import (
     PasswordHasher,
     UnitOfWorkFactory,
 )
-from lia_core.services import Services
+from lia_core.services import DeskPolicySource, Services
 from lia_core.services.proactive import NotifyAffectedCustomersHandler
 from lia_entrypoints import policies
 from lia_entrypoints.adapters import (
@@ -166,6 +166,12 @@ async def bootstrap(
         raise
     metrics = InboundMetrics()
     real_ids = ids or UuidGenerator()
+    desk_policy = DeskPolicySource(
+        uow=uow,
+        clock=real_clock,
+        timezone=settings.timezone,
+        refresh=policies.desk_policy_refresh(settings),
+    )
     services = Services.build(
         uow=uow,
         clock=real_clock,
@@ -186,6 +192,7 @@ async def bootstrap(
         monotonic=time.monotonic,
         sleep=asyncio.sleep,
         jitter=random.SystemRandom().random,
+        desk_policies=desk_policy,
     )
     return Runtime(
         settings=settings,

@@ -23,6 +23,7 @@ __all__ = [
     "alert_policy",
     "channel_order",
     "delivery_policy",
+    "desk_policy_refresh",
     "gate_policy",
     "inbound_policy",
     "reply_channels",
@@ -131,3 +132,8 @@ def alert_policy(settings: Settings) -> AlertPolicy:
         backlog_threshold=a.backlog_threshold,
         dead_letter_threshold=a.dead_letter_threshold,
     )
+
+
+def desk_policy_refresh(settings: Settings) -> timedelta:
+    """How stale a process's desk policy may be (`LIA_DESK__POLICY_REFRESH_SECONDS`)."""
+    return timedelta(seconds=settings.desk.policy_refresh_seconds)

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lia_core.domain.delivery import Channel
 from lia_core.services.alerts import AlertPolicy
+from lia_core.services.desk_policy import DEFAULT_POLICY_REFRESH
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
 from lia_entrypoints.inbound_settings import InboundSettings
@@ -116,6 +117,17 @@ class AlertSettings(BaseModel):
     """Dead letters that trigger an alert."""
     dlq_webhook_url: str | None = None
     """If set, every dead-letter reprocessing run is POSTed here as JSON (best effort)."""
+
+
+class DeskSettings(BaseModel):
+    """The ticket desk (`lia serve` and `lia worker`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    policy_refresh_seconds: float = Field(
+        default=DEFAULT_POLICY_REFRESH.total_seconds(), gt=0, le=3600
+    )
+    """How often each process checks for a new desk-policy revision (`lia rules load`): a new revision applies within this many seconds, without a restart."""
 
 
 class WhatsAppSettings(BaseModel):
@@ -270,6 +282,8 @@ class Settings(BaseSettings):
     """The CRM (`LIA_CRM__KIND`, …)."""
     inbound: InboundSettings = InboundSettings()
     """Webhook ingest and the outage gate (`LIA_INBOUND__REMINDER_INTERVAL_MINUTES`, …)."""
+    desk: DeskSettings = DeskSettings()
+    """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, …)."""
 
     @field_validator("timezone")
     @classmethod

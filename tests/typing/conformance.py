@@ -19,6 +19,7 @@ from lia_adapters.memory import (
     FixedClock,
     InMemoryActivityLog,
     InMemoryCustomerDirectory,
+    InMemoryDeskPolicyStore,
     InMemoryFailureRepository,
     InMemoryRegionCatalogue,
     InMemoryStore,
@@ -37,6 +38,7 @@ from lia_adapters.sql import (
     SqlContactRepository,
     SqlConversationRepository,
     SqlDeadLetterRepository,
+    SqlDeskPolicyStore,
     SqlDlqAuditRepository,
     SqlFailureRepository,
     SqlMessageRepository,
@@ -55,6 +57,7 @@ from lia_core.ports import (
     ConversationRepository,
     CustomerDirectory,
     DeadLetterRepository,
+    DeskPolicyStore,
     DlqAuditRepository,
     FailureRepository,
     IdGenerator,
@@ -83,6 +86,7 @@ _sql_contacts: type[ContactRepository] = SqlContactRepository
 _sql_conversations: type[ConversationRepository] = SqlConversationRepository
 _sql_messages: type[MessageRepository] = SqlMessageRepository
 _sql_activity: type[ActivityLog] = SqlActivityLog
+_sql_desk_policies: type[DeskPolicyStore] = SqlDeskPolicyStore
 
 # In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
 _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
@@ -93,6 +97,7 @@ _mem_contacts: type[ContactRepository] = InMemoryContactRepository
 _mem_conversations: type[ConversationRepository] = InMemoryConversationRepository
 _mem_messages: type[MessageRepository] = InMemoryMessageRepository
 _mem_activity: type[ActivityLog] = InMemoryActivityLog
+_mem_desk_policies: type[DeskPolicyStore] = InMemoryDeskPolicyStore
 _fixed_clock: type[Clock] = FixedClock
 _system_clock: type[Clock] = SystemClock
 _sequential_ids: type[IdGenerator] = SequentialIds

@@ -9,6 +9,7 @@ from lia_adapters.memory.delivery import (
     InMemoryNoticeRepository,
     InMemoryOutboxRepository,
 )
+from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.hashing import PlainTextHasher
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.store import InMemoryStore, InMemoryUnitOfWork
@@ -19,6 +20,7 @@ __all__ = [
     "InMemoryActivityLog",
     "InMemoryCustomerDirectory",
     "InMemoryDeadLetterRepository",
+    "InMemoryDeskPolicyStore",
     "InMemoryDlqAuditRepository",
     "InMemoryFailureRepository",
     "InMemoryNoticeRepository",

@@ -12,6 +12,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.desk.index import TicketIndex
+from lia_core.desk.policy import DeskPolicyRevision
 from lia_core.domain.activity import Activity
 from lia_core.domain.conversations import Contact, Conversation, PendingInbound, StoredMessage
 from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
@@ -22,7 +23,7 @@ from lia_core.domain.recipients import ContactKey
 from lia_core.domain.regions import NamedRegion
 from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import User
-from lia_core.errors import ConcurrencyConflict
+from lia_core.errors import AlreadyExists, ConcurrencyConflict
 from lia_core.ports import ReprocessAudit
 
 __all__ = ["ConversationTables", "Staging", "StoredTicket", "Tables"]
@@ -110,6 +111,7 @@ class Tables:
     conversation_tables: ConversationTables = attrs.field(factory=ConversationTables)
     tickets: dict[str, StoredTicket] = attrs.field(factory=dict)
     activity: dict[str, Activity] = attrs.field(factory=dict)
+    desk_policies: dict[int, DeskPolicyRevision] = attrs.field(factory=dict)
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -126,6 +128,9 @@ class Tables:
             stored = self.tickets.get(tid)
             if (stored.ticket.version if stored is not None else 0) != row.read_version:
                 raise ConcurrencyConflict(entity="ticket", entity_id=tid)
+        for number in staged.desk_policies:
+            if number in self.desk_policies:  # the primary key of desk_policy_revisions
+                raise AlreadyExists(entity="desk policy revision", entity_id=str(number))
 
     def apply(self, staged: Tables) -> None:
         """Commit *staged* into these rows (after `check`)."""
@@ -145,6 +150,7 @@ class Tables:
         self.conversation_tables.merge(staged.conversation_tables)
         self.tickets.update(staged.tickets)
         self.activity.update(staged.activity)
+        self.desk_policies.update(staged.desk_policies)
         self.commits += 1
 
 

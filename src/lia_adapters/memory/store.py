@@ -24,6 +24,7 @@ from lia_adapters.memory.delivery import (
     InMemoryNoticeRepository,
     InMemoryOutboxRepository,
 )
+from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.tickets import InMemoryTicketRepository
 from lia_adapters.memory.users import InMemoryUserRepository
@@ -58,6 +59,7 @@ class InMemoryUnitOfWork:
         self._messages = InMemoryMessageRepository(self)
         self._tickets = InMemoryTicketRepository(self)
         self._activity = InMemoryActivityLog(self)
+        self._desk_policies = InMemoryDeskPolicyStore(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -118,6 +120,11 @@ class InMemoryUnitOfWork:
     def activity(self) -> InMemoryActivityLog:
         """The audit log."""
         return self._activity
+
+    @property
+    def desk_policies(self) -> InMemoryDeskPolicyStore:
+        """Desk-policy revisions."""
+        return self._desk_policies
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

@@ -12,6 +12,7 @@ from lia_adapters.sql.delivery.repositories import (
     SqlNoticeRepository,
 )
 from lia_adapters.sql.desk.activity import SqlActivityLog
+from lia_adapters.sql.desk.policies import SqlDeskPolicyStore
 from lia_adapters.sql.engine import create_engine
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
@@ -22,6 +23,7 @@ __all__ = [
     "SqlContactRepository",
     "SqlConversationRepository",
     "SqlDeadLetterRepository",
+    "SqlDeskPolicyStore",
     "SqlDlqAuditRepository",
     "SqlFailureRepository",
     "SqlMessageRepository",

@@ -20,6 +20,7 @@ from lia_adapters.sql.delivery.repositories import (
     SqlNoticeRepository,
 )
 from lia_adapters.sql.desk.activity import SqlActivityLog
+from lia_adapters.sql.desk.policies import SqlDeskPolicyStore
 from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self._conversations = SqlConversationRepository(self._connection)
         self._messages = SqlMessageRepository(self._connection)
         self._activity = SqlActivityLog(self._connection)
+        self._desk_policies = SqlDeskPolicyStore(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -115,6 +117,11 @@ class SqlUnitOfWork:
     def activity(self) -> SqlActivityLog:
         """The audit log of staff actions."""
         return self._activity
+
+    @property
+    def desk_policies(self) -> SqlDeskPolicyStore:
+        """Desk-policy revisions."""
+        return self._desk_policies
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction.

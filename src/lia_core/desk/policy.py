@@ -53,6 +53,25 @@ class DeskPolicy:
         """The default SLA policy's calendar (the one the console shows)."""
         return self.sla.fallback.calendar
 
+    @classmethod
+    def from_toml(
+        cls, text: str, *, source: str = "<string>", timezone: str = "America/Sao_Paulo"
+    ) -> DeskPolicy:
+        """The policy written in TOML *text* (docs/tickets.md); *timezone* when it names none.
+
+        Raises:
+            DeskPolicyFileError: every fault found, each with *source* and its line.
+        """
+        from lia_core.desk.policy_file import parse_desk_policy  # the parser imports this module
+
+        return parse_desk_policy(text, source=source, timezone=timezone)
+
+    def to_toml(self) -> str:
+        """The policy as a TOML document that `from_toml` reads back to an equal policy."""
+        from lia_core.desk._policy_writer import policy_to_toml  # the writer imports this module
+
+        return policy_to_toml(self)
+
 
 @attrs.frozen(kw_only=True)
 class DeskPolicyRevision:

@@ -1,7 +1,7 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
-`UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery` and
-`ports.audit` in one transaction; `ports.system` holds time, ids and hashing.
+`UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
+`ports.audit` and `ports.desk_policy` in one transaction; `ports.system` holds time, ids and hashing.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from lia_core.ports.delivery import (
     OutboxRepository,
     ReprocessAudit,
 )
+from lia_core.ports.desk_policy import DeskPolicyStore
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
@@ -46,6 +47,7 @@ __all__ = [
     "CustomerRoster",
     "DeadLetterFilter",
     "DeadLetterRepository",
+    "DeskPolicyStore",
     "DirectoryUnavailable",
     "DlqAuditRepository",
     "FailureRepository",
@@ -129,6 +131,11 @@ class UnitOfWork(Protocol):
     @property
     def activity(self) -> ActivityLog:
         """The audit log of staff actions."""
+        ...
+
+    @property
+    def desk_policies(self) -> DeskPolicyStore:
+        """Revisions of the desk policy (rules, SLA policies, calendar)."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -12,8 +12,7 @@ import attrs
 
 from lia_core.desk.alerts import OutboxStaffNotifier, StaffNotifier
 from lia_core.desk.intake import DeskIntake
-from lia_core.desk.policy import builtin_desk_policy
-from lia_core.desk.service import Desk, FixedPolicySource, PolicySource
+from lia_core.desk.service import Desk, PolicySource
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.ports import (
     AuditSink,
@@ -50,6 +49,16 @@ from lia_core.services.dead_letters import (
     ListDeadLettersHandler,
     ReprocessDeadLetters,
     ReprocessDeadLettersHandler,
+)
+from lia_core.services.desk_policy import (
+    DEFAULT_POLICY_REFRESH,
+    CurrentDeskPolicy,
+    DeskPolicyHistoryHandler,
+    DeskPolicySource,
+    LoadDeskPolicy,
+    LoadDeskPolicyHandler,
+    LoadedDeskPolicy,
+    ShowDeskPolicyHandler,
 )
 from lia_core.services.dispatch import DeliveryPolicy, Dispatcher
 from lia_core.services.failures import (
@@ -109,9 +118,11 @@ __all__ = [
     "ChannelOrder",
     "CheckLocation",
     "CreateUser",
+    "CurrentDeskPolicy",
     "DeclareFailure",
     "DefineRegion",
     "DeliveryTally",
+    "DeskPolicySource",
     "EditFailure",
     "EnqueueMessage",
     "FailureForm",
@@ -121,6 +132,8 @@ __all__ = [
     "ListConversations",
     "ListFailures",
     "ListOutbox",
+    "LoadDeskPolicy",
+    "LoadedDeskPolicy",
     "NotifyContact",
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
@@ -184,6 +197,12 @@ class Services:
     get_user: GetUserHandler
     list_users: ListUsersHandler
     update_user: UpdateUserHandler
+    load_desk_policy: LoadDeskPolicyHandler
+    show_desk_policy: ShowDeskPolicyHandler
+    desk_policy_history: DeskPolicyHistoryHandler
+    desk_policy: PolicySource
+    """The desk policy in force (a `DeskPolicySource`: cached, a new revision seen within its
+    refresh interval); the desk, the SLA monitor and `lia rules explain` read it."""
     enqueue_message: EnqueueMessageHandler
     list_outbox: ListOutboxHandler
     list_dead_letters: ListDeadLettersHandler
@@ -242,16 +261,20 @@ class Services:
         *senders* deliver per channel, *directory* is the CRM the gate asks, *roster* the CRM
         that lists every customer (proactive notices), *router* the normal flow after the gate
         (default: the human queue); *monotonic*, *sleep* and *jitter* pace and spread retries.
-        *desk_policies* gives the desk policy in force (default: the built-in one in *tz*),
-        *staff_notifier* queues staff alerts (default: notify-user outbox jobs).
+        *desk_policies* gives the desk policy in force (default: a `DeskPolicySource` over the
+        stored revisions, the built-in policy in *tz* while none is loaded, re-checked every
+        5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs).
         """
+        timezone = getattr(tz, "key", "UTC")  # a ZoneInfo's name; UTC for datetime.UTC
+        policy_source = desk_policies or DeskPolicySource(
+            uow=uow, clock=clock, timezone=timezone, refresh=DEFAULT_POLICY_REFRESH
+        )
         inbound = inbound_policy or InboundPolicy()
         desk = Desk(
             uow=uow,
             clock=clock,
             ids=ids,
-            policies=desk_policies
-            or FixedPolicySource(builtin_desk_policy(getattr(tz, "key", "UTC"))),
+            policies=policy_source,
             notifier=staff_notifier or OutboxStaffNotifier(ids),
         )
         process = ProcessInboundHandler(
@@ -316,7 +339,11 @@ class Services:
             authenticate=AuthenticateHandler(uow, hasher),
             get_user=GetUserHandler(uow),
             list_users=ListUsersHandler(uow),
-            update_user=UpdateUserHandler(uow),
+            update_user=UpdateUserHandler(uow, clock, ids),
+            load_desk_policy=LoadDeskPolicyHandler(uow, clock, ids, timezone),
+            show_desk_policy=ShowDeskPolicyHandler(uow, timezone),
+            desk_policy_history=DeskPolicyHistoryHandler(uow),
+            desk_policy=policy_source,
             enqueue_message=EnqueueMessageHandler(uow, clock, ids),
             list_outbox=ListOutboxHandler(uow),
             list_dead_letters=ListDeadLettersHandler(uow),

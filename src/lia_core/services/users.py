@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from lia_core.domain.activity import Activity, Actor
 from lia_core.domain.recipients import Phone
 from lia_core.domain.users import (
     Role,
@@ -46,6 +47,7 @@ class UpdateUser:
     """
 
     username: str
+    actor: Actor
     full_name: str | None = None
     phone: str | None = None
     push_token: str | None = attrs.field(default=None, repr=False)
@@ -86,9 +88,11 @@ class CreateUserHandler:
 
 @attrs.frozen
 class UpdateUserHandler:
-    """Validate the given contact fields and save them on the account."""
+    """Validate the given contact fields and save them, with a `user.update` audit entry."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, cmd: UpdateUser) -> User:
         """Return the updated user; raises NotFound, or ValidationError naming the field."""
@@ -99,6 +103,7 @@ class UpdateUserHandler:
         departments = validate_departments(cmd.departments or ())
         async with self.uow() as uow:
             user = await uow.users.get_by_username(username)
+            before = _contact(user)
             if cmd.full_name is not None:
                 user.full_name = full_name
             if cmd.phone is not None:
@@ -108,8 +113,32 @@ class UpdateUserHandler:
             if cmd.departments is not None:
                 user.departments = departments
             await uow.users.update(user)
+            await uow.activity.add(
+                Activity.of(
+                    cmd.actor,
+                    id=self.ids.new_id(),
+                    at=self.clock.now(),
+                    action="user.update",
+                    entity="user",
+                    entity_id=user.username,
+                    from_state=before,
+                    to_state=_contact(user),
+                )
+            )
             await uow.commit()
         return user
+
+
+def _contact(user: User) -> str:
+    """The contact fields as the audit log shows them (never the push token itself)."""
+    return "; ".join(
+        [
+            f"full_name={user.full_name or '-'}",
+            f"phone={user.phone or '-'}",
+            f"push_token={'set' if user.push_token else '-'}",
+            f"departments={','.join(sorted(user.departments)) or '-'}",
+        ]
+    )
 
 
 @attrs.define

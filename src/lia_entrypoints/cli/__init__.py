@@ -18,6 +18,7 @@ from lia_entrypoints.cli.failures import failure_group
 from lia_entrypoints.cli.messages import message_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
+from lia_entrypoints.cli.rules import rules_group
 from lia_entrypoints.cli.serve import serve, worker
 from lia_entrypoints.cli.stub import stub_provider
 from lia_entrypoints.cli.users import user_group
@@ -64,6 +65,7 @@ for _command in (
     contact_group,
     conversation_group,
     user_group,
+    rules_group,
     db_group,
     config_group,
     serve,

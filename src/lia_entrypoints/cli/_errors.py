@@ -1,4 +1,5 @@
-"""Turn every error into one ``error: …`` line on stderr and the CLI's exit code.
+"""Turn every error into one ``error: …`` line on stderr and the CLI's exit code
+(a faulty desk-policy file: one ``FILE:LINE: message`` line per fault).
 
 Exit codes: 0 ok; 1 refused (domain rule, not found, conflict, outdated schema, database
 unreachable); 2 bad input (click usage errors and the core's ValidationError).
@@ -13,6 +14,7 @@ from typing import IO, Any
 
 import click
 
+from lia_core.desk.policy_file import DeskPolicyFileError
 from lia_core.errors import LiaError, ValidationError
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "FIELD_FLAGS",
     "CliError",
     "InvalidInputError",
+    "PolicyFileError",
     "translate",
 ]
 
@@ -111,6 +114,27 @@ class InvalidInputError(CliError):
     exit_code = EXIT_INVALID
 
 
+class PolicyFileError(InvalidInputError):
+    """A desk-policy file with faults: each printed as ``FILE:LINE: message`` (exit 2)."""
+
+    def __init__(self, exc: DeskPolicyFileError) -> None:
+        super().__init__(str(exc), kind="policy_file_error", field=exc.field)
+        self.faults = exc.errors
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print every fault on its own line on stderr."""
+        for fault in self.faults:
+            click.echo(_one_line(str(fault)), file=file, err=file is None)
+
+    def to_json(self) -> str:
+        """The error document, with ``errors``: each fault's line, field and message."""
+        document = json.loads(super().to_json())
+        document["error"]["errors"] = [
+            {"line": f.line, "field": f.field, "message": f.problem} for f in self.faults
+        ]
+        return json.dumps(document, ensure_ascii=False)
+
+
 def _database_problem(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return True
@@ -129,6 +153,8 @@ def _root_cause(exc: BaseException) -> str:
 
 def translate(exc: Exception, *, database: str | None = None) -> CliError:
     """The `CliError` for *exc*: its message, exit code and the flag at fault."""
+    if isinstance(exc, DeskPolicyFileError):
+        return PolicyFileError(exc)
     if isinstance(exc, ValidationError) and (exc.field or "").startswith("LIA_"):
         # A setting (`InvalidSetting`): its message already names the variable.
         return InvalidInputError(exc.message, kind="invalid_setting", field=exc.field)

@@ -49,7 +49,7 @@ def actor_option(func: F) -> F:
         default=default_actor,
         show_default="$LIA_ACTOR or your user name",
         callback=_clean_actor,
-        help="Who is doing this, recorded on the failure.",
+        help="Who is doing this, recorded with the change (on the failure, in the audit log).",
     )(func)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.users import Role, User
 from lia_core.services import CreateUser, UpdateUser
 from lia_entrypoints.cli._app import CliApp
-from lia_entrypoints.cli._options import json_option
+from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
 from lia_entrypoints.schemas.users import UserOut
 
@@ -126,6 +127,7 @@ def _departments(
     callback=_departments,
     help="Comma-separated departments whose tickets are theirs (replaces the list; '' clears).",
 )
+@actor_option
 @json_option
 @click.pass_obj
 def update(
@@ -135,12 +137,14 @@ def update(
     phone: str | None,
     push_token: str | None,
     departments: tuple[str, ...] | None,
+    actor: str,
     as_json: bool,
 ) -> None:
     """Change a staff account's contact fields; options left out stay as they are."""
     with app.errors(as_json=as_json):
         cmd = UpdateUser(
             username=username,
+            actor=Actor(name=actor),
             full_name=full_name,
             phone=phone,
             push_token=push_token,

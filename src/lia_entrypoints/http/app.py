@@ -45,6 +45,7 @@ from lia_entrypoints.http.routes import (
     MessageController,
     OutboxController,
     RegionController,
+    RulesController,
     UserController,
     health,
     login,
@@ -71,6 +72,7 @@ _TAGS = [
     Tag(name="webhooks", description="Provider callbacks: WhatsApp Cloud, Evolution, Twilio."),
     Tag(name="auth", description="Log in for a bearer token."),
     Tag(name="users", description="Staff accounts and their contact fields."),
+    Tag(name="rules", description="The desk policy: rules, SLA policies, calendar, revisions."),
     Tag(name="service", description="Health."),
 ]
 
@@ -153,6 +155,7 @@ def create_app(
             ConversationController,
             notify_customers,
             UserController,
+            RulesController,
         ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],

@@ -26,6 +26,7 @@ from lia_core.errors import (
     PortUnavailable,
     ValidationError,
 )
+from lia_core.escalation.errors import RuleFileError
 
 __all__ = [
     "PROBLEM_JSON",
@@ -54,6 +55,8 @@ class FieldError(BaseModel):
     """Dotted path of the input (`cities.0.city`, `status`); null when the whole body is wrong."""
     message: str = Field(examples=["not a CEP: '2595x'"])
     """What is wrong."""
+    line: int | None = Field(default=None, examples=[12])
+    """For a document (a desk-policy file): the 1-based line at fault."""
 
 
 class Problem(BaseModel):
@@ -119,7 +122,7 @@ def _respond(
     type_: str = "about:blank",
     title: str | None = None,
     field: str | None = None,
-    errors: list[dict[str, str | None]] | None = None,
+    errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
@@ -170,11 +173,17 @@ def _handle_lia_error(request: Request[Any, Any, Any], exc: LiaError) -> Respons
         type_=_TYPE_PREFIX + slug,
         title=title,
         field=field,
-        errors=[{"field": field, "message": exc.message}]
-        if isinstance(exc, ValidationError)
-        else None,
+        errors=_validation_errors(exc) if isinstance(exc, ValidationError) else None,
         headers=headers,
     )
+
+
+def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """Each offending input; a document's faults (a desk-policy file) each with its line."""
+    if isinstance(exc, RuleFileError):
+        faults = getattr(exc, "errors", (exc,))
+        return [{"field": f.field, "message": str(f), "line": f.line} for f in faults]
+    return [{"field": exc.field, "message": exc.message}]
 
 
 def _first_line(error: BaseException) -> str:

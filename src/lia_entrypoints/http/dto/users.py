@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.users import MAX_DEPARTMENT_CHARS, MAX_FULL_NAME_CHARS, MAX_PUSH_TOKEN_CHARS
 from lia_core.services import UpdateUser
 from lia_entrypoints.http.dto.base import In
@@ -36,10 +37,11 @@ class UserUpdateIn(In):
     ) = Field(default=None, max_length=100, examples=[["support", "financial"]])
     """The departments whose tickets are theirs; replaces the list (`[]` clears it)."""
 
-    def to_command(self, username: str) -> UpdateUser:
-        """The core command for the account *username*."""
+    def to_command(self, username: str, actor: Actor) -> UpdateUser:
+        """The core command for the account *username*, changed by *actor*."""
         return UpdateUser(
             username=username,
+            actor=actor,
             full_name=self.full_name,
             phone=self.phone,
             push_token=self.push_token,

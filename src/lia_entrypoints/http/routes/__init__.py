@@ -8,6 +8,7 @@ from lia_entrypoints.http.routes.health import health
 from lia_entrypoints.http.routes.metrics import metrics
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
+from lia_entrypoints.http.routes.rules import RulesController
 from lia_entrypoints.http.routes.users import UserController
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "MessageController",
     "OutboxController",
     "RegionController",
+    "RulesController",
     "UserController",
     "health",
     "login",

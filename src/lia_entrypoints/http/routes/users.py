@@ -7,8 +7,8 @@ from typing import Annotated
 from litestar import Controller, get, patch
 from litestar.params import JSONBody, PathParameter
 
-from lia_entrypoints.http.auth import admins_only, managers_only
-from lia_entrypoints.http.context import ServicesDep, TzDep
+from lia_entrypoints.http.auth import actor_of, admins_only, managers_only
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
 from lia_entrypoints.http.dto.users import USERNAME_PATTERN, UserUpdateIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.users import UserOut
@@ -53,7 +53,13 @@ class UserController(Controller):
         responses=problem_responses(401, 403, 404, 422),
     )
     async def update_user(
-        self, username: UsernamePath, data: JSONBody[UserUpdateIn], services: ServicesDep, tz: TzDep
+        self,
+        username: UsernamePath,
+        data: JSONBody[UserUpdateIn],
+        request: AuthRequest,
+        services: ServicesDep,
+        tz: TzDep,
     ) -> UserOut:
         """Set the full name, phone, push token or departments; fields left out stay."""
-        return UserOut.of(await services.update_user(data.to_command(username)), tz)
+        command = data.to_command(username, actor_of(request))
+        return UserOut.of(await services.update_user(command), tz)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lia_adapters.memory import InMemoryStore
 from lia_core.domain.users import Role
 from lia_entrypoints.bootstrap import Runtime
 
@@ -19,7 +20,7 @@ async def admin(client: Client, runtime: Runtime) -> Headers:
 
 
 async def test_admin_updates_contact_fields(
-    client: Client, admin: Headers, supervisor: Headers
+    client: Client, admin: Headers, supervisor: Headers, store: InMemoryStore
 ) -> None:
     """PATCH sets the given fields and keeps the others; GET shows them to managers."""
     response = await client.patch(
@@ -41,6 +42,8 @@ async def test_admin_updates_contact_fields(
     listed = (await client.get(BASE, headers=supervisor)).json()
     assert [u["username"] for u in listed] == ["alice", "sofia"]
     assert all("password" not in key for u in listed for key in u)
+    audited = sorted((e.action, e.entity_id, e.actor) for e in store.activity.values())
+    assert audited == [("user.update", "sofia", "alice")] * 2
 
 
 async def test_only_admins_change_and_agents_do_not_read(
