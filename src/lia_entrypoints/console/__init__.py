@@ -22,6 +22,7 @@ from lia_entrypoints.console.pages.delivery import (
     outbox_page,
     reprocess_dead_letters,
 )
+from lia_entrypoints.console.pages.desk_policy import policy_page, policy_upload
 from lia_entrypoints.console.pages.failure_form import (
     failure_create,
     failure_edit,
@@ -122,6 +123,8 @@ def console_routers(settings: Settings) -> list[Router]:
             dead_letters_page,
             reprocess_dead_letters,
             dead_letter_page,
+            policy_page,
+            policy_upload,
         ],
         middleware=[
             _session(settings),

@@ -42,6 +42,8 @@ class MenuItem:
     path: str
     key: str
     admin_only: bool = False
+    managers_only: bool = False
+    """Shown to supervisors and admins only."""
 
 
 MENU = (
@@ -50,6 +52,7 @@ MENU = (
     MenuItem("Regiões", f"{CONSOLE_PATH}/regioes", "regioes"),
     MenuItem("Fila de envio", f"{CONSOLE_PATH}/fila", "fila", admin_only=True),
     MenuItem("Mensagens com falha", f"{CONSOLE_PATH}/mensagens-com-falha", "dlq", admin_only=True),
+    MenuItem("Política de atendimento", f"{CONSOLE_PATH}/policy", "policy", managers_only=True),
 )
 """The side menu of the seed, 🚨 Falha Massiva first; later pages add their entries here."""
 
@@ -106,7 +109,9 @@ def page(
         "menu": [
             item
             for item in MENU
-            if viewer is not None and (not item.admin_only or viewer.role.value == "ADMIN")
+            if viewer is not None
+            and (not item.admin_only or viewer.role.value == "ADMIN")
+            and (not item.managers_only or may_manage(viewer))
         ],
         "active": active,
         "now": runtime.clock.now(),
