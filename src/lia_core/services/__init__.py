@@ -55,10 +55,12 @@ from lia_core.services.desk_policy import (
     CurrentDeskPolicy,
     DeskPolicyHistoryHandler,
     DeskPolicySource,
+    ExplainTicketHandler,
     LoadDeskPolicy,
     LoadDeskPolicyHandler,
     LoadedDeskPolicy,
     ShowDeskPolicyHandler,
+    TicketExplanation,
 )
 from lia_core.services.dispatch import DeliveryPolicy, Dispatcher
 from lia_core.services.failures import (
@@ -140,6 +142,7 @@ __all__ = [
     "Services",
     "SettleJob",
     "Settlement",
+    "TicketExplanation",
     "UpdateRegion",
     "UpdateUser",
 ]
@@ -200,6 +203,7 @@ class Services:
     load_desk_policy: LoadDeskPolicyHandler
     show_desk_policy: ShowDeskPolicyHandler
     desk_policy_history: DeskPolicyHistoryHandler
+    explain_ticket: ExplainTicketHandler
     desk_policy: PolicySource
     """The desk policy in force (a `DeskPolicySource`: cached, a new revision seen within its
     refresh interval); the desk, the SLA monitor and `lia rules explain` read it."""
@@ -343,6 +347,7 @@ class Services:
             load_desk_policy=LoadDeskPolicyHandler(uow, clock, ids, timezone),
             show_desk_policy=ShowDeskPolicyHandler(uow, timezone),
             desk_policy_history=DeskPolicyHistoryHandler(uow),
+            explain_ticket=ExplainTicketHandler(uow, clock, policy_source),
             desk_policy=policy_source,
             enqueue_message=EnqueueMessageHandler(uow, clock, ids),
             list_outbox=ListOutboxHandler(uow),

@@ -9,11 +9,16 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from lia_core.desk.explain import Explanation, explain_rules
 from lia_core.desk.policy import DeskPolicy, DeskPolicyRevision, builtin_desk_policy
 from lia_core.desk.policy_file import DeskPolicyFileError
+from lia_core.desk.service import PolicySource
+from lia_core.desk.settle import evaluation_facts, sla_policy_of
 from lia_core.domain.activity import Activity, Actor
 from lia_core.errors import AlreadyExists, ConcurrencyConflict, ValidationError
 from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
+from lia_core.sla.clock import sla_status
+from lia_core.sla.readings import SlaState, worst_state
 
 __all__ = [
     "DEFAULT_POLICY_REFRESH",
@@ -21,10 +26,12 @@ __all__ = [
     "CurrentDeskPolicy",
     "DeskPolicyHistoryHandler",
     "DeskPolicySource",
+    "ExplainTicketHandler",
     "LoadDeskPolicy",
     "LoadDeskPolicyHandler",
     "LoadedDeskPolicy",
     "ShowDeskPolicyHandler",
+    "TicketExplanation",
 ]
 
 DEFAULT_POLICY_REFRESH = timedelta(seconds=5)
@@ -172,6 +179,48 @@ class DeskPolicyHistoryHandler:
             raise ValidationError("limit must be between 1 and 1000", field="limit")
         async with self.uow() as uow:
             return tuple(await uow.desk_policies.history(limit))
+
+
+@attrs.frozen(kw_only=True)
+class TicketExplanation:
+    """Why the desk policy's rules match a ticket or not, and what they would do now."""
+
+    ticket_id: str
+    revision: int | None
+    """The desk-policy revision explained (None: the built-in policy)."""
+    sla_policy: str
+    """The SLA policy the ticket gets."""
+    sla_state: SlaState | None
+    """The most urgent running clock's state (None: no clock running)."""
+    explanation: Explanation
+    at: datetime
+
+
+@attrs.frozen
+class ExplainTicketHandler:
+    """`lia rules explain`: the policy in force checked against one ticket, changing nothing."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    policies: PolicySource
+
+    async def __call__(self, ticket_id: str) -> TicketExplanation:
+        """Raises NotFound for an unknown ticket."""
+        now = self.clock.now()
+        revision, desk = await self.policies.current()
+        async with self.uow() as uow:
+            ticket = await uow.tickets.get(ticket_id)
+            policy = sla_policy_of(ticket, desk)
+            status = sla_status(ticket, policy, now=now)
+            facts = await evaluation_facts(uow, ticket, status, desk, now=now)
+        return TicketExplanation(
+            ticket_id=ticket.id,
+            revision=revision,
+            sla_policy=policy.name,
+            sla_state=worst_state(status),
+            explanation=explain_rules(desk.rules, facts),
+            at=now,
+        )
 
 
 @attrs.define

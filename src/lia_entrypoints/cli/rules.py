@@ -16,6 +16,8 @@ from lia_entrypoints.schemas.desk_policy import (
     DeskPolicyLoadOut,
     DeskPolicyOut,
     DeskPolicyRevisionOut,
+    TicketExplanationOut,
+    explanation_lines,
     revision_header,
 )
 
@@ -24,7 +26,7 @@ __all__ = ["rules_group"]
 
 @click.group("rules")
 def rules_group() -> None:
-    """The desk policy: load a revision, show it, list the revisions."""
+    """The desk policy: load a revision, show it, list the revisions, explain a ticket."""
 
 
 def _read(path: str) -> str:
@@ -110,3 +112,21 @@ def history(app: CliApp, limit: int, as_json: bool) -> None:
                 for r in revisions
             ]
             click.echo(table(["REVISION", "LOADED", "BY", "FILE", "SHA-256"], rows))
+
+
+@rules_group.command("explain")
+@click.argument("ticket_id", metavar="TICKET_ID")
+@json_option
+@click.pass_obj
+def explain(app: CliApp, ticket_id: str, as_json: bool) -> None:
+    """Which rules of the policy in force match a ticket and why, and what they would do.
+
+    Nothing is changed: the rules run for real on the ticket's next event.
+    """
+    with app.errors(as_json=as_json):
+        explained = app.run(lambda rt: rt.services.explain_ticket(ticket_id))
+        shape = TicketExplanationOut.of(explained, app.settings.tz)
+        if as_json:
+            emit_json(shape)
+        else:
+            click.echo("\n".join(explanation_lines(shape)))

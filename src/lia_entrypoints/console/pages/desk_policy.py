@@ -1,4 +1,5 @@
-"""Política de atendimento: the desk policy in force, its revisions and (ADMIN) loading one."""
+"""Política de atendimento: the desk policy in force, its revisions, (ADMIN) loading one, and
+explaining the rules on a ticket."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import admins, managers
 from lia_entrypoints.http.auth import actor_of
-from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.context import TZ_KEY, ServicesDep
+from lia_entrypoints.schemas.desk_policy import TicketExplanationOut
 
 __all__ = ["policy_page", "policy_upload"]
 
@@ -35,6 +37,7 @@ async def _render(
     revision: int | None = None,
     form: PolicyUploadForm | None = None,
     faults: list[Fault] | None = None,
+    ticket: str | None = None,
     status_code: int = 200,
 ) -> Template:
     try:
@@ -43,6 +46,15 @@ async def _render(
         shown, revision = await services.show_desk_policy(), None
         flash(request, "Essa revisão não existe; mostrando a política em vigor.", "error")
     latest = await services.desk_policy_history(1)
+    explained, explain_error = None, None
+    if ticket is not None and ticket.strip():
+        try:
+            explained = TicketExplanationOut.of(
+                await services.explain_ticket(ticket.strip()), request.app.state[TZ_KEY]
+            )
+        except NotFound:
+            explain_error = f"Não há chamado com o id “{ticket.strip()}”."
+            status_code = 404
     return page(
         request,
         "policy/page.html",
@@ -53,6 +65,9 @@ async def _render(
         history=await services.desk_policy_history(_HISTORY),
         form=form or PolicyUploadForm(),
         faults=faults or [],
+        ticket=(ticket or "").strip(),
+        explained=explained,
+        explain_error=explain_error,
     )
 
 
@@ -61,9 +76,11 @@ async def policy_page(
     request: Request[Any, Any, Any],
     services: ServicesDep,
     revision: Annotated[int | None, QueryParameter(name="revisao", ge=1)] = None,
+    ticket: Annotated[str | None, QueryParameter(name="chamado", max_length=64)] = None,
 ) -> Template:
-    """The policy in force (or `?revisao=N`), its history and, for admins, the upload form."""
-    return await _render(request, services, revision=revision)
+    """The policy in force (or `?revisao=N`), its history, the upload form (admins), and
+    `?chamado=ID`: which rules match that ticket and why."""
+    return await _render(request, services, revision=revision, ticket=ticket)
 
 
 @post("/policy", guards=[admins])

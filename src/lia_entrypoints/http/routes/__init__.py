@@ -8,7 +8,7 @@ from lia_entrypoints.http.routes.health import health
 from lia_entrypoints.http.routes.metrics import metrics
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
-from lia_entrypoints.http.routes.rules import RulesController
+from lia_entrypoints.http.routes.rules import RulesController, explain_ticket
 from lia_entrypoints.http.routes.users import UserController
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "RegionController",
     "RulesController",
     "UserController",
+    "explain_ticket",
     "health",
     "login",
     "metrics",

@@ -16,9 +16,10 @@ from lia_entrypoints.schemas.desk_policy import (
     DeskPolicyLoadOut,
     DeskPolicyOut,
     DeskPolicyRevisionOut,
+    TicketExplanationOut,
 )
 
-__all__ = ["RulesController"]
+__all__ = ["RulesController", "explain_ticket"]
 
 RevisionPath = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="A revision number.")]
 
@@ -77,3 +78,22 @@ class RulesController(Controller):
         loaded = await services.load_desk_policy(data.to_command(actor_of(request)))
         status = 201 if loaded.revision is not None else 200
         return Response(DeskPolicyLoadOut.of(loaded, tz), status_code=status)
+
+
+@get(
+    "/tickets/{ticket_id:str}/explain",
+    guards=[managers_only],
+    tags=["rules"],
+    summary="Explain the rules on a ticket",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def explain_ticket(
+    ticket_id: Annotated[
+        str, PathParameter(min_length=1, max_length=64, description="The ticket's id.")
+    ],
+    services: ServicesDep,
+    tz: TzDep,
+) -> TicketExplanationOut:
+    """Which rules of the desk policy in force match the ticket and why, and what they would
+    do; nothing is changed."""
+    return TicketExplanationOut.of(await services.explain_ticket(ticket_id), tz)

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
+from lia_core.desk.commands import OpenTicket
 from lia_core.desk.policy import DeskPolicy, builtin_desk_policy
 from lia_core.desk.policy_file import DeskPolicyFileError
 from lia_core.domain.activity import ActivityFilter, Actor
+from lia_core.domain.tickets import Priority
 from lia_core.errors import NotFound, ValidationError
 from lia_core.services import DeskPolicySource, LoadDeskPolicy, Services
 
@@ -168,3 +170,31 @@ async def test_the_source_reads_the_store_once_per_interval(
     await source.current()
     assert opened == [1]
     assert before[0] == store.commits
+
+
+async def test_explain_checks_the_rules_in_force_and_changes_nothing(
+    services: Services, store: InMemoryStore
+) -> None:
+    """An urgent ticket mentioning the regulator matches the loaded rule; nothing is stored."""
+    await services.load_desk_policy(LoadDeskPolicy(source=EXAMPLE, actor=ANA))
+    ticket = await services.desk.open(
+        OpenTicket(subject="vou reclamar na Anatel", priority=Priority.URGENT), ANA
+    )
+    before = store.tickets[ticket.id].ticket
+    store_commits = store.commits
+    source = services.desk_policy
+    assert isinstance(source, DeskPolicySource)
+
+    explained = await services.explain_ticket(ticket.id)
+
+    assert explained.revision == 1
+    checks = {check.rule: check for check in explained.explanation.rules}
+    assert checks["regulator-complaint"].matched
+    assert [(c.condition, c.actual) for c in checks["regulator-complaint"].conditions] == [
+        ("keywords", "found: anatel")
+    ]
+    assert not checks["repeat-contacts"].matched
+    assert store.commits == store_commits
+    assert store.tickets[ticket.id].ticket == before
+    with pytest.raises(NotFound):
+        await services.explain_ticket("no-such-ticket")

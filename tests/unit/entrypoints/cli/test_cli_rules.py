@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
+
+from lia_adapters.memory import PlainTextHasher, SequentialIds
+from lia_core.desk.commands import OpenTicket
+from lia_core.domain.activity import Actor
+from lia_core.domain.tickets import Priority
+from lia_core.services import Services
 
 from .cli_harness import CliHarness
 
@@ -68,3 +75,34 @@ def test_refusals_are_one_line(lia: CliHarness, tmp_path: Path) -> None:
     assert lia("rules", "load", str(binary)).exit_code == 2
     unknown = lia("rules", "show", "--revision", "7")
     assert (unknown.exit_code, unknown.stderr) == (1, "error: desk policy revision '7' not found\n")
+
+
+def _open_ticket(lia: CliHarness, subject: str) -> str:
+    """Open an urgent ticket in the harness's store; its id."""
+    services = Services.build(
+        uow=lia.store.unit_of_work,
+        clock=lia.clock,
+        ids=SequentialIds("t"),
+        hasher=PlainTextHasher(),
+    )
+    request = OpenTicket(subject=subject, priority=Priority.URGENT)
+    return asyncio.run(services.desk.open(request, Actor(name="ana"))).id
+
+
+def test_explain_says_which_rules_match_and_why(lia: CliHarness) -> None:
+    """explain lists each rule with its conditions and what the rules would do; exit 1 unknown."""
+    lia.ok("rules", "load", str(EXAMPLE))
+    ticket_id = _open_ticket(lia, "vou no Procon")
+    text = lia.ok("rules", "explain", ticket_id).stdout
+    assert text.startswith(f"ticket {ticket_id} under revision 1: SLA policy standard")
+    assert "[x] regulator-complaint (customer mentions a regulator" in text
+    assert (
+        "    yes keywords: procon, anatel, reclame aqui, consumidor.gov; ticket: found: procon"
+        in text
+    )
+    assert "[ ] repeat-contacts (third contact in a week)" in text
+    doc = lia.json("rules", "explain", ticket_id)
+    assert doc["revision"] == 1
+    assert {r["rule"]: r["matched"] for r in doc["rules"]}["notify-high-priority"] is True
+    missing = lia("rules", "explain", "nope")
+    assert (missing.exit_code, missing.stderr) == (1, "error: ticket 'nope' not found\n")

@@ -8,6 +8,9 @@ from pathlib import Path
 import httpx
 
 from lia_adapters.memory import InMemoryStore
+from lia_core.desk.commands import OpenTicket
+from lia_core.domain.activity import Actor
+from lia_core.domain.tickets import Priority
 from lia_core.domain.users import Role
 from lia_entrypoints.bootstrap import Runtime
 
@@ -119,3 +122,19 @@ async def test_roles_and_older_revisions(
     await client.post("/console/logout", data={"_csrf_token": admin})
     await sign_in(client, runtime, "artur", Role.AGENT)
     assert (await client.get(PAGE)).status_code == 403
+
+
+async def test_explain_a_ticket_on_the_page(
+    client: Client, runtime: Runtime, supervisor_session: str
+) -> None:
+    """?chamado=ID lists each rule with its conditions and what would be done; unknown is 404."""
+    ticket = await runtime.services.desk.open(
+        OpenTicket(subject="vou no procon", priority=Priority.URGENT), Actor(name="sofia")
+    )
+    text = html.unescape((await client.get(f"{PAGE}?chamado={ticket.id}")).text)
+    assert f"Chamado <code>{ticket.id}</code>, política padrão" in text
+    assert "<strong>notify-high-priority</strong>" in text
+    assert "✓ <code>priority_at_least</code>: high — chamado: urgent" in text
+    missing = await client.get(f"{PAGE}?chamado=nada")
+    assert missing.status_code == 404
+    assert "Não há chamado com o id “nada”." in missing.text

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from lia_adapters.memory import InMemoryStore
+from lia_core.desk.commands import OpenTicket
+from lia_core.domain.activity import Actor
+from lia_core.domain.tickets import Priority
 from lia_core.domain.users import Role
 from lia_entrypoints.bootstrap import Runtime
 
@@ -66,3 +69,22 @@ async def test_roles(client: Client, supervisor: Headers, agent: Headers) -> Non
     problem(await client.post(BASE, json={"source": ""}, headers=supervisor), 403)
     problem(await client.get(BASE, headers=agent), 403)
     problem(await client.get(f"{BASE}/5", headers=supervisor), 404)
+
+
+async def test_explain_a_ticket(
+    client: Client, admin: Headers, supervisor: Headers, agent: Headers, runtime: Runtime
+) -> None:
+    """Managers read which rules match a ticket; agents are refused; unknown tickets are 404."""
+    await client.post(BASE, json={"source": EXAMPLE}, headers=admin)
+    ticket = await runtime.services.desk.open(
+        OpenTicket(subject="reclamação na Anatel", priority=Priority.HIGH), Actor(name="sofia")
+    )
+    path = f"/api/v1/tickets/{ticket.id}/explain"
+    response = await client.get(path, headers=supervisor)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["ticket_id"], body["revision"], body["sla_policy"]) == (ticket.id, 1, "standard")
+    matched = {r["rule"] for r in body["rules"] if r["matched"]}
+    assert {"regulator-complaint", "notify-high-priority"} <= matched
+    problem(await client.get(path, headers=agent), 403)
+    problem(await client.get("/api/v1/tickets/nope/explain", headers=supervisor), 404)
