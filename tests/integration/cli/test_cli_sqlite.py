@@ -88,6 +88,20 @@ def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
     }
 
 
+def test_rules_load_the_example_then_a_bad_file(lia_sqlite: LiaProcess, tmp_path: Path) -> None:
+    """The shipped example loads as is through the real script; a bad file names its line."""
+    example = Path(__file__).parents[3] / "docs" / "examples" / "desk-policy.toml"
+    lia_sqlite.ok("db", "upgrade")
+    assert lia_sqlite.ok("rules", "load", str(example)).stdout == "revision 1 loaded\n"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[calendar.hours]\nmonday = "8h"\n')
+    refused = lia_sqlite("rules", "load", str(bad))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"{bad}:2: bad hours '8h' for monday")
+    history = lia_sqlite.json("rules", "history")["items"]
+    assert [(r["revision"], r["loaded_by"]) for r in history] == [(1, "integration")]
+
+
 def test_config_show_never_prints_the_secret(lia_sqlite: LiaProcess) -> None:
     """LIA_JWT_SECRET is masked in `config show`, as text and JSON."""
     lia_sqlite.env["LIA_JWT_SECRET"] = "super-secret-signing-key"
