@@ -1,28 +1,61 @@
-"""Staff notifications: `notify-user` outbox jobs to the supervisors and admins of a department."""
+"""Staff notifications: `notify-user` outbox jobs to the supervisors and admins of a department.
+
+For a ticket and a notification policy (`ticket-escalation`, `ticket-priority-high`,
+`sla-alert`, or one the desk policy declares), each active SUPERVISOR and ADMIN whose
+departments include the ticket's — or who lists no department: they oversee every one — gets
+one job on the first channel of the policy's matrix (`DeskPolicy.channels[policy]`) they can
+be reached on: a phone for WhatsApp, Evolution and SMS, a device token for push; the sandbox
+reaches everyone. The job's idempotency key is unique per (policy, ticket, cause, reopening,
+user), so a retried transaction or a second monitor never queues a second message. The text
+is pt-BR and shows the customer's phone masked.
+
+A user whose contact cannot make a job (a malformed phone or token) is reported to the
+observer (`desk.alert_failed` in the logs) and skipped; the others are still notified. A
+storage failure is not swallowed: it aborts the transaction, so the SLA event and its jobs
+are committed together or not at all, and the monitor tries again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 import attrs
 
 from lia_core.desk.policy import BUILTIN_CHANNELS, DeskPolicy
-from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent
+from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.jobs import new_job
-from lia_core.domain.recipients import Phone, PushToken, Recipient
+from lia_core.domain.recipients import Phone, ProviderIdentity, PushToken, Recipient
 from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import Role, User
+from lia_core.errors import ValidationError
 from lia_core.ports import IdGenerator, UnitOfWork
 
-__all__ = ["OutboxStaffNotifier", "StaffNotifier", "alert_text"]
+__all__ = [
+    "AlertObserver",
+    "BatchedStaffNotifier",
+    "OutboxStaffNotifier",
+    "StaffNotifier",
+    "alert_key",
+    "alert_text",
+    "covers",
+    "mask_contact",
+    "reach",
+]
 
 _STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+_PHONE_CHANNELS = frozenset({Channel.WHATSAPP, Channel.EVOLUTION, Channel.SMS})
 _TITLES = {
     "ticket-escalation": "Ticket escalado",
     "ticket-priority-high": "Ticket com prioridade alta",
     "sla-alert": "Alerta de SLA",
 }
+_CLOCKS = {"first_response": "primeira resposta", "resolution": "resolução"}
+_STATES = {"warning": "perto do prazo", "breached": "prazo estourado"}
+_MAX_KEY = 640
+"""The outbox's idempotency key column width: longer keys are hashed."""
 
 
 class StaffNotifier(Protocol):
@@ -42,31 +75,83 @@ class StaffNotifier(Protocol):
         ...
 
 
+class AlertObserver(Protocol):
+    """Told about an alert that could not be queued (entrypoints log `desk.alert_failed`)."""
+
+    def alert_failed(self, *, ticket_id: str, policy: str, username: str, error: str) -> None:
+        """*username* was not notified about *ticket_id* under *policy*, because of *error*."""
+        ...
+
+
+@attrs.frozen
+class _Unobserved:
+    def alert_failed(self, *, ticket_id: str, policy: str, username: str, error: str) -> None:
+        """Nobody listens."""
+
+
+def mask_contact(ticket: Ticket) -> str | None:
+    """The customer's contact as staff may read it in a message: ``5521*******88``."""
+    if ticket.contact is None:
+        return None
+    raw = str(ticket.contact)
+    if isinstance(ticket.contact, Phone) and len(raw) > 6:
+        return raw[:4] + "*" * (len(raw) - 6) + raw[-2:]
+    return raw[:3] + "***"
+
+
+def _cause_text(cause: str) -> str:
+    """``resolution-breached`` → "resolução: prazo estourado"; ``rule:x`` → "regra x"."""
+    if cause.startswith("rule:"):
+        return f"regra {cause.removeprefix('rule:')}"
+    clock, _, state = cause.rpartition("-")
+    if clock in _CLOCKS and state in _STATES:
+        return f"{_CLOCKS[clock]}: {_STATES[state]}"
+    return cause
+
+
 def alert_text(ticket: Ticket, *, policy: str, cause: str) -> str:
-    """The pt-BR message staff receive (no customer phone: the ticket id leads to it)."""
+    """The pt-BR message staff receive (the customer's phone masked; the ticket id leads to it)."""
     title = _TITLES.get(policy, f"Aviso ({policy})")
-    return (
-        f"{title}: ticket {ticket.id} ({ticket.department}, {ticket.level}, "
-        f"prioridade {ticket.priority.value}) — {cause}. {ticket.subject}".strip()
+    contact = mask_contact(ticket)
+    who = f", cliente {contact}" if contact else ""
+    text = (
+        f"{title}: ticket {ticket.id} ({ticket.department}, {ticket.level.value}, "
+        f"prioridade {ticket.priority.value}{who}) — {_cause_text(cause)}."
     )
+    return f"{text} {ticket.subject}".strip() if ticket.subject else text
 
 
-def _covers(user: User, department: str) -> bool:
-    """Supervisors and admins of the department; an empty department list covers them all."""
-    departments: frozenset[str] = getattr(user, "departments", frozenset())
-    return user.is_active and user.role in _STAFF and (not departments or department in departments)
+def covers(user: User, department: str) -> bool:
+    """An active supervisor or admin of *department*; one listing no department oversees all."""
+    if not user.is_active or user.role not in _STAFF:
+        return False
+    return not user.departments or department in user.departments
 
 
-def _reach(user: User, channels: tuple[Channel, ...]) -> tuple[Channel, Recipient] | None:
-    """The first channel of *channels* the user can be reached on, and where."""
-    phone: Phone | None = getattr(user, "phone", None)
-    token: str | None = getattr(user, "push_token", None)
+def _recipient(user: User, channel: Channel) -> Recipient | None:
+    if channel is Channel.PUSH:
+        return PushToken(user.push_token) if user.push_token else None
+    if channel in _PHONE_CHANNELS:
+        return user.phone
+    # The sandbox delivers to anyone: the phone when there is one, else the account itself.
+    return user.phone if user.phone is not None else ProviderIdentity(f"{user.username}@lia")
+
+
+def reach(user: User, channels: Sequence[Channel]) -> tuple[Channel, Recipient] | None:
+    """The first channel of *channels* the user can be reached on, and where; None if none."""
     for channel in channels:
-        if channel is Channel.PUSH and token:
-            return channel, PushToken(token)
-        if channel is not Channel.PUSH and phone is not None:
-            return channel, phone
+        recipient = _recipient(user, channel)
+        if recipient is not None:
+            return channel, recipient
     return None
+
+
+def alert_key(ticket: Ticket, *, policy: str, cause: str, username: str) -> str:
+    """The job's idempotency key: one per (policy, ticket, cause, reopening, user)."""
+    key = f"desk:{policy}:{ticket.id}:{cause}:{ticket.cycle}:{username}"
+    if len(key) <= _MAX_KEY:
+        return key
+    return f"desk:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 @attrs.frozen
@@ -74,6 +159,75 @@ class OutboxStaffNotifier:
     """Queues one `notify-user` job per reachable supervisor and admin of the department."""
 
     ids: IdGenerator
+    observer: AlertObserver = attrs.field(factory=_Unobserved)
+
+    def _job(
+        self,
+        ticket: Ticket,
+        user: User,
+        channels: Sequence[Channel],
+        *,
+        policy: str,
+        cause: str,
+        text: str,
+        now: datetime,
+    ) -> OutboundJob | None:
+        found = reach(user, channels)
+        if found is None:
+            return None
+        channel, recipient = found
+        # Later channels that take the same address are the dispatcher's fallbacks.
+        fallbacks = tuple(
+            c for c in channels if c is not channel and _recipient(user, c) == recipient
+        )
+        return new_job(
+            job_id=self.ids.new_id(),
+            job_name=JobName.NOTIFY_USER,
+            channel=channel,
+            recipient=recipient,
+            content=MessageContent(text=text),
+            context=JobContext(source="desk", correlation_id=ticket.id),
+            idempotency_key=alert_key(ticket, policy=policy, cause=cause, username=user.username),
+            now=now,
+            fallback_channels=fallbacks,
+        )
+
+    def jobs(
+        self,
+        ticket: Ticket,
+        staff: Sequence[User],
+        *,
+        policy: str,
+        cause: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> list[OutboundJob]:
+        """The jobs for the covered, reachable users of *staff* (the others are reported)."""
+        channels = desk.channels.get(policy) or BUILTIN_CHANNELS["sla-alert"]
+        text = alert_text(ticket, policy=policy, cause=cause)
+        jobs: list[OutboundJob] = []
+        for user in staff:
+            if not covers(user, ticket.department):
+                continue
+            try:
+                job = self._job(
+                    ticket, user, channels, policy=policy, cause=cause, text=text, now=now
+                )
+            except ValidationError as exc:  # this user's contact; the others still get theirs
+                self.observer.alert_failed(
+                    ticket_id=ticket.id, policy=policy, username=user.username, error=str(exc)
+                )
+                continue
+            if job is None:
+                self.observer.alert_failed(
+                    ticket_id=ticket.id,
+                    policy=policy,
+                    username=user.username,
+                    error="no contact on the policy's channels",
+                )
+                continue
+            jobs.append(job)
+        return jobs
 
     async def notify(
         self,
@@ -86,27 +240,42 @@ class OutboxStaffNotifier:
         desk: DeskPolicy,
     ) -> int:
         """Queue the jobs; a user with no contact on the policy's channels is skipped."""
-        channels = desk.channels.get(policy) or BUILTIN_CHANNELS["sla-alert"]
-        text = alert_text(ticket, policy=policy, cause=cause)
-        queued = 0
-        for user in await uow.users.list():
-            if not _covers(user, ticket.department):
-                continue
-            reach = _reach(user, channels)
-            if reach is None:
-                continue
-            channel, recipient = reach
-            key = f"desk:{policy}:{ticket.id}:{cause}:{ticket.cycle}:{user.username}"
-            job = new_job(
-                job_id=self.ids.new_id(),
-                job_name=JobName.NOTIFY_USER,
-                channel=channel,
-                recipient=recipient,
-                content=MessageContent(text=text),
-                context=JobContext(source="desk", correlation_id=ticket.id),
-                idempotency_key=key,
-                now=now,
-            )
-            if await uow.outbox.add(job):
-                queued += 1
-        return queued
+        staff = await uow.users.list()
+        jobs = self.jobs(ticket, staff, policy=policy, cause=cause, now=now, desk=desk)
+        # One statement for every recipient; known keys (a retry) are skipped, not counted.
+        return await uow.outbox.add_many(jobs) if jobs else 0
+
+
+@attrs.define
+class BatchedStaffNotifier:
+    """Stages the jobs of many tickets (the monitor's batch) and queues them in one statement.
+
+    The staff list is read once, at the first notification; `flush` must run in the same unit
+    of work before it commits. `notify` returns how many jobs it staged.
+    """
+
+    outbox: OutboxStaffNotifier
+    staged: list[OutboundJob] = attrs.Factory(list)
+    _staff: Sequence[User] | None = None
+
+    async def notify(
+        self,
+        uow: UnitOfWork,
+        ticket: Ticket,
+        *,
+        policy: str,
+        cause: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> int:
+        """Stage the jobs of one notification."""
+        if self._staff is None:
+            self._staff = await uow.users.list()
+        jobs = self.outbox.jobs(ticket, self._staff, policy=policy, cause=cause, now=now, desk=desk)
+        self.staged.extend(jobs)
+        return len(jobs)
+
+    async def flush(self, uow: UnitOfWork) -> int:
+        """Queue everything staged (known idempotency keys skipped); how many were new."""
+        jobs, self.staged = self.staged, []
+        return await uow.outbox.add_many(jobs) if jobs else 0
