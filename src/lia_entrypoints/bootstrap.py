@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
+from lia_core.desk.alerts import OutboxStaffNotifier
+from lia_core.desk.monitor import SlaMonitor
 from lia_core.domain.delivery import Channel
 from lia_core.errors import DomainError, SchemaOutdated
 from lia_core.ports import (
@@ -42,6 +44,7 @@ from lia_entrypoints.adapters import (
     build_senders,
     http_url,
 )
+from lia_entrypoints.desk import LoggingAlertObserver, LoggingMonitorObserver
 from lia_entrypoints.inbound.metrics import InboundMetrics
 from lia_entrypoints.inbound.observer import LoggingGateObserver
 from lia_entrypoints.invalid_setting import InvalidSetting
@@ -63,6 +66,8 @@ class Runtime:
     ids: IdGenerator
     metrics: InboundMetrics
     """This process's Prometheus counters (`GET /metrics`)."""
+    sla_monitor: SlaMonitor
+    """The SLA monitor the worker ticks (`LIA_DESK__MONITOR_INTERVAL_SECONDS`)."""
     directory: CustomerDirectory | None = None
     """The CRM the gate asks (`lia crm lookup` asks it too); None without one."""
     engine: AsyncEngine | None = None
@@ -172,6 +177,7 @@ async def bootstrap(
         timezone=settings.timezone,
         refresh=policies.desk_policy_refresh(settings),
     )
+    staff_notifier = OutboxStaffNotifier(real_ids, observer=LoggingAlertObserver())
     services = Services.build(
         uow=uow,
         clock=real_clock,
@@ -193,10 +199,21 @@ async def bootstrap(
         sleep=asyncio.sleep,
         jitter=random.SystemRandom().random,
         desk_policies=desk_policy,
+        staff_notifier=staff_notifier,
+    )
+    sla_monitor = SlaMonitor(
+        uow=uow,
+        clock=real_clock,
+        desk=services.desk,
+        policies=services.desk.policies,
+        observer=LoggingMonitorObserver(),
+        notifier=staff_notifier,
+        batch=settings.desk.monitor_batch,
     )
     return Runtime(
         settings=settings,
         services=services,
+        sla_monitor=sla_monitor,
         clock=real_clock,
         uow=uow,
         ids=real_ids,

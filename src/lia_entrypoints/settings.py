@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lia_core.desk.monitor import DEFAULT_BATCH, DEFAULT_INTERVAL_SECONDS
 from lia_core.domain.delivery import Channel
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.desk_policy import DEFAULT_POLICY_REFRESH
@@ -120,7 +121,7 @@ class AlertSettings(BaseModel):
 
 
 class DeskSettings(BaseModel):
-    """The ticket desk (`lia serve` and `lia worker`)."""
+    """The ticket desk (`lia serve` and `lia worker`): its policy's refresh, the SLA monitor."""
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
@@ -128,6 +129,10 @@ class DeskSettings(BaseModel):
         default=DEFAULT_POLICY_REFRESH.total_seconds(), gt=0, le=3600
     )
     """How often each process checks for a new desk-policy revision (`lia rules load`): a new revision applies within this many seconds, without a restart."""
+    monitor_interval_seconds: float = Field(default=DEFAULT_INTERVAL_SECONDS, gt=0, le=3600)
+    """How often the worker looks for tickets whose SLA clocks crossed a threshold (warning, breach) and raises their alerts."""
+    monitor_batch: int = Field(default=DEFAULT_BATCH, ge=1, le=10_000)
+    """Tickets the SLA monitor takes per transaction (a tick repeats while a full batch came back)."""
 
 
 class WhatsAppSettings(BaseModel):
@@ -283,7 +288,7 @@ class Settings(BaseSettings):
     inbound: InboundSettings = InboundSettings()
     """Webhook ingest and the outage gate (`LIA_INBOUND__REMINDER_INTERVAL_MINUTES`, …)."""
     desk: DeskSettings = DeskSettings()
-    """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, …)."""
+    """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, `LIA_DESK__MONITOR_INTERVAL_SECONDS`, …)."""
 
     @field_validator("timezone")
     @classmethod

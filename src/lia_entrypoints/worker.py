@@ -119,11 +119,17 @@ async def _check_backlog(runtime: Runtime, _report: WorkerReport) -> None:
     await runtime.services.alerter.check_backlog()
 
 
+async def _monitor_sla(runtime: Runtime, _report: WorkerReport) -> None:
+    """One SLA monitor tick: SLA events and staff alerts of the tickets now due."""
+    await runtime.sla_monitor.tick()
+
+
 def timers(runtime: Runtime) -> list[Timer]:
     """The worker's timed jobs, in the order they run when several are due."""
     return [
         Timer("schedule", runtime.settings.worker.poll_interval_seconds, _schedule),
         Timer("backlog", BACKLOG_CHECK_SECONDS, _check_backlog),
+        Timer("sla-monitor", runtime.settings.desk.monitor_interval_seconds, _monitor_sla),
     ]
 
 
@@ -162,6 +168,7 @@ async def run_worker(
     log.info("delivery.channels", providers=real or ["sandbox only"])
     if once:
         await _schedule(runtime, report)
+        await _monitor_sla(runtime, report)
         await _drain(runtime, owner, report)
         return report
     await _loop(runtime, jobs or timers(runtime), owner, report, stop or asyncio.Event())

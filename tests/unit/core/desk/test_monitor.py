@@ -1,0 +1,221 @@
+"""The SLA monitor over the in-memory store: thresholds once, batches, failures, new revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
+from lia_core.desk.alerts import OutboxStaffNotifier
+from lia_core.desk.commands import OpenTicket
+from lia_core.desk.monitor import RETRY_AFTER, MonitorReport, SlaMonitor
+from lia_core.desk.policy import DeskPolicy
+from lia_core.desk.service import Desk
+from lia_core.domain.activity import Actor
+from lia_core.domain.delivery import Channel, OutboundJob
+from lia_core.domain.tickets import EventKind, Priority, Ticket
+from lia_core.domain.users import Role, User
+from lia_core.escalation.book import RuleBook
+from lia_core.sla.calendar import BusinessCalendar
+from lia_core.sla.policy import PolicyBook, SlaPolicy, SlaTargets, Target
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+ROUND_CLOCK = DeskPolicy(
+    sla=PolicyBook(
+        fallback=SlaPolicy(
+            name="round-the-clock",
+            calendar=BusinessCalendar.always(),
+            by_priority={
+                Priority.MEDIUM: SlaTargets(
+                    first_response=Target.calendar(10), resolution=Target.calendar(100)
+                )
+            },
+        )
+    ),
+    rules=RuleBook(rules=()),
+    channels={"sla-alert": (Channel.SANDBOX,)},
+)
+"""24/7, resolution due 100 minutes after opening (warning at 70), alerts on the sandbox."""
+
+
+@attrs.define
+class Revisions:
+    """A policy source whose revision a test changes."""
+
+    revision: int | None = None
+    policy: DeskPolicy = ROUND_CLOCK
+
+    async def current(self) -> tuple[int | None, DeskPolicy]:
+        """The revision set by the test."""
+        return self.revision, self.policy
+
+
+@attrs.define
+class Observed:
+    """What the monitor reported."""
+
+    ticks: list[MonitorReport] = attrs.Factory(list)
+    failures: list[tuple[tuple[str, ...], bool]] = attrs.Factory(list)
+
+    def ticked(self, report: MonitorReport) -> None:
+        """Keep the report."""
+        self.ticks.append(report)
+
+    def failed(self, ticket_ids: Sequence[str], *, isolated: bool) -> None:
+        """Keep the failure."""
+        self.failures.append((tuple(ticket_ids), isolated))
+
+
+@attrs.frozen
+class Breaking(OutboxStaffNotifier):
+    """Staff jobs as usual, except for the tickets in *broken*: those raise."""
+
+    broken: set[str] = attrs.Factory(set)
+
+    def jobs(
+        self,
+        ticket: Ticket,
+        staff: Sequence[User],
+        *,
+        policy: str,
+        cause: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> list[OutboundJob]:
+        """Raise for a broken ticket."""
+        if ticket.id in self.broken:
+            raise RuntimeError("the outbox is unwell")
+        return super().jobs(ticket, staff, policy=policy, cause=cause, now=now, desk=desk)
+
+
+@attrs.define
+class World:
+    """A store with one supervisor, a desk on it, and a monitor."""
+
+    store: InMemoryStore
+    clock: FixedClock
+    desk: Desk
+    monitor: SlaMonitor
+    source: Revisions
+    observed: Observed
+    notifier: Breaking
+
+    async def open(self, n: int = 1) -> list[Ticket]:
+        """Open *n* tickets by hand now."""
+        return [
+            await self.desk.open(OpenTicket(subject=f"Sem internet {i}"), Actor(name="ana"))
+            for i in range(n)
+        ]
+
+    async def events(self, ticket_id: str, kind: EventKind) -> int:
+        """How many *kind* events the stored ticket has."""
+        async with self.store.unit_of_work() as uow:
+            ticket = await uow.tickets.get(ticket_id)
+        return sum(1 for e in ticket.timeline.events if e.kind is kind)
+
+    async def jobs(self) -> int:
+        """Outbox jobs queued so far."""
+        async with self.store.unit_of_work() as uow:
+            return len(await uow.outbox.list(status=None, recipient=None, limit=1000))
+
+
+@pytest.fixture
+async def world() -> World:
+    """An empty desk at T0 with one supervisor, monitored in batches of two."""
+    store = InMemoryStore()
+    clock = FixedClock(T0)
+    ids = SequentialIds("t")
+    source = Revisions()
+    notifier = Breaking(ids)
+    desk = Desk(uow=store.unit_of_work, clock=clock, ids=ids, policies=source, notifier=notifier)
+    observed = Observed()
+    monitor = SlaMonitor(
+        uow=store.unit_of_work,
+        clock=clock,
+        desk=desk,
+        policies=source,
+        observer=observed,
+        notifier=notifier,
+        batch=2,
+    )
+    async with store.unit_of_work() as uow:
+        await uow.users.add(
+            User(id="u-1", username="sofia", role=Role.SUPERVISOR, password_hash="x", created_at=T0)
+        )
+        await uow.commit()
+    return World(store, clock, desk, monitor, source, observed, notifier)
+
+
+async def test_a_threshold_is_raised_once_with_its_alert(world: World) -> None:
+    """The warning is recorded and alerted once, however many ticks pass; then the breach."""
+    (ticket,) = await world.open()
+    assert (await world.monitor.tick()).visited == 0
+    world.clock.set(T0 + timedelta(minutes=70))
+    first = await world.monitor.tick()
+    assert (first.visited, first.warnings, first.breaches, first.alerts) == (1, 1, 0, 1)
+    for _ in range(3):
+        world.clock.advance(minutes=5)
+        again = await world.monitor.tick()
+        assert (again.visited, again.warnings, again.alerts) == (0, 0, 0)
+    world.clock.set(T0 + timedelta(minutes=100))
+    breach = await world.monitor.tick()
+    assert (breach.breaches, breach.alerts) == (1, 1)
+    assert await world.events(ticket.id, EventKind.SLA_WARNING) == 1
+    assert await world.events(ticket.id, EventKind.SLA_BREACHED) == 1
+    assert await world.jobs() == 2
+    assert (await world.monitor.tick()).visited == 0  # breached: nothing left to cross
+
+
+async def test_a_tick_repeats_while_full_batches_come_back(world: World) -> None:
+    """Five due tickets with batches of two: three batches in one tick, every one visited."""
+    await world.open(5)
+    world.clock.set(T0 + timedelta(minutes=71))
+    report = await world.monitor.tick()
+    assert (report.visited, report.warnings, report.batches) == (5, 5, 3)
+
+
+async def test_a_failing_ticket_is_deferred_and_loses_no_alert(world: World) -> None:
+    """One ticket that fails holds back no other, and its alert is raised once it works."""
+    tickets = await world.open(3)
+    broken = tickets[1].id
+    world.notifier.broken.add(broken)
+    world.clock.set(T0 + timedelta(minutes=71))
+    report = await world.monitor.tick()
+    assert (report.visited, report.warnings, report.failed) == (2, 2, 1)
+    assert ((broken,), True) in world.observed.failures
+    assert await world.events(broken, EventKind.SLA_WARNING) == 0
+    world.notifier.broken.clear()
+    world.clock.advance(seconds=RETRY_AFTER.total_seconds() - 1)
+    assert (await world.monitor.tick()).visited == 0  # deferred, not yet looked at
+    world.clock.advance(seconds=1)
+    late = await world.monitor.tick()
+    assert (late.visited, late.warnings, late.alerts) == (1, 1, 1)
+    assert await world.events(broken, EventKind.SLA_WARNING) == 1
+
+
+SHORTER = attrs.evolve(
+    ROUND_CLOCK,
+    sla=PolicyBook(
+        fallback=attrs.evolve(
+            ROUND_CLOCK.sla.fallback,
+            by_priority={Priority.MEDIUM: SlaTargets(resolution=Target.calendar(50))},
+        )
+    ),
+)
+"""Revision 1: resolution due 50 minutes after opening (warning at 35)."""
+
+
+async def test_a_new_revision_reindexes_live_tickets_once(world: World) -> None:
+    """A new revision's shorter target is applied at the next tick, not when the old one says."""
+    await world.open(3)
+    world.clock.set(T0 + timedelta(minutes=40))
+    assert (await world.monitor.tick()).rescheduled == 0  # the first tick only notes it
+    world.source.revision, world.source.policy = 1, SHORTER
+    changed = await world.monitor.tick()
+    assert (changed.revision, changed.rescheduled, changed.visited) == (1, 3, 3)
+    assert (changed.warnings, changed.alerts) == (3, 3)
+    after = await world.monitor.tick()
+    assert (after.rescheduled, after.visited) == (0, 0)
