@@ -7,9 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from lia_adapters.memory import FixedClock, SequentialIds
 from lia_core.desk.policy import DeskPolicyRevision
+from lia_core.domain.activity import ActivityFilter, Actor
 from lia_core.errors import AlreadyExists, NotFound
 from lia_core.ports import UnitOfWorkFactory
+from lia_core.services import LoadDeskPolicy
+from lia_core.services.desk_policy import LoadDeskPolicyHandler
 from tests.contract.builders.outages import T0
 
 
@@ -100,3 +104,22 @@ async def test_concurrent_loads_never_share_a_number(uow_factory: UnitOfWorkFact
     async with uow_factory() as uow:
         history = await uow.desk_policies.history(10)
     assert [r.revision for r in history] == [2, 1]
+
+
+async def test_concurrent_load_use_cases_both_store_in_turn(uow_factory: UnitOfWorkFactory) -> None:
+    """Two `LoadDeskPolicy` at once both succeed: one is revision 1, the other takes 2."""
+    load = LoadDeskPolicyHandler(uow_factory, FixedClock(T0), SequentialIds("a"), "UTC")
+
+    async def by(name: str) -> int:
+        loaded = await load(LoadDeskPolicy(source=f"# {name}\n", actor=Actor(name=name)))
+        assert loaded.revision is not None
+        return loaded.revision.revision
+
+    numbers = await asyncio.wait_for(asyncio.gather(by("ana"), by("bruno")), timeout=20)
+
+    assert sorted(numbers) == [1, 2]
+    async with uow_factory() as uow:
+        history = await uow.desk_policies.history(10)
+        audited = await uow.activity.list(ActivityFilter(entity="rules"), limit=10)
+    assert sorted(r.loaded_by for r in history) == ["ana", "bruno"]
+    assert sorted(e.entity_id for e in audited) == ["1", "2"]
