@@ -9,7 +9,7 @@ rules), each fault with its line: `DeskPolicyFileError.errors`. `policy_to_toml`
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from typing import TypeVar
 
@@ -281,13 +281,19 @@ def _choices(reader: _Reader, path: Path, value: object, kind: type[E]) -> froze
 
 
 def _selection(
-    reader: _Reader, index: int, raw: object, policies: Mapping[str, SlaPolicy]
+    reader: _Reader,
+    index: int,
+    raw: object,
+    policies: Mapping[str, SlaPolicy],
+    broken: Collection[str],
 ) -> PolicyRule:
     path: Path = ("sla_rule", index)
     data = reader.table(path, raw, _SELECT_FIELDS)
     if "policy" not in data:
         raise reader.fail(path, f"sla_rule #{index + 1} needs a policy")
     name = reader.text((*path, "policy"), data["policy"])
+    if name in broken:
+        raise _Fault  # its own fault is recorded where it is defined
     if name not in policies:
         known = ", ".join(sorted(policies)) or "none defined"
         raise reader.fail((*path, "policy"), f"unknown sla_policy {name!r} (known: {known})")
@@ -347,18 +353,22 @@ def parse_desk_policy(text: str, *, source: str, timezone: str) -> DeskPolicy:
     calendar = reader.part(_calendar, data.get("calendar", {}), timezone)
     builtin = builtin_desk_policy(timezone).sla.fallback
     policies: dict[str, SlaPolicy] = {}
+    broken: set[str] = set()
+    """Names of sla_policy tables with faults: naming them elsewhere is no second fault."""
     for index, raw in enumerate(reader.part(_sections, data, "sla_policy") or []):
         policy = reader.part(_sla_policy, index, raw, calendar or builtin.calendar)
+        if policy is None and isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            broken.add(raw["name"])
         if policy is not None and policy.name in policies:
             where = ("sla_policy", index, "name")
             reader.fail(where, f"sla_policy {policy.name!r} is defined twice")
         elif policy is not None:
             policies[policy.name] = policy
     selections = [
-        reader.part(_selection, index, raw, policies)
+        reader.part(_selection, index, raw, policies, broken)
         for index, raw in enumerate(reader.part(_sections, data, "sla_rule") or [])
     ]
-    fallback = reader.part(_fallback, data, policies, builtin, calendar)
+    fallback = reader.part(_fallback, data, policies, builtin, calendar, broken)
     rules = _rules(reader, data)
     known = KNOWN_POLICIES | (rules.declared_policies if rules is not None else frozenset())
     channels = reader.part(_channels, data.get("notifications", {}), known)
@@ -379,10 +389,13 @@ def _fallback(
     policies: Mapping[str, SlaPolicy],
     builtin: SlaPolicy,
     calendar: BusinessCalendar | None,
+    broken: Collection[str],
 ) -> SlaPolicy:
     """The default policy: named, the only one defined, or the built-in targets."""
     if "default_policy" in data:
         name = reader.text(("default_policy",), data["default_policy"])
+        if name in broken:
+            raise _Fault  # its own fault is recorded where it is defined
         if name not in policies:
             known = ", ".join(sorted(policies)) or "none defined"
             raise reader.fail(("default_policy",), f"unknown sla_policy {name!r} (known: {known})")

@@ -204,3 +204,14 @@ def test_to_toml_refuses_what_the_format_cannot_say() -> None:
 def test_known_policies_always_have_channels() -> None:
     """Every built-in notification policy has channels in a loaded policy."""
     assert DeskPolicy.from_toml("").channels.keys() >= KNOWN_POLICIES
+
+
+def test_a_broken_sla_policy_is_one_fault_not_a_cascade() -> None:
+    """A fault inside an sla_policy is reported at its line, not again where it is named."""
+    text = (
+        'version = 1\ndefault_policy = "desk"\n\n[[sla_rule]]\npolicy = "desk"\nvip = true\n\n'
+        '[[sla_policy]]\nname = "desk"\nwarning_at = "soon"\n'
+    )
+    with pytest.raises(DeskPolicyFileError) as caught:
+        DeskPolicy.from_toml(text, source="desk.toml")
+    assert [e.line for e in caught.value.errors] == [10]
