@@ -213,6 +213,19 @@ async def test_due_returns_live_tickets_due_earliest_first(uow_factory: UnitOfWo
         assert len(await uow.tickets.due(T0, limit=2)) == 2
 
 
+async def test_a_final_ticket_never_takes_a_due_slot(uow_factory: UnitOfWorkFactory) -> None:
+    """A resolved ticket with a stale next check is skipped before the limit, not after it."""
+    async with uow_factory() as uow:
+        resolved = a_ticket("t-old").record(EventKind.RESOLVED, at=T0, by="ana")
+        await uow.tickets.add(resolved, attrs.evolve(DUE, next_check_at=T0), at=T0)
+        live = attrs.evolve(DUE, next_check_at=T0 + MINUTE)
+        await uow.tickets.add(a_ticket("t-live", conversation_id="c-2"), live, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.tickets.due(T0 + MINUTE, limit=1)
+    assert [t.id for t in due] == ["t-live"]
+
+
 async def test_contacts_are_counted_by_opening(uow_factory: UnitOfWorkFactory) -> None:
     """opened_for_contact lists the contact's openings since an instant, oldest first."""
     async with uow_factory() as uow:

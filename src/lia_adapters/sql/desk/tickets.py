@@ -345,16 +345,21 @@ class SqlTicketRepository:
 
     async def due(self, now: datetime, *, limit: int) -> Sequence[Ticket]:
         """Live tickets due for a look, earliest first; rows locked SKIP LOCKED on PostgreSQL."""
+        # The status is checked in SQL, before the limit: a final row left with a next check
+        # must not take a slot (enough of them would starve the monitor).
         query = (
             select(tickets)
-            .where(tickets.c.next_check_at.is_not(None), tickets.c.next_check_at <= now)
+            .where(
+                tickets.c.next_check_at.is_not(None),
+                tickets.c.next_check_at <= now,
+                tickets.c.status.in_(_LIVE),
+            )
             .order_by(tickets.c.next_check_at, tickets.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         result = await self._connection().execute(query)
-        rows = [row for row in result.mappings() if row["status"] in _LIVE]
-        return await self._load(rows)
+        return await self._load(list(result.mappings()))
 
     async def opened_for_contact(
         self, contact: ContactKey, *, since: datetime
