@@ -4,7 +4,8 @@ The truth is always `lia_core.sla.sla_status` over the timeline; the index is a 
 again after every event and every monitor visit, that says when to look next:
 `next_check_at` is the earliest instant a running clock crosses its next threshold (the
 policy's warning fraction, then its due time), None when no clock runs or none is left to
-cross (paused while waiting on the customer, stopped, or already breached).
+cross (paused while waiting on the customer, stopped, or already breached). A clock with an
+explicit deadline is never paused: waiting does not move an absolute instant.
 """
 
 from __future__ import annotations
