@@ -21,6 +21,7 @@ from lia_entrypoints.cli.regions import region_group
 from lia_entrypoints.cli.rules import rules_group
 from lia_entrypoints.cli.serve import serve, worker
 from lia_entrypoints.cli.stub import stub_provider
+from lia_entrypoints.cli.tickets import ticket_group
 from lia_entrypoints.cli.users import user_group
 
 __all__ = ["CliApp", "CliError", "RuntimeFactory", "default_runtime", "main"]
@@ -71,5 +72,6 @@ for _command in (
     serve,
     worker,
     stub_provider,
+    ticket_group,
 ):
     main.add_command(_command)

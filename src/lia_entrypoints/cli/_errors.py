@@ -67,6 +67,11 @@ FIELD_FLAGS: Mapping[str, str] = {
     "phone": "--phone",
     "push_token": "--push-token",
     "departments": "--departments",
+    "reason": "--reason",
+    "subject": "--subject",
+    "department": "--department",
+    "assignee": "--assignee",
+    "ticket_id": "ID",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

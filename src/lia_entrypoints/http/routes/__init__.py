@@ -9,6 +9,7 @@ from lia_entrypoints.http.routes.metrics import metrics
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
 from lia_entrypoints.http.routes.rules import RulesController, explain_ticket
+from lia_entrypoints.http.routes.tickets import TicketController
 from lia_entrypoints.http.routes.users import UserController
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "OutboxController",
     "RegionController",
     "RulesController",
+    "TicketController",
     "UserController",
     "explain_ticket",
     "health",
