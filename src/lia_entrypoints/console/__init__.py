@@ -51,6 +51,7 @@ from lia_entrypoints.console.pages.regions import (
     region_new_form,
     regions_page,
 )
+from lia_entrypoints.console.pages.tickets import ticket_command, ticket_page, tickets_page
 from lia_entrypoints.console.rendering import template_config
 from lia_entrypoints.console.security import (
     CONSOLE_PATH,
@@ -125,6 +126,9 @@ def console_routers(settings: Settings) -> list[Router]:
             dead_letter_page,
             policy_page,
             policy_upload,
+            tickets_page,
+            ticket_page,
+            ticket_command,
         ],
         middleware=[
             _session(settings),
