@@ -27,7 +27,7 @@ from lia_core.desk.commands import (
     Unwait,
     Wait,
 )
-from lia_core.desk.service import TicketView
+from lia_core.desk.service import MAX_TICKET_LIST, TicketView
 from lia_core.domain.activity import Actor
 from lia_core.domain.recipients import parse_contact
 from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
@@ -43,10 +43,7 @@ from lia_entrypoints.schemas.tickets import TicketListOut, TicketOut
 if TYPE_CHECKING:
     from lia_entrypoints.bootstrap import Runtime
 
-__all__ = ["MAX_TICKET_LIST", "ticket_group"]
-
-MAX_TICKET_LIST = 500
-"""The most tickets one listing prints (the API's cap too)."""
+__all__ = ["ticket_group"]
 
 
 @click.group("ticket", short_help="Support tickets: open, list, show, escalate, resolve, …")

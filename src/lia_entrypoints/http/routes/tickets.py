@@ -10,6 +10,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from lia_core.desk.commands import TicketCommand
+from lia_core.desk.service import MAX_TICKET_LIST
 from lia_core.domain.tickets import Priority, SupportLevel, TicketStatus
 from lia_core.errors import ValidationError
 from lia_core.ports.tickets import TicketFilter
@@ -32,10 +33,8 @@ from lia_entrypoints.http.dto.tickets import (
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.tickets import TicketListOut, TicketOut
 
-__all__ = ["MAX_TICKET_LIST", "TicketController"]
+__all__ = ["TicketController"]
 
-MAX_TICKET_LIST = 500
-"""The most tickets one listing returns."""
 
 IF_MATCH_PATTERN = r'^(?:(?:W/)?"?[0-9]{1,9}"?)?$'
 """`If-Match`: the ticket's version as returned by GET (`3` or `"3"`); empty: any version."""
