@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore
-from lia_core.domain.activity import ActivityFilter
+from lia_core.domain.activity import ActivityFilter, Actor
 from lia_core.domain.users import Role
 from lia_core.services import UpdateUser
 from lia_entrypoints.bootstrap import Runtime
@@ -188,7 +188,9 @@ async def test_agent_works_the_tickets_of_their_departments(
     client: Client, runtime: Runtime, supervisor: Headers, agent: Headers
 ) -> None:
     """An agent of "financial" lists, reads and escalates financial tickets, not support's."""
-    await runtime.services.update_user(UpdateUser(username="artur", departments=("financial",)))
+    await runtime.services.update_user(
+        UpdateUser(username="artur", actor=Actor(name="ana"), departments=("financial",))
+    )
     theirs = await _open(client, supervisor, department="financial")
     other = await _open(client, supervisor, phone="+55 21 98888-7777")
     listed = (await client.get("/api/v1/tickets", headers=agent)).json()
