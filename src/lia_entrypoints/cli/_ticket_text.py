@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from lia_entrypoints.cli.output import fields, local_time, table
 from lia_entrypoints.schemas.tickets import ClockOut, TicketListOut, TicketOut, TimelineEventOut
@@ -42,6 +42,10 @@ def clock_line(clock: ClockOut, tz: tzinfo) -> str:
     return ", ".join(parts)
 
 
+def _nearest(*dues: datetime | None) -> datetime | None:
+    return min((d for d in dues if d is not None), default=None)
+
+
 def ticket_table(listing: TicketListOut, tz: tzinfo) -> str:
     """One row per ticket: id, status, level, priority, SLA, department, assignee, subject."""
     if not listing.items:
@@ -53,7 +57,7 @@ def ticket_table(listing: TicketListOut, tz: tzinfo) -> str:
             t.level.value,
             t.priority.value,
             t.sla_state.value if t.sla_state is not None else "-",
-            local_time(t.first_response_due_at or t.resolution_due_at, tz),
+            local_time(_nearest(t.first_response_due_at, t.resolution_due_at), tz),
             t.department,
             t.assignee or "-",
             t.subject,

@@ -4,9 +4,16 @@ refusals (exit 1, one line) and missing reasons (exit 2, one line)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from lia_core.domain.tickets import Priority, Severity, SupportLevel, TicketStatus
+from lia_core.sla.readings import SlaState
+from lia_entrypoints.cli._ticket_text import ticket_table
+from lia_entrypoints.schemas.tickets import TicketListOut, TicketSummaryOut
 
 from .cli_harness import CliHarness
 
@@ -188,3 +195,18 @@ def test_actor_is_recorded(lia: CliHarness) -> None:
     ticket_id = _open(lia)["id"]
     doc = lia.json("ticket", "note", ticket_id, "oi", "--actor", "carla")
     assert doc["timeline"][-1]["by"] == "carla"
+
+
+def test_the_table_shows_the_nearest_due_time() -> None:
+    """The DUE column is the earlier of the two clocks' due times, whichever clock it is."""
+    utc = ZoneInfo("UTC")
+    early, late = datetime(2026, 5, 20, 13, 0, tzinfo=utc), datetime(2026, 5, 21, 9, 0, tzinfo=utc)
+    row = TicketSummaryOut(
+        id="t-1", subject="x", department="support", assignee=None, level=SupportLevel.N1,
+        priority=Priority.HIGH, severity=Severity.LOW, status=TicketStatus.OPEN, vip=False,
+        contact=None, conversation_id=None, failure_id=None, opened_at=early, updated_at=early,
+        sla_state=SlaState.OK, first_response_due_at=late, resolution_due_at=early, version=1,
+    )  # fmt: skip
+    text = ticket_table(TicketListOut(count=1, items=[row]), utc)
+    assert "2026-05-20 13:00" in text
+    assert "2026-05-21 09:00" not in text
