@@ -190,6 +190,23 @@ async def test_list_filters_and_orders_newest_first(uow_factory: UnitOfWorkFacto
     assert len(open_) == len(outage) == 5
     assert level == []
     assert everything[0].index.sla_state is SlaState.BREACHED
+    first = everything[0]
+    assert (first.level, first.priority, first.severity, first.status) == (
+        SupportLevel.N1,
+        Priority.MEDIUM,
+        Severity.LOW,
+        TicketStatus.OPEN,
+    )
+    assert all(
+        type(value) is kind
+        for value, kind in (
+            (first.level, SupportLevel),
+            (first.priority, Priority),
+            (first.severity, Severity),
+            (first.status, TicketStatus),
+            (first.index.sla_state, SlaState),
+        )
+    )
     assert everything[0].contact == CUSTOMER
     assert everything[0].vip
 

@@ -17,7 +17,16 @@ from lia_adapters.sql.desk.tables import ticket_events, tickets
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_core.desk.index import TicketIndex
 from lia_core.domain.recipients import ContactKey, load_contact
-from lia_core.domain.tickets import EventKind, Ticket, Timeline, TimelineEvent
+from lia_core.domain.tickets import (
+    EventKind,
+    Priority,
+    Severity,
+    SupportLevel,
+    Ticket,
+    TicketStatus,
+    Timeline,
+    TimelineEvent,
+)
 from lia_core.errors import ConcurrencyConflict, NotFound
 from lia_core.ports.tickets import TicketFilter, TicketSummary
 from lia_core.sla.readings import SlaState
@@ -144,10 +153,10 @@ def _summary(row: RowMapping) -> TicketSummary:
         subject=row["subject"],
         department=row["department"],
         assignee=row["assignee"],
-        level=row["level"],
-        priority=row["priority"],
-        severity=row["severity"],
-        status=row["status"],
+        level=SupportLevel(row["level"]),
+        priority=Priority(row["priority"]),
+        severity=Severity(row["severity"]),
+        status=TicketStatus(row["status"]),
         vip=row["vip"],
         contact=_contact(row["contact"]),
         conversation_id=row["conversation_id"],
