@@ -76,6 +76,32 @@ async def test_a_ticket_round_trips_with_its_timeline(uow_factory: UnitOfWorkFac
     assert dict(loaded.timeline.events[-1].data) == {"to": "support"}
 
 
+async def test_deadlines_and_the_gate_mark_round_trip(uow_factory: UnitOfWorkFactory) -> None:
+    """Explicit deadlines and answered_by_outage_gate come back as stored, and after a save."""
+    ticket = attrs.evolve(
+        a_ticket(),
+        deadline=T0 + 90 * MINUTE,
+        first_response_deadline=T0 + 15 * MINUTE,
+        answered_by_outage_gate=True,
+    )
+    async with uow_factory() as uow:
+        await uow.tickets.add(ticket, DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.tickets.get("t-1")
+        saved = await uow.tickets.save(attrs.evolve(loaded, deadline=T0 + 120 * MINUTE), DUE, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        again = await uow.tickets.get("t-1")
+    assert loaded == attrs.evolve(ticket, version=1)
+    assert again == saved
+    assert (again.deadline, again.first_response_deadline, again.answered_by_outage_gate) == (
+        T0 + 120 * MINUTE,
+        T0 + 15 * MINUTE,
+        True,
+    )
+
+
 async def test_save_appends_events_and_bumps_the_version(uow_factory: UnitOfWorkFactory) -> None:
     """Saved changes and appended events come back; the version grows by one per save."""
     async with uow_factory() as uow:

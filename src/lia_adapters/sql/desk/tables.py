@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 
@@ -59,6 +60,10 @@ tickets = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False),
+    # Revision 0007: what a library user may set on a ticket, kept across a reload.
+    Column("deadline", UtcDateTime, nullable=True),
+    Column("first_response_deadline", UtcDateTime, nullable=True),
+    Column("answered_by_outage_gate", Boolean, nullable=False, server_default=false()),
     # At most one live ticket per conversation, enforced by the database.
     Index(
         "ux_tickets_live_conversation",

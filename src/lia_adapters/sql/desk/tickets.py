@@ -53,6 +53,9 @@ def _state(ticket: Ticket) -> dict[str, object]:
         "escalated_at": ticket.escalated_at,
         "escalated_by": ticket.escalated_by,
         "sla_policy": ticket.sla_policy,
+        "deadline": ticket.deadline,
+        "first_response_deadline": ticket.first_response_deadline,
+        "answered_by_outage_gate": ticket.answered_by_outage_gate,
         "resolved_at": (
             ticket.timeline.last(EventKind.RESOLVED).at  # type: ignore[union-attr]
             if ticket.status.is_final and ticket.timeline.last(EventKind.RESOLVED) is not None
@@ -131,6 +134,9 @@ def _ticket(row: RowMapping, events: Sequence[RowMapping]) -> Ticket:
         escalated_at=row["escalated_at"],
         escalated_by=row["escalated_by"],
         sla_policy=row["sla_policy"],
+        deadline=row["deadline"],
+        first_response_deadline=row["first_response_deadline"],
+        answered_by_outage_gate=row["answered_by_outage_gate"],
         timeline=Timeline(
             tuple(
                 TimelineEvent(
