@@ -73,7 +73,7 @@ async def seed(
     cities = [CityArea.of(f"Cidade {n}", [f"Bairro {n}-{b}" for b in range(5)]) for n in range(50)]
     for n, city in enumerate(cities):
         await services.define_region(
-            DefineRegion(region_id=f"regiao-{n}", name=f"Região {n}", cities=(city,))
+            DefineRegion(region_id=f"regiao-{n}", name=f"Região {n}", cities=(city,), actor="bench")
         )
     message = "Olá {nome}, identificamos uma falha em {regiao}. Previsão: {previsao}."
     resolved: list[str] = []

@@ -9,7 +9,7 @@ import attrs
 
 from lia_core.validation import aware, require_text
 
-__all__ = ["Activity", "ActivityFilter", "Actor"]
+__all__ = ["Activity", "ActivityFilter", "Actor", "as_actor"]
 
 
 @attrs.frozen(kw_only=True)
@@ -28,6 +28,11 @@ class Actor:
     def service(cls, name: str) -> Actor:
         """A background actor (the monitor, a rule, the scheduler): no address."""
         return cls(name=name)
+
+
+def as_actor(value: str | Actor) -> Actor:
+    """*value* as an `Actor`: a bare name (the CLI's ``--actor``, a service) has no address."""
+    return value if isinstance(value, Actor) else Actor(name=value)
 
 
 @attrs.frozen(kw_only=True)

@@ -25,6 +25,7 @@ from lia_core.ports import (
     PasswordHasher,
     UnitOfWorkFactory,
 )
+from lia_core.services.activity import ListActivity, ListActivityHandler
 from lia_core.services.alerts import Alerter, AlertHook, AlertPolicy
 from lia_core.services.audit_queries import ListReprocessAuditHandler
 from lia_core.services.broadcast import (
@@ -131,6 +132,7 @@ __all__ = [
     "FailureListing",
     "FailureProgress",
     "FailureTab",
+    "ListActivity",
     "ListConversations",
     "ListFailures",
     "ListOutbox",
@@ -233,6 +235,8 @@ class Services:
     dispatcher: Dispatcher
     proactive_notice: NotifyAffectedCustomersHandler | None
     """None when the CRM cannot list its customers (only the file CRM can)."""
+    list_activity: ListActivityHandler
+    """The audit log of staff actions."""
 
     @classmethod
     def build(
@@ -328,15 +332,15 @@ class Services:
                 else None
             ),
             declare_failure=DeclareFailureHandler(uow, clock, ids),
-            edit_failure=EditFailureHandler(uow, clock),
-            change_failure_status=ChangeFailureStatusHandler(uow, clock),
+            edit_failure=EditFailureHandler(uow, clock, ids),
+            change_failure_status=ChangeFailureStatusHandler(uow, clock, ids),
             get_failure=GetFailureHandler(uow),
             list_failures=ListFailuresHandler(uow),
             check_location=CheckLocationHandler(uow),
-            activate_due_failures=ActivateDueFailuresHandler(uow, clock),
-            define_region=DefineRegionHandler(uow),
-            update_region=UpdateRegionHandler(uow),
-            delete_region=DeleteRegionHandler(uow),
+            activate_due_failures=ActivateDueFailuresHandler(uow, clock, ids),
+            define_region=DefineRegionHandler(uow, clock, ids),
+            update_region=UpdateRegionHandler(uow, clock, ids),
+            delete_region=DeleteRegionHandler(uow, clock, ids),
             get_region=GetRegionHandler(uow),
             list_regions=ListRegionsHandler(uow),
             create_user=CreateUserHandler(uow, clock, ids, hasher),
@@ -363,4 +367,5 @@ class Services:
             get_contact=GetContactHandler(uow),
             list_conversations=ListConversationsHandler(uow),
             get_conversation=GetConversationHandler(uow),
+            list_activity=ListActivityHandler(uow, clock, tz),
         )

@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 
 import attrs
 
+from lia_core.domain.activity import Actor, as_actor
 from lia_core.domain.delivery import (
     Channel,
     JobContext,
@@ -20,6 +21,7 @@ from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.recipients import Recipient, parse_contact, parse_recipient
 from lia_core.errors import DomainError
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from lia_core.services.failures import record_status
 from lia_core.services.outbox import new_job
 
 __all__ = [
@@ -165,7 +167,7 @@ class ResolveAndBroadcast:
     """Resolve a failure and, with ``broadcast``, send its resolution message to everyone told."""
 
     failure_id: str
-    actor: str
+    actor: Actor = attrs.field(converter=as_actor)
     broadcast: bool = True
     resolution_message: str | None = None
 
@@ -245,10 +247,12 @@ class ResolveAndBroadcastHandler:
         """Raises InvalidTransition (nothing queued) when the failure cannot be resolved."""
         async with self.uow() as uow:
             failure = await uow.failures.get(cmd.failure_id)
+            before = failure.status
+            now = self.clock.now()
             failure.apply(
                 FailureAction.RESOLVE,
-                by=cmd.actor,
-                at=self.clock.now(),
+                by=cmd.actor.name,
+                at=now,
                 resolution_message=cmd.resolution_message,
             )
             await uow.failures.update(failure)
@@ -265,6 +269,16 @@ class ResolveAndBroadcastHandler:
                     total=total,
                     progress=progress,
                 )
+            await record_status(
+                uow,
+                self.ids,
+                cmd.actor,
+                failure,
+                before,
+                FailureAction.RESOLVE,
+                at=now,
+                details={"broadcast": "yes" if cmd.broadcast else "no", "queued": str(queued)},
+            )
             await uow.commit()
         return ResolutionReport(
             failure=failure, notified=total, queued=queued, already_queued=seen - queued

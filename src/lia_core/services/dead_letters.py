@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.domain.activity import Actor, as_actor
 from lia_core.domain.delivery import DeadLetter, OutboundJob
 from lia_core.errors import PortError, ValidationError
 from lia_core.ports import (
@@ -17,6 +18,7 @@ from lia_core.ports import (
     ReprocessAudit,
     UnitOfWorkFactory,
 )
+from lia_core.services.activity import record
 
 __all__ = [
     "MAX_SELECTION",
@@ -74,7 +76,7 @@ class ReprocessDeadLetters:
     """Requeue the dead letters matching a filter (``dry_run``: only count)."""
 
     where: DeadLetterFilter
-    actor: str
+    actor: Actor = attrs.field(converter=as_actor)
     dry_run: bool = False
     max_reprocess: int = 3
     limit: int | None = None
@@ -146,7 +148,7 @@ class ReprocessDeadLettersHandler:
                 await uow.dead_letters.remove(job.id)
             audit = ReprocessAudit(
                 action_id=self.ids.new_id(),
-                actor=cmd.actor,
+                actor=cmd.actor.name,
                 at=now,
                 filters=filter_description(cmd.where),
                 dry_run=cmd.dry_run,
@@ -156,6 +158,22 @@ class ReprocessDeadLettersHandler:
                 sample_ids=tuple((requeued or skipped)[:SAMPLE_SIZE]),
             )
             await uow.dlq_audit.add(audit)
+            if not cmd.dry_run:  # a dry run changes nothing: its trace is the DLQ audit alone
+                await record(
+                    uow,
+                    self.ids,
+                    cmd.actor,
+                    at=now,
+                    action="dead_letters.reprocess",
+                    entity="dead_letter",
+                    entity_id=audit.action_id,
+                    details={
+                        "matched": str(len(matched)),
+                        "requeued": str(len(requeued)),
+                        "skipped": str(len(skipped)),
+                        **audit.filters,
+                    },
+                )
             await uow.commit()
         published = False
         if self.sink is not None:

@@ -9,12 +9,14 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.domain.activity import Actor, as_actor
 from lia_core.domain.failures import FailureAction, FailureStatus, MassiveFailure, Severity
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import NoticeKind
 from lia_core.domain.regions import AffectedRegions, Area, CepRule, CityArea, Location
 from lia_core.errors import ConcurrencyConflict, ValidationError
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from lia_core.services.activity import record
 
 __all__ = [
     "SCHEDULER_ACTOR",
@@ -33,6 +35,7 @@ __all__ = [
     "GetFailureHandler",
     "ListFailures",
     "ListFailuresHandler",
+    "record_status",
 ]
 
 SCHEDULER_ACTOR = "scheduler"
@@ -74,7 +77,7 @@ class FailureForm:
     resolution_message: str | None = None
     starts_at: datetime | None = None
     estimated_resolution: datetime | None = None
-    actor: str
+    actor: Actor = attrs.field(converter=as_actor)
 
     @property
     def regions(self) -> AffectedRegions:
@@ -108,7 +111,7 @@ class ChangeFailureStatus:
 
     failure_id: str
     action: FailureAction
-    actor: str
+    actor: Actor = attrs.field(converter=as_actor)
     resolution_message: str | None = None
 
 
@@ -169,6 +172,32 @@ async def _catalogued(uow: UnitOfWork, regions: AffectedRegions) -> AffectedRegi
     return regions.named({rid: known[rid].name for rid in regions.region_ids})
 
 
+async def record_status(
+    uow: UnitOfWork,
+    ids: IdGenerator,
+    actor: Actor,
+    failure: MassiveFailure,
+    before: FailureStatus,
+    action: FailureAction,
+    *,
+    at: datetime,
+    details: Mapping[str, str] | None = None,
+) -> None:
+    """Audit *failure*'s move from *before* to its status by *action* (``failure.status``)."""
+    await record(
+        uow,
+        ids,
+        actor,
+        at=at,
+        action="failure.status",
+        entity="failure",
+        entity_id=failure.id,
+        from_state=before.value,
+        to_state=failure.status.value,
+        details={"command": action.value, **(details or {})},
+    )
+
+
 @attrs.frozen
 class DeclareFailureHandler:
     """Validate and store a new failure."""
@@ -189,13 +218,24 @@ class DeclareFailureHandler:
             regions=regions,
             starts_at=cmd.starts_at,
             estimated_resolution=cmd.estimated_resolution,
-            by=cmd.actor,
+            by=cmd.actor.name,
             now=self.clock.now(),
         )
         async with self.uow() as uow:
             # Named after the form is checked, so a bad form is refused for what it is.
             failure.regions = await _catalogued(uow, regions)
             await uow.failures.add(failure)
+            await record(
+                uow,
+                self.ids,
+                cmd.actor,
+                at=failure.created_at,
+                action="failure.declare",
+                entity="failure",
+                entity_id=failure.id,
+                to_state=failure.status.value,
+                details={"name": failure.name, "severity": failure.severity.value},
+            )
             await uow.commit()
         return failure
 
@@ -206,6 +246,7 @@ class EditFailureHandler:
 
     uow: UnitOfWorkFactory
     clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, cmd: EditFailure) -> MassiveFailure:
         """Return the failure as edited: still scheduled, or active when its start has come.
@@ -219,6 +260,8 @@ class EditFailureHandler:
         regions = cmd.regions
         async with self.uow() as uow:
             failure = await uow.failures.get(cmd.failure_id)
+            before = failure.status
+            now = self.clock.now()
             failure.revise(
                 name=cmd.name,
                 notification_message=cmd.message,
@@ -227,11 +270,22 @@ class EditFailureHandler:
                 regions=regions,
                 starts_at=cmd.starts_at,
                 estimated_resolution=cmd.estimated_resolution,
-                by=cmd.actor,
-                at=self.clock.now(),
+                by=cmd.actor.name,
+                at=now,
             )
             failure.regions = await _catalogued(uow, regions)
             await uow.failures.update(failure)
+            await record(
+                uow,
+                self.ids,
+                cmd.actor,
+                at=now,
+                action="failure.edit",
+                entity="failure",
+                entity_id=failure.id,
+                from_state=before.value,
+                to_state=failure.status.value,
+            )
             await uow.commit()
         return failure
 
@@ -242,18 +296,19 @@ class ChangeFailureStatusHandler:
 
     uow: UnitOfWorkFactory
     clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, cmd: ChangeFailureStatus) -> MassiveFailure:
         """Return the failure in its new state."""
         async with self.uow() as uow:
             failure = await uow.failures.get(cmd.failure_id)
+            before = failure.status
+            now = self.clock.now()
             failure.apply(
-                cmd.action,
-                by=cmd.actor,
-                at=self.clock.now(),
-                resolution_message=cmd.resolution_message,
+                cmd.action, by=cmd.actor.name, at=now, resolution_message=cmd.resolution_message
             )
             await uow.failures.update(failure)
+            await record_status(uow, self.ids, cmd.actor, failure, before, cmd.action, at=now)
             await uow.commit()
         return failure
 
@@ -330,6 +385,7 @@ class ActivateDueFailuresHandler:
 
     uow: UnitOfWorkFactory
     clock: Clock
+    ids: IdGenerator
 
     async def __call__(self) -> tuple[MassiveFailure, ...]:
         """Activate the due failures, each in its own transaction, and return them."""
@@ -345,6 +401,15 @@ class ActivateDueFailuresHandler:
                 failure.apply(FailureAction.ACTIVATE, by=SCHEDULER_ACTOR, at=now)
                 try:
                     await uow.failures.update(failure)
+                    await record_status(
+                        uow,
+                        self.ids,
+                        Actor.service(SCHEDULER_ACTOR),
+                        failure,
+                        FailureStatus.SCHEDULED,
+                        FailureAction.ACTIVATE,
+                        at=now,
+                    )
                     await uow.commit()
                 except ConcurrencyConflict:
                     continue  # another worker won the race; it is their activation

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import attrs
 
+from lia_core.domain.activity import Actor, as_actor
 from lia_core.domain.failures import FailureStatus
 from lia_core.domain.regions import Area, CepRule, CityArea, NamedRegion, validate_region_id
 from lia_core.errors import RegionInUse
-from lia_core.ports import UnitOfWorkFactory
+from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from lia_core.services.activity import record
 
 __all__ = [
     "DefineRegion",
@@ -30,6 +32,7 @@ class DefineRegion:
     name: str
     cities: tuple[CityArea, ...] = ()
     ceps: tuple[CepRule, ...] = ()
+    actor: Actor = attrs.field(converter=as_actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -40,6 +43,37 @@ class UpdateRegion:
     name: str | None = None
     cities: tuple[CityArea, ...] = ()
     ceps: tuple[CepRule, ...] = ()
+    actor: Actor = attrs.field(converter=as_actor)
+
+
+def _rules(region: NamedRegion) -> str:
+    """A region's rules as the audit log shows them: how many cities and CEP rules."""
+    return f"{len(region.area.cities)} cities, {len(region.area.ceps)} CEP rules"
+
+
+async def _record(
+    uow: UnitOfWork,
+    ids: IdGenerator,
+    clock: Clock,
+    actor: Actor,
+    verb: str,
+    region_id: str,
+    *,
+    before: NamedRegion | None = None,
+    after: NamedRegion | None = None,
+) -> None:
+    await record(
+        uow,
+        ids,
+        actor,
+        at=clock.now(),
+        action=f"region.{verb}",
+        entity="region",
+        entity_id=region_id,
+        from_state=_rules(before) if before else None,
+        to_state=_rules(after) if after else None,
+        details={"name": shown.name} if (shown := after or before) is not None else None,
+    )
 
 
 @attrs.frozen
@@ -47,6 +81,8 @@ class DefineRegionHandler:
     """Validate and store a catalogue region."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, cmd: DefineRegion) -> NamedRegion:
         """Return the stored region; raises AlreadyExists when the id is taken."""
@@ -56,6 +92,7 @@ class DefineRegionHandler:
         async with self.uow() as uow:
             await uow.regions.add(region)
             stored = await uow.regions.get(region.id)
+            await _record(uow, self.ids, self.clock, cmd.actor, "define", region.id, after=stored)
             await uow.commit()
         return stored
 
@@ -65,6 +102,8 @@ class UpdateRegionHandler:
     """Change a region; active failures that name it follow the new rules at once."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, cmd: UpdateRegion) -> NamedRegion:
         """Return the region as stored after the change."""
@@ -78,6 +117,16 @@ class UpdateRegionHandler:
             )
             region = attrs.evolve(region, version=current.version)
             await uow.regions.update(region)
+            await _record(
+                uow,
+                self.ids,
+                self.clock,
+                cmd.actor,
+                "update",
+                region.id,
+                before=current,
+                after=region,
+            )
             await uow.commit()
         return await GetRegionHandler(self.uow)(region.id)
 
@@ -87,8 +136,10 @@ class DeleteRegionHandler:
     """Remove a region no scheduled, active or paused failure refers to."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
 
-    async def __call__(self, region_id: str) -> None:
+    async def __call__(self, region_id: str, *, actor: Actor | str) -> None:
         """Delete it, or raise RegionInUse naming the failures that still use it."""
         async with self.uow() as uow:
             region = await uow.regions.get(validate_region_id(region_id))
@@ -98,6 +149,9 @@ class DeleteRegionHandler:
                     region_id=region.id, failures=tuple((f.id, f.name) for f in users)
                 )
             await uow.regions.remove(region.id)
+            await _record(
+                uow, self.ids, self.clock, as_actor(actor), "delete", region.id, before=region
+            )
             await uow.commit()
 
 

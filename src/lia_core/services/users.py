@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from lia_core.domain.activity import Activity, Actor
+from lia_core.domain.activity import Activity, Actor, as_actor
 from lia_core.domain.recipients import Phone
 from lia_core.domain.users import (
     Role,
@@ -17,6 +17,7 @@ from lia_core.domain.users import (
 )
 from lia_core.errors import AuthenticationFailed, NotFound, ValidationError
 from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from lia_core.services.activity import record
 
 __all__ = [
     "Authenticate",
@@ -37,6 +38,7 @@ class CreateUser:
     username: str
     role: Role
     password: str = attrs.field(repr=False)
+    actor: Actor = attrs.field(converter=as_actor)
 
 
 @attrs.frozen(kw_only=True)
@@ -82,6 +84,16 @@ class CreateUserHandler:
         )
         async with self.uow() as uow:
             await uow.users.add(user)
+            await record(
+                uow,
+                self.ids,
+                cmd.actor,
+                at=user.created_at,
+                action="user.create",
+                entity="user",
+                entity_id=user.username,
+                to_state=user.role.value,
+            )
             await uow.commit()
         return user
 

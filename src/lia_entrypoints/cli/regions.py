@@ -9,7 +9,7 @@ import click
 from lia_core.domain.regions import CityArea, NamedRegion, parse_cep_rule
 from lia_core.services import DefineRegion, UpdateRegion
 from lia_entrypoints.cli._app import CliApp
-from lia_entrypoints.cli._options import cep_option, json_option, region_option
+from lia_entrypoints.cli._options import actor_option, cep_option, json_option, region_option
 from lia_entrypoints.cli.output import emit_json, fields, table
 from lia_entrypoints.schemas.regions import RegionOut
 
@@ -47,6 +47,7 @@ def _echo_region(region: NamedRegion, as_json: bool, headline: str) -> None:
 @click.option("--name", required=True, help="Readable name.")
 @region_option
 @cep_option
+@actor_option
 @json_option
 @click.pass_obj
 def create(
@@ -55,11 +56,13 @@ def create(
     name: str,
     regions: tuple[str, ...],
     ceps: tuple[str, ...],
+    actor: str,
     as_json: bool,
 ) -> None:
     """Add a region to the catalogue (needs at least one --region or --cep)."""
     with app.errors(as_json=as_json):
         cmd = DefineRegion(
+            actor=actor,
             region_id=region_id,
             name=name,
             cities=_cities(regions),
@@ -101,6 +104,7 @@ def show(app: CliApp, region_id: str, as_json: bool) -> None:
 @click.option("--name", help="New readable name.")
 @region_option
 @cep_option
+@actor_option
 @json_option
 @click.pass_obj
 def update(
@@ -109,11 +113,13 @@ def update(
     name: str | None,
     regions: tuple[str, ...],
     ceps: tuple[str, ...],
+    actor: str,
     as_json: bool,
 ) -> None:
     """Rename a region and/or replace all its rules (given --region/--cep replace the old ones)."""
     with app.errors(as_json=as_json):
         cmd = UpdateRegion(
+            actor=actor,
             region_id=region_id,
             name=name,
             cities=_cities(regions),
@@ -125,12 +131,13 @@ def update(
 
 @region_group.command("delete")
 @click.argument("region_id", metavar="ID")
+@actor_option
 @json_option
 @click.pass_obj
-def delete(app: CliApp, region_id: str, as_json: bool) -> None:
+def delete(app: CliApp, region_id: str, actor: str, as_json: bool) -> None:
     """Delete a region no open failure uses."""
     with app.errors(as_json=as_json):
-        app.run(lambda rt: rt.services.delete_region(region_id))
+        app.run(lambda rt: rt.services.delete_region(region_id, actor=actor))
         if as_json:
             emit_json({"deleted": region_id.strip()})
         else:

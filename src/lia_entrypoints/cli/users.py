@@ -33,14 +33,19 @@ def user_group() -> None:
     envvar="LIA_PASSWORD",
     help="At least 8 characters; read from $LIA_PASSWORD, else asked for (hidden) when omitted.",
 )
+@actor_option
 @json_option
 @click.pass_obj
-def create(app: CliApp, username: str, role: str, password: str | None, as_json: bool) -> None:
+def create(
+    app: CliApp, username: str, role: str, password: str | None, actor: str, as_json: bool
+) -> None:
     """Create a staff account; the password is stored hashed (Argon2)."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     with app.errors(as_json=as_json):
-        cmd = CreateUser(username=username, role=Role.parse(role), password=password or "")
+        cmd = CreateUser(
+            username=username, role=Role.parse(role), password=password or "", actor=actor
+        )
         user = app.run(lambda rt: rt.services.create_user(cmd))
         if as_json:
             emit_json(UserOut.of(user, app.settings.tz))

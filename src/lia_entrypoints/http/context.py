@@ -6,11 +6,13 @@ from typing import Annotated, Any, TypeAlias, cast
 from zoneinfo import ZoneInfo
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import Dependency
 from litestar.params import SkipValidationMarker
 from litestar.security.jwt import JWTAuth, Token
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.users import User
 from lia_core.services import Services
 from lia_entrypoints.bootstrap import Runtime
@@ -24,6 +26,7 @@ __all__ = [
     "JwtDep",
     "ServicesDep",
     "TzDep",
+    "actor_of",
     "inbound_of",
     "provide_services",
     "provide_tz",
@@ -36,6 +39,10 @@ INBOUND_KEY = "inbound"
 """App-state key of the `InboundRuntime`."""
 TZ_KEY = "tz"
 """App-state key of the ISP's timezone."""
+
+USER_AGENT_MAX = 512
+"""Characters of a User-Agent kept in the audit log: enough to tell browsers and scripts
+apart, and a client cannot fill the table with one header."""
 
 _NAMED = Dependency(kind="named")
 ServicesDep: TypeAlias = Annotated[Services, _NAMED, SkipValidationMarker()]
@@ -72,3 +79,16 @@ def provide_services(state: State) -> Services:
 def provide_tz(state: State) -> ZoneInfo:
     """Dependency: the ISP's timezone, in which times are read and shown."""
     return cast(ZoneInfo, state[TZ_KEY])
+
+
+def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """Who acts in an authenticated request (API or console): the account, address and agent."""
+    user = connection.user
+    if not isinstance(user, User):
+        raise RuntimeError("actor_of needs an authenticated request")
+    agent = connection.headers.get("user-agent", "").strip()
+    return Actor(
+        name=user.username,
+        ip=connection.client.host if connection.client else None,
+        user_agent=agent[:USER_AGENT_MAX] or None,
+    )

@@ -29,7 +29,7 @@ async def test_app_without_runtime_migrates_sqlite_and_serves_the_api(tmp_path: 
 
         services = runtime_of(app.state).services
         await services.create_user(
-            CreateUser(username="sofia", role=Role.SUPERVISOR, password=PASSWORD)
+            CreateUser(actor="tester", username="sofia", role=Role.SUPERVISOR, password=PASSWORD)
         )
         login = await client.post(
             "/api/v1/auth/login", json={"username": "sofia", "password": PASSWORD}

@@ -102,7 +102,7 @@ async def _create_admin(settings: Settings) -> None:
     runtime = await bootstrap(settings)  # migrates the new SQLite file
     try:
         await runtime.services.create_user(
-            CreateUser(username="root", role=Role.ADMIN, password=_PASSWORD)
+            CreateUser(actor="tester", username="root", role=Role.ADMIN, password=_PASSWORD)
         )
     finally:
         await runtime.aclose()

@@ -27,7 +27,7 @@ from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import admins
 from lia_entrypoints.delivery_text import describe_error, mask_phone
-from lia_entrypoints.http.context import ServicesDep, TzDep, runtime_of
+from lia_entrypoints.http.context import ServicesDep, TzDep, actor_of, runtime_of
 
 __all__ = [
     "CHANNEL_LABELS",
@@ -212,7 +212,7 @@ async def reprocess_dead_letters(
     dry_run = data.confirmar != "1"
     command = ReprocessDeadLetters(
         where=where,
-        actor=request.user.username,
+        actor=actor_of(request),
         dry_run=dry_run,
         max_reprocess=runtime_of(request.app.state).settings.delivery.max_dlq_reprocess,
     )

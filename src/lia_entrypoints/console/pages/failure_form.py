@@ -32,7 +32,7 @@ from lia_entrypoints.console.pages.failures import TABS
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import managers
-from lia_entrypoints.http.context import ServicesDep, TzDep
+from lia_entrypoints.http.context import ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.failures import FailureIn
 
 __all__ = [
@@ -155,7 +155,7 @@ async def failure_create(
     """Register the failure as `POST /api/v1/failures` does; refusals re-show the form (422)."""
 
     async def declare(body: FailureIn) -> MassiveFailure:
-        return await services.declare_failure(body.to_command(actor=request.user.username, tz=tz))
+        return await services.declare_failure(body.to_command(actor=actor_of(request), tz=tz))
 
     return await _save(
         request,
@@ -198,7 +198,7 @@ async def failure_edit(
     """Replace a scheduled failure's form as `PUT /api/v1/failures/{id}` does."""
 
     async def edit(body: FailureIn) -> MassiveFailure:
-        command = body.to_edit(failure_id, actor=request.user.username, tz=tz)
+        command = body.to_edit(failure_id, actor=actor_of(request), tz=tz)
         return await services.edit_failure(command)
 
     try:

@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Template
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.failures import DEFAULT_RESOLUTION_MESSAGE, FailureAction, MassiveFailure
 from lia_core.errors import ConcurrencyConflict, InvalidTransition, ValidationError
 from lia_core.services import (
@@ -25,7 +26,7 @@ from lia_entrypoints.console.forms.failures import SEND_RESOLUTION, ActionForm, 
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import managers
-from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.context import ServicesDep, actor_of
 
 __all__ = [
     "PAGE_SIZE",
@@ -91,8 +92,8 @@ def _refused(verb: str, exc: InvalidTransition) -> str:
     return f"Não foi possível {verb} a falha: ela está {STATUS_LABELS.get(exc.status, exc.status)}."
 
 
-def _actor(request: Request[Any, Any, Any]) -> str:
-    return str(request.user.username)
+def _actor(request: Request[Any, Any, Any]) -> Actor:
+    return actor_of(request)
 
 
 @get("/falhas")

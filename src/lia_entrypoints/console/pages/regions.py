@@ -15,7 +15,7 @@ from lia_entrypoints.console.forms.regions import RegionForm, message_for
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import managers
-from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.context import ServicesDep, actor_of
 
 __all__ = [
     "region_create",
@@ -85,7 +85,13 @@ async def region_create(
         return _form(request, data, editing=False, errors=rules.errors)
     try:
         region = await services.define_region(
-            DefineRegion(region_id=data.id, name=data.name, cities=rules.cities, ceps=rules.ceps)
+            DefineRegion(
+                region_id=data.id,
+                name=data.name,
+                cities=rules.cities,
+                ceps=rules.ceps,
+                actor=actor_of(request),
+            )
         )
     except ValidationError as error:
         return _form(request, data, editing=False, errors=dict([message_for(error)]))
@@ -120,7 +126,13 @@ async def region_edit(
         return _form(request, form, editing=True, errors=rules.errors)
     try:
         region = await services.update_region(
-            UpdateRegion(region_id=current.id, name=form.name, cities=rules.cities, ceps=rules.ceps)
+            UpdateRegion(
+                region_id=current.id,
+                name=form.name,
+                cities=rules.cities,
+                ceps=rules.ceps,
+                actor=actor_of(request),
+            )
         )
     except ValidationError as error:
         return _form(request, form, editing=True, errors=dict([message_for(error)]))
@@ -145,7 +157,7 @@ async def region_delete(
     """Delete the region, or say which open failures still use it."""
     region = await services.get_region(region_id)
     try:
-        await services.delete_region(region.id)
+        await services.delete_region(region.id, actor=actor_of(request))
     except RegionInUse as refused:
         names = ", ".join(f"“{name}”" for _, name in refused.failures[:5])
         more = len(refused.failures) - 5

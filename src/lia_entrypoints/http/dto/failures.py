@@ -9,6 +9,7 @@ from typing import ClassVar
 from litestar.openapi.spec import OpenAPIType, Schema
 from pydantic import BaseModel, ConfigDict, Field
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.delivery import Channel
 from lia_core.domain.failures import Severity
 from lia_core.domain.regions import Location
@@ -90,7 +91,7 @@ class FailureIn(In):
     )
     """A failure covers at least one city, CEP rule or catalogue region."""
 
-    def to_command(self, *, actor: str, tz: tzinfo) -> DeclareFailure:
+    def to_command(self, *, actor: Actor, tz: tzinfo) -> DeclareFailure:
         """The core command, with naive times read in *tz*."""
         starts, eta = self.starts_at, self.estimated_resolution
         return DeclareFailure(
@@ -108,7 +109,7 @@ class FailureIn(In):
             actor=actor,
         )
 
-    def to_edit(self, failure_id: str, *, actor: str, tz: tzinfo) -> EditFailure:
+    def to_edit(self, failure_id: str, *, actor: Actor, tz: tzinfo) -> EditFailure:
         """The core command replacing failure *failure_id*'s form with this one."""
         return EditFailure.of(failure_id, self.to_command(actor=actor, tz=tz))
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from litestar.openapi.spec import Schema
 from pydantic import Field
 
+from lia_core.domain.activity import Actor
 from lia_core.errors import ValidationError
 from lia_core.services import DefineRegion, UpdateRegion
 from lia_entrypoints.http.dto.base import (
@@ -47,9 +48,10 @@ class RegionIn(In):
     )
     """A region has at least one city or CEP rule."""
 
-    def to_command(self) -> DefineRegion:
-        """The core command."""
+    def to_command(self, *, actor: Actor) -> DefineRegion:
+        """The core command, done by *actor*."""
         return DefineRegion(
+            actor=actor,
             region_id=self.id,
             name=self.name,
             cities=cities_of(self.cities),
@@ -75,12 +77,13 @@ class RegionUpdateIn(In):
     )
     """The rules given replace the current ones, so at least one is needed."""
 
-    def to_command(self, region_id: str) -> UpdateRegion:
-        """The core command for the region *region_id* (PUT: rules are required, never kept)."""
+    def to_command(self, region_id: str, *, actor: Actor) -> UpdateRegion:
+        """The core command for the region *region_id* by *actor* (PUT: rules are required)."""
         if not self.cities and not self.ceps:
             # UpdateRegion keeps the current rules when none are given; a PUT must not.
             raise ValidationError("a region needs at least one city or CEP rule", field="cities")
         return UpdateRegion(
+            actor=actor,
             region_id=region_id,
             name=self.name,
             cities=cities_of(self.cities),

@@ -15,7 +15,7 @@ from lia_core.domain.users import Role, User
 from lia_core.ports import DeadLetterFilter
 from lia_core.services import ReprocessDeadLetters
 from lia_core.services.audit_queries import MAX_AUDIT_LIST
-from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, runtime_of
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of, runtime_of
 from lia_entrypoints.http.dto.base import OPTIONAL_INSTANT_PATTERN, read_instant
 from lia_entrypoints.http.dto.delivery import ReprocessIn
 from lia_entrypoints.http.problems import problem_responses
@@ -95,7 +95,7 @@ class DlqController(Controller):
         settings = runtime_of(request.app.state).settings
         cmd = ReprocessDeadLetters(
             where=data.to_filter(tz),
-            actor=request.user.username,
+            actor=actor_of(request),
             dry_run=data.dry_run,
             max_reprocess=settings.delivery.max_dlq_reprocess,
             limit=data.limit,

@@ -18,7 +18,7 @@ from lia_core.services import (
     Services,
 )
 from lia_entrypoints.http.auth import managers_only
-from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.failures import CheckIn, FailureIn, NotifyIn, ResolveIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.delivery import NoticeOut
@@ -48,7 +48,7 @@ async def _change(
         ChangeFailureStatus(
             failure_id=failure_id,
             action=action,
-            actor=request.user.username,
+            actor=actor_of(request),
             resolution_message=resolution_message,
         )
     )
@@ -71,9 +71,7 @@ class FailureController(Controller):
         self, data: JSONBody[FailureIn], request: AuthRequest, services: ServicesDep, tz: TzDep
     ) -> FailureOut:
         """Register a failure: active now, or scheduled when `starts_at` is in the future."""
-        failure = await services.declare_failure(
-            data.to_command(actor=request.user.username, tz=tz)
-        )
+        failure = await services.declare_failure(data.to_command(actor=actor_of(request), tz=tz))
         return FailureOut.of(failure, tz)
 
     @get("/", summary="List failures", responses=problem_responses(401, 422))
@@ -121,7 +119,7 @@ class FailureController(Controller):
         stays scheduled, or becomes active at once when the new `starts_at` is omitted or past;
         409 once it is active, paused, resolved or cancelled."""
         failure = await services.edit_failure(
-            data.to_edit(failure_id, actor=request.user.username, tz=tz)
+            data.to_edit(failure_id, actor=actor_of(request), tz=tz)
         )
         return FailureOut.of(failure, tz)
 
@@ -184,7 +182,7 @@ class FailureController(Controller):
         body = data or ResolveIn()
         cmd = ResolveAndBroadcast(
             failure_id=failure_id,
-            actor=request.user.username,
+            actor=actor_of(request),
             broadcast=body.broadcast,
             resolution_message=body.resolution_message,
         )

@@ -8,7 +8,7 @@ from litestar import Controller, delete, get, post, put
 from litestar.params import JSONBody, PathParameter
 
 from lia_entrypoints.http.auth import managers_only
-from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, actor_of
 from lia_entrypoints.http.dto.base import REGION_ID_PATTERN
 from lia_entrypoints.http.dto.regions import RegionIn, RegionUpdateIn
 from lia_entrypoints.http.problems import problem_responses
@@ -38,9 +38,11 @@ class RegionController(Controller):
         summary="Create a region",
         responses=problem_responses(401, 403, 409, 422),
     )
-    async def create_region(self, data: JSONBody[RegionIn], services: ServicesDep) -> RegionOut:
+    async def create_region(
+        self, request: AuthRequest, data: JSONBody[RegionIn], services: ServicesDep
+    ) -> RegionOut:
         """Add a region; 409 when the id is taken."""
-        return RegionOut.of(await services.define_region(data.to_command()))
+        return RegionOut.of(await services.define_region(data.to_command(actor=actor_of(request))))
 
     @get("/{region_id:str}", summary="Get a region", responses=problem_responses(401, 404, 422))
     async def get_region(self, region_id: RegionIdPath, services: ServicesDep) -> RegionOut:
@@ -54,10 +56,15 @@ class RegionController(Controller):
         responses=problem_responses(401, 403, 404, 409, 422),
     )
     async def replace_region(
-        self, region_id: RegionIdPath, data: JSONBody[RegionUpdateIn], services: ServicesDep
+        self,
+        request: AuthRequest,
+        region_id: RegionIdPath,
+        data: JSONBody[RegionUpdateIn],
+        services: ServicesDep,
     ) -> RegionOut:
         """Replace the name and rules; open failures naming the region follow at once."""
-        return RegionOut.of(await services.update_region(data.to_command(region_id)))
+        command = data.to_command(region_id, actor=actor_of(request))
+        return RegionOut.of(await services.update_region(command))
 
     @delete(
         "/{region_id:str}",
@@ -65,6 +72,8 @@ class RegionController(Controller):
         summary="Delete a region",
         responses=problem_responses(401, 403, 404, 409, 422),
     )
-    async def delete_region(self, region_id: RegionIdPath, services: ServicesDep) -> None:
+    async def delete_region(
+        self, request: AuthRequest, region_id: RegionIdPath, services: ServicesDep
+    ) -> None:
         """Delete a region; 409 while a scheduled, active or paused failure uses it."""
-        await services.delete_region(region_id)
+        await services.delete_region(region_id, actor=actor_of(request))

@@ -177,7 +177,12 @@ async def test_edit_resolves_catalogue_regions_like_declare(
 ) -> None:
     """Catalogue ids are checked and de-duplicated as declare does; an unknown one writes nothing."""
     await services.define_region(
-        DefineRegion(region_id="serra", name="Serra", cities=(CityArea.parse("Nova Friburgo"),))
+        DefineRegion(
+            actor="tester",
+            region_id="serra",
+            name="Serra",
+            cities=(CityArea.parse("Nova Friburgo"),),
+        )
     )
     failure = await services.declare_failure(teresopolis(clock))
     commits = store.commits
@@ -232,7 +237,7 @@ async def test_edit_racing_another_change_is_a_conflict(
             store.failures[failure.id].version += 1
             return clock.now()
 
-    edit = EditFailureHandler(store.unit_of_work, RacingClock())
+    edit = EditFailureHandler(store.unit_of_work, RacingClock(), SequentialIds("a"))
     with pytest.raises(ConcurrencyConflict):
         await edit(petropolis(clock, failure.id))
     assert store.failures[failure.id].name == failure.name
@@ -269,7 +274,12 @@ async def test_customers_read_a_catalogue_region_by_its_name(
     """`{regiao}` names a catalogue region as the catalogue calls it when the failure is
     saved (declared or edited), never by its id."""
     await services.define_region(
-        DefineRegion(region_id="serra", name="Serra Verde", cities=(CityArea.parse("Friburgo"),))
+        DefineRegion(
+            actor="tester",
+            region_id="serra",
+            name="Serra Verde",
+            cities=(CityArea.parse("Friburgo"),),
+        )
     )
     failure = await services.declare_failure(
         teresopolis(clock, starts_at=None, region_ids=("serra",))
@@ -285,13 +295,20 @@ async def test_customers_read_a_catalogue_region_by_its_name(
 async def test_catalogue_edit_changes_active_matches(services: Services, clock: FixedClock) -> None:
     """Editing a catalogue region is seen by the next check of failures that name it."""
     await services.define_region(
-        DefineRegion(region_id="serra", name="Serra", cities=(CityArea.parse("Nova Friburgo"),))
+        DefineRegion(
+            actor="tester",
+            region_id="serra",
+            name="Serra",
+            cities=(CityArea.parse("Nova Friburgo"),),
+        )
     )
     failure = await services.declare_failure(
         teresopolis(clock, starts_at=None, cities=(), ceps=(), region_ids=("serra",))
     )
     assert await check(services, city="Nova Friburgo") == [failure.id]
-    await services.update_region(UpdateRegion(region_id="serra", cities=(CityArea.parse("Magé"),)))
+    await services.update_region(
+        UpdateRegion(actor="tester", region_id="serra", cities=(CityArea.parse("Magé"),))
+    )
     assert await check(services, city="Nova Friburgo") == []
     assert await check(services, city="mage") == [failure.id]
 
@@ -299,13 +316,15 @@ async def test_catalogue_edit_changes_active_matches(services: Services, clock: 
 async def test_region_in_use_cannot_be_deleted(services: Services, clock: FixedClock) -> None:
     """A region named by an open failure is protected; after resolving it can go."""
     await services.define_region(
-        DefineRegion(region_id="serra", name="Serra", ceps=(parse_cep_rule("2595"),))
+        DefineRegion(
+            actor="tester", region_id="serra", name="Serra", ceps=(parse_cep_rule("2595"),)
+        )
     )
     failure = await services.declare_failure(
         teresopolis(clock, starts_at=None, region_ids=("serra",))
     )
     with pytest.raises(RegionInUse, match="used by 1 open failure") as refused:
-        await services.delete_region("serra")
+        await services.delete_region("serra", actor="ana")
     assert isinstance(refused.value, DomainError)
     assert (refused.value.region_id, refused.value.failures) == (
         "serra",
@@ -314,16 +333,20 @@ async def test_region_in_use_cannot_be_deleted(services: Services, clock: FixedC
     await services.change_failure_status(
         ChangeFailureStatus(failure_id=failure.id, action=FailureAction.RESOLVE, actor="sup")
     )
-    await services.delete_region("serra")
+    await services.delete_region("serra", actor="ana")
     assert await services.list_regions() == ()
 
 
 async def test_region_update_keeps_rules_when_only_renamed(services: Services) -> None:
     """Renaming a region without new rules keeps its rules."""
     await services.define_region(
-        DefineRegion(region_id="serra", name="Serra", ceps=(parse_cep_rule("2595"),))
+        DefineRegion(
+            actor="tester", region_id="serra", name="Serra", ceps=(parse_cep_rule("2595"),)
+        )
     )
-    region = await services.update_region(UpdateRegion(region_id="serra", name="Serra Verde"))
+    region = await services.update_region(
+        UpdateRegion(actor="tester", region_id="serra", name="Serra Verde")
+    )
     assert region.name == "Serra Verde"
     assert region.area == Area(ceps=(parse_cep_rule("2595"),))
 
@@ -331,7 +354,7 @@ async def test_region_update_keeps_rules_when_only_renamed(services: Services) -
 async def test_authentication(services: Services) -> None:
     """Right credentials authenticate; a wrong password and an unknown user fail alike."""
     await services.create_user(
-        CreateUser(username="Ana", role=Role.SUPERVISOR, password="s3cret-pw")
+        CreateUser(actor="tester", username="Ana", role=Role.SUPERVISOR, password="s3cret-pw")
     )
     user = await services.authenticate(Authenticate(username="ana", password="s3cret-pw"))
     assert user.role is Role.SUPERVISOR
@@ -343,7 +366,9 @@ async def test_authentication(services: Services) -> None:
 async def test_short_password_is_rejected(services: Services) -> None:
     """Passwords under 8 characters are refused on the password field."""
     with pytest.raises(ValidationError) as info:
-        await services.create_user(CreateUser(username="ana", role=Role.AGENT, password="short"))
+        await services.create_user(
+            CreateUser(actor="tester", username="ana", role=Role.AGENT, password="short")
+        )
     assert info.value.field == "password"
 
 

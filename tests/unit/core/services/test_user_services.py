@@ -29,7 +29,9 @@ async def services(store: InMemoryStore) -> Services:
         ids=SequentialIds("u"),
         hasher=PlainTextHasher(),
     )
-    await built.create_user(CreateUser(username="ana", role=Role.AGENT, password="s3cret-pw"))
+    await built.create_user(
+        CreateUser(username="ana", role=Role.AGENT, password="s3cret-pw", actor="root")
+    )
     return built
 
 

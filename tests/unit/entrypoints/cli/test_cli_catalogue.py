@@ -23,7 +23,7 @@ def test_region_lifecycle_and_use_by_failures(lia: CliHarness) -> None:
     refused = lia("region", "delete", "tere-centro")
     assert refused.exit_code == 1
     assert refused.stderr.startswith("error: region 'tere-centro' is used by 1 open failure(s)")
-    lia.ok("failure", "resolve", "f-1")
+    lia.ok("failure", "resolve", "f-2")  # f-1 is the region's audit entry
     assert lia.json("region", "delete", "tere-centro") == {"deleted": "tere-centro"}
     assert lia.json("region", "list") == {"items": []}
 

@@ -201,7 +201,7 @@ def test_notify_resolve_broadcast_and_counts(lia: CliHarness) -> None:
     """Notices go once per contact; resolving queues one resolution per contact; show counts them."""
     lia.ok(*FAILURE)
     queued = lia.ok("failure", "notify", "f-1", "--to", "5521900000001", "--name", "Ana").stdout
-    assert queued == "notice queued: job f-2 to 5521900000001 on sandbox\n"
+    assert queued == "notice queued: job f-3 to 5521900000001 on sandbox\n"
     again = lia.ok("failure", "notify", "f-1", "--to", "+55 (21) 90000-0001").stdout
     assert again == "already notified: 5521900000001 was told about failure f-1\n"
     doc = lia.json("failure", "notify", "f-1", "--to", "5521900000002", "--channel", "sms")
@@ -264,11 +264,11 @@ def test_progress_bar_only_on_a_terminal_and_never_with_json(
     lia.ok(*FAILURE)
     for n in range(3):
         lia.ok("failure", "notify", "f-1", "--to", f"552190000000{n}")
-        lia.ok("failure", "notify", "f-2", "--to", f"552190000000{n}")
+        lia.ok("failure", "notify", "f-3", "--to", f"552190000000{n}")
     shown = lia.ok("failure", "resolve", "f-1")
     assert "queueing resolution messages" in shown.stderr
     assert shown.stdout.startswith("failure f-1 (Queda) resolved; 3 notified, 3 resolution")
-    quiet = lia("failure", "resolve", "f-2", "--json")
+    quiet = lia("failure", "resolve", "f-3", "--json")
     assert quiet.exit_code == 0
     assert quiet.stderr == ""
     assert json.loads(quiet.stdout)["queued"] == 3

@@ -25,31 +25,31 @@ def test_done_when_flow(lia: CliHarness) -> None:
     assert "created user alice (SUPERVISOR)" in created.stdout
 
     out = lia.ok(*TERESOPOLIS).stdout
-    assert "created failure f-2 (scheduled)" in out
+    assert "created failure f-3 (scheduled)" in out
     assert "Teresópolis (Centro, Alto); CEP 25950-000..25959-999" in out
 
     listing = lia.ok("failure", "list", "--status", "scheduled").stdout
     assert "Active (0) · Scheduled (1) · History (0)" in listing
     header, row = listing.splitlines()[2:4]
     assert header.split()[:6] == ["ID", "NAME", "STATUS", "SEVERITY", "REGIONS", "STARTS"]
-    assert row.split()[:3] == ["f-2", "Rompimento", "de"]
+    assert row.split()[:3] == ["f-3", "Rompimento", "de"]
     assert "scheduled" in row
     assert "2026-05-21 02:00 -03" in row
 
-    assert "now active" in lia.ok("failure", "activate", "f-2").stdout
+    assert "now active" in lia.ok("failure", "activate", "f-3").stdout
     bairro = lia.ok("failure", "check", "--city", "teresopolis", "--neighbourhood", "ALTO").stdout
     assert bairro.startswith("AFFECTED")
-    assert "f-2" in bairro
-    assert "f-2" in lia.ok("failure", "check", "--cep", "25953-120").stdout
+    assert "f-3" in bairro
+    assert "f-3" in lia.ok("failure", "check", "--cep", "25953-120").stdout
     elsewhere = lia.ok("failure", "check", "--city", "Petrópolis").stdout
     assert elsewhere.startswith("not affected")
-    assert "f-2" not in elsewhere
+    assert "f-3" not in elsewhere
 
-    assert "now paused" in lia.ok("failure", "pause", "f-2").stdout
+    assert "now paused" in lia.ok("failure", "pause", "f-3").stdout
     assert "not affected" in lia.ok("failure", "check", "--cep", "25953120").stdout
-    assert "now active" in lia.ok("failure", "resume", "f-2").stdout
-    resolved = lia.ok("failure", "resolve", "f-2").stdout
-    assert "failure f-2 (Rompimento de fibra) resolved; 0 notified" in resolved
+    assert "now active" in lia.ok("failure", "resume", "f-3").stdout
+    resolved = lia.ok("failure", "resolve", "f-3").stdout
+    assert "failure f-3 (Rompimento de fibra) resolved; 0 notified" in resolved
     history = lia.ok("failure", "list", "--status", "resolved").stdout
     assert "Active (0) · Scheduled (0) · History (1)" in history
 
@@ -170,7 +170,7 @@ def test_resolve_with_message_and_cancel(lia: CliHarness) -> None:
     resolved = lia.json("failure", "resolve", "f-1", "--resolution-message", "Voltou, {nome}!")
     assert resolved["failure"]["resolution_message"] == "Voltou, {nome}!"
     lia.ok(*TERESOPOLIS)
-    assert lia.json("failure", "cancel", "f-2")["status"] == "cancelled"
+    assert lia.json("failure", "cancel", "f-4")["status"] == "cancelled"
     assert lia.json("failure", "list", "--status", "resolved")["counts"]["resolved"] == 2
 
 
@@ -221,7 +221,7 @@ def test_edit_refusals_exit_1_or_2(lia: CliHarness) -> None:
     result = lia("failure", "edit", "nope", *MAINTENANCE)
     assert (result.exit_code, result.stderr) == (1, "error: failure 'nope' not found\n")
     lia.ok(*TERESOPOLIS)
-    result = lia("failure", "edit", "f-2", *MAINTENANCE, "--message", "Oi {cliente}")
+    result = lia("failure", "edit", "f-3", *MAINTENANCE, "--message", "Oi {cliente}")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --message: unknown placeholder {cliente}")
-    assert lia.json("failure", "show", "f-2")["name"] == "Rompimento de fibra"
+    assert lia.json("failure", "show", "f-3")["name"] == "Rompimento de fibra"

@@ -24,7 +24,9 @@ def csrf_of(response: httpx.Response) -> str:
 
 async def sign_in(client: Client, runtime: Runtime, username: str, role: Role) -> str:
     """Create an account with *role*, sign in through the login form; return the CSRF token."""
-    await runtime.services.create_user(CreateUser(username=username, role=role, password=PASSWORD))
+    await runtime.services.create_user(
+        CreateUser(actor="tester", username=username, role=role, password=PASSWORD)
+    )
     token = csrf_of(await client.get("/console/login"))
     response = await client.post(
         "/console/login",

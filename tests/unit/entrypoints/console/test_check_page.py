@@ -59,7 +59,12 @@ async def test_an_address_covered_by_active_failures_lists_them_most_severe_firs
 ) -> None:
     """City + bairro finds the failures on that bairro and on a catalogue region with the city."""
     await runtime.services.define_region(
-        DefineRegion(region_id="serra", name="Serra verde", cities=(CityArea.parse("Teresópolis"),))
+        DefineRegion(
+            actor="tester",
+            region_id="serra",
+            name="Serra verde",
+            cities=(CityArea.parse("Teresópolis"),),
+        )
     )
     minor = await declare(
         runtime, clock, "Lentidão na Serra", region_ids=("serra",), severity=Severity.LOW

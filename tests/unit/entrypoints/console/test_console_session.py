@@ -36,7 +36,7 @@ async def test_a_page_without_a_session_redirects_to_login_and_back(
     assert response.status_code == 303
     assert response.headers["location"] == "/console/login?next=/console/falhas%3Faba%3Dagendadas"
     await runtime.services.create_user(
-        CreateUser(username="ana", role=Role.ADMIN, password=PASSWORD)
+        CreateUser(actor="tester", username="ana", role=Role.ADMIN, password=PASSWORD)
     )
     form = await client.get(response.headers["location"])
     signed = await post_form(
@@ -73,7 +73,7 @@ async def test_the_session_cookie_is_httponly_lax_and_scoped_to_the_console(
     client: Client, runtime: Runtime
 ) -> None:
     await runtime.services.create_user(
-        CreateUser(username="ana", role=Role.ADMIN, password=PASSWORD)
+        CreateUser(actor="tester", username="ana", role=Role.ADMIN, password=PASSWORD)
     )
     token = csrf_of(await client.get("/console/login"))
     response = await post_form(client, "/console/login", token, username="ana", password=PASSWORD)
@@ -135,7 +135,7 @@ async def test_a_form_without_its_csrf_token_is_refused(client: Client, admin_se
 
 async def test_next_never_leaves_the_console(client: Client, runtime: Runtime) -> None:
     await runtime.services.create_user(
-        CreateUser(username="ana", role=Role.ADMIN, password=PASSWORD)
+        CreateUser(actor="tester", username="ana", role=Role.ADMIN, password=PASSWORD)
     )
     token = csrf_of(await client.get("/console/login"))
     for target in ("https://evil.example", "//evil.example", "/api/v1/failures"):

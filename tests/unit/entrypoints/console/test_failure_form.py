@@ -122,7 +122,7 @@ async def test_catalogue_regions_and_cep_rules_are_saved(
         ("petro-centro", "Centro de Petrópolis", "Petrópolis"),
     ):
         await runtime.services.define_region(
-            DefineRegion(region_id=rid, name=name, cities=(CityArea.of(city),))
+            DefineRegion(actor="tester", region_id=rid, name=name, cities=(CityArea.of(city),))
         )
     form = await client.get("/console/falhas/nova", headers=HTMX)
     assert "Cidade: Petrópolis" in form.text
@@ -167,7 +167,12 @@ async def test_one_ticked_region_is_read_as_a_list(
 ) -> None:
     """A checkbox list with one box ticked sends the key once; it is still one region."""
     await runtime.services.define_region(
-        DefineRegion(region_id="tere-centro", name="Centro", cities=(CityArea.of("Teresópolis"),))
+        DefineRegion(
+            actor="tester",
+            region_id="tere-centro",
+            name="Centro",
+            cities=(CityArea.of("Teresópolis"),),
+        )
     )
     response = await _send(
         client,

@@ -16,6 +16,7 @@ async def define_serra(runtime: Runtime) -> None:
     """Store the region `serra`: Teresópolis (Centro, Alto) and CEPs 2595*."""
     await runtime.services.define_region(
         DefineRegion(
+            actor="tester",
             region_id="serra",
             name="Serra",
             cities=(CityArea.parse("Teresópolis:Centro,Alto"),),

@@ -35,7 +35,9 @@ TERESOPOLIS_OUTAGE: dict[str, Any] = {
 
 async def login_as(client: Client, runtime: Runtime, username: str, role: Role) -> Headers:
     """Create an account with *role*, log in through the API and return its auth header."""
-    await runtime.services.create_user(CreateUser(username=username, role=role, password=PASSWORD))
+    await runtime.services.create_user(
+        CreateUser(actor="tester", username=username, role=role, password=PASSWORD)
+    )
     response = await client.post(
         "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
     )
