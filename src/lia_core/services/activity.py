@@ -26,7 +26,8 @@ DEFAULT_ACTIVITY_LIMIT = 50
 MAX_ACTIVITY_LIMIT = 1000
 """The most entries one listing returns (a page, not an export)."""
 
-_RELATIVE = re.compile(r"(\d{1,6})\s*(m|min|h|d|w)", re.IGNORECASE)
+_RELATIVE = re.compile(r"([0-9]{1,5})\s*(m|min|h|d|w)", re.IGNORECASE)
+# At most 99,999 weeks back: far enough for any log, near enough that no date overflows.
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -74,7 +75,7 @@ def parse_since(text: str, *, now: datetime, tz: tzinfo) -> datetime:
         amount, unit = int(relative.group(1)), relative.group(2).lower()
         return now - timedelta(**{_UNITS[unit]: amount})
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.upper())  # "t" and "z" as ISO 8601 allows
     except ValueError:
         raise ValidationError(
             f"since must be a duration ago (30m, 2h, 7d, 2w) or an ISO 8601 date or time, "
@@ -84,8 +85,10 @@ def parse_since(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     return parsed if parsed.utcoffset() is not None else parsed.replace(tzinfo=tz)
 
 
-def _optional(value: str | None) -> str | None:
+def _optional(value: str | None, field: str) -> str | None:
     stripped = (value or "").strip()
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in stripped):
+        raise ValidationError(f"{field} must not hold control characters", field=field)
     return stripped or None
 
 
@@ -116,11 +119,11 @@ class ListActivityHandler:
                 f"limit must be between 1 and {MAX_ACTIVITY_LIMIT}, not {query.limit}",
                 field="limit",
             )
-        since = _optional(query.since)
+        since = _optional(query.since, "since")
         return ActivityFilter(
-            entity=_optional(query.entity),
-            entity_id=_optional(query.entity_id),
-            actor=_optional(query.user),
+            entity=_optional(query.entity, "entity"),
+            entity_id=_optional(query.entity_id, "entity_id"),
+            actor=_optional(query.user, "user"),
             since=parse_since(since, now=self.clock.now(), tz=self.tz) if since else None,
         )
 

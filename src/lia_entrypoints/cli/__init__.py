@@ -9,6 +9,7 @@ import click
 
 from lia_entrypoints.cli._app import CliApp, RuntimeFactory, default_runtime
 from lia_entrypoints.cli._errors import CliError
+from lia_entrypoints.cli.audit import audit_group
 from lia_entrypoints.cli.config import config_group
 from lia_entrypoints.cli.conversations import contact_group, conversation_group
 from lia_entrypoints.cli.crm import crm_group
@@ -67,6 +68,7 @@ for _command in (
     conversation_group,
     user_group,
     rules_group,
+    audit_group,
     db_group,
     config_group,
     serve,

@@ -72,6 +72,9 @@ FIELD_FLAGS: Mapping[str, str] = {
     "department": "--department",
     "assignee": "--assignee",
     "ticket_id": "ID",
+    "entity": "--entity",
+    "entity_id": "--entity-id",
+    "user": "--user",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

@@ -50,6 +50,7 @@ from lia_entrypoints.http.routes import (
     UserController,
     explain_ticket,
     health,
+    list_activity,
     login,
     metrics,
 )
@@ -79,6 +80,7 @@ _TAGS = [
     Tag(name="auth", description="Log in for a bearer token."),
     Tag(name="users", description="Staff accounts and their contact fields."),
     Tag(name="rules", description="The desk policy: rules, SLA policies, calendar, revisions."),
+    Tag(name="audit", description="The audit log: who did what, from where, when."),
     Tag(name="service", description="Health."),
 ]
 
@@ -164,6 +166,7 @@ def create_app(
             RulesController,
             explain_ticket,
             TicketController,
+            list_activity,
         ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],

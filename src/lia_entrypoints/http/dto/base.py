@@ -18,7 +18,9 @@ __all__ = [
     "INSTANT_PATTERN",
     "NAME_PATTERN",
     "OPTIONAL_INSTANT_PATTERN",
+    "PLAIN_TEXT_PATTERN",
     "REGION_ID_PATTERN",
+    "SINCE_PATTERN",
     "TEMPLATE_PATTERN",
     "TEXT_PATTERN",
     "CepSpec",
@@ -72,6 +74,11 @@ INSTANT_PATTERN = f"^{_INSTANT}$"
 """ISO 8601: a date, optionally a time (minutes at least) and an offset; years 1900-2999."""
 OPTIONAL_INSTANT_PATTERN = f"^(?:{_INSTANT})?$"
 """`INSTANT_PATTERN` or nothing (an empty query parameter sets no filter)."""
+_AGO = " *[0-9]{1,5} *(?:[mM]|[mM][iI][nN]|[hH]|[dD]|[wW]) *"
+SINCE_PATTERN = f"^(?:{_INSTANT}|{_AGO})?$"
+"""`INSTANT_PATTERN`, a duration ago (`30m`, `2h`, `7d`, `2w`; at most 5 digits) or nothing."""
+PLAIN_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+"""Any text without control characters (a filter's value)."""
 
 CEP_EXAMPLE = ["25950-000..25959-999", "2596"]
 """An example list of CEP rules, for the OpenAPI document."""

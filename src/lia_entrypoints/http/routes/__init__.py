@@ -1,5 +1,6 @@
 """The HTTP routes, one module per resource."""
 
+from lia_entrypoints.http.routes.audit import list_activity
 from lia_entrypoints.http.routes.auth import login
 from lia_entrypoints.http.routes.conversations import ContactController, ConversationController
 from lia_entrypoints.http.routes.dlq import DlqController
@@ -25,6 +26,7 @@ __all__ = [
     "UserController",
     "explain_ticket",
     "health",
+    "list_activity",
     "login",
     "metrics",
 ]
