@@ -48,7 +48,8 @@ class UpdateRegion:
 
 def _rules(region: NamedRegion) -> str:
     """A region's rules as the audit log shows them: how many cities and CEP rules."""
-    return f"{len(region.area.cities)} cities, {len(region.area.ceps)} CEP rules"
+    cities, ceps = len(region.area.cities), len(region.area.ceps)
+    return f"{cities} {'city' if cities == 1 else 'cities'}, {ceps} CEP {'rule' if ceps == 1 else 'rules'}"
 
 
 async def _record(

@@ -14,6 +14,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.static_files import create_static_files_router
 
 from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
+from lia_entrypoints.console.pages.audit import audit_page
 from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
 from lia_entrypoints.console.pages.check import check_page
 from lia_entrypoints.console.pages.delivery import (
@@ -120,6 +121,7 @@ def console_routers(settings: Settings) -> list[Router]:
             cancel_failure,
             finalize_dialog,
             finalize_submit,
+            audit_page,
             outbox_page,
             dead_letters_page,
             reprocess_dead_letters,

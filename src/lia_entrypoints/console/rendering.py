@@ -54,6 +54,7 @@ MENU = (
     MenuItem("Fila de envio", f"{CONSOLE_PATH}/fila", "fila", admin_only=True),
     MenuItem("Mensagens com falha", f"{CONSOLE_PATH}/mensagens-com-falha", "dlq", admin_only=True),
     MenuItem("Política de atendimento", f"{CONSOLE_PATH}/policy", "policy", managers_only=True),
+    MenuItem("Auditoria", f"{CONSOLE_PATH}/audit", "audit", managers_only=True),
 )
 """The side menu of the seed, 🚨 Falha Massiva first; later pages add their entries here."""
 

@@ -203,8 +203,8 @@ async def test_region_actions_are_logged_with_their_rules() -> None:
 
     regions = [summary(e) for e in entries(store) if e.entity == "region"]
     assert regions == [
-        ("ana.souza", "region.define", "region:serra", None, "1 cities, 0 CEP rules"),
-        ("bia", "region.update", "region:serra", "1 cities, 0 CEP rules", "0 cities, 2 CEP rules"),
+        ("ana.souza", "region.define", "region:serra", None, "1 city, 0 CEP rules"),
+        ("bia", "region.update", "region:serra", "1 city, 0 CEP rules", "0 cities, 2 CEP rules"),
         ("bia", "region.delete", "region:serra", "0 cities, 2 CEP rules", None),
     ]
     assert all(e.details == {"name": "Serra"} for e in entries(store) if e.entity == "region")

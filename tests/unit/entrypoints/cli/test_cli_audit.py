@@ -19,10 +19,10 @@ def test_cli_actions_are_listed_newest_first_with_their_actor(lia: CliHarness) -
     assert [
         (e["actor"], e["action"], e["entity"], e["from_state"], e["to_state"]) for e in items
     ] == [
-        ("carla", "region.delete", "region", "0 cities, 1 CEP rules", None),
+        ("carla", "region.delete", "region", "0 cities, 1 CEP rule", None),
         ("bruno", "failure.status", "failure", "active", "paused"),
         ("ana", "failure.declare", "failure", None, "active"),
-        ("tester", "region.define", "region", None, "0 cities, 1 CEP rules"),
+        ("tester", "region.define", "region", None, "0 cities, 1 CEP rule"),
     ]
     assert items[1]["at"] == "2026-05-20T09:05:00-03:00"
     assert (items[1]["ip"], items[1]["user_agent"]) == (None, None)
