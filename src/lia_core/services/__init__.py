@@ -363,7 +363,7 @@ class Services:
             resolve_and_broadcast=ResolveAndBroadcastHandler(uow, clock, ids, tz, channel_order),
             failure_details=FailureDetailsHandler(uow),
             failure_progress=FailureProgressHandler(uow),
-            settle_job=SettleJobHandler(uow, clock),
+            settle_job=SettleJobHandler(uow, clock, ids),
             get_contact=GetContactHandler(uow),
             list_conversations=ListConversationsHandler(uow),
             get_conversation=GetConversationHandler(uow),

@@ -6,9 +6,11 @@ import enum
 
 import attrs
 
+from lia_core.domain.activity import Actor, as_actor
 from lia_core.domain.delivery import JobAction, OutboundJob
 from lia_core.errors import DomainError
-from lia_core.ports import Clock, UnitOfWorkFactory
+from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
+from lia_core.services.activity import record
 
 __all__ = ["SettleJob", "SettleJobHandler", "Settlement"]
 
@@ -28,7 +30,7 @@ class SettleJob:
 
     job_id: str
     outcome: Settlement
-    actor: str
+    actor: Actor = attrs.field(converter=as_actor)
     provider_message_id: str | None = None
 
 
@@ -38,12 +40,14 @@ class SettleJobHandler:
 
     uow: UnitOfWorkFactory
     clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, cmd: SettleJob) -> OutboundJob:
         """Return the settled job; DomainError when it is not uncertain, NotFound when unknown."""
         now = self.clock.now()
         async with self.uow() as uow:
             job = await uow.outbox.get(cmd.job_id)
+            before = job.status
             if not job.allows(JobAction.SETTLE_SENT):
                 raise DomainError(
                     f"job {job.id} is {job.status.value}: only uncertain jobs are settled"
@@ -53,5 +57,17 @@ class SettleJobHandler:
             else:
                 job.settle_resend(now=now)
             await uow.outbox.update(job)
+            await record(
+                uow,
+                self.ids,
+                cmd.actor,
+                at=now,
+                action="outbox.settle",
+                entity="job",
+                entity_id=job.id,
+                from_state=before.value,
+                to_state=job.status.value,
+                details={"outcome": cmd.outcome.value},
+            )
             await uow.commit()
         return job

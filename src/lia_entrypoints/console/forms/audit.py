@@ -22,6 +22,7 @@ ENTITY_LABELS = {
     "failure": "Falhas",
     "region": "Regiões",
     "dead_letter": "Mensagens com falha",
+    "job": "Fila de envio",
     "user": "Usuários",
     "ticket": "Tickets",
     "rules": "Política de atendimento",

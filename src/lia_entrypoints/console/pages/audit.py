@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "dead_letters.reprocess": "Mensagens reprocessadas",
     "user.create": "Usuário criado",
     "user.update": "Usuário alterado",
+    "outbox.settle": "Envio incerto resolvido",
 }
 """What an action reads as on screen; an action not listed shows its name (`ticket.escalate`)."""
 

@@ -16,7 +16,7 @@ from lia_core.domain.users import User
 from lia_core.services import ListOutbox, SettleJob
 from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.http.auth import MANAGERS
-from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.delivery import MessageIn, SettleIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.delivery import JobOut
@@ -92,7 +92,7 @@ class OutboxController(Controller):
         command = SettleJob(
             job_id=job_id,
             outcome=data.outcome,
-            actor=request.user.username,
+            actor=actor_of(request),
             provider_message_id=data.provider_message_id,
         )
         return JobOut.of(await services.settle_job(command), tz)

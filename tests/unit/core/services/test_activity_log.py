@@ -21,6 +21,7 @@ from lia_core.domain.users import Role
 from lia_core.errors import (
     AlreadyExists,
     ConcurrencyConflict,
+    DomainError,
     InvalidTransition,
     RegionInUse,
     ValidationError,
@@ -35,6 +36,8 @@ from lia_core.services import (
     ReprocessDeadLetters,
     ResolveAndBroadcast,
     Services,
+    SettleJob,
+    Settlement,
     UpdateRegion,
 )
 from lia_core.services.failures import EditFailureHandler
@@ -300,3 +303,18 @@ async def test_a_reprocessing_run_is_logged_and_a_dry_run_is_not() -> None:
     }
     assert entry.ip == ANA.ip
     assert all(j not in h.store.dead_letters for j in jobs)
+
+
+async def test_settling_an_uncertain_send_is_logged_and_a_refusal_is_not() -> None:
+    """outbox.settle logs uncertain → sent (or pending); settling a job that is not uncertain logs none."""
+    h = build_harness()
+    job_id = await h.enqueue("5521999990001")
+    h.senders[Channel.WHATSAPP].fail_next(FailureKind.UNCERTAIN)
+    await h.dispatcher.run_once(owner="w1")
+    await h.services.settle_job(SettleJob(job_id=job_id, outcome=Settlement.RESEND, actor=ANA))
+    (entry,) = h.store.activity.values()
+    assert summary(entry) == ("ana.souza", "outbox.settle", f"job:{job_id}", "uncertain", "pending")
+    assert entry.details == {"outcome": "resend"}
+    with pytest.raises(DomainError):
+        await h.services.settle_job(SettleJob(job_id=job_id, outcome=Settlement.SENT, actor=ANA))
+    assert len(h.store.activity) == 1
