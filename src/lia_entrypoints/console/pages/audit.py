@@ -37,6 +37,17 @@ ACTION_LABELS = {
     "user.create": "Usuário criado",
     "user.update": "Usuário alterado",
     "outbox.settle": "Envio incerto resolvido",
+    "rules.load": "Política de atendimento carregada",
+    "ticket.open": "Ticket aberto",
+    "ticket.escalate": "Ticket escalado",
+    "ticket.deescalate": "Ticket desescalado",
+    "ticket.reassign": "Ticket reatribuído",
+    "ticket.priority": "Prioridade do ticket",
+    "ticket.wait": "Aguardando o cliente",
+    "ticket.unwait": "Fim da espera pelo cliente",
+    "ticket.resolve": "Ticket resolvido",
+    "ticket.reopen": "Ticket reaberto",
+    "ticket.note": "Nota interna",
 }
 """What an action reads as on screen; an action not listed shows its name (`ticket.escalate`)."""
 
