@@ -148,7 +148,9 @@ async def test_the_desk_from_handoff_to_audit(
 async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
     services = runtime.services
     for name, role in (("ana.admin", Role.ADMIN), ("sergio.sup", Role.SUPERVISOR)):
-        await services.create_user(CreateUser(username=name, password="segredo-123", role=role))
+        await services.create_user(
+            CreateUser(username=name, password="segredo-123", role=role, actor=ADMIN)
+        )
     await services.update_user(
         UpdateUser(
             username="sergio.sup",
