@@ -10,7 +10,6 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
-from lia_core.domain.activity import Actor
 from lia_core.domain.users import Role, User
 from lia_core.errors import NotFound
 from lia_entrypoints.http.context import runtime_of
@@ -18,7 +17,6 @@ from lia_entrypoints.settings import Settings
 
 __all__ = [
     "MANAGERS",
-    "actor_of",
     "admins_only",
     "build_jwt_auth",
     "managers_only",
@@ -64,16 +62,3 @@ def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHand
     user = connection.user
     if not isinstance(user, User) or user.role is not Role.ADMIN:
         raise PermissionDeniedException("this needs the ADMIN role")
-
-
-def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
-    """Who is acting, as the audit log records it: the signed-in user, their address and agent."""
-    user = connection.user
-    name = user.username if isinstance(user, User) else "anonymous"
-    client = connection.client
-    agent = connection.headers.get("user-agent")
-    return Actor(
-        name=name,
-        ip=client.host if client is not None else None,
-        user_agent=agent[:512] if agent else None,
-    )

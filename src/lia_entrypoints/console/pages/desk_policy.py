@@ -17,8 +17,7 @@ from lia_entrypoints.console.forms.desk_policy import PolicyUploadForm
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
 from lia_entrypoints.console.viewer import admins, managers
-from lia_entrypoints.http.auth import actor_of
-from lia_entrypoints.http.context import TZ_KEY, ServicesDep
+from lia_entrypoints.http.context import TZ_KEY, ServicesDep, actor_of
 from lia_entrypoints.schemas.desk_policy import TicketExplanationOut
 
 __all__ = ["policy_page", "policy_upload"]

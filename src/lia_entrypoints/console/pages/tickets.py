@@ -35,8 +35,7 @@ from lia_entrypoints.console.forms.tickets import (
 )
 from lia_entrypoints.console.rendering import flash, page, redirect
 from lia_entrypoints.console.security import CONSOLE_PATH
-from lia_entrypoints.http.actor import actor_of
-from lia_entrypoints.http.context import ServicesDep
+from lia_entrypoints.http.context import ServicesDep, actor_of
 
 __all__ = [
     "EVENT_LABELS",

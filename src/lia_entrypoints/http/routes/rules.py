@@ -8,8 +8,8 @@ from litestar import Controller, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter, PathParameter
 
-from lia_entrypoints.http.auth import actor_of, admins_only, managers_only
-from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.auth import admins_only, managers_only
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.desk_policy import DeskPolicyIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.desk_policy import (

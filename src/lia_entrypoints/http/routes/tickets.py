@@ -16,8 +16,7 @@ from lia_core.errors import ValidationError
 from lia_core.ports.tickets import TicketFilter
 from lia_core.services import Services
 from lia_core.sla.readings import SlaState
-from lia_entrypoints.http.actor import actor_of
-from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.tickets import (
     UNWAIT,
     DeescalateIn,

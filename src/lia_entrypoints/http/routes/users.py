@@ -7,8 +7,8 @@ from typing import Annotated
 from litestar import Controller, get, patch
 from litestar.params import JSONBody, PathParameter
 
-from lia_entrypoints.http.auth import actor_of, admins_only, managers_only
-from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep
+from lia_entrypoints.http.auth import admins_only, managers_only
+from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.users import USERNAME_PATTERN, UserUpdateIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.users import UserOut
