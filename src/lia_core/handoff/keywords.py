@@ -27,7 +27,7 @@ from lia_core.handoff._words import (
 )
 from lia_core.handoff.intents import Intent, IntentScore, RankedIntents, parse_intent
 
-__all__ = ["DEFAULT_KEYWORDS", "KeywordIntentClassifier"]
+__all__ = ["DEFAULT_KEYWORDS", "DEFAULT_WEAK_KEYWORDS", "KeywordIntentClassifier"]
 
 DEFAULT_KEYWORDS: Mapping[Intent, tuple[str, ...]] = {
     Intent.SUPPORT: (
@@ -52,6 +52,10 @@ DEFAULT_KEYWORDS: Mapping[Intent, tuple[str, ...]] = {
     Intent.CANCELLATION: (
         "cancelar", "cancelamento", "cancela", "encerrar contrato", "rescindir", "rescisão",
         "desistir", "quero sair", "portabilidade", "trocar de operadora", "mudar de operadora",
+        # the spellings customers type: no accent, s for c, a letter lost, another tense
+        "canselar", "cancelr", "cancelat", "cancelo", "cancele", "cancelem", "cancelei",
+        "cancelamentu", "kancelar", "encerrar o contrato", "encerrar meu contrato",
+        "encerrar o plano", "encerrar meu plano", "sair da operadora",
     ),
     Intent.OMBUDSMAN: (
         "ouvidoria", "procon", "anatel", "advogado", "advogada", "processo judicial",
@@ -62,12 +66,20 @@ DEFAULT_KEYWORDS: Mapping[Intent, tuple[str, ...]] = {
 }  # fmt: skip
 """pt-BR keyword phrases per intent; Procon, Anatel and legal threats are ombudsman terms.
 
+"plano" and "planos" are weak (`DEFAULT_WEAK_KEYWORDS`): the thing a customer cancels, pays or
+finds slow as often as the thing they buy, so they count for commercial only when no other
+intent's keyword is in the message ("quero cancelar meu plano" is a cancellation).
+
 Bare "processo" and "processar" are left out on purpose: "processo de instalação" is not a
 lawsuit and "o pagamento está demorando para processar" is not a threat. "velocidade" alone is
 commercial (a faster plan), "velocidade baixa" is support: the longer phrase wins where it
 occurs. A change of address ("mudar de casa") is commercial: it is a new installation and a
 contract change, sold and scheduled by the commercial team.
 """
+
+
+DEFAULT_WEAK_KEYWORDS: tuple[str, ...] = ("plano", "planos")
+"""Keywords that count only when no keyword of another intent is found in the message."""
 
 
 def _fold_table(table: Mapping[Intent, Iterable[str]]) -> Mapping[Intent, tuple[str, ...]]:
@@ -81,6 +93,10 @@ def _fold_table(table: Mapping[Intent, Iterable[str]]) -> Mapping[Intent, tuple[
         if not phrases:
             raise ValidationError(f"intent {intent} has no usable keyword", field="keywords")
     return folded
+
+
+def _fold_weak(value: Iterable[str]) -> tuple[str, ...]:
+    return fold_phrases(phrase_list(value, field="weak"))
 
 
 def _smoothing(_instance: object, _attribute: object, value: float) -> None:
@@ -101,6 +117,8 @@ class KeywordIntentClassifier:
     )
     smoothing: float = attrs.field(default=0.25, validator=_smoothing)
     """Added to the total number of hits; one keyword alone scores ``1 / (1 + smoothing)``."""
+    weak: tuple[str, ...] = attrs.field(default=DEFAULT_WEAK_KEYWORDS, converter=_fold_weak)
+    """Keywords (of any intent) dropped from a message in which another intent has a keyword."""
 
     def hits(self, text: str) -> Mapping[Intent, tuple[str, ...]]:
         """The folded keywords of each intent counted in *text* (intents with none left out)."""
@@ -108,7 +126,16 @@ class KeywordIntentClassifier:
         found = {i: found_phrases(haystack, phrases) for i, phrases in self.keywords.items()}
         counted = counted_phrases(haystack, (p for words in found.values() for p in words))
         kept = {i: tuple(p for p in words if p in counted) for i, words in found.items()}
-        return {intent: words for intent, words in kept.items() if words}
+        kept = {intent: words for intent, words in kept.items() if words}
+        strong = {i for i, words in kept.items() if any(p not in self.weak for p in words)}
+        if not self.weak or not strong:
+            return kept
+        # A weak word is the object of another intent's verb ("cancelar meu plano").
+        trimmed = {
+            i: words if i in strong else tuple(p for p in words if p not in self.weak)
+            for i, words in kept.items()
+        }
+        return {intent: words for intent, words in trimmed.items() if words}
 
     def classify(self, text: str) -> RankedIntents:
         """Rank every intent of the table by ``hits / (total hits + smoothing)``."""
