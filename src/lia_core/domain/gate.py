@@ -2,7 +2,9 @@
 
 Given the message, what is known of the contact and the conversation, the CRM's answer and
 the index of active failures, `decide_gate` says what happens: queue the outage notice, remind,
-stay silent, ask for the CEP or for which address, or go on to the normal flow.
+stay silent, ask for the CEP or for which address, or go on to the normal flow. A message
+clearly about something else ("preciso da segunda via do boleto") is never trapped: after
+the notice (if one is due) it goes on to the normal flow.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ import attrs
 from lia_core.domain.conversations import Awaiting, Contact, Conversation, GateMemory
 from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.failures import MassiveFailure
-from lia_core.domain.gate_replies import describe_address, parse_cep, parse_choice, wants_human
+from lia_core.domain.gate_replies import (
+    describe_address,
+    other_matter,
+    parse_cep,
+    parse_choice,
+    wants_human,
+)
 from lia_core.domain.gate_terms import (
     GateDecision,
     GateOutcome,
@@ -38,6 +46,7 @@ __all__ = [
     "decide_gate",
     "describe_address",
     "needs_lookup",
+    "other_matter",
     "parse_cep",
     "parse_choice",
     "wants_human",
@@ -165,7 +174,52 @@ def decide_gate(
     policy: GatePolicy,
     tz: tzinfo,
 ) -> GateDecision:
-    """What the gate does with *message* (*notified*: failure ids this contact was told of)."""
+    """What the gate does with *message* (*notified*: failure ids this contact was told of).
+
+    A message about another matter (`other_matter`) is let through: a fresh notice or a first
+    reminder is still sent (``moved_on``), a repeated reminder, a silence or a question about
+    the CEP gives way to the normal flow (`GateOutcome.MOVED_ON`).
+    """
+    decision = _decide(
+        message,
+        contact=contact,
+        memory=memory,
+        lookup=lookup,
+        index=index,
+        notified=notified,
+        now=now,
+        policy=policy,
+        tz=tz,
+    )
+    if not decision.ends_flow or not other_matter(message, policy):
+        return decision
+    return _moved_on(decision, memory, index)
+
+
+def _moved_on(decision: GateDecision, memory: GateMemory, index: FailureIndex) -> GateDecision:
+    """*decision* for a message about another matter: the notice stays, nothing else traps it."""
+    inside = memory.awaiting is None and bool(_active_outage(memory, index))
+    first = decision.outcome in (GateOutcome.NOTIFIED, GateOutcome.REMINDED) and not inside
+    if first:  # the customer learns of the outage once, then is answered on their matter
+        return attrs.evolve(decision, moved_on=True)
+    if decision.outcome is GateOutcome.ASKED_ADDRESS and memory.awaiting is None:
+        return attrs.evolve(decision, moved_on=True, reply=None, memory=GateMemory())
+    kept = memory if inside else attrs.evolve(memory, awaiting=None, attempts=0, options=())
+    return GateDecision(outcome=GateOutcome.MOVED_ON, contact=decision.contact, memory=kept)
+
+
+def _decide(
+    message: InboundMessage,
+    *,
+    contact: Contact,
+    memory: GateMemory,
+    lookup: Lookup,
+    index: FailureIndex,
+    notified: frozenset[str],
+    now: datetime,
+    policy: GatePolicy,
+    tz: tzinfo,
+) -> GateDecision:
     if not len(index):
         return GateDecision(outcome=GateOutcome.NO_OUTAGE, contact=contact, memory=GateMemory())
     ctx = _Context(

@@ -9,7 +9,7 @@ from lia_core.domain.gate_terms import GatePolicy
 from lia_core.domain.inbound import InboundMessage
 from lia_core.domain.text import fold
 
-__all__ = ["describe_address", "parse_cep", "parse_choice", "wants_human"]
+__all__ = ["describe_address", "other_matter", "parse_cep", "parse_choice", "wants_human"]
 
 
 _CEP = re.compile(r"(?<!\d)(\d{2})\.?(\d{3})\s?-?\s?(\d{3})(?!\d)")
@@ -42,6 +42,19 @@ def wants_human(message: InboundMessage, policy: GatePolicy) -> bool:
         return True
     folded = f" {fold(message.text)} "
     return any(f" {fold(k)} " in folded for k in policy.human_keywords)
+
+
+def other_matter(message: InboundMessage, policy: GatePolicy) -> bool:
+    """The message asks clearly for something the outage does not explain ("segunda via do
+    boleto"): its top intent is outside the policy's outage intents, at `move_on_at` or above."""
+    if policy.classifier is None or not message.text.strip():
+        return False
+    top = policy.classifier.classify(message.text).top
+    return (
+        top is not None
+        and top.intent not in policy.outage_intents
+        and top.confidence >= policy.move_on_at
+    )
 
 
 def describe_address(address: CustomerAddress) -> str:

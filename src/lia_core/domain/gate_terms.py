@@ -10,6 +10,8 @@ import attrs
 from lia_core.domain.conversations import Contact, GateMemory
 from lia_core.domain.customers import Customer
 from lia_core.domain.failures import MassiveFailure
+from lia_core.handoff.intents import Intent, IntentClassifier
+from lia_core.handoff.keywords import KeywordIntentClassifier
 
 __all__ = ["GateDecision", "GateOutcome", "GatePolicy", "GateTexts", "Lookup", "LookupStatus"]
 
@@ -50,6 +52,13 @@ class GatePolicy:
     menu_option: str = "0"
     """Typing just this (or choosing a reply button with this id) asks for a human too."""
     texts: GateTexts = GateTexts()
+    classifier: IntentClassifier | None = attrs.field(factory=KeywordIntentClassifier)
+    """Reads whether a message is clearly about something else than the outage (None: never)."""
+    outage_intents: frozenset[Intent] = frozenset({Intent.SUPPORT})
+    """Intents that are the outage's own matter: the gate keeps answering those."""
+    move_on_at: float = 0.80
+    """A top intent outside *outage_intents* at or above this confidence is another matter:
+    after the notice (if any) the message goes on to the normal flow."""
 
 
 class LookupStatus(enum.StrEnum):
@@ -84,6 +93,8 @@ class GateOutcome(enum.StrEnum):
     ESCAPED = "escaped"
     GAVE_UP = "gave_up"
     """The customer's answers could not be understood: on to a human."""
+    MOVED_ON = "moved_on"
+    """Inside an outage (or asked for a CEP) the customer asked clearly for something else."""
 
     @property
     def ends_flow(self) -> bool:
@@ -93,6 +104,7 @@ class GateOutcome(enum.StrEnum):
             GateOutcome.NOT_COVERED,
             GateOutcome.ESCAPED,
             GateOutcome.GAVE_UP,
+            GateOutcome.MOVED_ON,
         }
 
 
@@ -106,3 +118,10 @@ class GateDecision:
     reply: str | None = None
     contact: Contact
     memory: GateMemory
+    moved_on: bool = False
+    """The message is clearly about another matter: after this notice the normal flow runs."""
+
+    @property
+    def ends_flow(self) -> bool:
+        """True when the gate answered and the normal flow must not run for this message."""
+        return self.outcome.ends_flow and not self.moved_on

@@ -306,7 +306,7 @@ class ProcessInboundHandler:
             told.add(failure.id)
         if decision.reply:
             self._say(state, conversation, pending, "gate", MessageContent(text=decision.reply))
-        if decision.outcome.ends_flow:
+        if decision.ends_flow:
             if conversation.status in _CLOSED:
                 conversation.status = ConversationStatus.ACTIVE
         else:
