@@ -33,6 +33,7 @@ from lia_adapters.memory.conversations import (
     InMemoryConversationRepository,
     InMemoryMessageRepository,
 )
+from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.sql import (
     SqlActivityLog,
     SqlContactRepository,
@@ -59,6 +60,8 @@ from lia_core.ports import (
     DeadLetterRepository,
     DeskPolicyStore,
     DlqAuditRepository,
+    EventFeed,
+    EventPublisher,
     FailureRepository,
     IdGenerator,
     MessageRepository,
@@ -97,6 +100,8 @@ _mem_contacts: type[ContactRepository] = InMemoryContactRepository
 _mem_conversations: type[ConversationRepository] = InMemoryConversationRepository
 _mem_messages: type[MessageRepository] = InMemoryMessageRepository
 _mem_activity: type[ActivityLog] = InMemoryActivityLog
+_staged_events: type[EventPublisher] = StagedEvents
+_event_bus: type[EventFeed] = InProcessEventBus
 _mem_desk_policies: type[DeskPolicyStore] = InMemoryDeskPolicyStore
 _fixed_clock: type[Clock] = FixedClock
 _system_clock: type[Clock] = SystemClock

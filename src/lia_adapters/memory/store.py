@@ -26,6 +26,7 @@ from lia_adapters.memory.delivery import (
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
+from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.memory.tickets import InMemoryTicketRepository
 from lia_adapters.memory.users import InMemoryUserRepository
 
@@ -35,6 +36,9 @@ __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 @attrs.define
 class InMemoryStore(Tables):
     """The committed state shared by every unit of work made from it."""
+
+    bus: InProcessEventBus = attrs.field(factory=InProcessEventBus, kw_only=True)
+    """Where committed units of work deliver their realtime events (`bus.delivered`)."""
 
     def unit_of_work(self) -> InMemoryUnitOfWork:
         """A fresh unit of work over this store (use as the `UnitOfWorkFactory`)."""
@@ -60,6 +64,7 @@ class InMemoryUnitOfWork:
         self._tickets = InMemoryTicketRepository(self)
         self._activity = InMemoryActivityLog(self)
         self._desk_policies = InMemoryDeskPolicyStore(self)
+        self._events = StagedEvents()
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -126,6 +131,11 @@ class InMemoryUnitOfWork:
         """Desk-policy revisions."""
         return self._desk_policies
 
+    @property
+    def events(self) -> StagedEvents:
+        """Realtime events, delivered to the store's bus when this unit of work commits."""
+        return self._events
+
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""
         await self.rollback()
@@ -144,8 +154,11 @@ class InMemoryUnitOfWork:
         """Apply the staged writes, re-checking versions against what others committed."""
         self.store.check(self.staged)
         self.store.apply(self.staged)
+        events = self._events.take()
         await self.rollback()
+        self.store.bus.deliver(events)
 
     async def rollback(self) -> None:
-        """Forget the staged writes."""
+        """Forget the staged writes and events."""
         self.staged = Tables()
+        self._events.clear()

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.sql.conversations.messages import SqlMessageRepository
 from lia_adapters.sql.conversations.repositories import (
     SqlContactRepository,
@@ -24,6 +25,7 @@ from lia_adapters.sql.desk.policies import SqlDeskPolicyStore
 from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
+from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -34,11 +36,24 @@ class SqlUnitOfWork:
 
     After `commit` the unit of work stays usable: the next statement starts a new
     transaction, which is again rolled back at exit unless committed.
+
+    Realtime events published in it leave with the commit: on PostgreSQL as NOTIFY on
+    *channel* inside the transaction, on SQLite to *bus* once the commit returned.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        bus: InProcessEventBus | None = None,
+        channel: str = DEFAULT_CHANNEL,
+    ) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
+        self._events = StagedEvents()
+        self._bus = bus if bus is not None else InProcessEventBus()
+        self._channel = channel
+        self._notifies = engine.dialect.name == "postgresql"
         self._failures = SqlFailureRepository(self._connection)
         self._regions = SqlRegionCatalogue(self._connection)
         self._users = SqlUserRepository(self._connection)
@@ -123,6 +138,11 @@ class SqlUnitOfWork:
         """Desk-policy revisions."""
         return self._desk_policies
 
+    @property
+    def events(self) -> StagedEvents:
+        """Realtime events sent when this transaction commits."""
+        return self._events
+
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction.
 
@@ -160,6 +180,7 @@ class SqlUnitOfWork:
         call met it.
         """
         conn, self._conn = self._conn, None
+        self._events.clear()
         if conn is None:
             return
         unavailable = database_unavailable(exc) if exc is not None else None
@@ -175,19 +196,48 @@ class SqlUnitOfWork:
             raise unavailable from exc
 
     async def commit(self) -> None:
-        """Make the changes durable."""
-        await self._connection().commit()
+        """Make the changes durable, and send the realtime events published since the last commit."""
+        conn = self._connection()
+        events = self._events.take()
+        if events and self._notifies:
+            await notify(conn, self._channel, events)
+        await conn.commit()
+        if events and not self._notifies:
+            self._bus.deliver(events)
 
     async def rollback(self) -> None:
-        """Discard the changes made since the last commit."""
+        """Discard the changes and events since the last commit."""
+        self._events.clear()
         await self._connection().rollback()
 
 
 class SqlUnitOfWorkFactory:
-    """Makes a `SqlUnitOfWork` per use-case call, all sharing one engine (and its pool)."""
+    """Makes a `SqlUnitOfWork` per use-case call, all sharing one engine (and its pool).
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    *bus* is this process's realtime feed: SQLite units of work deliver to it after commit;
+    on PostgreSQL a `PgEventListener` on *channel* feeds it (events go through the database).
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        bus: InProcessEventBus | None = None,
+        channel: str = DEFAULT_CHANNEL,
+    ) -> None:
         self._engine = engine
+        self._bus = bus if bus is not None else InProcessEventBus()
+        self._channel = check_channel(channel)
+
+    @property
+    def bus(self) -> InProcessEventBus:
+        """The process's realtime feed these units of work deliver to (SQLite) or that LISTEN feeds."""
+        return self._bus
+
+    @property
+    def channel(self) -> str:
+        """The NOTIFY channel (PostgreSQL)."""
+        return self._channel
 
     @property
     def engine(self) -> AsyncEngine:
@@ -196,4 +246,4 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         """A new, not yet entered, unit of work."""
-        return SqlUnitOfWork(self._engine)
+        return SqlUnitOfWork(self._engine, bus=self._bus, channel=self._channel)

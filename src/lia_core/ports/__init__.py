@@ -1,7 +1,8 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
-`ports.audit` and `ports.desk_policy` in one transaction; `ports.system` holds time, ids and hashing.
+`ports.audit` and `ports.desk_policy` in one transaction, and the realtime events
+(`ports.realtime`) it publishes when it commits; `ports.system` holds time, ids and hashing.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from lia_core.ports.delivery import (
     ReprocessAudit,
 )
 from lia_core.ports.desk_policy import DeskPolicyStore
+from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
@@ -50,6 +52,9 @@ __all__ = [
     "DeskPolicyStore",
     "DirectoryUnavailable",
     "DlqAuditRepository",
+    "EventFeed",
+    "EventListener",
+    "EventPublisher",
     "FailureRepository",
     "IdGenerator",
     "MessageRepository",
@@ -136,6 +141,11 @@ class UnitOfWork(Protocol):
     @property
     def desk_policies(self) -> DeskPolicyStore:
         """Revisions of the desk policy (rules, SLA policies, calendar)."""
+        ...
+
+    @property
+    def events(self) -> EventPublisher:
+        """Realtime events sent when this transaction commits (never if it rolls back)."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -1,0 +1,203 @@
+"""Realtime events: what staff screens hear about as it happens (`/api/v1/realtime`).
+
+An event is a small, typed value: the kind, when, and references (ids, a username, a
+department), states and due times. It has no field for text, so a message's words or a
+contact's phone number cannot travel in it; every reference is checked to be a token (no
+spaces, at most `MAX_REF_CHARS`) that is not a phone number; departments are names as
+staff define them (no comma, not a phone number). Its wire form (`to_wire` /
+`from_wire`) is compact JSON, far below PostgreSQL's 8,000-byte NOTIFY limit.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from lia_core.domain.users import MAX_DEPARTMENT_CHARS
+from lia_core.errors import ValidationError
+from lia_core.sla.readings import Metric, SlaState
+from lia_core.validation import as_enum, aware, aware_or_none
+
+__all__ = [
+    "MAX_REF_CHARS",
+    "MAX_WIRE_BYTES",
+    "RealtimeEvent",
+    "RealtimeKind",
+    "check_department",
+    "check_ref",
+    "from_wire",
+    "to_wire",
+]
+
+MAX_REF_CHARS = 80
+"""Longest reference (id, username, department, state name) an event carries."""
+MAX_WIRE_BYTES = 7_900
+"""PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; an event never comes near."""
+
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]*$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_DIGIT_RUN = re.compile(r"\d{8,}")
+
+
+class RealtimeKind(enum.StrEnum):
+    """What happened: the closed list of event names the WebSocket publishes."""
+
+    MESSAGE_RECEIVED = "message.received"
+    MESSAGE_SENT = "message.sent"
+    MESSAGE_STATUS_UPDATED = "message.status_updated"
+    CONVERSATION_OFFERED = "conversation.offered"
+    CONVERSATION_ASSIGNED = "conversation.assigned"
+    CONVERSATION_TRANSFERRED = "conversation.transferred"
+    CONVERSATION_RELEASED = "conversation.released"
+    TICKET_UPDATED = "ticket.updated"
+    SLA_ALERT = "sla.alert"
+    AGENT_PRESENCE = "agent.presence"
+
+
+def check_ref(value: str, field: str) -> str:
+    """*value* if it is a reference token; ValidationError naming *field* otherwise.
+
+    A token starts with a letter or digit and holds letters, digits and ``_.:@-`` only (no
+    spaces: no sentence fits), at most `MAX_REF_CHARS`; a run of eight or more digits
+    (a phone number, bare or in a provider address) is refused unless the whole token is a UUID.
+    """
+    if not isinstance(value, str) or not 1 <= len(value) <= MAX_REF_CHARS or not _REF.match(value):
+        raise ValidationError(
+            f"{field} must be a reference of 1 to {MAX_REF_CHARS} letters, digits or _.:@- "
+            f"(got {value!r})",
+            field=field,
+        )
+    if _DIGIT_RUN.search(value) and not _UUID.match(value):
+        raise ValidationError(f"{field} must not carry a phone number", field=field)
+    return value
+
+
+def check_department(value: str, field: str) -> str:
+    """*value* if it can be a department's name (1 to `MAX_DEPARTMENT_CHARS` printable
+    characters, no comma, not a phone number); ValidationError naming *field* otherwise."""
+    if (
+        not isinstance(value, str)
+        or not 1 <= len(value) <= MAX_DEPARTMENT_CHARS
+        or not value.isprintable()
+        or "," in value
+        or value != value.strip()
+    ):
+        raise ValidationError(
+            f"{field} must be a department name of 1 to {MAX_DEPARTMENT_CHARS} characters",
+            field=field,
+        )
+    if _DIGIT_RUN.search(value):
+        raise ValidationError(f"{field} must not carry a phone number", field=field)
+    return value
+
+
+def _ref(_instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None:
+        check_ref(value, attribute.name)
+
+
+def _department(
+    _instance: object, attribute: attrs.Attribute[str | None], value: str | None
+) -> None:
+    if value is not None:
+        check_department(value, attribute.name)
+
+
+def _kind(value: object) -> RealtimeKind:
+    return as_enum(value, RealtimeKind, "kind")
+
+
+def _metric(value: object) -> Metric | None:
+    return None if value is None else as_enum(value, Metric, "metric")
+
+
+def _sla_state(value: object) -> SlaState | None:
+    return None if value is None else as_enum(value, SlaState, "sla_state")
+
+
+@attrs.frozen(kw_only=True)
+class RealtimeEvent:
+    """One thing staff screens should hear about, with references only (never text or phones).
+
+    `department` scopes it: an agent hears the events of their departments and those naming
+    them as `agent`; supervisors and admins hear everything. An event with no department and
+    no agent reaches supervisors and admins only.
+    """
+
+    kind: RealtimeKind = attrs.field(converter=_kind)
+    at: datetime = attrs.field(validator=aware)
+    """When it happened."""
+    department: str | None = attrs.field(default=None, validator=_department)
+    conversation_id: str | None = attrs.field(default=None, validator=_ref)
+    message_id: str | None = attrs.field(default=None, validator=_ref)
+    ticket_id: str | None = attrs.field(default=None, validator=_ref)
+    offer_id: str | None = attrs.field(default=None, validator=_ref)
+    agent: str | None = attrs.field(default=None, validator=_ref)
+    """The agent (username) concerned: offered to, assigned, whose presence changed."""
+    previous_agent: str | None = attrs.field(default=None, validator=_ref)
+    """A transfer's or release's former holder."""
+    previous_department: str | None = attrs.field(default=None, validator=_department)
+    """A transfer's former department."""
+    status: str | None = attrs.field(default=None, validator=_ref)
+    """The new state: a message's delivery status, a ticket's status, a presence."""
+    priority: str | None = attrs.field(default=None, validator=_ref)
+    channel: str | None = attrs.field(default=None, validator=_ref)
+    waiting_since: datetime | None = attrs.field(default=None, validator=aware_or_none)
+    due_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
+    """The nearest SLA due time."""
+    expires_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
+    """When an offer lapses."""
+    metric: Metric | None = attrs.field(default=None, converter=_metric)
+    """An SLA alert's clock."""
+    sla_state: SlaState | None = attrs.field(default=None, converter=_sla_state)
+    """An SLA alert's state (warning, breached)."""
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON object clients receive: set fields only, instants in ISO 8601."""
+        out: dict[str, str] = {}
+        for field in attrs.fields(RealtimeEvent):
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            out[field.name] = value.isoformat() if isinstance(value, datetime) else str(value)
+        return out
+
+
+_INSTANTS = frozenset({"at", "waiting_since", "due_at", "expires_at"})
+_FIELDS = frozenset(f.name for f in attrs.fields(RealtimeEvent))
+
+
+def to_wire(event: RealtimeEvent) -> str:
+    """The compact JSON form (what NOTIFY carries and the WebSocket sends)."""
+    return json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
+
+def from_wire(raw: str) -> RealtimeEvent:
+    """Parse `to_wire`'s output; ValidationError for anything else (unknown fields included)."""
+    try:
+        data: Any = json.loads(raw)
+    except ValueError as exc:
+        raise ValidationError(f"a realtime event must be JSON: {exc}", field="event") from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValidationError("a realtime event is an object of strings", field="event")
+    unknown = set(data) - _FIELDS
+    if unknown:
+        raise ValidationError(f"unknown event fields {sorted(unknown)}", field="event")
+    values: dict[str, object] = {
+        name: _instant(value, name) if name in _INSTANTS else value for name, value in data.items()
+    }
+    if "kind" not in values or "at" not in values:
+        raise ValidationError("a realtime event needs kind and at", field="event")
+    return RealtimeEvent(**values)  # type: ignore[arg-type]
+
+
+def _instant(raw: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"{field} must be an ISO 8601 instant", field=field) from None

@@ -1,0 +1,172 @@
+"""Realtime events: the closed kinds, references that cannot carry text or phones, the wire form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.domain.realtime import (
+    MAX_REF_CHARS,
+    MAX_WIRE_BYTES,
+    RealtimeEvent,
+    RealtimeKind,
+    from_wire,
+    to_wire,
+)
+from lia_core.domain.users import MAX_DEPARTMENT_CHARS
+from lia_core.errors import ValidationError
+from lia_core.sla.readings import Metric, SlaState
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+_DEPARTMENTS = ["department", "previous_department"]
+_REF_FIELDS = [
+    f.name
+    for f in attrs.fields(RealtimeEvent)
+    if f.name not in {"kind", "at", "waiting_since", "due_at", "expires_at", "metric", "sla_state"}
+    and f.name not in _DEPARTMENTS
+]
+
+refs = st.from_regex(r"[A-Za-z][A-Za-z_.:@-]{0,20}", fullmatch=True)
+departments = st.sampled_from(["suporte", "Suporte Técnico", "cobrança N2", "comercial"])
+instants = st.datetimes(
+    min_value=datetime(2000, 1, 1),
+    max_value=datetime(2100, 1, 1),
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=-3))]),
+)
+
+
+@st.composite
+def events(draw: st.DrawFn) -> RealtimeEvent:
+    """Any event: a kind, an instant, and any subset of the optional fields."""
+    values: dict[str, object] = {f: draw(st.none() | refs) for f in _REF_FIELDS}
+    for name in _DEPARTMENTS:
+        values[name] = draw(st.none() | departments)
+    for name in ("waiting_since", "due_at", "expires_at"):
+        values[name] = draw(st.none() | instants)
+    values["metric"] = draw(st.none() | st.sampled_from(Metric))
+    values["sla_state"] = draw(st.none() | st.sampled_from(SlaState))
+    return RealtimeEvent(
+        kind=draw(st.sampled_from(RealtimeKind)),
+        at=draw(instants),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def test_the_kinds_are_exactly_the_issues_names() -> None:
+    """The event names are the public contract of issue 14, no more, no fewer."""
+    assert {k.value for k in RealtimeKind} == {
+        "message.received",
+        "message.sent",
+        "message.status_updated",
+        "conversation.offered",
+        "conversation.assigned",
+        "conversation.transferred",
+        "conversation.released",
+        "ticket.updated",
+        "sla.alert",
+        "agent.presence",
+    }
+
+
+@given(events())
+def test_the_wire_form_round_trips(event: RealtimeEvent) -> None:
+    """Whatever the fields, `from_wire(to_wire(e))` is *e*, and it holds only set fields."""
+    wire = to_wire(event)
+    assert from_wire(wire) == event
+    assert "null" not in wire
+
+
+def test_the_largest_event_fits_a_notify() -> None:
+    """Every reference at its longest still leaves the payload far under NOTIFY's limit."""
+    longest = "x" * MAX_REF_CHARS
+    event = RealtimeEvent(
+        kind=RealtimeKind.CONVERSATION_TRANSFERRED,
+        at=T0,
+        waiting_since=T0,
+        due_at=T0,
+        expires_at=T0,
+        metric=Metric.FIRST_RESPONSE,
+        sla_state=SlaState.WARNING,
+        **{f: longest for f in _REF_FIELDS},
+        department="d" * MAX_DEPARTMENT_CHARS,
+        previous_department="d" * MAX_DEPARTMENT_CHARS,
+    )
+    assert len(to_wire(event).encode()) < MAX_WIRE_BYTES // 4
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "oi, minha internet caiu",  # text: spaces
+        "5521999998888",  # a phone number
+        "+5521999998888",
+        "whatsapp:+5521999998888",
+        "5521999998888@s.whatsapp.net",
+        "55-21-99999-8888-x" + "9" * 8,
+        "x" * (MAX_REF_CHARS + 1),
+        "",
+        "-leading-dash",
+        "ção",
+    ],
+)
+@pytest.mark.parametrize("field", _REF_FIELDS)
+def test_references_refuse_text_and_phone_numbers(field: str, value: str) -> None:
+    """No reference field accepts a sentence, a phone number or a provider address."""
+    with pytest.raises(ValidationError) as caught:
+        RealtimeEvent(kind=RealtimeKind.MESSAGE_RECEIVED, at=T0, **{field: value})  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    "value", ["5521999998888", "a, b", "x" * (MAX_DEPARTMENT_CHARS + 1), "", " padded", "tab\there"]
+)
+@pytest.mark.parametrize("field", _DEPARTMENTS)
+def test_departments_refuse_phone_numbers_and_lists(field: str, value: str) -> None:
+    """A department is one staff-given name: never a phone number, a list or a long text."""
+    with pytest.raises(ValidationError) as caught:
+        RealtimeEvent(kind=RealtimeKind.TICKET_UPDATED, at=T0, **{field: value})  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2f0c4a5e-9d7b-4c1e-8a3f-612345678987",
+        "12345678-1234-4234-9234-123456789012",
+        "t-1",
+        "ana@isp",
+    ],
+)
+def test_uuids_and_short_ids_are_references(value: str) -> None:
+    """UUIDs (whatever digits they hold), short ids and usernames are accepted."""
+    event = RealtimeEvent(kind=RealtimeKind.TICKET_UPDATED, at=T0, ticket_id=value)
+    assert event.ticket_id == value
+
+
+def test_naive_instants_and_unknown_kinds_are_refused() -> None:
+    """An event's instants carry a timezone; its kind is one of the closed list."""
+    with pytest.raises(ValidationError, match="at"):
+        RealtimeEvent(kind=RealtimeKind.TICKET_UPDATED, at=datetime(2026, 1, 1))
+    with pytest.raises(ValidationError, match="kind"):
+        RealtimeEvent(kind="message.deleted", at=T0)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[]",
+        '{"kind": "ticket.updated"}',
+        '{"kind": "ticket.updated", "at": "2026-01-01T00:00:00+00:00", "text": "oi"}',
+        '{"kind": "ticket.updated", "at": "yesterday"}',
+        '{"kind": "ticket.updated", "at": "2026-01-01T00:00:00+00:00", "ticket_id": 5}',
+    ],
+)
+def test_from_wire_refuses_anything_else(raw: str) -> None:
+    """A payload that is not an event (someone else's NOTIFY) is a ValidationError."""
+    with pytest.raises(ValidationError):
+        from_wire(raw)
