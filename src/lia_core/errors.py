@@ -4,6 +4,9 @@ LiaError
 ├── DomainError             a rule refused the operation    → HTTP 409 / CLI exit 1
 │   ├── InvalidTransition
 │   ├── RegionInUse         a catalogue region open failures still name; ``failures`` lists them
+│   ├── OutsideServiceWindow  a free text after WhatsApp's 24-hour window closed; ``closed_at``
+│   │                       says when (a template is required)
+│   ├── NoLiveTicket        a conversation without an open ticket cannot take a private note
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
 │   ├── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
@@ -33,6 +36,7 @@ beside the rules that raise them, InvalidSetting beside the settings, the rest a
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the failure value belongs to the delivery policy, which imports nothing here
@@ -49,8 +53,10 @@ __all__ = [
     "InvalidTransition",
     "LiaError",
     "MalformedWebhook",
+    "NoLiveTicket",
     "NotFound",
     "NotPermitted",
+    "OutsideServiceWindow",
     "PersistenceError",
     "PortError",
     "PortUnavailable",
@@ -94,6 +100,36 @@ class RegionInUse(DomainError):
         super().__init__(
             f"region {region_id!r} is used by {len(failures)} open failure(s): {names}; "
             "resolve or cancel them first"
+        )
+
+
+class OutsideServiceWindow(DomainError):
+    """A free text to a WhatsApp customer whose last message is older than the 24-hour window."""
+
+    def __init__(self, *, conversation_id: str, closed_at: datetime | None) -> None:
+        self.conversation_id = conversation_id
+        self.closed_at = closed_at
+        when = (
+            f"closed at {closed_at.isoformat(timespec='seconds')} (24 hours after the "
+            "customer's last message)"
+            if closed_at is not None
+            else "never opened (the customer has not written in this conversation)"
+        )
+        super().__init__(
+            f"WhatsApp's 24-hour customer-service window of conversation {conversation_id} "
+            f"{when}: a free text is refused; send a template whose canned response names "
+            "an approved WhatsApp template"
+        )
+
+
+class NoLiveTicket(DomainError):
+    """The conversation has no open ticket, where its private notes are kept."""
+
+    def __init__(self, *, conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        super().__init__(
+            f"conversation {conversation_id} has no open ticket: private notes are kept on "
+            "the ticket's timeline"
         )
 
 

@@ -266,3 +266,29 @@ async def test_receipts_never_move_backwards(
     (reply,) = await shown(uow_factory, conversation)
     assert reply.status is best
     assert reply.status_at == T0 + timedelta(seconds=statuses.index(best))
+
+
+async def test_last_inbound_at_is_the_providers_time_of_the_latest_inbound(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The newest provider timestamp among a conversation's inbound messages; replies and
+    other conversations do not count; None before the customer's messages join it."""
+    await add_inbound(
+        uow_factory,
+        ("m-1", inbound("wamid.1", sent_at=T0)),
+        ("m-2", inbound("wamid.2", sent_at=T0 + timedelta(hours=3))),
+        ("m-3", inbound("wamid.3", sent_at=T0 + timedelta(hours=9))),
+    )
+    async with uow_factory() as uow:
+        assert await uow.messages.last_inbound_at("c-1") is None
+        await uow.messages.mark_processed({"m-1": "c-1", "m-2": "c-1", "m-3": "c-2"}, at=T0)
+        await uow.messages.add_outbound([a_reply("r-1", key="k-1", sent_at=T0 + timedelta(5))])
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        last = await uow.messages.last_inbound_at("c-1")
+        assert last == T0 + timedelta(hours=3)
+        assert last is not None
+        assert last.utcoffset() is not None
+        assert await uow.messages.last_inbound_at("c-2") == T0 + timedelta(hours=9)
+        assert await uow.messages.last_inbound_at("c-3") is None

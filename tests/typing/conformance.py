@@ -28,6 +28,7 @@ from lia_adapters.memory import (
     PlainTextHasher,
     SequentialIds,
 )
+from lia_adapters.memory.canned import InMemoryCannedResponseRepository
 from lia_adapters.memory.conversations import (
     InMemoryContactRepository,
     InMemoryConversationRepository,
@@ -50,9 +51,11 @@ from lia_adapters.sql import (
     SqlUnitOfWorkFactory,
     SqlUserRepository,
 )
+from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
     ActivityLog,
+    CannedResponseRepository,
     Clock,
     ContactRepository,
     ConversationRepository,
@@ -90,6 +93,7 @@ _sql_conversations: type[ConversationRepository] = SqlConversationRepository
 _sql_messages: type[MessageRepository] = SqlMessageRepository
 _sql_activity: type[ActivityLog] = SqlActivityLog
 _sql_desk_policies: type[DeskPolicyStore] = SqlDeskPolicyStore
+_sql_canned: type[CannedResponseRepository] = SqlCannedResponseRepository
 
 # In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
 _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
@@ -103,6 +107,7 @@ _mem_activity: type[ActivityLog] = InMemoryActivityLog
 _staged_events: type[EventPublisher] = StagedEvents
 _event_bus: type[EventFeed] = InProcessEventBus
 _mem_desk_policies: type[DeskPolicyStore] = InMemoryDeskPolicyStore
+_mem_canned: type[CannedResponseRepository] = InMemoryCannedResponseRepository
 _fixed_clock: type[Clock] = FixedClock
 _system_clock: type[Clock] = SystemClock
 _sequential_ids: type[IdGenerator] = SequentialIds

@@ -1,6 +1,7 @@
 """Working in-memory fakes of every port, for tests, demos and integrators' own test suites."""
 
 from lia_adapters.memory.audit import InMemoryActivityLog
+from lia_adapters.memory.canned import InMemoryCannedResponseRepository
 from lia_adapters.memory.clock import FixedClock, SequentialIds
 from lia_adapters.memory.customers import InMemoryCustomerDirectory
 from lia_adapters.memory.delivery import (
@@ -18,6 +19,7 @@ from lia_adapters.memory.users import InMemoryUserRepository
 __all__ = [
     "FixedClock",
     "InMemoryActivityLog",
+    "InMemoryCannedResponseRepository",
     "InMemoryCustomerDirectory",
     "InMemoryDeadLetterRepository",
     "InMemoryDeskPolicyStore",

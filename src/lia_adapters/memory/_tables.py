@@ -14,6 +14,7 @@ import attrs
 from lia_core.desk.index import TicketIndex
 from lia_core.desk.policy import DeskPolicyRevision
 from lia_core.domain.activity import Activity
+from lia_core.domain.canned import CannedResponse
 from lia_core.domain.conversations import Contact, Conversation, PendingInbound, StoredMessage
 from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
 from lia_core.domain.failures import MassiveFailure
@@ -112,6 +113,11 @@ class Tables:
     tickets: dict[str, StoredTicket] = attrs.field(factory=dict)
     activity: dict[str, Activity] = attrs.field(factory=dict)
     desk_policies: dict[int, DeskPolicyRevision] = attrs.field(factory=dict)
+    canned: dict[str, CannedResponse] = attrs.field(factory=dict)
+    removed_canned: set[str] = attrs.field(factory=set)
+    """Staged only: canned responses deleted."""
+    canned_read: dict[str, int] = attrs.field(factory=dict)
+    """Staged only: the version of each canned response when read (0: added)."""
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -128,6 +134,14 @@ class Tables:
             stored = self.tickets.get(tid)
             if (stored.ticket.version if stored is not None else 0) != row.read_version:
                 raise ConcurrencyConflict(entity="ticket", entity_id=tid)
+        for key, read in staged.canned_read.items():
+            known = self.canned.get(key)
+            if (known.version if known is not None else 0) != read:
+                raise (
+                    AlreadyExists(entity="template", entity_id=key)
+                    if read == 0
+                    else ConcurrencyConflict(entity="template", entity_id=key)
+                )
         for number in staged.desk_policies:
             if number in self.desk_policies:  # the primary key of desk_policy_revisions
                 raise AlreadyExists(entity="desk policy revision", entity_id=str(number))
@@ -151,6 +165,9 @@ class Tables:
         self.tickets.update(staged.tickets)
         self.activity.update(staged.activity)
         self.desk_policies.update(staged.desk_policies)
+        for key in staged.removed_canned:
+            self.canned.pop(key, None)
+        self.canned.update(staged.canned)
         self.commits += 1
 
 

@@ -235,6 +235,17 @@ class InMemoryMessageRepository:
             )
         return shown
 
+    async def last_inbound_at(self, conversation_id: str) -> datetime | None:
+        """The latest provider timestamp of the conversation's inbound messages, or None."""
+        return max(
+            (
+                m.sent_at
+                for m in _view(self._uow).messages.values()
+                if m.conversation_id == conversation_id and m.direction is Direction.INBOUND
+            ),
+            default=None,
+        )
+
     async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
         """Stage receipts that move a status forward; count the messages whose status changed."""
         view = _view(self._uow)

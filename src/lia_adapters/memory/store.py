@@ -13,6 +13,7 @@ import attrs
 
 from lia_adapters.memory._tables import Tables
 from lia_adapters.memory.audit import InMemoryActivityLog
+from lia_adapters.memory.canned import InMemoryCannedResponseRepository
 from lia_adapters.memory.conversations import (
     InMemoryContactRepository,
     InMemoryConversationRepository,
@@ -65,6 +66,7 @@ class InMemoryUnitOfWork:
         self._activity = InMemoryActivityLog(self)
         self._desk_policies = InMemoryDeskPolicyStore(self)
         self._events = StagedEvents()
+        self._canned_responses = InMemoryCannedResponseRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -135,6 +137,11 @@ class InMemoryUnitOfWork:
     def events(self) -> StagedEvents:
         """Realtime events, delivered to the store's bus when this unit of work commits."""
         return self._events
+
+    @property
+    def canned_responses(self) -> InMemoryCannedResponseRepository:
+        """Canned responses."""
+        return self._canned_responses
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

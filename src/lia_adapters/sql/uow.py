@@ -26,6 +26,7 @@ from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
+from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self._messages = SqlMessageRepository(self._connection)
         self._activity = SqlActivityLog(self._connection)
         self._desk_policies = SqlDeskPolicyStore(self._connection)
+        self._canned_responses = SqlCannedResponseRepository(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -142,6 +144,11 @@ class SqlUnitOfWork:
     def events(self) -> StagedEvents:
         """Realtime events sent when this transaction commits."""
         return self._events
+
+    @property
+    def canned_responses(self) -> SqlCannedResponseRepository:
+        """Canned responses agents reply with."""
+        return self._canned_responses
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction.

@@ -1,8 +1,8 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
-`ports.audit` and `ports.desk_policy` in one transaction, and the realtime events
-(`ports.realtime`) it publishes when it commits; `ports.system` holds time, ids and hashing.
+`ports.audit`, `ports.desk_policy` and `ports.canned` in one transaction, and the realtime
+events (`ports.realtime`) it publishes when it commits; `ports.system` holds time, ids and hashing.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from lia_core.ports.audit import ActivityLog
+from lia_core.ports.canned import CannedResponseRepository
 from lia_core.ports.conversations import (
     ChatKey,
     ContactRepository,
@@ -40,6 +41,7 @@ from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
 __all__ = [
     "ActivityLog",
     "AuditSink",
+    "CannedResponseRepository",
     "ChatKey",
     "Clock",
     "ContactRepository",
@@ -146,6 +148,11 @@ class UnitOfWork(Protocol):
     @property
     def events(self) -> EventPublisher:
         """Realtime events sent when this transaction commits (never if it rolls back)."""
+        ...
+
+    @property
+    def canned_responses(self) -> CannedResponseRepository:
+        """Canned responses agents reply with."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -108,6 +108,13 @@ class MessageRepository(Protocol):
         """The last *limit* messages of a conversation, oldest first, with current statuses."""
         ...
 
+    async def last_inbound_at(self, conversation_id: str) -> datetime | None:
+        """The provider's timestamp (``sent_at``) of the conversation's latest inbound message.
+
+        None when the customer has not written in it (or the gate has not handled it yet).
+        """
+        ...
+
     async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
         """Store delivery receipts, never moving a status backwards; return how many changed one."""
         ...

@@ -39,6 +39,7 @@ from lia_core.services.broadcast import (
     ResolveAndBroadcast,
     ResolveAndBroadcastHandler,
 )
+from lia_core.services.canned import CannedResponses, SaveCannedResponse
 from lia_core.services.conversations import (
     GetContactHandler,
     GetConversationHandler,
@@ -101,6 +102,7 @@ from lia_core.services.regions import (
     UpdateRegion,
     UpdateRegionHandler,
 )
+from lia_core.services.replies import Replies, Reply
 from lia_core.services.routing import HumanQueueRouter
 from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
 from lia_core.services.users import (
@@ -139,8 +141,10 @@ __all__ = [
     "LoadDeskPolicy",
     "LoadedDeskPolicy",
     "NotifyContact",
+    "Reply",
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
+    "SaveCannedResponse",
     "Services",
     "SettleJob",
     "Settlement",
@@ -237,6 +241,10 @@ class Services:
     """None when the CRM cannot list its customers (only the file CRM can)."""
     list_activity: ListActivityHandler
     """The audit log of staff actions."""
+    canned: CannedResponses
+    """Canned responses: create, list, show, update, delete, preview."""
+    replies: Replies
+    """Agents' replies through the outbox, private notes, the welcome on assignment."""
 
     @classmethod
     def build(
@@ -368,4 +376,6 @@ class Services:
             list_conversations=ListConversationsHandler(uow),
             get_conversation=GetConversationHandler(uow),
             list_activity=ListActivityHandler(uow, clock, tz),
+            canned=CannedResponses(uow, clock, ids),
+            replies=Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels),
         )

@@ -204,6 +204,17 @@ class SqlMessageRepository:
         )
         return [stored_message_from_row(row) for row in reversed(result.mappings().all())]
 
+    async def last_inbound_at(self, conversation_id: str) -> datetime | None:
+        """MAX(sent_at) of its inbound messages (the (conversation_id, sent_at) index)."""
+        result = await self._connection().execute(
+            select(func.max(_msg.sent_at)).where(
+                _msg.conversation_id == conversation_id,
+                _msg.direction == Direction.INBOUND.value,
+            )
+        )
+        last: datetime | None = result.scalar_one()
+        return last
+
     async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
         """Upsert receipts in one statement, never lowering a rank; count messages changed."""
         rows = [receipt_values(u) for u in _latest(updates)]

@@ -1,0 +1,1 @@
+"""SQL storage of the agents' replies: canned responses."""

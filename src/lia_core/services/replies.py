@@ -1,0 +1,328 @@
+"""Agents' messages: a reply through the outbox, a private note, the welcome on assignment.
+
+A reply is a job and an outbound message written in one transaction (PENDING until the
+provider confirms; receipts move it to SENT, DELIVERED, READ). On WhatsApp, a free text
+after the 24-hour customer-service window is refused before anything is queued; a canned
+response that names an approved WhatsApp template goes out as that template instead.
+A private note goes on the timeline of the conversation's open ticket: it never makes a job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import attrs
+
+from lia_core.desk.commands import Note
+from lia_core.desk.service import Desk
+from lia_core.domain.activity import Actor
+from lia_core.domain.canned import AGENT_WELCOME, MAX_BODY_CHARS, CannedResponse, render_body
+from lia_core.domain.conversations import Conversation, Direction, StoredMessage
+from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
+from lia_core.domain.inbound import MessageKind, MessageStatus
+from lia_core.domain.jobs import new_job
+from lia_core.domain.recipients import parse_recipient
+from lia_core.domain.service_window import WHATSAPP_WINDOW, WindowClosed, service_window
+from lia_core.domain.tickets import EventKind, Ticket
+from lia_core.domain.users import User
+from lia_core.errors import (
+    ConcurrencyConflict,
+    NoLiveTicket,
+    NotFound,
+    OutsideServiceWindow,
+    ValidationError,
+)
+from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from lia_core.services.activity import record
+from lia_core.services.canned import check_author, conversation_values, live_ticket
+from lia_core.validation import require_text
+
+__all__ = ["Replies", "Reply", "ReplySent"]
+
+_ATTEMPTS = 3
+"""Tries of one reply while the SLA monitor saves the same ticket (each re-reads it)."""
+
+
+@attrs.frozen(kw_only=True)
+class Reply:
+    """What an agent sends: free text, or the key of a canned response (exactly one)."""
+
+    conversation_id: str
+    text: str | None = None
+    template: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        given = [f for f in ("text", "template") if (getattr(self, f) or "").strip()]
+        if len(given) != 1:
+            raise ValidationError("give either a text or a template (one of them)", field="text")
+        if self.text is not None and len(self.text) > MAX_BODY_CHARS:
+            raise ValidationError(f"must have at most {MAX_BODY_CHARS} characters", field="text")
+
+
+@attrs.frozen(kw_only=True)
+class ReplySent:
+    """The queued reply: its message (PENDING), its job, and what the template left empty."""
+
+    message: StoredMessage
+    job: OutboundJob
+    template: str | None = None
+    """The canned response used, if any."""
+    whatsapp_template: str | None = None
+    """The approved WhatsApp template it went out as (outside the window), if any."""
+    empty: tuple[str, ...] = ()
+    """Variables of the canned response that had no value."""
+
+
+@attrs.frozen(kw_only=True)
+class _Composed:
+    content: MessageContent
+    shown: str
+    """What the conversation shows as sent."""
+    template: str | None = None
+    whatsapp_template: str | None = None
+    empty: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Replies:
+    """Replies, notes and the agent welcome; each write commits with its audit entry."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    desk: Desk
+    reply_channels: Mapping[Channel, Channel] = attrs.field(factory=dict)
+    """Where replies to a channel go (a channel without a configured sender → sandbox)."""
+    window: timedelta = WHATSAPP_WINDOW
+
+    async def reply(self, request: Reply, *, author: User, actor: Actor) -> ReplySent:
+        """Queue *request* in its conversation as *author*.
+
+        Raises NotFound (the conversation), NotPermitted (an agent outside its department),
+        ValidationError (blank text, unknown template: field ``text`` / ``template``),
+        OutsideServiceWindow (a free text after WhatsApp's window closed).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._reply_once(request, author=author, actor=actor)
+            except ConcurrencyConflict:
+                if attempt >= _ATTEMPTS:
+                    raise
+
+    async def _reply_once(self, request: Reply, *, author: User, actor: Actor) -> ReplySent:
+        now = self.clock.now()
+        async with self.uow() as uow:
+            conversation = await uow.conversations.get(request.conversation_id)
+            ticket = await live_ticket(uow, conversation.id)
+            check_author(author, conversation.id, ticket)
+            canned = await self._canned(uow, request.template) if request.template else None
+            composed = await self._compose(
+                uow, conversation, ticket, author, text=request.text, canned=canned, now=now
+            )
+            sent = await self._queue(uow, conversation, composed, source="agent-reply", now=now)
+            if ticket is not None:
+                replied = ticket.record(
+                    EventKind.HUMAN_PUBLIC_REPLY,
+                    at=now,
+                    by=author.username,
+                    data={"message_id": sent.message.id},
+                )
+                await self.desk.revisit(uow, replied, now=now)
+            await record(
+                uow,
+                self.ids,
+                actor,
+                at=now,
+                action="conversation.reply",
+                entity="conversation",
+                entity_id=conversation.id,
+                to_state=MessageStatus.PENDING.value,
+                details=_details(sent, ticket),
+            )
+            await uow.commit()
+        return sent
+
+    async def note(self, conversation_id: str, text: str, *, author: User, actor: Actor) -> Ticket:
+        """Add a private note on the conversation's open ticket; no message, no job.
+
+        Raises NotFound, NotPermitted, NoLiveTicket, ValidationError (blank text).
+        """
+        require_text(text, "text")
+        async with self.uow() as uow:
+            conversation = await uow.conversations.get(conversation_id)
+            ticket = await live_ticket(uow, conversation.id)
+        check_author(author, conversation.id, ticket)
+        if ticket is None:
+            raise NoLiveTicket(conversation_id=conversation.id)
+        return await self.desk.act(ticket.id, Note(text=text), actor, viewer=author)
+
+    async def welcome(
+        self,
+        uow: UnitOfWork,
+        conversation: Conversation,
+        agent: User,
+        actor: Actor,
+        *,
+        now: datetime,
+    ) -> ReplySent | None:
+        """Queue the `agent_welcome` canned response in *uow* for *agent*'s new conversation.
+
+        None when no such response exists, or when WhatsApp's window is closed and it names
+        no approved template (an assignment never fails for its welcome). The caller commits.
+        """
+        try:
+            canned = await uow.canned_responses.get(AGENT_WELCOME)
+        except NotFound:
+            return None
+        ticket = await live_ticket(uow, conversation.id)
+        try:
+            composed = await self._compose(
+                uow, conversation, ticket, agent, text=None, canned=canned, now=now
+            )
+        except OutsideServiceWindow:
+            return None
+        sent = await self._queue(uow, conversation, composed, source="agent-welcome", now=now)
+        await record(
+            uow,
+            self.ids,
+            actor,
+            at=now,
+            action="conversation.welcome",
+            entity="conversation",
+            entity_id=conversation.id,
+            to_state=MessageStatus.PENDING.value,
+            details={**_details(sent, ticket), "agent": agent.username},
+        )
+        return sent
+
+    async def send_welcome(
+        self, conversation_id: str, agent_username: str, actor: Actor
+    ) -> ReplySent | None:
+        """The welcome of `agent_username`'s newly assigned conversation, in its own transaction."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            conversation = await uow.conversations.get(conversation_id)
+            agent = await uow.users.get_by_username(agent_username.strip().lower())
+            sent = await self.welcome(uow, conversation, agent, actor, now=now)
+            if sent is not None:
+                await uow.commit()
+        return sent
+
+    async def _canned(self, uow: UnitOfWork, key: str) -> CannedResponse:
+        try:
+            return await uow.canned_responses.get(key.strip().lower())
+        except NotFound:
+            raise ValidationError(
+                f"no template {key.strip()!r} (see `lia template list`)", field="template"
+            ) from None
+
+    async def _compose(
+        self,
+        uow: UnitOfWork,
+        conversation: Conversation,
+        ticket: Ticket | None,
+        author: User,
+        *,
+        text: str | None,
+        canned: CannedResponse | None,
+        now: datetime,
+    ) -> _Composed:
+        """The content to send, checked against the channel's service window."""
+        last_inbound = await uow.messages.last_inbound_at(conversation.id)
+        window = service_window(conversation.channel, last_inbound, now=now, length=self.window)
+        if canned is None:
+            body = require_text(text or "", "text")
+            if isinstance(window, WindowClosed):
+                raise OutsideServiceWindow(
+                    conversation_id=conversation.id, closed_at=window.closed_at
+                )
+            return _Composed(content=MessageContent(text=body), shown=body)
+        values = conversation_values(conversation, agent=author, ticket=ticket)
+        rendered = render_body(canned.body, values)
+        if isinstance(window, WindowClosed):
+            if canned.whatsapp_template is None:
+                raise OutsideServiceWindow(
+                    conversation_id=conversation.id, closed_at=window.closed_at
+                )
+            content = MessageContent(
+                template=canned.whatsapp_template,
+                template_language=canned.whatsapp_language,
+                params=rendered.params,
+            )
+            return _Composed(
+                content=content,
+                shown=rendered.text,
+                template=canned.key,
+                whatsapp_template=canned.whatsapp_template,
+                empty=rendered.empty,
+            )
+        if not rendered.text.strip():
+            raise ValidationError(
+                f"template {canned.key!r} renders to nothing in this conversation "
+                f"(empty: {', '.join(rendered.empty)})",
+                field="template",
+            )
+        return _Composed(
+            content=MessageContent(text=rendered.text),
+            shown=rendered.text,
+            template=canned.key,
+            empty=rendered.empty,
+        )
+
+    async def _queue(
+        self,
+        uow: UnitOfWork,
+        conversation: Conversation,
+        composed: _Composed,
+        *,
+        source: str,
+        now: datetime,
+    ) -> ReplySent:
+        """Write the job and its PENDING message in *uow*."""
+        channel = self.reply_channels.get(conversation.channel, conversation.channel)
+        message_id = self.ids.new_id()
+        job = new_job(
+            job_id=self.ids.new_id(),
+            job_name=JobName.for_channel(channel),
+            channel=channel,
+            recipient=parse_recipient(conversation.chat_id, channel=channel),
+            content=composed.content,
+            context=JobContext(source=source, correlation_id=conversation.id),
+            idempotency_key=f"{source}:{message_id}",
+            now=now,
+        )
+        message = StoredMessage(
+            id=message_id,
+            conversation_id=conversation.id,
+            channel=channel,
+            direction=Direction.OUTBOUND,
+            contact_phone=conversation.contact_phone,
+            kind=MessageKind.TEXT,
+            text=composed.shown,
+            status=MessageStatus.PENDING,
+            sent_at=now,
+            job_key=job.idempotency_key,
+        )
+        await uow.outbox.add(job)
+        await uow.messages.add_outbound([message])
+        return ReplySent(
+            message=message,
+            job=job,
+            template=composed.template,
+            whatsapp_template=composed.whatsapp_template,
+            empty=composed.empty,
+        )
+
+
+def _details(sent: ReplySent, ticket: Ticket | None) -> dict[str, str]:
+    details = {"message_id": sent.message.id, "job_id": sent.job.id}
+    if sent.template is not None:
+        details["template"] = sent.template
+    if sent.whatsapp_template is not None:
+        details["whatsapp_template"] = sent.whatsapp_template
+    if ticket is not None:
+        details["ticket_id"] = ticket.id
+    return details

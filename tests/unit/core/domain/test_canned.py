@@ -1,0 +1,157 @@
+"""Canned responses: the variable parser and the renderer against a simple oracle, and saving."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.domain.canned import (
+    CANNED_VARIABLES,
+    CannedResponse,
+    Variable,
+    parse_body,
+    render_body,
+    validate_body,
+    validate_key,
+    variables_in,
+)
+from lia_core.errors import ValidationError
+
+T0 = datetime(2026, 12, 6, 12, tzinfo=UTC)
+
+literals = st.text(
+    alphabet=st.characters(exclude_characters="{}", exclude_categories=["Cs"]), max_size=12
+)
+names = st.sampled_from(sorted(CANNED_VARIABLES)) | st.from_regex(
+    r"[a-z_][a-z0-9_]{0,5}(\.[a-z_][a-z0-9_]{0,5}){0,2}", fullmatch=True
+)
+spacing = st.sampled_from(["", " ", "  "])
+parts = st.lists(st.one_of(literals, st.builds(Variable, names)), max_size=8)
+
+
+def _written(segments: list[str | Variable], pad: str = "") -> str:
+    """The body a person would type for *segments*."""
+    return "".join(
+        f"{{{{{pad}{s.name}{pad}}}}}" if isinstance(s, Variable) else s for s in segments
+    )
+
+
+def _oracle(segments: list[str | Variable], values: dict[str, str]) -> str:
+    return "".join(values.get(s.name, "") if isinstance(s, Variable) else s for s in segments)
+
+
+@given(parts, spacing)
+def test_the_parser_finds_every_variable_in_order(segments: list[str | Variable], pad: str) -> None:
+    """A body written from literals and variables parses back to its variables, in first-use order."""
+    expected = tuple(dict.fromkeys(s.name for s in segments if isinstance(s, Variable)))
+    assert variables_in(_written(segments, pad)) == expected
+
+
+@given(parts, spacing)
+def test_parsing_keeps_the_literal_text(segments: list[str | Variable], pad: str) -> None:
+    """The literal text between variables comes back whole, in order (adjacent literals joined)."""
+    parsed = parse_body(_written(segments, pad))
+    literal = "".join(s for s in parsed if isinstance(s, str))
+    assert literal == "".join(s for s in segments if isinstance(s, str))
+    assert all(s for s in parsed if isinstance(s, str))  # never an empty literal
+
+
+@given(parts, st.dictionaries(names, literals, max_size=6), spacing)
+def test_rendering_matches_the_oracle(
+    segments: list[str | Variable], values: dict[str, str], pad: str
+) -> None:
+    """Each variable becomes its value (missing: empty), and the empty ones are listed once."""
+    rendered = render_body(_written(segments, pad), values)
+    assert rendered.text == _oracle(segments, values)
+    used = list(dict.fromkeys(s.name for s in segments if isinstance(s, Variable)))
+    assert rendered.empty == tuple(n for n in used if not values.get(n, "").strip())
+    assert rendered.params == tuple(values.get(n, "") for n in used)
+
+
+@given(st.text(alphabet="ab{} .", max_size=20))
+def test_the_parser_never_leaves_an_open_variable(body: str) -> None:
+    """Any text either parses with no '{{' left in its literals, or is refused naming the body."""
+    if "{{" not in body:
+        assert "".join(s for s in parse_body(body) if isinstance(s, str)) == body
+        return
+    try:
+        parsed = parse_body(body)
+    except ValidationError as exc:
+        refused = exc
+    else:
+        assert all("{{" not in s for s in parsed if isinstance(s, str))
+        return
+    assert refused.field == "body"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Olá {{contact.nome}}", "{{ contact.first_name }} e {{ protocolo }}", "oi {{agent}}"],
+)
+def test_an_unknown_variable_is_refused_when_saved(body: str) -> None:
+    """Saving a body with a variable outside the list names the field and the known variables."""
+    with pytest.raises(ValidationError, match="unknown variable") as raised:
+        CannedResponse.create(key="oi", title="Oi", body=body, by="ana", at=T0)
+    assert raised.value.field == "body"
+    assert "{{contact.name}}" in raised.value.message
+
+
+@pytest.mark.parametrize("body", ["Olá {{contact.name", "{{ 1x }}", "{{a b}}", "}} {{"])
+def test_a_malformed_variable_is_refused(body: str) -> None:
+    """An unclosed or malformed '{{' is refused rather than sent as braces."""
+    with pytest.raises(ValidationError) as raised:
+        validate_body(body)
+    assert raised.value.field == "body"
+
+
+def test_a_literal_single_brace_is_kept() -> None:
+    """Single braces are text: '{{{contact.name}}}' is the name inside one pair of braces."""
+    assert render_body("{{{contact.name}}}", {"contact.name": "Ana"}).text == "{Ana}"
+
+
+def test_every_documented_variable_may_be_saved() -> None:
+    """A body using all five variables is saved as typed."""
+    body = " ".join("{{" + n + "}}" for n in CANNED_VARIABLES)
+    response = CannedResponse.create(key="all", title="All", body=body, by="ana", at=T0)
+    assert response.body == body
+    assert response.version == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [("", "key"), ("Has Space", "key"), ("x" * 64, "key")],
+)
+def test_a_bad_key_is_refused(raw: str, field: str) -> None:
+    """Keys are short lowercase slugs (used in URLs and commands)."""
+    with pytest.raises(ValidationError) as raised:
+        validate_key(raw)
+    assert raised.value.field == field
+
+
+def test_a_change_bumps_the_version_and_checks_fields() -> None:
+    """An update checks like a create, keeps the key and creation time, and is one version up."""
+    response = CannedResponse.create(key="oi", title="Oi", body="Oi!", by="ana", at=T0)
+    later = datetime(2026, 12, 7, tzinfo=UTC)
+    changed = response.changed(
+        title="Olá",
+        body="Olá {{contact.first_name}}",
+        whatsapp_template="boas_vindas",
+        whatsapp_language="pt_BR",
+        by="bia",
+        at=later,
+    )
+    assert (changed.key, changed.version, changed.created_at) == ("oi", 2, T0)
+    assert (changed.updated_by, changed.updated_at) == ("bia", later)
+    with pytest.raises(ValidationError) as raised:
+        response.changed(
+            title="x",
+            body="x",
+            whatsapp_template="Not A Name",
+            whatsapp_language="pt_BR",
+            by="bia",
+            at=later,
+        )
+    assert raised.value.field == "whatsapp_template"
