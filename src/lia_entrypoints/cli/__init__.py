@@ -19,6 +19,7 @@ from lia_entrypoints.cli.failures import failure_group
 from lia_entrypoints.cli.messages import message_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
+from lia_entrypoints.cli.replies import template_group
 from lia_entrypoints.cli.rules import rules_group
 from lia_entrypoints.cli.serve import serve, worker
 from lia_entrypoints.cli.stub import stub_provider
@@ -75,5 +76,6 @@ for _command in (
     worker,
     stub_provider,
     ticket_group,
+    template_group,
 ):
     main.add_command(_command)

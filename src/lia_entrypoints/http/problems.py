@@ -21,8 +21,10 @@ from lia_core.errors import (
     DomainError,
     InvalidTransition,
     LiaError,
+    NoLiveTicket,
     NotFound,
     NotPermitted,
+    OutsideServiceWindow,
     PortUnavailable,
     ValidationError,
 )
@@ -85,6 +87,12 @@ _LIA_PROBLEMS: Mapping[type[LiaError], tuple[int, str, str]] = {
     ValidationError: (422, "validation-error", "Invalid input"),
     NotFound: (404, "not-found", "Not found"),
     InvalidTransition: (409, "invalid-transition", "Transition not allowed"),
+    OutsideServiceWindow: (
+        409,
+        "outside-service-window",
+        "Outside WhatsApp's 24-hour customer-service window",
+    ),
+    NoLiveTicket: (409, "no-open-ticket", "The conversation has no open ticket"),
     DomainError: (409, "refused", "Refused by a business rule"),
     AlreadyExists: (409, "already-exists", "Already exists"),
     ConcurrencyConflict: (409, "concurrency-conflict", "Changed concurrently"),

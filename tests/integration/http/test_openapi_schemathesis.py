@@ -52,6 +52,9 @@ _RULES_BEYOND_THE_SCHEMA = {
     "update_user": "a phone number's possible lengths depend on its country",
     "load_rules": "the TOML document's content follows the desk-policy format",
     "open_ticket": "a phone number's possible lengths depend on its country",
+    "reply_to_conversation": "exactly one of `text` and `template`; the template must exist",
+    "create_template": "a body's `{{variables}}` must be known ones; a `{{` must open one",
+    "replace_template": "a body's `{{variables}}` must be known ones; a `{{` must open one",
 }
 """Operations whose schema-valid input may still break a rule JSON Schema cannot state: a 422
 naming the field is the right answer there. Every other operation accepts what its schema allows."""

@@ -9,6 +9,7 @@ from lia_entrypoints.http.routes.health import health
 from lia_entrypoints.http.routes.metrics import metrics
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
+from lia_entrypoints.http.routes.replies import ReplyController, TemplateController
 from lia_entrypoints.http.routes.rules import RulesController, explain_ticket
 from lia_entrypoints.http.routes.tickets import TicketController
 from lia_entrypoints.http.routes.users import UserController
@@ -21,7 +22,9 @@ __all__ = [
     "MessageController",
     "OutboxController",
     "RegionController",
+    "ReplyController",
     "RulesController",
+    "TemplateController",
     "TicketController",
     "UserController",
     "explain_ticket",
