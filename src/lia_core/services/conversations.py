@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import attrs
 
@@ -13,6 +14,7 @@ from lia_core.domain.conversations import (
     StoredMessage,
 )
 from lia_core.domain.recipients import ContactKey, parse_contact
+from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.errors import ValidationError
 from lia_core.ports import UnitOfWorkFactory
 
@@ -23,6 +25,8 @@ __all__ = [
     "GetConversationHandler",
     "ListConversations",
     "ListConversationsHandler",
+    "StaffNote",
+    "notes_of",
 ]
 
 MAX_LIST = 500
@@ -85,11 +89,32 @@ class ListConversationsHandler:
 
 
 @attrs.frozen(kw_only=True)
+class StaffNote:
+    """A private note staff wrote about a conversation (kept on its ticket; never sent)."""
+
+    ticket_id: str
+    at: datetime
+    by: str | None
+    text: str
+
+
+def notes_of(ticket: Ticket) -> tuple[StaffNote, ...]:
+    """The private notes on *ticket*'s timeline, oldest first."""
+    return tuple(
+        StaffNote(ticket_id=ticket.id, at=e.at, by=e.by, text=e.reason or "")
+        for e in ticket.timeline.events
+        if e.kind is EventKind.PRIVATE_NOTE
+    )
+
+
+@attrs.frozen(kw_only=True)
 class ConversationDetails:
-    """A conversation and its last messages, oldest first."""
+    """A conversation and its last messages, oldest first, with its open ticket's notes."""
 
     conversation: Conversation
     messages: tuple[StoredMessage, ...]
+    notes: tuple[StaffNote, ...] = ()
+    """Private notes on the conversation's open ticket, oldest first (staff only)."""
 
 
 @attrs.frozen
@@ -105,4 +130,10 @@ class GetConversationHandler:
         async with self.uow() as uow:
             conversation = await uow.conversations.get(conversation_id)
             messages = await uow.messages.for_conversation(conversation_id, limit=limit)
-        return ConversationDetails(conversation=conversation, messages=tuple(messages))
+            live = await uow.tickets.live_for_conversations({conversation_id})
+        ticket = live.get(conversation_id)
+        return ConversationDetails(
+            conversation=conversation,
+            messages=tuple(messages),
+            notes=notes_of(ticket) if ticket is not None else (),
+        )

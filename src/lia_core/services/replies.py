@@ -22,6 +22,7 @@ from lia_core.domain.conversations import Conversation, Direction, StoredMessage
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.inbound import MessageKind, MessageStatus
 from lia_core.domain.jobs import new_job
+from lia_core.domain.realtime import RealtimeEvent, RealtimeKind
 from lia_core.domain.recipients import parse_recipient
 from lia_core.domain.service_window import WHATSAPP_WINDOW, WindowClosed, service_window
 from lia_core.domain.tickets import EventKind, Ticket
@@ -122,7 +123,9 @@ class Replies:
             composed = await self._compose(
                 uow, conversation, ticket, author, text=request.text, canned=canned, now=now
             )
-            sent = await self._queue(uow, conversation, composed, source="agent-reply", now=now)
+            sent = await self._queue(
+                uow, conversation, composed, ticket, author, source="agent-reply", now=now
+            )
             if ticket is not None:
                 replied = ticket.record(
                     EventKind.HUMAN_PUBLIC_REPLY,
@@ -184,7 +187,9 @@ class Replies:
             )
         except OutsideServiceWindow:
             return None
-        sent = await self._queue(uow, conversation, composed, source="agent-welcome", now=now)
+        sent = await self._queue(
+            uow, conversation, composed, ticket, agent, source="agent-welcome", now=now
+        )
         await record(
             uow,
             self.ids,
@@ -277,11 +282,13 @@ class Replies:
         uow: UnitOfWork,
         conversation: Conversation,
         composed: _Composed,
+        ticket: Ticket | None,
+        author: User,
         *,
         source: str,
         now: datetime,
     ) -> ReplySent:
-        """Write the job and its PENDING message in *uow*."""
+        """Write the job and its PENDING message in *uow*; `message.sent` leaves with the commit."""
         channel = self.reply_channels.get(conversation.channel, conversation.channel)
         message_id = self.ids.new_id()
         job = new_job(
@@ -308,6 +315,19 @@ class Replies:
         )
         await uow.outbox.add(job)
         await uow.messages.add_outbound([message])
+        uow.events.publish(
+            RealtimeEvent(
+                kind=RealtimeKind.MESSAGE_SENT,
+                at=now,
+                department=ticket.department if ticket is not None else None,
+                conversation_id=conversation.id,
+                message_id=message.id,
+                ticket_id=ticket.id if ticket is not None else None,
+                agent=author.username,
+                status=message.status.value,
+                channel=channel.value,
+            )
+        )
         return ReplySent(
             message=message,
             job=job,

@@ -135,8 +135,14 @@ def conversation_details(details: ConversationDetails, tz: tzinfo, *, limit: int
     parts = [f"conversation {c.id}", fields(pairs), ""]
     if not details.messages:
         parts.append("no messages")
-        return "\n".join(parts)
-    parts += _message_lines(details.messages, tz)
-    if len(details.messages) >= limit:
-        parts.append(f"(the last {limit} messages; --limit for more)")
+    else:
+        parts += _message_lines(details.messages, tz)
+        if len(details.messages) >= limit:
+            parts.append(f"(the last {limit} messages; --limit for more)")
+    if details.notes:
+        parts += ["", f"Private notes (ticket {details.notes[0].ticket_id}, never sent)"]
+        parts += [
+            f"{local_time(n.at, tz)}  {n.by or '-'}: {' '.join(n.text.split())}"
+            for n in details.notes
+        ]
     return "\n".join(parts)

@@ -15,13 +15,15 @@ from lia_core.domain.activity import Actor
 from lia_core.domain.canned import CANNED_VARIABLES, CannedResponse
 from lia_core.services import Reply, SaveCannedResponse
 from lia_core.services.canned import Preview
+from lia_core.services.conversations import notes_of
 from lia_core.services.replies import ReplySent
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._errors import InvalidInputError
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.conversations import conversation_group
 from lia_entrypoints.cli.output import emit_json, fields, local_time, table
-from lia_entrypoints.schemas.replies import NoteOut, PreviewOut, ReplyOut, TemplateOut
+from lia_entrypoints.schemas.conversations import NoteOut
+from lia_entrypoints.schemas.replies import PreviewOut, ReplyOut, TemplateOut
 
 if TYPE_CHECKING:
     from lia_core.domain.tickets import Ticket
@@ -110,7 +112,7 @@ def note(
                 cid, text or "", author=author, actor=Actor(name=author.username)
             )
 
-        out = NoteOut.of(cid, app.run(use), app.settings.tz)
+        out = NoteOut.of(cid, notes_of(app.run(use))[-1], app.settings.tz)
         if as_json:
             emit_json(out)
         else:

@@ -16,7 +16,7 @@ from lia_core.domain.conversations import (
 from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import MessageKind, MessageStatus, ReceiptError
-from lia_core.services.conversations import ContactDetails, ConversationDetails
+from lia_core.services.conversations import ContactDetails, ConversationDetails, StaffNote
 from lia_entrypoints.schemas.base import Out, local
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "ConversationOut",
     "GateOut",
     "MessageOut",
+    "NoteOut",
     "ReceiptErrorOut",
 ]
 
@@ -232,11 +233,34 @@ class ContactDetailsOut(Out):
         )
 
 
+class NoteOut(Out):
+    """A private note about a conversation, kept on its ticket's timeline (never sent)."""
+
+    conversation_id: str
+    ticket_id: str
+    text: str
+    by: str | None
+    at: datetime
+
+    @classmethod
+    def of(cls, conversation_id: str, note: StaffNote, tz: tzinfo) -> NoteOut:
+        """Render a note with its time in the ISP's timezone."""
+        return cls(
+            conversation_id=conversation_id,
+            ticket_id=note.ticket_id,
+            text=note.text,
+            by=note.by,
+            at=note.at.astimezone(tz),
+        )
+
+
 class ConversationDetailsOut(Out):
-    """A conversation and its last messages, oldest first."""
+    """A conversation and its last messages, oldest first, and its open ticket's notes."""
 
     conversation: ConversationOut
     messages: list[MessageOut]
+    notes: list[NoteOut]
+    """Private notes on the conversation's open ticket, oldest first: staff only, never sent."""
 
     @classmethod
     def of(cls, details: ConversationDetails, tz: tzinfo) -> ConversationDetailsOut:
@@ -244,4 +268,5 @@ class ConversationDetailsOut(Out):
         return cls(
             conversation=ConversationOut.of(details.conversation, tz),
             messages=[MessageOut.of(m, tz) for m in details.messages],
+            notes=[NoteOut.of(details.conversation.id, n, tz) for n in details.notes],
         )

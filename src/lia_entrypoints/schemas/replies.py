@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from lia_core.domain.canned import CannedResponse, variables_in
-from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.services.canned import Preview
 from lia_core.services.replies import ReplySent
 from lia_entrypoints.schemas.base import Out
-from lia_entrypoints.schemas.conversations import MessageOut
+from lia_entrypoints.schemas.conversations import MessageOut, NoteOut
 
 __all__ = ["NoteOut", "PreviewOut", "ReplyOut", "TemplateOut"]
 
@@ -89,26 +88,4 @@ class ReplyOut(Out):
             template=sent.template,
             whatsapp_template=sent.whatsapp_template,
             empty=list(sent.empty),
-        )
-
-
-class NoteOut(Out):
-    """A private note, as kept on the conversation's open ticket (never sent)."""
-
-    conversation_id: str
-    ticket_id: str
-    text: str
-    by: str | None
-    at: datetime
-
-    @classmethod
-    def of(cls, conversation_id: str, ticket: Ticket, tz: tzinfo) -> NoteOut:
-        """The ticket's latest private note."""
-        note = next(e for e in reversed(ticket.timeline.events) if e.kind is EventKind.PRIVATE_NOTE)
-        return cls(
-            conversation_id=conversation_id,
-            ticket_id=ticket.id,
-            text=note.reason or "",
-            by=note.by,
-            at=note.at.astimezone(tz),
         )

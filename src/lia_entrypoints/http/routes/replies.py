@@ -13,6 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, PathParameter
 
 from lia_core.domain.users import Role, User
+from lia_core.services.conversations import notes_of
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.replies import (
     KEY_PATTERN,
@@ -24,7 +25,8 @@ from lia_entrypoints.http.dto.replies import (
 from lia_entrypoints.http.dto.tickets import NoteIn
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.http.routes.tickets import IfMatch, expected_version
-from lia_entrypoints.schemas.replies import NoteOut, PreviewOut, ReplyOut, TemplateOut
+from lia_entrypoints.schemas.conversations import NoteOut
+from lia_entrypoints.schemas.replies import PreviewOut, ReplyOut, TemplateOut
 
 __all__ = ["ReplyController", "TemplateController"]
 
@@ -89,7 +91,7 @@ class ReplyController(Controller):
         ticket = await services.replies.note(
             conversation_id, data.text, author=request.user, actor=actor_of(request)
         )
-        return NoteOut.of(conversation_id, ticket, tz)
+        return NoteOut.of(conversation_id, notes_of(ticket)[-1], tz)
 
 
 class TemplateController(Controller):

@@ -17,6 +17,7 @@ from lia_core.domain.activity import Activity, ActivityFilter, Actor
 from lia_core.domain.conversations import Direction, StoredMessage
 from lia_core.domain.delivery import Channel, OutboundJob
 from lia_core.domain.inbound import InboundMessage, MessageStatus
+from lia_core.domain.realtime import RealtimeKind
 from lia_core.domain.recipients import Phone
 from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.domain.users import Role, User
@@ -155,6 +156,14 @@ async def test_a_reply_is_queued_pending_and_answers_the_ticket(w: World) -> Non
     assert (entry.actor, entry.entity_id, entry.to_state) == ("bia", cid, "PENDING")
     assert entry.details["message_id"] == sent.message.id
     assert entry.details["ticket_id"] == ticket.id
+    (event,) = [e for e in w.store.bus.delivered if e.kind is RealtimeKind.MESSAGE_SENT]
+    assert (event.conversation_id, event.message_id, event.department, event.agent) == (
+        cid,
+        sent.message.id,
+        "support",
+        "bia",
+    )
+    assert (event.status, event.ticket_id, event.channel) == ("PENDING", ticket.id, "whatsapp")
 
 
 async def test_an_agent_replies_only_in_their_departments(w: World) -> None:
@@ -202,6 +211,8 @@ async def test_free_text_after_the_window_is_refused_from_the_providers_time(w: 
     assert "24-hour" in refused.value.message
     assert "template" in refused.value.message
     assert len(await w.jobs()) == before
+    sent_events = [e for e in w.store.bus.delivered if e.kind is RealtimeKind.MESSAGE_SENT]
+    assert len(sent_events) == 1  # the reply inside the window; nothing for the refused one
 
 
 async def test_a_template_renders_the_conversations_values(w: World) -> None:
@@ -275,6 +286,7 @@ async def test_a_note_stays_on_the_ticket_and_is_never_sent(w: World) -> None:
     )
     assert len(await w.jobs()) == jobs
     assert len(await w.messages(cid)) == messages
+    assert not [e for e in w.store.bus.delivered if e.kind is RealtimeKind.MESSAGE_SENT]
     assert next(a.action for a in await w.audit("ticket")) == "ticket.note"
     with pytest.raises(NotPermitted):
         await w.services.replies.note(cid, "x", author=CAIO, actor=_as(CAIO))

@@ -105,6 +105,9 @@ def test_a_note_queues_nothing(lia: CliHarness) -> None:
     assert _jobs(lia) == before
     ticket = lia.json("ticket", "show", note["ticket_id"])
     assert ticket["timeline"][-1]["kind"] == "private_note"
+    shown = lia.ok("conversation", "show", cid).stdout
+    notes = shown.split(f"Private notes (ticket {note['ticket_id']}, never sent)\n")[1]
+    assert "bia: ligar amanhã" in notes
 
 
 def test_templates_from_create_to_delete(lia: CliHarness) -> None:

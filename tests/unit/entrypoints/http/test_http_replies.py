@@ -148,6 +148,9 @@ async def test_a_note_is_kept_on_the_ticket_and_never_queued(
     assert await _jobs(store) == before
     ticket = (await client.get(f"/api/v1/tickets/{note['ticket_id']}", headers=supervisor)).json()
     assert ticket["timeline"][-1]["kind"] == "private_note"
+    shown = (await client.get(f"/api/v1/conversations/{conversation}", headers=supervisor)).json()
+    assert [(n["text"], n["by"]) for n in shown["notes"]] == [("cliente VIP, ligar", "sofia")]
+    assert "cliente VIP, ligar" not in [m["text"] for m in shown["messages"]]
     problem(
         await client.post(
             f"/api/v1/conversations/{conversation}/notes", json={"text": ""}, headers=supervisor
