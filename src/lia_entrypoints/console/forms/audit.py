@@ -26,6 +26,8 @@ ENTITY_LABELS = {
     "user": "Usuários",
     "ticket": "Tickets",
     "rules": "Política de atendimento",
+    "conversation": "Conversas",
+    "template": "Respostas prontas",
 }
 """The kinds of entity offered in the filter, in pt-BR (any other kind still filters)."""
 

@@ -48,6 +48,11 @@ ACTION_LABELS = {
     "ticket.resolve": "Ticket resolvido",
     "ticket.reopen": "Ticket reaberto",
     "ticket.note": "Nota interna",
+    "conversation.reply": "Resposta ao cliente",
+    "conversation.welcome": "Boas-vindas do atendente",
+    "template.create": "Resposta pronta criada",
+    "template.update": "Resposta pronta alterada",
+    "template.delete": "Resposta pronta excluída",
 }
 """What an action reads as on screen; an action not listed shows its name (`ticket.escalate`)."""
 

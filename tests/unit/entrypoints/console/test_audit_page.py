@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from lia_adapters.memory import FixedClock, InMemoryStore
+from lia_core.domain.activity import Actor
 from lia_core.domain.users import Role
+from lia_core.services import SaveCannedResponse
 from lia_entrypoints.bootstrap import Runtime
 
 from ..http.api_support import Client
@@ -109,3 +111,14 @@ async def test_agents_get_the_403_page_and_no_menu_entry(client: Client, runtime
 async def test_managers_see_the_menu_entry(client: Client, admin_session: str) -> None:
     """ADMIN (like SUPERVISOR) has Auditoria in the menu."""
     assert f'href="{AUDIT}">Auditoria</a>' in (await client.get("/console/falhas")).text
+
+
+async def test_canned_responses_read_in_portuguese(
+    client: Client, supervisor_session: str, runtime: Runtime
+) -> None:
+    """A canned response's creation shows as "Resposta pronta criada", filterable by its kind."""
+    command = SaveCannedResponse(key="saudacao", title="Oi", body="Oi {{contact.name}}")
+    await runtime.services.canned.create(command, Actor(name="sofia"))
+    page = (await client.get(AUDIT, params={"entity": "template"})).text
+    assert "Resposta pronta criada" in page
+    assert '<option value="template" selected>Respostas prontas</option>' in page
