@@ -16,8 +16,11 @@ import attrs
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lia_adapters.memory import InMemoryStore
+from lia_adapters.memory.realtime import InProcessEventBus
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
+from lia_adapters.sql.realtime import PgEventListener, libpq_conninfo
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.desk.alerts import OutboxStaffNotifier
 from lia_core.desk.monitor import SlaMonitor
@@ -48,6 +51,7 @@ from lia_entrypoints.desk import LoggingAlertObserver, LoggingMonitorObserver
 from lia_entrypoints.inbound.metrics import InboundMetrics
 from lia_entrypoints.inbound.observer import LoggingGateObserver
 from lia_entrypoints.invalid_setting import InvalidSetting
+from lia_entrypoints.realtime import RealtimeHub
 from lia_entrypoints.settings import Settings
 
 __all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
@@ -66,12 +70,29 @@ class Runtime:
     ids: IdGenerator
     metrics: InboundMetrics
     """This process's Prometheus counters (`GET /metrics`)."""
+    feed: InProcessEventBus
+    """This process's realtime feed: what committed units of work published (the WebSocket hub listens)."""
+    hub: RealtimeHub
+    """Fans `feed` out to this process's WebSocket clients (`lia serve` starts it)."""
     sla_monitor: SlaMonitor
     """The SLA monitor the worker ticks (`LIA_DESK__MONITOR_INTERVAL_SECONDS`)."""
     directory: CustomerDirectory | None = None
     """The CRM the gate asks (`lia crm lookup` asks it too); None without one."""
     engine: AsyncEngine | None = None
     clients: HttpClients = attrs.field(factory=HttpClients)
+
+    def event_listener(self) -> PgEventListener | None:
+        """On PostgreSQL, the LISTEN connection that feeds `feed` with every process's events
+        (`lia serve` starts it); None elsewhere, where units of work feed `feed` directly."""
+        uow = self.uow
+        if not isinstance(uow, SqlUnitOfWorkFactory) or uow.engine.dialect.name != "postgresql":
+            return None
+        return PgEventListener(
+            libpq_conninfo(uow.engine.url.render_as_string(hide_password=False)),
+            uow.bus,
+            channel=uow.channel,
+            backoff_max=self.settings.realtime.reconnect_max_seconds,
+        )
 
     def proactive_notice(self) -> NotifyAffectedCustomersHandler:
         """The proactive-notice use case; DomainError when the CRM cannot list its customers."""
@@ -117,6 +138,16 @@ def _engine(settings: Settings) -> AsyncEngine:
     except (ValueError, ImportError, LookupError) as exc:
         # sqlalchemy's ArgumentError is a ValueError: a URL it cannot parse or a bad option.
         raise InvalidSetting("LIA_DATABASE_URL", str(exc).splitlines()[0]) from None
+
+
+def _feed_of(uow: UnitOfWorkFactory) -> InProcessEventBus:
+    """The bus the units of work deliver to (a fake store's, or the SQL factory's)."""
+    if isinstance(uow, SqlUnitOfWorkFactory):
+        return uow.bus
+    store = getattr(uow, "__self__", None)  # `InMemoryStore().unit_of_work`, a bound method
+    if isinstance(store, InMemoryStore):
+        return store.bus
+    return InProcessEventBus()  # another factory: it publishes nowhere this process hears
 
 
 def _log_alert(kind: str, text: str) -> None:
@@ -165,7 +196,9 @@ async def bootstrap(
             except BaseException:
                 await engine.dispose()
                 raise
-            uow = SqlUnitOfWorkFactory(engine)
+            uow = SqlUnitOfWorkFactory(
+                engine, bus=InProcessEventBus(), channel=settings.realtime.channel
+            )
     except BaseException:
         await clients.aclose()
         raise
@@ -210,7 +243,10 @@ async def bootstrap(
         notifier=staff_notifier,
         batch=settings.desk.monitor_batch,
     )
+    feed = _feed_of(uow)
     return Runtime(
+        feed=feed,
+        hub=RealtimeHub(feed, registry=metrics.registry, backlog=settings.realtime.client_backlog),
         settings=settings,
         services=services,
         sla_monitor=sla_monitor,

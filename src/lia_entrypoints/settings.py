@@ -17,6 +17,7 @@ from lia_core.services.desk_policy import DEFAULT_POLICY_REFRESH
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
 from lia_entrypoints.inbound_settings import InboundSettings
+from lia_entrypoints.realtime_settings import RealtimeSettings
 
 __all__ = ["HttpSettings", "Settings", "WorkerSettings", "masked_settings"]
 
@@ -289,6 +290,8 @@ class Settings(BaseSettings):
     """Webhook ingest and the outage gate (`LIA_INBOUND__REMINDER_INTERVAL_MINUTES`, …)."""
     desk: DeskSettings = DeskSettings()
     """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, `LIA_DESK__MONITOR_INTERVAL_SECONDS`, …)."""
+    realtime: RealtimeSettings = RealtimeSettings()
+    """Realtime events and the WebSocket (`LIA_REALTIME__HEARTBEAT_SECONDS`, `LIA_REALTIME__CHANNEL`, …)."""
 
     @field_validator("timezone")
     @classmethod

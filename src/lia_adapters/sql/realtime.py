@@ -87,7 +87,8 @@ class PgEventListener:
         self._initial = backoff_initial
         self._max = backoff_max
         self._check_every = check_every
-        self._on_restored = on_restored
+        self.on_restored = on_restored
+        """Called after each reconnection (events committed meanwhile were missed)."""
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self.connections = 0
@@ -138,8 +139,8 @@ class PgEventListener:
             self._ready.set()
             if self.connections > 1:
                 log.info("realtime.listen_restored", channel=self._channel)
-                if self._on_restored is not None:
-                    self._on_restored()
+                if self.on_restored is not None:
+                    self.on_restored()
             while True:
                 async for note in conn.notifies(timeout=self._check_every):
                     self._receive(note.payload)

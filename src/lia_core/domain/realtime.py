@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from lia_core.domain.users import MAX_DEPARTMENT_CHARS
+from lia_core.domain.users import MAX_DEPARTMENT_CHARS, Role, User
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import Metric, SlaState
 from lia_core.validation import as_enum, aware, aware_or_none
@@ -30,7 +30,10 @@ __all__ = [
     "RealtimeKind",
     "check_department",
     "check_ref",
+    "department_or_none",
     "from_wire",
+    "may_see",
+    "ref_or_none",
     "to_wire",
 ]
 
@@ -94,6 +97,26 @@ def check_department(value: str, field: str) -> str:
     if _DIGIT_RUN.search(value):
         raise ValidationError(f"{field} must not carry a phone number", field=field)
     return value
+
+
+def ref_or_none(value: str | None) -> str | None:
+    """*value* if it is a valid reference, else None (a stored name that cannot be one is left out)."""
+    if value is None:
+        return None
+    try:
+        return check_ref(value, "ref")
+    except ValidationError:
+        return None
+
+
+def department_or_none(value: str | None) -> str | None:
+    """*value* if it is a valid department name, else None."""
+    if value is None:
+        return None
+    try:
+        return check_department(value, "department")
+    except ValidationError:
+        return None
 
 
 def _ref(_instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -166,6 +189,23 @@ class RealtimeEvent:
                 continue
             out[field.name] = value.isoformat() if isinstance(value, datetime) else str(value)
         return out
+
+
+def may_see(viewer: User, event: RealtimeEvent) -> bool:
+    """Whether *viewer*'s screens hear *event*: supervisors and admins everything; an agent the
+    events of their departments (the current or, for a transfer, the former one) and those
+    naming them (`agent`, `previous_agent`)."""
+    if viewer.role is not Role.AGENT:
+        return True
+    if viewer.username in (event.agent, event.previous_agent):
+        return True
+    return bool(
+        (event.department is not None and event.department in viewer.departments)
+        or (
+            event.previous_department is not None
+            and event.previous_department in viewer.departments
+        )
+    )
 
 
 _INSTANTS = frozenset({"at", "waiting_since", "due_at", "expires_at"})

@@ -43,6 +43,7 @@ from lia_entrypoints.console.pages.failures import (
     pause_failure,
     resume_failure,
 )
+from lia_entrypoints.console.pages.realtime import console_realtime
 from lia_entrypoints.console.pages.regions import (
     region_create,
     region_delete,
@@ -147,4 +148,10 @@ def console_routers(settings: Settings) -> list[Router]:
         include_in_schema=False,
         name="console-static",
     )
-    return [pages, static]
+    live = Router(  # the WebSocket: the session says who listens (no CSRF on a socket)
+        path=CONSOLE_PATH,
+        route_handlers=[console_realtime],
+        middleware=[_session(settings), DefineMiddleware(ConsoleAuth)],
+        include_in_schema=False,
+    )
+    return [pages, static, live]

@@ -57,6 +57,7 @@ from lia_entrypoints.http.routes import (
     metrics,
 )
 from lia_entrypoints.http.routes.proactive import notify_customers
+from lia_entrypoints.http.routes.realtime import realtime
 from lia_entrypoints.http.routes.webhooks import (
     evolution_webhook,
     twilio_sms_webhook,
@@ -140,6 +141,21 @@ def create_app(
             await built.aclose()
 
     @asynccontextmanager
+    async def realtime_events(app: Litestar) -> AsyncIterator[None]:
+        live: Runtime = app.state[RUNTIME_KEY]
+        live.hub.start()
+        listener = live.event_listener()
+        if listener is not None:  # PostgreSQL: every process's events come through LISTEN
+            listener.on_restored = live.hub.resync
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                await listener.close()
+            live.hub.close()
+
+    @asynccontextmanager
     async def inbound_pipeline(app: Litestar) -> AsyncIterator[None]:
         live = app.state[RUNTIME_KEY]
         inbound = InboundRuntime.create(live.services, live.metrics, settings.inbound)
@@ -193,6 +209,7 @@ def create_app(
             twilio_sms_webhook,
             twilio_status_webhook,
             metrics,
+            realtime,
         ],
         dependencies=dependencies,
         exception_handlers={
@@ -200,7 +217,7 @@ def create_app(
         },
         middleware=[AccessLog(), AnswerOptions(), SecurityHeaders],
         template_config=template_config(),
-        lifespan=[own_runtime, inbound_pipeline],
+        lifespan=[own_runtime, realtime_events, inbound_pipeline],
         state=state,
         logging_config=None,
         plugins=[ClosedBodies(), PydanticPlugin()],

@@ -15,9 +15,10 @@ from lia_core.domain.realtime import (
     RealtimeEvent,
     RealtimeKind,
     from_wire,
+    may_see,
     to_wire,
 )
-from lia_core.domain.users import MAX_DEPARTMENT_CHARS
+from lia_core.domain.users import MAX_DEPARTMENT_CHARS, Role, User
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import Metric, SlaState
 
@@ -170,3 +171,56 @@ def test_from_wire_refuses_anything_else(raw: str) -> None:
     """A payload that is not an event (someone else's NOTIFY) is a ValidationError."""
     with pytest.raises(ValidationError):
         from_wire(raw)
+
+
+_DEPTS = ["suporte", "comercial", "cobrança"]
+_NAMES = ["ana", "bruno", "carla"]
+
+
+@st.composite
+def viewers(draw: st.DrawFn) -> User:
+    """A staff account of any role with any of three departments."""
+    return User(
+        id="u-1",
+        username=draw(st.sampled_from(_NAMES)),
+        role=draw(st.sampled_from(Role)),
+        password_hash="x",
+        created_at=T0,
+        departments=frozenset(draw(st.lists(st.sampled_from(_DEPTS)))),
+    )
+
+
+@st.composite
+def scoped_events(draw: st.DrawFn) -> RealtimeEvent:
+    """An event with any department, former department, agent and former agent (or none)."""
+    return RealtimeEvent(
+        kind=draw(st.sampled_from(RealtimeKind)),
+        at=T0,
+        department=draw(st.none() | st.sampled_from(_DEPTS)),
+        previous_department=draw(st.none() | st.sampled_from(_DEPTS)),
+        agent=draw(st.none() | st.sampled_from(_NAMES)),
+        previous_agent=draw(st.none() | st.sampled_from(_NAMES)),
+    )
+
+
+@given(viewers(), scoped_events())
+def test_who_sees_an_event(viewer: User, event: RealtimeEvent) -> None:
+    """Managers see all; an agent sees exactly their departments' events and those naming them."""
+    if viewer.role in (Role.ADMIN, Role.SUPERVISOR):
+        expected = True
+    else:
+        touched = {event.department, event.previous_department} - {None}
+        named = {event.agent, event.previous_agent} - {None}
+        expected = bool(touched & viewer.departments) or viewer.username in named
+    assert may_see(viewer, event) is expected
+
+
+def test_an_event_without_department_or_agent_reaches_managers_only() -> None:
+    """A departmentless, agentless event (an outage-answered message) is hidden from agents."""
+    event = RealtimeEvent(kind=RealtimeKind.MESSAGE_RECEIVED, at=T0, conversation_id="c-1")
+    agent = User(
+        id="u", username="ana", role=Role.AGENT, password_hash="x", created_at=T0,
+        departments=frozenset(_DEPTS),
+    )  # fmt: skip
+    assert not may_see(agent, event)
+    assert may_see(attrs.evolve(agent, role=Role.SUPERVISOR), event)
