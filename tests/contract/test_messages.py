@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lia_core.domain.conversations import (
     Direction,
+    OutboundRef,
 )
 from lia_core.domain.delivery import (
     Channel,
@@ -27,6 +28,7 @@ from tests.contract.builders.conversations import (
     BRT,
     T0,
     UNDELIVERABLE,
+    WA,
     a_reply,
     a_reply_job,
     add_inbound,
@@ -292,3 +294,62 @@ async def test_last_inbound_at_is_the_providers_time_of_the_latest_inbound(
         assert last.utcoffset() is not None
         assert await uow.messages.last_inbound_at("c-2") == T0 + timedelta(hours=9)
         assert await uow.messages.last_inbound_at("c-3") is None
+
+
+async def test_record_receipts_returns_the_receipts_that_moved_a_status(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Each message's highest receipt comes back if it moved the stored status; a late or
+    repeated one does not."""
+    async with uow_factory() as uow:
+        moved = await uow.messages.record_receipts(
+            [
+                receipt("wamid.a", MessageStatus.SENT),
+                receipt("wamid.a", MessageStatus.DELIVERED),
+                receipt("wamid.b", MessageStatus.READ),
+            ]
+        )
+        await uow.commit()
+    assert sorted((r.provider_message_id, r.status) for r in moved) == [
+        ("wamid.a", MessageStatus.DELIVERED),
+        ("wamid.b", MessageStatus.READ),
+    ]
+    async with uow_factory() as uow:
+        again = await uow.messages.record_receipts(
+            [receipt("wamid.a", MessageStatus.SENT), receipt("wamid.b", MessageStatus.READ)]
+        )
+        forward = await uow.messages.record_receipts([receipt("wamid.a", MessageStatus.READ)])
+        await uow.commit()
+    assert again == []
+    assert [(r.provider_message_id, r.status) for r in forward] == [("wamid.a", MessageStatus.READ)]
+
+
+async def test_outbound_refs_name_the_message_of_a_job(uow_factory: UnitOfWorkFactory) -> None:
+    """By job key or by the provider id its job was sent with (on that channel), a reply is
+    found with its conversation; unknown keys, other channels and job-less messages are not."""
+    async with uow_factory() as uow:
+        await uow.outbox.add(a_reply_job("j-1", status=JobStatus.SENT, pid="wamid.sent"))
+        await uow.outbox.add(a_reply_job("j-2"))
+        await uow.messages.add_outbound(
+            [a_reply("r-1", key="key-j-1"), a_reply("r-2", key="key-j-2"), a_reply("r-3", key=None)]
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        by_key = await uow.messages.outbound_refs(job_keys=["key-j-2", "key-unknown"])
+        by_pid = await uow.messages.outbound_refs(
+            provider_ids=[(WA, "wamid.sent"), (Channel.SMS, "wamid.sent"), (WA, "wamid.none")]
+        )
+        nothing = await uow.messages.outbound_refs()
+    assert by_key == [
+        OutboundRef(message_id="r-2", conversation_id="c-1", job_key="key-j-2", channel=WA)
+    ]
+    assert by_pid == [
+        OutboundRef(
+            message_id="r-1",
+            conversation_id="c-1",
+            job_key="key-j-1",
+            channel=WA,
+            provider_message_id="wamid.sent",
+        )
+    ]
+    assert nothing == []

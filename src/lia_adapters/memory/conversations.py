@@ -14,6 +14,7 @@ from lia_core.domain.conversations import (
     Conversation,
     ConversationStatus,
     Direction,
+    OutboundRef,
     PendingInbound,
     StoredMessage,
     outbound_status,
@@ -246,19 +247,49 @@ class InMemoryMessageRepository:
             default=None,
         )
 
-    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
-        """Stage receipts that move a status forward; count the messages whose status changed."""
+    async def outbound_refs(
+        self,
+        *,
+        job_keys: Sequence[str] = (),
+        provider_ids: Sequence[tuple[Channel, str]] = (),
+    ) -> Sequence[OutboundRef]:
+        """Messages joined to their jobs by job key; by key, or by the jobs' provider ids."""
+        view = _view(self._uow)
+        jobs = {
+            j.idempotency_key: j for j in {**self._uow.store.jobs, **self._uow.staged.jobs}.values()
+        }
+        keys, pids = set(job_keys), set(provider_ids)
+        found: list[OutboundRef] = []
+        for message in view.messages.values():
+            job = jobs.get(message.job_key) if message.job_key else None
+            if job is None:
+                continue
+            sent_as = (job.channel, job.provider_message_id or "")
+            if job.idempotency_key in keys or (job.provider_message_id and sent_as in pids):
+                found.append(
+                    OutboundRef(
+                        message_id=message.id,
+                        conversation_id=message.conversation_id,
+                        job_key=job.idempotency_key,
+                        channel=job.channel,
+                        provider_message_id=job.provider_message_id,
+                    )
+                )
+        return found
+
+    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> Sequence[StatusUpdate]:
+        """Stage receipts that move a status forward; return those that moved one."""
         view = _view(self._uow)
         best: dict[tuple[Channel, str], StatusUpdate] = {}
         for update in updates:  # like the SQL upsert, which may touch a row once per statement
             seen = best.get((update.channel, update.provider_message_id))
             if seen is None or update.status.rank > seen.status.rank:
                 best[(update.channel, update.provider_message_id)] = update
-        changed = 0
+        changed: list[StatusUpdate] = []
         for update in best.values():
             key = (update.channel, update.provider_message_id)
             seen = view.receipts.get(key)
             if seen is None or update.status.rank > seen.status.rank:
                 view.receipts[key] = self._uow.staged.conversation_tables.receipts[key] = update
-                changed += 1
+                changed.append(update)
         return changed

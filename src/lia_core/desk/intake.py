@@ -15,6 +15,7 @@ import attrs
 
 from lia_core.desk.alerts import StaffNotifier
 from lia_core.desk.commands import DEFAULT_DEPARTMENT, OpenTicket
+from lia_core.desk.events import ticket_updated
 from lia_core.desk.service import Desk, PolicySource
 from lia_core.desk.settle import settle
 from lia_core.domain.recipients import ContactKey
@@ -60,14 +61,18 @@ class DeskIntake:
         """Who tells staff."""
         return self.desk.notifier
 
-    async def take(self, uow: UnitOfWork, items: Sequence[Handed], *, now: datetime) -> int:
-        """Record *items* in *uow*; how many tickets opened.
+    async def take(
+        self, uow: UnitOfWork, items: Sequence[Handed], *, now: datetime
+    ) -> dict[str, Ticket]:
+        """Record *items* in *uow*; the tickets opened or fed, by conversation id.
+
+        Each of them is published as `ticket.updated` with the batch.
 
         Raises ConcurrencyConflict when another writer opened or changed one of these tickets
         meanwhile: the gate then reads and decides its batch again.
         """
         if not items:
-            return 0
+            return {}
         _, desk = await self.policies.current()
         live = dict(await uow.tickets.live_for_conversations({i.conversation_id for i in items}))
         new: dict[str, Ticket] = {}
@@ -121,4 +126,5 @@ class DeskIntake:
             for ticket in changed.values()
         ]
         await uow.tickets.save_many([(s.ticket, s.index) for s in fed], at=now)
-        return len(new)
+        uow.events.publish(*(ticket_updated(s.ticket, s.index, at=now) for s in (*opened, *fed)))
+        return {s.ticket.conversation_id or "": s.ticket for s in (*opened, *fed)}

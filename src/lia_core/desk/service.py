@@ -1,8 +1,8 @@
 """The desk's use cases: open a ticket, act on one, read one, list them.
 
 Each runs in one unit of work: the change, the events the clocks and the rules add
-(`settle`), the staff notifications they queue and the audit row commit together or not at
-all. The desk policy comes from a `PolicySource` (the database's current revision, cached).
+(`settle`), the staff notifications they queue, the audit row and the realtime
+`ticket.updated` commit together or not at all. The desk policy comes from a `PolicySource` (the database's current revision, cached).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from lia_core.desk.commands import (
     SetPriority,
     TicketCommand,
 )
+from lia_core.desk.events import ticket_updated
 from lia_core.desk.index import TicketIndex, index_status
 from lia_core.desk.policy import DeskPolicy
 from lia_core.desk.settle import Settled, settle, sla_policy_of
@@ -145,6 +146,7 @@ class Desk:
             )
             settled = await settle(uow, ticket, desk=desk, notifier=self.notifier, now=now)
             stored = await uow.tickets.add(settled.ticket, settled.index, at=now)
+            uow.events.publish(ticket_updated(stored, settled.index, at=now))
             await uow.activity.add(
                 Activity.of(
                     actor,
@@ -214,6 +216,7 @@ class Desk:
             changed = command.apply(ticket, by=actor.name, at=now)
             settled = await settle(uow, changed, desk=desk, notifier=self.notifier, now=now)
             saved = await uow.tickets.save(settled.ticket, settled.index, at=now)
+            uow.events.publish(ticket_updated(saved, settled.index, at=now))
             before, after = _states(command, ticket, changed)
             await uow.activity.add(
                 Activity.of(

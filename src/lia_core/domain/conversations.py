@@ -21,6 +21,7 @@ __all__ = [
     "ConversationStatus",
     "Direction",
     "GateMemory",
+    "OutboundRef",
     "PendingInbound",
     "StoredMessage",
     "outbound_status",
@@ -197,6 +198,19 @@ class StoredMessage:
     """Outbound: the idempotency key of the outbox job that carries it (unique)."""
     error: ReceiptError | None = None
     status_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OutboundRef:
+    """Which stored outbound message an outbox job (or a provider id) carries: what a realtime
+    event about its delivery names."""
+
+    message_id: str
+    conversation_id: str | None
+    job_key: str
+    channel: Channel
+    """The job's channel (the one the provider id belongs to)."""
+    provider_message_id: str | None = None
 
 
 _JOB_TO_MESSAGE: Mapping[JobStatus, MessageStatus] = {

@@ -12,6 +12,7 @@ from lia_core.domain.conversations import (
     Contact,
     Conversation,
     ConversationStatus,
+    OutboundRef,
     PendingInbound,
     StoredMessage,
 )
@@ -115,8 +116,19 @@ class MessageRepository(Protocol):
         """
         ...
 
-    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
-        """Store delivery receipts, never moving a status backwards; return how many changed one."""
+    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> Sequence[StatusUpdate]:
+        """Store delivery receipts, never moving a status backwards; return those that moved one
+        (one per message: its highest of *updates*)."""
+        ...
+
+    async def outbound_refs(
+        self,
+        *,
+        job_keys: Sequence[str] = (),
+        provider_ids: Sequence[tuple[Channel, str]] = (),
+    ) -> Sequence[OutboundRef]:
+        """The stored outbound messages carried by the jobs with *job_keys*, or whose jobs were
+        sent with *provider_ids* (on that channel); messages without a job are not found."""
         ...
 
 

@@ -31,6 +31,7 @@ from lia_core.domain.pacing import CircuitBreaker, PairLimiter, TokenBucket
 from lia_core.errors import DeliveryError
 from lia_core.ports import Clock, MessageSender, OutboundMessage, UnitOfWorkFactory
 from lia_core.services.alerts import Alerter
+from lia_core.services.message_events import job_events
 
 __all__ = ["DeliveryPolicy", "DispatchReport", "Dispatcher"]
 
@@ -302,4 +303,6 @@ class Dispatcher:
                 for job, dead in batch:
                     if dead is not None and job.id not in lost:
                         await uow.dead_letters.add(dead)
+                kept = [job for job, _ in batch if job.id not in lost]
+                uow.events.publish(*await job_events(uow, kept, at=self.clock.now()))
                 await uow.commit()

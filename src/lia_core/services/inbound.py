@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 import attrs
@@ -31,7 +31,9 @@ from lia_core.domain.gate import (
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
+from lia_core.domain.realtime import RealtimeEvent, RealtimeKind, department_or_none, ref_or_none
 from lia_core.domain.recipients import ContactKey, Phone, parse_recipient
+from lia_core.domain.tickets import Ticket
 from lia_core.errors import ConcurrencyConflict
 from lia_core.ports import (
     ChatKey,
@@ -99,6 +101,8 @@ class _Batch:
     outcomes: Counter[GateOutcome] = attrs.Factory(Counter)
     handed: list[Handed] = attrs.Factory(list)
     """Messages left with humans: the desk opens or feeds their tickets."""
+    received: list[tuple[PendingInbound, Conversation]] = attrs.Factory(list)
+    """Every message handled, with its conversation: published as `message.received`."""
 
 
 CRM_TIMEOUT = timedelta(seconds=2)
@@ -180,9 +184,11 @@ class ProcessInboundHandler:
                 await uow.outbox.add_many(state.jobs)
             if state.outbound:
                 await uow.messages.add_outbound(state.outbound)
+            tickets: Mapping[str, Ticket] = {}
             if self.intake is not None and state.handed:
-                await self.intake.take(uow, state.handed, now=state.now)
+                tickets = await self.intake.take(uow, state.handed, now=state.now)
             await uow.messages.mark_processed(state.handled, at=state.now)
+            uow.events.publish(*_received(state, tickets))
             await uow.commit()
 
     async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> _Batch:
@@ -327,6 +333,7 @@ class ProcessInboundHandler:
                     )
                 )
         state.handled[pending.id] = conversation.id
+        state.received.append((pending, conversation))
 
     def _say(
         self,
@@ -364,6 +371,24 @@ class ProcessInboundHandler:
                 sent_at=state.now,
                 job_key=job.idempotency_key,
             )
+        )
+
+
+def _received(state: _Batch, tickets: Mapping[str, Ticket]) -> Iterator[RealtimeEvent]:
+    """`message.received` per handled message: ids, channel, the conversation's status, and
+    the department and ticket when a ticket holds the conversation (never the text)."""
+    for pending, conversation in state.received:
+        ticket = tickets.get(conversation.id)
+        yield RealtimeEvent(
+            kind=RealtimeKind.MESSAGE_RECEIVED,
+            at=state.now,
+            conversation_id=ref_or_none(conversation.id),
+            message_id=ref_or_none(pending.id),
+            channel=pending.message.channel.value,
+            status=conversation.status.value,
+            department=department_or_none(ticket.department) if ticket else None,
+            ticket_id=ref_or_none(ticket.id) if ticket else None,
+            agent=ref_or_none(ticket.assignee) if ticket else None,
         )
 
 

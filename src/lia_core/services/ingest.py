@@ -13,6 +13,7 @@ from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
 from lia_core.domain.matching import FailureIndex
 from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
 from lia_core.services.failures import CheckLocationHandler
+from lia_core.services.message_events import receipt_events
 
 __all__ = ["ActiveFailures", "IngestHandler", "IngestReport", "latest_receipts"]
 
@@ -68,7 +69,10 @@ class IngestHandler:
                 pairs = [(self.ids.new_id(), m) for m in unique]
                 new = await uow.messages.add_inbound(pairs, stored_at=now)
             if latest:
-                changed = await uow.messages.record_receipts(latest)
+                moved = await uow.messages.record_receipts(latest)
+                changed = len(moved)
+                if moved:
+                    uow.events.publish(*await receipt_events(uow, moved, at=now))
             if delivered:
                 settled = await uow.outbox.settle_delivered(delivered, now=now)
             await uow.commit()

@@ -197,7 +197,7 @@ async def record(uow_factory: UnitOfWorkFactory, *updates: StatusUpdate) -> int:
     async with uow_factory() as uow:
         changed = await uow.messages.record_receipts(updates)
         await uow.commit()
-    return changed
+    return len(changed)
 
 
 async def shown(

@@ -14,7 +14,7 @@ SQLite (see `bulk`); every statement is built once per dialect.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -35,7 +35,7 @@ from lia_adapters.sql.conversations.tables import UNPROCESSED, message_receipts
 from lia_adapters.sql.conversations.tables import messages as message_table
 from lia_adapters.sql.delivery.tables import outbox_jobs
 from lia_adapters.sql.errors import wrap_db_errors
-from lia_core.domain.conversations import Direction, PendingInbound, StoredMessage
+from lia_core.domain.conversations import Direction, OutboundRef, PendingInbound, StoredMessage
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
 
@@ -88,7 +88,7 @@ def _keep_highest_receipt(insert: Any) -> Executable:
         set_=changes,
         where=excluded.status_rank > _rcpt.status_rank,
     )
-    return cast(Executable, statement.returning(_rcpt.provider_message_id))
+    return cast(Executable, statement.returning(_rcpt.channel, _rcpt.provider_message_id))
 
 
 _UPSERT_RECEIPTS = bulk.Batch.insert(
@@ -150,6 +150,41 @@ def _latest(updates: Sequence[StatusUpdate]) -> list[StatusUpdate]:
         if seen is None or update_.status.rank > seen.status.rank:
             best[key] = update_
     return list(best.values())
+
+
+_REF_COLUMNS = (
+    _msg.id,
+    _msg.conversation_id,
+    _msg.job_key,
+    _jobs.channel,
+    _jobs.provider_message_id,
+)
+_OUTBOUND_JOBS = message_table.join(outbox_jobs, _jobs.idempotency_key == _msg.job_key)
+_REFS_BY_KEY = (
+    select(*_REF_COLUMNS)
+    .select_from(_OUTBOUND_JOBS)
+    .where(_msg.job_key.in_(bindparam("keys", expanding=True)))
+)
+_REFS_BY_PROVIDER_ID = (
+    select(*_REF_COLUMNS)
+    .select_from(_OUTBOUND_JOBS)
+    .where(_jobs.provider_message_id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), _ROWS):
+        yield values[start : start + _ROWS]
+
+
+def _ref(row: Any) -> OutboundRef:
+    return OutboundRef(
+        message_id=row[0],
+        conversation_id=row[1],
+        job_key=row[2],
+        channel=Channel(row[3]),
+        provider_message_id=row[4],
+    )
 
 
 class SqlMessageRepository:
@@ -215,10 +250,36 @@ class SqlMessageRepository:
         last: datetime | None = result.scalar_one()
         return last
 
-    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> int:
-        """Upsert receipts in one statement, never lowering a rank; count messages changed."""
-        rows = [receipt_values(u) for u in _latest(updates)]
-        if not rows:
-            return 0
+    async def record_receipts(self, updates: Sequence[StatusUpdate]) -> Sequence[StatusUpdate]:
+        """Upsert receipts in one statement, never lowering a rank; the receipts that moved one."""
+        latest = {(u.channel.value, u.provider_message_id): u for u in _latest(updates)}
+        if not latest:
+            return []
+        rows = [receipt_values(u) for u in latest.values()]
         with wrap_db_errors(entity="receipt", entity_id=updates[0].provider_message_id):
-            return len((await _UPSERT_RECEIPTS.execute(self._connection(), rows)).all())
+            changed: Sequence[Any] = (
+                await _UPSERT_RECEIPTS.execute(self._connection(), rows)
+            ).all()
+        return [latest[(channel, pid)] for channel, pid in changed]
+
+    async def outbound_refs(
+        self,
+        *,
+        job_keys: Sequence[str] = (),
+        provider_ids: Sequence[tuple[Channel, str]] = (),
+    ) -> Sequence[OutboundRef]:
+        """Messages joined to their jobs by job key; by key, or by the jobs' provider ids."""
+        wanted = set(provider_ids)
+        found: list[OutboundRef] = []
+        conn = self._connection()
+        for chunk in _chunks(sorted(set(job_keys))):
+            result = await conn.execute(_REFS_BY_KEY, {"keys": chunk})
+            found.extend(_ref(row) for row in result)
+        for chunk in _chunks(sorted({pid for _, pid in wanted})):
+            result = await conn.execute(_REFS_BY_PROVIDER_ID, {"ids": chunk})
+            found.extend(
+                ref
+                for ref in map(_ref, result)
+                if (ref.channel, ref.provider_message_id or "") in wanted
+            )
+        return found

@@ -70,6 +70,8 @@ outbox_jobs = Table(
     Index("ix_outbox_jobs_recipient_created_at", "recipient", "created_at"),
     Index("ix_outbox_jobs_status_created_at", "status", "created_at"),
     Index("ix_outbox_jobs_created_at", "created_at"),
+    # A delivery receipt names the provider's id: which message it moved (realtime events).
+    Index("ix_outbox_jobs_provider_message_id", "provider_message_id"),
 )
 
 dead_letters = Table(
