@@ -28,6 +28,11 @@ from lia_adapters.memory import (
     PlainTextHasher,
     SequentialIds,
 )
+from lia_adapters.memory.assignment import (
+    InMemoryAgentRepository,
+    InMemoryAssignmentRepository,
+    InMemoryOfferRepository,
+)
 from lia_adapters.memory.canned import InMemoryCannedResponseRepository
 from lia_adapters.memory.conversations import (
     InMemoryContactRepository,
@@ -50,6 +55,11 @@ from lia_adapters.sql import (
     SqlUnitOfWork,
     SqlUnitOfWorkFactory,
     SqlUserRepository,
+)
+from lia_adapters.sql.assignment.repositories import (
+    SqlAgentRepository,
+    SqlAssignmentRepository,
+    SqlOfferRepository,
 )
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
@@ -77,6 +87,7 @@ from lia_core.ports import (
     UnitOfWorkFactory,
     UserRepository,
 )
+from lia_core.ports.assignment import AgentRepository, AssignmentRepository, OfferRepository
 
 # SQL persistence (lia_adapters.sql)
 _sql_uow: type[UnitOfWork] = SqlUnitOfWork
@@ -129,3 +140,10 @@ _csv_customers: type[CustomerDirectory] = CsvCustomerDirectory
 _rest_customers: type[CustomerDirectory] = RestCustomerDirectory
 _ixc_customers: type[CustomerDirectory] = IxcCustomerDirectory
 _cached_customers: type[CustomerDirectory] = CachedCustomerDirectory
+
+_sql_agents: type[AgentRepository] = SqlAgentRepository
+_sql_assignments: type[AssignmentRepository] = SqlAssignmentRepository
+_sql_offers: type[OfferRepository] = SqlOfferRepository
+_mem_agents: type[AgentRepository] = InMemoryAgentRepository
+_mem_assignments: type[AssignmentRepository] = InMemoryAssignmentRepository
+_mem_offers: type[OfferRepository] = InMemoryOfferRepository

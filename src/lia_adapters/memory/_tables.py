@@ -11,6 +11,7 @@ from typing import Protocol
 
 import attrs
 
+from lia_adapters.memory._assignment_rows import AssignmentTables
 from lia_core.desk.index import TicketIndex
 from lia_core.desk.policy import DeskPolicyRevision
 from lia_core.domain.activity import Activity
@@ -118,6 +119,7 @@ class Tables:
     """Staged only: canned responses deleted."""
     canned_read: dict[str, int] = attrs.field(factory=dict)
     """Staged only: the version of each canned response when read (0: added)."""
+    assignment_tables: AssignmentTables = attrs.field(factory=AssignmentTables)
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -142,6 +144,7 @@ class Tables:
                     if read == 0
                     else ConcurrencyConflict(entity="template", entity_id=key)
                 )
+        self.assignment_tables.check(staged.assignment_tables)
         for number in staged.desk_policies:
             if number in self.desk_policies:  # the primary key of desk_policy_revisions
                 raise AlreadyExists(entity="desk policy revision", entity_id=str(number))
@@ -168,6 +171,7 @@ class Tables:
         for key in staged.removed_canned:
             self.canned.pop(key, None)
         self.canned.update(staged.canned)
+        self.assignment_tables.merge(staged.assignment_tables)
         self.commits += 1
 
 

@@ -12,6 +12,11 @@ from typing import Self
 import attrs
 
 from lia_adapters.memory._tables import Tables
+from lia_adapters.memory.assignment import (
+    InMemoryAgentRepository,
+    InMemoryAssignmentRepository,
+    InMemoryOfferRepository,
+)
 from lia_adapters.memory.audit import InMemoryActivityLog
 from lia_adapters.memory.canned import InMemoryCannedResponseRepository
 from lia_adapters.memory.conversations import (
@@ -67,6 +72,9 @@ class InMemoryUnitOfWork:
         self._desk_policies = InMemoryDeskPolicyStore(self)
         self._events = StagedEvents()
         self._canned_responses = InMemoryCannedResponseRepository(self)
+        self._agents = InMemoryAgentRepository(self)
+        self._assignments = InMemoryAssignmentRepository(self)
+        self._offers = InMemoryOfferRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -142,6 +150,21 @@ class InMemoryUnitOfWork:
     def canned_responses(self) -> InMemoryCannedResponseRepository:
         """Canned responses."""
         return self._canned_responses
+
+    @property
+    def agents(self) -> InMemoryAgentRepository:
+        """Agent profiles."""
+        return self._agents
+
+    @property
+    def assignments(self) -> InMemoryAssignmentRepository:
+        """Assignments and the queues."""
+        return self._assignments
+
+    @property
+    def offers(self) -> InMemoryOfferRepository:
+        """Offers."""
+        return self._offers
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # Each area's tables join `metadata` on import.
+import lia_adapters.sql.assignment.tables
 import lia_adapters.sql.conversations.tables
 import lia_adapters.sql.delivery.tables
 import lia_adapters.sql.desk.tables

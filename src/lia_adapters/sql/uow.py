@@ -9,6 +9,11 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
+from lia_adapters.sql.assignment.repositories import (
+    SqlAgentRepository,
+    SqlAssignmentRepository,
+    SqlOfferRepository,
+)
 from lia_adapters.sql.conversations.messages import SqlMessageRepository
 from lia_adapters.sql.conversations.repositories import (
     SqlContactRepository,
@@ -69,6 +74,9 @@ class SqlUnitOfWork:
         self._activity = SqlActivityLog(self._connection)
         self._desk_policies = SqlDeskPolicyStore(self._connection)
         self._canned_responses = SqlCannedResponseRepository(self._connection)
+        self._agents = SqlAgentRepository(self._connection)
+        self._assignments = SqlAssignmentRepository(self._connection)
+        self._offers = SqlOfferRepository(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -149,6 +157,21 @@ class SqlUnitOfWork:
     def canned_responses(self) -> SqlCannedResponseRepository:
         """Canned responses agents reply with."""
         return self._canned_responses
+
+    @property
+    def agents(self) -> SqlAgentRepository:
+        """Agent profiles."""
+        return self._agents
+
+    @property
+    def assignments(self) -> SqlAssignmentRepository:
+        """Assignments and the department queues."""
+        return self._assignments
+
+    @property
+    def offers(self) -> SqlOfferRepository:
+        """Offers of conversations to agents."""
+        return self._offers
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin the transaction.

@@ -1,8 +1,9 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
-`ports.audit`, `ports.desk_policy` and `ports.canned` in one transaction, and the realtime
-events (`ports.realtime`) it publishes when it commits; `ports.system` holds time, ids and hashing.
+`ports.audit`, `ports.desk_policy`, `ports.canned` and `ports.assignment` in one transaction,
+and the realtime events (`ports.realtime`) it publishes when it commits; `ports.system` holds
+time, ids and hashing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from lia_core.ports.assignment import (
+    AgentRepository,
+    AssignmentRepository,
+    OfferRepository,
+    QueueCounts,
+)
 from lia_core.ports.audit import ActivityLog
 from lia_core.ports.canned import CannedResponseRepository
 from lia_core.ports.conversations import (
@@ -40,6 +47,8 @@ from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
 
 __all__ = [
     "ActivityLog",
+    "AgentRepository",
+    "AssignmentRepository",
     "AuditSink",
     "CannedResponseRepository",
     "ChatKey",
@@ -62,9 +71,11 @@ __all__ = [
     "MessageRepository",
     "MessageSender",
     "NoticeRepository",
+    "OfferRepository",
     "OutboundMessage",
     "OutboxRepository",
     "PasswordHasher",
+    "QueueCounts",
     "RegionCatalogue",
     "ReprocessAudit",
     "Routing",
@@ -153,6 +164,21 @@ class UnitOfWork(Protocol):
     @property
     def canned_responses(self) -> CannedResponseRepository:
         """Canned responses agents reply with."""
+        ...
+
+    @property
+    def agents(self) -> AgentRepository:
+        """Agent profiles: capacity, skills, presence, offer counters."""
+        ...
+
+    @property
+    def assignments(self) -> AssignmentRepository:
+        """Who holds each conversation handed to humans; the department queues."""
+        ...
+
+    @property
+    def offers(self) -> OfferRepository:
+        """Time-limited offers of conversations to agents."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -1,0 +1,454 @@
+"""SQL agent profiles, assignments and offers: conditional writes, SKIP LOCKED batches.
+
+A save is ``UPDATE … WHERE key = :key AND version = :version``: of two writers that read the
+same row, the second changes nothing and is refused (ConcurrencyConflict). The worker's
+batches are read ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite has one writer and ignores
+the clause).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, RowMapping, bindparam, case, false, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from lia_adapters.sql import bulk
+from lia_adapters.sql.assignment.tables import agent_profiles, assignments, offers
+from lia_adapters.sql.base import ConnectionSource
+from lia_adapters.sql.errors import wrap_db_errors
+from lia_core.domain.agents import AgentProfile, Presence
+from lia_core.domain.assignments import Assignment, Offer, OfferStatus
+from lia_core.domain.tickets import Priority
+from lia_core.errors import ConcurrencyConflict, NotFound
+from lia_core.ports import QueueCounts
+
+__all__ = ["SqlAgentRepository", "SqlAssignmentRepository", "SqlOfferRepository"]
+
+_IN_LIST = 5000
+_SETTINGS = ("capacity", "skills", "status", "auto_offline", "last_seen_at", "status_at")
+_A = assignments.c
+_O = offers.c
+_P = agent_profiles.c
+
+
+def _profile(row: RowMapping) -> AgentProfile:
+    return AgentProfile(
+        username=row["username"],
+        capacity=row["capacity"],
+        skills=frozenset(row["skills"]),
+        status=Presence(row["status"]),
+        auto_offline=row["auto_offline"],
+        last_seen_at=row["last_seen_at"],
+        status_at=row["status_at"],
+        load=row["load"],
+        offers_offered=row["offers_offered"],
+        offers_accepted=row["offers_accepted"],
+        offers_rejected=row["offers_rejected"],
+        offers_timed_out=row["offers_timed_out"],
+        last_offered_at=row["last_offered_at"],
+        version=row["version"],
+    )
+
+
+def _profile_settings(profile: AgentProfile) -> dict[str, object]:
+    return {
+        "capacity": profile.capacity,
+        "skills": sorted(profile.skills),
+        "status": profile.status.value,
+        "auto_offline": profile.auto_offline,
+        "last_seen_at": profile.last_seen_at,
+        "status_at": profile.status_at,
+    }
+
+
+def _assignment(row: RowMapping) -> Assignment:
+    return Assignment(
+        conversation_id=row["conversation_id"],
+        department=row["department"],
+        priority=Priority(row["priority"]),
+        vip=row["vip"],
+        waiting_since=row["waiting_since"],
+        assignee=row["assignee"],
+        assigned_at=row["assigned_at"],
+        first_human_reply_at=row["first_human_reply_at"],
+        return_due_at=row["return_due_at"],
+        offer_id=row["offer_id"],
+        passed_over=tuple(row["passed_over"]),
+        previous_assignee=row["previous_assignee"],
+        reason=row["reason"],
+        closed_at=row["closed_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )
+
+
+def _assignment_values(a: Assignment) -> dict[str, object]:
+    return {
+        "conversation_id": a.conversation_id,
+        "department": a.department,
+        "priority": a.priority.value,
+        "vip": a.vip,
+        "urgency": a.urgency,
+        "waiting_since": a.waiting_since,
+        "assignee": a.assignee,
+        "assigned_at": a.assigned_at,
+        "first_human_reply_at": a.first_human_reply_at,
+        "return_due_at": a.return_due_at,
+        "offer_id": a.offer_id,
+        "passed_over": list(a.passed_over),
+        "previous_assignee": a.previous_assignee,
+        "reason": a.reason,
+        "closed_at": a.closed_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def _offer(row: RowMapping) -> Offer:
+    return Offer(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        agent=row["agent"],
+        department=row["department"],
+        offered_at=row["offered_at"],
+        due_at=row["due_at"],
+        status=OfferStatus(row["status"]),
+        decided_at=row["decided_at"],
+    )
+
+
+_ASSIGNMENT_CHANGES = [
+    c.name for c in assignments.columns if c.name not in ("conversation_id", "version")
+]
+_UPDATE_ASSIGNMENT = (
+    update(assignments)
+    .where(_A.conversation_id == bindparam("_id"), _A.version == bindparam("_version"))
+    .values({"version": _A.version + 1, **{n: bindparam(n) for n in _ASSIGNMENT_CHANGES}})
+)
+_DECIDE_OFFER = (
+    update(offers)
+    .where(_O.id == bindparam("_id"), _O.status == OfferStatus.PENDING.value)
+    .values(status=bindparam("status"), decided_at=bindparam("decided_at"))
+)
+
+
+async def _changed(conn: AsyncConnection, statement: Any, rows: list[dict[str, object]]) -> int:
+    """Run an UPDATE for each of *rows*; how many rows it changed in all."""
+    if len(rows) == 1:
+        return int((await conn.execute(statement, rows[0])).rowcount)
+    return int((await conn.execute(statement, rows)).rowcount)
+
+
+class SqlAgentRepository:
+    """Profiles in `agent_profiles`."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def get(self, username: str) -> AgentProfile:
+        """One profile. Raises NotFound."""
+        result = await self._connection().execute(
+            select(agent_profiles).where(_P.username == username)
+        )
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="agent", entity_id=username)
+        return _profile(row)
+
+    async def list(self) -> Sequence[AgentProfile]:
+        """Every profile, by username."""
+        result = await self._connection().execute(select(agent_profiles).order_by(_P.username))
+        return [_profile(r) for r in result.mappings()]
+
+    async def save(self, profile: AgentProfile) -> None:
+        """Insert (version 0) or update the settings if still at the version read."""
+        conn = self._connection()
+        settings = _profile_settings(profile)
+        if profile.version == 0:
+            insert = bulk.upsert(agent_profiles, conn.dialect.name).values(
+                username=profile.username,
+                load=profile.load,
+                offers_offered=0,
+                offers_accepted=0,
+                offers_rejected=0,
+                offers_timed_out=0,
+                last_offered_at=None,
+                version=1,
+                **settings,
+            )
+            inserted = await conn.execute(insert.on_conflict_do_nothing().returning(_P.username))
+            changed = len(inserted.all())
+        else:
+            result = await conn.execute(
+                update(agent_profiles)
+                .where(_P.username == profile.username, _P.version == profile.version)
+                .values(version=_P.version + 1, **settings)
+            )
+            changed = result.rowcount
+        if changed != 1:
+            raise ConcurrencyConflict(entity="agent", entity_id=profile.username)
+        profile.version += 1
+
+    async def available(self, now: datetime, ttl: timedelta) -> Sequence[AgentProfile]:
+        """Online profiles heard from within *ttl* (or with auto-offline off), locked."""
+        query = (
+            select(agent_profiles)
+            .where(
+                _P.status == Presence.ONLINE.value,
+                or_(_P.auto_offline == false(), _P.last_seen_at >= now - ttl),
+            )
+            .order_by(_P.username)
+            .with_for_update(skip_locked=True)
+        )
+        result = await self._connection().execute(query)
+        return [_profile(r) for r in result.mappings()]
+
+    async def silent(self, now: datetime, ttl: timedelta, *, limit: int) -> Sequence[AgentProfile]:
+        """Profiles not offline whose heartbeat is older than *ttl*, locked."""
+        query = (
+            select(agent_profiles)
+            .where(
+                _P.status != Presence.OFFLINE.value,
+                _P.auto_offline,
+                or_(_P.last_seen_at.is_(None), _P.last_seen_at < now - ttl),
+            )
+            .order_by(_P.username)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        result = await self._connection().execute(query)
+        return [_profile(r) for r in result.mappings()]
+
+    async def tally(
+        self,
+        agent: str,
+        *,
+        offered: int = 0,
+        accepted: int = 0,
+        rejected: int = 0,
+        timed_out: int = 0,
+        offered_at: datetime | None = None,
+    ) -> None:
+        """Add to the counters in place (no version bump)."""
+        values: dict[str, object] = {
+            "offers_offered": _P.offers_offered + offered,
+            "offers_accepted": _P.offers_accepted + accepted,
+            "offers_rejected": _P.offers_rejected + rejected,
+            "offers_timed_out": _P.offers_timed_out + timed_out,
+        }
+        if offered_at is not None:
+            values["last_offered_at"] = offered_at
+        await self._connection().execute(
+            update(agent_profiles).where(_P.username == agent).values(values)
+        )
+
+    async def recount(self, usernames: Collection[str]) -> Mapping[str, int]:
+        """Count open assignments and pending offers per agent; store the loads."""
+        names = sorted(set(usernames))
+        if not names:
+            return {}
+        conn = self._connection()
+        counted = dict.fromkeys(names, 0)
+        for part in bulk.chunks(names, _IN_LIST):
+            held = (
+                select(_A.assignee, func.count())
+                .where(_A.closed_at.is_(None), _A.assignee.in_(part))
+                .group_by(_A.assignee)
+            )
+            waiting = (
+                select(_O.agent, func.count())
+                .where(_O.status == OfferStatus.PENDING.value, _O.agent.in_(part))
+                .group_by(_O.agent)
+            )
+            for query in (held, waiting):
+                for name, count in await conn.execute(query):
+                    counted[name] += int(count)
+        await conn.execute(
+            update(agent_profiles)
+            .where(_P.username == bindparam("_name"), _P.load != bindparam("load"))
+            .values(load=bindparam("load")),
+            [{"_name": n, "load": c} for n, c in counted.items()],
+        )
+        return counted
+
+
+class SqlAssignmentRepository:
+    """Assignments in `assignments`; the queues are its partial indexes."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def get(self, conversation_id: str) -> Assignment:
+        """One assignment. Raises NotFound."""
+        result = await self._connection().execute(
+            select(assignments).where(_A.conversation_id == conversation_id)
+        )
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="assignment", entity_id=conversation_id)
+        return _assignment(row)
+
+    async def get_many(self, conversation_ids: Collection[str]) -> Mapping[str, Assignment]:
+        """The known ones among *conversation_ids*."""
+        conn = self._connection()
+        found: dict[str, Assignment] = {}
+        for part in bulk.chunks(sorted(set(conversation_ids)), _IN_LIST):
+            result = await conn.execute(select(assignments).where(_A.conversation_id.in_(part)))
+            for row in result.mappings():
+                found[row["conversation_id"]] = _assignment(row)
+        return found
+
+    async def save_many(self, items: Sequence[Assignment]) -> None:
+        """Insert new ones, update known ones at their version; bump every version."""
+        if not items:
+            return
+        conn = self._connection()
+        new = [a for a in items if a.version == 0]
+        known = [a for a in items if a.version != 0]
+        with wrap_db_errors(entity="assignment", entity_id=items[0].conversation_id):
+            if new:
+                rows = [_assignment_values(a) | {"version": 1} for a in new]
+                insert = bulk.upsert(assignments, conn.dialect.name).on_conflict_do_nothing()
+                returning = insert.returning(_A.conversation_id)
+                inserted = await conn.execute(returning, rows)
+                if len(inserted.all()) != len(rows):
+                    raise ConcurrencyConflict(entity="assignment", entity_id=new[0].conversation_id)
+            if known:
+                rows = [
+                    {"_id": a.conversation_id, "_version": a.version, **_assignment_values(a)}
+                    for a in known
+                ]
+                for row in rows:
+                    del row["conversation_id"]
+                if await _changed(conn, _UPDATE_ASSIGNMENT, rows) != len(rows):
+                    raise ConcurrencyConflict(
+                        entity="assignment", entity_id=known[0].conversation_id
+                    )
+        for a in items:
+            a.version += 1
+
+    async def queue(
+        self, department: str, *, limit: int, offerable: bool = False
+    ) -> Sequence[Assignment]:
+        """The department's queue in order (the offerable batch locked SKIP LOCKED)."""
+        where = [_A.department == department, _A.closed_at.is_(None), _A.assignee.is_(None)]
+        if offerable:
+            where.append(_A.offer_id.is_(None))
+        query = (
+            select(assignments)
+            .where(*where)
+            .order_by(_A.urgency, _A.waiting_since, _A.conversation_id)
+            .limit(limit)
+        )
+        if offerable:
+            query = query.with_for_update(skip_locked=True)
+        result = await self._connection().execute(query)
+        return [_assignment(r) for r in result.mappings()]
+
+    async def held_by(self, agent: str) -> Sequence[Assignment]:
+        """Open assignments of *agent*, longest held first."""
+        result = await self._connection().execute(
+            select(assignments)
+            .where(_A.assignee == agent, _A.closed_at.is_(None))
+            .order_by(_A.assigned_at, _A.conversation_id)
+        )
+        return [_assignment(r) for r in result.mappings()]
+
+    async def return_due(self, now: datetime, *, limit: int) -> Sequence[Assignment]:
+        """Due return timers, earliest first, locked SKIP LOCKED."""
+        result = await self._connection().execute(
+            select(assignments)
+            .where(_A.return_due_at.is_not(None), _A.closed_at.is_(None), _A.return_due_at <= now)
+            .order_by(_A.return_due_at, _A.conversation_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_assignment(r) for r in result.mappings()]
+
+    async def counts(self, agent: str, *, department: str | None = None) -> Sequence[QueueCounts]:
+        """Mine / unassigned / all per department, in one GROUP BY over the partial index."""
+        mine = func.sum(case((_A.assignee == agent, 1), else_=0), type_=Integer)
+        waiting = func.sum(case((_A.assignee.is_(None), 1), else_=0), type_=Integer)
+        query = (
+            select(_A.department, mine, waiting, func.count())
+            .where(_A.closed_at.is_(None))
+            .group_by(_A.department)
+            .order_by(_A.department)
+        )
+        if department is not None:
+            query = query.where(_A.department == department)
+        result = await self._connection().execute(query)
+        found = [
+            QueueCounts(department=d, mine=int(m or 0), unassigned=int(u or 0), all=int(n))
+            for d, m, u, n in result
+        ]
+        if department is not None and not found:
+            found = [QueueCounts(department=department, mine=0, unassigned=0, all=0)]
+        return found
+
+
+class SqlOfferRepository:
+    """Offers in `offers`."""
+
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._connection = connection
+
+    async def add_many(self, items: Sequence[Offer]) -> None:
+        """Insert new offers. Raises AlreadyExists."""
+        if not items:
+            return
+        rows = [
+            {
+                "id": o.id,
+                "conversation_id": o.conversation_id,
+                "agent": o.agent,
+                "department": o.department,
+                "offered_at": o.offered_at,
+                "due_at": o.due_at,
+                "status": o.status.value,
+                "decided_at": o.decided_at,
+            }
+            for o in items
+        ]
+        with wrap_db_errors(entity="offer", entity_id=items[0].id):
+            await self._connection().execute(offers.insert(), rows)
+
+    async def get(self, offer_id: str) -> Offer:
+        """One offer. Raises NotFound."""
+        result = await self._connection().execute(select(offers).where(_O.id == offer_id))
+        row = result.mappings().one_or_none()
+        if row is None:
+            raise NotFound(entity="offer", entity_id=offer_id)
+        return _offer(row)
+
+    async def decide_many(self, items: Sequence[Offer]) -> None:
+        """Store decisions of offers still pending; ConcurrencyConflict otherwise."""
+        if not items:
+            return
+        rows: list[dict[str, object]] = [
+            {"_id": o.id, "status": o.status.value, "decided_at": o.decided_at} for o in items
+        ]
+        if await _changed(self._connection(), _DECIDE_OFFER, rows) != len(rows):
+            raise ConcurrencyConflict(entity="offer", entity_id=items[0].id)
+
+    async def due(self, now: datetime, *, limit: int) -> Sequence[Offer]:
+        """Pending offers past their time, locked SKIP LOCKED."""
+        result = await self._connection().execute(
+            select(offers)
+            .where(_O.status == OfferStatus.PENDING.value, _O.due_at <= now)
+            .order_by(_O.due_at, _O.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_offer(r) for r in result.mappings()]
+
+    async def pending_for(self, agent: str) -> Sequence[Offer]:
+        """Pending offers of *agent*, oldest first."""
+        result = await self._connection().execute(
+            select(offers)
+            .where(_O.status == OfferStatus.PENDING.value, _O.agent == agent)
+            .order_by(_O.offered_at, _O.id)
+        )
+        return [_offer(r) for r in result.mappings()]
