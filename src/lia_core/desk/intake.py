@@ -13,6 +13,8 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.assignment.policy import AssignmentPolicy
+from lia_core.assignment.queueing import enqueue_handoffs
 from lia_core.desk.alerts import StaffNotifier
 from lia_core.desk.commands import DEFAULT_DEPARTMENT, OpenTicket
 from lia_core.desk.events import ticket_updated
@@ -50,6 +52,8 @@ class DeskIntake:
     desk: Desk
     department: str = DEFAULT_DEPARTMENT
     """Where handed conversations go until routing names a department."""
+    assignment: AssignmentPolicy = attrs.field(factory=AssignmentPolicy)
+    """How a reopened conversation finds its previous agent (presence time limit, return timer)."""
 
     @property
     def policies(self) -> PolicySource:
@@ -121,6 +125,15 @@ class DeskIntake:
             await uow.tickets.add_many([(s.ticket, s.index) for s in opened], at=now)
         except AlreadyExists as exc:  # another gate worker opened one first: decide again
             raise ConcurrencyConflict(entity="ticket", entity_id=exc.entity_id) from exc
+        # New tickets join their department's queue; a conversation already there keeps its
+        # holder (the gate never overwrites an assignment).
+        await enqueue_handoffs(
+            uow,
+            [s.ticket for s in opened],
+            ids=self.desk.ids,
+            policy=self.assignment,
+            now=now,
+        )
         fed = [
             await settle(uow, ticket, desk=desk, notifier=self.notifier, now=now)
             for ticket in changed.values()

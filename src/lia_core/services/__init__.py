@@ -10,6 +10,14 @@ from types import MappingProxyType
 
 import attrs
 
+from lia_core.assignment import (
+    Agents,
+    AssignmentPolicy,
+    AssignmentTick,
+    Claims,
+    Context,
+    Queues,
+)
 from lia_core.desk.alerts import OutboxStaffNotifier, StaffNotifier
 from lia_core.desk.intake import DeskIntake
 from lia_core.desk.service import Desk, PolicySource
@@ -245,6 +253,14 @@ class Services:
     """Canned responses: create, list, show, update, delete, preview."""
     replies: Replies
     """Agents' replies through the outbox, private notes, the welcome on assignment."""
+    agents: Agents
+    """Agent profiles and presence (docs/desk.md)."""
+    claims: Claims
+    """Claim, release, transfer, assign, answer an offer."""
+    queues: Queues
+    """The department queues and their counts."""
+    assignment_tick: AssignmentTick
+    """The worker's assignment timers: presence sweep, offer timeouts, return timer, offers."""
 
     @classmethod
     def build(
@@ -271,6 +287,7 @@ class Services:
         jitter: Callable[[], float] = _no_spread,
         desk_policies: PolicySource | None = None,
         staff_notifier: StaffNotifier | None = None,
+        assignment_policy: AssignmentPolicy | None = None,
     ) -> Services:
         """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
 
@@ -279,7 +296,8 @@ class Services:
         (default: the human queue); *monotonic*, *sleep* and *jitter* pace and spread retries.
         *desk_policies* gives the desk policy in force (default: a `DeskPolicySource` over the
         stored revisions, the built-in policy in *tz* while none is loaded, re-checked every
-        5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs).
+        5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs),
+        *assignment_policy* says how conversations find agents (default: `AssignmentPolicy()`).
         """
         timezone = getattr(tz, "key", "UTC")  # a ZoneInfo's name; UTC for datetime.UTC
         policy_source = desk_policies or DeskPolicySource(
@@ -293,6 +311,8 @@ class Services:
             policies=policy_source,
             notifier=staff_notifier or OutboxStaffNotifier(ids),
         )
+        assignment = assignment_policy or AssignmentPolicy()
+        context = Context(uow=uow, clock=clock, ids=ids, desk=desk, policy=assignment)
         process = ProcessInboundHandler(
             uow=uow,
             clock=clock,
@@ -304,8 +324,9 @@ class Services:
             tz=tz,
             reply_channels=inbound.reply_channels,
             crm_timeout=inbound.crm_timeout,
-            intake=DeskIntake(desk),
+            intake=DeskIntake(desk, assignment=assignment),
         )
+        people = Agents(context)
         gate = IsolatingGate(process, gate_observer or _Unobserved())
         alerter = Alerter(
             uow=uow,
@@ -378,4 +399,8 @@ class Services:
             list_activity=ListActivityHandler(uow, clock, tz),
             canned=CannedResponses(uow, clock, ids),
             replies=Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels),
+            agents=people,
+            claims=Claims(context),
+            queues=Queues(uow),
+            assignment_tick=AssignmentTick(context, people),
         )

@@ -1,0 +1,181 @@
+"""How conversations enter and leave the desk's queues, and what the queues hold.
+
+`enqueue_handoffs` runs inside the gate's unit of work (the desk intake) for every new
+ticket of a conversation handed to humans; `record_first_human_reply` and `close_assignment`
+are for the reply and resolution use cases, in their own units of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from lia_core.assignment.moves import record
+from lia_core.assignment.policy import AssignmentPolicy
+from lia_core.domain.activity import Actor
+from lia_core.domain.agents import Presence
+from lia_core.domain.assignments import Assignment
+from lia_core.domain.tickets import Ticket
+from lia_core.errors import NotFound, ValidationError
+from lia_core.ports import IdGenerator, QueueCounts, UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "MAX_QUEUE_LIST",
+    "Queues",
+    "close_assignment",
+    "enqueue_handoffs",
+    "record_first_human_reply",
+]
+
+MAX_QUEUE_LIST = 500
+"""The most conversations one queue listing returns."""
+_DESK = Actor.service("desk")
+
+
+async def enqueue_handoffs(
+    uow: UnitOfWork,
+    tickets: Sequence[Ticket],
+    *,
+    ids: IdGenerator,
+    policy: AssignmentPolicy,
+    now: datetime,
+) -> int:
+    """Queue the conversations of newly opened tickets; how many were queued or kept.
+
+    A conversation already at the desk keeps its place and holder (the gate never
+    overwrites an assignment). A reopened one (closed before) goes back to its previous
+    agent only if they are online now; otherwise to its queue, with the reason recorded.
+    """
+    by_conversation = {t.conversation_id: t for t in tickets if t.conversation_id is not None}
+    if not by_conversation:
+        return 0
+    known = await uow.assignments.get_many(by_conversation)
+    changed: list[Assignment] = []
+    for cid, ticket in by_conversation.items():
+        current = known.get(cid)
+        if current is not None and current.closed_at is None:
+            continue
+        if current is None:
+            changed.append(
+                Assignment(
+                    conversation_id=cid,
+                    department=ticket.department,
+                    priority=ticket.priority,
+                    vip=ticket.vip,
+                    waiting_since=now,
+                    reason=ticket.subject,
+                    updated_at=now,
+                )
+            )
+            continue
+        current.priority, current.vip = ticket.priority, ticket.vip
+        changed.append(await _reopen(uow, current, ticket, ids=ids, policy=policy, now=now))
+    await uow.assignments.save_many(changed)
+    return len(changed)
+
+
+async def _reopen(
+    uow: UnitOfWork,
+    assignment: Assignment,
+    ticket: Ticket,
+    *,
+    ids: IdGenerator,
+    policy: AssignmentPolicy,
+    now: datetime,
+) -> Assignment:
+    previous = assignment.previous_assignee
+    presence = Presence.OFFLINE
+    if previous is not None:
+        try:
+            profile = await uow.agents.get(previous)
+            presence = profile.presence_at(now, policy.presence_ttl)
+        except NotFound:
+            pass
+    if previous is not None and presence is Presence.ONLINE:
+        reason = f"reopened: {previous} is online and keeps it"
+        assignment.closed_at = None
+        assignment.assign(
+            previous,
+            at=now,
+            reason=reason,
+            return_due_at=now + policy.return_after if policy.return_after else None,
+        )
+        to_state = previous
+    else:
+        who = f"{previous} is {presence.value}" if previous else "nobody held it"
+        reason = f"reopened: {who}, routed again"
+        assignment.enqueue(at=now, reason=reason, department=ticket.department)
+        to_state = f"queue:{assignment.department}"
+    await record(
+        uow,
+        ids,
+        _DESK,
+        at=now,
+        action="conversation.reopen",
+        entity="conversation",
+        entity_id=assignment.conversation_id,
+        from_state=previous,
+        to_state=to_state,
+        reason=reason,
+    )
+    return assignment
+
+
+async def record_first_human_reply(
+    uow: UnitOfWork, conversation_id: str, agent: str, *, at: datetime
+) -> bool:
+    """Note an agent's reply: the first by its holder stops the return timer. Whether it did.
+
+    Call it in the reply's unit of work (a ConcurrencyConflict at commit means the
+    assignment moved meanwhile: read and decide again, as for any conflict).
+    """
+    try:
+        assignment = await uow.assignments.get(conversation_id)
+    except NotFound:
+        return False
+    if assignment.assignee != agent or assignment.first_human_reply_at is not None:
+        return False
+    assignment.first_human_reply_at = at
+    assignment.return_due_at = None
+    assignment.updated_at = at
+    await uow.assignments.save_many([assignment])
+    return True
+
+
+async def close_assignment(uow: UnitOfWork, conversation_id: str, *, at: datetime) -> bool:
+    """Take a resolved conversation off the desk (its holder is remembered for a reopen)."""
+    try:
+        assignment = await uow.assignments.get(conversation_id)
+    except NotFound:
+        return False
+    if assignment.closed_at is not None:
+        return False
+    holder = assignment.assignee
+    assignment.enqueue(at=at, reason="resolved")
+    assignment.waiting_since = None
+    assignment.closed_at = at
+    await uow.assignments.save_many([assignment])
+    if holder is not None:
+        await uow.agents.recount([holder])
+    return True
+
+
+@attrs.frozen
+class Queues:
+    """The department queues as one person sees them (`services.queues`)."""
+
+    uow: UnitOfWorkFactory
+
+    async def counts(self, viewer: str, *, department: str | None = None) -> Sequence[QueueCounts]:
+        """Mine / Unassigned / All for each department (or one)."""
+        async with self.uow() as uow:
+            return await uow.assignments.counts(viewer, department=department)
+
+    async def waiting(self, department: str, *, limit: int = 50) -> Sequence[Assignment]:
+        """The department's queue in order (priority, VIP, waiting time)."""
+        if not 1 <= limit <= MAX_QUEUE_LIST:
+            raise ValidationError(f"limit must be between 1 and {MAX_QUEUE_LIST}", field="limit")
+        async with self.uow() as uow:
+            return await uow.assignments.queue(department, limit=limit)
