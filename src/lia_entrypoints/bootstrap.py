@@ -233,6 +233,7 @@ async def bootstrap(
         jitter=random.SystemRandom().random,
         desk_policies=desk_policy,
         staff_notifier=staff_notifier,
+        assignment_policy=policies.assignment_policy(settings),
     )
     sla_monitor = SlaMonitor(
         uow=uow,

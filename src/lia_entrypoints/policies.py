@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from lia_core.assignment import AssignmentPolicy, AwayRule, Strategy
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.delivery_policy import RetryPolicy
 from lia_core.domain.gate import GatePolicy
@@ -21,6 +22,7 @@ from lia_entrypoints.settings import Settings
 
 __all__ = [
     "alert_policy",
+    "assignment_policy",
     "channel_order",
     "delivery_policy",
     "desk_policy_refresh",
@@ -137,3 +139,16 @@ def alert_policy(settings: Settings) -> AlertPolicy:
 def desk_policy_refresh(settings: Settings) -> timedelta:
     """How stale a process's desk policy may be (`LIA_DESK__POLICY_REFRESH_SECONDS`)."""
     return timedelta(seconds=settings.desk.policy_refresh_seconds)
+
+
+def assignment_policy(settings: Settings) -> AssignmentPolicy:
+    """How conversations find agents (`LIA_ASSIGNMENT__*`)."""
+    a = settings.assignment
+    return AssignmentPolicy(
+        presence_ttl=timedelta(seconds=a.presence_ttl_seconds),
+        offer_timeout=timedelta(seconds=a.offer_timeout_seconds),
+        strategy=Strategy(a.strategy),
+        on_away=AwayRule(a.on_away),
+        return_after=timedelta(minutes=a.return_after_minutes) if a.return_after_minutes else None,
+        batch=a.batch,
+    )

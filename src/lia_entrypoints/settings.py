@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lia_core.assignment.policy import (
+    DEFAULT_OFFER_TIMEOUT,
+    DEFAULT_PRESENCE_TTL,
+    DEFAULT_RETURN_AFTER,
+)
 from lia_core.desk.monitor import DEFAULT_BATCH, DEFAULT_INTERVAL_SECONDS
 from lia_core.domain.delivery import Channel
 from lia_core.services.alerts import AlertPolicy
@@ -134,6 +139,31 @@ class DeskSettings(BaseModel):
     """How often the worker looks for tickets whose SLA clocks crossed a threshold (warning, breach) and raises their alerts."""
     monitor_batch: int = Field(default=DEFAULT_BATCH, ge=1, le=10_000)
     """Tickets the SLA monitor takes per transaction (a tick repeats while a full batch came back)."""
+
+
+class AssignmentSettings(BaseModel):
+    """People in the loop (docs/desk.md): presence, offers, the away rule, the return timer."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    presence_ttl_seconds: float = Field(default=DEFAULT_PRESENCE_TTL.total_seconds(), gt=0, le=3600)
+    """An agent not heard from (`POST /api/v1/agents/me/presence`) for this long counts as offline, unless their auto-offline is off."""
+    offer_timeout_seconds: float = Field(
+        default=DEFAULT_OFFER_TIMEOUT.total_seconds(), gt=0, le=86_400
+    )
+    """How long an offer waits for the agent's accept before it times out and goes to the next candidate."""
+    strategy: Literal["round_robin", "least_load"] = "round_robin"
+    """Who is offered next in a department: the agent offered least recently (round_robin) or the one holding the fewest conversations (least_load)."""
+    on_away: Literal["keep", "return"] = "keep"
+    """What happens to an agent's open conversations when they go away or offline: they keep them, or they return to their queues (audited either way)."""
+    return_after_minutes: float = Field(
+        default=DEFAULT_RETURN_AFTER.total_seconds() / 60, ge=0, le=1440
+    )
+    """An assigned conversation with no first human reply within this many minutes goes back to its queue (0: never)."""
+    tick_seconds: float = Field(default=5.0, gt=0, le=3600)
+    """How often the worker sweeps presence, times out offers, runs the return timer and makes new offers."""
+    batch: int = Field(default=1000, ge=1, le=100_000)
+    """Rows one assignment transaction takes (offers made or timed out, conversations returned)."""
 
 
 class WhatsAppSettings(BaseModel):
@@ -289,6 +319,7 @@ class Settings(BaseSettings):
     inbound: InboundSettings = InboundSettings()
     """Webhook ingest and the outage gate (`LIA_INBOUND__REMINDER_INTERVAL_MINUTES`, …)."""
     desk: DeskSettings = DeskSettings()
+    assignment: AssignmentSettings = AssignmentSettings()
     """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, `LIA_DESK__MONITOR_INTERVAL_SECONDS`, …)."""
     realtime: RealtimeSettings = RealtimeSettings()
     """Realtime events and the WebSocket (`LIA_REALTIME__HEARTBEAT_SECONDS`, `LIA_REALTIME__CHANNEL`, …)."""

@@ -124,12 +124,20 @@ async def _monitor_sla(runtime: Runtime, _report: WorkerReport) -> None:
     await runtime.sla_monitor.tick()
 
 
+async def _assign(runtime: Runtime, _report: WorkerReport) -> None:
+    """One assignment tick: presence sweep, offer timeouts, the return timer, new offers."""
+    done = await runtime.services.assignment_tick()
+    if done.silent or done.timed_out or done.returned or done.offered:
+        log.info("assignment.tick", **attrs.asdict(done))
+
+
 def timers(runtime: Runtime) -> list[Timer]:
     """The worker's timed jobs, in the order they run when several are due."""
     return [
         Timer("schedule", runtime.settings.worker.poll_interval_seconds, _schedule),
         Timer("backlog", BACKLOG_CHECK_SECONDS, _check_backlog),
         Timer("sla-monitor", runtime.settings.desk.monitor_interval_seconds, _monitor_sla),
+        Timer("assignment", runtime.settings.assignment.tick_seconds, _assign),
     ]
 
 
@@ -169,6 +177,7 @@ async def run_worker(
     if once:
         await _schedule(runtime, report)
         await _monitor_sla(runtime, report)
+        await _assign(runtime, report)
         await _drain(runtime, owner, report)
         return report
     await _loop(runtime, jobs or timers(runtime), owner, report, stop or asyncio.Event())

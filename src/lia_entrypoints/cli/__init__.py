@@ -9,6 +9,7 @@ import click
 
 from lia_entrypoints.cli._app import CliApp, RuntimeFactory, default_runtime
 from lia_entrypoints.cli._errors import CliError
+from lia_entrypoints.cli.agents import agent_group, queue_group
 from lia_entrypoints.cli.audit import audit_group
 from lia_entrypoints.cli.config import config_group
 from lia_entrypoints.cli.conversations import contact_group, conversation_group
@@ -77,5 +78,7 @@ for _command in (
     stub_provider,
     ticket_group,
     template_group,
+    agent_group,
+    queue_group,
 ):
     main.add_command(_command)

@@ -56,6 +56,12 @@ from lia_entrypoints.http.routes import (
     login,
     metrics,
 )
+from lia_entrypoints.http.routes.assignment import (
+    AgentController,
+    AssignmentController,
+    OfferController,
+    list_queues,
+)
 from lia_entrypoints.http.routes.proactive import notify_customers
 from lia_entrypoints.http.routes.realtime import realtime
 from lia_entrypoints.http.routes.webhooks import (
@@ -81,6 +87,7 @@ _TAGS = [
         description="The support desk: tickets, their timelines, SLA clocks, commands.",
     ),
     Tag(name="auth", description="Log in for a bearer token."),
+    Tag(name="agents", description="Agents, presence, queues, offers and claims (docs/desk.md)."),
     Tag(name="users", description="Staff accounts and their contact fields."),
     Tag(name="rules", description="The desk policy: rules, SLA policies, calendar, revisions."),
     Tag(name="audit", description="The audit log: who did what, from where, when."),
@@ -187,6 +194,10 @@ def create_app(
             explain_ticket,
             TicketController,
             list_activity,
+            AgentController,
+            AssignmentController,
+            OfferController,
+            list_queues,
         ],
         middleware=[jwt_auth.middleware],
         security=[jwt_auth.security_requirement],
