@@ -19,24 +19,14 @@ from lia_core.domain.canned import (
     variables_in,
 )
 from lia_core.errors import ValidationError
+from lia_core.testing.canned import body_parts, literal_texts, variable_names, written
 
 T0 = datetime(2026, 12, 6, 12, tzinfo=UTC)
 
-literals = st.text(
-    alphabet=st.characters(exclude_characters="{}", exclude_categories=["Cs"]), max_size=12
-)
-names = st.sampled_from(sorted(CANNED_VARIABLES)) | st.from_regex(
-    r"[a-z_][a-z0-9_]{0,5}(\.[a-z_][a-z0-9_]{0,5}){0,2}", fullmatch=True
-)
+literals = literal_texts()
+names = variable_names()
 spacing = st.sampled_from(["", " ", "  "])
-parts = st.lists(st.one_of(literals, st.builds(Variable, names)), max_size=8)
-
-
-def _written(segments: list[str | Variable], pad: str = "") -> str:
-    """The body a person would type for *segments*."""
-    return "".join(
-        f"{{{{{pad}{s.name}{pad}}}}}" if isinstance(s, Variable) else s for s in segments
-    )
+parts = body_parts()
 
 
 def _oracle(segments: list[str | Variable], values: dict[str, str]) -> str:
@@ -47,13 +37,13 @@ def _oracle(segments: list[str | Variable], values: dict[str, str]) -> str:
 def test_the_parser_finds_every_variable_in_order(segments: list[str | Variable], pad: str) -> None:
     """A body written from literals and variables parses back to its variables, in first-use order."""
     expected = tuple(dict.fromkeys(s.name for s in segments if isinstance(s, Variable)))
-    assert variables_in(_written(segments, pad)) == expected
+    assert variables_in(written(segments, pad)) == expected
 
 
 @given(parts, spacing)
 def test_parsing_keeps_the_literal_text(segments: list[str | Variable], pad: str) -> None:
     """The literal text between variables comes back whole, in order (adjacent literals joined)."""
-    parsed = parse_body(_written(segments, pad))
+    parsed = parse_body(written(segments, pad))
     literal = "".join(s for s in parsed if isinstance(s, str))
     assert literal == "".join(s for s in segments if isinstance(s, str))
     assert all(s for s in parsed if isinstance(s, str))  # never an empty literal
@@ -64,7 +54,7 @@ def test_rendering_matches_the_oracle(
     segments: list[str | Variable], values: dict[str, str], pad: str
 ) -> None:
     """Each variable becomes its value (missing: empty), and the empty ones are listed once."""
-    rendered = render_body(_written(segments, pad), values)
+    rendered = render_body(written(segments, pad), values)
     assert rendered.text == _oracle(segments, values)
     used = list(dict.fromkeys(s.name for s in segments if isinstance(s, Variable)))
     assert rendered.empty == tuple(n for n in used if not values.get(n, "").strip())
