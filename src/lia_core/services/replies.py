@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from lia_core.desk.commands import Note
+from lia_core.desk.events import ticket_updated
 from lia_core.desk.service import Desk
 from lia_core.domain.activity import Actor
 from lia_core.domain.canned import AGENT_WELCOME, MAX_BODY_CHARS, CannedResponse, render_body
@@ -22,7 +23,6 @@ from lia_core.domain.conversations import Conversation, Direction, StoredMessage
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.inbound import MessageKind, MessageStatus
 from lia_core.domain.jobs import new_job
-from lia_core.domain.realtime import RealtimeEvent, RealtimeKind
 from lia_core.domain.recipients import parse_recipient
 from lia_core.domain.service_window import WHATSAPP_WINDOW, WindowClosed, service_window
 from lia_core.domain.tickets import EventKind, Ticket
@@ -123,9 +123,7 @@ class Replies:
             composed = await self._compose(
                 uow, conversation, ticket, author, text=request.text, canned=canned, now=now
             )
-            sent = await self._queue(
-                uow, conversation, composed, ticket, author, source="agent-reply", now=now
-            )
+            sent = await self._queue(uow, conversation, composed, source="agent-reply", now=now)
             if ticket is not None:
                 replied = ticket.record(
                     EventKind.HUMAN_PUBLIC_REPLY,
@@ -133,7 +131,8 @@ class Replies:
                     by=author.username,
                     data={"message_id": sent.message.id},
                 )
-                await self.desk.revisit(uow, replied, now=now)
+                settled = await self.desk.revisit(uow, replied, now=now)
+                uow.events.publish(ticket_updated(settled.ticket, settled.index, at=now))
             await record(
                 uow,
                 self.ids,
@@ -187,9 +186,7 @@ class Replies:
             )
         except OutsideServiceWindow:
             return None
-        sent = await self._queue(
-            uow, conversation, composed, ticket, agent, source="agent-welcome", now=now
-        )
+        sent = await self._queue(uow, conversation, composed, source="agent-welcome", now=now)
         await record(
             uow,
             self.ids,
@@ -282,13 +279,11 @@ class Replies:
         uow: UnitOfWork,
         conversation: Conversation,
         composed: _Composed,
-        ticket: Ticket | None,
-        author: User,
         *,
         source: str,
         now: datetime,
     ) -> ReplySent:
-        """Write the job and its PENDING message in *uow*; `message.sent` leaves with the commit."""
+        """Write the job and its PENDING message in *uow* (the dispatcher says `message.sent`)."""
         channel = self.reply_channels.get(conversation.channel, conversation.channel)
         message_id = self.ids.new_id()
         job = new_job(
@@ -315,19 +310,6 @@ class Replies:
         )
         await uow.outbox.add(job)
         await uow.messages.add_outbound([message])
-        uow.events.publish(
-            RealtimeEvent(
-                kind=RealtimeKind.MESSAGE_SENT,
-                at=now,
-                department=ticket.department if ticket is not None else None,
-                conversation_id=conversation.id,
-                message_id=message.id,
-                ticket_id=ticket.id if ticket is not None else None,
-                agent=author.username,
-                status=message.status.value,
-                channel=channel.value,
-            )
-        )
         return ReplySent(
             message=message,
             job=job,
