@@ -147,6 +147,8 @@ class PgEventListener:
                 await conn.execute("SELECT 1")  # a silent, dead connection fails here
 
     def _receive(self, payload: str) -> None:
+        if not self._bus.listeners:
+            return  # nobody in this process listens: not worth decoding
         try:
             event = from_wire(payload)
         except ValidationError as exc:  # someone else's NOTIFY on our channel

@@ -183,11 +183,11 @@ class RealtimeEvent:
     def to_dict(self) -> dict[str, str]:
         """The JSON object clients receive: set fields only, instants in ISO 8601."""
         out: dict[str, str] = {}
-        for field in attrs.fields(RealtimeEvent):
-            value = getattr(self, field.name)
+        for name in _ORDER:
+            value = getattr(self, name)
             if value is None:
                 continue
-            out[field.name] = value.isoformat() if isinstance(value, datetime) else str(value)
+            out[name] = value.isoformat() if name in _INSTANTS else str(value)
         return out
 
 
@@ -209,7 +209,8 @@ def may_see(viewer: User, event: RealtimeEvent) -> bool:
 
 
 _INSTANTS = frozenset({"at", "waiting_since", "due_at", "expires_at"})
-_FIELDS = frozenset(f.name for f in attrs.fields(RealtimeEvent))
+_ORDER = tuple(f.name for f in attrs.fields(RealtimeEvent))
+_FIELDS = frozenset(_ORDER)
 
 
 def to_wire(event: RealtimeEvent) -> str:

@@ -134,6 +134,7 @@ class RealtimeHub:
         self._backlog = backlog
         self._subscribers: set[Subscriber] = set()
         self._unsubscribe: Callable[[], None] | None = None
+        self._open = False
         Gauge(
             "lia_realtime_subscribers",
             "WebSocket clients of /api/v1/realtime connected to this process.",
@@ -157,17 +158,25 @@ class RealtimeHub:
         return len(self._subscribers)
 
     def start(self) -> None:
-        """Listen to the feed."""
-        if self._unsubscribe is None:
-            self._unsubscribe = self._feed.subscribe(self._hear)
+        """Open for sockets; the hub listens to the feed only while one is subscribed, so a
+        replica nobody watches does not even decode the events it hears."""
+        self._open = True
+        self._listen()
 
     def close(self) -> None:
         """Stop listening and ask every socket to close (server going away)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-        self._unsubscribe = None
+        self._open = False
+        self._listen()
         for subscriber in list(self._subscribers):
             subscriber.call(subscriber.close, GOING_AWAY)
+
+    def _listen(self) -> None:
+        wanted = self._open and bool(self._subscribers)
+        if wanted and self._unsubscribe is None:
+            self._unsubscribe = self._feed.subscribe(self._hear)
+        elif not wanted and self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def join(self, viewer: User) -> Subscriber:
         """Subscribe a socket watched by *viewer* (call it in the socket's event loop)."""
@@ -175,11 +184,13 @@ class RealtimeHub:
             viewer=viewer, loop=asyncio.get_running_loop(), backlog=self._backlog
         )
         self._subscribers.add(subscriber)
+        self._listen()
         return subscriber
 
     def leave(self, subscriber: Subscriber) -> None:
         """Forget *subscriber* (its socket is closed); safe to call twice."""
         self._subscribers.discard(subscriber)
+        self._listen()
 
     def resync(self) -> None:
         """Tell every socket that events may have been missed."""

@@ -103,3 +103,19 @@ async def test_leaving_unsubscribes_and_close_sends_everyone_away() -> None:
     assert bus.listeners == 0
     bus.deliver([_ticket(1)])
     assert not second.pending
+
+
+async def test_the_hub_hears_the_feed_only_while_a_socket_listens() -> None:
+    """No socket, no listener on the feed (a replica nobody watches decodes nothing)."""
+    bus = InProcessEventBus()
+    hub, _ = _hub(bus)
+    assert bus.listeners == 0
+    first, second = hub.join(_user("a-1", Role.ADMIN)), hub.join(_user("a-2", Role.ADMIN))
+    assert bus.listeners == 1
+    hub.leave(first)
+    assert bus.listeners == 1
+    hub.leave(second)
+    assert bus.listeners == 0
+    bus.deliver([_ticket(1)])
+    assert not first.pending
+    assert not second.pending
