@@ -44,5 +44,6 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/sla.py")
     session.run("python", "benchmarks/nps.py")  # issue 5: NPS and gamification, 1M answers <= 2 s
     session.run("python", "benchmarks/console.py")  # issue 7: console pages p95 <= 150 ms
+    session.run("python", "benchmarks/realtime.py")  # issue 14: webhook ack -> frame p99 <= 100 ms
     session.run("python", "benchmarks/sla_monitor.py")  # issue 13: monitor tick, ticket list
     session.run("python", "benchmarks/assignment.py")  # issue 14: 10,000 offered within 5 s
