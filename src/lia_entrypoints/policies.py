@@ -12,8 +12,10 @@ from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.delivery_policy import RetryPolicy
 from lia_core.domain.gate import GatePolicy
 from lia_core.errors import ValidationError
+from lia_core.handoff import HandoffPolicy
 from lia_core.services import ChannelOrder
 from lia_core.services.alerts import AlertPolicy
+from lia_core.services.bot import BotPolicy
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
 from lia_entrypoints.adapters import configured_channels
@@ -23,6 +25,7 @@ from lia_entrypoints.settings import Settings
 __all__ = [
     "alert_policy",
     "assignment_policy",
+    "bot_policy",
     "channel_order",
     "delivery_policy",
     "desk_policy_refresh",
@@ -63,7 +66,24 @@ def inbound_policy(settings: Settings) -> InboundPolicy:
         failures_max_age=timedelta(seconds=s.failures_max_age_seconds),
         stale_after=timedelta(seconds=s.stale_after_seconds),
         batch_size=s.process_batch,
+        bot=bot_policy(settings),
     )
+
+
+def bot_policy(settings: Settings) -> BotPolicy | None:
+    """The bot from `LIA_BOT__*` (None when disabled: the human queue takes every message)."""
+    s = settings.bot
+    if not s.enabled:
+        return None
+    if s.close_after_seconds <= s.menu_after_seconds:
+        raise InvalidSetting(
+            "LIA_BOT__CLOSE_AFTER_SECONDS", "must be longer than LIA_BOT__MENU_AFTER_SECONDS"
+        )
+    handoff = HandoffPolicy(
+        offer_after=timedelta(seconds=s.menu_after_seconds),
+        close_after=timedelta(seconds=s.close_after_seconds),
+    )
+    return BotPolicy(handoff=handoff, timer_batch=s.timer_batch)
 
 
 def _channel(name: str, setting: str) -> Channel:

@@ -17,7 +17,9 @@ from lia_core.assignment.policy import (
 )
 from lia_core.desk.monitor import DEFAULT_BATCH, DEFAULT_INTERVAL_SECONDS
 from lia_core.domain.delivery import Channel
+from lia_core.handoff import HandoffPolicy
 from lia_core.services.alerts import AlertPolicy
+from lia_core.services.bot import BotPolicy
 from lia_core.services.desk_policy import DEFAULT_POLICY_REFRESH
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
@@ -139,6 +141,29 @@ class DeskSettings(BaseModel):
     """How often the worker looks for tickets whose SLA clocks crossed a threshold (warning, breach) and raises their alerts."""
     monitor_batch: int = Field(default=DEFAULT_BATCH, ge=1, le=10_000)
     """Tickets the SLA monitor takes per transaction (a tick repeats while a full batch came back)."""
+
+
+_HANDOFF = HandoffPolicy()
+_BOT = BotPolicy()
+
+
+class BotSettings(BaseModel):
+    """The bot in the live flow (`lia serve` runs it on messages, `lia worker` runs its timers)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Run the handoff policy on every message the outage gate lets through (shortcut, clarifying question, handoff); off: every conversation goes straight to the human queue."""
+    menu_after_seconds: float = Field(default=_HANDOFF.offer_after.total_seconds(), gt=0, le=86_400)
+    """Customer silence after which the bot sends the menu "1 continuar / 2 atendente / 3 cancelar"."""
+    close_after_seconds: float = Field(
+        default=_HANDOFF.close_after.total_seconds(), gt=0, le=86_400
+    )
+    """Customer silence after which an unanswered menu closes the conversation (longer than `menu_after_seconds`)."""
+    timer_interval_seconds: float = Field(default=15.0, gt=0, le=3600)
+    """How often the worker looks for conversations whose inactivity menu or close is due."""
+    timer_batch: int = Field(default=_BOT.timer_batch, ge=1, le=10_000)
+    """Conversations the inactivity timer takes per transaction (a tick repeats while a full batch came back)."""
 
 
 class AssignmentSettings(BaseModel):
@@ -321,6 +346,8 @@ class Settings(BaseSettings):
     desk: DeskSettings = DeskSettings()
     assignment: AssignmentSettings = AssignmentSettings()
     """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, `LIA_DESK__MONITOR_INTERVAL_SECONDS`, …)."""
+    bot: BotSettings = BotSettings()
+    """The bot in the live flow (`LIA_BOT__ENABLED`, `LIA_BOT__MENU_AFTER_SECONDS`, …)."""
     realtime: RealtimeSettings = RealtimeSettings()
     """Realtime events and the WebSocket (`LIA_REALTIME__HEARTBEAT_SECONDS`, `LIA_REALTIME__CHANNEL`, …)."""
 

@@ -124,6 +124,15 @@ async def _monitor_sla(runtime: Runtime, _report: WorkerReport) -> None:
     await runtime.sla_monitor.tick()
 
 
+async def _bot_timers(runtime: Runtime, _report: WorkerReport) -> None:
+    """The bot's inactivity timer: the menu, then the close, of the conversations now due."""
+    if not runtime.settings.bot.enabled:
+        return
+    done = await runtime.services.bot_timers()
+    if done.menus or done.closed or done.conflicts:
+        log.info("bot.timers", **attrs.asdict(done))
+
+
 async def _assign(runtime: Runtime, _report: WorkerReport) -> None:
     """One assignment tick: presence sweep, offer timeouts, the return timer, new offers."""
     done = await runtime.services.assignment_tick()
@@ -137,6 +146,7 @@ def timers(runtime: Runtime) -> list[Timer]:
         Timer("schedule", runtime.settings.worker.poll_interval_seconds, _schedule),
         Timer("backlog", BACKLOG_CHECK_SECONDS, _check_backlog),
         Timer("sla-monitor", runtime.settings.desk.monitor_interval_seconds, _monitor_sla),
+        Timer("bot-timers", runtime.settings.bot.timer_interval_seconds, _bot_timers),
         Timer("assignment", runtime.settings.assignment.tick_seconds, _assign),
     ]
 
@@ -177,6 +187,7 @@ async def run_worker(
     if once:
         await _schedule(runtime, report)
         await _monitor_sla(runtime, report)
+        await _bot_timers(runtime, report)
         await _assign(runtime, report)
         await _drain(runtime, owner, report)
         return report

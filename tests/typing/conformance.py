@@ -141,6 +141,15 @@ _rest_customers: type[CustomerDirectory] = RestCustomerDirectory
 _ixc_customers: type[CustomerDirectory] = IxcCustomerDirectory
 _cached_customers: type[CustomerDirectory] = CachedCustomerDirectory
 
+# The bot in the live flow (lia_core.ports.handoffs).
+from lia_adapters.memory import InMemoryBotSessionRepository, InMemoryHandoffLedger  # noqa: E402
+from lia_adapters.sql.bot.repositories import SqlBotSessionRepository, SqlHandoffLedger  # noqa: E402
+from lia_core.ports import BotSessionRepository, HandoffLedger  # noqa: E402
+
+_mem_bot_sessions: type[BotSessionRepository] = InMemoryBotSessionRepository
+_sql_bot_sessions: type[BotSessionRepository] = SqlBotSessionRepository
+_mem_handoffs: type[HandoffLedger] = InMemoryHandoffLedger
+_sql_handoffs: type[HandoffLedger] = SqlHandoffLedger
 _sql_agents: type[AgentRepository] = SqlAgentRepository
 _sql_assignments: type[AssignmentRepository] = SqlAssignmentRepository
 _sql_offers: type[OfferRepository] = SqlOfferRepository

@@ -11,6 +11,7 @@ from lia_adapters.memory.delivery import (
     InMemoryOutboxRepository,
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
+from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.hashing import PlainTextHasher
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.store import InMemoryStore, InMemoryUnitOfWork
@@ -19,12 +20,14 @@ from lia_adapters.memory.users import InMemoryUserRepository
 __all__ = [
     "FixedClock",
     "InMemoryActivityLog",
+    "InMemoryBotSessionRepository",
     "InMemoryCannedResponseRepository",
     "InMemoryCustomerDirectory",
     "InMemoryDeadLetterRepository",
     "InMemoryDeskPolicyStore",
     "InMemoryDlqAuditRepository",
     "InMemoryFailureRepository",
+    "InMemoryHandoffLedger",
     "InMemoryNoticeRepository",
     "InMemoryOutboxRepository",
     "InMemoryRegionCatalogue",

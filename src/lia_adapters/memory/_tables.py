@@ -26,6 +26,7 @@ from lia_core.domain.regions import NamedRegion
 from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import User
 from lia_core.errors import AlreadyExists, ConcurrencyConflict
+from lia_core.handoff.session import BotSession, HandoffEntry
 from lia_core.ports import ReprocessAudit
 
 __all__ = ["ConversationTables", "Staging", "StoredTicket", "Tables"]
@@ -114,6 +115,10 @@ class Tables:
     tickets: dict[str, StoredTicket] = attrs.field(factory=dict)
     activity: dict[str, Activity] = attrs.field(factory=dict)
     desk_policies: dict[int, DeskPolicyRevision] = attrs.field(factory=dict)
+    bot_sessions: dict[str, BotSession] = attrs.field(factory=dict)
+    bot_read_versions: dict[str, int] = attrs.field(factory=dict)
+    """Staged only: the version each staged bot session had when read (0: new)."""
+    handoffs: dict[str, HandoffEntry] = attrs.field(factory=dict)
     canned: dict[str, CannedResponse] = attrs.field(factory=dict)
     removed_canned: set[str] = attrs.field(factory=set)
     """Staged only: canned responses deleted."""
@@ -136,6 +141,10 @@ class Tables:
             stored = self.tickets.get(tid)
             if (stored.ticket.version if stored is not None else 0) != row.read_version:
                 raise ConcurrencyConflict(entity="ticket", entity_id=tid)
+        for cid, read in staged.bot_read_versions.items():
+            session = self.bot_sessions.get(cid)
+            if (session.version if session is not None else 0) != read:
+                raise ConcurrencyConflict(entity="bot session", entity_id=cid)
         for key, read in staged.canned_read.items():
             known = self.canned.get(key)
             if (known.version if known is not None else 0) != read:
@@ -168,6 +177,11 @@ class Tables:
         self.tickets.update(staged.tickets)
         self.activity.update(staged.activity)
         self.desk_policies.update(staged.desk_policies)
+        self.bot_sessions.update(staged.bot_sessions)
+        for hid, entry in staged.handoffs.items():
+            kept = self.handoffs.get(hid)
+            if kept is None or kept.accepted_by is None:  # the first acceptance stays
+                self.handoffs[hid] = entry
         for key in staged.removed_canned:
             self.canned.pop(key, None)
         self.canned.update(staged.canned)

@@ -31,6 +31,7 @@ from lia_adapters.memory.delivery import (
     InMemoryOutboxRepository,
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
+from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.memory.tickets import InMemoryTicketRepository
@@ -71,6 +72,8 @@ class InMemoryUnitOfWork:
         self._activity = InMemoryActivityLog(self)
         self._desk_policies = InMemoryDeskPolicyStore(self)
         self._events = StagedEvents()
+        self._bot_sessions = InMemoryBotSessionRepository(self)
+        self._handoffs = InMemoryHandoffLedger(self)
         self._canned_responses = InMemoryCannedResponseRepository(self)
         self._agents = InMemoryAgentRepository(self)
         self._assignments = InMemoryAssignmentRepository(self)
@@ -145,6 +148,16 @@ class InMemoryUnitOfWork:
     def events(self) -> StagedEvents:
         """Realtime events, delivered to the store's bus when this unit of work commits."""
         return self._events
+
+    @property
+    def bot_sessions(self) -> InMemoryBotSessionRepository:
+        """Bot sessions."""
+        return self._bot_sessions
+
+    @property
+    def handoffs(self) -> InMemoryHandoffLedger:
+        """The handoff ledger."""
+        return self._handoffs
 
     @property
     def canned_responses(self) -> InMemoryCannedResponseRepository:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-# Each area's tables join `metadata` on import.
 import lia_adapters.sql.assignment.tables
+
+# Each area's tables join `metadata` on import.
+import lia_adapters.sql.bot.tables
 import lia_adapters.sql.conversations.tables
 import lia_adapters.sql.delivery.tables
 import lia_adapters.sql.desk.tables

@@ -14,6 +14,7 @@ from lia_adapters.sql.assignment.repositories import (
     SqlAssignmentRepository,
     SqlOfferRepository,
 )
+from lia_adapters.sql.bot.repositories import SqlBotSessionRepository, SqlHandoffLedger
 from lia_adapters.sql.conversations.messages import SqlMessageRepository
 from lia_adapters.sql.conversations.repositories import (
     SqlContactRepository,
@@ -73,6 +74,8 @@ class SqlUnitOfWork:
         self._messages = SqlMessageRepository(self._connection)
         self._activity = SqlActivityLog(self._connection)
         self._desk_policies = SqlDeskPolicyStore(self._connection)
+        self._bot_sessions = SqlBotSessionRepository(self._connection)
+        self._handoffs = SqlHandoffLedger(self._connection)
         self._canned_responses = SqlCannedResponseRepository(self._connection)
         self._agents = SqlAgentRepository(self._connection)
         self._assignments = SqlAssignmentRepository(self._connection)
@@ -82,6 +85,16 @@ class SqlUnitOfWork:
         if self._conn is None:
             raise RuntimeError("use the unit of work inside `async with`")
         return self._conn
+
+    @property
+    def bot_sessions(self) -> SqlBotSessionRepository:
+        """Each conversation's bot state."""
+        return self._bot_sessions
+
+    @property
+    def handoffs(self) -> SqlHandoffLedger:
+        """The handoff ledger."""
+        return self._handoffs
 
     @property
     def failures(self) -> SqlFailureRepository:

@@ -21,7 +21,7 @@ from lia_core.desk.events import ticket_updated
 from lia_core.desk.service import Desk, PolicySource
 from lia_core.desk.settle import settle
 from lia_core.domain.recipients import ContactKey
-from lia_core.domain.tickets import EventKind, Ticket
+from lia_core.domain.tickets import EventKind, Priority, Ticket
 from lia_core.errors import AlreadyExists, ConcurrencyConflict
 from lia_core.ports import UnitOfWork
 
@@ -43,6 +43,10 @@ class Handed:
     at: datetime
     failure_id: str | None = None
     """An active outage the contact was told about, linked to a new ticket."""
+    department: str | None = None
+    """Where the bot routed it (None: the intake's department)."""
+    priority: Priority | None = None
+    """The priority the handoff asked for (None: medium)."""
 
 
 @attrs.frozen
@@ -86,10 +90,12 @@ class DeskIntake:
             ticket = new.get(item.conversation_id) or changed.get(item.conversation_id)
             ticket = ticket or live.get(item.conversation_id)
             if ticket is None:
+                department = item.department or self.department
                 request = OpenTicket(
                     subject=(item.text.strip() or item.reason)[:_SUBJECT_CHARS],
                     contact=item.contact,
-                    department=self.department,
+                    department=department,
+                    priority=item.priority or Priority.MEDIUM,
                     failure_id=item.failure_id,
                     conversation_id=item.conversation_id,
                     reason=item.reason,
@@ -98,7 +104,7 @@ class DeskIntake:
                     request,
                     desk,
                     subject=request.subject,
-                    department=self.department,
+                    department=department,
                     by="bot",
                     now=item.at,
                 )
@@ -107,7 +113,7 @@ class DeskIntake:
                     at=item.at,
                     by="bot",
                     reason=item.reason,
-                    data={"to": self.department},
+                    data={"to": department},
                 )
                 ticket = ticket.record(EventKind.CUSTOMER_MESSAGE, at=item.at, reason=text)
                 new[item.conversation_id] = ticket

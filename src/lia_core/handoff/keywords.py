@@ -18,13 +18,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from lia_core.errors import ValidationError
-from lia_core.handoff._words import (
-    counted_phrases,
-    fold_phrases,
-    found_phrases,
-    padded,
-    phrase_list,
-)
+from lia_core.handoff._words import counted_phrases, fold_phrases, padded, phrase_list
 from lia_core.handoff.intents import Intent, IntentScore, RankedIntents, parse_intent
 
 __all__ = ["DEFAULT_KEYWORDS", "DEFAULT_WEAK_KEYWORDS", "KeywordIntentClassifier"]
@@ -119,12 +113,32 @@ class KeywordIntentClassifier:
     """Added to the total number of hits; one keyword alone scores ``1 / (1 + smoothing)``."""
     weak: tuple[str, ...] = attrs.field(default=DEFAULT_WEAK_KEYWORDS, converter=_fold_weak)
     """Keywords (of any intent) dropped from a message in which another intent has a keyword."""
+    _by_head: Mapping[str, tuple[tuple[Intent, str], ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    """Each keyword under its first word: a message is searched only for keywords whose first
+    word it contains (the classifier runs on every inbound message; this keeps it cheap)."""
+
+    @_by_head.default
+    def _index(self) -> Mapping[str, tuple[tuple[Intent, str], ...]]:
+        heads: dict[str, list[tuple[Intent, str]]] = {}
+        for intent, phrases in self.keywords.items():
+            for phrase in phrases:
+                heads.setdefault(phrase.split(" ", 1)[0], []).append((intent, phrase))
+        return {head: tuple(entries) for head, entries in heads.items()}
 
     def hits(self, text: str) -> Mapping[Intent, tuple[str, ...]]:
         """The folded keywords of each intent counted in *text* (intents with none left out)."""
         haystack = padded(text)
-        found = {i: found_phrases(haystack, phrases) for i, phrases in self.keywords.items()}
-        counted = counted_phrases(haystack, (p for words in found.values() for p in words))
+        found: dict[Intent, list[str]] = {}
+        for word in dict.fromkeys(haystack.split()):
+            for intent, phrase in self._by_head.get(word, ()):
+                if f" {phrase} " in haystack:
+                    found.setdefault(intent, []).append(phrase)
+        if not found:
+            return {}
+        every = [p for words in found.values() for p in words]
+        counted = counted_phrases(haystack, every) if len(every) > 1 else frozenset(every)
         kept = {i: tuple(p for p in words if p in counted) for i, words in found.items()}
         kept = {intent: words for intent, words in kept.items() if words}
         strong = {i for i, words in kept.items() if any(p not in self.weak for p in words)}

@@ -59,6 +59,10 @@ class HandoffReason(enum.StrEnum):
     """The customer wrote in another language."""
     TIMEOUT_CHOICE = "timeout_choice"
     """The customer answered the inactivity menu with "2" (talk to an agent)."""
+    CLEAR_INTENT = "clear_intent"
+    """The bot understood the message (the shortcut) and routed it to its department.
+
+    Only the ledger writes it: `decide_handoff` answers `RouteToDepartment` for this case."""
 
 
 @attrs.frozen(kw_only=True)

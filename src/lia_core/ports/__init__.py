@@ -1,9 +1,9 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
-`ports.audit`, `ports.desk_policy`, `ports.canned` and `ports.assignment` in one transaction,
-and the realtime events (`ports.realtime`) it publishes when it commits; `ports.system` holds
-time, ids and hashing.
+`ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment` and `ports.handoffs`
+in one transaction, and the realtime events (`ports.realtime`) it publishes when it commits;
+`ports.system` holds time, ids and hashing.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from lia_core.ports.delivery import (
     ReprocessAudit,
 )
 from lia_core.ports.desk_policy import DeskPolicyStore
+from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
@@ -50,6 +51,7 @@ __all__ = [
     "AgentRepository",
     "AssignmentRepository",
     "AuditSink",
+    "BotSessionRepository",
     "CannedResponseRepository",
     "ChatKey",
     "Clock",
@@ -67,6 +69,7 @@ __all__ = [
     "EventListener",
     "EventPublisher",
     "FailureRepository",
+    "HandoffLedger",
     "IdGenerator",
     "MessageRepository",
     "MessageSender",
@@ -159,6 +162,16 @@ class UnitOfWork(Protocol):
     @property
     def events(self) -> EventPublisher:
         """Realtime events sent when this transaction commits (never if it rolls back)."""
+        ...
+
+    @property
+    def bot_sessions(self) -> BotSessionRepository:
+        """Each conversation's bot state (the handoff machine)."""
+        ...
+
+    @property
+    def handoffs(self) -> HandoffLedger:
+        """The handoff ledger: reason, destination, who accepted, when."""
         ...
 
     @property

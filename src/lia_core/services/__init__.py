@@ -36,6 +36,7 @@ from lia_core.ports import (
 from lia_core.services.activity import ListActivity, ListActivityHandler
 from lia_core.services.alerts import Alerter, AlertHook, AlertPolicy
 from lia_core.services.audit_queries import ListReprocessAuditHandler
+from lia_core.services.bot import BotPolicy, RunBotTimersHandler
 from lia_core.services.broadcast import (
     ChannelOrder,
     DeliveryTally,
@@ -90,6 +91,7 @@ from lia_core.services.failures import (
     ListFailures,
     ListFailuresHandler,
 )
+from lia_core.services.handoffs import ListHandoffs, ListHandoffsHandler
 from lia_core.services.inbound import InboundPolicy, ProcessInboundHandler
 from lia_core.services.ingest import ActiveFailures, IngestHandler
 from lia_core.services.isolation import GateObserver, IsolatingGate
@@ -127,6 +129,7 @@ from lia_core.services.users import (
 __all__ = [
     "DEFAULT_CHANNEL_ORDER",
     "Authenticate",
+    "BotPolicy",
     "ChangeFailureStatus",
     "ChannelOrder",
     "CheckLocation",
@@ -145,6 +148,7 @@ __all__ = [
     "ListActivity",
     "ListConversations",
     "ListFailures",
+    "ListHandoffs",
     "ListOutbox",
     "LoadDeskPolicy",
     "LoadedDeskPolicy",
@@ -249,6 +253,10 @@ class Services:
     """None when the CRM cannot list its customers (only the file CRM can)."""
     list_activity: ListActivityHandler
     """The audit log of staff actions."""
+    bot_timers: RunBotTimersHandler
+    """The bot's inactivity timer (menu, then close): a worker job."""
+    list_handoffs: ListHandoffsHandler
+    """The handoff ledger."""
     canned: CannedResponses
     """Canned responses: create, list, show, update, delete, preview."""
     replies: Replies
@@ -293,7 +301,8 @@ class Services:
 
         *senders* deliver per channel, *directory* is the CRM the gate asks, *roster* the CRM
         that lists every customer (proactive notices), *router* the normal flow after the gate
-        (default: the human queue); *monotonic*, *sleep* and *jitter* pace and spread retries.
+        (default: the bot of ``inbound_policy.bot``, else the human queue; a router given
+        replaces the bot); *monotonic*, *sleep* and *jitter* pace and spread retries.
         *desk_policies* gives the desk policy in force (default: a `DeskPolicySource` over the
         stored revisions, the built-in policy in *tz* while none is loaded, re-checked every
         5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs),
@@ -325,6 +334,7 @@ class Services:
             reply_channels=inbound.reply_channels,
             crm_timeout=inbound.crm_timeout,
             intake=DeskIntake(desk, assignment=assignment),
+            bot=inbound.bot if router is None else None,  # a router given replaces the bot
         )
         people = Agents(context)
         gate = IsolatingGate(process, gate_observer or _Unobserved())
@@ -397,6 +407,14 @@ class Services:
             list_conversations=ListConversationsHandler(uow),
             get_conversation=GetConversationHandler(uow),
             list_activity=ListActivityHandler(uow, clock, tz),
+            bot_timers=RunBotTimersHandler(
+                uow=uow,
+                clock=clock,
+                ids=ids,
+                policy=inbound.bot or BotPolicy(),
+                reply_channels=dict(inbound.reply_channels),
+            ),
+            list_handoffs=ListHandoffsHandler(uow, clock, tz),
             canned=CannedResponses(uow, clock, ids),
             replies=Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels),
             agents=people,

@@ -21,6 +21,7 @@ from lia_core.domain.conversations import (
 )
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.gate import (
+    GateDecision,
     GateOutcome,
     GatePolicy,
     Lookup,
@@ -35,6 +36,8 @@ from lia_core.domain.realtime import RealtimeEvent, RealtimeKind, department_or_
 from lia_core.domain.recipients import ContactKey, Phone, parse_recipient
 from lia_core.domain.tickets import Ticket
 from lia_core.errors import ConcurrencyConflict
+from lia_core.handoff import HandoffPolicy
+from lia_core.handoff.session import BotSession, HandoffEntry, department_of
 from lia_core.ports import (
     ChatKey,
     Clock,
@@ -43,6 +46,7 @@ from lia_core.ports import (
     IdGenerator,
     UnitOfWorkFactory,
 )
+from lia_core.services.bot import BotPolicy, bot_step, handoff_priority, ledger_entry
 from lia_core.services.broadcast import notice_for_contact
 from lia_core.services.crm_lookup import look_up_all
 from lia_core.services.ingest import FAILURES_MAX_AGE, ActiveFailures
@@ -101,6 +105,12 @@ class _Batch:
     outcomes: Counter[GateOutcome] = attrs.Factory(Counter)
     handed: list[Handed] = attrs.Factory(list)
     """Messages left with humans: the desk opens or feeds their tickets."""
+    sessions: dict[str, BotSession] = attrs.Factory(dict)
+    """The bot state of each conversation, as read then as changed by this batch."""
+    changed_sessions: set[str] = attrs.Factory(set)
+    ledger: list[HandoffEntry] = attrs.Factory(list)
+    handoff_policy: HandoffPolicy | None = None
+    """The bot's policy with the desk's calendar in force (None: no bot)."""
     received: list[tuple[PendingInbound, Conversation]] = attrs.Factory(list)
     """Every message handled, with its conversation: published as `message.received`."""
 
@@ -126,6 +136,12 @@ class ProcessInboundHandler:
     crm_timeout: timedelta = CRM_TIMEOUT
     intake: DeskIntake | None = None
     """The ticket desk; None: conversations handed to humans open no ticket (library use)."""
+    bot: BotPolicy | None = None
+    """The bot in the live flow (`lia_core.services.bot`); None: *router* decides instead."""
+    _with_calendar: dict[int, tuple[object, HandoffPolicy]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    """The bot's policy per desk policy in force (built once per revision, not per batch)."""
 
     attempts: int = 3
     """Reads, decisions and writes of one batch while a person changes its conversations."""
@@ -184,6 +200,11 @@ class ProcessInboundHandler:
                 await uow.outbox.add_many(state.jobs)
             if state.outbound:
                 await uow.messages.add_outbound(state.outbound)
+            if state.changed_sessions:
+                changed = [state.sessions[cid] for cid in sorted(state.changed_sessions)]
+                await uow.bot_sessions.save_many(changed)
+            if state.ledger:
+                await uow.handoffs.add_many(state.ledger)
             tickets: Mapping[str, Ticket] = {}
             if self.intake is not None and state.handed:
                 tickets = await self.intake.take(uow, state.handed, now=state.now)
@@ -194,6 +215,7 @@ class ProcessInboundHandler:
     async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> _Batch:
         phones = {p.message.sender for p in batch}
         chats = {(p.message.channel, p.message.reply_to) for p in batch}
+        sessions: Mapping[str, BotSession] = {}
         async with self.uow() as uow:
             contacts = await uow.contacts.get_many(phones)
             conversations = await uow.conversations.get_many(chats)
@@ -202,6 +224,8 @@ class ProcessInboundHandler:
                 if len(index)
                 else set()
             )
+            if self.bot is not None and conversations:
+                sessions = await uow.bot_sessions.get_many([c.id for c in conversations.values()])
         notified: dict[str, set[str]] = {}
         for failure_id, phone in pairs:
             notified.setdefault(phone, set()).add(failure_id)
@@ -210,7 +234,23 @@ class ProcessInboundHandler:
             contacts=dict(contacts),
             conversations=dict(conversations),
             notified=notified,
+            sessions=dict(sessions),
+            handoff_policy=await self._handoff_policy(),
         )
+
+    async def _handoff_policy(self) -> HandoffPolicy | None:
+        """The bot's policy with the business calendar of the desk policy in force."""
+        if self.bot is None:
+            return None
+        if self.intake is None:
+            return self.bot.handoff
+        _, desk = await self.intake.policies.current()
+        cached = self._with_calendar.get(0)
+        if cached is not None and cached[0] is desk:
+            return cached[1]
+        policy = attrs.evolve(self.bot.handoff, calendar=desk.calendar)
+        self._with_calendar[0] = (desk, policy)
+        return policy
 
     async def _lookups(
         self,
@@ -315,6 +355,8 @@ class ProcessInboundHandler:
         if decision.ends_flow:
             if conversation.status in _CLOSED:
                 conversation.status = ConversationStatus.ACTIVE
+        elif state.handoff_policy is not None:
+            self._bot(pending, state, conversation, decision, told, state.handoff_policy)
         else:
             routing = await self.router.route(conversation, m)
             conversation.status = routing.status
@@ -334,6 +376,56 @@ class ProcessInboundHandler:
                 )
         state.handled[pending.id] = conversation.id
         state.received.append((pending, conversation))
+
+    def _bot(
+        self,
+        pending: PendingInbound,
+        state: _Batch,
+        conversation: Conversation,
+        gate: GateDecision,
+        told: set[str],
+        policy: HandoffPolicy,
+    ) -> None:
+        """The bot's turn: the handoff policy's decision applied to the batch's state."""
+        m = pending.message
+        # Another matter than the outage: its ticket is not the outage's.
+        other_matter = gate.moved_on or gate.outcome is GateOutcome.MOVED_ON
+        forced = None
+        if gate.outcome is GateOutcome.ESCAPED:  # asked the gate for a person
+            forced = policy.human_option
+        elif gate.outcome is GateOutcome.GAVE_UP:  # the gate could not understand them
+            forced = policy.help_option
+        step = bot_step(
+            state.sessions.get(conversation.id),
+            conversation,
+            m,
+            policy=policy,
+            now=state.now,
+            forced=forced,
+        )
+        if step.session is not None:
+            state.sessions[conversation.id] = step.session
+            state.changed_sessions.add(conversation.id)
+        conversation.status = step.status
+        conversation.status_reason = step.reason or conversation.status_reason
+        if step.reply is not None:
+            self._say(state, conversation, pending, "bot", MessageContent(text=step.reply))
+        if step.handoff is not None:
+            state.ledger.append(ledger_entry(self.ids.new_id(), conversation.id, step.handoff))
+        if step.handed:
+            handoff = step.handoff
+            state.handed.append(
+                Handed(
+                    conversation_id=conversation.id,
+                    contact=m.sender,
+                    text=m.text or preview(m),
+                    reason=step.reason or "handed to a human",
+                    at=m.sent_at if m.sent_at <= state.now else state.now,
+                    failure_id=None if other_matter else min(told, default=None),
+                    department=department_of(handoff.intent) if handoff is not None else None,
+                    priority=handoff_priority(handoff),
+                )
+            )
 
     def _say(
         self,
@@ -409,3 +501,5 @@ class InboundPolicy:
     """Stored messages not handled after this long are handled by the recovery sweep."""
     batch_size: int = INBOUND_BATCH
     """Most stored messages the gate handles per transaction (and the sweep per round)."""
+    bot: BotPolicy | None = None
+    """The bot in the live flow; None: the router (the human queue by default) decides."""

@@ -17,6 +17,7 @@ from lia_entrypoints.cli.crm import crm_group
 from lia_entrypoints.cli.db import db_group
 from lia_entrypoints.cli.dlq import dlq_group
 from lia_entrypoints.cli.failures import failure_group
+from lia_entrypoints.cli.handoffs import handoff_group
 from lia_entrypoints.cli.messages import message_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
@@ -77,6 +78,7 @@ for _command in (
     worker,
     stub_provider,
     ticket_group,
+    handoff_group,
     template_group,
     agent_group,
     queue_group,

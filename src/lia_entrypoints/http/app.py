@@ -53,6 +53,7 @@ from lia_entrypoints.http.routes import (
     explain_ticket,
     health,
     list_activity,
+    list_handoffs,
     login,
     metrics,
 )
@@ -91,6 +92,7 @@ _TAGS = [
     Tag(name="users", description="Staff accounts and their contact fields."),
     Tag(name="rules", description="The desk policy: rules, SLA policies, calendar, revisions."),
     Tag(name="audit", description="The audit log: who did what, from where, when."),
+    Tag(name="handoffs", description="The handoff ledger: why, where, who accepted, when."),
     Tag(name="service", description="Health."),
 ]
 
@@ -194,6 +196,7 @@ def create_app(
             explain_ticket,
             TicketController,
             list_activity,
+            list_handoffs,
             AgentController,
             AssignmentController,
             OfferController,

@@ -230,7 +230,8 @@ async def test_unreadable_items_are_answered_200_and_their_neighbours_stored(
 async def test_uncovered_customer_lands_in_the_human_queue(
     client: Client, runtime: Runtime, store: InMemoryStore
 ) -> None:
-    """A sender the CRM places elsewhere (here: not in the CRM, then a CEP outside) waits for a human."""
+    """A sender the CRM places elsewhere (here: not in the CRM, then a CEP outside) goes on to
+    the bot, and to a human when they ask for one."""
     await outage(runtime)
     raw, headers = signed(text_from("5521999990001", "wamid.D"))
     assert (
@@ -238,6 +239,13 @@ async def test_uncovered_customer_lands_in_the_human_queue(
     ).status_code == 200
     await settle(client)
     raw, headers = signed(text_from("5521999990001", "wamid.E", text="01310-100"))
+    assert (
+        await client.post("/webhooks/whatsapp", content=raw, headers=headers)
+    ).status_code == 200
+    await settle(client)
+    (conversation,) = store.conversation_tables.conversations.values()
+    assert conversation.status is ConversationStatus.ACTIVE  # the bot asks what it is about
+    raw, headers = signed(text_from("5521999990001", "wamid.F", text="atendente"))
     assert (
         await client.post("/webhooks/whatsapp", content=raw, headers=headers)
     ).status_code == 200
