@@ -138,9 +138,14 @@ class Claims:
         reason: str,
         now: datetime,
         agents: list[str],
+        welcome: str | None = None,
     ) -> None:
+        """Save, mirror on the ticket, recount, audit; greet the customer of *welcome*'s new
+        conversation (the `agent_welcome` canned response, when one exists); commit."""
         await uow.assignments.save_many([assignment])
         await mirror(uow, self.ctx.desk, assignment, by=actor.name, reason=reason, now=now)
+        if welcome is not None and self.ctx.welcome is not None:
+            await self.ctx.welcome.welcome(uow, assignment.conversation_id, welcome, actor, now=now)
         await uow.agents.recount(sorted(set(agents)))
         after = assignment.assignee or f"queue:{assignment.department}"
         await record(
@@ -187,6 +192,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=[user.username, *names(offered)],
+                    welcome=user.username,
                 )
             return assignment
 
@@ -259,6 +265,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=involved,
+                    welcome=assignment.assignee if cmd.to_agent is not None else None,
                 )
             return assignment
 
@@ -297,6 +304,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=involved,
+                    welcome=target.username,
                 )
             return assignment
 
@@ -356,6 +364,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=[agent],
+                    welcome=agent if cmd.accept else None,
                 )
             return offer
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -22,12 +22,37 @@ from lia_core.errors import ConcurrencyConflict
 from lia_core.escalation.errors import NothingToChange
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["ATTEMPTS", "Context", "cancel_offer", "mirror", "record", "retrying", "return_held"]
+__all__ = [
+    "ATTEMPTS",
+    "Context",
+    "Welcome",
+    "cancel_offer",
+    "mirror",
+    "record",
+    "retrying",
+    "return_held",
+]
 
 ATTEMPTS = 5
 """Tries of one change when a row it read moved meanwhile (re-read, re-decide each time)."""
 
 T = TypeVar("T")
+
+
+class Welcome(Protocol):
+    """Greets the customer of a conversation an agent just took (`services.replies`)."""
+
+    async def welcome(
+        self,
+        uow: UnitOfWork,
+        conversation_id: str,
+        agent: str,
+        actor: Actor,
+        *,
+        now: datetime,
+    ) -> object:
+        """Queue the greeting in *uow* (the caller commits), or nothing when there is none."""
+        ...
 
 
 @attrs.frozen
@@ -39,6 +64,8 @@ class Context:
     ids: IdGenerator
     desk: Desk
     policy: AssignmentPolicy
+    welcome: Welcome | None = None
+    """Sends the `agent_welcome` canned response when an agent takes a conversation."""
 
 
 async def record(

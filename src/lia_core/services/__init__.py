@@ -321,7 +321,10 @@ class Services:
             notifier=staff_notifier or OutboxStaffNotifier(ids),
         )
         assignment = assignment_policy or AssignmentPolicy()
-        context = Context(uow=uow, clock=clock, ids=ids, desk=desk, policy=assignment)
+        replies = Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels)
+        context = Context(
+            uow=uow, clock=clock, ids=ids, desk=desk, policy=assignment, welcome=replies
+        )
         process = ProcessInboundHandler(
             uow=uow,
             clock=clock,
@@ -416,7 +419,7 @@ class Services:
             ),
             list_handoffs=ListHandoffsHandler(uow, clock, tz),
             canned=CannedResponses(uow, clock, ids),
-            replies=Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels),
+            replies=replies,
             agents=people,
             claims=Claims(context),
             queues=Queues(uow),

@@ -164,25 +164,28 @@ class Replies:
     async def welcome(
         self,
         uow: UnitOfWork,
-        conversation: Conversation,
-        agent: User,
+        conversation_id: str,
+        agent: str,
         actor: Actor,
         *,
         now: datetime,
     ) -> ReplySent | None:
         """Queue the `agent_welcome` canned response in *uow* for *agent*'s new conversation.
 
-        None when no such response exists, or when WhatsApp's window is closed and it names
-        no approved template (an assignment never fails for its welcome). The caller commits.
+        None when no such response exists, when the conversation or the account is unknown,
+        or when WhatsApp's window is closed and the response names no approved template: an
+        assignment never fails for its welcome. The caller commits.
         """
         try:
             canned = await uow.canned_responses.get(AGENT_WELCOME)
+            conversation = await uow.conversations.get(conversation_id)
+            user = await uow.users.get_by_username(agent)
         except NotFound:
             return None
         ticket = await live_ticket(uow, conversation.id)
         try:
             composed = await self._compose(
-                uow, conversation, ticket, agent, text=None, canned=canned, now=now
+                uow, conversation, ticket, user, text=None, canned=canned, now=now
             )
         except OutsideServiceWindow:
             return None
@@ -196,7 +199,7 @@ class Replies:
             entity="conversation",
             entity_id=conversation.id,
             to_state=MessageStatus.PENDING.value,
-            details={**_details(sent, ticket), "agent": agent.username},
+            details={**_details(sent, ticket), "agent": user.username},
         )
         return sent
 
@@ -206,9 +209,9 @@ class Replies:
         """The welcome of `agent_username`'s newly assigned conversation, in its own transaction."""
         now = self.clock.now()
         async with self.uow() as uow:
-            conversation = await uow.conversations.get(conversation_id)
-            agent = await uow.users.get_by_username(agent_username.strip().lower())
-            sent = await self.welcome(uow, conversation, agent, actor, now=now)
+            sent = await self.welcome(
+                uow, conversation_id, agent_username.strip().lower(), actor, now=now
+            )
             if sent is not None:
                 await uow.commit()
         return sent
