@@ -11,7 +11,7 @@ from lia_core.domain.canned import CannedResponse, Rendered, render_body, valida
 from lia_core.domain.conversations import Conversation
 from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import Role, User
-from lia_core.errors import ConcurrencyConflict, NotPermitted
+from lia_core.errors import ConcurrencyConflict, NotFound, NotPermitted
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from lia_core.services.activity import record
 
@@ -21,6 +21,7 @@ __all__ = [
     "SaveCannedResponse",
     "check_author",
     "conversation_values",
+    "holder_of",
     "live_ticket",
 ]
 
@@ -45,8 +46,19 @@ async def live_ticket(uow: UnitOfWork, conversation_id: str) -> Ticket | None:
     return live.get(conversation_id)
 
 
-def check_author(author: User, conversation_id: str, ticket: Ticket | None) -> None:
-    """An agent writes only in conversations whose open ticket is in one of their departments.
+async def holder_of(uow: UnitOfWork, conversation_id: str) -> str | None:
+    """The agent the conversation is assigned to, if any."""
+    try:
+        return (await uow.assignments.get(conversation_id)).assignee
+    except NotFound:
+        return None
+
+
+def check_author(
+    author: User, conversation_id: str, ticket: Ticket | None, *, holder: str | None = None
+) -> None:
+    """An agent writes only in conversations assigned to them or whose open ticket is in one
+    of their departments.
 
     Supervisors and admins write anywhere; a disabled account nowhere.
     """
@@ -54,7 +66,7 @@ def check_author(author: User, conversation_id: str, ticket: Ticket | None) -> N
         raise NotPermitted(
             f"{author.username} is disabled", entity="conversation", entity_id=conversation_id
         )
-    if author.role is not Role.AGENT:
+    if author.role is not Role.AGENT or holder == author.username:
         return
     if ticket is None:
         raise NotPermitted(
@@ -196,7 +208,8 @@ class CannedResponses:
             response = await uow.canned_responses.get(validate_key(key))
             conversation = await uow.conversations.get(conversation_id)
             ticket = await live_ticket(uow, conversation_id)
-        check_author(agent, conversation_id, ticket)
+            holder = await holder_of(uow, conversation_id)
+        check_author(agent, conversation_id, ticket, holder=holder)
         values = conversation_values(conversation, agent=agent, ticket=ticket)
         return Preview(
             response=response,

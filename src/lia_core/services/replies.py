@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from lia_core.assignment import record_first_human_reply
 from lia_core.desk.commands import Note
 from lia_core.desk.events import ticket_updated
 from lia_core.desk.service import Desk
@@ -36,7 +37,7 @@ from lia_core.errors import (
 )
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from lia_core.services.activity import record
-from lia_core.services.canned import check_author, conversation_values, live_ticket
+from lia_core.services.canned import check_author, conversation_values, holder_of, live_ticket
 from lia_core.validation import require_text
 
 __all__ = ["Replies", "Reply", "ReplySent"]
@@ -118,12 +119,16 @@ class Replies:
         async with self.uow() as uow:
             conversation = await uow.conversations.get(request.conversation_id)
             ticket = await live_ticket(uow, conversation.id)
-            check_author(author, conversation.id, ticket)
+            check_author(
+                author, conversation.id, ticket, holder=await holder_of(uow, conversation.id)
+            )
             canned = await self._canned(uow, request.template) if request.template else None
             composed = await self._compose(
                 uow, conversation, ticket, author, text=request.text, canned=canned, now=now
             )
             sent = await self._queue(uow, conversation, composed, source="agent-reply", now=now)
+            # The holder's first reply stops the assignment's return timer.
+            await record_first_human_reply(uow, conversation.id, author.username, at=now)
             if ticket is not None:
                 replied = ticket.record(
                     EventKind.HUMAN_PUBLIC_REPLY,
@@ -156,10 +161,12 @@ class Replies:
         async with self.uow() as uow:
             conversation = await uow.conversations.get(conversation_id)
             ticket = await live_ticket(uow, conversation.id)
-        check_author(author, conversation.id, ticket)
+            holder = await holder_of(uow, conversation.id)
+        check_author(author, conversation.id, ticket, holder=holder)
         if ticket is None:
             raise NoLiveTicket(conversation_id=conversation.id)
-        return await self.desk.act(ticket.id, Note(text=text), actor, viewer=author)
+        # Checked above (its holder may note outside their departments): no second check.
+        return await self.desk.act(ticket.id, Note(text=text), actor)
 
     async def welcome(
         self,

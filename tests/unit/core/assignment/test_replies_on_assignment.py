@@ -1,6 +1,7 @@
-"""The `agent_welcome` canned response on assignment: sent when an agent takes a conversation
+"""Replies meet assignment: the `agent_welcome` canned response when an agent takes a conversation
 (claim, supervisor assignment, transfer to an agent), in the same transaction; never when it
-does not exist, and an assignment never fails for it."""
+does not exist, and an assignment never fails for it; the holder's first reply stops the
+return timer."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from lia_core.domain.delivery import Channel, OutboundJob
 from lia_core.domain.inbound import InboundMessage
 from lia_core.domain.recipients import Phone
 from lia_core.domain.users import Role
-from lia_core.services import SaveCannedResponse
+from lia_core.services import Reply, SaveCannedResponse
 from tests.unit.core.assignment.harness import ADMIN, T0, Shift, add_user, queue, shift
 
 
@@ -99,3 +100,31 @@ async def test_an_assignment_without_its_conversation_still_happens() -> None:
     )
     assert done.assignee == "ana"
     assert await _welcomes(s) == []
+
+
+async def test_the_holders_first_reply_stops_the_return_timer() -> None:
+    """A claimed conversation has a return due time; its holder's reply clears it (another
+    writer's reply does not), and the holder may write even outside their departments."""
+    s = shift()
+    await add_user(s.uow, "ana", departments=("financial",))
+    await add_user(s.uow, "sup", role=Role.SUPERVISOR)
+    cid = await _handed(s)
+    await s.services.claims.assign(
+        Assign(conversation_id=cid, agent="ana", by="sup", actor=Actor(name="sup"))
+    )
+    async with s.uow() as uow:
+        assert (await uow.assignments.get(cid)).return_due_at is not None
+    supervisor = await s.services.get_user("sup")
+    await s.services.replies.reply(
+        Reply(conversation_id=cid, text="um momento"), author=supervisor, actor=Actor(name="sup")
+    )
+    async with s.uow() as uow:
+        assert (await uow.assignments.get(cid)).first_human_reply_at is None
+    ana = await s.services.get_user("ana")
+    await s.services.replies.reply(
+        Reply(conversation_id=cid, text="Olá!"), author=ana, actor=Actor(name="ana")
+    )
+    async with s.uow() as uow:
+        held = await uow.assignments.get(cid)
+    assert (held.first_human_reply_at, held.return_due_at) == (s.clock.now(), None)
+    await s.services.replies.note(cid, "ligar depois", author=ana, actor=Actor(name="ana"))
