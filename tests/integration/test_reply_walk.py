@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lia_adapters.memory import FixedClock
 from lia_adapters.webhooks.whatsapp_cloud import parse_cloud_api_webhook
 from lia_core.domain.activity import Actor
+from lia_core.domain.conversations import StoredMessage
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus
 from lia_core.domain.recipients import Phone
 from lia_core.domain.users import Role
 from lia_core.errors import OutsideServiceWindow
-from lia_core.services import CreateUser, ListConversations, Reply, SaveCannedResponse
+from lia_core.services import CreateUser, ListConversations, Reply, SaveCannedResponse, Services
 from lia_core.services.users import UpdateUser
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.settings import Settings
@@ -63,6 +64,12 @@ def _sent_to_customer(stub: str) -> int:
     )
 
 
+async def _message(services: Services, cid: str, message_id: str) -> StoredMessage:
+    """One message of the conversation as it is shown now."""
+    shown = (await services.get_conversation(cid)).messages
+    return next(m for m in shown if m.id == message_id)
+
+
 async def _drain(runtime: Runtime) -> None:
     for _ in range(3):
         await runtime.services.dispatcher.run_once(owner="walk")
@@ -96,7 +103,7 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
         CreateUser(username="bia", password="segredo-123", role=Role.AGENT, actor=ADMIN)
     )
     await services.update_user(
-        UpdateUser(username="bia", actor=ADMIN, departments=("support",), full_name="Bia")
+        UpdateUser(username="bia", actor=ADMIN, departments=("general", "support"), full_name="Bia")
     )
     bia = await services.get_user("bia")
     as_bia = Actor(name="bia")
@@ -109,7 +116,7 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
         sender=Phone(CUSTOMER),
         reply_to=CUSTOMER,
         sent_at=written,
-        text="minha internet caiu",
+        text="quero falar com um atendente",
         display_name="Maria Clara",
     )
     report = await services.ingest([message])
@@ -117,6 +124,7 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
     (conversation,) = await services.list_conversations(ListConversations())
     cid = conversation.id
 
+    await _drain(runtime)  # whatever the bot said on the way to the human queue
     # The reply: PENDING, then SENT by the worker through the stub, then DELIVERED and READ.
     sent = await services.replies.reply(
         Reply(conversation_id=cid, text="Olá Maria, vou verificar."), author=bia, actor=as_bia
@@ -125,7 +133,7 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
     before = _sent_to_customer(stub)
     await _drain(runtime)
     assert _sent_to_customer(stub) == before + 1
-    shown = (await services.get_conversation(cid)).messages[-1]
+    shown = await _message(services, cid, sent.message.id)
     assert shown.status is MessageStatus.SENT
     assert shown.provider_message_id is not None
     wamid = shown.provider_message_id
@@ -133,8 +141,8 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
         _statuses(wamid, ("delivered", clock.now()), ("read", clock.now() + timedelta(seconds=30)))
     )
     await services.ingest([], batch.statuses)
-    shown = (await services.get_conversation(cid)).messages[-1]
-    assert (shown.id, shown.status) == (sent.message.id, MessageStatus.READ)
+    shown = await _message(services, cid, sent.message.id)
+    assert shown.status is MessageStatus.READ
 
     # A note stays on the ticket: the provider hears nothing.
     await services.replies.note(cid, "cliente reiniciou o modem", author=bia, actor=as_bia)
@@ -164,4 +172,4 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
     assert late.job.content.params == ("Maria", "Bia")
     await _drain(runtime)
     assert _sent_to_customer(stub) == before + 2
-    assert (await services.get_conversation(cid)).messages[-1].status is MessageStatus.SENT
+    assert (await _message(services, cid, late.message.id)).status is MessageStatus.SENT
