@@ -8,8 +8,10 @@ one filter answers in <= 100 ms (the repository's `list`, newest 50, each filter
 Each due ticket has just crossed its resolution clock's warning (a 24/7 policy: 1,000 minutes,
 warning at 700), so a visit records one SLA_WARNING and queues one `notify-user` job to each of
 the department's two staff members: the real work of a tick. Rounds use disjoint due sets at
-staggered instants, so every round does that work afresh. Tickets are loaded server-side
-(`INSERT … SELECT generate_series`) and analysed. Prints one JSON document; exits 1 on a miss.
+staggered instants, so every round does that work afresh. The due tickets are opened through
+the desk's pipeline, so each carries the visit plan a real save makes (`lia_core.desk.plan`);
+the rest are loaded server-side (`INSERT … SELECT generate_series`); then ANALYZE. The figures
+include what a save pays for the plan. Prints one JSON document; exits 1 on a miss.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from lia_core.desk.alerts import OutboxStaffNotifier
 from lia_core.desk.monitor import MonitorReport, SlaMonitor
 from lia_core.desk.policy import DeskPolicy
 from lia_core.desk.service import Desk, FixedPolicySource
+from lia_core.desk.settle import Gathered, run, settle
 from lia_core.domain.delivery import Channel
-from lia_core.domain.tickets import Priority, SupportLevel, TicketStatus
+from lia_core.domain.recipients import Phone
+from lia_core.domain.tickets import Priority, Severity, SupportLevel, Ticket, TicketStatus
 from lia_core.domain.users import Role, User
 from lia_core.escalation.book import RuleBook
 from lia_core.ports import TicketFilter
@@ -65,21 +69,19 @@ POLICY = DeskPolicy(
     channels={"sla-alert": (Channel.WHATSAPP, Channel.SANDBOX)},
 )
 
-# g = 1..rounds·due are the due sets (round (g-1) / due), the others wait far in the future.
+# The tickets no round visits (g = due_total + 1 .. count), loaded server-side: each is due
+# long after every round, in a mix of departments, levels, priorities and states.
 FILL_TICKETS = text(
     """
     INSERT INTO tickets (
         id, conversation_id, contact, subject, department, assignee, level, priority, severity,
-        status, vip, failure_id, sla_policy, sla_state, resolution_due_at, next_check_at,
-        opened_at, updated_at, version)
+        status, vip, failure_id, sla_policy, opened_at, updated_at, version)
     SELECT
         'tk-' || lpad(g::text, 8, '0'),
         'cv-' || g,
         (5521900000000 + g)::text,
         'Sem conexão',
-        CASE WHEN g <= :due_total THEN 'suporte'
-             ELSE (ARRAY['suporte', 'financeiro', 'comercial', 'retencao', 'tecnico'])[1 + g % 5]
-        END,
+        (ARRAY['suporte', 'financeiro', 'comercial', 'retencao', 'tecnico'])[1 + g % 5],
         CASE WHEN g % 4 = 0 THEN NULL ELSE 'agente-' || (g % 200) END,
         (ARRAY['N1', 'N1', 'N1', 'N2', 'N3'])[1 + g % 5],
         (ARRAY['low', 'medium', 'medium', 'high', 'urgent'])[1 + g % 5],
@@ -88,18 +90,23 @@ FILL_TICKETS = text(
         g % 50 = 0,
         CASE WHEN g % 20 = 0 THEN 'falha-' || (g % 40) END,
         'standard',
-        CASE WHEN g <= :due_total THEN 'ok'
-             ELSE (ARRAY['ok', 'ok', 'ok', 'warning', 'breached'])[1 + g % 5] END,
-        :t0 + make_interval(hours => 1000),
-        CASE WHEN g <= :due_total
-             THEN :t0 + make_interval(secs => ((g - 1) / :due) * :gap - 60)
-             ELSE :t0 + make_interval(days => 60 + g % 30) END,
-        CASE WHEN g <= :due_total
-             THEN :t0 + make_interval(secs => ((g - 1) / :due) * :gap - 701 * 60)
-             ELSE :t0 - make_interval(secs => g) END,
+        :t0 - make_interval(secs => g),
         :t0,
         1
-    FROM generate_series(1, :count) AS g
+    FROM generate_series(:due_total + 1, :count) AS g
+    """
+)
+FILL_CLOCKS = text(
+    """
+    INSERT INTO ticket_clocks (
+        ticket_id, opened_at, sla_state, resolution_due_at, next_check_at)
+    SELECT
+        'tk-' || lpad(g::text, 8, '0'),
+        :t0 - make_interval(secs => g),
+        (ARRAY['ok', 'ok', 'ok', 'warning', 'breached'])[1 + g % 5],
+        :t0 + make_interval(hours => 1000),
+        :t0 + make_interval(days => 60 + g % 30)
+    FROM generate_series(:due_total + 1, :count) AS g
     """
 )
 FILL_EVENTS = text(
@@ -108,6 +115,26 @@ FILL_EVENTS = text(
     SELECT id, 0, 'created', opened_at, 'bench', 'Sem conexão', NULL FROM tickets
     """
 )
+
+
+def due_ticket(g: int, *, due: int) -> Ticket:
+    """Ticket *g* of the due sets: its resolution warning comes 60 s before its round."""
+    k = (g - 1) // due
+    opened = T0 + k * ROUND_GAP - timedelta(minutes=701)
+    return Ticket.open(
+        id=f"tk-{g:08d}",
+        department="suporte",
+        priority=Priority.MEDIUM,
+        severity=Severity.MEDIUM,
+        at=opened,
+        subject="Sem conexão",
+        conversation_id=f"cv-{g}",
+        contact=Phone.parse(f"+{5521900000000 + g}"),
+        sla_policy="standard",
+        by="bench",
+        reason="Sem conexão",
+    )
+
 
 FILTERS = {
     "none": TicketFilter(),
@@ -121,18 +148,39 @@ FILTERS = {
 }
 
 
-async def load(engine: AsyncEngine, *, count: int, due: int, rounds: int) -> float:
-    """Fill the schema (tickets, their creation events, two staff members); seconds taken."""
+async def load(engine: AsyncEngine, *, count: int, due: int, rounds: int) -> dict[str, float]:
+    """Fill the schema; seconds taken, and the microseconds per ticket of the pipeline alone
+    and with its visit plan (what a save pays so that a tick need not read the timeline).
+
+    The due tickets are opened through the pipeline (each gets its real plan), the others
+    server-side; then two staff members.
+    """
     started = time.perf_counter()
-    gap = int(ROUND_GAP.total_seconds())
+    due_total = due * rounds
     async with engine.begin() as conn:
-        await conn.execute(
-            FILL_TICKETS,
-            {"t0": T0, "count": count, "due": due, "due_total": due * rounds, "gap": gap},
-        )
+        fill = {"t0": T0, "count": count, "due_total": due_total}
+        await conn.execute(FILL_TICKETS, fill)
+        await conn.execute(FILL_CLOCKS, fill)
         await conn.execute(FILL_EVENTS)
     factory = SqlUnitOfWorkFactory(engine)
+    notifier = OutboxStaffNotifier(UuidGenerator())
+    opened = [due_ticket(g, due=due) for g in range(1, due_total + 1)]
     async with factory() as uow:
+        gathered = Gathered()
+        began = time.perf_counter()
+        for ticket in opened:
+            run(ticket, desk=POLICY, gathered=gathered, now=ticket.opened_at)
+        pipeline = time.perf_counter() - began
+        began = time.perf_counter()
+        settled = [
+            await settle(uow, ticket, desk=POLICY, notifier=notifier, now=ticket.opened_at)
+            for ticket in opened
+        ]
+        with_plan = time.perf_counter() - began
+        for s in settled:
+            if s.index.plan is None:
+                raise RuntimeError(f"ticket {s.ticket.id} has no visit plan")
+        await uow.tickets.add_many([(s.ticket, s.index) for s in settled], at=T0)
         for n, role in enumerate((Role.SUPERVISOR, Role.ADMIN)):
             user = User(
                 id=f"u-{n}", username=f"staff{n}", role=role, password_hash="x", created_at=T0
@@ -142,7 +190,12 @@ async def load(engine: AsyncEngine, *, count: int, due: int, rounds: int) -> flo
     async with engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.exec_driver_sql("ANALYZE")
-    return time.perf_counter() - started
+    per_ticket = 1e6 / max(len(opened), 1)
+    return {
+        "seconds": time.perf_counter() - started,
+        "pipeline_us": pipeline * per_ticket,
+        "pipeline_and_plan_us": with_plan * per_ticket,
+    }
 
 
 async def ticks(engine: AsyncEngine, *, due: int, rounds: int) -> list[float]:
@@ -171,16 +224,17 @@ async def ticks(engine: AsyncEngine, *, due: int, rounds: int) -> list[float]:
         started = time.perf_counter()
         done = await monitor.tick()
         timings.append(time.perf_counter() - started)
-        if (done.visited, done.warnings, done.alerts) != (due, due, 2 * due):
+        expected = (due, due, due)
+        if (done.visited, done.planned, done.warnings) != expected or done.alerts < 2:
             raise RuntimeError(f"round {k} did not do the expected work: {done}")
     return timings
 
 
 async def finding(engine: AsyncEngine, *, due: int, repeats: int) -> float:
-    """Median milliseconds to take (lock and load) round 0's *due* tickets at once, rolled back.
+    """Median milliseconds to take (lock and read) round 0's *due* tickets at once, rolled back.
 
-    The part of a tick that could grow with the open tickets: what follows (the pipeline,
-    the saves and jobs) works on the due tickets only.
+    The part of a tick that could grow with the open tickets: what follows (applying the
+    plans, the jobs) works on the due tickets only.
     """
     factory = SqlUnitOfWorkFactory(engine)
     timings = []
@@ -221,7 +275,9 @@ async def scenario(count: int, due: int, rounds: int, repeats: int) -> dict[str,
     return {
         "open_tickets": count,
         "due": due,
-        "load_seconds": round(loaded, 1),
+        "load_seconds": round(loaded["seconds"], 1),
+        "pipeline_us_per_ticket": round(loaded["pipeline_us"]),
+        "pipeline_and_plan_us_per_ticket": round(loaded["pipeline_and_plan_us"]),
         "take_due_median_ms": found,
         "tick_ms": [round(t * 1000, 1) for t in timings],
         "tick_median_ms": round(statistics.median(timings) * 1000, 1),

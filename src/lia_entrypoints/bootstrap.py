@@ -243,6 +243,7 @@ async def bootstrap(
         observer=LoggingMonitorObserver(),
         notifier=staff_notifier,
         batch=settings.desk.monitor_batch,
+        digest_after=settings.desk.alert_digest_after,
     )
     feed = _feed_of(uow)
     return Runtime(

@@ -15,6 +15,7 @@ from lia_core.assignment.policy import (
     DEFAULT_PRESENCE_TTL,
     DEFAULT_RETURN_AFTER,
 )
+from lia_core.desk.alerts import DIGEST_AFTER
 from lia_core.desk.monitor import DEFAULT_BATCH, DEFAULT_INTERVAL_SECONDS
 from lia_core.domain.delivery import Channel
 from lia_core.handoff import HandoffPolicy
@@ -141,6 +142,8 @@ class DeskSettings(BaseModel):
     """How often the worker looks for tickets whose SLA clocks crossed a threshold (warning, breach) and raises their alerts."""
     monitor_batch: int = Field(default=DEFAULT_BATCH, ge=1, le=10_000)
     """Tickets the SLA monitor takes per transaction (a tick repeats while a full batch came back)."""
+    alert_digest_after: int = Field(default=DIGEST_AFTER, ge=1, le=100_000)
+    """SLA-monitor alerts of one kind for one staff member in one batch beyond which they get one digest message naming the tickets instead of one message each (an outage can put hundreds of tickets past a threshold at once)."""
 
 
 _HANDOFF = HandoffPolicy()

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import attrs
 import pytest
 
-from lia_core.desk.index import TicketIndex
+from lia_core.desk.index import TicketIndex, index_status
+from lia_core.desk.plan import DueVisits
+from lia_core.desk.policy import DeskPolicy
+from lia_core.desk.settle import Gathered, plan_visits, run
 from lia_core.domain.recipients import Phone
 from lia_core.domain.tickets import (
     EventKind,
@@ -19,7 +22,10 @@ from lia_core.domain.tickets import (
 )
 from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from lia_core.escalation import escalate
+from lia_core.escalation.book import RuleBook
 from lia_core.ports import TicketFilter, UnitOfWorkFactory
+from lia_core.sla.calendar import BusinessCalendar
+from lia_core.sla.policy import PolicyBook, SlaPolicy, SlaTargets, Target
 from lia_core.sla.readings import SlaState
 
 T0 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -314,3 +320,93 @@ async def _save_many_and_commit(
     async with uow_factory() as uow:
         await uow.tickets.save_many(items, at=T0)
         await uow.commit()
+
+
+def _planned(ticket: Ticket, *, revision: int | None = None) -> tuple[Ticket, TicketIndex]:
+    """*ticket* with the index and visit plan the desk's pipeline makes at T0."""
+    policy = attrs.evolve(_ROUND_CLOCK, revision=revision)
+    done = run(ticket, desk=policy, gathered=Gathered(), now=T0)
+    index = index_status(done.ticket, done.status, done.policy, now=T0)
+    plan = plan_visits(done.ticket, index, desk=policy, gathered=Gathered(), now=T0)
+    assert plan is not None
+    return done.ticket, attrs.evolve(index, plan=plan)
+
+
+_ROUND_CLOCK = DeskPolicy(
+    sla=PolicyBook(
+        fallback=SlaPolicy(
+            name="standard",
+            calendar=BusinessCalendar.always(),
+            by_priority={p: SlaTargets(resolution=Target.calendar(100)) for p in Priority},
+        )
+    ),
+    rules=RuleBook(rules=()),
+)
+"""Resolution due 100 minutes after opening: warning at 70, breach at 100."""
+
+
+async def test_visit_due_applies_the_plan_without_a_new_version(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """At the warning's instant the store records it from the plan: event, index, the plan
+    moved on; the version stays (SLA events alone); a stale save then conflicts."""
+    ticket, index = _planned(a_ticket(at=T0))
+    async with uow_factory() as uow:
+        await uow.tickets.add(ticket, index, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        read = await uow.tickets.get(ticket.id)
+    async with uow_factory() as uow:
+        early = await uow.tickets.visit_due(T0 + 69 * MINUTE, limit=10, revision=None)
+        assert early.taken == 0
+        due = await uow.tickets.visit_due(T0 + 71 * MINUTE, limit=10, revision=None)
+        await uow.commit()
+    assert due.unplanned == ()
+    (applied,) = due.applied
+    assert applied.kinds == (EventKind.SLA_WARNING,)
+    assert [a.cause for a in applied.alerts] == ["resolution-warning"]
+    assert applied.next_check_at == T0 + 100 * MINUTE
+    async with uow_factory() as uow:
+        stored = await uow.tickets.get(ticket.id)
+        (summary,) = await uow.tickets.list(TicketFilter(sla=SlaState.WARNING), limit=5)
+    assert stored.version == read.version
+    assert stored.timeline.events[-1].kind is EventKind.SLA_WARNING
+    assert stored.timeline.events[-1].at == T0 + 70 * MINUTE  # the crossing's own instant
+    assert summary.index.next_check_at == T0 + 100 * MINUTE
+
+    async def save_stale() -> None:
+        async with uow_factory() as uow:
+            stale = read.record(EventKind.PRIVATE_NOTE, at=T0 + 72 * MINUTE, by="ana", reason="x")
+            await uow.tickets.save(stale, DUE, at=T0 + 72 * MINUTE)
+            await uow.commit()
+
+    with pytest.raises(ConcurrencyConflict):  # read before the visit: its note would be lost
+        await save_stale()
+    async with uow_factory() as uow:
+        breach = await uow.tickets.visit_due(T0 + 101 * MINUTE, limit=10, revision=None)
+        await uow.commit()
+    assert [a.kinds for a in breach.applied] == [(EventKind.SLA_BREACHED,)]
+    async with uow_factory() as uow:
+        assert await uow.tickets.visit_due(T0 + 999 * MINUTE, limit=10, revision=None) == (
+            DueVisits()
+        )
+
+
+async def test_visit_due_leaves_what_a_plan_cannot_answer_to_the_pipeline(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Another revision in force, or no plan at all: taken (and locked), not applied."""
+    planned, index = _planned(a_ticket("t-1", conversation_id="c-1"), revision=3)
+    bare = a_ticket("t-2", conversation_id="c-2")
+    async with uow_factory() as uow:
+        await uow.tickets.add(planned, index, at=T0)
+        await uow.tickets.add(bare, attrs.evolve(DUE, next_check_at=T0 + MINUTE), at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.tickets.visit_due(T0 + 71 * MINUTE, limit=10, revision=4)
+        assert (due.applied, sorted(due.unplanned)) == ((), ["t-1", "t-2"])
+        loaded = await uow.tickets.get_many(["t-2", "t-1"])
+        assert [t.id for t in loaded] == ["t-2", "t-1"]
+    async with uow_factory() as uow:
+        same = await uow.tickets.visit_due(T0 + 71 * MINUTE, limit=10, revision=3)
+        assert ([a.ticket_id for a in same.applied], same.unplanned) == (["t-1"], ("t-2",))

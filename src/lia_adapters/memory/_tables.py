@@ -141,6 +141,11 @@ class Tables:
             stored = self.tickets.get(tid)
             if (stored.ticket.version if stored is not None else 0) != row.read_version:
                 raise ConcurrencyConflict(entity="ticket", entity_id=tid)
+            # A monitor visit appends events without a new version: a save based on the
+            # timeline before it must not drop them (SQL: the events' positions collide).
+            kept = stored.ticket.timeline.events if stored is not None else ()
+            if row.ticket.timeline.events[: len(kept)] != kept:
+                raise ConcurrencyConflict(entity="ticket", entity_id=tid)
         for cid, read in staged.bot_read_versions.items():
             session = self.bot_sessions.get(cid)
             if (session.version if session is not None else 0) != read:

@@ -9,8 +9,10 @@ import attrs
 
 from lia_adapters.memory._tables import Staging, StoredTicket
 from lia_core.desk.index import TicketIndex
+from lia_core.desk.plan import AppliedVisit, DueTicket, DueVisits, VisitsApplied, apply_due
+from lia_core.domain.failures import FailureStatus
 from lia_core.domain.recipients import ContactKey
-from lia_core.domain.tickets import Ticket
+from lia_core.domain.tickets import Ticket, Timeline
 from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from lia_core.ports.tickets import TicketFilter, TicketSummary
 
@@ -75,7 +77,7 @@ class InMemoryTicketRepository:
                     raise AlreadyExists(
                         entity="live ticket of conversation", entity_id=ticket.conversation_id
                     )
-        stored = attrs.evolve(ticket, version=1)
+        stored = attrs.evolve(ticket, version=1, stored_events=len(ticket.timeline.events))
         self._uow.staged.tickets[ticket.id] = StoredTicket(
             ticket=stored, index=index, updated_at=at, read_version=0
         )
@@ -112,7 +114,9 @@ class InMemoryTicketRepository:
             raise NotFound(entity="ticket", entity_id=ticket.id)
         if current.ticket.version != ticket.version:
             raise ConcurrencyConflict(entity="ticket", entity_id=ticket.id)
-        stored = attrs.evolve(ticket, version=ticket.version + 1)
+        stored = attrs.evolve(
+            ticket, version=ticket.version + 1, stored_events=len(ticket.timeline.events)
+        )
         staged = self._uow.staged.tickets.get(ticket.id)
         read = staged.read_version if staged is not None else ticket.version
         self._uow.staged.tickets[ticket.id] = StoredTicket(
@@ -143,6 +147,62 @@ class InMemoryTicketRepository:
         ]
         rows.sort(key=lambda row: (row.index.next_check_at, row.ticket.id))
         return [row.ticket for row in rows[:limit]]
+
+    async def visit_due(self, now: datetime, *, limit: int, revision: int | None) -> DueVisits:
+        """Apply the planned visits of the due tickets whose plans hold (`apply_due`)."""
+        failures = {**self._uow.store.failures, **self._uow.staged.failures}
+        view = self._view()
+        applied: list[AppliedVisit] = []
+        unplanned: list[str] = []
+        for ticket in await self.due(now, limit=limit):
+            plan = view[ticket.id].index.plan
+            later = (
+                plan is not None
+                and ticket.contact is not None
+                and any(
+                    row.ticket.contact == ticket.contact and row.ticket.opened_at > plan.made_at
+                    for row in view.values()
+                )
+            )
+            failure = failures.get(ticket.failure_id) if ticket.failure_id else None
+            due = DueTicket(
+                id=ticket.id,
+                version=ticket.version,
+                plan=plan,
+                contact_opened_after=later,
+                outage_active=None if failure is None else failure.status is FailureStatus.ACTIVE,
+            )
+            visits = apply_due(due, revision=revision, now=now)
+            if visits is None:
+                unplanned.append(ticket.id)
+                continue
+            await self._apply(visits, at=now)
+            applied.append(AppliedVisit.of(visits))
+        return DueVisits(applied=tuple(applied), unplanned=tuple(unplanned))
+
+    async def get_many(self, ticket_ids: Sequence[str]) -> Sequence[Ticket]:
+        """The tickets as last saved, in the order given."""
+        view = self._view()
+        return [view[tid].ticket for tid in ticket_ids if tid in view]
+
+    async def _apply(self, visits: VisitsApplied, *, at: datetime) -> None:
+        """Stage the visits: events and index; the rule fields (version + 1) only if changed."""
+        row = self._view()[visits.ticket_id]
+        ticket = row.ticket
+        if len(ticket.timeline.events) != visits.seq:
+            raise ConcurrencyConflict(entity="ticket", entity_id=visits.ticket_id)
+        timeline = Timeline(ticket.timeline.events + visits.events)
+        moved = attrs.evolve(
+            visits.state.onto(ticket), timeline=timeline, stored_events=len(timeline.events)
+        )
+        if visits.changes_ticket:
+            await self.save(moved, visits.index, at=at)
+            return
+        staged = self._uow.staged.tickets.get(ticket.id)
+        read = staged.read_version if staged is not None else ticket.version
+        self._uow.staged.tickets[ticket.id] = StoredTicket(
+            ticket=moved, index=visits.index, updated_at=row.updated_at, read_version=read
+        )
 
     async def opened_for_contact(
         self, contact: ContactKey, *, since: datetime

@@ -34,6 +34,9 @@ from lia_core.errors import ValidationError
 from lia_core.ports import IdGenerator, UnitOfWork
 
 __all__ = [
+    "DIGEST_AFTER",
+    "DIGEST_LISTS",
+    "About",
     "AlertObserver",
     "BatchedStaffNotifier",
     "OutboxStaffNotifier",
@@ -41,6 +44,7 @@ __all__ = [
     "alert_key",
     "alert_text",
     "covers",
+    "digest_text",
     "mask_contact",
     "reach",
 ]
@@ -148,10 +152,24 @@ def reach(user: User, channels: Sequence[Channel]) -> tuple[Channel, Recipient] 
 
 def alert_key(ticket: Ticket, *, policy: str, cause: str, username: str) -> str:
     """The job's idempotency key: one per (policy, ticket, cause, reopening, user)."""
-    key = f"desk:{policy}:{ticket.id}:{cause}:{ticket.cycle}:{username}"
+    return _key(ticket.id, ticket.cycle, policy=policy, cause=cause, username=username)
+
+
+def _key(ticket_id: str, cycle: int, *, policy: str, cause: str, username: str) -> str:
+    key = f"desk:{policy}:{ticket_id}:{cause}:{cycle}:{username}"
     if len(key) <= _MAX_KEY:
         return key
     return f"desk:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+@attrs.frozen(kw_only=True)
+class About:
+    """What a staff message needs of its ticket: id, department, reopening cycle and text."""
+
+    ticket_id: str
+    department: str
+    cycle: int
+    text: str
 
 
 @attrs.frozen
@@ -163,13 +181,12 @@ class OutboxStaffNotifier:
 
     def _job(
         self,
-        ticket: Ticket,
+        about: About,
         user: User,
         channels: Sequence[Channel],
         *,
         policy: str,
         cause: str,
-        text: str,
         now: datetime,
     ) -> OutboundJob | None:
         found = reach(user, channels)
@@ -180,14 +197,15 @@ class OutboxStaffNotifier:
         fallbacks = tuple(
             c for c in channels if c is not channel and _recipient(user, c) == recipient
         )
+        key = _key(about.ticket_id, about.cycle, policy=policy, cause=cause, username=user.username)
         return new_job(
             job_id=self.ids.new_id(),
             job_name=JobName.NOTIFY_USER,
             channel=channel,
             recipient=recipient,
-            content=MessageContent(text=text),
-            context=JobContext(source="desk", correlation_id=ticket.id),
-            idempotency_key=alert_key(ticket, policy=policy, cause=cause, username=user.username),
+            content=MessageContent(text=about.text),
+            context=JobContext(source="desk", correlation_id=about.ticket_id),
+            idempotency_key=key,
             now=now,
             fallback_channels=fallbacks,
         )
@@ -203,24 +221,43 @@ class OutboxStaffNotifier:
         desk: DeskPolicy,
     ) -> list[OutboundJob]:
         """The jobs for the covered, reachable users of *staff* (the others are reported)."""
+        about = About(
+            ticket_id=ticket.id,
+            department=ticket.department,
+            cycle=ticket.cycle,
+            text=alert_text(ticket, policy=policy, cause=cause),
+        )
+        return self.jobs_about(about, staff, policy=policy, cause=cause, now=now, desk=desk)
+
+    def jobs_about(
+        self,
+        about: About,
+        staff: Sequence[User],
+        *,
+        policy: str,
+        cause: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> list[OutboundJob]:
+        """As `jobs`, for a ticket known only by what the message needs (a planned visit)."""
         channels = desk.channels.get(policy) or BUILTIN_CHANNELS["sla-alert"]
-        text = alert_text(ticket, policy=policy, cause=cause)
         jobs: list[OutboundJob] = []
         for user in staff:
-            if not covers(user, ticket.department):
+            if not covers(user, about.department):
                 continue
             try:
-                job = self._job(
-                    ticket, user, channels, policy=policy, cause=cause, text=text, now=now
-                )
+                job = self._job(about, user, channels, policy=policy, cause=cause, now=now)
             except ValidationError as exc:  # this user's contact; the others still get theirs
                 self.observer.alert_failed(
-                    ticket_id=ticket.id, policy=policy, username=user.username, error=str(exc)
+                    ticket_id=about.ticket_id,
+                    policy=policy,
+                    username=user.username,
+                    error=str(exc),
                 )
                 continue
             if job is None:
                 self.observer.alert_failed(
-                    ticket_id=ticket.id,
+                    ticket_id=about.ticket_id,
                     policy=policy,
                     username=user.username,
                     error="no contact on the policy's channels",
@@ -228,6 +265,42 @@ class OutboxStaffNotifier:
                 continue
             jobs.append(job)
         return jobs
+
+    def digest(
+        self,
+        items: Sequence[tuple[About, str]],
+        user: User,
+        *,
+        policy: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> list[OutboundJob]:
+        """One job telling *user* about every (ticket, cause) of *items* at once."""
+        keys = sorted(f"{about.ticket_id}:{cause}:{about.cycle}" for about, cause in items)
+        digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        about = About(
+            ticket_id=items[0][0].ticket_id,
+            department=items[0][0].department,
+            cycle=0,
+            text=digest_text(policy, items),
+        )
+        channels = desk.channels.get(policy) or BUILTIN_CHANNELS["sla-alert"]
+        try:
+            job = self._job(about, user, channels, policy=policy, cause=f"digest-{digest}", now=now)
+        except ValidationError as exc:
+            self.observer.alert_failed(
+                ticket_id=about.ticket_id, policy=policy, username=user.username, error=str(exc)
+            )
+            return []
+        if job is None:
+            self.observer.alert_failed(
+                ticket_id=about.ticket_id,
+                policy=policy,
+                username=user.username,
+                error="no contact on the policy's channels",
+            )
+            return []
+        return [attrs.evolve(job, context=JobContext(source="desk", correlation_id=None))]
 
     async def notify(
         self,
@@ -246,17 +319,47 @@ class OutboxStaffNotifier:
         return await uow.outbox.add_many(jobs) if jobs else 0
 
 
+DIGEST_AFTER = 5
+"""Notifications of one policy for one staff member in one monitor batch beyond which they
+get a single digest message instead (an outage can put hundreds of tickets past a threshold
+within seconds: nobody reads hundreds of WhatsApp messages, and providers throttle them)."""
+DIGEST_LISTS = 10
+"""Tickets a digest names; it counts the rest."""
+
+
+@attrs.frozen(kw_only=True)
+class _Staged:
+    about: About
+    policy: str
+    cause: str
+
+
+def digest_text(policy: str, staged: Sequence[tuple[About, str]]) -> str:
+    """The pt-BR digest: how many tickets, the first DIGEST_LISTS with their causes."""
+    title = _TITLES.get(policy, f"Aviso ({policy})")
+    shown = ", ".join(
+        f"{about.ticket_id} ({_cause_text(cause)})" for about, cause in staged[:DIGEST_LISTS]
+    )
+    more = len(staged) - DIGEST_LISTS
+    rest = f" e mais {more}" if more > 0 else ""
+    return f"{title}: {len(staged)} tickets — {shown}{rest}."
+
+
 @attrs.define
 class BatchedStaffNotifier:
-    """Stages the jobs of many tickets (the monitor's batch) and queues them in one statement.
+    """Stages the notifications of many tickets (the monitor's batch), queued in one statement.
 
-    The staff list is read once, at the first notification; `flush` must run in the same unit
-    of work before it commits. `notify` returns how many jobs it staged.
+    `flush`, in the same unit of work before it commits, reads the staff once and queues, per
+    staff member and policy, one job per notification — or, beyond DIGEST_AFTER, one digest
+    naming the tickets (its idempotency key covers exactly those notifications, so a retried
+    batch queues it once); *digest_after* is `LIA_DESK__ALERT_DIGEST_AFTER`. `notify` and `stage_about` return how many notifications they staged.
     """
 
     outbox: OutboxStaffNotifier
-    staged: list[OutboundJob] = attrs.Factory(list)
-    _staff: Sequence[User] | None = None
+    digest_after: int = DIGEST_AFTER
+    staged: list[_Staged] = attrs.Factory(list)
+    _now: datetime | None = None
+    _desk: DeskPolicy | None = None
 
     async def notify(
         self,
@@ -268,14 +371,56 @@ class BatchedStaffNotifier:
         now: datetime,
         desk: DeskPolicy,
     ) -> int:
-        """Stage the jobs of one notification."""
-        if self._staff is None:
-            self._staff = await uow.users.list()
-        jobs = self.outbox.jobs(ticket, self._staff, policy=policy, cause=cause, now=now, desk=desk)
-        self.staged.extend(jobs)
-        return len(jobs)
+        """Stage one notification about *ticket*."""
+        about = About(
+            ticket_id=ticket.id,
+            department=ticket.department,
+            cycle=ticket.cycle,
+            text=alert_text(ticket, policy=policy, cause=cause),
+        )
+        return await self.stage_about(uow, about, policy=policy, cause=cause, now=now, desk=desk)
+
+    async def stage_about(
+        self,
+        uow: UnitOfWork,
+        about: About,
+        *,
+        policy: str,
+        cause: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> int:
+        """Stage one notification about a ticket known by *about* (a planned visit)."""
+        self.staged.append(_Staged(about=about, policy=policy, cause=cause))
+        self._now, self._desk = now, desk
+        return 1
 
     async def flush(self, uow: UnitOfWork) -> int:
-        """Queue everything staged (known idempotency keys skipped); how many were new."""
-        jobs, self.staged = self.staged, []
+        """Queue what was staged (known idempotency keys skipped); how many jobs were new."""
+        staged, self.staged = self.staged, []
+        if not staged or self._now is None or self._desk is None:
+            return 0
+        now, desk = self._now, self._desk
+        jobs: list[OutboundJob] = []
+        for user in await uow.users.list():
+            if not user.is_active or user.role not in _STAFF:
+                continue
+            mine: dict[str, list[_Staged]] = {}
+            for item in staged:
+                if covers(user, item.about.department):
+                    mine.setdefault(item.policy, []).append(item)
+            for policy, items in mine.items():
+                if len(items) > self.digest_after:
+                    jobs += self.outbox.digest(
+                        [(i.about, i.cause) for i in items],
+                        user,
+                        policy=policy,
+                        now=now,
+                        desk=desk,
+                    )
+                    continue
+                for item in items:
+                    jobs += self.outbox.jobs_about(
+                        item.about, [user], policy=policy, cause=item.cause, now=now, desk=desk
+                    )
         return await uow.outbox.add_many(jobs) if jobs else 0

@@ -11,6 +11,7 @@ explicit deadline is never paused: waiting does not move an absolute instant.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -18,6 +19,9 @@ from lia_core.domain.tickets import Ticket
 from lia_core.sla.clock import sla_status
 from lia_core.sla.policy import SlaPolicy, TimeBasis
 from lia_core.sla.readings import ClockReading, Metric, SlaState, SlaStatus, worst_state
+
+if TYPE_CHECKING:
+    from lia_core.desk.plan import VisitPlan
 
 __all__ = ["TicketIndex", "index_ticket", "next_threshold"]
 
@@ -34,6 +38,8 @@ class TicketIndex:
     first_response_due_at: datetime | None = None
     resolution_due_at: datetime | None = None
     next_check_at: datetime | None = None
+    plan: VisitPlan | None = attrs.field(default=None, eq=False, repr=False)
+    """What the coming visits will do (`lia_core.desk.plan`): a shortcut, not compared."""
 
 
 def index_ticket(ticket: Ticket, policy: SlaPolicy, *, now: datetime) -> TicketIndex:

@@ -13,14 +13,15 @@ A new desk-policy revision re-indexes every live ticket once (`reschedule_live`)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Protocol
 
 import attrs
 
-from lia_core.desk.alerts import BatchedStaffNotifier, OutboxStaffNotifier
+from lia_core.desk.alerts import DIGEST_AFTER, About, BatchedStaffNotifier, OutboxStaffNotifier
 from lia_core.desk.index import index_ticket
+from lia_core.desk.plan import AppliedVisit, DueVisits
 from lia_core.desk.service import Desk, PolicySource
 from lia_core.desk.settle import Settled, settle, sla_policy_of
 from lia_core.domain.tickets import EventKind, Ticket
@@ -39,7 +40,7 @@ __all__ = [
 
 DEFAULT_INTERVAL_SECONDS = 15.0
 """How often the worker runs a tick (`LIA_DESK__MONITOR_INTERVAL_SECONDS`)."""
-DEFAULT_BATCH = 200
+DEFAULT_BATCH = 1000
 """Tickets per transaction (`LIA_DESK__MONITOR_BATCH`)."""
 MAX_BATCHES = 50
 """Batches per tick at most: after a policy change re-indexed every live ticket, the backlog
@@ -60,7 +61,9 @@ class MonitorReport:
     """What one tick did."""
 
     visited: int = 0
-    """Tickets run through the pipeline and saved."""
+    """Tickets visited and saved (from their plans or through the pipeline)."""
+    planned: int = 0
+    """Of those, tickets whose visits were applied from their plans (no timeline read)."""
     warnings: int = 0
     breaches: int = 0
     met: int = 0
@@ -90,12 +93,21 @@ class MonitorReport:
             or self.rescheduled
         )
 
+    def count_applied(self, applied: AppliedVisit) -> None:
+        """Fold in visits the store applied from a plan."""
+        self.visited += 1
+        self.planned += 1
+        self._events(applied.kinds)
+
     def count(self, before: Ticket, settled: Settled) -> None:
         """Fold one visit in: the events the pipeline added and the jobs it queued."""
         self.visited += 1
         self.alerts += settled.queued
-        for event in settled.ticket.timeline.events[len(before.timeline.events) :]:
-            name = _COUNTED.get(event.kind)
+        self._events(e.kind for e in settled.ticket.timeline.events[len(before.timeline.events) :])
+
+    def _events(self, kinds: Iterable[EventKind]) -> None:
+        for kind in kinds:
+            name = _COUNTED.get(kind)
             if name is not None:
                 setattr(self, name, getattr(self, name) + 1)
 
@@ -134,6 +146,11 @@ class SlaMonitor:
     notifier: OutboxStaffNotifier
     """Makes the staff jobs (the desk's own): a batch's are staged and queued at once."""
     batch: int = attrs.field(default=DEFAULT_BATCH, converter=_check)
+    digest_after: int = DIGEST_AFTER
+    """Alerts of one policy for one staff member per batch beyond which a digest goes instead."""
+    use_plans: bool = True
+    """False: every due ticket runs through the pipeline, plans ignored (the oracle of the
+    plan tests; a way to rule plans out when a visit looks wrong)."""
     _seen: int | None = attrs.field(default=_UNSEEN, init=False)
 
     async def tick(self) -> MonitorReport:
@@ -142,9 +159,9 @@ class SlaMonitor:
         report = MonitorReport(revision=revision)
         await self._follow(revision, report)
         while report.batches < MAX_BATCHES:
-            taken, stuck = await self._run_batch(report)
+            _, more = await self._run_batch(report, plans=self.use_plans)
             report.batches += 1
-            if taken < self.batch or stuck:
+            if not more:
                 break
         self.observer.ticked(report)
         return report
@@ -164,39 +181,64 @@ class SlaMonitor:
             await uow.commit()
         self._seen = revision
 
-    async def _run_batch(self, report: MonitorReport) -> tuple[int, bool]:
-        """One transaction over the due tickets: (how many were taken, whether one is stuck).
+    async def _run_batch(self, report: MonitorReport, *, plans: bool = True) -> tuple[int, bool]:
+        """One transaction over the due tickets: (how many were taken, whether to go on).
 
-        A stuck ticket failed and could not even be deferred: it would come back in the
-        next batch, so the tick ends there.
+        The store applies the visits whose plans hold (`visit_due`, no timeline read); the
+        others run through the pipeline. The tick goes on after a full batch, or when an
+        applied visit left its ticket due again (the monitor was late by two thresholds). A
+        ticket that failed and could not even be deferred ends the tick: it would come back
+        in the next batch. If taking the batch itself fails (a plan the store cannot read),
+        the batch is taken again without *plans*: every ticket through the pipeline, which
+        saves each with a fresh plan.
         """
         now = self.clock.now()
-        due: Sequence[Ticket] = ()
+        taken: Sequence[str] = ()
         visit = MonitorReport()
         try:
             _, desk = await self.policies.current()
-            notifier = BatchedStaffNotifier(self.notifier)
+            notifier = BatchedStaffNotifier(self.notifier, digest_after=self.digest_after)
             async with self.uow() as uow:
-                due = await uow.tickets.due(now, limit=self.batch)
+                if plans:
+                    due = await uow.tickets.visit_due(now, limit=self.batch, revision=desk.revision)
+                    tickets = await uow.tickets.get_many(due.unplanned)
+                else:
+                    tickets = await uow.tickets.due(now, limit=self.batch)
+                    due = DueVisits(unplanned=tuple(t.id for t in tickets))
+                taken = [a.ticket_id for a in due.applied] + list(due.unplanned)
                 settled: list[Settled] = []
-                for ticket in due:
+                for ticket in tickets:
                     done = await settle(uow, ticket, desk=desk, notifier=notifier, now=now)
                     visit.count(ticket, done)
                     settled.append(done)
                 # One statement each for the rows (still conditional on their versions), the
                 # new events and the staff jobs of the whole batch.
                 await uow.tickets.save_many([(s.ticket, s.index) for s in settled], at=now)
+                for applied in due.applied:
+                    for alert in applied.alerts:
+                        about = About(
+                            ticket_id=applied.ticket_id,
+                            department=applied.department,
+                            cycle=applied.cycle,
+                            text=alert.text,
+                        )
+                        await notifier.stage_about(
+                            uow, about, policy=alert.policy, cause=alert.cause, now=now, desk=desk
+                        )
+                    visit.count_applied(applied)
                 visit.alerts = await notifier.flush(uow)
                 await uow.commit()
         except Exception:  # retried one by one below; nothing of the batch was committed
-            ids = [ticket.id for ticket in due]
-            self.observer.failed(ids, isolated=False)
-            stuck = not ids
-            for ticket_id in ids:
+            self.observer.failed(list(taken), isolated=False)
+            if not taken and plans:
+                return await self._run_batch(report, plans=False)
+            stuck = not taken
+            for ticket_id in taken:
                 stuck = not await self._alone(ticket_id, report) or stuck
-            return len(ids), stuck
+            return len(taken), not stuck and len(taken) >= self.batch
         _fold(report, visit)
-        return len(due), False
+        again = any(a.next_check_at is not None and a.next_check_at <= now for a in due.applied)
+        return len(taken), len(taken) >= self.batch or again
 
     async def _alone(self, ticket_id: str, report: MonitorReport) -> bool:
         """Visit one ticket in its own transaction; if it fails again, defer it.
@@ -238,5 +280,5 @@ class SlaMonitor:
 
 def _fold(report: MonitorReport, visit: MonitorReport) -> None:
     """Add a committed visit's counts to the tick's report."""
-    for name in ("visited", "warnings", "breaches", "met", "notified", "alerts"):
+    for name in ("visited", "planned", "warnings", "breaches", "met", "notified", "alerts"):
         setattr(report, name, getattr(report, name) + getattr(visit, name))

@@ -47,6 +47,9 @@ class DeskPolicy:
         factory=lambda: dict(BUILTIN_CHANNELS)
     )
     """Notification policy name → channels tried in order for each staff member."""
+    revision: int | None = attrs.field(default=None, eq=False)
+    """The stored revision this policy was read from (None: built-in or given in code); the
+    SLA monitor's visit plans are only followed under the revision they were made with."""
 
     @property
     def calendar(self) -> BusinessCalendar:

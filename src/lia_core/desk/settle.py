@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from lia_core.desk.alerts import StaffNotifier
+from lia_core.desk.alerts import StaffNotifier, alert_text
 from lia_core.desk.index import TicketIndex, index_status
+from lia_core.desk.plan import MAX_VISITS, PlannedAlert, PlannedVisit, VisitPlan, VisitState
 from lia_core.desk.policy import DeskPolicy
 from lia_core.domain.failures import FailureStatus
 from lia_core.domain.tickets import EventKind, Ticket
@@ -35,7 +36,19 @@ from lia_core.sla.clock import sla_status
 from lia_core.sla.policy import SlaPolicy, TicketFacts
 from lia_core.sla.readings import ClockReading, Metric, SlaState, SlaStatus, worst_state
 
-__all__ = ["Settled", "evaluation_facts", "settle", "sla_policy_of"]
+__all__ = [
+    "Alert",
+    "Gathered",
+    "Run",
+    "Settled",
+    "evaluation_facts",
+    "facts_at",
+    "gather",
+    "plan_visits",
+    "run",
+    "settle",
+    "sla_policy_of",
+]
 
 _ROUNDS = 4
 """Rule rounds per settle: each can only raise level or priority, so this bounds nothing real."""
@@ -143,13 +156,31 @@ def _notified(ticket: Ticket) -> frozenset[NotificationKey]:
     )
 
 
-async def evaluation_facts(
-    uow: UnitOfWork, ticket: Ticket, status: SlaStatus, desk: DeskPolicy, *, now: datetime
-) -> EscalationFacts:
-    """What the rules may look at: the ticket, its clocks, contacts, text and linked outage."""
+@attrs.frozen(kw_only=True)
+class Gathered:
+    """What the rules need from storage about a ticket, read once per change."""
+
     contacts: tuple[datetime, ...] = ()
-    days = max((r.when.repeat_window_days for r in desk.rules.rules), default=0)
-    if ticket.contact is not None and any(r.when.repeat_contacts for r in desk.rules.rules):
+    """Openings of the contact's tickets within the widest repeat-contact window."""
+    outage: bool = False
+    """The linked outage is active."""
+    uses_contacts: bool = False
+    """A rule counts the contact's tickets (and the ticket has a contact)."""
+    uses_outage: bool = False
+    """A rule looks at the linked outage (and the ticket has one)."""
+
+
+async def gather(uow: UnitOfWork, ticket: Ticket, desk: DeskPolicy, *, now: datetime) -> Gathered:
+    """Read the contacts and the linked outage, when a rule of *desk* looks at them."""
+    rules = desk.rules.rules
+    uses_contacts = ticket.contact is not None and any(r.when.repeat_contacts for r in rules)
+    uses_outage = ticket.failure_id is not None and any(
+        r.when.linked_active_outage is not None for r in rules
+    )
+    contacts: tuple[datetime, ...] = ()
+    if uses_contacts:
+        assert ticket.contact is not None
+        days = max((r.when.repeat_window_days for r in rules), default=0)
         since = now - timedelta(days=days)
         contacts = tuple(await uow.tickets.opened_for_contact(ticket.contact, since=since))
     outage = False
@@ -159,6 +190,15 @@ async def evaluation_facts(
             outage = failure.status is FailureStatus.ACTIVE
         except NotFound:
             outage = False
+    return Gathered(
+        contacts=contacts, outage=outage, uses_contacts=uses_contacts, uses_outage=uses_outage
+    )
+
+
+def facts_at(
+    ticket: Ticket, status: SlaStatus, gathered: Gathered, *, now: datetime
+) -> EscalationFacts:
+    """What the rules may look at: the ticket, its clocks, contacts, text and linked outage."""
     said = [ticket.subject] + [
         e.reason or "" for e in ticket.timeline.events if e.kind is EventKind.CUSTOMER_MESSAGE
     ]
@@ -167,11 +207,18 @@ async def evaluation_facts(
         now=now,
         sla_state=worst_state(status),
         vip=ticket.vip,
-        contacts=contacts,
+        contacts=gathered.contacts,
         text=" ".join(said)[-_TEXT_CHARS:],
-        linked_active_outage=outage,
+        linked_active_outage=gathered.outage,
         notified=_notified(ticket),
     )
+
+
+async def evaluation_facts(
+    uow: UnitOfWork, ticket: Ticket, status: SlaStatus, desk: DeskPolicy, *, now: datetime
+) -> EscalationFacts:
+    """What the rules may look at, read from *uow* (`gather`, then `facts_at`)."""
+    return facts_at(ticket, status, await gather(uow, ticket, desk, now=now), now=now)
 
 
 def _apply(ticket: Ticket, evaluation: Evaluation, now: datetime) -> Ticket:
@@ -188,6 +235,115 @@ def _apply(ticket: Ticket, evaluation: Evaluation, now: datetime) -> Ticket:
     return ticket
 
 
+@attrs.frozen(kw_only=True)
+class Alert:
+    """A staff notification the pipeline asks for, with the ticket as it was then."""
+
+    ticket: Ticket
+    policy: str
+    cause: str
+
+
+@attrs.frozen(kw_only=True)
+class Run:
+    """The pipeline's outcome before anything is queued or saved."""
+
+    ticket: Ticket
+    status: SlaStatus
+    policy: SlaPolicy
+    matched: tuple[str, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+
+
+def run(ticket: Ticket, *, desk: DeskPolicy, gathered: Gathered, now: datetime) -> Run:
+    """The clocks and the rules over *ticket* at *now*: pure (`settle` queues and plans)."""
+    policy = sla_policy_of(ticket, desk)
+    alerts: list[Alert] = []
+    matched: tuple[str, ...] = ()
+    status = sla_status(ticket, policy, now=now)
+    for _ in range(_ROUNDS):
+        ticket, causes = _clock_events(ticket, status, now)
+        alerts += [Alert(ticket=ticket, policy="sla-alert", cause=cause) for cause in causes]
+        if ticket.status.is_final:
+            break
+        evaluation = evaluate(desk.rules, facts_at(ticket, status, gathered, now=now))
+        matched = evaluation.matched
+        if evaluation.is_empty:
+            break
+        ticket = _apply(ticket, evaluation, now)
+        for notify in evaluation.notifications:
+            data = {"policy": notify.policy, "rule": notify.rule}
+            ticket = ticket.record(EventKind.NOTIFIED, at=now, by=f"rule:{notify.rule}", data=data)
+            alerts.append(Alert(ticket=ticket, policy=notify.policy, cause=f"rule:{notify.rule}"))
+        status = sla_status(ticket, policy, now=now)
+    return Run(ticket=ticket, status=status, policy=policy, matched=matched, alerts=tuple(alerts))
+
+
+_UNPLANNED = tuple(
+    a.name
+    for a in attrs.fields(Ticket)
+    if a.name not in {*attrs.fields_dict(VisitState), "timeline", "version"}
+)
+"""Ticket fields a planned visit cannot write: a visit that changes one is not planned."""
+
+
+def plan_visits(
+    ticket: Ticket, index: TicketIndex, *, desk: DeskPolicy, gathered: Gathered, now: datetime
+) -> VisitPlan | None:
+    """What the monitor's coming visits to *ticket* will do if nothing else happens to it.
+
+    Each visit is `run` at the previous one's `next_check_at`, over the ticket the previous
+    visit left. The plan stops at MAX_VISITS, at a visit that would change more than the
+    rules' fields (a shortcut must not write what it does not know), or when nothing is left
+    to watch.
+    """
+    at = index.next_check_at
+    if at is None or not ticket.status.is_live:
+        return None
+    visits: list[PlannedVisit] = []
+    current = ticket
+    for _ in range(MAX_VISITS):
+        done = run(current, desk=desk, gathered=gathered, now=at)
+        state = VisitState.of(done.ticket)
+        after = done.ticket
+        if any(getattr(after, name) != getattr(current, name) for name in _UNPLANNED):
+            break
+        following = index_status(after, done.status, done.policy, now=at)
+        visits.append(
+            PlannedVisit(
+                at=at,
+                events=after.timeline.events[len(current.timeline.events) :],
+                alerts=tuple(
+                    PlannedAlert(
+                        policy=a.policy,
+                        cause=a.cause,
+                        text=alert_text(a.ticket, policy=a.policy, cause=a.cause),
+                    )
+                    for a in done.alerts
+                ),
+                state=state,
+                changes=state != VisitState.of(current),
+                index=following,
+            )
+        )
+        current = after
+        if following.next_check_at is None:
+            break
+        at = following.next_check_at
+    if not visits:
+        return None
+    return VisitPlan.of(
+        made_at=now,
+        revision=desk.revision,
+        seq=len(ticket.timeline.events),
+        cycle=ticket.cycle,
+        department=ticket.department,
+        outage=gathered.outage if gathered.uses_outage else None,
+        contacts=gathered.uses_contacts,
+        visits=tuple(visits),
+    )
+
+
 async def settle(
     uow: UnitOfWork,
     ticket: Ticket,
@@ -196,35 +352,28 @@ async def settle(
     notifier: StaffNotifier,
     now: datetime,
 ) -> Settled:
-    """Run the clocks and the rules over *ticket* at *now*; queue what they ask for in *uow*."""
-    policy = sla_policy_of(ticket, desk)
+    """Run the clocks and the rules over *ticket* at *now*; queue what they ask for in *uow*.
+
+    The index returned carries the plan of the monitor's coming visits (`plan_visits`).
+    """
+    gathered = await gather(uow, ticket, desk, now=now)
+    done = run(ticket, desk=desk, gathered=gathered, now=now)
     queued = 0
-    matched: tuple[str, ...] = ()
-    status = sla_status(ticket, policy, now=now)
-    for _ in range(_ROUNDS):
-        ticket, causes = _clock_events(ticket, status, now)
-        for cause in causes:
-            queued += await notifier.notify(
-                uow, ticket, policy="sla-alert", cause=cause, now=now, desk=desk
-            )
-        if ticket.status.is_final:
-            break
-        facts = await evaluation_facts(uow, ticket, status, desk, now=now)
-        evaluation = evaluate(desk.rules, facts)
-        matched = evaluation.matched
-        if evaluation.is_empty:
-            break
-        ticket = _apply(ticket, evaluation, now)
-        for notify in evaluation.notifications:
-            data = {"policy": notify.policy, "rule": notify.rule}
-            ticket = ticket.record(EventKind.NOTIFIED, at=now, by=f"rule:{notify.rule}", data=data)
-            queued += await notifier.notify(
-                uow, ticket, policy=notify.policy, cause=f"rule:{notify.rule}", now=now, desk=desk
-            )
-        status = sla_status(ticket, policy, now=now)
-    index = (
-        index_status(ticket, status, policy, now=now) if ticket.status.is_live else TicketIndex()
-    )
+    for alert in done.alerts:
+        queued += await notifier.notify(
+            uow, alert.ticket, policy=alert.policy, cause=alert.cause, now=now, desk=desk
+        )
+    ticket, status, policy = done.ticket, done.status, done.policy
+    index = TicketIndex()
+    if ticket.status.is_live:
+        index = index_status(ticket, status, policy, now=now)
+        plan = plan_visits(ticket, index, desk=desk, gathered=gathered, now=now)
+        index = attrs.evolve(index, plan=plan)
     return Settled(
-        ticket=ticket, index=index, status=status, policy=policy, matched=matched, queued=queued
+        ticket=ticket,
+        index=index,
+        status=status,
+        policy=policy,
+        matched=done.matched,
+        queued=queued,
     )

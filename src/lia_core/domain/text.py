@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from lia_core.errors import ValidationError
@@ -17,8 +18,12 @@ def _fold_once(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+@functools.lru_cache(maxsize=1024)
 def fold(text: str) -> str:
-    """Return the matching key of a name: accents, case, punctuation and extra spaces removed."""
+    """Return the matching key of a name: accents, case, punctuation and extra spaces removed.
+
+    Cached: the desk folds the same ticket text on every rule round and planned visit.
+    """
     folded = _fold_once(text)
     # A few code points only reach their final form after a second pass (casefold can
     # emit characters that decompose further); iterate to a fixed point so fold is idempotent.

@@ -310,6 +310,10 @@ class Ticket:
     """The outage gate answered this contact: no SLA clock starts."""
     version: int = 0
     """Optimistic-concurrency version, bumped by the repository on each save."""
+    stored_events: int = attrs.field(default=0, eq=False, repr=False)
+    """How many events of the timeline the store held when it returned this ticket (set by
+    the repository): a save appends the ones after, at those positions, so events another
+    writer stored meanwhile make it a conflict instead of being lost."""
 
     def __attrs_post_init__(self) -> None:
         require_text(self.id, "id")

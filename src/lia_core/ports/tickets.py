@@ -9,6 +9,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.desk.index import TicketIndex
+from lia_core.desk.plan import DueVisits
 from lia_core.domain.recipients import ContactKey
 from lia_core.domain.tickets import (
     Priority,
@@ -110,6 +111,18 @@ class TicketRepository(Protocol):
         On PostgreSQL their rows are locked ``FOR UPDATE SKIP LOCKED`` until the unit of work
         ends, so two monitors never take the same ticket.
         """
+        ...
+
+    async def visit_due(self, now: datetime, *, limit: int, revision: int | None) -> DueVisits:
+        """Take up to *limit* live tickets whose ``next_check_at`` has come (earliest first,
+        locked as in `due`) and apply, for each whose visit plan holds under *revision*, the
+        planned visits due at *now* (`lia_core.desk.plan.apply_due`: events, rule fields,
+        index, version + 1). The others are returned by id, still locked, for the pipeline.
+        """
+        ...
+
+    async def get_many(self, ticket_ids: Sequence[str]) -> Sequence[Ticket]:
+        """Load these tickets with their timelines, in the order given (missing ones skipped)."""
         ...
 
     async def opened_for_contact(

@@ -272,8 +272,11 @@ class DeskPolicySource:
             self._number, self._policy = None, builtin_desk_policy(self.timezone)
         else:
             try:
-                policy = DeskPolicy.from_toml(
-                    stored.source, source=f"revision {stored.revision}", timezone=self.timezone
+                policy = attrs.evolve(
+                    DeskPolicy.from_toml(
+                        stored.source, source=f"revision {stored.revision}", timezone=self.timezone
+                    ),
+                    revision=stored.revision,
                 )
             except DeskPolicyFileError:
                 # Stored revisions were valid when loaded; one this code no longer reads leaves

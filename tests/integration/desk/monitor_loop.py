@@ -22,12 +22,12 @@ import attrs
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.system import SystemClock, UuidGenerator
-from lia_core.desk.alerts import OutboxStaffNotifier
+from lia_core.desk.alerts import About, OutboxStaffNotifier
 from lia_core.desk.monitor import MonitorReport, SlaMonitor
 from lia_core.desk.policy import DeskPolicy
 from lia_core.desk.service import Desk, FixedPolicySource
 from lia_core.domain.delivery import Channel, OutboundJob
-from lia_core.domain.tickets import Priority, Ticket
+from lia_core.domain.tickets import Priority
 from lia_core.domain.users import User
 from lia_core.escalation.book import RuleBook
 from lia_core.sla.calendar import BusinessCalendar
@@ -52,9 +52,9 @@ class Slow(OutboxStaffNotifier):
 
     seconds: float = 0.0
 
-    def jobs(
+    def jobs_about(
         self,
-        ticket: Ticket,
+        about: About,
         staff: Sequence[User],
         *,
         policy: str,
@@ -63,9 +63,25 @@ class Slow(OutboxStaffNotifier):
         desk: DeskPolicy,
     ) -> list[OutboundJob]:
         """Announce, wait (blocking: the whole process stalls mid-batch), then make the jobs."""
+        self._stall()
+        return super().jobs_about(about, staff, policy=policy, cause=cause, now=now, desk=desk)
+
+    def digest(
+        self,
+        items: Sequence[tuple[About, str]],
+        user: User,
+        *,
+        policy: str,
+        now: datetime,
+        desk: DeskPolicy,
+    ) -> list[OutboundJob]:
+        """Announce and wait, as `jobs_about`, then make the digest."""
+        self._stall()
+        return super().digest(items, user, policy=policy, now=now, desk=desk)
+
+    def _stall(self) -> None:
         print("notifying", flush=True)
         time.sleep(self.seconds)
-        return super().jobs(ticket, staff, policy=policy, cause=cause, now=now, desk=desk)
 
 
 @attrs.define

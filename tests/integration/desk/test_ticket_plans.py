@@ -31,8 +31,7 @@ FILL = text(
     """
     INSERT INTO tickets (
         id, conversation_id, contact, subject, department, assignee, level, priority, severity,
-        status, vip, failure_id, sla_policy, sla_state, resolution_due_at, next_check_at,
-        opened_at, updated_at, version)
+        status, vip, failure_id, sla_policy, opened_at, updated_at, version)
     SELECT
         'tk-' || lpad(g::text, 7, '0'),
         'cv-' || g,
@@ -47,13 +46,22 @@ FILL = text(
         g % 50 = 0,
         CASE WHEN g % 20 = 0 THEN 'falha-' || (g % 40) END,
         'standard',
-        (ARRAY['ok', 'ok', 'ok', 'warning', 'breached'])[1 + g % 5],
-        :t0 + make_interval(hours => g % 500),
-        CASE WHEN g % 100 = 0 THEN :t0 - make_interval(secs => g % 600)
-             ELSE :t0 + make_interval(mins => 1 + g % 10000) END,
         :t0 - make_interval(mins => g),
         :t0,
         1
+    FROM generate_series(1, :count) AS g
+    """
+)
+FILL_CLOCKS = text(
+    """
+    INSERT INTO ticket_clocks (ticket_id, opened_at, sla_state, resolution_due_at, next_check_at)
+    SELECT
+        'tk-' || lpad(g::text, 7, '0'),
+        :t0 - make_interval(mins => g),
+        (ARRAY['ok', 'ok', 'ok', 'warning', 'breached'])[1 + g % 5],
+        :t0 + make_interval(hours => g % 500),
+        CASE WHEN g % 100 = 0 THEN :t0 - make_interval(secs => g % 600)
+             ELSE :t0 + make_interval(mins => 1 + g % 10000) END
     FROM generate_series(1, :count) AS g
     """
 )
@@ -65,7 +73,7 @@ FILTERS: Mapping[str, TicketFilter] = {
     "ix_tickets_priority_opened_at": TicketFilter(priority=Priority.URGENT),
     "ix_tickets_department_opened_at": TicketFilter(department="financeiro"),
     "ix_tickets_assignee_opened_at": TicketFilter(assignee="agente-17"),
-    "ix_tickets_sla_state_opened_at": TicketFilter(sla=SlaState.BREACHED),
+    "ix_ticket_clocks_sla_state_opened_at": TicketFilter(sla=SlaState.BREACHED),
     "ix_tickets_failure_id_opened_at": TicketFilter(failure_id="falha-20"),
 }
 """One filter at a time, as `lia ticket list --status …` and `GET /api/v1/tickets?…` send them,
@@ -77,9 +85,11 @@ async def fill(engine: AsyncEngine) -> None:
     """Load the tickets in one statement and analyse them."""
     async with engine.begin() as conn:
         await conn.execute(FILL, {"t0": T0, "count": TICKETS})
+        await conn.execute(FILL_CLOCKS, {"t0": T0, "count": TICKETS})
     async with engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.exec_driver_sql("ANALYZE tickets")
+        await autocommit.exec_driver_sql("ANALYZE ticket_clocks")
 
 
 async def plans_of(engine: AsyncEngine, run: Any) -> list[str]:
@@ -89,7 +99,7 @@ async def plans_of(engine: AsyncEngine, run: Any) -> list[str]:
     def capture(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
     ) -> None:
-        if "FROM tickets" in statement:
+        if "FROM tickets" in statement or "FROM ticket_clocks" in statement:
             seen.append((statement, parameters))
 
     event.listen(engine.sync_engine, "before_cursor_execute", capture)
@@ -110,7 +120,7 @@ async def plans_of(engine: AsyncEngine, run: Any) -> list[str]:
 async def test_every_list_filter_and_due_read_through_an_index(
     migrated_postgres_engine: AsyncEngine,
 ) -> None:
-    """No plan of `list` (one filter each, or none) or of `due` scans the tickets table."""
+    """No plan of `list` (one filter each, or none), of `due` or of `visit_due` scans a table."""
     engine = migrated_postgres_engine
     await fill(engine)
     for name, ticket_filter in FILTERS.items():
@@ -118,16 +128,21 @@ async def test_every_list_filter_and_due_read_through_an_index(
         async def listing(uow: Any, f: TicketFilter = ticket_filter) -> None:
             await uow.tickets.list(f, limit=50)
 
+        table = "ticket_clocks" if name.startswith("ix_ticket_clocks") else "tickets"
         for plan in await plans_of(engine, listing):
-            assert "Seq Scan on tickets" not in plan, f"{name}:\n{plan}"
-            assert f"Index Scan Backward using {name} on tickets" in plan, f"{name}:\n{plan}"
+            assert "Seq Scan on ticket" not in plan, f"{name}:\n{plan}"
+            assert f"Index Scan Backward using {name} on {table}" in plan, f"{name}:\n{plan}"
 
     async def due(uow: Any) -> None:
         await uow.tickets.due(T0, limit=200)
 
-    for plan in await plans_of(engine, due):
-        assert "Seq Scan on tickets" not in plan, plan
-        assert "ix_tickets_next_check_at" in plan, plan
+    async def visit(uow: Any) -> None:
+        await uow.tickets.visit_due(T0, limit=1000, revision=None)
+
+    for run in (due, visit):
+        for plan in await plans_of(engine, run):
+            assert "Seq Scan on ticket" not in plan, plan
+            assert "ix_ticket_clocks_next_check_at" in plan, plan
 
 
 async def test_the_fill_has_what_the_filters_ask_for(
@@ -137,6 +152,7 @@ async def test_the_fill_has_what_the_filters_ask_for(
     engine = migrated_postgres_engine
     async with engine.begin() as conn:
         await conn.execute(FILL, {"t0": T0, "count": 2_000})
+        await conn.execute(FILL_CLOCKS, {"t0": T0, "count": 2_000})
     async with SqlUnitOfWorkFactory(engine)() as uow:
         for name, ticket_filter in FILTERS.items():
             assert await uow.tickets.list(ticket_filter, limit=5), name

@@ -135,6 +135,8 @@ async def test_two_workers_alert_each_staff_member_once_per_threshold(
             stub,
             LIA_DESK__MONITOR_INTERVAL_SECONDS="0.2",
             LIA_DESK__MONITOR_BATCH="7",
+            # One message per ticket and staff member (a digest is counted in the other test).
+            LIA_DESK__ALERT_DIGEST_AFTER="100",
         )
         workers = [worker_process(env, cwd=tmp_path) for _ in range(2)]
         try:

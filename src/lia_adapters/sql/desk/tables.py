@@ -1,4 +1,5 @@
-"""Tables of the desk (revision 0006): tickets and their timelines, desk-policy revisions, the audit log."""
+"""Tables of the desk (revisions 0006, 0007, 0012): tickets, their clocks and timelines, desk-policy
+revisions, the audit log."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ from sqlalchemy import (
 from lia_adapters.sql.base import metadata
 from lia_adapters.sql.column_types import ACTOR, NullableJson, UtcDateTime, key
 
-__all__ = ["activity_logs", "desk_policy_revisions", "ticket_events", "tickets"]
+__all__ = [
+    "activity_logs",
+    "desk_policy_revisions",
+    "ticket_clocks",
+    "ticket_events",
+    "tickets",
+]
 
 _PARTY = 512  # a contact key: canonical phone or provider identity
 _LIVE = text("status IN ('open', 'waiting_customer') AND conversation_id IS NOT NULL")
@@ -50,12 +57,6 @@ tickets = Table(
     Column("escalated_at", UtcDateTime, nullable=True),
     Column("escalated_by", String(ACTOR), nullable=True),
     Column("sla_policy", String(64), nullable=True),
-    # An index over what lia_core.sla computes from the timeline, rewritten on every event
-    # and monitor tick: never read as the truth, only to find and filter tickets.
-    Column("sla_state", String(8), nullable=True),
-    Column("first_response_due_at", UtcDateTime, nullable=True),
-    Column("resolution_due_at", UtcDateTime, nullable=True),
-    Column("next_check_at", UtcDateTime, nullable=True),
     Column("opened_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime, nullable=True),
@@ -72,8 +73,6 @@ tickets = Table(
         postgresql_where=_LIVE,
         sqlite_where=_LIVE,
     ),
-    # The SLA monitor's scan: partial, so it holds only tickets with a clock to watch.
-    Index("ix_tickets_next_check_at", "next_check_at", postgresql_where=_DUE, sqlite_where=_DUE),
     Index("ix_tickets_opened_at", "opened_at", "id"),
     _listing("status"),
     _listing("level"),
@@ -81,8 +80,36 @@ tickets = Table(
     _listing("department"),
     _listing("assignee"),
     _listing("failure_id"),
-    _listing("sla_state"),
     Index("ix_tickets_contact_opened_at", "contact", "opened_at"),
+    # Room on each page for the monitor's in-place (HOT) updates of version and updated_at.
+    postgresql_with={"fillfactor": 85},
+)
+
+ticket_clocks = Table(
+    "ticket_clocks",
+    metadata,
+    # Revision 0012: a ticket's SLA index on its own row, so that a monitor visit rewrites
+    # this narrow row (two indexes) and leaves the ticket row's eleven indexes alone. An index
+    # over what lia_core.sla computes from the timeline, rewritten on every event and monitor
+    # visit: never read as the truth, only to find and filter tickets.
+    Column("ticket_id", key(), ForeignKey("tickets.id"), primary_key=True),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("sla_state", String(8), nullable=True),
+    Column("first_response_due_at", UtcDateTime, nullable=True),
+    Column("resolution_due_at", UtcDateTime, nullable=True),
+    Column("next_check_at", UtcDateTime, nullable=True),
+    # What the monitor's coming visits will do (lia_core.desk.plan), made on every save;
+    # JSONB: the monitor's statement (sql/desk/visits.py) reads and trims it in place.
+    Column("plan", NullableJson, nullable=True),
+    # The SLA monitor's scan: partial, so it holds only tickets with a clock to watch.
+    Index(
+        "ix_ticket_clocks_next_check_at",
+        "next_check_at",
+        postgresql_where=_DUE,
+        sqlite_where=_DUE,
+    ),
+    # `lia ticket list --sla`, newest first.
+    Index("ix_ticket_clocks_sla_state_opened_at", "sla_state", "opened_at", "ticket_id"),
 )
 
 ticket_events = Table(

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
-from lia_core.desk.alerts import OutboxStaffNotifier
+from lia_core.desk.alerts import About, OutboxStaffNotifier
 from lia_core.desk.commands import OpenTicket
 from lia_core.desk.monitor import RETRY_AFTER, MonitorReport, SlaMonitor
 from lia_core.desk.policy import DeskPolicy
@@ -75,9 +75,9 @@ class Breaking(OutboxStaffNotifier):
 
     broken: set[str] = attrs.Factory(set)
 
-    def jobs(
+    def jobs_about(
         self,
-        ticket: Ticket,
+        about: About,
         staff: Sequence[User],
         *,
         policy: str,
@@ -85,10 +85,10 @@ class Breaking(OutboxStaffNotifier):
         now: datetime,
         desk: DeskPolicy,
     ) -> list[OutboundJob]:
-        """Raise for a broken ticket."""
-        if ticket.id in self.broken:
+        """Raise for a broken ticket (planned visits and the pipeline both come here)."""
+        if about.ticket_id in self.broken:
             raise RuntimeError("the outbox is unwell")
-        return super().jobs(ticket, staff, policy=policy, cause=cause, now=now, desk=desk)
+        return super().jobs_about(about, staff, policy=policy, cause=cause, now=now, desk=desk)
 
 
 @attrs.define
