@@ -1,7 +1,9 @@
-"""The desk's realtime events: what a ticket's change tells staff screens (`ticket.updated`)."""
+"""The desk's realtime events: what a ticket's change tells staff screens (`ticket.updated`,
+`sla.alert`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from lia_core.desk.index import TicketIndex
@@ -11,9 +13,13 @@ from lia_core.domain.realtime import (
     department_or_none,
     ref_or_none,
 )
-from lia_core.domain.tickets import Ticket
+from lia_core.domain.tickets import EventKind, Ticket
+from lia_core.sla.readings import Metric, SlaState
 
-__all__ = ["nearest_due", "ticket_updated"]
+__all__ = ["nearest_due", "sla_alerts", "ticket_updated"]
+
+_METRICS = frozenset(m.value for m in Metric)
+_CROSSED = {EventKind.SLA_WARNING: SlaState.WARNING, EventKind.SLA_BREACHED: SlaState.BREACHED}
 
 
 def nearest_due(index: TicketIndex) -> datetime | None:
@@ -40,3 +46,31 @@ def ticket_updated(ticket: Ticket, index: TicketIndex, *, at: datetime) -> Realt
         waiting_since=ticket.opened_at,
         due_at=nearest_due(index),
     )
+
+
+def sla_alerts(
+    ticket_id: str,
+    department: str,
+    events: Iterable[tuple[EventKind, Mapping[str, str]]],
+    *,
+    at: datetime,
+) -> list[RealtimeEvent]:
+    """`sla.alert` for each threshold crossed among *events* (kind and data, as recorded)."""
+    alerts = []
+    for kind, data in events:
+        state = _CROSSED.get(kind)
+        if state is None:
+            continue
+        clock, due = data.get("clock", ""), data.get("due_at")
+        alerts.append(
+            RealtimeEvent(
+                kind=RealtimeKind.SLA_ALERT,
+                at=at,
+                ticket_id=ref_or_none(ticket_id),
+                department=department_or_none(department),
+                metric=Metric(clock) if clock in _METRICS else None,
+                sla_state=state,
+                due_at=datetime.fromisoformat(due) if due else None,
+            )
+        )
+    return alerts

@@ -20,6 +20,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.desk.alerts import DIGEST_AFTER, About, BatchedStaffNotifier, OutboxStaffNotifier
+from lia_core.desk.events import sla_alerts
 from lia_core.desk.index import index_ticket
 from lia_core.desk.plan import AppliedVisit, DueVisits
 from lia_core.desk.service import Desk, PolicySource
@@ -211,6 +212,12 @@ class SlaMonitor:
                     done = await settle(uow, ticket, desk=desk, notifier=notifier, now=now)
                     visit.count(ticket, done)
                     settled.append(done)
+                    added = done.ticket.timeline.events[len(ticket.timeline.events) :]
+                    uow.events.publish(
+                        *sla_alerts(
+                            ticket.id, ticket.department, ((e.kind, e.data) for e in added), at=now
+                        )
+                    )
                 # One statement each for the rows (still conditional on their versions), the
                 # new events and the staff jobs of the whole batch.
                 await uow.tickets.save_many([(s.ticket, s.index) for s in settled], at=now)
@@ -226,6 +233,14 @@ class SlaMonitor:
                             uow, about, policy=alert.policy, cause=alert.cause, now=now, desk=desk
                         )
                     visit.count_applied(applied)
+                    uow.events.publish(
+                        *sla_alerts(
+                            applied.ticket_id,
+                            applied.department,
+                            zip(applied.kinds, applied.data, strict=True),
+                            at=now,
+                        )
+                    )
                 visit.alerts = await notifier.flush(uow)
                 await uow.commit()
         except Exception:  # retried one by one below; nothing of the batch was committed

@@ -388,6 +388,8 @@ class AppliedVisit:
     cycle: int
     kinds: tuple[EventKind, ...]
     """The kinds of the events it recorded (the monitor counts them)."""
+    data: tuple[Mapping[str, str], ...] = ()
+    """Each event's data, as `kinds` (the clock and due time of a crossing)."""
     alerts: tuple[PlannedAlert, ...]
     """The staff notifications to queue (the monitor stages them in the same transaction)."""
     next_check_at: datetime | None
@@ -401,6 +403,7 @@ class AppliedVisit:
             department=applied.department,
             cycle=applied.cycle,
             kinds=tuple(e.kind for e in applied.events),
+            data=tuple(e.data for e in applied.events),
             alerts=applied.alerts,
             next_check_at=applied.index.next_check_at,
         )

@@ -542,6 +542,7 @@ class SqlTicketRepository:
                     department=row.department,
                     cycle=row.cycle,
                     kinds=tuple(EventKind(e["kind"]) for e in events),
+                    data=tuple({str(k): str(v) for k, v in e["data"].items()} for e in events),
                     alerts=tuple(
                         PlannedAlert(policy=p, cause=c, text=t)
                         for p, c, t in json.loads(row.alerts)

@@ -16,11 +16,13 @@ from lia_core.desk.policy import DeskPolicy
 from lia_core.desk.service import Desk
 from lia_core.domain.activity import Actor
 from lia_core.domain.delivery import Channel, OutboundJob
+from lia_core.domain.realtime import RealtimeKind
 from lia_core.domain.tickets import EventKind, Priority, Ticket
 from lia_core.domain.users import Role, User
 from lia_core.escalation.book import RuleBook
 from lia_core.sla.calendar import BusinessCalendar
 from lia_core.sla.policy import PolicyBook, SlaPolicy, SlaTargets, Target
+from lia_core.sla.readings import Metric, SlaState
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ROUND_CLOCK = DeskPolicy(
@@ -219,3 +221,21 @@ async def test_a_new_revision_reindexes_live_tickets_once(world: World) -> None:
     assert (changed.warnings, changed.alerts) == (3, 3)
     after = await world.monitor.tick()
     assert (after.rescheduled, after.visited) == (0, 0)
+
+
+@pytest.mark.parametrize("use_plans", [True, False])
+async def test_each_crossing_is_published_as_an_sla_alert(world: World, use_plans: bool) -> None:
+    """Applied from a plan or through the pipeline, a crossing tells screens `sla.alert`
+    (the ticket, its department, the clock, the state and the due time), with the commit."""
+    (ticket,) = await world.open()
+    monitor = attrs.evolve(world.monitor, use_plans=use_plans)
+    world.clock.set(T0 + timedelta(minutes=71))
+    await monitor.tick()
+    world.clock.set(T0 + timedelta(minutes=101))
+    await monitor.tick()
+    alerts = [e for e in world.store.bus.delivered if e.kind is RealtimeKind.SLA_ALERT]
+    assert [(e.ticket_id, e.department, e.metric, e.sla_state) for e in alerts] == [
+        (ticket.id, ticket.department, Metric.RESOLUTION, SlaState.WARNING),
+        (ticket.id, ticket.department, Metric.RESOLUTION, SlaState.BREACHED),
+    ]
+    assert {e.due_at for e in alerts} == {T0 + timedelta(minutes=100)}
