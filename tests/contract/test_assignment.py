@@ -10,7 +10,7 @@ import pytest
 from lia_core.domain.agents import AgentProfile, Presence
 from lia_core.domain.assignments import Assignment, Offer, OfferStatus
 from lia_core.domain.tickets import Priority
-from lia_core.errors import ConcurrencyConflict, NotFound
+from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from lia_core.ports import QueueCounts, UnitOfWorkFactory
 
 T0 = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -207,3 +207,17 @@ async def test_many_known_assignments_save_at_once(uow_factory: UnitOfWorkFactor
         stored = await uow.assignments.get_many(["a", "b", "c"])
     assert {a.offer_id for a in stored.values()} == {"o-a", "o-b", "o-c"}
     assert {a.version for a in stored.values()} == {2}
+
+
+async def test_a_taken_offer_id_is_refused(uow_factory: UnitOfWorkFactory) -> None:
+    """Adding an offer whose id is stored raises AlreadyExists."""
+    offer = Offer(
+        id="o-1", conversation_id="c-1", agent="ana", department="support", offered_at=T0, due_at=T0
+    )
+    async with uow_factory() as uow:
+        await uow.offers.add_many([offer])
+        await uow.commit()
+    with pytest.raises(AlreadyExists):  # noqa: PT012 - either call may find it
+        async with uow_factory() as uow:
+            await uow.offers.add_many([offer])
+            await uow.commit()

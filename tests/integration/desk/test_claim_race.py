@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.sql import SqlUnitOfWorkFactory
+from lia_core.domain.agents import AgentProfile
 from lia_core.domain.assignments import Assignment
 from lia_core.domain.users import Role, User
 
@@ -45,6 +46,7 @@ async def seed(engine: AsyncEngine) -> None:
                     departments=frozenset({"support"}),
                 )
             )
+            await uow.agents.save(AgentProfile(username=f"agent{n}", capacity=100))
         await uow.assignments.save_many(
             [
                 Assignment(
@@ -107,4 +109,4 @@ async def test_ten_racing_agents_leave_one_owner_per_conversation(
         ).scalar_one()
     assert owners == {r["agent"]: len(r["won"]) for r in results if r["won"]}
     assert claims == CONVERSATIONS
-    assert all(loads.get(agent, 0) in (0, count) for agent, count in owners.items())
+    assert loads == {f"agent{n}": owners.get(f"agent{n}", 0) for n in range(AGENTS)}

@@ -122,11 +122,67 @@ def _offer(row: RowMapping) -> Offer:
 _ASSIGNMENT_CHANGES = [
     c.name for c in assignments.columns if c.name not in ("conversation_id", "version")
 ]
-_UPDATE_ASSIGNMENT = (
-    update(assignments)
-    .where(_A.conversation_id == bindparam("_id"), _A.version == bindparam("_version"))
-    .values({"version": _A.version + 1, **{n: bindparam(n) for n in _ASSIGNMENT_CHANGES}})
+
+
+def _update_assignments_from(rows: bulk.Unnest) -> Any:
+    """PostgreSQL: ``UPDATE assignments SET …, version = version + 1 FROM unnest(…) v
+    WHERE conversation_id = v.conversation_id AND version = v.version RETURNING …``."""
+    return (
+        update(assignments)
+        .where(
+            _A.conversation_id == rows.source.c.conversation_id,
+            _A.version == rows.source.c.version,
+        )
+        .values({"version": _A.version + 1, **{n: rows.columns[n] for n in _ASSIGNMENT_CHANGES}})
+        .returning(_A.conversation_id)
+    )
+
+
+def _update_assignment() -> Any:
+    """SQLite, per row of an executemany: ``UPDATE … WHERE conversation_id = :_id AND version = :_version``."""
+    return (
+        update(assignments)
+        .where(_A.conversation_id == bindparam("_id"), _A.version == bindparam("_version"))
+        .values({"version": _A.version + 1, **{n: bindparam(n) for n in _ASSIGNMENT_CHANGES}})
+    )
+
+
+_UPDATE_ASSIGNMENTS = bulk.Batch(
+    assignments,
+    ["conversation_id", "version", *_ASSIGNMENT_CHANGES],
+    postgresql=_update_assignments_from,
+    sqlite=_update_assignment,
+    sqlite_params=lambda rows: [
+        {
+            "_id": r["conversation_id"],
+            "_version": r["version"],
+            **{n: r[n] for n in _ASSIGNMENT_CHANGES},
+        }
+        for r in rows
+    ],
 )
+"""One statement per batch on PostgreSQL (10,000 offers' assignments in one go)."""
+
+_HELD = (
+    select(func.count()).where(_A.assignee == _P.username, _A.closed_at.is_(None)).scalar_subquery()
+)
+_WAITING = (
+    select(func.count())
+    .where(_O.agent == _P.username, _O.status == OfferStatus.PENDING.value)
+    .scalar_subquery()
+)
+_RECOUNT = (
+    update(agent_profiles)
+    .where(_P.username.in_(bindparam("names", expanding=True)))
+    .values(load=_HELD + _WAITING)
+    .returning(_P.username, _P.load)
+)
+"""Every named profile's load from the truth, in one statement."""
+
+_OFFER_COLUMNS = [c.name for c in offers.columns]
+_INSERT_OFFERS = bulk.Batch.insert(offers, _OFFER_COLUMNS, on_conflict=lambda insert: insert)
+"""One ``INSERT … SELECT FROM unnest(…)`` per batch on PostgreSQL; a taken id fails it."""
+
 _DECIDE_OFFER = (
     update(offers)
     .where(_O.id == bindparam("_id"), _O.status == OfferStatus.PENDING.value)
@@ -178,14 +234,18 @@ class SqlAgentRepository:
                 version=1,
                 **settings,
             )
-            inserted = await conn.execute(insert.on_conflict_do_nothing().returning(_P.username))
+            with wrap_db_errors(entity="agent", entity_id=profile.username):
+                inserted = await conn.execute(
+                    insert.on_conflict_do_nothing().returning(_P.username)
+                )
             changed = len(inserted.all())
         else:
-            result = await conn.execute(
-                update(agent_profiles)
-                .where(_P.username == profile.username, _P.version == profile.version)
-                .values(version=_P.version + 1, **settings)
-            )
+            with wrap_db_errors(entity="agent", entity_id=profile.username):
+                result = await conn.execute(
+                    update(agent_profiles)
+                    .where(_P.username == profile.username, _P.version == profile.version)
+                    .values(version=_P.version + 1, **settings)
+                )
             changed = result.rowcount
         if changed != 1:
             raise ConcurrencyConflict(entity="agent", entity_id=profile.username)
@@ -240,18 +300,29 @@ class SqlAgentRepository:
         }
         if offered_at is not None:
             values["last_offered_at"] = offered_at
-        await self._connection().execute(
-            update(agent_profiles).where(_P.username == agent).values(values)
-        )
+        with wrap_db_errors(entity="agent", entity_id=agent):
+            await self._connection().execute(
+                update(agent_profiles).where(_P.username == agent).values(values)
+            )
 
     async def recount(self, usernames: Collection[str]) -> Mapping[str, int]:
-        """Count open assignments and pending offers per agent; store the loads."""
+        """Count open assignments and pending offers per agent; store the loads.
+
+        Agents with a profile: one ``UPDATE … SET load = (counts) … RETURNING``; the others
+        (never set, never heard from) are counted with two GROUP BYs.
+        """
         names = sorted(set(usernames))
         if not names:
             return {}
         conn = self._connection()
-        counted = dict.fromkeys(names, 0)
+        counted: dict[str, int] = {}
         for part in bulk.chunks(names, _IN_LIST):
+            with wrap_db_errors(entity="agent", entity_id=part[0]):  # a deadlock: retried
+                stored = await conn.execute(_RECOUNT, {"names": list(part)})
+            counted.update({name: int(load) for name, load in stored})
+        rest = [n for n in names if n not in counted]
+        counted.update(dict.fromkeys(rest, 0))
+        for part in bulk.chunks(rest, _IN_LIST):
             held = (
                 select(_A.assignee, func.count())
                 .where(_A.closed_at.is_(None), _A.assignee.in_(part))
@@ -265,12 +336,6 @@ class SqlAgentRepository:
             for query in (held, waiting):
                 for name, count in await conn.execute(query):
                     counted[name] += int(count)
-        await conn.execute(
-            update(agent_profiles)
-            .where(_P.username == bindparam("_name"), _P.load != bindparam("load"))
-            .values(load=bindparam("load")),
-            [{"_name": n, "load": c} for n, c in counted.items()],
-        )
         return counted
 
 
@@ -316,13 +381,11 @@ class SqlAssignmentRepository:
                 if len(inserted.all()) != len(rows):
                     raise ConcurrencyConflict(entity="assignment", entity_id=new[0].conversation_id)
             if known:
-                rows = [
-                    {"_id": a.conversation_id, "_version": a.version, **_assignment_values(a)}
-                    for a in known
-                ]
-                for row in rows:
-                    del row["conversation_id"]
-                if await _changed(conn, _UPDATE_ASSIGNMENT, rows) != len(rows):
+                rows = [_assignment_values(a) | {"version": a.version} for a in known]
+                result = await _UPDATE_ASSIGNMENTS.execute(conn, rows)
+                # PostgreSQL names the rows it changed; SQLite's executemany counts them.
+                changed = len(result.all()) if result.returns_rows else result.rowcount
+                if changed != len(rows):
                     raise ConcurrencyConflict(
                         entity="assignment", entity_id=known[0].conversation_id
                     )
@@ -413,7 +476,7 @@ class SqlOfferRepository:
             for o in items
         ]
         with wrap_db_errors(entity="offer", entity_id=items[0].id):
-            await self._connection().execute(offers.insert(), rows)
+            await _INSERT_OFFERS.execute(self._connection(), rows)
 
     async def get(self, offer_id: str) -> Offer:
         """One offer. Raises NotFound."""
@@ -430,7 +493,9 @@ class SqlOfferRepository:
         rows: list[dict[str, object]] = [
             {"_id": o.id, "status": o.status.value, "decided_at": o.decided_at} for o in items
         ]
-        if await _changed(self._connection(), _DECIDE_OFFER, rows) != len(rows):
+        with wrap_db_errors(entity="offer", entity_id=items[0].id):
+            changed = await _changed(self._connection(), _DECIDE_OFFER, rows)
+        if changed != len(rows):
             raise ConcurrencyConflict(entity="offer", entity_id=items[0].id)
 
     async def due(self, now: datetime, *, limit: int) -> Sequence[Offer]:
