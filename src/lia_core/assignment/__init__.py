@@ -17,6 +17,7 @@ from lia_core.assignment.queueing import (
     Queues,
     close_assignment,
     enqueue_handoffs,
+    follow_ticket,
     record_first_human_reply,
 )
 from lia_core.assignment.timers import AssignmentTick, TickReport
@@ -43,6 +44,7 @@ __all__ = [
     "Transfer",
     "close_assignment",
     "enqueue_handoffs",
+    "follow_ticket",
     "plan_offers",
     "record_first_human_reply",
 ]

@@ -13,9 +13,11 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.assignment import events
 from lia_core.assignment.moves import Context, cancel_offer, mirror, names, record, retrying
 from lia_core.domain.activity import Actor
 from lia_core.domain.assignments import Assignment, AssignmentState, Offer, OfferStatus
+from lia_core.domain.realtime import RealtimeEvent
 from lia_core.domain.users import Role, User, validate_username
 from lia_core.errors import InvalidTransition, NotPermitted, ValidationError
 from lia_core.ports import UnitOfWork
@@ -138,12 +140,15 @@ class Claims:
         reason: str,
         now: datetime,
         agents: list[str],
+        event: RealtimeEvent | None,
         welcome: str | None = None,
     ) -> None:
         """Save, mirror on the ticket, recount, audit; greet the customer of *welcome*'s new
         conversation (the `agent_welcome` canned response, when one exists); commit."""
         await uow.assignments.save_many([assignment])
         await mirror(uow, self.ctx.desk, assignment, by=actor.name, reason=reason, now=now)
+        if event is not None:
+            uow.events.publish(event)
         if welcome is not None and self.ctx.welcome is not None:
             await self.ctx.welcome.welcome(uow, assignment.conversation_id, welcome, actor, now=now)
         await uow.agents.recount(sorted(set(agents)))
@@ -192,6 +197,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=[user.username, *names(offered)],
+                    event=events.assigned(assignment, at=now, previous=None),
                     welcome=user.username,
                 )
             return assignment
@@ -221,6 +227,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=[held_by],
+                    event=events.released(assignment, at=now, previous=held_by),
                 )
             return assignment
 
@@ -246,6 +253,7 @@ class Claims:
                     raise _refuse(assignment, "transfer")
                 _may_move(user, assignment, "transfer")
                 before = assignment.assignee or f"queue:{assignment.department}"
+                held_by, from_department = assignment.assignee, assignment.department
                 offered = await cancel_offer(uow, assignment, now=now)
                 involved = [*names(assignment.assignee, offered)]
                 if cmd.to_agent is not None:
@@ -265,6 +273,9 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=involved,
+                    event=events.transferred(
+                        assignment, at=now, previous=held_by, from_department=from_department
+                    ),
                     welcome=assignment.assignee if cmd.to_agent is not None else None,
                 )
             return assignment
@@ -289,6 +300,7 @@ class Claims:
                 if assignment.closed_at is not None:
                     raise _refuse(assignment, "assign")
                 before = assignment.assignee or f"queue:{assignment.department}"
+                held_by = assignment.assignee
                 offered = await cancel_offer(uow, assignment, now=now)
                 involved = [*names(assignment.assignee, offered), target.username]
                 reason = (cmd.reason or "").strip() or f"assigned by {boss.username}"
@@ -304,6 +316,7 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=involved,
+                    event=events.assigned(assignment, at=now, previous=held_by),
                     welcome=target.username,
                 )
             return assignment
@@ -364,6 +377,9 @@ class Claims:
                     reason=reason,
                     now=now,
                     agents=[agent],
+                    event=events.assigned(assignment, at=now, previous=None)
+                    if cmd.accept
+                    else None,
                     welcome=agent if cmd.accept else None,
                 )
             return offer

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import attrs
 
+from lia_core.assignment import events
 from lia_core.assignment.policy import AssignmentPolicy, AwayRule
 from lia_core.desk.commands import Reassign
-from lia_core.desk.service import Desk
 from lia_core.domain.activity import Activity, Actor
 from lia_core.domain.agents import AgentProfile
 from lia_core.domain.assignments import Assignment, OfferStatus
 from lia_core.errors import ConcurrencyConflict
 from lia_core.escalation.errors import NothingToChange
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:  # the desk's service reads the assignment policy: no import cycle at run time
+    from lia_core.desk.service import Desk
 
 __all__ = [
     "ATTEMPTS",
@@ -164,6 +167,7 @@ async def return_held(
         assignment.enqueue(at=now, reason=reason)
     await uow.assignments.save_many(held)
     for assignment in held:
+        uow.events.publish(events.released(assignment, at=now, previous=profile.username))
         await mirror(uow, ctx.desk, assignment, by=actor.name, reason=reason, now=now)
         await record(
             uow,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.assignment import events
 from lia_core.assignment.moves import Context, record, retrying, return_held
 from lia_core.domain.activity import Actor
 from lia_core.domain.agents import AgentProfile, Presence, validate_capacity, validate_skills
@@ -135,6 +136,7 @@ class Agents:
                     to_state=_settings(profile, user),
                 )
                 if moved:
+                    uow.events.publish(events.presence(profile, at=now))
                     await return_held(self.ctx, uow, profile, cmd.actor, now=now)
                 await uow.agents.recount([username])
                 await uow.commit()
@@ -157,6 +159,7 @@ class Agents:
                     profile.status_at = now
                 await uow.agents.save(profile)
                 if before is not status:
+                    uow.events.publish(events.presence(profile, at=now))
                     await _presence_entry(self.ctx, uow, profile, actor, before, now=now)
                     await return_held(self.ctx, uow, profile, actor, now=now)
                 await uow.commit()
@@ -181,6 +184,7 @@ class Agents:
                 profile.status = Presence.OFFLINE
                 profile.status_at = at
                 await uow.agents.save(profile)
+                uow.events.publish(events.presence(profile, at=at))
                 await _presence_entry(self.ctx, uow, profile, actor, before, now=at)
                 await return_held(self.ctx, uow, profile, actor, now=at)
             await uow.commit()

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.assignment import events
 from lia_core.assignment.moves import record
 from lia_core.assignment.policy import AssignmentPolicy
 from lia_core.domain.activity import Actor
@@ -26,6 +27,7 @@ __all__ = [
     "Queues",
     "close_assignment",
     "enqueue_handoffs",
+    "follow_ticket",
     "record_first_human_reply",
 ]
 
@@ -103,6 +105,7 @@ async def _reopen(
             return_due_at=now + policy.return_after if policy.return_after else None,
         )
         to_state = previous
+        uow.events.publish(events.assigned(assignment, at=now, previous=None))
     else:
         who = f"{previous} is {presence.value}" if previous else "nobody held it"
         reason = f"reopened: {who}, routed again"
@@ -160,6 +163,25 @@ async def close_assignment(uow: UnitOfWork, conversation_id: str, *, at: datetim
     if holder is not None:
         await uow.agents.recount([holder])
     return True
+
+
+async def follow_ticket(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    *,
+    ids: IdGenerator,
+    policy: AssignmentPolicy,
+    now: datetime,
+) -> None:
+    """Keep the conversation's place at the desk in step with its ticket's status: resolved
+    or closed, it leaves the desk (`close_assignment`); live again (reopened), it comes back
+    as a handoff does (to its previous agent only if they are online)."""
+    if ticket.conversation_id is None:
+        return
+    if ticket.status.is_live:
+        await enqueue_handoffs(uow, [ticket], ids=ids, policy=policy, now=now)
+    else:
+        await close_assignment(uow, ticket.conversation_id, at=now)
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.assignment import events
 from lia_core.assignment.moves import Context, mirror, record, retrying
 from lia_core.assignment.people import Agents
 from lia_core.assignment.planning import Candidate, plan_offers
@@ -99,6 +100,7 @@ class AssignmentTick:
                 assignment.enqueue(at=now, reason=reason)
                 if holder is not None:
                     assignment.passed_over = (holder,)
+                uow.events.publish(events.released(assignment, at=now, previous=holder))
                 await mirror(uow, self.ctx.desk, assignment, by=_TIMER.name, reason=reason, now=now)
                 await record(
                     uow,
@@ -164,6 +166,7 @@ class AssignmentTick:
                 return 0
             await uow.offers.add_many(offers)
             await uow.assignments.save_many(queued)
+            uow.events.publish(*(events.offered(o, a) for o, a in zip(offers, queued, strict=True)))
             for agent, count in Counter(o.agent for o in offers).items():
                 await uow.agents.tally(agent, offered=count, offered_at=now)
             await uow.agents.recount(sorted({o.agent for o in offers}))

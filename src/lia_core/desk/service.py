@@ -13,6 +13,8 @@ from typing import Protocol
 
 import attrs
 
+from lia_core.assignment.policy import AssignmentPolicy
+from lia_core.assignment.queueing import follow_ticket
 from lia_core.desk.alerts import StaffNotifier
 from lia_core.desk.commands import (
     Deescalate,
@@ -133,6 +135,8 @@ class Desk:
     ids: IdGenerator
     policies: PolicySource
     notifier: StaffNotifier
+    assignment: AssignmentPolicy = attrs.field(factory=AssignmentPolicy, kw_only=True)
+    """How a reopened ticket's conversation finds its previous agent (docs/desk.md)."""
 
     async def open(self, request: OpenTicket, actor: Actor) -> Ticket:
         """Open a ticket by hand; its first event says who and why."""
@@ -217,6 +221,8 @@ class Desk:
             settled = await settle(uow, changed, desk=desk, notifier=self.notifier, now=now)
             saved = await uow.tickets.save(settled.ticket, settled.index, at=now)
             uow.events.publish(ticket_updated(saved, settled.index, at=now))
+            if saved.status is not ticket.status:  # resolved: off the queues; reopened: back
+                await follow_ticket(uow, saved, ids=self.ids, policy=self.assignment, now=now)
             before, after = _states(command, ticket, changed)
             await uow.activity.add(
                 Activity.of(

@@ -313,14 +313,15 @@ class Services:
             uow=uow, clock=clock, timezone=timezone, refresh=DEFAULT_POLICY_REFRESH
         )
         inbound = inbound_policy or InboundPolicy()
+        assignment = assignment_policy or AssignmentPolicy()
         desk = Desk(
             uow=uow,
             clock=clock,
             ids=ids,
             policies=policy_source,
             notifier=staff_notifier or OutboxStaffNotifier(ids),
+            assignment=assignment,
         )
-        assignment = assignment_policy or AssignmentPolicy()
         replies = Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels)
         context = Context(
             uow=uow, clock=clock, ids=ids, desk=desk, policy=assignment, welcome=replies
