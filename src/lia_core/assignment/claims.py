@@ -49,7 +49,8 @@ class Release:
 
 @attrs.frozen(kw_only=True)
 class Transfer:
-    """*by* (its holder or a manager) hands it to an agent or a department; reason required."""
+    """*by* (its holder or a manager) hands it to an agent, a department's queue, or an agent in
+    another department (both given); the reason is required."""
 
     conversation_id: str
     by: str
@@ -234,14 +235,15 @@ class Claims:
         return await retrying(change)
 
     async def transfer(self, cmd: Transfer) -> Assignment:
-        """To an agent (assigned to them) or a department (its queue); the reason is required.
+        """To an agent (assigned to them), a department (its queue), or both (the agent, in
+        that department); the reason is required.
 
-        Raises ValidationError (no reason; neither or both targets), InvalidTransition
-        (closed), NotPermitted (neither its holder nor a manager).
+        Raises ValidationError (no reason; no target), InvalidTransition (closed),
+        NotPermitted (neither its holder nor a manager).
         """
         reason = require_text(cmd.reason or "", "reason")
-        if (cmd.to_agent is None) == (cmd.to_department is None):
-            raise ValidationError("name either an agent or a department to transfer to", field="to")
+        if cmd.to_agent is None and cmd.to_department is None:
+            raise ValidationError("name an agent or a department to transfer to", field="to")
         department = require_text(cmd.to_department, "department") if cmd.to_department else None
 
         async def change() -> Assignment:
@@ -258,6 +260,9 @@ class Claims:
                 involved = [*names(assignment.assignee, offered)]
                 if cmd.to_agent is not None:
                     target = await _active(uow, cmd.to_agent, "agent")
+                    if department is not None and department != assignment.department:
+                        assignment.department = department
+                        assignment.passed_over = ()
                     assignment.assign(
                         target.username, at=now, reason=reason, return_due_at=self._return_due(now)
                     )

@@ -68,7 +68,7 @@ class OfferController(Controller):
         "/{offer_id:str}/accept",
         status_code=200,
         summary="Accept an offer",
-        responses=problem_responses(401, 403, 404, 409),
+        responses=problem_responses(401, 403, 404, 409, 422),
     )
     async def accept(
         self, offer_id: OfferPath, request: AuthRequest, services: ServicesDep, tz: TzDep
@@ -83,7 +83,7 @@ class OfferController(Controller):
         "/{offer_id:str}/reject",
         status_code=200,
         summary="Reject an offer",
-        responses=problem_responses(401, 403, 404, 409),
+        responses=problem_responses(401, 403, 404, 409, 422),
     )
     async def reject(
         self, offer_id: OfferPath, request: AuthRequest, services: ServicesDep, tz: TzDep
@@ -105,7 +105,7 @@ class AssignmentController(Controller):
         "/{conversation_id:str}/claim",
         status_code=200,
         summary="Claim a conversation",
-        responses=problem_responses(401, 403, 404, 409),
+        responses=problem_responses(401, 403, 404, 409, 422),
     )
     async def claim(
         self,
@@ -157,7 +157,7 @@ class AssignmentController(Controller):
         services: ServicesDep,
         tz: TzDep,
     ) -> AssignmentOut:
-        """To an agent or a department's queue; the reason is required."""
+        """To an agent, a department's queue, or an agent in that department; reason required."""
         cmd = Transfer(
             conversation_id=conversation_id,
             by=request.user.username,
