@@ -25,6 +25,7 @@ from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.conversations.tables import contacts, messages
 from lia_adapters.sql.migrations import upgrade
 from lia_adapters.webhooks.signatures import twilio_signature
+from lia_core.domain.conversations import Direction
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http import create_app
 from lia_entrypoints.http.context import INBOUND_KEY
@@ -96,10 +97,14 @@ async def settle(client: Client) -> None:
 
 
 async def stored(runtime: Runtime) -> dict[str, dict[str, Any]]:
-    """Every stored inbound message by provider id: text, display name, details, kind."""
+    """Every stored inbound message by provider id: text, display name, details, kind.
+
+    Only the customer's messages: the bot's replies are stored too, without a provider id.
+    """
     assert runtime.engine is not None
+    inbound = select(messages).where(messages.c.direction == Direction.INBOUND.value)
     async with runtime.engine.connect() as conn:
-        rows = (await conn.execute(select(messages))).mappings().all()
+        rows = (await conn.execute(inbound)).mappings().all()
     return {row["provider_message_id"]: dict(row) for row in rows}
 
 
