@@ -3,7 +3,8 @@
 Signed WhatsApp Cloud, Evolution and Twilio webhooks arrive during an outage: a covered customer
 found in the CRM and one who types a covered CEP each get the notice exactly once (despite a
 redelivered webhook), an uncovered customer waits for a human, bad signatures store nothing,
-and resolving the outage sends the resolution to everyone notified.
+and resolving the outage sends the resolution to everyone notified. The desk is open around
+the clock, so what the bot answers on the way does not depend on the hour the test runs.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from typing import Any
 import httpx
 
 from lia_adapters.webhooks.signatures import twilio_signature
+from lia_core.domain.activity import Actor
 from lia_core.domain.conversations import ConversationStatus
 from lia_core.domain.delivery import JobName, JobStatus
 from lia_core.domain.regions import CityArea, parse_cep_rule
-from lia_core.services import DeclareFailure, ResolveAndBroadcast
+from lia_core.services import DeclareFailure, LoadDeskPolicy, ResolveAndBroadcast
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.settings import Settings
 
@@ -38,6 +40,26 @@ COVERED = "5531987654321"  # in the CRM, in Teresópolis
 COVERED_WA_ID = "553187654321"  # how WhatsApp spells it: no ninth digit
 UNCOVERED = "5524999990002"  # in the CRM, in Petrópolis
 TYPIST = "+5521999990003"  # not in the CRM: types a CEP inside the outage
+ALWAYS_OPEN = """\
+version = 1
+
+[calendar]
+timezone = "America/Sao_Paulo"
+
+[calendar.hours]
+monday = "00:00-24:00"
+tuesday = "00:00-24:00"
+wednesday = "00:00-24:00"
+thursday = "00:00-24:00"
+friday = "00:00-24:00"
+saturday = "00:00-24:00"
+sunday = "00:00-24:00"
+
+[calendar.holidays]
+custom = []
+"""
+"""The bot's business calendar (the desk policy's) without a closed hour or a holiday: the
+out-of-hours reply would otherwise come or not with the wall clock of the run."""
 
 
 def _env(database_url: str, stub: str, tmp_path: Path, port: int) -> dict[str, str]:
@@ -186,6 +208,9 @@ async def test_webhooks_to_notices_and_resolution(database_url: str, tmp_path: P
         )
         server = worker = None
         try:
+            await runtime.services.load_desk_policy(
+                LoadDeskPolicy(source=ALWAYS_OPEN, actor=Actor(name="sup"))
+            )
             failure = await runtime.services.declare_failure(
                 DeclareFailure(
                     name="Fibra Serra",
