@@ -16,7 +16,11 @@ from lia_core.assignment.policy import (
     DEFAULT_RETURN_AFTER,
 )
 from lia_core.desk.alerts import DIGEST_AFTER
-from lia_core.desk.monitor import DEFAULT_BATCH, DEFAULT_INTERVAL_SECONDS
+from lia_core.desk.monitor import (
+    DEFAULT_BATCH,
+    DEFAULT_INTERVAL_SECONDS,
+    DEFAULT_PLANNER_INTERVAL_SECONDS,
+)
 from lia_core.domain.delivery import Channel
 from lia_core.handoff import HandoffPolicy
 from lia_core.services.alerts import AlertPolicy
@@ -140,6 +144,8 @@ class DeskSettings(BaseModel):
     """How often each process checks for a new desk-policy revision (`lia rules load`): a new revision applies within this many seconds, without a restart."""
     monitor_interval_seconds: float = Field(default=DEFAULT_INTERVAL_SECONDS, gt=0, le=3600)
     """How often the worker looks for tickets whose SLA clocks crossed a threshold (warning, breach) and raises their alerts."""
+    planner_interval_seconds: float = Field(default=DEFAULT_PLANNER_INTERVAL_SECONDS, gt=0, le=3600)
+    """How often the worker plans the coming SLA visits of the tickets saved since (so the monitor applies them in one statement instead of re-reading each timeline)."""
     monitor_batch: int = Field(default=DEFAULT_BATCH, ge=1, le=10_000)
     """Tickets the SLA monitor takes per transaction (a tick repeats while a full batch came back)."""
     alert_digest_after: int = Field(default=DIGEST_AFTER, ge=1, le=100_000)

@@ -124,6 +124,13 @@ async def _monitor_sla(runtime: Runtime, _report: WorkerReport) -> None:
     await runtime.sla_monitor.tick()
 
 
+async def _plan_sla(runtime: Runtime, _report: WorkerReport) -> None:
+    """Plan the coming SLA visits of the tickets saved since (so the next ticks apply them)."""
+    planned = await runtime.sla_monitor.plan_ahead()
+    if planned:
+        log.info("desk.plan_ahead", tickets=planned)
+
+
 async def _bot_timers(runtime: Runtime, _report: WorkerReport) -> None:
     """The bot's inactivity timer: the menu, then the close, of the conversations now due."""
     if not runtime.settings.bot.enabled:
@@ -146,6 +153,7 @@ def timers(runtime: Runtime) -> list[Timer]:
         Timer("schedule", runtime.settings.worker.poll_interval_seconds, _schedule),
         Timer("backlog", BACKLOG_CHECK_SECONDS, _check_backlog),
         Timer("sla-monitor", runtime.settings.desk.monitor_interval_seconds, _monitor_sla),
+        Timer("sla-planner", runtime.settings.desk.planner_interval_seconds, _plan_sla),
         Timer("bot-timers", runtime.settings.bot.timer_interval_seconds, _bot_timers),
         Timer("assignment", runtime.settings.assignment.tick_seconds, _assign),
     ]

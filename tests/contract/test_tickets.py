@@ -410,3 +410,29 @@ async def test_visit_due_leaves_what_a_plan_cannot_answer_to_the_pipeline(
     async with uow_factory() as uow:
         same = await uow.tickets.visit_due(T0 + 71 * MINUTE, limit=10, revision=3)
         assert ([a.ticket_id for a in same.applied], same.unplanned) == (["t-1"], ("t-2",))
+
+
+async def test_the_planner_finds_what_saves_left_unplanned(uow_factory: UnitOfWorkFactory) -> None:
+    """`unplanned` returns live tickets with a next check and no plan (locked), `set_plans`
+    stores them (not a plan made for another timeline); then they are not unplanned."""
+    bare = a_ticket("t-1", conversation_id="c-1")
+    resolved = a_ticket("t-2", conversation_id="c-2").record(
+        EventKind.RESOLVED, at=T0 + MINUTE, by="ana"
+    )
+    async with uow_factory() as uow:
+        await uow.tickets.add(bare, DUE, at=T0)
+        await uow.tickets.add(resolved, attrs.evolve(DUE, next_check_at=T0), at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        (ticket,) = await uow.tickets.unplanned(limit=10)
+        assert ticket.id == "t-1"
+        _, index = _planned(ticket)
+        assert index.plan is not None
+        stale = attrs.evolve(index.plan, seq=index.plan.seq + 1)
+        assert await uow.tickets.set_plans([(ticket, stale)]) == 0
+        assert await uow.tickets.set_plans([(ticket, index.plan)]) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.tickets.unplanned(limit=10) == []
+        stored = await uow.tickets.get("t-1")
+    assert stored.version == ticket.version

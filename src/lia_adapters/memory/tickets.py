@@ -9,7 +9,14 @@ import attrs
 
 from lia_adapters.memory._tables import Staging, StoredTicket
 from lia_core.desk.index import TicketIndex
-from lia_core.desk.plan import AppliedVisit, DueTicket, DueVisits, VisitsApplied, apply_due
+from lia_core.desk.plan import (
+    AppliedVisit,
+    DueTicket,
+    DueVisits,
+    VisitPlan,
+    VisitsApplied,
+    apply_due,
+)
 from lia_core.domain.failures import FailureStatus
 from lia_core.domain.recipients import ContactKey
 from lia_core.domain.tickets import Ticket, Timeline
@@ -179,6 +186,33 @@ class InMemoryTicketRepository:
             await self._apply(visits, at=now)
             applied.append(AppliedVisit.of(visits))
         return DueVisits(applied=tuple(applied), unplanned=tuple(unplanned))
+
+    async def unplanned(self, *, limit: int) -> Sequence[Ticket]:
+        """Live tickets with a next check and no plan, soonest first."""
+        rows = [
+            row
+            for row in self._view().values()
+            if row.ticket.status.is_live
+            and row.index.next_check_at is not None
+            and row.index.plan is None
+        ]
+        rows.sort(key=lambda row: (row.index.next_check_at, row.ticket.id))
+        return [row.ticket for row in rows[:limit]]
+
+    async def set_plans(self, plans: Sequence[tuple[Ticket, VisitPlan]]) -> int:
+        """Stage each plan on its ticket's index (the version is left as it is)."""
+        kept = 0
+        for ticket, plan in plans:
+            row = self._view().get(ticket.id)
+            events = len(ticket.timeline.events)
+            if row is None or len(row.ticket.timeline.events) != events or plan.seq != events:
+                continue
+            staged = self._uow.staged.tickets.get(ticket.id)
+            read = staged.read_version if staged is not None else row.ticket.version
+            index = attrs.evolve(row.index, plan=plan)
+            self._uow.staged.tickets[ticket.id] = attrs.evolve(row, index=index, read_version=read)
+            kept += 1
+        return kept
 
     async def get_many(self, ticket_ids: Sequence[str]) -> Sequence[Ticket]:
         """The tickets as last saved, in the order given."""

@@ -22,9 +22,9 @@ import attrs
 from lia_core.desk.alerts import DIGEST_AFTER, About, BatchedStaffNotifier, OutboxStaffNotifier
 from lia_core.desk.events import sla_alerts
 from lia_core.desk.index import index_ticket
-from lia_core.desk.plan import AppliedVisit, DueVisits
+from lia_core.desk.plan import AppliedVisit, DueVisits, VisitPlan
 from lia_core.desk.service import Desk, PolicySource
-from lia_core.desk.settle import Settled, settle, sla_policy_of
+from lia_core.desk.settle import Settled, gather, plan_now, settle, sla_policy_of
 from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.errors import ValidationError
 from lia_core.ports import Clock, UnitOfWorkFactory
@@ -32,6 +32,7 @@ from lia_core.ports import Clock, UnitOfWorkFactory
 __all__ = [
     "DEFAULT_BATCH",
     "DEFAULT_INTERVAL_SECONDS",
+    "DEFAULT_PLANNER_INTERVAL_SECONDS",
     "MAX_BATCHES",
     "RETRY_AFTER",
     "MonitorObserver",
@@ -41,6 +42,8 @@ __all__ = [
 
 DEFAULT_INTERVAL_SECONDS = 15.0
 """How often the worker runs a tick (`LIA_DESK__MONITOR_INTERVAL_SECONDS`)."""
+DEFAULT_PLANNER_INTERVAL_SECONDS = 5.0
+"""How often the worker plans the visits of tickets saved since (`LIA_DESK__PLANNER_INTERVAL_SECONDS`)."""
 DEFAULT_BATCH = 1000
 """Tickets per transaction (`LIA_DESK__MONITOR_BATCH`)."""
 MAX_BATCHES = 50
@@ -167,6 +170,32 @@ class SlaMonitor:
         self.observer.ticked(report)
         return report
 
+    async def plan_ahead(self) -> int:
+        """Plan the coming visits of the tickets a save left without a plan; how many.
+
+        Saves do not plan (it would cost every change, on the gate's path too), so the
+        worker runs this right behind them: a batch per transaction, rows locked SKIP LOCKED
+        so several workers share it, at most MAX_BATCHES a call. A ticket with something due
+        right now is left to the next tick, whose pipeline visit plans it.
+        """
+        planned = 0
+        for _ in range(MAX_BATCHES):
+            now = self.clock.now()
+            _, desk = await self.policies.current()
+            async with self.uow() as uow:
+                tickets = await uow.tickets.unplanned(limit=self.batch)
+                plans: list[tuple[Ticket, VisitPlan]] = []
+                for ticket in tickets:
+                    gathered = await gather(uow, ticket, desk, now=now)
+                    plan = plan_now(ticket, desk=desk, gathered=gathered, now=now)
+                    if plan is not None:
+                        plans.append((ticket, plan))
+                planned += await uow.tickets.set_plans(plans)
+                await uow.commit()
+            if len(tickets) < self.batch or not plans:
+                break
+        return planned
+
     async def _follow(self, revision: int | None, report: MonitorReport) -> None:
         """Re-index every live ticket when the revision in force is not the one seen last.
 
@@ -209,7 +238,9 @@ class SlaMonitor:
                 taken = [a.ticket_id for a in due.applied] + list(due.unplanned)
                 settled: list[Settled] = []
                 for ticket in tickets:
-                    done = await settle(uow, ticket, desk=desk, notifier=notifier, now=now)
+                    done = await settle(
+                        uow, ticket, desk=desk, notifier=notifier, now=now, plan_ahead=plans
+                    )
                     visit.count(ticket, done)
                     settled.append(done)
                     added = done.ticket.timeline.events[len(ticket.timeline.events) :]

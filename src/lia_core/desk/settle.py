@@ -44,6 +44,7 @@ __all__ = [
     "evaluation_facts",
     "facts_at",
     "gather",
+    "plan_now",
     "plan_visits",
     "run",
     "settle",
@@ -344,6 +345,20 @@ def plan_visits(
     )
 
 
+def plan_now(
+    ticket: Ticket, *, desk: DeskPolicy, gathered: Gathered, now: datetime
+) -> VisitPlan | None:
+    """The plan of a stored ticket at *now*, if nothing is due on it now (else None: the
+    monitor's next visit runs the pipeline, which plans)."""
+    if not ticket.status.is_live:
+        return None
+    done = run(ticket, desk=desk, gathered=gathered, now=now)
+    if done.ticket.timeline.events != ticket.timeline.events or done.alerts:
+        return None
+    index = index_status(done.ticket, done.status, done.policy, now=now)
+    return plan_visits(done.ticket, index, desk=desk, gathered=gathered, now=now)
+
+
 async def settle(
     uow: UnitOfWork,
     ticket: Ticket,
@@ -351,10 +366,13 @@ async def settle(
     desk: DeskPolicy,
     notifier: StaffNotifier,
     now: datetime,
+    plan_ahead: bool = False,
 ) -> Settled:
     """Run the clocks and the rules over *ticket* at *now*; queue what they ask for in *uow*.
 
-    The index returned carries the plan of the monitor's coming visits (`plan_visits`).
+    With *plan_ahead* the index returned carries the plan of the monitor's coming visits
+    (`plan_visits`); otherwise none, and the monitor's planner makes it in the background
+    (`SlaMonitor.plan_ahead`), off the path of the change.
     """
     gathered = await gather(uow, ticket, desk, now=now)
     done = run(ticket, desk=desk, gathered=gathered, now=now)
@@ -367,8 +385,9 @@ async def settle(
     index = TicketIndex()
     if ticket.status.is_live:
         index = index_status(ticket, status, policy, now=now)
-        plan = plan_visits(ticket, index, desk=desk, gathered=gathered, now=now)
-        index = attrs.evolve(index, plan=plan)
+        if plan_ahead:
+            plan = plan_visits(ticket, index, desk=desk, gathered=gathered, now=now)
+            index = attrs.evolve(index, plan=plan)
     return Settled(
         ticket=ticket,
         index=index,

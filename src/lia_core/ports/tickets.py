@@ -9,7 +9,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.desk.index import TicketIndex
-from lia_core.desk.plan import DueVisits
+from lia_core.desk.plan import DueVisits, VisitPlan
 from lia_core.domain.recipients import ContactKey
 from lia_core.domain.tickets import (
     Priority,
@@ -118,6 +118,18 @@ class TicketRepository(Protocol):
         locked as in `due`) and apply, for each whose visit plan holds under *revision*, the
         planned visits due at *now* (`lia_core.desk.plan.apply_due`: events, rule fields,
         index, version + 1). The others are returned by id, still locked, for the pipeline.
+        """
+        ...
+
+    async def unplanned(self, *, limit: int) -> Sequence[Ticket]:
+        """Live tickets with a clock to watch and no visit plan, soonest next check first,
+        with their timelines; rows locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL."""
+        ...
+
+    async def set_plans(self, plans: Sequence[tuple[Ticket, VisitPlan]]) -> int:
+        """Store each ticket's visit plan (the ticket as `unplanned` returned it); how many.
+
+        A plan made for another timeline than the one stored is not kept.
         """
         ...
 

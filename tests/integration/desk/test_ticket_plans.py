@@ -120,7 +120,8 @@ async def plans_of(engine: AsyncEngine, run: Any) -> list[str]:
 async def test_every_list_filter_and_due_read_through_an_index(
     migrated_postgres_engine: AsyncEngine,
 ) -> None:
-    """No plan of `list` (one filter each, or none), of `due` or of `visit_due` scans a table."""
+    """No plan of `list` (one filter each, or none), `due`, `visit_due` or `unplanned` scans a
+    table."""
     engine = migrated_postgres_engine
     await fill(engine)
     for name, ticket_filter in FILTERS.items():
@@ -143,6 +144,13 @@ async def test_every_list_filter_and_due_read_through_an_index(
         for plan in await plans_of(engine, run):
             assert "Seq Scan on ticket" not in plan, plan
             assert "ix_ticket_clocks_next_check_at" in plan, plan
+
+    async def unplanned(uow: Any) -> None:
+        await uow.tickets.unplanned(limit=1000)
+
+    for plan in await plans_of(engine, unplanned):
+        assert "Seq Scan on ticket" not in plan, plan
+        assert "ix_ticket_clocks_unplanned" in plan, plan
 
 
 async def test_the_fill_has_what_the_filters_ask_for(

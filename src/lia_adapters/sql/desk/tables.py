@@ -31,6 +31,7 @@ __all__ = [
 _PARTY = 512  # a contact key: canonical phone or provider identity
 _LIVE = text("status IN ('open', 'waiting_customer') AND conversation_id IS NOT NULL")
 _DUE = text("next_check_at IS NOT NULL")
+_UNPLANNED = text("plan IS NULL AND next_check_at IS NOT NULL")
 
 
 def _listing(column: str) -> Index:
@@ -107,6 +108,13 @@ ticket_clocks = Table(
         "next_check_at",
         postgresql_where=_DUE,
         sqlite_where=_DUE,
+    ),
+    # The monitor's planner: clock rows still to plan (made by every save, so few at a time).
+    Index(
+        "ix_ticket_clocks_unplanned",
+        "next_check_at",
+        postgresql_where=_UNPLANNED,
+        sqlite_where=_UNPLANNED,
     ),
     # `lia ticket list --sla`, newest first.
     Index("ix_ticket_clocks_sla_state_opened_at", "sla_state", "opened_at", "ticket_id"),

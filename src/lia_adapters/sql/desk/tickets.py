@@ -309,6 +309,22 @@ _UPDATE_CLOCKS = bulk.Batch(
     ],
 )
 
+_SET_PLANS = bulk.Batch(
+    ticket_clocks,
+    ["ticket_id", "plan"],
+    postgresql=lambda rows: (
+        update(ticket_clocks)
+        .where(ticket_clocks.c.ticket_id == rows.source.c.ticket_id)
+        .values(plan=rows.columns["plan"])
+    ),
+    sqlite=lambda: (
+        update(ticket_clocks)
+        .where(ticket_clocks.c.ticket_id == bindparam("_ticket_id"))
+        .values(plan=bindparam("plan"))
+    ),
+    sqlite_params=lambda rows: [{"_ticket_id": r["ticket_id"], "plan": r["plan"]} for r in rows],
+)
+
 _EVENT_COLUMNS = ["ticket_id", "seq", "kind", "at", "actor", "reason", "data"]
 _INSERT_EVENTS = bulk.Batch.insert(ticket_events, _EVENT_COLUMNS, on_conflict=lambda s: s)
 
@@ -615,6 +631,34 @@ class SqlTicketRepository:
             )
             for row in result
         ]
+
+    async def unplanned(self, *, limit: int) -> Sequence[Ticket]:
+        """By the partial index of clock rows with no plan (`ix_ticket_clocks_unplanned`)."""
+        query = (
+            select(*_ROW)
+            .select_from(_WITH_CLOCKS)
+            .where(
+                ticket_clocks.c.plan.is_(None),
+                ticket_clocks.c.next_check_at.is_not(None),
+                tickets.c.status.in_(_LIVE),
+            )
+            .order_by(ticket_clocks.c.next_check_at, ticket_clocks.c.ticket_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        result = await self._connection().execute(query)
+        return await self._load(list(result.mappings()))
+
+    async def set_plans(self, plans: Sequence[tuple[Ticket, VisitPlan]]) -> int:
+        """One update of the clock rows' plans (rows `unplanned` locked)."""
+        rows = [
+            {"ticket_id": t.id, "plan": p.to_data()}
+            for t, p in plans
+            if p.seq == len(t.timeline.events) == t.stored_events
+        ]
+        if rows:
+            await _SET_PLANS.execute(self._connection(), rows)
+        return len(rows)
 
     async def get_many(self, ticket_ids: Sequence[str]) -> Sequence[Ticket]:
         """Load the tickets and their timelines (two statements), in the order given."""

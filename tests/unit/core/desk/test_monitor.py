@@ -10,7 +10,7 @@ import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
 from lia_core.desk.alerts import About, OutboxStaffNotifier
-from lia_core.desk.commands import OpenTicket
+from lia_core.desk.commands import Note, OpenTicket
 from lia_core.desk.monitor import RETRY_AFTER, MonitorReport, SlaMonitor
 from lia_core.desk.policy import DeskPolicy
 from lia_core.desk.service import Desk
@@ -239,3 +239,16 @@ async def test_each_crossing_is_published_as_an_sla_alert(world: World, use_plan
         (ticket.id, ticket.department, Metric.RESOLUTION, SlaState.BREACHED),
     ]
     assert {e.due_at for e in alerts} == {T0 + timedelta(minutes=100)}
+
+
+async def test_the_planner_plans_what_saves_left_and_ticks_then_apply_plans(world: World) -> None:
+    """Saves leave no plan; plan_ahead makes one per live ticket (none twice); the next tick
+    applies them without the pipeline; a ticket saved again waits for the planner anew."""
+    tickets = await world.open(3)
+    assert await world.monitor.plan_ahead() == 3
+    assert await world.monitor.plan_ahead() == 0
+    world.clock.set(T0 + timedelta(minutes=71))
+    report = await world.monitor.tick()
+    assert (report.visited, report.planned, report.warnings) == (3, 3, 3)
+    await world.desk.act(tickets[0].id, Note(text="ligar de volta"), Actor(name="ana"))
+    assert await world.monitor.plan_ahead() == 1

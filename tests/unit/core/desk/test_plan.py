@@ -115,6 +115,10 @@ class Desks:
                 OpenTicket(subject=f"Sem internet {n}", priority=priority), Actor(name="ana")
             )
 
+    async def plan(self) -> None:
+        """What the worker's planner does after the saves."""
+        assert await self.monitor.plan_ahead() == len(self.store.tickets)
+
     async def tickets(self) -> list[Ticket]:
         """Every ticket as stored, by id."""
         async with self.store.unit_of_work() as uow:
@@ -158,6 +162,7 @@ async def test_ticks_at_the_planned_instants_match_the_pipeline(
     planned, pipeline = Desks.make(POLICIES[policy]), Desks.make(POLICIES[policy])
     await planned.seed(chosen)
     await pipeline.seed(chosen)
+    await planned.plan()
     instants = sorted({v.at for plan in await planned.plans() for v in plan.visits})
     assert instants, "every ticket has a clock to watch"
     for at in instants:
@@ -186,6 +191,7 @@ async def test_late_ticks_record_what_the_pipeline_records(
     planned, pipeline = Desks.make(POLICIES[policy]), Desks.make(POLICIES[policy])
     await planned.seed(chosen)
     await pipeline.seed(chosen)
+    await planned.plan()
     at = T0
     for gap in gaps:
         at += timedelta(minutes=gap)

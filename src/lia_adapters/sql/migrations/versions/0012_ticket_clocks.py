@@ -6,11 +6,12 @@ Create Date: 2026-12-06
 
 `ticket_clocks` holds, per ticket, the SLA state, the due times, `next_check_at` and the visit
 plan (`lia_core.desk.plan`: what the monitor's coming visits will do, so that a tick applies
-them in one statement). A monitor visit then rewrites that narrow row — two indexes — while
+them in one statement; the monitor's planner makes it in the background after a save, found
+by the partial index `ix_ticket_clocks_unplanned`). A monitor visit then rewrites that narrow row — two indexes — while
 the ticket row only has its version and `updated_at` bumped, in place on PostgreSQL (a HOT
 update: `fillfactor` 85 leaves room on each page), instead of writing a new entry in each of
 the ticket row's indexes. Existing tickets keep their index; they have no plan yet (the
-monitor runs the pipeline for them, which plans them).
+monitor's planner plans them, as it plans every ticket a save left without a plan).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _JSON_OR_NULL = sa.JSON(none_as_null=True).with_variant(
     postgresql.JSONB(none_as_null=True), "postgresql"
 )
 _DUE = sa.text("next_check_at IS NOT NULL")
+_UNPLANNED = sa.text("plan IS NULL AND next_check_at IS NOT NULL")
 _INDEX = ("sla_state", "first_response_due_at", "resolution_due_at", "next_check_at")
 
 
@@ -62,6 +64,13 @@ def upgrade() -> None:
         ["next_check_at"],
         postgresql_where=_DUE,
         sqlite_where=_DUE,
+    )
+    op.create_index(
+        "ix_ticket_clocks_unplanned",
+        "ticket_clocks",
+        ["next_check_at"],
+        postgresql_where=_UNPLANNED,
+        sqlite_where=_UNPLANNED,
     )
     op.create_index(
         "ix_ticket_clocks_sla_state_opened_at",
