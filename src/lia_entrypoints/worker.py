@@ -195,6 +195,7 @@ async def run_worker(
     if once:
         await _schedule(runtime, report)
         await _monitor_sla(runtime, report)
+        await _plan_sla(runtime, report)
         await _bot_timers(runtime, report)
         await _assign(runtime, report)
         await _drain(runtime, owner, report)

@@ -22,11 +22,16 @@ MONDAY_9_SAO_PAULO = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 async def test_once_raises_the_warning_of_a_due_ticket_and_alerts_staff(tmp_path: Path) -> None:
     """`lia worker --once` after 169 working minutes of an urgent ticket (240): one warning, one job."""
     clock, store = FixedClock(MONDAY_9_SAO_PAULO), InMemoryStore()
-    settings = Settings(_env_file=None, data_dir=tmp_path, desk={"monitor_interval_seconds": 7})
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        desk={"monitor_interval_seconds": 7, "planner_interval_seconds": 3},
+    )
     runtime = await bootstrap(
         settings, uow=store.unit_of_work, clock=clock, ids=SequentialIds(), hasher=PlainTextHasher()
     )
-    assert {t.name: t.every for t in timers(runtime)}["sla-monitor"] == 7
+    every = {t.name: t.every for t in timers(runtime)}
+    assert (every["sla-monitor"], every["sla-planner"]) == (7, 3)
     async with store.unit_of_work() as uow:
         await uow.users.add(
             User(
@@ -42,6 +47,8 @@ async def test_once_raises_the_warning_of_a_due_ticket_and_alerts_staff(tmp_path
     ticket = await runtime.services.desk.open(
         OpenTicket(subject="Sem conexão", priority=Priority.URGENT), Actor(name="ana")
     )
+    await run_worker(runtime, once=True)  # the planner plans the ticket's visits
+    assert next(iter(store.tickets.values())).index.plan is not None
     clock.advance(minutes=169)
     for _ in range(2):
         await run_worker(runtime, once=True)
