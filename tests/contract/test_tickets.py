@@ -30,6 +30,7 @@ from lia_core.sla.readings import SlaState
 
 T0 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
+DAY = timedelta(days=1)
 CUSTOMER = Phone("5511987654321")
 
 
@@ -424,7 +425,8 @@ async def test_the_planner_finds_what_saves_left_unplanned(uow_factory: UnitOfWo
         await uow.tickets.add(resolved, attrs.evolve(DUE, next_check_at=T0), at=T0)
         await uow.commit()
     async with uow_factory() as uow:
-        (ticket,) = await uow.tickets.unplanned(limit=10)
+        assert await uow.tickets.unplanned(before=T0 + 42 * MINUTE, limit=10) == []  # not yet
+        (ticket,) = await uow.tickets.unplanned(before=T0 + DAY, limit=10)
         assert ticket.id == "t-1"
         _, index = _planned(ticket)
         assert index.plan is not None
@@ -433,6 +435,6 @@ async def test_the_planner_finds_what_saves_left_unplanned(uow_factory: UnitOfWo
         assert await uow.tickets.set_plans([(ticket, index.plan)]) == 1
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.tickets.unplanned(limit=10) == []
+        assert await uow.tickets.unplanned(before=T0 + DAY, limit=10) == []
         stored = await uow.tickets.get("t-1")
     assert stored.version == ticket.version

@@ -187,13 +187,14 @@ class InMemoryTicketRepository:
             applied.append(AppliedVisit.of(visits))
         return DueVisits(applied=tuple(applied), unplanned=tuple(unplanned))
 
-    async def unplanned(self, *, limit: int) -> Sequence[Ticket]:
-        """Live tickets with a next check and no plan, soonest first."""
+    async def unplanned(self, *, before: datetime, limit: int) -> Sequence[Ticket]:
+        """Live tickets with no plan and a next check before *before*, soonest first."""
         rows = [
             row
             for row in self._view().values()
             if row.ticket.status.is_live
             and row.index.next_check_at is not None
+            and row.index.next_check_at < before
             and row.index.plan is None
         ]
         rows.sort(key=lambda row: (row.index.next_check_at, row.ticket.id))

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_INTERVAL_SECONDS",
     "DEFAULT_PLANNER_INTERVAL_SECONDS",
     "MAX_BATCHES",
+    "PLAN_HORIZON",
     "RETRY_AFTER",
     "MonitorObserver",
     "MonitorReport",
@@ -50,6 +51,9 @@ MAX_BATCHES = 50
 """Batches per tick at most: after a policy change re-indexed every live ticket, the backlog
 is worked through over several ticks, so outbound dispatch in the same worker never waits long."""
 RETRY_AFTER = timedelta(minutes=1)
+PLAN_HORIZON = timedelta(hours=1)
+"""The planner plans the tickets whose next check comes within this (the rest as it nears:
+a plan made days ahead would mostly be undone by the ticket's next event)."""
 """When a ticket that failed on its own is looked at again."""
 
 _COUNTED = {
@@ -152,6 +156,8 @@ class SlaMonitor:
     batch: int = attrs.field(default=DEFAULT_BATCH, converter=_check)
     digest_after: int = DIGEST_AFTER
     """Alerts of one policy for one staff member per batch beyond which a digest goes instead."""
+    plan_horizon: timedelta = PLAN_HORIZON
+    """How far ahead `plan_ahead` looks for tickets to plan."""
     use_plans: bool = True
     """False: every due ticket runs through the pipeline, plans ignored (the oracle of the
     plan tests; a way to rule plans out when a visit looks wrong)."""
@@ -171,7 +177,8 @@ class SlaMonitor:
         return report
 
     async def plan_ahead(self) -> int:
-        """Plan the coming visits of the tickets a save left without a plan; how many.
+        """Plan the coming visits of the tickets a save left without a plan whose next check
+        comes within *plan_horizon*; how many.
 
         Saves do not plan (it would cost every change, on the gate's path too), so the
         worker runs this right behind them: a batch per transaction, rows locked SKIP LOCKED
@@ -183,7 +190,9 @@ class SlaMonitor:
             now = self.clock.now()
             _, desk = await self.policies.current()
             async with self.uow() as uow:
-                tickets = await uow.tickets.unplanned(limit=self.batch)
+                tickets = await uow.tickets.unplanned(
+                    before=now + self.plan_horizon, limit=self.batch
+                )
                 plans: list[tuple[Ticket, VisitPlan]] = []
                 for ticket in tickets:
                     gathered = await gather(uow, ticket, desk, now=now)

@@ -121,9 +121,9 @@ class TicketRepository(Protocol):
         """
         ...
 
-    async def unplanned(self, *, limit: int) -> Sequence[Ticket]:
-        """Live tickets with a clock to watch and no visit plan, soonest next check first,
-        with their timelines; rows locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL."""
+    async def unplanned(self, *, before: datetime, limit: int) -> Sequence[Ticket]:
+        """Live tickets with no visit plan whose next check comes before *before*, soonest
+        first, with their timelines; rows locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL."""
         ...
 
     async def set_plans(self, plans: Sequence[tuple[Ticket, VisitPlan]]) -> int:

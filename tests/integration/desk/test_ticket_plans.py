@@ -146,11 +146,12 @@ async def test_every_list_filter_and_due_read_through_an_index(
             assert "ix_ticket_clocks_next_check_at" in plan, plan
 
     async def unplanned(uow: Any) -> None:
-        await uow.tickets.unplanned(limit=1000)
+        await uow.tickets.unplanned(before=T0 + timedelta(hours=1), limit=1000)
 
-    for plan in await plans_of(engine, unplanned):
+    found = await plans_of(engine, unplanned)  # the clock rows, then their tickets by id
+    for plan in found:
         assert "Seq Scan on ticket" not in plan, plan
-        assert "ix_ticket_clocks_unplanned" in plan, plan
+    assert any("ix_ticket_clocks_unplanned" in plan for plan in found), found
 
 
 async def test_the_fill_has_what_the_filters_ask_for(

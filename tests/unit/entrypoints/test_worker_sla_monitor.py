@@ -47,9 +47,10 @@ async def test_once_raises_the_warning_of_a_due_ticket_and_alerts_staff(tmp_path
     ticket = await runtime.services.desk.open(
         OpenTicket(subject="Sem conexão", priority=Priority.URGENT), Actor(name="ana")
     )
+    clock.advance(minutes=120)  # the warning (at 168 working minutes) is within the hour
     await run_worker(runtime, once=True)  # the planner plans the ticket's visits
     assert next(iter(store.tickets.values())).index.plan is not None
-    clock.advance(minutes=169)
+    clock.advance(minutes=49)
     for _ in range(2):
         await run_worker(runtime, once=True)
     async with store.unit_of_work() as uow:

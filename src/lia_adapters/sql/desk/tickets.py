@@ -632,22 +632,31 @@ class SqlTicketRepository:
             for row in result
         ]
 
-    async def unplanned(self, *, limit: int) -> Sequence[Ticket]:
-        """By the partial index of clock rows with no plan (`ix_ticket_clocks_unplanned`)."""
-        query = (
-            select(*_ROW)
-            .select_from(_WITH_CLOCKS)
+    async def unplanned(self, *, before: datetime, limit: int) -> Sequence[Ticket]:
+        """The clock rows by the partial `ix_ticket_clocks_unplanned`, then their tickets by
+        primary key (a final ticket's clock row has no next check: see `_clock_row`)."""
+        conn = self._connection()
+        picked = await conn.execute(
+            select(ticket_clocks.c.ticket_id)
             .where(
                 ticket_clocks.c.plan.is_(None),
                 ticket_clocks.c.next_check_at.is_not(None),
-                tickets.c.status.in_(_LIVE),
+                ticket_clocks.c.next_check_at < before,
             )
             .order_by(ticket_clocks.c.next_check_at, ticket_clocks.c.ticket_id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        result = await self._connection().execute(query)
-        return await self._load(list(result.mappings()))
+        ids = list(picked.scalars())
+        if not ids:
+            return []
+        result = await conn.execute(
+            select(*_ROW)
+            .where(tickets.c.id.in_(ids), tickets.c.status.in_(_LIVE))
+            .with_for_update(skip_locked=True)
+        )
+        loaded = {t.id: t for t in await self._load(list(result.mappings()))}
+        return [loaded[tid] for tid in ids if tid in loaded]
 
     async def set_plans(self, plans: Sequence[tuple[Ticket, VisitPlan]]) -> int:
         """One update of the clock rows' plans (rows `unplanned` locked)."""

@@ -242,9 +242,12 @@ async def test_each_crossing_is_published_as_an_sla_alert(world: World, use_plan
 
 
 async def test_the_planner_plans_what_saves_left_and_ticks_then_apply_plans(world: World) -> None:
-    """Saves leave no plan; plan_ahead makes one per live ticket (none twice); the next tick
-    applies them without the pipeline; a ticket saved again waits for the planner anew."""
+    """Saves leave no plan; plan_ahead makes one per live ticket whose next check is within
+    the hour (none twice); the next tick applies them without the pipeline; a ticket saved
+    again waits for the planner anew."""
     tickets = await world.open(3)
+    assert await world.monitor.plan_ahead() == 0  # the warning is more than an hour away
+    world.clock.set(T0 + timedelta(minutes=15))
     assert await world.monitor.plan_ahead() == 3
     assert await world.monitor.plan_ahead() == 0
     world.clock.set(T0 + timedelta(minutes=71))

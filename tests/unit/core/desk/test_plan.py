@@ -99,6 +99,7 @@ class Desks:
             observer=_Quiet(),
             notifier=notifier,
             digest_after=1000,
+            plan_horizon=timedelta(days=60),
         )
         return cls(store, clock, desk, monitor)
 
