@@ -144,10 +144,14 @@ class Claims:
         event: RealtimeEvent | None,
         welcome: str | None = None,
     ) -> None:
-        """Save, mirror on the ticket, recount, audit; greet the customer of *welcome*'s new
-        conversation (the `agent_welcome` canned response, when one exists); commit."""
+        """Save, mirror on the ticket, record who accepted the handoff, recount, audit; greet
+        the customer of *welcome*'s new conversation (the `agent_welcome` canned response,
+        when one exists); commit."""
         await uow.assignments.save_many([assignment])
         await mirror(uow, self.ctx.desk, assignment, by=actor.name, reason=reason, now=now)
+        if assignment.assignee is not None:
+            # The handoff ledger's "who accepted": the first agent to hold it since the handoff.
+            await uow.handoffs.accept(assignment.conversation_id, by=assignment.assignee, at=now)
         if event is not None:
             uow.events.publish(event)
         if welcome is not None and self.ctx.welcome is not None:

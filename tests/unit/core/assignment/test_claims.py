@@ -17,8 +17,11 @@ from lia_core.assignment import (
 from lia_core.domain.activity import ActivityFilter, Actor
 from lia_core.domain.agents import Presence
 from lia_core.domain.assignments import AssignmentState
+from lia_core.domain.tickets import Priority, SupportLevel
 from lia_core.domain.users import Role
 from lia_core.errors import InvalidTransition, NotFound, NotPermitted, ValidationError
+from lia_core.handoff.routing import HandoffReason
+from lia_core.handoff.session import HandoffEntry, HandoffFilter
 from tests.unit.core.assignment.harness import Shift, add_user, queue, shift
 
 
@@ -164,3 +167,36 @@ async def _loads(s: Shift) -> dict[str, int]:
         for v in await s.services.agents.list()
         if v.user.role is Role.AGENT
     }
+
+
+async def test_the_first_agent_to_hold_a_handed_conversation_accepts_its_handoff() -> None:
+    """The handoff ledger names who accepted it and when: the claimer; a later transfer
+    leaves the first acceptance as it was."""
+    s = shift()
+    await add_user(s.uow, "ana")
+    await add_user(s.uow, "bia")
+    await queue(s.uow, "c-1")
+    handed = HandoffEntry(
+        id="h-1",
+        conversation_id="c-1",
+        reason=HandoffReason.CUSTOMER_ASKED,
+        department="support",
+        level=SupportLevel.N1,
+        priority=Priority.HIGH,
+        at=s.clock.now(),
+    )
+    async with s.uow() as uow:
+        await uow.handoffs.add_many([handed])
+        await uow.commit()
+    s.clock.advance(minutes=3)
+    await s.services.claims.claim(
+        Claim(conversation_id="c-1", agent="ana", actor=Actor(name="ana"))
+    )
+    await s.services.claims.transfer(
+        Transfer(
+            conversation_id="c-1", by="ana", to_agent="bia", reason="turno", actor=Actor(name="ana")
+        )
+    )
+    async with s.uow() as uow:
+        (entry,) = await uow.handoffs.list(HandoffFilter())
+    assert (entry.accepted_by, entry.accepted_at) == ("ana", handed.at + timedelta(minutes=3))
