@@ -9,10 +9,22 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql.column_types import UtcDateTime
+from lia_adapters.sql.desk.tables import ticket_clocks
 from lia_adapters.sql.migrations import current_revision, downgrade, head_revision, upgrade
 from lia_adapters.sql.outages.tables import OUTAGE_CATALOGUE_REVISION, revisions
 from lia_adapters.sql.schema import metadata
@@ -174,3 +186,74 @@ async def test_0004_keys_typed_notices_by_canonical_number(engine: AsyncEngine) 
         ("(21) 3333-5555", Channel.PUSH),
     }
     assert len(notices) == len(by_recipient)
+
+
+def _tickets_before_0012() -> Table:
+    """The columns of `tickets` a test writes at revision 0011 (the index still on the row)."""
+    return Table(
+        "tickets",
+        MetaData(),
+        Column("id", String),
+        Column("subject", String),
+        Column("department", String),
+        Column("level", String),
+        Column("priority", String),
+        Column("severity", String),
+        Column("status", String),
+        Column("vip", Boolean),
+        Column("sla_state", String),
+        Column("resolution_due_at", UtcDateTime),
+        Column("next_check_at", UtcDateTime),
+        Column("opened_at", UtcDateTime),
+        Column("updated_at", UtcDateTime),
+        Column("version", Integer),
+    )
+
+
+async def test_0012_moves_each_ticket_index_to_its_clock_row(engine: AsyncEngine) -> None:
+    """A live ticket's SLA index moves to ticket_clocks as it was; a final ticket's is cleared
+    (the monitor takes clock rows by next_check_at alone); downgrading puts it back."""
+    await upgrade(engine)
+    await downgrade(engine, "0011")
+    at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    due = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    row = {
+        "subject": "sem internet",
+        "department": "support",
+        "level": "N1",
+        "priority": "medium",
+        "severity": "low",
+        "vip": False,
+        "sla_state": "ok",
+        "resolution_due_at": due,
+        "next_check_at": due,
+        "opened_at": at,
+        "updated_at": at,
+        "version": 1,
+    }
+    old = _tickets_before_0012()
+    async with engine.begin() as conn:
+        await conn.execute(
+            old.insert(),
+            [
+                {**row, "id": "t-live", "status": "open"},
+                {**row, "id": "t-done", "status": "resolved"},
+            ],
+        )
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        found = await conn.execute(
+            select(
+                ticket_clocks.c.ticket_id, ticket_clocks.c.sla_state, ticket_clocks.c.next_check_at
+            )
+        )
+        clocks = {r.ticket_id: (r.sla_state, r.next_check_at) for r in found}
+        columns = await conn.run_sync(
+            lambda c: {x["name"] for x in inspect(c).get_columns("tickets")}
+        )
+    assert clocks == {"t-live": ("ok", due), "t-done": (None, None)}
+    assert "next_check_at" not in columns
+    await downgrade(engine, "0011")
+    async with engine.connect() as conn:
+        back = await conn.execute(select(old.c.id, old.c.next_check_at).order_by(old.c.id))
+        assert [(r.id, r.next_check_at) for r in back] == [("t-done", None), ("t-live", due)]

@@ -16,6 +16,7 @@ monitor's planner plans them, as it plans every ticket a save left without a pla
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -58,6 +59,13 @@ def upgrade() -> None:
         "resolution_due_at, next_check_at) SELECT id, opened_at, sla_state, "
         "first_response_due_at, resolution_due_at, next_check_at FROM tickets"
     )
+    # A final ticket's clock row is empty (the monitor takes clock rows by next_check_at
+    # alone): clear any a library user left on a resolved or closed ticket.
+    op.execute(
+        "UPDATE ticket_clocks SET sla_state = NULL, first_response_due_at = NULL, "
+        "resolution_due_at = NULL, next_check_at = NULL WHERE ticket_id IN "
+        "(SELECT id FROM tickets WHERE status NOT IN ('open', 'waiting_customer'))"
+    )
     op.create_index(
         "ix_ticket_clocks_next_check_at",
         "ticket_clocks",
@@ -79,9 +87,16 @@ def upgrade() -> None:
     )
     op.drop_index("ix_tickets_next_check_at", table_name="tickets")
     op.drop_index("ix_tickets_sla_state_opened_at", table_name="tickets")
-    with op.batch_alter_table("tickets") as batch:
+    # Not a batch (copy-and-swap) where avoidable: on SQLite, dropping `tickets` to swap the
+    # copy in breaks the foreign keys of its events and clocks. SQLite 3.35+ drops an
+    # unindexed column in place; older ones get the batch.
+    if op.get_bind().dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 35):
         for column in _INDEX:
-            batch.drop_column(column)
+            op.drop_column("tickets", column)
+    else:
+        with op.batch_alter_table("tickets") as batch:
+            for column in _INDEX:
+                batch.drop_column(column)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE tickets SET (fillfactor = 85)")
 
