@@ -9,6 +9,7 @@ inbound handler applies it inside its batch (one read and one write per group co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from lia_core.errors import ConcurrencyConflict, ValidationError
 from lia_core.handoff import (
     AskClarifyingQuestion,
     CloseConversation,
+    CloseReason,
     ConversationState,
     CustomerMessage,
     Decision,
@@ -48,7 +50,7 @@ from lia_core.handoff import (
     decide_handoff,
 )
 from lia_core.handoff.session import BotSession, HandoffEntry, department_of, next_check
-from lia_core.ports import Clock, IdGenerator, UnitOfWorkFactory
+from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "BOT_REASON",
@@ -296,8 +298,8 @@ def _reply(
 class RunBotTimersHandler:
     """The worker's inactivity timer: menus and closes of the sessions now due, in batches.
 
-    Each batch is one transaction: the sessions (version-checked), the outbox jobs and the
-    outbound messages. The job keys name the silence they answer, so a batch run twice (a
+    Each batch is one transaction: the sessions (version-checked), the conversations closed
+    (resolved, reason "inactivity", version-checked), the outbox jobs and the outbound messages. The job keys name the silence they answer, so a batch run twice (a
     conflict, another worker) never texts a customer twice.
     """
 
@@ -329,6 +331,7 @@ class RunBotTimersHandler:
             jobs: list[OutboundJob] = []
             outbound: list[StoredMessage] = []
             menus = closed = 0
+            ending: list[BotSession] = []
             for session in due:
                 decision = decide_handoff(session.state, InactivityTick(), handoff, now=now)
                 saved.append(
@@ -344,6 +347,8 @@ class RunBotTimersHandler:
                 kind = "menu" if decision.state.phase is Phase.TIMEOUT_OFFERED else "close"
                 menus += kind == "menu"
                 closed += kind == "close"
+                if kind == "close":
+                    ending.append(session)
                 key = f"bot:{session.conversation_id}:{kind}:{session.state.last_activity.isoformat()}"
                 channel = self.reply_channels.get(session.channel, session.channel)
                 job, message = _reply(
@@ -354,8 +359,30 @@ class RunBotTimersHandler:
             if not due:
                 return 0, 0, 0
             await uow.bot_sessions.save_many(saved)
+            await _close_conversations(uow, ending, now=now)
             if jobs:
                 await uow.outbox.add_many(jobs)
                 await uow.messages.add_outbound(outbound)
             await uow.commit()
         return menus, closed, len(due)
+
+
+async def _close_conversations(
+    uow: UnitOfWork, sessions: Sequence[BotSession], *, now: datetime
+) -> None:
+    """End the conversations the bot closed for inactivity, as option 3 ends them: resolved,
+    reason "inactivity" (the next message is a new matter). Only those the bot still holds:
+    one a person holds meanwhile is theirs (the version check of the save catches a race)."""
+    if not sessions:
+        return
+    known = await uow.conversations.get_many([(s.channel, s.chat_id) for s in sessions])
+    closed: list[Conversation] = []
+    for conversation in known.values():
+        if conversation.status is not ConversationStatus.ACTIVE:
+            continue
+        conversation.status = ConversationStatus.RESOLVED
+        conversation.status_reason = CloseReason.INACTIVITY.value
+        conversation.updated_at = now
+        closed.append(conversation)
+    if closed:
+        await uow.conversations.save_many(closed)

@@ -176,6 +176,58 @@ async def test_the_inactivity_menu_then_the_close_fired_by_the_timer(flow: Flow)
     assert session.state.phase is Phase.CLARIFYING
 
 
+async def test_the_inactivity_close_ends_the_conversation_and_a_new_message_starts_clean(
+    flow: Flow,
+) -> None:
+    """The 10-minute close resolves the conversation (reason inactivity), not only the bot's
+    session; the next message is a new matter with the bot, nothing queued or assigned."""
+    await flow.say("oi")
+    flow.clock.advance(minutes=5)
+    await flow.services.bot_timers()
+    flow.clock.advance(minutes=5)
+    assert (await flow.services.bot_timers()).closed == 1
+    closed = flow.conversation()
+    assert (closed.status, closed.status_reason) == (ConversationStatus.RESOLVED, "inactivity")
+    assert closed.updated_at == flow.clock.now()
+    assert (await flow.services.bot_timers()).closed == 0  # closed once
+    flow.clock.advance(minutes=1)
+    await flow.say("oi de novo")
+    again = flow.conversation()
+    assert (again.id, again.status, again.status_reason) == (
+        closed.id,
+        ConversationStatus.ACTIVE,
+        "bot",
+    )
+    assert await flow.tickets() == []
+    async with flow.store.unit_of_work() as uow:
+        assert await uow.assignments.get_many([again.id]) == {}  # not queued
+    await flow.say("quero cancelar meu plano")
+    (ticket,) = await flow.tickets()
+    assert ticket.department == "cancellation"
+    async with flow.store.unit_of_work() as uow:
+        assignment = await uow.assignments.get(again.id)
+    assert (assignment.department, assignment.assignee, assignment.closed_at) == (
+        "cancellation",
+        None,
+        None,
+    )
+
+
+async def test_the_inactivity_close_leaves_a_conversation_people_took_meanwhile(
+    flow: Flow,
+) -> None:
+    """A conversation no longer the bot's when the close comes is left as it is."""
+    await flow.say("oi")
+    flow.clock.advance(minutes=10)
+    async with flow.store.unit_of_work() as uow:
+        (conversation,) = (await uow.conversations.get_many([(Channel.WHATSAPP, CHAT)])).values()
+        conversation.status = ConversationStatus.WAITING
+        await uow.conversations.save_many([conversation])
+        await uow.commit()
+    await flow.services.bot_timers()
+    assert flow.conversation().status is ConversationStatus.WAITING
+
+
 async def test_the_menu_option_two_calls_an_agent(flow: Flow) -> None:
     """Answering the menu with "2" hands the conversation over (timeout_choice)."""
     await flow.say("oi")
