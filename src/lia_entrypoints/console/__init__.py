@@ -43,6 +43,7 @@ from lia_entrypoints.console.pages.failures import (
     pause_failure,
     resume_failure,
 )
+from lia_entrypoints.console.pages.presence import presence_beat
 from lia_entrypoints.console.pages.realtime import console_realtime
 from lia_entrypoints.console.pages.regions import (
     region_create,
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 STATIC = Path(__file__).parent / "static"
-"""htmx, the stylesheet and the console's one script."""
+"""htmx, the stylesheet, the console's script and the live layer (live.js)."""
 
 
 class _Shared(DefineMiddleware):
@@ -132,6 +133,7 @@ def console_routers(settings: Settings) -> list[Router]:
             tickets_page,
             ticket_page,
             ticket_command,
+            presence_beat,
         ],
         middleware=[
             _session(settings),

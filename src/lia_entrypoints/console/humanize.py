@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-__all__ = ["error_kind", "relative", "when", "when_input"]
+__all__ = ["countdown", "error_kind", "relative", "when", "when_input"]
 
 _MINUTE = 60
 _HOUR = 60 * _MINUTE
@@ -25,6 +25,17 @@ def relative(at: datetime, now: datetime) -> str:
         days = span // _DAY
         amount = "1 dia" if days == 1 else f"{days} dias"
     return f"em {amount}" if seconds > 0 else f"há {amount}"
+
+
+def countdown(due: datetime, now: datetime) -> str:
+    """ "04:59", "1:02:03", "-00:30": the time left until *due* as live.js shows it each second
+    (the first render, and what a page without script keeps)."""
+    seconds = int((due - now).total_seconds())
+    span = abs(seconds)
+    hours, rest = divmod(span, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return f"-{text}" if seconds < 0 else text
 
 
 def when(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:

@@ -14,7 +14,8 @@ from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
 from lia_core.domain.users import User
-from lia_entrypoints.console.humanize import error_kind, relative, when, when_input
+from lia_entrypoints.console.forms.presence import PRESENCE_LABELS
+from lia_entrypoints.console.humanize import countdown, error_kind, relative, when, when_input
 from lia_entrypoints.console.security import CONSOLE_PATH, CSRF_HEADER
 from lia_entrypoints.console.viewer import ROLE_LABELS, may_manage
 from lia_entrypoints.http.context import TZ_KEY, runtime_of
@@ -68,6 +69,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         env.filters["relative"] = relative
         env.filters["when_input"] = when_input
         env.filters["error_kind"] = error_kind
+        env.filters["countdown"] = countdown
         env.trim_blocks = True
         env.lstrip_blocks = True
 
@@ -121,6 +123,7 @@ def page(
         "flashes": _take_flashes(request),
         "csrf_header": CSRF_HEADER,
         "console": CONSOLE_PATH,
+        "presence_labels": [(p.value, label) for p, label in PRESENCE_LABELS.items()],
     }
     return Template(template, context={**shared, **context}, status_code=status_code)
 

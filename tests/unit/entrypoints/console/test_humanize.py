@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lia_core.domain.delivery_policy import FailureKind
-from lia_entrypoints.console.humanize import error_kind, relative, when, when_input
+from lia_entrypoints.console.humanize import countdown, error_kind, relative, when, when_input
 
 NOW = datetime(2026, 5, 20, 17, 30, tzinfo=UTC)
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -54,3 +54,18 @@ def test_every_delivery_failure_kind_reads_in_portuguese() -> None:
         assert error_kind(kind.value) != kind.value, kind
     assert error_kind("gave_up") == "desistência"
     assert error_kind("something-new") == "something-new"  # shown as is rather than hidden
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(minutes=2, seconds=5), "02:05"),
+        (timedelta(seconds=0), "00:00"),
+        (timedelta(hours=1, minutes=2, seconds=3), "1:02:03"),
+        (timedelta(seconds=-30), "-00:30"),
+        (timedelta(hours=-2, minutes=-1), "-2:01:00"),
+    ],
+)
+def test_countdown_reads_as_live_js_shows_it(delta: timedelta, expected: str) -> None:
+    """The first render of a countdown: mm:ss, h:mm:ss past an hour, a minus once overdue."""
+    assert countdown(NOW + delta, NOW) == expected
