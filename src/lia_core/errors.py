@@ -9,6 +9,8 @@ LiaError
 │   ├── NoLiveTicket        a conversation without an open ticket cannot take a private note
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
+│   ├── IdempotencyKeyReused  an idempotency key sent again with another request; ``field``
+│   │                       names how the caller gave the key (header, option)
 │   ├── RuleFileError       an escalation rule file, with its line (lia_core.escalation.errors)
 │   │   └── DeskPolicyFileError  a desk-policy file: ``errors`` lists every fault with its line
 │   │                       (lia_core.desk.policy_file)
@@ -50,6 +52,7 @@ __all__ = [
     "DeliveryError",
     "DirectoryUnavailable",
     "DomainError",
+    "IdempotencyKeyReused",
     "InvalidTransition",
     "LiaError",
     "MalformedWebhook",
@@ -139,6 +142,22 @@ class ValidationError(LiaError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class IdempotencyKeyReused(ValidationError):
+    """An idempotency key already used for another request (body, target or author)."""
+
+    def __init__(self, key: str, *, field: str = "idempotency_key") -> None:
+        self.key = key
+        super().__init__(
+            f"idempotency key {key!r} was already used for another request; send the same "
+            "request to get its answer again, or a new key for a new request",
+            field=field,
+        )
+
+    def named(self, field: str) -> IdempotencyKeyReused:
+        """The same error, naming the key as the caller gave it (a header, an option)."""
+        return IdempotencyKeyReused(self.key, field=field)
 
 
 class MalformedWebhook(ValidationError):

@@ -353,3 +353,32 @@ async def test_outbound_refs_name_the_message_of_a_job(uow_factory: UnitOfWorkFa
         )
     ]
     assert nothing == []
+
+
+async def test_outbound_by_job_key_finds_the_reply_with_its_live_status_and_details(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The reply a job carries, with its details and its status from the provider's receipts;
+    an unknown key, or a message without a job, is None."""
+    async with uow_factory() as uow:
+        await uow.outbox.add(a_reply_job("j-1", status=JobStatus.SENT, pid="wamid.sent"))
+        await uow.messages.add_outbound(
+            [
+                attrs.evolve(a_reply("r-1", key="key-j-1"), details={"template": "saudacao"}),
+                a_reply("r-2", key="key-orphan"),
+            ]
+        )
+        await uow.commit()
+    await record(uow_factory, receipt("wamid.sent", MessageStatus.READ))
+    async with uow_factory() as uow:
+        found = await uow.messages.outbound_by_job_key("key-j-1")
+        orphan = await uow.messages.outbound_by_job_key("key-orphan")
+        unknown = await uow.messages.outbound_by_job_key("key-unknown")
+    assert found is not None
+    assert (found.id, found.status, found.provider_message_id) == (
+        "r-1",
+        MessageStatus.READ,
+        "wamid.sent",
+    )
+    assert found.details == {"template": "saudacao"}
+    assert (orphan, unknown) == (None, None)

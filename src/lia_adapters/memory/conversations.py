@@ -19,7 +19,7 @@ from lia_core.domain.conversations import (
     StoredMessage,
     outbound_status,
 )
-from lia_core.domain.delivery import Channel
+from lia_core.domain.delivery import Channel, OutboundJob
 from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
 from lia_core.domain.recipients import ContactKey
 from lia_core.errors import ConcurrencyConflict, NotFound
@@ -37,6 +37,22 @@ def _view(uow: Staging) -> ConversationTables:
     merged.merge(uow.store.conversation_tables)
     merged.merge(uow.staged.conversation_tables)
     return merged
+
+
+def _with_status(row: StoredMessage, job: OutboundJob, view: ConversationTables) -> StoredMessage:
+    """An outbound message with its job's state and the provider's latest receipt."""
+    receipt = (
+        view.receipts.get((job.channel, job.provider_message_id))
+        if job.provider_message_id
+        else None
+    )
+    return attrs.evolve(
+        row,
+        provider_message_id=job.provider_message_id,
+        status=outbound_status(job.status, receipt.status if receipt else None),
+        status_at=receipt.at if receipt else job.updated_at,
+        error=receipt.error if receipt else None,
+    )
 
 
 class InMemoryContactRepository:
@@ -220,21 +236,21 @@ class InMemoryMessageRepository:
             if row.direction is Direction.INBOUND or job is None:
                 shown.append(row)
                 continue
-            receipt = (
-                view.receipts.get((job.channel, job.provider_message_id))
-                if job.provider_message_id
-                else None
-            )
-            shown.append(
-                attrs.evolve(
-                    row,
-                    provider_message_id=job.provider_message_id,
-                    status=outbound_status(job.status, receipt.status if receipt else None),
-                    status_at=receipt.at if receipt else job.updated_at,
-                    error=receipt.error if receipt else None,
-                )
-            )
+            shown.append(_with_status(row, job, view))
         return shown
+
+    async def outbound_by_job_key(self, job_key: str) -> StoredMessage | None:
+        """The outbound message of the job with *job_key*, with its current status."""
+        view = _view(self._uow)
+        jobs = [
+            j
+            for j in {**self._uow.store.jobs, **self._uow.staged.jobs}.values()
+            if j.idempotency_key == job_key
+        ]
+        row = next((m for m in view.messages.values() if m.job_key == job_key), None)
+        if row is None or not jobs:
+            return None
+        return _with_status(row, jobs[0], view)
 
     async def last_inbound_at(self, conversation_id: str) -> datetime | None:
         """The latest provider timestamp of the conversation's inbound messages, or None."""

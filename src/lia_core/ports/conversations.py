@@ -109,6 +109,10 @@ class MessageRepository(Protocol):
         """The last *limit* messages of a conversation, oldest first, with current statuses."""
         ...
 
+    async def outbound_by_job_key(self, job_key: str) -> StoredMessage | None:
+        """The outbound message its job carries under *job_key*, with its current status."""
+        ...
+
     async def last_inbound_at(self, conversation_id: str) -> datetime | None:
         """The provider's timestamp (``sent_at``) of the conversation's latest inbound message.
 

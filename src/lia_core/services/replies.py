@@ -9,6 +9,9 @@ A private note goes on the timeline of the conversation's open ticket: it never 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -30,6 +33,7 @@ from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.domain.users import User
 from lia_core.errors import (
     ConcurrencyConflict,
+    IdempotencyKeyReused,
     NoLiveTicket,
     NotFound,
     OutsideServiceWindow,
@@ -44,6 +48,10 @@ __all__ = ["Replies", "Reply", "ReplySent"]
 
 _ATTEMPTS = 3
 """Tries of one reply while the SLA monitor saves the same ticket (each re-reads it)."""
+_KEY = re.compile(r"^[!-~]{1,255}$")
+"""An idempotency key: 1-255 visible ASCII characters (no spaces)."""
+_REQUEST = "idempotency_request"
+"""The detail of a keyed reply's message holding its request's fingerprint."""
 
 
 @attrs.frozen(kw_only=True)
@@ -53,6 +61,9 @@ class Reply:
     conversation_id: str
     text: str | None = None
     template: str | None = None
+    idempotency_key: str | None = None
+    """The client's key for this reply: sent again with the same request, the reply already
+    queued is answered (nothing is queued twice); with another request, refused."""
 
     def __attrs_post_init__(self) -> None:
         given = [f for f in ("text", "template") if (getattr(self, f) or "").strip()]
@@ -60,6 +71,15 @@ class Reply:
             raise ValidationError("give either a text or a template (one of them)", field="text")
         if self.text is not None and len(self.text) > MAX_BODY_CHARS:
             raise ValidationError(f"must have at most {MAX_BODY_CHARS} characters", field="text")
+        if self.idempotency_key is not None and not _KEY.match(self.idempotency_key):
+            raise ValidationError(
+                "must be 1-255 visible ASCII characters (no spaces)", field="idempotency_key"
+            )
+
+    def fingerprint(self) -> str:
+        """What identifies the request under its key: the conversation and the content."""
+        raw = json.dumps([self.conversation_id, self.text, self.template], ensure_ascii=False)
+        return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +94,8 @@ class ReplySent:
     """The approved WhatsApp template it went out as (outside the window), if any."""
     empty: tuple[str, ...] = ()
     """Variables of the canned response that had no value."""
+    created: bool = True
+    """False: the reply queued earlier under the request's idempotency key, answered again."""
 
 
 @attrs.frozen(kw_only=True)
@@ -122,11 +144,25 @@ class Replies:
             check_author(
                 author, conversation.id, ticket, holder=await holder_of(uow, conversation.id)
             )
+            key = None
+            if request.idempotency_key is not None:
+                key = f"agent-reply:{author.username}:{request.idempotency_key}"
+                replayed = await _replayed(uow, key, request)
+                if replayed is not None:
+                    return replayed
             canned = await self._canned(uow, request.template) if request.template else None
             composed = await self._compose(
                 uow, conversation, ticket, author, text=request.text, canned=canned, now=now
             )
-            sent = await self._queue(uow, conversation, composed, source="agent-reply", now=now)
+            sent = await self._queue(
+                uow,
+                conversation,
+                composed,
+                source="agent-reply",
+                now=now,
+                key=key,
+                request=request.fingerprint() if key is not None else None,
+            )
             # The holder's first reply stops the assignment's return timer.
             await record_first_human_reply(uow, conversation.id, author.username, at=now)
             if ticket is not None:
@@ -292,8 +328,15 @@ class Replies:
         *,
         source: str,
         now: datetime,
+        key: str | None = None,
+        request: str | None = None,
     ) -> ReplySent:
-        """Write the job and its PENDING message in *uow* (the dispatcher says `message.sent`)."""
+        """Write the job and its PENDING message in *uow* (the dispatcher says `message.sent`).
+
+        *key*: the job's idempotency key (default: one of its own); a key queued meanwhile by
+        a concurrent request raises ConcurrencyConflict (the retry answers it). *request*: the
+        fingerprint kept on the message, with what a replay answers.
+        """
         channel = self.reply_channels.get(conversation.channel, conversation.channel)
         message_id = self.ids.new_id()
         job = new_job(
@@ -303,9 +346,16 @@ class Replies:
             recipient=parse_recipient(conversation.chat_id, channel=channel),
             content=composed.content,
             context=JobContext(source=source, correlation_id=conversation.id),
-            idempotency_key=f"{source}:{message_id}",
+            idempotency_key=key or f"{source}:{message_id}",
             now=now,
         )
+        details: dict[str, str] = {}
+        if request is not None:
+            details = {_REQUEST: request, "empty": ",".join(composed.empty)}
+            if composed.template is not None:
+                details["template"] = composed.template
+            if composed.whatsapp_template is not None:
+                details["whatsapp_template"] = composed.whatsapp_template
         message = StoredMessage(
             id=message_id,
             conversation_id=conversation.id,
@@ -316,9 +366,11 @@ class Replies:
             text=composed.shown,
             status=MessageStatus.PENDING,
             sent_at=now,
+            details=details,
             job_key=job.idempotency_key,
         )
-        await uow.outbox.add(job)
+        if not await uow.outbox.add(job):
+            raise ConcurrencyConflict(entity="reply", entity_id=job.idempotency_key)
         await uow.messages.add_outbound([message])
         return ReplySent(
             message=message,
@@ -327,6 +379,27 @@ class Replies:
             whatsapp_template=composed.whatsapp_template,
             empty=composed.empty,
         )
+
+
+async def _replayed(uow: UnitOfWork, key: str, request: Reply) -> ReplySent | None:
+    """The reply queued earlier under *key* (None: none yet), as it was answered then, with
+    its message's current status. Raises IdempotencyKeyReused for another request."""
+    try:
+        job = await uow.outbox.get_by_key(key)
+    except NotFound:
+        return None
+    message = await uow.messages.outbound_by_job_key(key)
+    if message is None or message.details.get(_REQUEST) != request.fingerprint():
+        raise IdempotencyKeyReused(request.idempotency_key or key)
+    empty = message.details.get("empty", "")
+    return ReplySent(
+        message=message,
+        job=job,
+        template=message.details.get("template"),
+        whatsapp_template=message.details.get("whatsapp_template"),
+        empty=tuple(empty.split(",")) if empty else (),
+        created=False,
+    )
 
 
 def _details(sent: ReplySent, ticket: Ticket | None) -> dict[str, str]:

@@ -75,6 +75,7 @@ FIELD_FLAGS: Mapping[str, str] = {
     "entity": "--entity",
     "entity_id": "--entity-id",
     "user": "--user",
+    "idempotency_key": "--idempotency-key",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

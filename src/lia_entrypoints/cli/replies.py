@@ -56,6 +56,12 @@ def _username(as_user: str | None) -> str:
 @click.argument("conversation_id", metavar="ID")
 @click.option("--text", metavar="TEXT", help="Free text (refused on WhatsApp after 24 hours).")
 @click.option("--template", metavar="KEY", help="A canned response, filled for this conversation.")
+@click.option(
+    "--idempotency-key",
+    metavar="KEY",
+    help="Queue this reply at most once per key: run again with the same reply, it prints the "
+    "reply already queued; with another reply, it is refused.",
+)
 @_as_option
 @json_option
 @click.pass_obj
@@ -64,13 +70,19 @@ def reply(
     conversation_id: str,
     text: str | None,
     template: str | None,
+    idempotency_key: str | None,
     as_user: str | None,
     as_json: bool,
 ) -> None:
     """Reply to the customer through the outbox (PENDING until the provider confirms)."""
     with app.errors(as_json=as_json):
         username = _username(as_user)
-        request = Reply(conversation_id=conversation_id.strip(), text=text, template=template)
+        request = Reply(
+            conversation_id=conversation_id.strip(),
+            text=text,
+            template=template,
+            idempotency_key=idempotency_key,
+        )
 
         async def use(rt: Runtime) -> ReplySent:
             author = await rt.services.get_user(username)
@@ -84,8 +96,9 @@ def reply(
             emit_json(out)
             return
         how = f" as WhatsApp template {sent.whatsapp_template}" if sent.whatsapp_template else ""
+        verdict = "queued" if sent.created else "already queued under this key"
         click.echo(
-            f"reply {sent.message.id} queued{how} (job {sent.job.id}, status "
+            f"reply {sent.message.id} {verdict}{how} (job {sent.job.id}, status "
             f"{sent.message.status.value}): {sent.message.text}"
         )
         if sent.empty:

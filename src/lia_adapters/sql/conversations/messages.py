@@ -115,30 +115,30 @@ _UNPROCESSED = (
     .limit(bindparam("limit"))
 )
 
-_LAST_MESSAGES: Select[Any] = (
-    select(
-        message_table,
-        _jobs.status.label("job_status"),
-        _jobs.provider_message_id.label("job_provider_message_id"),
-        _jobs.updated_at.label("job_updated_at"),
-        _rcpt.status.label("receipt_status"),
-        _rcpt.at.label("receipt_at"),
-        _rcpt.error_code.label("receipt_error_code"),
-        _rcpt.error_title.label("receipt_error_title"),
+_WITH_STATUS: Select[Any] = select(
+    message_table,
+    _jobs.status.label("job_status"),
+    _jobs.provider_message_id.label("job_provider_message_id"),
+    _jobs.updated_at.label("job_updated_at"),
+    _rcpt.status.label("receipt_status"),
+    _rcpt.at.label("receipt_at"),
+    _rcpt.error_code.label("receipt_error_code"),
+    _rcpt.error_title.label("receipt_error_title"),
+).select_from(
+    message_table.outerjoin(outbox_jobs, _jobs.idempotency_key == _msg.job_key).outerjoin(
+        message_receipts,
+        and_(
+            _rcpt.channel == _jobs.channel,
+            _rcpt.provider_message_id == _jobs.provider_message_id,
+        ),
     )
-    .select_from(
-        message_table.outerjoin(outbox_jobs, _jobs.idempotency_key == _msg.job_key).outerjoin(
-            message_receipts,
-            and_(
-                _rcpt.channel == _jobs.channel,
-                _rcpt.provider_message_id == _jobs.provider_message_id,
-            ),
-        )
-    )
-    .where(_msg.conversation_id == bindparam("conversation_id"))
+)
+_LAST_MESSAGES = (
+    _WITH_STATUS.where(_msg.conversation_id == bindparam("conversation_id"))
     .order_by(_msg.sent_at.desc(), _msg.id.desc())
     .limit(bindparam("limit"))
 )
+_BY_JOB_KEY = _WITH_STATUS.where(_msg.job_key == bindparam("job_key"), _jobs.id.is_not(None))
 
 
 def _latest(updates: Sequence[StatusUpdate]) -> list[StatusUpdate]:
@@ -238,6 +238,12 @@ class SqlMessageRepository:
             _LAST_MESSAGES, {"conversation_id": conversation_id, "limit": limit}
         )
         return [stored_message_from_row(row) for row in reversed(result.mappings().all())]
+
+    async def outbound_by_job_key(self, job_key: str) -> StoredMessage | None:
+        """The message with *job_key* (unique), with its job's live status; None if unknown."""
+        result = await self._connection().execute(_BY_JOB_KEY, {"job_key": job_key})
+        row = result.mappings().first()
+        return stored_message_from_row(row) if row is not None else None
 
     async def last_inbound_at(self, conversation_id: str) -> datetime | None:
         """MAX(sent_at) of its inbound messages (the (conversation_id, sent_at) index)."""

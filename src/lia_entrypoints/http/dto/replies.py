@@ -9,6 +9,7 @@ from litestar.openapi.spec import Schema
 from pydantic import Field
 
 from lia_core.domain.canned import CANNED_VARIABLES, MAX_BODY_CHARS
+from lia_core.errors import ValidationError
 from lia_core.services import Reply, SaveCannedResponse
 from lia_entrypoints.http.dto.base import TEXT_PATTERN, In
 from lia_entrypoints.http.openapi import one_of_present
@@ -47,9 +48,19 @@ class ReplyIn(In):
     )
     """Exactly one of `text` and `template`."""
 
-    def to_command(self, conversation_id: str) -> Reply:
-        """The core request."""
-        return Reply(conversation_id=conversation_id, text=self.text, template=self.template)
+    def to_command(self, conversation_id: str, *, idempotency_key: str | None = None) -> Reply:
+        """The core request (*idempotency_key*: the `Idempotency-Key` header)."""
+        try:
+            return Reply(
+                conversation_id=conversation_id,
+                text=self.text,
+                template=self.template,
+                idempotency_key=idempotency_key,
+            )
+        except ValidationError as bad:
+            if bad.field == "idempotency_key":
+                raise ValidationError(bad.message, field="Idempotency-Key") from None
+            raise
 
 
 class _TemplateContent(In):

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromPath, JSONBody, PathParameter
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, HeaderParameter, JSONBody, PathParameter
 
 from lia_core.domain.users import Role, User
+from lia_core.errors import IdempotencyKeyReused
 from lia_core.services.conversations import notes_of
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.replies import (
@@ -33,6 +35,21 @@ __all__ = ["ReplyController", "TemplateController"]
 KeyPath = Annotated[
     str, PathParameter(pattern=KEY_PATTERN, description="The canned response's key.")
 ]
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IdempotencyKey = Annotated[
+    str,
+    HeaderParameter(
+        name=IDEMPOTENCY_KEY,
+        required=False,
+        description=(
+            "The client's key for this reply (1-255 visible ASCII characters): a retry with the "
+            "same key and the same body queues nothing and answers 200 with the reply queued "
+            "the first time (its current status); the same key with another body or in another "
+            "conversation is refused, 422 naming `Idempotency-Key`. Keys belong to the account "
+            "sending them (another account's same key is its own) and do not expire."
+        ),
+    ),
+]
 
 
 def _editors_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -52,7 +69,14 @@ class ReplyController(Controller):
         "/{conversation_id:str}/messages",
         status_code=201,
         summary="Reply to the customer",
-        responses=problem_responses(401, 403, 404, 409, 422),
+        responses={
+            200: ResponseSpec(
+                ReplyOut,
+                description="Already queued under this `Idempotency-Key` (same body): the "
+                "reply queued the first time, nothing queued again",
+            ),
+            **problem_responses(401, 403, 404, 409, 422),
+        },
     )
     async def reply_to_conversation(
         self,
@@ -61,16 +85,22 @@ class ReplyController(Controller):
         request: AuthRequest,
         services: ServicesDep,
         tz: TzDep,
-    ) -> ReplyOut:
+        idempotency_key: IdempotencyKey = "",
+    ) -> Response[ReplyOut]:
         """Queue a reply through the outbox: the message is `PENDING` until the provider
         confirms it, then `SENT`, `DELIVERED`, `READ` from its receipts. 409 on WhatsApp
         after the 24-hour customer-service window (counted from the provider's time of the
         customer's last message) for a free text, or a template naming no approved WhatsApp
-        template; 403 for an agent outside the conversation's department."""
-        sent = await services.replies.reply(
-            data.to_command(conversation_id), author=request.user, actor=actor_of(request)
-        )
-        return ReplyOut.of(sent, tz)
+        template; 403 for an agent outside the conversation's department. With an
+        `Idempotency-Key`, a retry answers 200 with the reply already queued."""
+        command = data.to_command(conversation_id, idempotency_key=idempotency_key or None)
+        try:
+            sent = await services.replies.reply(
+                command, author=request.user, actor=actor_of(request)
+            )
+        except IdempotencyKeyReused as reused:
+            raise reused.named(IDEMPOTENCY_KEY) from None
+        return Response(ReplyOut.of(sent, tz), status_code=201 if sent.created else 200)
 
     @post(
         "/{conversation_id:str}/notes",

@@ -133,3 +133,35 @@ def test_templates_from_create_to_delete(lia: CliHarness) -> None:
     lia.ok("template", "delete", "oi")
     assert lia.json("template", "list")["items"] == []
     assert lia("template", "show", "oi").exit_code == 1
+
+
+def test_reply_with_an_idempotency_key_is_queued_once(lia: CliHarness) -> None:
+    """Run again with the same key and text: the reply already queued, no second job; another
+    text under the key: one line naming --idempotency-key, exit 2."""
+    cid = _conversation(lia)
+    _staff(lia)
+    before = _jobs(lia)
+    args = ("conversation", "reply", cid, "--text", "Olá", "--as", "bia")
+    first = lia.json(*args, "--idempotency-key", "turno-1")
+    again = lia.ok(*args, "--idempotency-key", "turno-1").stdout
+    assert f"reply {first['message']['id']} already queued under this key" in again
+    assert _jobs(lia) == before + 1
+    other = lia(
+        "conversation",
+        "reply",
+        cid,
+        "--text",
+        "Outra",
+        "--as",
+        "bia",
+        "--idempotency-key",
+        "turno-1",
+    )
+    assert other.exit_code == 2
+    line = _one_line(other.stderr)
+    assert "--idempotency-key" in line
+    assert "turno-1" in line
+    bad = lia(*args, "--idempotency-key", "com espaço")
+    assert bad.exit_code == 2
+    assert "--idempotency-key" in _one_line(bad.stderr)
+    assert _jobs(lia) == before + 1

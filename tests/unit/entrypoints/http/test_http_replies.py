@@ -230,3 +230,89 @@ async def test_preview_and_reply_with_a_template(
     assert sent.status_code == 201, sent.text
     assert sent.json()["message"]["text"] == shown["text"]
     assert sent.json()["template"] == "saudacao"
+
+
+def _answer(reply: dict[str, Any]) -> dict[str, Any]:
+    """A reply's answer but the time of its status (a replay shows the current status)."""
+    return {**reply, "message": {k: v for k, v in reply["message"].items() if k != "status_at"}}
+
+
+async def test_a_retry_with_the_same_idempotency_key_queues_nothing_again(
+    client: Client, supervisor: Headers, conversation: str, store: InMemoryStore
+) -> None:
+    """Same key, same body: 200 with the reply queued the first time, one job; the same key
+    with another text or in another conversation: 422 naming the header; without a key, two
+    posts are two replies."""
+    url = f"/api/v1/conversations/{conversation}/messages"
+    keyed = {**supervisor, "Idempotency-Key": "retry-7f3a"}
+    before = await _jobs(store)
+    first = await client.post(url, json={"text": "Olá! Vou verificar."}, headers=keyed)
+    assert first.status_code == 201, first.text
+    again = await client.post(url, json={"text": "Olá! Vou verificar."}, headers=keyed)
+    assert again.status_code == 200, again.text
+    assert _answer(again.json()) == _answer(first.json())
+    assert await _jobs(store) == before + 1
+    other = await client.post(url, json={"text": "Outra coisa"}, headers=keyed)
+    body = problem(other, 422, field="Idempotency-Key")
+    assert "retry-7f3a" in body["detail"]
+    elsewhere = await client.post(
+        "/api/v1/conversations/nope/messages", json={"text": "Olá! Vou verificar."}, headers=keyed
+    )
+    problem(elsewhere, 404)
+    assert await _jobs(store) == before + 1
+    for _ in range(2):
+        plain = await client.post(url, json={"text": "Olá! Vou verificar."}, headers=supervisor)
+        assert plain.status_code == 201
+    assert await _jobs(store) == before + 3
+
+
+async def test_an_idempotency_key_belongs_to_its_account_and_template_replies_replay(
+    client: Client, runtime: Runtime, supervisor: Headers, agent: Headers, conversation: str
+) -> None:
+    """Another account's same key is its own reply; a template reply replays with its
+    template and empty variables."""
+    await runtime.services.update_user(
+        UpdateUser(username="artur", actor=Actor(name="ana"), departments=("support",))
+    )
+    created = await client.post("/api/v1/templates", json=WELCOME, headers=supervisor)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/conversations/{conversation}/messages"
+    mine = await client.post(
+        url, json={"template": "saudacao"}, headers={**supervisor, "Idempotency-Key": "k1"}
+    )
+    theirs = await client.post(
+        url, json={"template": "saudacao"}, headers={**agent, "Idempotency-Key": "k1"}
+    )
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert mine.json()["message"]["id"] != theirs.json()["message"]["id"]
+    replay = await client.post(
+        url, json={"template": "saudacao"}, headers={**agent, "Idempotency-Key": "k1"}
+    )
+    assert replay.status_code == 200
+    assert _answer(replay.json()) == _answer(theirs.json())
+    assert replay.json()["template"] == "saudacao"
+
+
+@pytest.mark.parametrize("key", ["has space", "x" * 256, "tab\tkey"])
+async def test_a_malformed_idempotency_key_is_422_naming_the_header(
+    client: Client, supervisor: Headers, conversation: str, key: str
+) -> None:
+    """A key with a space or a tab, or too long: 422 naming the header."""
+    response = await client.post(
+        f"/api/v1/conversations/{conversation}/messages",
+        json={"text": "oi"},
+        headers={**supervisor, "Idempotency-Key": key},
+    )
+    problem(response, 422, field="Idempotency-Key")
+
+
+async def test_the_openapi_document_states_the_idempotency_key(client: Client) -> None:
+    """The reply's operation documents the header and the 200 of a replay."""
+    document = (await client.get("/schema/openapi.json")).json()
+    operation = document["paths"]["/api/v1/conversations/{conversation_id}/messages"]["post"]
+    (header,) = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+    assert header["in"] == "header"
+    assert header["required"] is False
+    assert "422" in header["description"]
+    assert "200" in operation["responses"]
+    assert "201" in operation["responses"]
