@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.domain.assignments import Assignment
 from lia_core.domain.conversations import (
     Contact,
     Conversation,
@@ -15,7 +16,7 @@ from lia_core.domain.conversations import (
 )
 from lia_core.domain.recipients import ContactKey, parse_contact
 from lia_core.domain.tickets import EventKind, Ticket
-from lia_core.errors import ValidationError
+from lia_core.errors import NotFound, ValidationError
 from lia_core.ports import UnitOfWorkFactory
 
 __all__ = [
@@ -115,6 +116,10 @@ class ConversationDetails:
     messages: tuple[StoredMessage, ...]
     notes: tuple[StaffNote, ...] = ()
     """Private notes on the conversation's open ticket, oldest first (staff only)."""
+    ticket: Ticket | None = None
+    """The conversation's live (open or waiting) ticket, if it has one."""
+    assignment: Assignment | None = None
+    """Its place at the desk (queue, offer, agent), if it was ever handed to humans."""
 
 
 @attrs.frozen
@@ -131,9 +136,15 @@ class GetConversationHandler:
             conversation = await uow.conversations.get(conversation_id)
             messages = await uow.messages.for_conversation(conversation_id, limit=limit)
             live = await uow.tickets.live_for_conversations({conversation_id})
+            try:
+                assignment: Assignment | None = await uow.assignments.get(conversation_id)
+            except NotFound:  # never handed to humans
+                assignment = None
         ticket = live.get(conversation_id)
         return ConversationDetails(
             conversation=conversation,
             messages=tuple(messages),
             notes=notes_of(ticket) if ticket is not None else (),
+            ticket=ticket,
+            assignment=assignment,
         )
