@@ -17,6 +17,12 @@ from lia_entrypoints.console.errors import console_exception_handlers, for_conso
 from lia_entrypoints.console.pages.audit import audit_page
 from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
 from lia_entrypoints.console.pages.check import check_page
+from lia_entrypoints.console.pages.conversation import (
+    conversation_fragment,
+    conversation_page,
+    conversation_preview,
+)
+from lia_entrypoints.console.pages.conversation_actions import conversation_action
 from lia_entrypoints.console.pages.delivery import (
     dead_letter_page,
     dead_letters_page,
@@ -134,6 +140,10 @@ def console_routers(settings: Settings) -> list[Router]:
             ticket_page,
             ticket_command,
             presence_beat,
+            conversation_page,
+            conversation_fragment,
+            conversation_preview,
+            conversation_action,
         ],
         middleware=[
             _session(settings),
