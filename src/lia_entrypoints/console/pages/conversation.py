@@ -1,8 +1,8 @@
 """Conversa: one conversation at the desk — its messages with their delivery status, who holds
 it, the reply box with canned responses, private notes, its ticket's timeline and its
 assignment log — read through the same use cases as `GET /api/v1/conversations/{id}`,
-`/api/v1/templates`, `lia ticket show` and `lia audit`. The page's fragments are re-read when
-a realtime event about the conversation arrives (static/conversation.js); the actions are in
+`/api/v1/templates`, `lia ticket show` and `lia audit`. live.js re-reads the page's parts
+when a realtime event about the conversation arrives (`data-refresh-on`); the actions are in
 `conversation_actions`."""
 
 from __future__ import annotations

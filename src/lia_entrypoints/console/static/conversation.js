@@ -1,78 +1,38 @@
-// The Conversa page's script (the CSP forbids inline ones): re-read the page's parts when a
-// realtime event about this conversation arrives. static/live.js re-dispatches every frame of
-// the console's WebSocket as a "lia:realtime" DOM event whose detail is the frame:
-// {type: "events", events: [{event, data}, ...]} or {type: "resync"}.
+// The Conversa page's script (the CSP forbids inline ones). live.js re-reads the page's parts
+// (marked data-refresh-on) when a realtime event about this conversation arrives; this keeps
+// a part someone is typing in (a transfer's reason) from being replaced under their fingers:
+// its refresh waits until the focus leaves it.
 (function () {
   "use strict";
 
   var root = document.getElementById("conversa");
   if (!root) return;
-  var conversationId = root.getAttribute("data-conversation");
+  var stale = new Set();
 
-  // Which parts each event kind changes.
-  var PARTS = {
-    "message.received": ["mensagens"],
-    "message.sent": ["mensagens"],
-    "message.status_updated": ["mensagens"],
-    "ticket.updated": ["atendimento", "notas", "historico", "mensagens"]
-  };
-  var CONVERSATION_PARTS = ["atendimento", "historico"];
-  var ALL = ["mensagens", "notas", "atendimento", "historico"];
-  var stale = {};
-
-  function partOf(name) {
-    return document.querySelector('[data-part="' + name + '"]');
+  function typingIn(part) {
+    var active = document.activeElement;
+    return active && active !== document.body && part.contains(active) &&
+      /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
   }
 
-  // A part holding the keyboard focus (someone typing a transfer's reason) waits until the
-  // focus leaves it, so a refresh never throws away what is being typed.
-  function refresh(name) {
-    var part = partOf(name);
-    if (!part || !window.htmx) return;
-    if (part.contains(document.activeElement) && document.activeElement !== document.body) {
-      stale[name] = true;
-      return;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var part = event.detail.elt;
+    if (!part || !part.hasAttribute("data-refresh-on") || !root.contains(part)) return;
+    if (typingIn(part)) {
+      event.preventDefault();
+      stale.add(part);
     }
-    stale[name] = false;
-    window.htmx.trigger(part, "conversa-refresh");
-  }
-
-  document.addEventListener("focusout", function (event) {
-    ALL.forEach(function (name) {
-      var part = partOf(name);
-      if (stale[name] && part && part.contains(event.target)) {
-        // The focus moves after focusout: look again once it has landed.
-        window.setTimeout(function () { refresh(name); }, 0);
-      }
-    });
   });
 
-  function ticketId() {
-    return root.getAttribute("data-ticket") || "";
-  }
-
-  function partsFor(kind, data) {
-    var mine = data && (data.conversation_id === conversationId ||
-      (ticketId() !== "" && data.ticket_id === ticketId()));
-    if (!mine) return [];
-    if (PARTS[kind]) return PARTS[kind];
-    if (kind.indexOf("conversation.") === 0) return CONVERSATION_PARTS;
-    return [];
-  }
-
-  function handle(frame) {
-    if (!frame) return;
-    if (frame.type === "resync") {
-      ALL.forEach(refresh);
-      return;
-    }
-    var events = frame.type === "events" ? frame.events || [] : (frame.event ? [frame] : []);
-    var wanted = {};
-    events.forEach(function (item) {
-      partsFor(item.event || "", item.data).forEach(function (name) { wanted[name] = true; });
+  document.addEventListener("focusout", function (event) {
+    stale.forEach(function (part) {
+      if (!part.contains(event.target)) return;
+      // The focus lands after focusout: look again once it has.
+      window.setTimeout(function () {
+        if (!typingIn(part) && stale.delete(part) && window.htmx) {
+          window.htmx.trigger(part, "lia:refresh");
+        }
+      }, 0);
     });
-    Object.keys(wanted).forEach(refresh);
-  }
-
-  document.addEventListener("lia:realtime", function (event) { handle(event.detail); });
+  });
 })();
