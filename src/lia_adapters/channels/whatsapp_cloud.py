@@ -18,6 +18,7 @@ from lia_adapters.channels._phone import to_e164
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind, classify_http_status
 from lia_core.domain.recipients import ProviderIdentity, is_meta_bsuid
+from lia_core.domain.template_parts import ButtonKind, HeaderKind, TemplateButton, TemplateHeader
 from lia_core.ports import OutboundMessage
 
 __all__ = [
@@ -108,12 +109,52 @@ def _text(to: str, body: str) -> dict[str, object]:
     }
 
 
-def _template(to: str, name: str, language: str, params: Sequence[str]) -> dict[str, object]:
+def _header(header: TemplateHeader) -> dict[str, object]:
+    """The header component as Meta documents it: one text, image, video or document."""
+    if header.kind is HeaderKind.TEXT:
+        parameter: dict[str, object] = {"type": "text", "text": header.value}
+    else:
+        media: dict[str, str] = {"link": header.value}
+        if header.filename is not None:
+            media["filename"] = header.filename
+        parameter = {"type": header.kind.value, header.kind.value: media}
+    return {"type": "header", "parameters": [parameter]}
+
+
+def _button(button: TemplateButton) -> dict[str, object]:
+    """One button component: a URL's variable end (text), or a quick reply's payload."""
+    if button.kind is ButtonKind.URL:
+        parameter = {"type": "text", "text": button.value}
+    else:
+        parameter = {"type": "payload", "payload": button.value}
+    return {
+        "type": "button",
+        "sub_type": button.kind.value,
+        "index": str(button.index),
+        "parameters": [parameter],
+    }
+
+
+def _template(
+    to: str,
+    name: str,
+    language: str,
+    params: Sequence[str],
+    *,
+    header: TemplateHeader | None = None,
+    buttons: Sequence[TemplateButton] = (),
+) -> dict[str, object]:
     template: dict[str, object] = {"name": name, "language": {"code": language}}
+    components: list[dict[str, object]] = []
+    if header is not None:
+        components.append(_header(header))
     if params:
-        template["components"] = [
+        components.append(
             {"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}
-        ]
+        )
+    components.extend(_button(b) for b in buttons)
+    if components:
+        template["components"] = components
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -158,7 +199,14 @@ class CloudApiWhatsAppSender:
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
         content = message.content
         if content.template:
-            body = _template(to, content.template, content.template_language, content.params)
+            body = _template(
+                to,
+                content.template,
+                content.template_language,
+                content.params,
+                header=content.header,
+                buttons=content.buttons,
+            )
         elif content.text and content.text.strip():
             body = _text(to, content.text)
         else:

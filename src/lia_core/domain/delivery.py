@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader, buttons_from
 from lia_core.errors import InvalidTransition, ValidationError
 
 if TYPE_CHECKING:
@@ -209,21 +210,35 @@ class MessageContent:
     template: str | None = None
     template_language: str = "pt_BR"
     params: tuple[str, ...] = ()
+    """The template body's parameters, ``{{1}}``… in order."""
     data: Mapping[str, str] = attrs.field(factory=dict)
+    header: TemplateHeader | None = None
+    """The template header's parameter (a text, or a media link), when it has one."""
+    buttons: tuple[TemplateButton, ...] = attrs.field(default=(), converter=buttons_from)
+    """The template buttons' parameters (URL ends, quick-reply payloads), by index."""
 
     def __attrs_post_init__(self) -> None:
         if not (self.text and self.text.strip()) and not self.template and not self.data:
             raise ValidationError("a message needs a text, a template or push data", field="text")
+        if (self.header is not None or self.buttons) and not self.template:
+            field = "header" if self.header is not None else "buttons"
+            raise ValidationError("header and button parameters need a template", field=field)
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form (stable key order, for hashing and storage)."""
-        return {
+        """A JSON-ready form (stable key order, for hashing and storage); the header and
+        buttons only when given, so the form of other content is what it always was."""
+        stored: dict[str, object] = {
             "text": self.text,
             "template": self.template,
             "template_language": self.template_language,
             "params": list(self.params),
             "data": dict(sorted(self.data.items())),
         }
+        if self.header is not None:
+            stored["header"] = self.header.to_dict()
+        if self.buttons:
+            stored["buttons"] = [b.to_dict() for b in self.buttons]
+        return stored
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, object]) -> MessageContent:
@@ -236,12 +251,20 @@ class MessageContent:
             )
         text = raw.get("text")
         template = raw.get("template")
+        header = raw.get("header")
+        buttons = raw.get("buttons") or []
+        if (header is not None and not isinstance(header, dict)) or not isinstance(buttons, list):
+            raise ValidationError(
+                "a message header must be an object and buttons a list", field="payload"
+            )
         return cls(
             text=str(text) if text is not None else None,
             template=str(template) if template is not None else None,
             template_language=str(raw.get("template_language") or "pt_BR"),
             params=tuple(str(p) for p in params),
             data={str(k): str(v) for k, v in data.items()},
+            header=TemplateHeader.from_dict(header) if header is not None else None,
+            buttons=tuple(TemplateButton.from_dict(b) for b in buttons if isinstance(b, dict)),
         )
 
     def digest(self) -> str:

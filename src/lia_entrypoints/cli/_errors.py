@@ -76,6 +76,8 @@ FIELD_FLAGS: Mapping[str, str] = {
     "entity_id": "--entity-id",
     "user": "--user",
     "idempotency_key": "--idempotency-key",
+    "header": "--header",
+    "buttons": "--button",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

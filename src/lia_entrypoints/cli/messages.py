@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lia_core.domain.delivery import Channel, MessageContent
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.errors import ValidationError
 from lia_core.services import EnqueueMessage
 from lia_entrypoints.cli._app import CliApp
@@ -22,10 +23,52 @@ def message_group() -> None:
     """Send messages to customers through the outbox (the worker delivers them)."""
 
 
-def _content(text: str | None, template: str | None, params: tuple[str, ...]) -> MessageContent:
+def _header(raw: str | None, filename: str | None) -> TemplateHeader | None:
+    """``--header KIND:VALUE`` (``text:Fatura de maio``, ``document:https://…``)."""
+    if raw is None:
+        if filename is not None:
+            raise ValidationError("needs --header document:LINK", field="--header-filename")
+        return None
+    kind, sep, value = raw.partition(":")
+    if not sep:
+        raise ValidationError(
+            "write KIND:VALUE, e.g. text:Fatura de maio or image:https://…", field="--header"
+        )
+    try:
+        return TemplateHeader.of(kind, value, filename=filename)
+    except ValidationError as bad:
+        raise ValidationError(bad.message, field="--header") from None
+
+
+def _button(raw: str) -> TemplateButton:
+    """``--button KIND:INDEX:VALUE`` (``url:0:boleto/123``, ``quick_reply:1:PAYLOAD``)."""
+    kind, _, rest = raw.partition(":")
+    index, sep, value = rest.partition(":")
+    if not sep or not index.strip().isdecimal():
+        raise ValidationError(
+            "write KIND:INDEX:VALUE, e.g. url:0:boleto/123 or quick_reply:1:sim", field="--button"
+        )
+    try:
+        return TemplateButton.of(kind, int(index), value)
+    except ValidationError as bad:
+        raise ValidationError(bad.message, field="--button") from None
+
+
+def _content(
+    text: str | None,
+    template: str | None,
+    params: tuple[str, ...],
+    header: TemplateHeader | None = None,
+    buttons: tuple[TemplateButton, ...] = (),
+) -> MessageContent:
     if params and not template:
         raise ValidationError("parameters need a template", field="params")
-    return MessageContent(text=text, template=template, params=params)
+    if (header is not None or buttons) and not template:
+        field = "--header" if header is not None else "--button"
+        raise ValidationError("header and button parameters need --template", field=field)
+    return MessageContent(
+        text=text, template=template, params=params, header=header, buttons=buttons
+    )
 
 
 @message_group.command("send")
@@ -48,6 +91,20 @@ def _content(text: str | None, template: str | None, params: tuple[str, ...]) ->
     help="A template parameter, in order. Repeatable; needs --template.",
 )
 @click.option(
+    "--header",
+    metavar="KIND:VALUE",
+    help="The template header's parameter: text:TEXT, or image:|video:|document:HTTPS-LINK.",
+)
+@click.option("--header-filename", metavar="NAME", help="A document header's file name, as shown.")
+@click.option(
+    "--button",
+    "buttons",
+    multiple=True,
+    metavar="KIND:INDEX:VALUE",
+    help="A template button's parameter: url:INDEX:URL-END or quick_reply:INDEX:PAYLOAD "
+    "(INDEX from 0, as approved). Repeatable.",
+)
+@click.option(
     "--idempotency-key",
     metavar="KEY",
     help="Queue at most one message per key; repeating it returns the job already queued.",
@@ -61,15 +118,25 @@ def send(
     text: str | None,
     template: str | None,
     params: tuple[str, ...],
+    header: str | None,
+    header_filename: str | None,
+    buttons: tuple[str, ...],
     idempotency_key: str | None,
     as_json: bool,
 ) -> None:
     """Queue a message and print its job id (run `lia worker` to deliver it)."""
     with app.errors(as_json=as_json):
+        content = _content(
+            text,
+            template,
+            params,
+            _header(header, header_filename),
+            tuple(_button(b) for b in buttons),
+        )
         cmd = EnqueueMessage(
             channel=Channel.parse(channel),
             recipient=recipient,
-            content=_content(text, template, params),
+            content=content,
             idempotency_key=idempotency_key or None,
         )
         result = app.run(lambda rt: rt.services.enqueue_message(cmd))

@@ -30,6 +30,8 @@ __all__ = [
     "MessageContentOut",
     "NoticeOut",
     "ReprocessOut",
+    "TemplateButtonOut",
+    "TemplateHeaderOut",
 ]
 
 
@@ -57,6 +59,24 @@ class DeliveryErrorOut(Out):
         )
 
 
+class TemplateHeaderOut(Out):
+    """A template header's parameter."""
+
+    type: str
+    """text, image, video or document."""
+    value: str
+    filename: str | None
+
+
+class TemplateButtonOut(Out):
+    """A template button's parameter."""
+
+    type: str
+    """url or quick_reply."""
+    index: int
+    value: str
+
+
 class MessageContentOut(Out):
     """What a job sends."""
 
@@ -64,16 +84,28 @@ class MessageContentOut(Out):
     template: str | None
     template_language: str
     params: list[str]
+    header: TemplateHeaderOut | None
+    buttons: list[TemplateButtonOut]
     data: dict[str, str]
 
     @classmethod
     def of(cls, content: MessageContent) -> MessageContentOut:
         """Render message content."""
+        header = content.header
         return cls(
             text=content.text,
             template=content.template,
             template_language=content.template_language,
             params=list(content.params),
+            header=TemplateHeaderOut(
+                type=header.kind.value, value=header.value, filename=header.filename
+            )
+            if header is not None
+            else None,
+            buttons=[
+                TemplateButtonOut(type=b.kind.value, index=b.index, value=b.value)
+                for b in content.buttons
+            ],
             data=dict(content.data),
         )
 

@@ -8,6 +8,15 @@ from typing import Annotated
 from pydantic import Field
 
 from lia_core.domain.delivery import Channel, JobName, MessageContent
+from lia_core.domain.template_parts import (
+    MAX_BUTTON_VALUE,
+    MAX_BUTTONS,
+    MAX_LINK,
+    ButtonKind,
+    HeaderKind,
+    TemplateButton,
+    TemplateHeader,
+)
 from lia_core.errors import ValidationError
 from lia_core.ports import DeadLetterFilter
 from lia_core.services import EnqueueMessage, Settlement
@@ -18,9 +27,44 @@ __all__ = [
     "MessageIn",
     "ReprocessIn",
     "SettleIn",
+    "TemplateButtonIn",
+    "TemplateHeaderIn",
 ]
 
 _MAX_LIMIT = 2**31 - 1  # a database integer: any larger count is "all" in practice
+
+
+class TemplateHeaderIn(In):
+    """A template header's parameter (WhatsApp)."""
+
+    type: HeaderKind = Field(examples=["document"])
+    """text, image, video or document."""
+    value: str = Field(
+        min_length=1, max_length=MAX_LINK, examples=["https://isp.example/faturas/123.pdf"]
+    )
+    """The text (up to 60 characters), or the media's https:// link."""
+    filename: str | None = Field(
+        default=None, min_length=1, max_length=240, examples=["fatura.pdf"]
+    )
+    """A document's file name as the customer sees it (documents only)."""
+
+    def to_core(self) -> TemplateHeader:
+        """The core value."""
+        return TemplateHeader.of(self.type, self.value, filename=self.filename)
+
+
+class TemplateButtonIn(In):
+    """A template button's parameter (WhatsApp)."""
+
+    type: ButtonKind = Field(examples=["url"])
+    """url (the variable end of the button's URL) or quick_reply (the payload sent back)."""
+    index: int = Field(ge=0, le=MAX_BUTTONS - 1, examples=[0])
+    """The button's place in the approved template, from 0."""
+    value: str = Field(min_length=1, max_length=MAX_BUTTON_VALUE, examples=["boleto/123"])
+
+    def to_core(self) -> TemplateButton:
+        """The core value."""
+        return TemplateButton.of(self.type, self.index, self.value)
 
 
 class MessageIn(In):
@@ -37,7 +81,11 @@ class MessageIn(In):
     template: str | None = Field(default=None, max_length=512)
     """Approved template to send (WhatsApp)."""
     params: list[str] = Field(default_factory=list, max_length=100)
-    """Template parameters, in order."""
+    """Template body parameters, in order."""
+    header: TemplateHeaderIn | None = None
+    """The template header's parameter, when its header has one; needs `template`."""
+    buttons: list[TemplateButtonIn] = Field(default_factory=list, max_length=MAX_BUTTONS)
+    """The template buttons' parameters, one per button with a variable; need `template`."""
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=200)
     """At most one message is queued per key; repeating it answers 200 with the queued job."""
 
@@ -45,7 +93,13 @@ class MessageIn(In):
         """The core command."""
         if self.params and not self.template:
             raise ValidationError("parameters need a template", field="params")
-        content = MessageContent(text=self.text, template=self.template, params=tuple(self.params))
+        content = MessageContent(
+            text=self.text,
+            template=self.template,
+            params=tuple(self.params),
+            header=self.header.to_core() if self.header is not None else None,
+            buttons=tuple(b.to_core() for b in self.buttons),
+        )
         return EnqueueMessage(
             channel=self.channel,
             recipient=self.to,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import httpx
 import pytest
 
@@ -13,6 +14,7 @@ from lia_adapters.channels import (
 )
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.errors import DeliveryError
 from tests.unit.adapters.channels.support import FakeProvider, json_of, message, reply
 
@@ -86,6 +88,83 @@ async def test_template_message_request_shape() -> None:
             }
         ],
     }
+
+
+async def test_template_header_and_button_parameters_request_shape() -> None:
+    """A document header, body parameters, a URL button and a quick-reply button go as Meta's
+    message-template components: header, body, then one button component per index."""
+    fake = FakeProvider().answer(OK)
+    msg = message(Channel.WHATSAPP, text=None, template="fatura_pronta", params=("Ana",))
+    content = attrs.evolve(
+        msg.content,
+        header=TemplateHeader.of(
+            "document", "https://isp.example/f/123.pdf", filename="fatura-maio.pdf"
+        ),
+        buttons=(
+            TemplateButton.of("quick_reply", 1, "falar-com-atendente"),
+            TemplateButton.of("url", 0, "boleto/123"),
+        ),
+    )
+    await sender(fake).send(attrs.evolve(msg, content=content))
+    body = json_of(fake.last)
+    assert isinstance(body, dict)
+    assert body["template"] == {
+        "name": "fatura_pronta",
+        "language": {"code": "pt_BR"},
+        "components": [
+            {
+                "type": "header",
+                "parameters": [
+                    {
+                        "type": "document",
+                        "document": {
+                            "link": "https://isp.example/f/123.pdf",
+                            "filename": "fatura-maio.pdf",
+                        },
+                    }
+                ],
+            },
+            {"type": "body", "parameters": [{"type": "text", "text": "Ana"}]},
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": "0",
+                "parameters": [{"type": "text", "text": "boleto/123"}],
+            },
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": "1",
+                "parameters": [{"type": "payload", "payload": "falar-com-atendente"}],
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "parameter"),
+    [
+        (TemplateHeader.of("text", "Fatura de maio"), {"type": "text", "text": "Fatura de maio"}),
+        (
+            TemplateHeader.of("image", "https://isp.example/banner.png"),
+            {"type": "image", "image": {"link": "https://isp.example/banner.png"}},
+        ),
+        (
+            TemplateHeader.of("video", "https://isp.example/tutorial.mp4"),
+            {"type": "video", "video": {"link": "https://isp.example/tutorial.mp4"}},
+        ),
+    ],
+)
+async def test_a_header_alone_is_the_only_component(
+    header: TemplateHeader, parameter: dict[str, object]
+) -> None:
+    """A template whose only variable is in its header sends just the header component."""
+    fake = FakeProvider().answer(OK)
+    msg = message(Channel.WHATSAPP, text=None, template="aviso")
+    await sender(fake).send(attrs.evolve(msg, content=attrs.evolve(msg.content, header=header)))
+    body = json_of(fake.last)
+    assert isinstance(body, dict)
+    assert body["template"]["components"] == [{"type": "header", "parameters": [parameter]}]
 
 
 async def test_template_without_params_has_no_components() -> None:

@@ -52,6 +52,49 @@ def test_send_template_with_params_as_json(lia: CliHarness) -> None:
     assert job["next_attempt_at"] == "2026-05-20T09:00:00-03:00"
 
 
+def test_send_template_with_header_and_buttons(lia: CliHarness) -> None:
+    """--header KIND:VALUE and repeated --button KIND:INDEX:VALUE reach the job."""
+    doc = lia.json("message", "send", "--channel", "whatsapp", "--to", PHONE,
+                   "--template", "fatura_pronta", "--param", "Ana",
+                   "--header", "document:https://isp.example/f/1.pdf",
+                   "--header-filename", "fatura.pdf",
+                   "--button", "quick_reply:1:falar", "--button", "url:0:boleto/1")  # fmt: skip
+    content = doc["job"]["content"]
+    assert content["header"] == {
+        "type": "document",
+        "value": "https://isp.example/f/1.pdf",
+        "filename": "fatura.pdf",
+    }
+    assert content["buttons"] == [
+        {"type": "url", "index": 0, "value": "boleto/1"},
+        {"type": "quick_reply", "index": 1, "value": "falar"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("--template", "t", "--header", "image"), "--header"),
+        (("--template", "t", "--header", "image:http://x.example/a.png"), "--header"),
+        (("--template", "t", "--header-filename", "a.pdf"), "--header-filename"),
+        (("--template", "t", "--button", "url:zero:x"), "--button"),
+        (("--template", "t", "--button", "call:0:x"), "--button"),
+        (("--template", "t", "--button", "url:0:a", "--button", "url:0:b"), "--button"),
+        (("--text", "oi", "--header", "text:x"), "--header"),
+    ],
+)
+def test_bad_template_parts_name_the_flag(
+    lia: CliHarness, args: tuple[str, ...], flag: str
+) -> None:
+    """A header without a value or with a plain-http link, a file name without a header, a
+    button without a numeric index or of an unknown kind, one index twice, parts without a
+    template: exit 2 naming the flag; nothing queued."""
+    result = lia("message", "send", "--channel", "whatsapp", "--to", PHONE, *args, "--json")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: {flag}: ")
+    assert lia.store.jobs == {}
+
+
 def test_bad_channel_exits_2_naming_the_flag(lia: CliHarness) -> None:
     """An unknown channel is a usage error naming --channel; nothing is queued."""
     result = lia("message", "send", "--channel", "telegram", "--to", PHONE, "--text", "Oi")

@@ -51,6 +51,59 @@ async def test_send_message_201_then_200_for_the_same_key(
     assert again.json()["id"] == job["id"]
 
 
+async def test_send_a_template_with_header_and_button_parameters(
+    client: Client, supervisor: Headers, store: InMemoryStore
+) -> None:
+    """The header and buttons go into the job as given; the job shows them."""
+    body = {
+        "channel": "whatsapp",
+        "to": PHONE,
+        "template": "fatura_pronta",
+        "params": ["Ana"],
+        "header": {
+            "type": "document",
+            "value": "https://isp.example/f/1.pdf",
+            "filename": "fatura.pdf",
+        },
+        "buttons": [{"type": "url", "index": 0, "value": "boleto/1"}],
+    }
+    response = await client.post("/api/v1/messages", json=body, headers=supervisor)
+    assert response.status_code == 201, response.text
+    content = response.json()["content"]
+    assert content["header"] == {
+        "type": "document",
+        "value": "https://isp.example/f/1.pdf",
+        "filename": "fatura.pdf",
+    }
+    assert content["buttons"] == [{"type": "url", "index": 0, "value": "boleto/1"}]
+    (job,) = store.jobs.values()
+    assert job.content.header is not None
+    assert job.content.buttons[0].value == "boleto/1"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"header": {"type": "image", "value": "http://x.example/a.png"}}, "header"),
+        ({"header": {"type": "gif", "value": "https://x.example/a.gif"}}, "header.type"),
+        ({"buttons": [{"type": "url", "index": 10, "value": "x"}]}, "buttons.0.index"),
+        (
+            {"buttons": [{"type": "url", "index": 0, "value": "a"}] * 2},
+            "buttons",
+        ),
+        ({"template": None, "text": "oi", "header": {"type": "text", "value": "x"}}, "header"),
+    ],
+)
+async def test_bad_template_parts_are_422_naming_the_field(
+    client: Client, supervisor: Headers, store: InMemoryStore, changes: dict[str, Any], field: str
+) -> None:
+    """A plain-http media link, an unknown header type, a button index past 9, one index
+    twice, a header without a template: 422 naming the field; nothing queued."""
+    body = {"channel": "whatsapp", "to": PHONE, "template": "aviso", **changes}
+    problem(await client.post("/api/v1/messages", json=body, headers=supervisor), 422, field=field)
+    assert store.jobs == {}
+
+
 async def test_send_message_needs_a_manager(client: Client, agent: Headers) -> None:
     """An agent may not send (403); without a token it is 401."""
     body = {"channel": "sms", "to": PHONE, "text": "Olá"}

@@ -1,0 +1,82 @@
+"""Template header and button parameters: checked when built, kept with the job unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lia_core.domain.delivery import MessageContent
+from lia_core.domain.template_parts import ButtonKind, HeaderKind, TemplateButton, TemplateHeader
+from lia_core.errors import ValidationError
+
+_VALUES = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40)
+_LINKS = st.from_regex(r"https://[a-z]{1,12}\.example/[a-z0-9/]{0,20}", fullmatch=True)
+
+
+@st.composite
+def headers(draw: st.DrawFn) -> TemplateHeader:
+    """A text header, or a media header with a link (a document maybe with a file name)."""
+    kind = draw(st.sampled_from(HeaderKind))
+    if kind is HeaderKind.TEXT:
+        return TemplateHeader(kind=kind, value=draw(_VALUES.filter(str.strip)))
+    filename = draw(st.none() | st.just("fatura.pdf")) if kind is HeaderKind.DOCUMENT else None
+    return TemplateHeader(kind=kind, value=draw(_LINKS), filename=filename)
+
+
+buttons = st.lists(
+    st.builds(
+        TemplateButton,
+        kind=st.sampled_from(ButtonKind),
+        index=st.integers(0, 9),
+        value=_VALUES.filter(str.strip),
+    ),
+    max_size=4,
+    unique_by=lambda b: b.index,
+)
+
+
+@given(st.none() | headers(), buttons)
+def test_content_with_header_and_buttons_round_trips(
+    header: TemplateHeader | None, given_buttons: list[TemplateButton]
+) -> None:
+    """What the job stores reads back the same, buttons in index order."""
+    content = MessageContent(
+        template="aviso", params=("Ana",), header=header, buttons=tuple(given_buttons)
+    )
+    again = MessageContent.from_dict(content.to_dict())
+    assert again == content
+    assert [b.index for b in again.buttons] == sorted(b.index for b in given_buttons)
+
+
+def test_content_without_parts_keeps_its_stored_form() -> None:
+    """Content with neither header nor buttons stores exactly the keys it always did."""
+    stored = MessageContent(template="aviso", params=("Ana",)).to_dict()
+    assert sorted(stored) == ["data", "params", "template", "template_language", "text"]
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: TemplateHeader.of("gif", "x"), "header"),
+        (lambda: TemplateHeader.of("text", "x" * 61), "header"),
+        (lambda: TemplateHeader.of("image", "http://insecure.example/a.png"), "header"),
+        (lambda: TemplateHeader.of("image", "https://a.example/x.png", filename="x"), "header"),
+        (lambda: TemplateHeader.of("text", "  "), "header"),
+        (lambda: TemplateButton.of("call", 0, "x"), "buttons"),
+        (lambda: TemplateButton.of("url", 10, "x"), "buttons"),
+        (lambda: TemplateButton.of("url", 0, " "), "buttons"),
+        (
+            lambda: MessageContent(template="t", buttons=(TemplateButton.of("url", 0, "a"),) * 2),
+            "buttons",
+        ),
+        (lambda: MessageContent(text="oi", header=TemplateHeader.of("text", "x")), "header"),
+    ],
+)
+def test_bad_parts_are_refused_naming_the_field(build: object, field: str) -> None:
+    """An unknown kind, a long text header, a non-https link, a file name on an image, a
+    blank value, a button index past 9, one index twice, parts without a template."""
+    assert callable(build)
+    with pytest.raises(ValidationError) as refused:
+        build()
+    assert refused.value.field == field
