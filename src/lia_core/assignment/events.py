@@ -1,5 +1,8 @@
 """The realtime events of the desk's moves (docs/desk.md): offered, assigned, transferred,
-released, and an agent's presence. References only: ids, usernames, departments, states."""
+released, and an agent's presence. References only: ids, usernames, departments, states.
+
+Usernames go through `ref_or_none`: one that cannot travel (a phone-shaped name from before
+usernames were checked for it) is left out of the event rather than failing the move."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import datetime
 
 from lia_core.domain.agents import AgentProfile
 from lia_core.domain.assignments import Assignment, Offer
-from lia_core.domain.realtime import RealtimeEvent, RealtimeKind
+from lia_core.domain.realtime import RealtimeEvent, RealtimeKind, ref_or_none
 
 __all__ = ["assigned", "offered", "presence", "released", "transferred"]
 
@@ -20,7 +23,7 @@ def offered(offer: Offer, assignment: Assignment) -> RealtimeEvent:
         department=assignment.department,
         conversation_id=assignment.conversation_id,
         offer_id=offer.id,
-        agent=offer.agent,
+        agent=ref_or_none(offer.agent),
         priority=assignment.priority.value,
         waiting_since=assignment.waiting_since,
         expires_at=offer.due_at,
@@ -34,8 +37,8 @@ def assigned(assignment: Assignment, *, at: datetime, previous: str | None) -> R
         at=at,
         department=assignment.department,
         conversation_id=assignment.conversation_id,
-        agent=assignment.assignee,
-        previous_agent=previous,
+        agent=ref_or_none(assignment.assignee),
+        previous_agent=ref_or_none(previous),
         priority=assignment.priority.value,
         status=assignment.state.value,
     )
@@ -50,8 +53,8 @@ def transferred(
         at=at,
         department=assignment.department,
         conversation_id=assignment.conversation_id,
-        agent=assignment.assignee,
-        previous_agent=previous,
+        agent=ref_or_none(assignment.assignee),
+        previous_agent=ref_or_none(previous),
         previous_department=from_department,
         priority=assignment.priority.value,
         status=assignment.state.value,
@@ -66,7 +69,7 @@ def released(assignment: Assignment, *, at: datetime, previous: str | None) -> R
         at=at,
         department=assignment.department,
         conversation_id=assignment.conversation_id,
-        previous_agent=previous,
+        previous_agent=ref_or_none(previous),
         priority=assignment.priority.value,
         status=assignment.state.value,
         waiting_since=assignment.waiting_since,
@@ -76,5 +79,8 @@ def released(assignment: Assignment, *, at: datetime, previous: str | None) -> R
 def presence(profile: AgentProfile, *, at: datetime) -> RealtimeEvent:
     """``agent.presence``: the agent's new status (supervisors and the agent hear it)."""
     return RealtimeEvent(
-        kind=RealtimeKind.AGENT_PRESENCE, at=at, agent=profile.username, status=profile.status.value
+        kind=RealtimeKind.AGENT_PRESENCE,
+        at=at,
+        agent=ref_or_none(profile.username),
+        status=profile.status.value,
     )

@@ -3,8 +3,9 @@
 An event is a small, typed value: the kind, when, and references (ids, a username, a
 department), states and due times. It has no field for text, so a message's words or a
 contact's phone number cannot travel in it; every reference is checked to be a token (no
-spaces, at most `MAX_REF_CHARS`) that is not a phone number; departments are names as
-staff define them (no comma, not a phone number). Its wire form (`to_wire` /
+spaces, at most `MAX_REF_CHARS`) that carries no full phone number (`phone_guard`: ticket,
+protocol and contract numbers pass); departments are names as staff define them (no comma,
+no phone number). Its wire form (`to_wire` /
 `from_wire`) is compact JSON, far below PostgreSQL's 8,000-byte NOTIFY limit.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from lia_core.domain.phone_guard import carries_phone
 from lia_core.domain.users import MAX_DEPARTMENT_CHARS, Role, User
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import Metric, SlaState
@@ -44,7 +46,6 @@ MAX_WIRE_BYTES = 7_900
 
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]*$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_DIGIT_RUN = re.compile(r"\d{8,}")
 
 
 class RealtimeKind(enum.StrEnum):
@@ -66,8 +67,9 @@ def check_ref(value: str, field: str) -> str:
     """*value* if it is a reference token; ValidationError naming *field* otherwise.
 
     A token starts with a letter or digit and holds letters, digits and ``_.:@-`` only (no
-    spaces: no sentence fits), at most `MAX_REF_CHARS`; a run of eight or more digits
-    (a phone number, bare or in a provider address) is refused unless the whole token is a UUID.
+    spaces: no sentence fits), at most `MAX_REF_CHARS`; a full phone number in it (bare, in a
+    provider address, split by dashes or dots: `carries_phone`) is refused unless the whole
+    token is a UUID. Ticket, protocol and contract numbers are no phone numbers and pass.
     """
     if not isinstance(value, str) or not 1 <= len(value) <= MAX_REF_CHARS or not _REF.match(value):
         raise ValidationError(
@@ -75,7 +77,7 @@ def check_ref(value: str, field: str) -> str:
             f"(got {value!r})",
             field=field,
         )
-    if _DIGIT_RUN.search(value) and not _UUID.match(value):
+    if not _UUID.match(value) and carries_phone(value):
         raise ValidationError(f"{field} must not carry a phone number", field=field)
     return value
 
@@ -94,7 +96,7 @@ def check_department(value: str, field: str) -> str:
             f"{field} must be a department name of 1 to {MAX_DEPARTMENT_CHARS} characters",
             field=field,
         )
-    if _DIGIT_RUN.search(value):
+    if carries_phone(value):
         raise ValidationError(f"{field} must not carry a phone number", field=field)
     return value
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.domain.phone_guard import carries_phone
 from lia_core.domain.recipients import Phone
 from lia_core.errors import ValidationError
 
@@ -21,6 +22,7 @@ __all__ = [
     "User",
     "validate_departments",
     "validate_full_name",
+    "validate_new_username",
     "validate_password",
     "validate_push_token",
     "validate_username",
@@ -60,6 +62,18 @@ def validate_username(raw: str) -> str:
     if not _USERNAME.match(name):
         raise ValidationError(
             "username must be 3 to 64 characters: letters, digits, '.', '_', '-', '@'",
+            field="username",
+        )
+    return name
+
+
+def validate_new_username(raw: str) -> str:
+    """`validate_username`, and not a phone number: a username travels in realtime events,
+    which never carry one (a phone-shaped name would be left out of them)."""
+    name = validate_username(raw)
+    if carries_phone(name):
+        raise ValidationError(
+            "username must not be a phone number (it is shown on staff screens and events)",
             field="username",
         )
     return name

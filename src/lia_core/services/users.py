@@ -11,6 +11,7 @@ from lia_core.domain.users import (
     User,
     validate_departments,
     validate_full_name,
+    validate_new_username,
     validate_password,
     validate_push_token,
     validate_username,
@@ -77,7 +78,7 @@ class CreateUserHandler:
         """Return the new user; raises AlreadyExists when the username is taken."""
         user = User(
             id=self.ids.new_id(),
-            username=validate_username(cmd.username),
+            username=validate_new_username(cmd.username),
             role=cmd.role,
             password_hash=self.hasher.hash(validate_password(cmd.password)),
             created_at=self.clock.now(),

@@ -200,3 +200,37 @@ async def test_the_first_agent_to_hold_a_handed_conversation_accepts_its_handoff
     async with s.uow() as uow:
         (entry,) = await uow.handoffs.list(HandoffFilter())
     assert (entry.accepted_by, entry.accepted_at) == ("ana", handed.at + timedelta(minutes=3))
+
+
+@pytest.mark.parametrize(
+    ("agent", "conversation"),
+    [("op12345678", "20261206-000123"), ("ana", "PROT-202612061430120001")],
+)
+async def test_ids_with_long_digit_runs_travel_in_the_claims_event(
+    agent: str, conversation: str
+) -> None:
+    """An employee-numbered username and a protocol-numbered conversation: the claim holds and
+    its event names both (the old rule refused any eight digits in a row and failed the claim)."""
+    s = shift()
+    await add_user(s.uow, agent)
+    await queue(s.uow, conversation)
+    won = await s.services.claims.claim(
+        Claim(conversation_id=conversation, agent=agent, actor=Actor(name=agent))
+    )
+    assert won.assignee == agent
+    (event,) = [e for e in s.store.bus.delivered if e.kind.value == "conversation.assigned"]
+    assert (event.conversation_id, event.agent) == (conversation, agent)
+
+
+async def test_a_phone_shaped_username_from_before_is_left_out_of_the_event() -> None:
+    """An account named like a phone (made before usernames were checked) still claims; the
+    event goes out without its name rather than failing the claim."""
+    s = shift()
+    await add_user(s.uow, "21987654321")
+    await queue(s.uow, "c-1")
+    won = await s.services.claims.claim(
+        Claim(conversation_id="c-1", agent="21987654321", actor=Actor(name="21987654321"))
+    )
+    assert won.assignee == "21987654321"
+    (event,) = [e for e in s.store.bus.delivered if e.kind.value == "conversation.assigned"]
+    assert (event.conversation_id, event.agent) == ("c-1", None)

@@ -126,3 +126,21 @@ async def test_a_refused_update_is_not_audited(services: Services, store: InMemo
     async with store.unit_of_work() as uow:
         listed = await uow.activity.list(ActivityFilter(), limit=10)
     assert [e.action for e in listed] == ["user.create"]  # the fixture's account only
+
+
+@pytest.mark.parametrize("username", ["21987654321", "5521987654321", "21.98765.4321"])
+async def test_a_phone_number_is_no_username(services: Services, username: str) -> None:
+    """A username travels in realtime events, which never carry a phone: refused, naming it."""
+    with pytest.raises(ValidationError) as raised:
+        await services.create_user(
+            CreateUser(username=username, role=Role.AGENT, password="s3cret-pw", actor="root")
+        )
+    assert raised.value.field == "username"
+
+
+async def test_an_employee_number_is_a_username(services: Services) -> None:
+    """op12345678 (eight digits: an employee number, not a phone) is a username."""
+    user = await services.create_user(
+        CreateUser(username="op12345678", role=Role.AGENT, password="s3cret-pw", actor="root")
+    )
+    assert user.username == "op12345678"
