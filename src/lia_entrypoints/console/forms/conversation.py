@@ -26,7 +26,7 @@ ACTIONS: Mapping[str, str] = {
 }
 """Each action's slug in the address, and the verb its messages use."""
 
-_REPLY_FIELDS = {"text": "texto", "template": "modelo"}
+_REPLY_FIELDS = {"text": "texto", "template": "modelo", "idempotency_key": "texto"}
 _TRANSFER_FIELDS = {
     "reason": "motivo",
     "to": "atendente",
@@ -47,6 +47,9 @@ class ConversationForm:
     motivo: str = ""
     versao: str = ""
     """The ticket's version the page showed: resolving a ticket changed since is refused."""
+    chave: str = ""
+    """The reply box's idempotency key, new on each page: a reply sent twice (a double click,
+    the browser posting the form again) is queued once."""
 
     def reply(self, conversation_id: str) -> Reply:
         """The reply command: the canned response when one is chosen, else the text.
@@ -55,7 +58,12 @@ class ConversationForm:
         """
         key = self.modelo.strip() or None
         text = self.texto if self.texto.strip() or key is None else None
-        return Reply(conversation_id=conversation_id, text=text, template=key)
+        return Reply(
+            conversation_id=conversation_id,
+            text=text,
+            template=key,
+            idempotency_key=self.chave.strip() or None,
+        )
 
     def transfer(self, conversation_id: str, by: str, actor: Actor) -> Transfer:
         """The transfer command (the use case checks the reason and the target)."""
@@ -90,6 +98,8 @@ class ConversationForm:
 def reply_error(error: ValidationError) -> dict[str, str]:
     """The reply box's field a core `ValidationError` is about, and its pt-BR message."""
     field = _REPLY_FIELDS.get(error.field or "", "texto")
+    if error.field == "idempotency_key":  # this page's form was sent already, with another text
+        return {field: "Esta caixa já enviou uma resposta: recarregue a página para enviar outra."}
     if field == "modelo":
         if "renders to nothing" in error.message:
             return {field: "Esta resposta pronta sai vazia nesta conversa: escreva a mensagem."}

@@ -7,6 +7,7 @@ when a realtime event about the conversation arrives (`data-refresh-on`); the ac
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -267,6 +268,7 @@ def render_conversation(
         form=form or ConversationForm(),
         blank_form=ConversationForm(),
         errors=errors or {},
+        reply_key=uuid.uuid4().hex,
         **_context(screen),
     )
 

@@ -7,6 +7,7 @@ a free text after WhatsApp's 24-hour window (409), an unknown conversation (404)
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
@@ -425,3 +426,29 @@ async def test_resolving_a_ticket_changed_since_the_page_was_read_is_409(
     )
     assert stale.status_code == 409
     assert "outra pessoa alterou o ticket" in stale.text
+
+
+async def test_the_reply_box_sent_twice_queues_one_reply(
+    client: Client, supervisor_session: str, conversation: str, store: InMemoryStore
+) -> None:
+    """The page's key rides with the form: the same form posted again (a double click) is
+    answered as the first, nothing queued again; another text under it is refused (422)."""
+    path = f"/console/conversas/{conversation}"
+    page = (await client.get(path)).text
+    key = re.search(r'name="chave" value="([0-9a-f]+)"', page)
+    assert key is not None
+    before = await _jobs(store)
+    for _ in range(2):
+        sent = await post_form(
+            client, f"{path}/responder", supervisor_session, texto="Um momento.", chave=key[1]
+        )
+        assert sent.status_code == 303, sent.text
+    assert await _jobs(store) == before + 1
+    other = await post_form(
+        client, f"{path}/responder", supervisor_session, texto="Outra coisa.", chave=key[1]
+    )
+    assert other.status_code == 422
+    assert "recarregue a página para enviar outra" in other.text
+    assert await _jobs(store) == before + 1
+    fresh = (await client.get(path)).text
+    assert f'value="{key[1]}"' not in fresh  # a new page, a new key
