@@ -170,7 +170,7 @@ async def test_an_agent_claims_replies_notes_and_resolves_while_another_watches(
         await page.get_by_label("Mensagem").fill("Já estou verificando sua conexão.")
         await page.get_by_role("button", name="Enviar resposta").click()
         reply = messages.locator(".message-agent").filter(has_text="Já estou verificando")
-        await expect(reply).to_contain_text("Atendente · " + scene.first)
+        await expect(reply).to_contain_text("Atendente · Carla Menezes")
         await expect(reply.locator(".badge")).to_have_text("Na fila de envio")
         assert await _jobs_to(services, scene.phone) == queued + 1
 

@@ -159,13 +159,17 @@ class ConversationScreen:
         return sorted(known)
 
 
-def _authored(details: ConversationDetails, view: TicketView | None) -> tuple[ShownMessage, ...]:
-    """Each message with its author: replies of the desk carry the agent from the ticket."""
+def _authored(
+    details: ConversationDetails, view: TicketView | None, names: Mapping[str, str]
+) -> tuple[ShownMessage, ...]:
+    """Each message with its author: replies of the desk carry the agent (by name) from the
+    ticket's timeline."""
     by_message: dict[str, str | None] = {}
     if view is not None:
         for event in view.ticket.timeline.events:
             if event.kind is EventKind.HUMAN_PUBLIC_REPLY and "message_id" in event.data:
-                by_message[event.data["message_id"]] = event.by
+                by = event.by
+                by_message[event.data["message_id"]] = names.get(by, by) if by else None
     shown = []
     for message in details.messages:
         if message.direction is Direction.INBOUND:
@@ -213,15 +217,17 @@ async def screen_of(
     entries = await services.list_activity(
         ListActivity(entity="conversation", entity_id=conversation_id, limit=LOG_LIMIT)
     )
+    agents = tuple(a for a in await services.agents.list() if a.user.is_active)
+    names = {a.user.username: a.user.full_name or a.user.username for a in agents}
     return ConversationScreen(
         details=details,
-        messages=_authored(details, view),
+        messages=_authored(details, view, names),
         view=view,
         ticket_hidden=hidden,
         holder=await _name_of(services, holder) if holder else None,
         log=tuple(e for e in reversed(entries) if e.action in LOG_LABELS),
         templates=tuple(await services.canned.list()),
-        agents=tuple(a for a in await services.agents.list() if a.user.is_active),
+        agents=agents,
         mine=holder is not None and holder == viewer.username,
         manager=viewer.role in _MANAGERS,
     )
