@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
-from lia_adapters.sql.column_types import UtcDateTime
+from lia_adapters.sql.column_types import NullableJson, UtcDateTime
 from lia_adapters.sql.desk.tables import ticket_clocks
 from lia_adapters.sql.migrations import current_revision, downgrade, head_revision, upgrade
 from lia_adapters.sql.outages.tables import OUTAGE_CATALOGUE_REVISION, revisions
@@ -257,3 +257,62 @@ async def test_0012_moves_each_ticket_index_to_its_clock_row(engine: AsyncEngine
     async with engine.connect() as conn:
         back = await conn.execute(select(old.c.id, old.c.next_check_at).order_by(old.c.id))
         assert [(r.id, r.next_check_at) for r in back] == [("t-done", None), ("t-live", due)]
+
+
+async def test_0013_moves_plans_off_the_clock_rows(engine: AsyncEngine) -> None:
+    """A clock row's plan is dropped, not carried over: the row comes out unplanned (found by
+    the planner's partial index) with its index kept; downgrading leaves it unplanned too."""
+    await upgrade(engine)
+    await downgrade(engine, "0012")
+    at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    due = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    old = _tickets_before_0012()
+    clocks = Table(
+        "ticket_clocks",
+        MetaData(),
+        Column("ticket_id", String),
+        Column("opened_at", UtcDateTime),
+        Column("next_check_at", UtcDateTime),
+        Column("plan", NullableJson),
+    )
+    ticket = {
+        "subject": "sem internet",
+        "department": "support",
+        "level": "N1",
+        "priority": "medium",
+        "severity": "low",
+        "vip": False,
+        "opened_at": at,
+        "updated_at": at,
+        "version": 1,
+        "id": "t-live",
+        "status": "open",
+    }
+    async with engine.begin() as conn:
+        at_0012 = Table(
+            "tickets", MetaData(), *(Column(c.name, c.type) for c in old.c if c.name in ticket)
+        )
+        await conn.execute(at_0012.insert(), [ticket])
+        await conn.execute(
+            clocks.insert(),
+            [{"ticket_id": "t-live", "opened_at": at, "next_check_at": due, "plan": {"format": 1}}],
+        )
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(
+                    ticket_clocks.c.next_check_at,
+                    ticket_clocks.c.plan_step,
+                    ticket_clocks.c.plan_seq,
+                )
+            )
+        ).one()
+    assert (row.next_check_at, row.plan_step, row.plan_seq) == (due, None, None)
+    async with SqlUnitOfWorkFactory(engine)() as uow:
+        waiting = await uow.tickets.unplanned(before=due + timedelta(minutes=1), limit=10)
+    assert [t.id for t in waiting] == ["t-live"]
+    await downgrade(engine, "0012")
+    async with engine.connect() as conn:
+        back = await conn.execute(select(clocks.c.ticket_id, clocks.c.plan))
+        assert [(r.ticket_id, r.plan) for r in back] == [("t-live", None)]

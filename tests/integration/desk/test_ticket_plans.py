@@ -66,6 +66,16 @@ FILL_CLOCKS = text(
     """
 )
 
+FILL_PLANS = text(
+    """
+    INSERT INTO ticket_plans (ticket_id, plan)
+    SELECT 'tk-' || lpad(g::text, 7, '0'), jsonb_build_object('format', 1, 'visits', '[]'::jsonb)
+    FROM generate_series(1, :count) AS g
+    """
+)
+"""Every live ticket planned, as the monitor's planner leaves them: `visit_due` reads plans by
+primary key, never by scanning `ticket_plans`."""
+
 FILTERS: Mapping[str, TicketFilter] = {
     "ix_tickets_opened_at": TicketFilter(),
     "ix_tickets_status_opened_at": TicketFilter(status=TicketStatus.WAITING_CUSTOMER),
@@ -86,10 +96,12 @@ async def fill(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.execute(FILL, {"t0": T0, "count": TICKETS})
         await conn.execute(FILL_CLOCKS, {"t0": T0, "count": TICKETS})
+        await conn.execute(FILL_PLANS, {"count": TICKETS})
     async with engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.exec_driver_sql("ANALYZE tickets")
         await autocommit.exec_driver_sql("ANALYZE ticket_clocks")
+        await autocommit.exec_driver_sql("ANALYZE ticket_plans")
 
 
 async def plans_of(engine: AsyncEngine, run: Any) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 
 from lia_adapters.sql.base import metadata
-from lia_adapters.sql.column_types import ACTOR, NullableJson, UtcDateTime, key
+from lia_adapters.sql.column_types import ACTOR, Json, NullableJson, UtcDateTime, key
 
 __all__ = [
     "activity_logs",
@@ -31,7 +31,7 @@ __all__ = [
 _PARTY = 512  # a contact key: canonical phone or provider identity
 _LIVE = text("status IN ('open', 'waiting_customer') AND conversation_id IS NOT NULL")
 _DUE = text("next_check_at IS NOT NULL")
-_UNPLANNED = text("plan IS NULL AND next_check_at IS NOT NULL")
+_UNPLANNED = text("plan_step IS NULL AND next_check_at IS NOT NULL")
 
 
 def _listing(column: str) -> Index:
@@ -99,9 +99,12 @@ ticket_clocks = Table(
     Column("first_response_due_at", UtcDateTime, nullable=True),
     Column("resolution_due_at", UtcDateTime, nullable=True),
     Column("next_check_at", UtcDateTime, nullable=True),
-    # What the monitor's coming visits will do (lia_core.desk.plan), made on every save;
-    # JSONB: the monitor's statement (sql/desk/visits.py) reads and trims it in place.
-    Column("plan", NullableJson, nullable=True),
+    # Revision 0013: where the ticket is in its visit plan (`ticket_plans`): the next visit
+    # is the plan's visit number `plan_step`, its first event goes at position `plan_seq`.
+    # NULL: no plan that holds (a save voids it; the planner makes a new one). A monitor
+    # visit moves these two integers on and never rewrites the plan itself.
+    Column("plan_step", Integer, nullable=True),
+    Column("plan_seq", Integer, nullable=True),
     # The SLA monitor's scan: partial, so it holds only tickets with a clock to watch.
     Index(
         "ix_ticket_clocks_next_check_at",
@@ -118,6 +121,16 @@ ticket_clocks = Table(
     ),
     # `lia ticket list --sla`, newest first.
     Index("ix_ticket_clocks_sla_state_opened_at", "sla_state", "opened_at", "ticket_id"),
+)
+
+ticket_plans = Table(
+    "ticket_plans",
+    metadata,
+    # Revision 0013: a ticket's visit plan (lia_core.desk.plan), written by the monitor's
+    # planner and read by its visits; apart from `ticket_clocks` so that a visit rewrites a
+    # narrow clock row, not the plan (about 1.7 kB of JSON) with it.
+    Column("ticket_id", key(), ForeignKey("tickets.id"), primary_key=True),
+    Column("plan", Json, nullable=False),
 )
 
 ticket_events = Table(

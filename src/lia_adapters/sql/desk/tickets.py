@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from lia_adapters.sql import bulk
 from lia_adapters.sql.base import ConnectionSource
 from lia_adapters.sql.bulk import insert_one
-from lia_adapters.sql.desk.tables import ticket_clocks, ticket_events, tickets
-from lia_adapters.sql.desk.visits import VISIT_DUE
+from lia_adapters.sql.desk import plans as plan_store
+from lia_adapters.sql.desk.tables import ticket_clocks, ticket_events, ticket_plans, tickets
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_adapters.sql.outages.tables import massive_failures
 from lia_core.desk.index import TicketIndex
@@ -23,7 +22,6 @@ from lia_core.desk.plan import (
     AppliedVisit,
     DueTicket,
     DueVisits,
-    PlannedAlert,
     VisitPlan,
     VisitsApplied,
     apply_due,
@@ -88,16 +86,14 @@ def _new_row(ticket: Ticket, at: datetime) -> dict[str, object]:
 
 
 def _index(index: TicketIndex, events: int | None = None) -> dict[str, object]:
-    """The `ticket_clocks` columns; the plan only when it starts after *events* stored events
-    (a plan made for another timeline would write events at the wrong positions)."""
-    plan = index.plan
-    fits = plan is not None and (events is None or plan.seq == events)
+    """The `ticket_clocks` columns, pointing at the plan's first visit when it fits
+    (`plans.fitting`; the plan row itself is written by `_store_plans`)."""
     return {
         "sla_state": None if index.sla_state is None else index.sla_state.value,
         "first_response_due_at": index.first_response_due_at,
         "resolution_due_at": index.resolution_due_at,
         "next_check_at": index.next_check_at,
-        "plan": plan.to_data() if fits and plan is not None else None,
+        **plan_store.clock_plan(index, events),
     }
 
 
@@ -112,8 +108,18 @@ def _clock_row(ticket: Ticket, index: TicketIndex) -> dict[str, object]:
     }
 
 
-def _plan(raw: object) -> VisitPlan | None:
-    return VisitPlan.from_data(raw) if isinstance(raw, Mapping) else None
+async def _store_plans(conn: AsyncConnection, items: Sequence[tuple[Ticket, TicketIndex]]) -> None:
+    """Write the plans the clock rows now point at (`_clock_row`: a live ticket's fitting plan)."""
+    found: list[tuple[str, VisitPlan]] = []
+    for ticket, index in items:
+        plan = (
+            None
+            if ticket.status.is_final
+            else plan_store.fitting(index, len(ticket.timeline.events))
+        )
+        if plan is not None:
+            found.append((ticket.id, plan))
+    await plan_store.store(conn, found)
 
 
 def _event_rows(
@@ -222,7 +228,8 @@ _CLOCKS = [
     "first_response_due_at",
     "resolution_due_at",
     "next_check_at",
-    "plan",
+    "plan_step",
+    "plan_seq",
 ]
 _VISITED = [
     "id",
@@ -309,22 +316,6 @@ _UPDATE_CLOCKS = bulk.Batch(
     ],
 )
 
-_SET_PLANS = bulk.Batch(
-    ticket_clocks,
-    ["ticket_id", "plan"],
-    postgresql=lambda rows: (
-        update(ticket_clocks)
-        .where(ticket_clocks.c.ticket_id == rows.source.c.ticket_id)
-        .values(plan=rows.columns["plan"])
-    ),
-    sqlite=lambda: (
-        update(ticket_clocks)
-        .where(ticket_clocks.c.ticket_id == bindparam("_ticket_id"))
-        .values(plan=bindparam("plan"))
-    ),
-    sqlite_params=lambda rows: [{"_ticket_id": r["ticket_id"], "plan": r["plan"]} for r in rows],
-)
-
 _EVENT_COLUMNS = ["ticket_id", "seq", "kind", "at", "actor", "reason", "data"]
 _INSERT_EVENTS = bulk.Batch.insert(ticket_events, _EVENT_COLUMNS, on_conflict=lambda s: s)
 
@@ -356,6 +347,7 @@ class SqlTicketRepository:
         with wrap_db_errors(entity="ticket", entity_id=ticket.id):
             await insert_one(conn, tickets, _new_row(ticket, at))
             await insert_one(conn, ticket_clocks, _clock_row(ticket, index))
+        await _store_plans(conn, [(ticket, index)])
         await self._append(conn, [ticket])
         return attrs.evolve(ticket, version=1, stored_events=len(ticket.timeline.events))
 
@@ -372,6 +364,7 @@ class SqlTicketRepository:
             await conn.execute(
                 insert(ticket_clocks), [_clock_row(ticket, index) for ticket, index in items]
             )
+        await _store_plans(conn, items)
         await self._append(conn, [ticket for ticket, _ in items])
         return [
             attrs.evolve(ticket, version=1, stored_events=len(ticket.timeline.events))
@@ -469,6 +462,8 @@ class SqlTicketRepository:
         if lost:
             await self._refuse(conn, lost)
         await _UPDATE_CLOCKS.execute(conn, [_clock_row(t, i) for t, i in items])
+        await _store_plans(conn, items)
+        await plan_store.drop(conn, [t.id for t, _ in items if t.status.is_final])
         saved = [ticket for ticket, _ in items]
         await self._append(conn, saved)
         return [
@@ -542,33 +537,7 @@ class SqlTicketRepository:
         conn = self._connection()
         if conn.dialect.name != "postgresql":
             return await self._visit_due_rows(now, limit=limit, revision=revision)
-        params = {"now": now, "limit": limit, "revision": "" if revision is None else str(revision)}
-        with wrap_db_errors(entity="ticket", entity_id="due"):
-            result = await conn.execute(VISIT_DUE, params)
-        applied: list[AppliedVisit] = []
-        taken: list[str] = []
-        for row in result:
-            if not row.applied:  # one row per ticket taken, one more per visit applied
-                taken.append(row.id)
-                continue
-            events = json.loads(row.events)
-            applied.append(
-                AppliedVisit(
-                    ticket_id=row.id,
-                    department=row.department,
-                    cycle=row.cycle,
-                    kinds=tuple(EventKind(e["kind"]) for e in events),
-                    data=tuple({str(k): str(v) for k, v in e["data"].items()} for e in events),
-                    alerts=tuple(
-                        PlannedAlert(policy=p, cause=c, text=t)
-                        for p, c, t in json.loads(row.alerts)
-                    ),
-                    next_check_at=row.next_check_at,
-                )
-            )
-        done = {a.ticket_id for a in applied}
-        unplanned = tuple(tid for tid in taken if tid not in done)
-        return DueVisits(applied=tuple(applied), unplanned=unplanned)
+        return await plan_store.apply_planned(conn, now, limit=limit, revision=revision)
 
     async def _visit_due_rows(
         self, now: datetime, *, limit: int, revision: int | None
@@ -616,20 +585,31 @@ class SqlTicketRepository:
         columns = (
             tickets.c.id,
             tickets.c.version,
-            ticket_clocks.c.plan,
+            ticket_clocks.c.plan_step,
+            ticket_clocks.c.plan_seq,
             tickets.c.contact,
             tickets.c.failure_id,
         )
-        result = await self._connection().execute(self._due_query(now, *columns).limit(limit))
+        taken = await self._connection().execute(self._due_query(now, *columns).limit(limit))
+        rows = list(taken)
+        planned = [row.id for row in rows if row.plan_step is not None]
+        stored: dict[str, object] = {}
+        if planned:
+            found = await self._connection().execute(
+                select(ticket_plans.c.ticket_id, ticket_plans.c.plan).where(
+                    ticket_plans.c.ticket_id.in_(planned)
+                )
+            )
+            stored = {tid: raw for tid, raw in found.all()}
         return [
             DueTicket(
                 id=row.id,
                 version=row.version,
-                plan=_plan(row.plan),
+                plan=plan_store.read(stored.get(row.id), row.plan_step, row.plan_seq),
                 contact=_contact(row.contact),
                 failure_id=row.failure_id,
             )
-            for row in result
+            for row in rows
         ]
 
     async def unplanned(self, *, before: datetime, limit: int) -> Sequence[Ticket]:
@@ -639,7 +619,7 @@ class SqlTicketRepository:
         picked = await conn.execute(
             select(ticket_clocks.c.ticket_id)
             .where(
-                ticket_clocks.c.plan.is_(None),
+                ticket_clocks.c.plan_step.is_(None),
                 ticket_clocks.c.next_check_at.is_not(None),
                 ticket_clocks.c.next_check_at < before,
             )
@@ -659,15 +639,10 @@ class SqlTicketRepository:
         return [loaded[tid] for tid in ids if tid in loaded]
 
     async def set_plans(self, plans: Sequence[tuple[Ticket, VisitPlan]]) -> int:
-        """One update of the clock rows' plans (rows `unplanned` locked)."""
-        rows = [
-            {"ticket_id": t.id, "plan": p.to_data()}
-            for t, p in plans
-            if p.seq == len(t.timeline.events) == t.stored_events
-        ]
-        if rows:
-            await _SET_PLANS.execute(self._connection(), rows)
-        return len(rows)
+        """The plans, then their clock rows pointed at them (rows `unplanned` locked)."""
+        kept = [(t.id, p) for t, p in plans if p.seq == len(t.timeline.events) == t.stored_events]
+        await plan_store.set_plans(self._connection(), kept)
+        return len(kept)
 
     async def get_many(self, ticket_ids: Sequence[str]) -> Sequence[Ticket]:
         """Load the tickets and their timelines (two statements), in the order given."""
@@ -697,6 +672,11 @@ class SqlTicketRepository:
                 await self._refuse(conn, lost)
         await _UPDATE_CLOCKS.execute(
             conn, [{"ticket_id": v.ticket_id, **_index(v.index)} for v in applied]
+        )
+        # The remaining plan is written again from its next visit (PostgreSQL's statement
+        # moves `plan_step` on instead: see `plan_store`).
+        await plan_store.store(
+            conn, [(v.ticket_id, v.index.plan) for v in applied if v.index.plan is not None]
         )
         events: list[dict[str, Any]] = []
         for visits in applied:

@@ -1,25 +1,32 @@
 """The SLA monitor's visits on PostgreSQL: one statement applies a batch of visit plans.
 
-`lia_core.desk.plan` keeps on each ticket's `ticket_clocks` row (``plan``, JSONB) what its
-coming visits will do. This statement:
+`lia_core.desk.plan` keeps in `ticket_plans` what each ticket's coming visits will do, and
+its clock row says which visit is next (`plan_step`) and where its events go (`plan_seq`).
+This statement:
 
 1. takes the due rows, ``FOR UPDATE SKIP LOCKED``: the clock rows by their ``next_check_at``
    index, then their ticket rows by primary key (a ticket row a command holds is left for the
    next tick rather than waited for, which could deadlock);
-2. keeps those whose plan holds: its format, the desk-policy revision in force, the first
+2. keeps those whose plan holds: its format, the desk-policy revision in force, the next
    visit's instant, and — when the plan assumed them — the linked outage's state and no
    newer ticket of the same contact;
-3. rewrites each kept clock row from its first visit (the rest of the plan kept), inserts
-   that visit's events and, only when a rule escalated or raised the priority, updates the
-   ticket row (version + 1). SLA events alone leave the ticket row and its version as they
-   are: a command that read the ticket before the visit and saves after it collides on the
-   events' positions and gets the usual conflict (409);
-4. returns one row per ticket taken plus one per visit applied (what to count, which alerts
-   to queue).
+3. moves each kept clock row on by one visit (the new index, `plan_step` + 1, `plan_seq` +
+   the visit's events; both NULL after the last visit, which leaves the ticket to the
+   planner), inserts that visit's events and, only when a rule escalated or raised the
+   priority, updates the ticket row (version + 1). The plan row is only read. SLA events
+   alone leave the ticket row and its version as they are: a command that read the ticket
+   before the visit and saves after it collides on the events' positions and gets the usual
+   conflict (409);
+4. returns one row per ticket taken: what to count and alert for those applied, just the id
+   for the others (the pipeline's).
 
 So a tick costs one round trip and the server's work: no timeline read, no Python per
 ticket. Tickets taken but not applied stay locked for the pipeline. SQLite runs the same
 rules row by row (`SqlTicketRepository.visit_due`).
+
+Two planner traps, measured: the CTEs are estimated at one row, so the last branch finds the
+unapplied tickets with ``NOT IN`` (a hashed subplan) — a ``LEFT JOIN`` or ``NOT EXISTS`` ran
+as a nested loop over the batch squared.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ __all__ = ["VISIT_DUE"]
 VISIT_DUE: TextClause = text(
     """
     WITH picked AS (
-        SELECT c.ticket_id, c.plan
+        SELECT c.ticket_id, c.plan_step, c.plan_seq
         FROM ticket_clocks AS c
         WHERE c.next_check_at IS NOT NULL AND c.next_check_at <= :now
         ORDER BY c.next_check_at, c.ticket_id
@@ -39,7 +46,7 @@ VISIT_DUE: TextClause = text(
         FOR UPDATE SKIP LOCKED
     ),
     due AS (
-        SELECT t.id, t.version, k.plan, t.contact, t.failure_id
+        SELECT t.id, k.plan_step, k.plan_seq, t.contact, t.failure_id
         FROM tickets AS t
         JOIN picked AS k ON k.ticket_id = t.id
         WHERE t.id = ANY (ARRAY(SELECT ticket_id FROM picked))
@@ -47,28 +54,36 @@ VISIT_DUE: TextClause = text(
         FOR UPDATE OF t SKIP LOCKED
     ),
     planned AS (
-        SELECT d.id, d.version, d.plan, d.plan -> 'visits' -> 0 AS visit
+        SELECT
+            d.id,
+            d.plan_step AS step,
+            d.plan_seq AS seq,
+            jsonb_array_length(x.plan -> 'visits') AS visits,
+            x.plan -> 'visits' -> d.plan_step AS visit,
+            x.plan ->> 'department' AS department,
+            CAST(x.plan ->> 'cycle' AS integer) AS cycle
         FROM due AS d
-        WHERE d.plan IS NOT NULL
-          AND d.plan ->> 'format' = '1'
-          AND COALESCE(d.plan ->> 'revision', '') = :revision
-          AND jsonb_typeof(d.plan -> 'visits') = 'array'
-          AND jsonb_array_length(d.plan -> 'visits') > 0
-          AND CAST(d.plan -> 'visits' -> 0 ->> 'at' AS timestamptz) <= :now
+        JOIN ticket_plans AS x ON x.ticket_id = d.id
+        WHERE d.plan_step IS NOT NULL
+          AND d.plan_seq IS NOT NULL
+          AND x.plan ->> 'format' = '1'
+          AND COALESCE(x.plan ->> 'revision', '') = :revision
+          AND jsonb_typeof(x.plan -> 'visits') = 'array'
+          AND CAST(x.plan -> 'visits' -> d.plan_step ->> 'at' AS timestamptz) <= :now
           AND (
-              jsonb_typeof(d.plan -> 'outage') IS DISTINCT FROM 'boolean'
-              OR CAST(d.plan ->> 'outage' AS boolean) = EXISTS (
+              jsonb_typeof(x.plan -> 'outage') IS DISTINCT FROM 'boolean'
+              OR CAST(x.plan ->> 'outage' AS boolean) = EXISTS (
                   SELECT 1 FROM massive_failures AS f
                   WHERE f.id = d.failure_id AND f.status = 'active'
               )
           )
           AND (
-              d.plan ->> 'contacts' IS DISTINCT FROM 'true'
+              x.plan ->> 'contacts' IS DISTINCT FROM 'true'
               OR d.contact IS NULL
               OR NOT EXISTS (
                   SELECT 1 FROM tickets AS o
                   WHERE o.contact = d.contact
-                    AND o.opened_at > CAST(d.plan ->> 'made_at' AS timestamptz)
+                    AND o.opened_at > CAST(x.plan ->> 'made_at' AS timestamptz)
               )
           )
     ),
@@ -82,13 +97,7 @@ VISIT_DUE: TextClause = text(
             escalated_by = p.visit -> 'state' ->> 'escalated_by',
             updated_at = :now
         FROM planned AS p
-        WHERE t.id = p.id
-          AND (
-              t.level IS DISTINCT FROM p.visit -> 'state' ->> 'level'
-              OR t.priority IS DISTINCT FROM p.visit -> 'state' ->> 'priority'
-              OR t.escalation_reason IS DISTINCT FROM p.visit -> 'state' ->> 'escalation_reason'
-              OR t.escalated_by IS DISTINCT FROM p.visit -> 'state' ->> 'escalated_by'
-          )
+        WHERE t.id = p.id AND p.visit ->> 'changes' = 'true'
         RETURNING t.id
     ),
     clocked AS (
@@ -98,15 +107,9 @@ VISIT_DUE: TextClause = text(
                 CAST(p.visit -> 'index' ->> 'first_response_due_at' AS timestamptz),
             resolution_due_at = CAST(p.visit -> 'index' ->> 'resolution_due_at' AS timestamptz),
             next_check_at = CAST(p.visit -> 'index' ->> 'next_check_at' AS timestamptz),
-            plan = CASE
-                WHEN jsonb_array_length(p.plan -> 'visits') > 1 THEN jsonb_set(
-                    jsonb_set(p.plan, '{visits}', (p.plan -> 'visits') - 0),
-                    '{seq}',
-                    to_jsonb(
-                        CAST(p.plan ->> 'seq' AS integer)
-                        + jsonb_array_length(p.visit -> 'events')
-                    )
-                )
+            plan_step = CASE WHEN p.step + 1 < p.visits THEN p.step + 1 END,
+            plan_seq = CASE
+                WHEN p.step + 1 < p.visits THEN p.seq + jsonb_array_length(p.visit -> 'events')
             END
         FROM planned AS p
         WHERE c.ticket_id = p.id
@@ -116,7 +119,7 @@ VISIT_DUE: TextClause = text(
         INSERT INTO ticket_events (ticket_id, seq, kind, at, actor, reason, data)
         SELECT
             p.id,
-            CAST(p.plan ->> 'seq' AS integer) + CAST(e.ord AS integer) - 1,
+            p.seq + CAST(e.ord AS integer) - 1,
             e.value ->> 'kind',
             CAST(e.value ->> 'at' AS timestamptz),
             e.value ->> 'by',
@@ -131,14 +134,15 @@ VISIT_DUE: TextClause = text(
         p.id,
         true AS applied,
         CAST(p.visit -> 'index' ->> 'next_check_at' AS timestamptz) AS next_check_at,
-        p.plan ->> 'department' AS department,
-        CAST(p.plan ->> 'cycle' AS integer) AS cycle,
+        p.department,
+        p.cycle,
         CAST(p.visit -> 'events' AS text) AS events,
         CAST(p.visit -> 'alerts' AS text) AS alerts
     FROM planned AS p
     UNION ALL
     SELECT d.id, false, NULL, NULL, NULL, NULL, NULL
     FROM due AS d
+    WHERE d.id NOT IN (SELECT id FROM planned)
     """
 )
 """Bind ``now``, ``limit`` and ``revision`` (the revision number as text, '' for none)."""
