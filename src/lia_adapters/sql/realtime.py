@@ -4,6 +4,12 @@ PostgreSQL queues a NOTIFY with its transaction and delivers it on commit (never
 rollback), to every session that LISTENs on the channel, in commit order: that is how the
 worker's and every replica's events reach every `lia serve`. SQLite has no such thing: its
 units of work hand their events to the process's bus after the commit instead.
+
+A notification carries several events, one JSON object a line, up to `MAX_WIRE_BYTES`: an
+SLA monitor tick that publishes a thousand alerts queues a few dozen notifications, not a
+thousand (each one costs the server a queue entry and a duplicate check at commit). JSON
+never holds a raw newline, so the lines split back exactly; a one-event notification is the
+event alone, as before.
 """
 
 from __future__ import annotations
@@ -24,7 +30,14 @@ from lia_adapters.memory.realtime import InProcessEventBus
 from lia_core.domain.realtime import MAX_WIRE_BYTES, RealtimeEvent, from_wire, to_wire
 from lia_core.errors import ValidationError
 
-__all__ = ["DEFAULT_CHANNEL", "PgEventListener", "check_channel", "libpq_conninfo", "notify"]
+__all__ = [
+    "DEFAULT_CHANNEL",
+    "PgEventListener",
+    "check_channel",
+    "libpq_conninfo",
+    "notify",
+    "pack",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -54,12 +67,30 @@ def libpq_conninfo(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def pack(wires: Sequence[str]) -> list[str]:
+    """*wires* (`to_wire` forms) joined a line each into payloads of at most `MAX_WIRE_BYTES`
+    bytes, in order; ValueError for a single event over the limit."""
+    payloads: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for wire in wires:
+        length = len(wire.encode())
+        if length > MAX_WIRE_BYTES:  # cannot happen with bounded fields
+            raise ValueError(f"a realtime event of {length} bytes exceeds NOTIFY's limit")
+        if lines and size + 1 + length > MAX_WIRE_BYTES:
+            payloads.append("\n".join(lines))
+            lines, size = [], 0
+        size += length + (1 if lines else 0)
+        lines.append(wire)
+    if lines:
+        payloads.append("\n".join(lines))
+    return payloads
+
+
 async def notify(conn: AsyncConnection, channel: str, events: Sequence[RealtimeEvent]) -> None:
-    """Queue *events* on *channel* in *conn*'s transaction: delivered when it commits."""
-    payloads = [to_wire(event) for event in events]
-    for payload in payloads:
-        if len(payload.encode()) > MAX_WIRE_BYTES:  # cannot happen with bounded fields
-            raise ValueError(f"a realtime event of {len(payload)} bytes exceeds NOTIFY's limit")
+    """Queue *events* on *channel* in *conn*'s transaction, packed (`pack`): delivered when
+    it commits."""
+    payloads = pack([to_wire(event) for event in events])
     await conn.execute(_NOTIFY, {"channel": channel, "payloads": payloads})
 
 
@@ -149,9 +180,10 @@ class PgEventListener:
     def _receive(self, payload: str) -> None:
         if not self._bus.listeners:
             return  # nobody in this process listens: not worth decoding
-        try:
-            event = from_wire(payload)
-        except ValidationError as exc:  # someone else's NOTIFY on our channel
-            log.warning("realtime.bad_payload", channel=self._channel, error=str(exc))
-            return
-        self._bus.deliver((event,))
+        events = []
+        for line in payload.split("\n"):
+            try:
+                events.append(from_wire(line))
+            except ValidationError as exc:  # someone else's NOTIFY on our channel
+                log.warning("realtime.bad_payload", channel=self._channel, error=str(exc))
+        self._bus.deliver(events)
