@@ -15,6 +15,7 @@ import enum
 import json
 import re
 from datetime import datetime
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
 import attrs
@@ -185,11 +186,10 @@ class RealtimeEvent:
     def to_dict(self) -> dict[str, str]:
         """The JSON object clients receive: set fields only, instants in ISO 8601."""
         out: dict[str, str] = {}
-        for name in _ORDER:
+        for name, instant in _LAYOUT:
             value = getattr(self, name)
-            if value is None:
-                continue
-            out[name] = value.isoformat() if name in _INSTANTS else str(value)
+            if value is not None:
+                out[name] = value.isoformat() if instant else str(value)
         return out
 
 
@@ -213,11 +213,21 @@ def may_see(viewer: User, event: RealtimeEvent) -> bool:
 _INSTANTS = frozenset({"at", "waiting_since", "due_at", "expires_at"})
 _ORDER = tuple(f.name for f in attrs.fields(RealtimeEvent))
 _FIELDS = frozenset(_ORDER)
+_LAYOUT = tuple((name, name in _INSTANTS) for name in _ORDER)
 
 
 def to_wire(event: RealtimeEvent) -> str:
-    """The compact JSON form (what NOTIFY carries and the WebSocket sends)."""
-    return json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=False)
+    """The compact JSON form (what NOTIFY carries and the WebSocket sends): exactly
+    ``json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=False)``."""
+    # Written out because the SLA monitor publishes a thousand at once: json.dumps builds an
+    # encoder per call, three times the cost of this. The keys are field names (nothing to
+    # escape); every value is a string, quoted by json's own C routine.
+    parts = []
+    for name, instant in _LAYOUT:
+        value = getattr(event, name)
+        if value is not None:
+            parts.append(f'"{name}":{_quote(value.isoformat() if instant else str(value))}')
+    return "{" + ",".join(parts) + "}"
 
 
 def from_wire(raw: str) -> RealtimeEvent:

@@ -29,6 +29,9 @@ from lia_core.domain.tickets import EventKind
 
 __all__ = ["apply_planned", "clock_plan", "drop", "read", "set_plans", "store"]
 
+_KINDS = {kind.value: kind for kind in EventKind}
+"""Event kinds by stored name: a dictionary lookup, not an enum call, per applied event."""
+
 
 def read(raw: object, step: int | None, seq: int | None) -> VisitPlan | None:
     """The plan a clock row points into: *raw*'s visits from *step*, the first event at *seq*."""
@@ -118,24 +121,17 @@ async def apply_planned(
     params = {"now": now, "limit": limit, "revision": "" if revision is None else str(revision)}
     with wrap_db_errors(entity="ticket", entity_id="due"):
         result = await conn.execute(VISIT_DUE, params)
-    applied: list[AppliedVisit] = []
-    unplanned: list[str] = []
-    for row in result:
-        if not row.applied:  # taken, but no plan holds: the pipeline visits it
-            unplanned.append(row.id)
-            continue
-        events = json.loads(row.events)
-        applied.append(
-            AppliedVisit(
-                ticket_id=row.id,
-                department=row.department,
-                cycle=row.cycle,
-                kinds=tuple(EventKind(e["kind"]) for e in events),
-                data=tuple({str(k): str(v) for k, v in e["data"].items()} for e in events),
-                alerts=tuple(
-                    PlannedAlert(policy=p, cause=c, text=t) for p, c, t in json.loads(row.alerts)
-                ),
-                next_check_at=row.next_check_at,
-            )
+    row = result.one()
+    applied = tuple(
+        AppliedVisit(
+            ticket_id=ticket_id,
+            department=department,
+            cycle=cycle,
+            kinds=tuple([_KINDS[e["kind"]] for e in events]),
+            data=tuple([e["data"] for e in events]),
+            alerts=tuple([PlannedAlert(policy=p, cause=c, text=t) for p, c, t in alerts]),
+            next_check_at=None if next_check is None else datetime.fromisoformat(next_check),
         )
-    return DueVisits(applied=tuple(applied), unplanned=tuple(unplanned))
+        for ticket_id, next_check, department, cycle, events, alerts in json.loads(row.applied)
+    )
+    return DueVisits(applied=applied, unplanned=tuple(json.loads(row.unplanned)))

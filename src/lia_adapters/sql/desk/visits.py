@@ -17,16 +17,18 @@ This statement:
    alone leave the ticket row and its version as they are: a command that read the ticket
    before the visit and saves after it collides on the events' positions and gets the usual
    conflict (409);
-4. returns one row per ticket taken: what to count and alert for those applied, just the id
-   for the others (the pipeline's).
+4. returns one row of two JSON arrays: what to count and alert for each ticket applied
+   (``[id, next_check_at, department, cycle, events, alerts]``), and the ids of the others
+   (the pipeline's). One document parses in a few milliseconds where a thousand rows of
+   seven columns cost the driver and the ORM three times that.
 
 So a tick costs one round trip and the server's work: no timeline read, no Python per
 ticket. Tickets taken but not applied stay locked for the pipeline. SQLite runs the same
 rules row by row (`SqlTicketRepository.visit_due`).
 
-Two planner traps, measured: the CTEs are estimated at one row, so the last branch finds the
-unapplied tickets with ``NOT IN`` (a hashed subplan) — a ``LEFT JOIN`` or ``NOT EXISTS`` ran
-as a nested loop over the batch squared.
+A planner trap, measured: the CTEs are estimated at one row, so the unapplied tickets are
+found with ``NOT IN`` (a hashed subplan) — a ``LEFT JOIN`` or ``NOT EXISTS`` ran as a nested
+loop over the batch squared.
 """
 
 from __future__ import annotations
@@ -131,18 +133,22 @@ VISIT_DUE: TextClause = text(
         RETURNING ticket_id
     )
     SELECT
-        p.id,
-        true AS applied,
-        CAST(p.visit -> 'index' ->> 'next_check_at' AS timestamptz) AS next_check_at,
-        p.department,
-        p.cycle,
-        CAST(p.visit -> 'events' AS text) AS events,
-        CAST(p.visit -> 'alerts' AS text) AS alerts
-    FROM planned AS p
-    UNION ALL
-    SELECT d.id, false, NULL, NULL, NULL, NULL, NULL
-    FROM due AS d
-    WHERE d.id NOT IN (SELECT id FROM planned)
+        (
+            SELECT COALESCE(json_agg(json_build_array(
+                p.id,
+                p.visit -> 'index' ->> 'next_check_at',
+                p.department,
+                p.cycle,
+                p.visit -> 'events',
+                p.visit -> 'alerts'
+            )), '[]')
+            FROM planned AS p
+        )::text AS applied,
+        (
+            SELECT COALESCE(json_agg(d.id), '[]')
+            FROM due AS d
+            WHERE d.id NOT IN (SELECT id FROM planned)
+        )::text AS unplanned
     """
 )
 """Bind ``now``, ``limit`` and ``revision`` (the revision number as text, '' for none)."""

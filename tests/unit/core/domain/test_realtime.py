@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
@@ -79,6 +80,22 @@ def test_the_wire_form_round_trips(event: RealtimeEvent) -> None:
     wire = to_wire(event)
     assert from_wire(wire) == event
     assert "null" not in wire
+
+
+odd_departments = st.text(
+    alphabet=st.characters(blacklist_characters=",", blacklist_categories=("Cs", "Cc")),
+    min_size=1,
+    max_size=MAX_DEPARTMENT_CHARS,
+).filter(lambda d: d == d.strip() and d.isprintable() and not any(c.isdigit() for c in d))
+
+
+@given(events(), odd_departments)
+def test_the_wire_form_is_exactly_compact_json(event: RealtimeEvent, department: str) -> None:
+    """`to_wire` writes its JSON by hand (for speed): it must be byte for byte what json.dumps
+    writes, quotes, backslashes and accents in a department included."""
+    for one in (event, attrs.evolve(event, department=department)):
+        expected = json.dumps(one.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        assert to_wire(one) == expected
 
 
 def test_the_largest_event_fits_a_notify() -> None:
