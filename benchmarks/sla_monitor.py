@@ -47,6 +47,7 @@ from lia_core.ports import TicketFilter
 from lia_core.sla.calendar import BusinessCalendar
 from lia_core.sla.policy import PolicyBook, SlaPolicy, SlaTargets, Target
 from lia_core.sla.readings import SlaState
+from lia_entrypoints.heap import settle_heap
 
 TARGET_TICK_MS = 50.0
 TARGET_RATIO = 2.0
@@ -213,6 +214,7 @@ async def ticks(engine: AsyncEngine, *, due: int, rounds: int) -> tuple[list[flo
         uow=factory, clock=clock, desk=desk, policies=source, observer=Keep(), notifier=notifier
     )
     clock.set(T0 - timedelta(minutes=5))  # before the first crossing, as the worker would
+    settle_heap()  # as `lia worker` does once it is up (lia_entrypoints.heap)
     began = time.perf_counter()
     planned = await monitor.plan_ahead()
     planning = time.perf_counter() - began

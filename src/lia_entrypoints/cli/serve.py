@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,10 @@ from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._errors import CliError, InvalidInputError
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from lia_entrypoints.bootstrap import Runtime
+    from lia_entrypoints.worker import WorkerReport
 
 __all__ = ["serve", "worker"]
 
@@ -120,9 +125,15 @@ def worker(app: CliApp, once: bool, as_json: bool) -> None:
     what it did. Any number of workers may share one PostgreSQL database.
     """
     with app.errors(as_json=as_json):
+        from lia_entrypoints.heap import settle_heap
         from lia_entrypoints.worker import run_worker  # lazy: imports the database adapter
 
-        report = app.run(lambda rt: run_worker(rt, once=once))
+        async def work(runtime: Runtime) -> WorkerReport:
+            if not once:  # a long-running process from here on (see settle_heap)
+                settle_heap()
+            return await run_worker(runtime, once=once)
+
+        report = app.run(work)
         if as_json:
             emit_json(
                 {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +16,7 @@ from litestar.openapi.spec import Tag
 from litestar.plugins.pydantic import PydanticPlugin
 
 from lia_core import __version__
+from lia_entrypoints import heap
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.console import (
     SecurityHeaders,
@@ -102,19 +102,6 @@ def _operation_id(handler: HTTPRouteHandler, _method: Any, _path: Any) -> str:
     return handler.handler_name
 
 
-def _settle_the_heap() -> None:
-    """Keep garbage-collection pauses out of webhook latency.
-
-    Everything built at startup (routes, schemas, settings, the runtime) lives as long as the
-    process: freezing it keeps full collections from walking it again, and a larger
-    young-generation threshold makes collections rarer on a request-heavy service. Measured
-    on the ingest benchmark: full-collection pauses of 120-210 ms became the p99.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
-
-
 def create_app(
     settings: Settings,
     *,
@@ -171,7 +158,7 @@ def create_app(
         inbound.start()
         app.state[INBOUND_KEY] = inbound
         if settle_heap:
-            _settle_the_heap()
+            heap.settle_heap()
         try:
             yield
         finally:
