@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lia_core.domain.phone_guard import _DATED, carries_phone
+from lia_core.domain.phone_guard import _CANDIDATE, _DATED, _walk, carries_phone
 from lia_core.domain.realtime import (
     RealtimeEvent,
     RealtimeKind,
@@ -191,3 +191,15 @@ def test_a_foreign_number_that_reads_as_a_dated_protocol_passes_only_bare() -> N
     assert not carries_phone("201001234000")
     assert carries_phone("whatsapp:201001234000")
     assert carries_phone("201001234000@s.whatsapp.net")
+
+
+@given(
+    st.text(alphabet=st.sampled_from("0123456789 ().-+:@abcz"), max_size=40)
+    | phone_tokens().map(lambda token_and_digits: token_and_digits[0])
+)
+def test_the_fast_no_never_hides_a_phone(text: str) -> None:
+    """`carries_phone` answers "no" by one regex when *text* has no ten digits in one number;
+    the full walk must never find a phone in such a text."""
+    if _CANDIDATE.search(text) is None:
+        assert not _walk(text)
+    assert carries_phone(text) == (_CANDIDATE.search(text) is not None and _walk(text))
