@@ -452,3 +452,17 @@ async def test_the_reply_box_sent_twice_queues_one_reply(
     assert await _jobs(store) == before + 1
     fresh = (await client.get(path)).text
     assert f'value="{key[1]}"' not in fresh  # a new page, a new key
+
+
+async def test_the_tickets_page_links_its_conversation(
+    client: Client, runtime: Runtime, supervisor_session: str, conversation: str
+) -> None:
+    """From a conversation's ticket, one click to the Conversa page (and back by the link)."""
+    ticket = (await runtime.services.get_conversation(conversation)).ticket
+    assert ticket is not None
+    page = (await client.get(f"/console/tickets/{ticket.id}")).text
+    assert f'href="/console/conversas/{conversation}"' in page
+    assert (
+        f'href="/console/tickets/{ticket.id}"'
+        in (await client.get(f"/console/conversas/{conversation}")).text
+    )
