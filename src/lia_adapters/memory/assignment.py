@@ -8,11 +8,12 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from lia_adapters.memory._assignment_rows import AssignmentTables, Tally, loads
+from lia_adapters.memory._inbox import inbox_items
 from lia_adapters.memory._tables import Staging
 from lia_core.domain.agents import AgentProfile, Presence
 from lia_core.domain.assignments import Assignment, Offer, OfferStatus
 from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
-from lia_core.ports import QueueCounts
+from lia_core.ports import InboxItem, InboxQuery, QueueCounts
 
 __all__ = [
     "InMemoryAgentRepository",
@@ -197,6 +198,16 @@ class InMemoryAssignmentRepository(_Rows):
             QueueCounts(department=d, mine=mine[d], unassigned=waiting[d], all=every[d])
             for d in names
         ]
+
+    async def inbox(self, query: InboxQuery) -> Sequence[InboxItem]:
+        """Open conversations matching *query*, joined to conversation, live ticket and index."""
+        store, staged = self._uow.store, self._uow.staged
+        conversations = {
+            **store.conversation_tables.conversations,
+            **staged.conversation_tables.conversations,
+        }
+        tickets = {**store.tickets, **staged.tickets}
+        return inbox_items(self._assignments().values(), conversations, tickets.values(), query)
 
 
 class InMemoryOfferRepository(_Rows):

@@ -13,14 +13,23 @@ from datetime import datetime
 import attrs
 
 from lia_core.assignment import events
+from lia_core.assignment.inbox import Inbox, read_inbox, scoped
 from lia_core.assignment.moves import record
 from lia_core.assignment.policy import AssignmentPolicy
 from lia_core.domain.activity import Actor
 from lia_core.domain.agents import Presence
 from lia_core.domain.assignments import Assignment
 from lia_core.domain.tickets import Ticket
+from lia_core.domain.users import User
 from lia_core.errors import NotFound, ValidationError
-from lia_core.ports import IdGenerator, QueueCounts, UnitOfWork, UnitOfWorkFactory
+from lia_core.ports import (
+    Clock,
+    IdGenerator,
+    InboxQuery,
+    QueueCounts,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 __all__ = [
     "MAX_QUEUE_LIST",
@@ -189,6 +198,14 @@ class Queues:
     """The department queues as one person sees them (`services.queues`)."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
+
+    async def inbox(self, query: InboxQuery, *, viewer: User) -> Inbox:
+        """*viewer*'s inbox: tab counts, the conversations matching *query* (scoped to what
+        they see), and their open offers. Raises ValidationError naming a bad field."""
+        scoped_query = scoped(query, viewer)
+        async with self.uow() as uow:
+            return await read_inbox(uow, scoped_query, now=self.clock.now())
 
     async def counts(self, viewer: str, *, department: str | None = None) -> Sequence[QueueCounts]:
         """Mine / Unassigned / All for each department (or one)."""

@@ -14,6 +14,10 @@ from typing import Protocol, Self
 from lia_core.ports.assignment import (
     AgentRepository,
     AssignmentRepository,
+    InboxItem,
+    InboxQuery,
+    InboxSort,
+    InboxTab,
     OfferRepository,
     QueueCounts,
 )
@@ -71,6 +75,10 @@ __all__ = [
     "FailureRepository",
     "HandoffLedger",
     "IdGenerator",
+    "InboxItem",
+    "InboxQuery",
+    "InboxSort",
+    "InboxTab",
     "MessageRepository",
     "MessageSender",
     "NoticeRepository",

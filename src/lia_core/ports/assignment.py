@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -10,8 +11,20 @@ import attrs
 
 from lia_core.domain.agents import AgentProfile
 from lia_core.domain.assignments import Assignment, Offer
+from lia_core.domain.delivery import Channel
+from lia_core.domain.tickets import Priority, TicketStatus
+from lia_core.sla.readings import SlaState
 
-__all__ = ["AgentRepository", "AssignmentRepository", "OfferRepository", "QueueCounts"]
+__all__ = [
+    "AgentRepository",
+    "AssignmentRepository",
+    "InboxItem",
+    "InboxQuery",
+    "InboxSort",
+    "InboxTab",
+    "OfferRepository",
+    "QueueCounts",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -25,6 +38,79 @@ class QueueCounts:
     """Open conversations waiting in the queue (offered ones included)."""
     all: int
     """Every open conversation of the department."""
+
+
+class InboxTab(enum.StrEnum):
+    """Which open conversations an inbox lists: Minhas, Sem responsável, Todas."""
+
+    MINE = "mine"
+    """Held by the viewer (in any department)."""
+    UNASSIGNED = "unassigned"
+    """Waiting in a queue, offered ones included."""
+    ALL = "all"
+
+
+class InboxSort(enum.StrEnum):
+    """An inbox's order."""
+
+    PRIORITY = "priority"
+    """Urgency (priority, then VIP), then the longest waiting."""
+    WAITING = "waiting"
+    """The longest where it is first: in its queue since queued, with its agent since assigned."""
+    LAST_MESSAGE = "last_message"
+    """The conversation with the most recent message first."""
+
+
+@attrs.frozen(kw_only=True)
+class InboxQuery:
+    """Which open conversations at the desk to list, and how; every given condition holds."""
+
+    viewer: str = ""
+    """Whose "mine" (set by the use case from the signed-in person)."""
+    tab: InboxTab = InboxTab.ALL
+    departments: frozenset[str] | None = None
+    """Only these departments in the Unassigned and All tabs (an agent's); None: every one."""
+    department: str | None = None
+    ticket_status: TicketStatus | None = None
+    """The status of the conversation's live ticket."""
+    priority: Priority | None = None
+    sla: SlaState | None = None
+    """The SLA state of the conversation's live ticket."""
+    search: str | None = None
+    """Part of the contact's name (any case), or the start of the conversation's or the live
+    ticket's id."""
+    conversation_ids: frozenset[str] | None = None
+    """Only these conversations (the conversations of the viewer's offers)."""
+    sort: InboxSort = InboxSort.PRIORITY
+    limit: int = 100
+
+
+@attrs.frozen(kw_only=True)
+class InboxItem:
+    """One open conversation at the desk as an inbox shows it: its place, its contact, its
+    live ticket and that ticket's SLA (read from the stored index)."""
+
+    assignment: Assignment
+    channel: Channel | None
+    client_name: str
+    contact_phone: str | None
+    last_message_at: datetime | None
+    ticket_id: str | None
+    ticket_status: TicketStatus | None
+    sla_state: SlaState | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The nearest SLA due time of the live ticket (None when no clock runs)."""
+        dues = [d for d in (self.first_response_due_at, self.resolution_due_at) if d is not None]
+        return min(dues, default=None)
+
+    @property
+    def since(self) -> datetime | None:
+        """Since when it is where it is: queued since, or assigned since."""
+        return self.assignment.waiting_since or self.assignment.assigned_at
 
 
 class AgentRepository(Protocol):
@@ -120,6 +206,12 @@ class AssignmentRepository(Protocol):
     async def counts(self, agent: str, *, department: str | None = None) -> Sequence[QueueCounts]:
         """Mine / unassigned / all per department with open conversations (or *department*
         only, even when empty), by department name."""
+        ...
+
+    async def inbox(self, query: InboxQuery) -> Sequence[InboxItem]:
+        """Open conversations matching *query*, in its order, at most ``query.limit``: one
+        statement over the open assignments, joined by key to the conversation, its live
+        ticket and that ticket's clock row (no query per row)."""
         ...
 
 

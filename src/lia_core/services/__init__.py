@@ -423,6 +423,6 @@ class Services:
             replies=replies,
             agents=people,
             claims=Claims(context),
-            queues=Queues(uow),
+            queues=Queues(uow, clock),
             assignment_tick=AssignmentTick(context, people),
         )

@@ -16,14 +16,17 @@ from sqlalchemy import Integer, RowMapping, bindparam, case, false, func, or_, s
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.sql import bulk
+from lia_adapters.sql.assignment.inbox import inbox_statement
 from lia_adapters.sql.assignment.tables import agent_profiles, assignments, offers
 from lia_adapters.sql.base import ConnectionSource
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_core.domain.agents import AgentProfile, Presence
 from lia_core.domain.assignments import Assignment, Offer, OfferStatus
-from lia_core.domain.tickets import Priority
+from lia_core.domain.delivery import Channel
+from lia_core.domain.tickets import Priority, TicketStatus
 from lia_core.errors import ConcurrencyConflict, NotFound
-from lia_core.ports import QueueCounts
+from lia_core.ports import InboxItem, InboxQuery, QueueCounts
+from lia_core.sla.readings import SlaState
 
 __all__ = ["SqlAgentRepository", "SqlAssignmentRepository", "SqlOfferRepository"]
 
@@ -82,6 +85,22 @@ def _assignment(row: RowMapping) -> Assignment:
         closed_at=row["closed_at"],
         updated_at=row["updated_at"],
         version=row["version"],
+    )
+
+
+def _inbox_item(row: RowMapping) -> InboxItem:
+    channel, status, sla = row["channel"], row["ticket_status"], row["sla_state"]
+    return InboxItem(
+        assignment=_assignment(row),
+        channel=Channel(channel) if channel else None,
+        client_name=row["client_name"] or "",
+        contact_phone=row["contact_phone"],
+        last_message_at=row["last_message_at"],
+        ticket_id=row["ticket_id"],
+        ticket_status=TicketStatus(status) if status else None,
+        sla_state=SlaState(sla) if sla else None,
+        first_response_due_at=row["first_response_due_at"],
+        resolution_due_at=row["resolution_due_at"],
     )
 
 
@@ -450,6 +469,12 @@ class SqlAssignmentRepository:
         if department is not None and not found:
             found = [QueueCounts(department=department, mine=0, unassigned=0, all=0)]
         return found
+
+    async def inbox(self, query: InboxQuery) -> Sequence[InboxItem]:
+        """One statement (sql/assignment/inbox.py): open assignments, joined by key."""
+        conn = self._connection()
+        result = await conn.execute(inbox_statement(query, conn.dialect.name))
+        return [_inbox_item(r) for r in result.mappings()]
 
 
 class SqlOfferRepository:
