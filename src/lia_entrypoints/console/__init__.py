@@ -14,6 +14,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.static_files import create_static_files_router
 
 from lia_entrypoints.console.errors import console_exception_handlers, for_console_too
+from lia_entrypoints.console.pages.agents import agents_page, agents_panel
 from lia_entrypoints.console.pages.audit import audit_page
 from lia_entrypoints.console.pages.auth import home, login_form, login_submit, logout, root
 from lia_entrypoints.console.pages.check import check_page
@@ -49,6 +50,7 @@ from lia_entrypoints.console.pages.failures import (
     pause_failure,
     resume_failure,
 )
+from lia_entrypoints.console.pages.inbox import accept_offer, inbox_page, inbox_panel, reject_offer
 from lia_entrypoints.console.pages.presence import presence_beat
 from lia_entrypoints.console.pages.realtime import console_realtime
 from lia_entrypoints.console.pages.regions import (
@@ -144,6 +146,12 @@ def console_routers(settings: Settings) -> list[Router]:
             conversation_fragment,
             conversation_preview,
             conversation_action,
+            inbox_page,
+            inbox_panel,
+            accept_offer,
+            reject_offer,
+            agents_page,
+            agents_panel,
         ],
         middleware=[
             _session(settings),

@@ -52,6 +52,8 @@ MENU = (
     MenuItem("Verificar endereço", f"{CONSOLE_PATH}/verificar", "verificar"),
     MenuItem("Regiões", f"{CONSOLE_PATH}/regioes", "regioes"),
     MenuItem("Atendimentos", f"{CONSOLE_PATH}/tickets", "tickets"),
+    MenuItem("Atendimento", f"{CONSOLE_PATH}/atendimento", "atendimento"),
+    MenuItem("Agentes", f"{CONSOLE_PATH}/agentes", "agentes"),
     MenuItem("Fila de envio", f"{CONSOLE_PATH}/fila", "fila", admin_only=True),
     MenuItem("Mensagens com falha", f"{CONSOLE_PATH}/mensagens-com-falha", "dlq", admin_only=True),
     MenuItem("Política de atendimento", f"{CONSOLE_PATH}/policy", "policy", managers_only=True),
