@@ -115,6 +115,7 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
         await shot(page, "inbox-offer")
         await offers.get_by_role("button", name="Aceitar").click()
         await expect(page).to_have_url(re.compile(f"/console/conversas/{cid}$"))
+        await expect(page.get_by_role("heading", level=1)).to_contain_text("Cliente do Navegador")
 
         # Without a reload, the conversation left the second agent's "Sem responsável".
         await expect(waiting_row).to_have_count(0)
