@@ -142,9 +142,14 @@ async def _inactivity(walk: Walk) -> None:
     walk.clock.advance(minutes=5)
     await walk.worker()
     assert walk.received(QUIET) == 3  # the goodbye
-    assert await walk.status(QUIET) is ConversationStatus.ACTIVE  # no ticket, no human
+    # Closed for inactivity: resolved, no ticket, no human; the next message is a new matter.
+    assert await walk.status(QUIET) is ConversationStatus.RESOLVED
     tickets = await walk.runtime.services.desk.list(TicketFilter())
     assert len(tickets) == 1
+    walk.clock.advance(minutes=1)
+    await walk.say(QUIET, "voltei")
+    assert await walk.status(QUIET) is ConversationStatus.ACTIVE  # the bot again
+    assert walk.received(QUIET) == 4  # its clarifying question
 
 
 async def _out_of_hours(walk: Walk) -> None:
