@@ -94,12 +94,15 @@
     return !only || (item.data && item.data.conversation_id === only);
   }
 
+  // At most one refresh per element per delay (data-refresh-delay, ms): a burst of events is
+  // one request, made after the burst's first event plus the delay.
   function refresh(element) {
     if (pending.has(element)) return;
+    var delay = parseInt(element.getAttribute("data-refresh-delay") || "", 10);
     pending.set(element, setTimeout(function () {
       pending.delete(element);
       if (document.body.contains(element) && window.htmx) window.htmx.trigger(element, "lia:refresh");
-    }, REFRESH_DEBOUNCE_MS));
+    }, isNaN(delay) ? REFRESH_DEBOUNCE_MS : delay));
   }
 
   document.addEventListener("lia:realtime", function (event) {

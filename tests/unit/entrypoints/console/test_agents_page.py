@@ -62,7 +62,7 @@ async def test_an_agent_sees_themselves_and_their_departments_colleagues(
     shown = await client.get(PAGE)
     assert shown.status_code == 200
     assert set(presence(shown.text)) == {"artur", "bia"}
-    assert "<form" not in shown.text.split('id="agents-panel"')[1]  # nothing to change here
+    assert "<form" not in shown.text.split('id="agents-panel"')[1].split("</main>")[0]
 
 
 async def test_the_table_refreshes_on_presence_events_and_by_time(
@@ -72,9 +72,13 @@ async def test_the_table_refreshes_on_presence_events_and_by_time(
     every 30 s (a silent agent turns offline by time)."""
     user = await runtime.services.get_user("sofia")
     await runtime.services.agents.heartbeat(user, Presence.BUSY, Actor(name="sofia"))
+    shown = await client.get(PAGE)
+    panel = shown.text[shown.text.index('<div id="agents-panel"') :].split(">")[0]
+    assert 'hx-get="/console/agentes/_tabela"' in panel
+    assert 'hx-trigger="lia:refresh, every 30s"' in panel
+    assert "agent.presence" in panel
     table = await client.get(f"{PAGE}/_tabela")
     assert table.status_code == 200
     assert "<html" not in table.text
-    assert 'hx-trigger="lia:refresh, every 30s"' in table.text
-    assert "agent.presence" in table.text
+    assert 'id="agents-panel"' not in table.text
     assert presence(table.text) == {"sofia": "Ocupado"}

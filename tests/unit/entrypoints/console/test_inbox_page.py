@@ -217,16 +217,23 @@ async def test_refusing_an_offer_and_a_late_or_foreign_answer(
 async def test_the_panel_refreshes_with_its_filters_on_desk_events(
     client: Client, runtime: Runtime, supervisor_session: str
 ) -> None:
-    """The panel carries its own address (same tab and filters) and the events that refresh it."""
+    """The page's panel carries its address (same tab and filters), the events that refresh
+    it and a one-second throttle; the fragment is the panel's content alone."""
     await handed(runtime, "5521988887771", "Maria Souza")
-    panel = await client.get(f"{PAGE}/_painel?aba=sem-responsavel&busca=maria")
-    assert panel.status_code == 200
-    assert "<html" not in panel.text
-    assert 'hx-get="/console/atendimento/_painel?aba=sem-responsavel&amp;busca=maria"' in panel.text
-    assert 'hx-trigger="lia:refresh"' in panel.text
+    shown = await client.get(f"{PAGE}?aba=sem-responsavel&busca=maria")
+    panel = shown.text[shown.text.index('<div id="inbox-panel"') :].split(">")[0]
+    assert 'hx-get="/console/atendimento/_painel?aba=sem-responsavel&amp;busca=maria"' in panel
+    assert 'hx-trigger="lia:refresh"' in panel
+    assert 'hx-swap="innerHTML"' in panel
+    assert 'data-refresh-delay="1000"' in panel
     for kind in ("conversation.assigned", "conversation.released", "message.received"):
-        assert kind in panel.text
-    assert len(rows(panel.text)) == 1
+        assert kind in panel
+    fragment = await client.get(f"{PAGE}/_painel?aba=sem-responsavel&busca=maria")
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert 'id="inbox-panel"' not in fragment.text
+    assert len(rows(fragment.text)) == 1
+    assert 'data-count="sem-responsavel">1<' in fragment.text
 
 
 async def test_the_menu_has_atendimento_and_agentes(client: Client, agent_session: str) -> None:
