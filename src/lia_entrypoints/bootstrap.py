@@ -21,6 +21,7 @@ from lia_adapters.memory.realtime import InProcessEventBus
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.sql.realtime import PgEventListener, libpq_conninfo
+from lia_adapters.sql.relay.relay import SqliteEventRelay
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.desk.alerts import OutboxStaffNotifier
 from lia_core.desk.monitor import SlaMonitor
@@ -81,12 +82,14 @@ class Runtime:
     engine: AsyncEngine | None = None
     clients: HttpClients = attrs.field(factory=HttpClients)
 
-    def event_listener(self) -> PgEventListener | None:
-        """On PostgreSQL, the LISTEN connection that feeds `feed` with every process's events
-        (`lia serve` starts it); None elsewhere, where units of work feed `feed` directly."""
+    def event_listener(self) -> PgEventListener | SqliteEventRelay | None:
+        """What feeds `feed` with the other processes' events (`lia serve` starts it): on
+        PostgreSQL the LISTEN connection, on SQLite the relay reader; None over the fakes."""
         uow = self.uow
-        if not isinstance(uow, SqlUnitOfWorkFactory) or uow.engine.dialect.name != "postgresql":
+        if not isinstance(uow, SqlUnitOfWorkFactory):
             return None
+        if uow.engine.dialect.name != "postgresql":
+            return SqliteEventRelay(uow.engine, uow.bus, origin=uow.origin)
         return PgEventListener(
             libpq_conninfo(uow.engine.url.render_as_string(hide_password=False)),
             uow.bus,

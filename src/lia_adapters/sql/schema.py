@@ -10,6 +10,7 @@ import lia_adapters.sql.conversations.tables
 import lia_adapters.sql.delivery.tables
 import lia_adapters.sql.desk.tables
 import lia_adapters.sql.outages.tables
+import lia_adapters.sql.relay.tables
 import lia_adapters.sql.replies.tables
 import lia_adapters.sql.users.tables  # noqa: F401
 from lia_adapters.sql.base import metadata

@@ -32,10 +32,14 @@ from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
+from lia_adapters.sql.relay.relay import new_origin, prune, write_events
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+_PRUNE_EVERY_WRITES = 500
+"""A process prunes the SQLite relay once per this many of its commits that wrote to it."""
 
 
 class SqlUnitOfWork:
@@ -45,7 +49,9 @@ class SqlUnitOfWork:
     transaction, which is again rolled back at exit unless committed.
 
     Realtime events published in it leave with the commit: on PostgreSQL as NOTIFY on
-    *channel* inside the transaction, on SQLite to *bus* once the commit returned.
+    *channel* inside the transaction; on SQLite written to ``realtime_relay`` inside the
+    transaction (for the other processes: `SqliteEventRelay`) and to *bus* once the commit
+    returned.
     """
 
     def __init__(
@@ -54,8 +60,12 @@ class SqlUnitOfWork:
         *,
         bus: InProcessEventBus | None = None,
         channel: str = DEFAULT_CHANNEL,
+        origin: str | None = None,
+        relay_writes: list[int] | None = None,
     ) -> None:
         self._engine = engine
+        self._origin = origin or new_origin()
+        self._relay_writes = relay_writes if relay_writes is not None else [0]
         self._conn: AsyncConnection | None = None
         self._events = StagedEvents()
         self._bus = bus if bus is not None else InProcessEventBus()
@@ -244,6 +254,11 @@ class SqlUnitOfWork:
         events = self._events.take()
         if events and self._notifies:
             await notify(conn, self._channel, events)
+        elif events:
+            await write_events(conn, self._origin, events)
+            self._relay_writes[0] += 1
+            if self._relay_writes[0] % _PRUNE_EVERY_WRITES == 0:
+                await prune(conn)  # a process without `lia serve` must not grow it forever
         await conn.commit()
         if events and not self._notifies:
             self._bus.deliver(events)
@@ -257,8 +272,9 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Makes a `SqlUnitOfWork` per use-case call, all sharing one engine (and its pool).
 
-    *bus* is this process's realtime feed: SQLite units of work deliver to it after commit;
-    on PostgreSQL a `PgEventListener` on *channel* feeds it (events go through the database).
+    *bus* is this process's realtime feed: SQLite units of work deliver to it after commit
+    (and `SqliteEventRelay` adds the other processes' events); on PostgreSQL a
+    `PgEventListener` on *channel* feeds it (events go through the database).
     """
 
     def __init__(
@@ -271,6 +287,13 @@ class SqlUnitOfWorkFactory:
         self._engine = engine
         self._bus = bus if bus is not None else InProcessEventBus()
         self._channel = check_channel(channel)
+        self._origin = new_origin()
+        self._relay_writes = [0]
+
+    @property
+    def origin(self) -> str:
+        """The token this factory's SQLite commits sign their relayed events with."""
+        return self._origin
 
     @property
     def bus(self) -> InProcessEventBus:
@@ -289,4 +312,10 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         """A new, not yet entered, unit of work."""
-        return SqlUnitOfWork(self._engine, bus=self._bus, channel=self._channel)
+        return SqlUnitOfWork(
+            self._engine,
+            bus=self._bus,
+            channel=self._channel,
+            origin=self._origin,
+            relay_writes=self._relay_writes,
+        )

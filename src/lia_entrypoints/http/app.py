@@ -141,7 +141,7 @@ def create_app(
         live: Runtime = app.state[RUNTIME_KEY]
         live.hub.start()
         listener = live.event_listener()
-        if listener is not None:  # PostgreSQL: every process's events come through LISTEN
+        if listener is not None:  # other processes' events: LISTEN (PostgreSQL), relay (SQLite)
             listener.on_restored = live.hub.resync
             listener.start()
         try:
