@@ -78,9 +78,13 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
             SetAgent(username=name, actor=seeder, departments=(DEPARTMENT,))
         )
 
-    # Both agents signed in; the second is busy, so the offer can only go to the first.
+    # Both agents signed in; the second is busy, so the offer can only go to the first, whose
+    # inbox is open before the customer writes.
     await login(page, AGENT.username, AGENT.password)
     await expect(page.locator("body")).to_have_attribute("data-presence", "online")
+    await page.get_by_role("link", name="Atendimento", exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Atendimento")
+    await expect(page.locator("body")).to_have_attribute("data-realtime", "open")
     other_context = await browser.new_context(base_url=live_server.url, locale="pt-BR")
     try:
         other = await other_context.new_page()
@@ -100,12 +104,20 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
         await expect(other.locator('[data-count="sem-responsavel"]')).to_have_text("1")
         await other.evaluate("() => { window.notReloaded = true; }")
         await shot(other, "inbox")
+        await other.locator("#tab-sem-responsavel").focus()
 
-        # The first agent sees the offer on top, its countdown running, and accepts it.
-        await page.get_by_role("link", name="Atendimento", exact=True).click()
-        await expect(page.get_by_role("heading", level=1)).to_have_text("Atendimento")
+        # The offer reaches the first agent's open inbox with the next refresh (the tick ran
+        # in this test's process: on SQLite its event stays here, so the page is told to
+        # resync, as after a reconnect), is announced, and shows on top with its countdown.
+        await page.evaluate(
+            """() => document.dispatchEvent(
+                new CustomEvent("lia:realtime", {detail: {type: "resync"}}))"""
+        )
         offers = page.get_by_role("region", name="Uma conversa oferecida a você")
         await expect(offers).to_contain_text("Cliente do Navegador")
+        await expect(page.locator("#inbox-news")).to_have_text(
+            "Uma conversa foi oferecida a você. Aceite ou recuse no topo da lista."
+        )
         countdown = offers.locator("[data-countdown-to]")
         first = await countdown.text_content()
         assert first is not None
@@ -121,6 +133,8 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
         await expect(waiting_row).to_have_count(0)
         await expect(other.locator('[data-count="sem-responsavel"]')).to_have_text("0")
         assert await other.evaluate("() => window.notReloaded === true")
+        # The refresh kept the keyboard where it was.
+        await expect(other.locator("#tab-sem-responsavel")).to_be_focused()
         await assert_accessible(other)
 
         # Agentes: the first holds the conversation (load 1), the second chose Ocupado.

@@ -9,6 +9,7 @@ import pytest
 
 from lia_adapters.memory import FixedClock
 from lia_core.assignment import Claim, Transfer
+from lia_core.desk.commands import Wait
 from lia_core.domain.activity import Actor
 from lia_core.domain.users import Role
 from lia_entrypoints.bootstrap import Runtime
@@ -234,6 +235,29 @@ async def test_the_panel_refreshes_with_its_filters_on_desk_events(
     assert 'id="inbox-panel"' not in fragment.text
     assert len(rows(fragment.text)) == 1
     assert 'data-count="sem-responsavel">1<' in fragment.text
+
+
+async def test_each_row_counts_down_to_its_sla_unless_the_ticket_waits(
+    client: Client, runtime: Runtime, supervisor_session: str
+) -> None:
+    """A row's SLA badge counts down to the open ticket's nearest due time; while the ticket
+    waits on the customer its clocks stand still, and the row says "pausado" instead."""
+    running = await handed(runtime, "5521988887771", "Maria Souza")
+    waiting = await handed(runtime, "5521988887772", "João Lima")
+    async with runtime.uow() as uow:
+        tickets = await uow.tickets.live_for_conversations([waiting])
+    await runtime.services.desk.act(tickets[waiting].id, Wait(), SUPERVISOR)
+    shown = await client.get(PAGE)
+    row = {
+        cid: shown.text.split(f'data-conversation="{cid}"')[1].split("</tr>")[0]
+        for cid in (running, waiting)
+    }
+    assert 'data-countdown-to="2026-05-20T16:00:00+00:00">1:00:00</time>' in row[running]
+    assert "No prazo" in row[running]
+    assert "data-countdown-to" not in row[waiting]
+    assert "pausado" in row[waiting]
+    assert "Aguardando cliente" in row[waiting]
+    assert rows((await client.get(f"{PAGE}?situacao=waiting_customer")).text) == [waiting]
 
 
 async def test_the_menu_has_atendimento_and_agentes(client: Client, agent_session: str) -> None:
