@@ -18,9 +18,9 @@ from lia_core.assignment.moves import record
 from lia_core.assignment.policy import AssignmentPolicy
 from lia_core.domain.activity import Actor
 from lia_core.domain.agents import Presence
-from lia_core.domain.assignments import Assignment
+from lia_core.domain.assignments import Assignment, Offer
 from lia_core.domain.tickets import Ticket
-from lia_core.domain.users import User
+from lia_core.domain.users import User, validate_username
 from lia_core.errors import NotFound, ValidationError
 from lia_core.ports import (
     Clock,
@@ -206,6 +206,14 @@ class Queues:
         scoped_query = scoped(query, viewer)
         async with self.uow() as uow:
             return await read_inbox(uow, scoped_query, now=self.clock.now())
+
+    async def offers(self, agent: str) -> Sequence[Offer]:
+        """*agent*'s open offers (pending and still in time), oldest first: what they may
+        accept or reject now (`POST /api/v1/offers/{id}/accept`)."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            pending = await uow.offers.pending_for(validate_username(agent))
+        return [o for o in pending if o.due_at > now]
 
     async def counts(self, viewer: str, *, department: str | None = None) -> Sequence[QueueCounts]:
         """Mine / Unassigned / All for each department (or one)."""

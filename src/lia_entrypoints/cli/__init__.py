@@ -19,6 +19,7 @@ from lia_entrypoints.cli.dlq import dlq_group
 from lia_entrypoints.cli.failures import failure_group
 from lia_entrypoints.cli.handoffs import handoff_group
 from lia_entrypoints.cli.messages import message_group
+from lia_entrypoints.cli.offers import offer_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
 from lia_entrypoints.cli.replies import template_group
@@ -82,5 +83,6 @@ for _command in (
     template_group,
     agent_group,
     queue_group,
+    offer_group,
 ):
     main.add_command(_command)

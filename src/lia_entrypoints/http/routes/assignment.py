@@ -1,4 +1,4 @@
-"""`/api/v1/agents`, `/queues`, `/offers/{id}/accept|reject`, `/conversations/{id}/claim|…`."""
+"""`/api/v1/agents`, `/queues`, `/offers` (and `/{id}/accept|reject`), `/conversations/{id}/claim|…`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, Parameter, PathParameter
 
 from lia_core.assignment import AnswerOffer, Assign, Claim, Release, Transfer
+from lia_core.domain.users import Role
+from lia_core.errors import NotPermitted
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.assignment import AssignIn, PresenceIn, ReleaseIn, TransferIn
 from lia_entrypoints.http.problems import problem_responses
@@ -63,6 +65,30 @@ class OfferController(Controller):
 
     path = "/offers"
     tags = ["agents"]
+
+    @get("/", summary="List open offers", responses=problem_responses(401, 403, 422))
+    async def list_offers(
+        self,
+        request: AuthRequest,
+        services: ServicesDep,
+        tz: TzDep,
+        agent: Annotated[
+            str | None,
+            Parameter(
+                max_length=64,
+                description="Whose offers (SUPERVISOR, ADMIN); default: the caller's own.",
+            ),
+        ] = None,
+    ) -> list[OfferOut]:
+        """The open offers (pending, still in time), oldest first, with their ids to accept
+        or reject; an AGENT sees only their own (403 for another's)."""
+        user = request.user
+        whose = agent.strip().lower() if agent and agent.strip() else user.username
+        if whose != user.username and user.role is Role.AGENT:
+            raise NotPermitted(
+                "an agent sees only their own offers", entity="offer", entity_id=whose
+            )
+        return [OfferOut.of(o, tz) for o in await services.queues.offers(whose)]
 
     @post(
         "/{offer_id:str}/accept",

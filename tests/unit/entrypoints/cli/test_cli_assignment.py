@@ -56,3 +56,20 @@ def test_claim_race_transfer_assign_and_queue_counts(lia: CliHarness) -> None:
     assert lia.json("queue", "list", "--department", "financial")["items"] == [
         {"department": "financial", "mine": 0, "unassigned": 1, "all": 1}
     ]
+
+
+def test_an_agent_lists_and_accepts_an_offer(lia: CliHarness) -> None:
+    """The worker offers c-1 to ana (online, auto-offline off); `lia offer list` shows it with
+    its id, `lia offer accept` makes the conversation hers; another agent's accept exits 1."""
+    _desk(lia)
+    lia.ok("agent", "set", "ana", "--status", "online", "--no-auto-offline")
+    assert lia.ok("offer", "list", "--as", "ana").stdout == "no open offers for ana\n"
+    lia.ok("worker", "--once")
+    (offer,) = lia.json("offer", "list", "--as", "ana")["items"]
+    assert (offer["conversation_id"], offer["status"]) == ("c-1", "pending")
+    assert offer["id"] in lia.ok("offer", "list", "--as", "ana").stdout
+    assert lia("offer", "accept", offer["id"], "--as", "bia").exit_code == 1
+    accepted = lia.ok("offer", "accept", offer["id"], "--as", "ana").stdout
+    assert accepted == f"offer {offer['id']} accepted: conversation c-1 (support)\n"
+    assert lia.json("queue", "list", "--as", "ana")["items"][0]["mine"] == 1
+    assert lia("offer", "reject", offer["id"], "--as", "ana").exit_code == 1  # answered

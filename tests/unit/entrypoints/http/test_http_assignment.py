@@ -108,3 +108,33 @@ async def test_heartbeat_offer_accept_transfer_and_assign(
     assert given.json()["assignee"] == "artur"
     back = await client.post("/api/v1/conversations/c-1/release", json={}, headers=agent)
     assert back.json()["state"] == "queued"
+
+
+async def test_an_agent_lists_their_open_offers_to_accept_one(
+    client: Client,
+    runtime: Runtime,
+    agent: Headers,
+    bia: Headers,
+    supervisor: Headers,
+    clock: FixedClock,
+) -> None:
+    """GET /api/v1/offers gives the caller's open offers with their ids (an API-only agent has
+    no other way to learn one); a supervisor reads anyone's; an agent another's is 403; a
+    timed-out offer is no longer listed."""
+    await _in_support(runtime, "artur")
+    await client.post("/api/v1/agents/me/presence", json={"status": "online"}, headers=agent)
+    await _queue(runtime, "c-1", at=clock.now())
+    assert (await client.get("/api/v1/offers", headers=agent)).json() == []
+    assert (await runtime.services.assignment_tick()).offered == 1
+    (offer,) = (await client.get("/api/v1/offers", headers=agent)).json()
+    assert (offer["conversation_id"], offer["agent"], offer["status"]) == (
+        "c-1",
+        "artur",
+        "pending",
+    )
+    assert (await client.get("/api/v1/offers", headers=bia)).json() == []
+    seen = await client.get("/api/v1/offers", params={"agent": "artur"}, headers=supervisor)
+    assert [o["id"] for o in seen.json()] == [offer["id"]]
+    problem(await client.get("/api/v1/offers", params={"agent": "artur"}, headers=bia), 403)
+    clock.advance(seconds=121)  # past the offer's 120 s
+    assert (await client.get("/api/v1/offers", headers=agent)).json() == []
