@@ -106,13 +106,9 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
         await shot(other, "inbox")
         await other.locator("#tab-sem-responsavel").focus()
 
-        # The offer reaches the first agent's open inbox with the next refresh (the tick ran
-        # in this test's process: on SQLite its event stays here, so the page is told to
-        # resync, as after a reconnect), is announced, and shows on top with its countdown.
-        await page.evaluate(
-            """() => document.dispatchEvent(
-                new CustomEvent("lia:realtime", {detail: {type: "resync"}}))"""
-        )
+        # The offer reaches the first agent's open inbox live (the tick ran in this test's
+        # process, as in a worker's: its event travels through SQLite's relay), is announced,
+        # and shows on top with its countdown.
         offers = page.get_by_role("region", name="Uma conversa oferecida a você")
         await expect(offers).to_contain_text("Cliente do Navegador")
         await expect(page.locator("#inbox-news")).to_have_text(
