@@ -1,6 +1,6 @@
 """Conversa in a real browser, the issue's walk: an agent claims a conversation, replies (the
-reply moves from the outbox's queue to SENT once `lia worker --once` hands it to the sandbox
-channel), adds a note (never queued), and resolves; a second agent whose page is open sees the
+reply moves live from the outbox's queue to SENT once `lia worker --once` hands it to the
+sandbox channel), adds a note (never queued), and resolves; a second agent whose page is open sees the
 conversation taken live — "Atendida por <nome>", no claim button — and then resolved.
 
 The customer's message, the agents and a canned response are written through the use cases
@@ -183,11 +183,11 @@ async def test_an_agent_claims_replies_notes_and_resolves_while_another_watches(
         await expect(messages).not_to_contain_text("retorno à tarde")
         assert await _jobs_to(services, scene.phone) == queued + 1
 
-        # 5. The worker hands the reply to the channel (the sandbox: no provider configured).
-        # Its `message.sent` stays in the worker's process on SQLite (docs/realtime.md): reload.
+        # 5. The worker hands the reply to the channel (the sandbox: no provider configured);
+        # its `message.sent` reaches the page through the SQLite relay: no reload.
         live_server.lia.ok("worker", "--once")
-        await page.reload()
         await expect(reply.locator(".badge")).to_have_text("Enviada")
+        await expect(page.get_by_text("Atendida por você")).to_be_visible()
         await shot(page, "conversa")
 
         # 6. The watcher reloads: still taken, still no claim button.
