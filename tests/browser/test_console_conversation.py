@@ -1,6 +1,6 @@
 """Conversa in a real browser, the issue's walk: an agent claims a conversation, replies (the
 reply moves live from the outbox's queue to SENT once `lia worker --once` hands it to the
-sandbox channel), adds a note (never queued), and resolves; a second agent whose page is open sees the
+sandbox channel, then to READ with its receipt), adds a note (never queued), and resolves; a second agent whose page is open sees the
 conversation taken live — "Atendida por <nome>", no claim button — and then resolved.
 
 The customer's message, the agents and a canned response are written through the use cases
@@ -22,7 +22,7 @@ from playwright.async_api import Browser, Page, expect
 from lia_core.assignment import Transfer
 from lia_core.domain.activity import Actor
 from lia_core.domain.delivery import Channel
-from lia_core.domain.inbound import InboundMessage
+from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
 from lia_core.domain.recipients import Phone
 from lia_core.domain.users import Role
 from lia_core.services import (
@@ -188,6 +188,22 @@ async def test_an_agent_claims_replies_notes_and_resolves_while_another_watches(
         live_server.lia.ok("worker", "--once")
         await expect(reply.locator(".badge")).to_have_text("Enviada")
         await expect(page.get_by_text("Atendida por você")).to_be_visible()
+        # The customer reads it: the receipt (as the provider's webhook would store it) moves
+        # the badge on the open page.
+        sent = next(
+            m
+            for m in (await services.get_conversation(scene.conversation_id)).messages
+            if m.text == "Já estou verificando sua conexão."
+        )
+        assert sent.provider_message_id is not None
+        receipt = StatusUpdate(
+            channel=sent.channel,
+            provider_message_id=sent.provider_message_id,
+            status=MessageStatus.READ,
+            at=datetime.now(UTC),
+        )
+        await services.ingest([], [receipt])
+        await expect(reply.locator(".badge")).to_have_text("Lida")
         await shot(page, "conversa")
 
         # 6. The watcher reloads: still taken, still no claim button.
