@@ -98,7 +98,7 @@ async def read_inbox(uow: UnitOfWork, query: InboxQuery, *, now: datetime) -> In
     """Read the inbox of an already `scoped` *query* in *uow*: counts, rows, open offers."""
     counts = await uow.assignments.counts(query.viewer, department=query.department)
     items = await uow.assignments.inbox(query)
-    pending = [o for o in await uow.offers.pending_for(query.viewer) if o.due_at > now]
+    pending = [o for o in await uow.offers.pending_for(query.viewer) if o.open_at(now)]
     offered: dict[str, InboxItem] = {}
     if pending:
         ids = frozenset(o.conversation_id for o in pending)

@@ -213,7 +213,7 @@ class Queues:
         now = self.clock.now()
         async with self.uow() as uow:
             pending = await uow.offers.pending_for(validate_username(agent))
-        return [o for o in pending if o.due_at > now]
+        return [o for o in pending if o.open_at(now)]
 
     async def counts(self, viewer: str, *, department: str | None = None) -> Sequence[QueueCounts]:
         """Mine / Unassigned / All for each department (or one)."""

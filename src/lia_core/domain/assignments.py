@@ -166,6 +166,10 @@ class Offer:
     status: OfferStatus = OfferStatus.PENDING
     decided_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
 
+    def open_at(self, now: datetime) -> bool:
+        """Whether it may still be accepted or rejected at *now* (pending, time not up)."""
+        return self.status is OfferStatus.PENDING and now < self.due_at
+
     def decide(self, status: OfferStatus, *, at: datetime) -> None:
         """Move to *status*; InvalidTransition unless the table allows it."""
         if status not in OFFER_TRANSITIONS[self.status]:

@@ -3,9 +3,12 @@ summed over what the viewer sees (Mine over everything)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from lia_core.assignment.inbox import InboxCounts, scoped, tab_counts
+from lia_core.domain.assignments import Offer, OfferStatus
 from lia_core.domain.users import Role, User
 from lia_core.errors import ValidationError
 from lia_core.ports import InboxQuery, InboxTab, QueueCounts
@@ -63,3 +66,19 @@ def test_counts_sum_the_queues_the_viewer_sees() -> None:
         2,
         4,
     )
+
+
+def test_an_offer_is_open_while_pending_and_in_time() -> None:
+    """What the inbox shows and `GET /api/v1/offers` lists: pending, before its due time."""
+    offer = Offer(
+        id="o-1",
+        conversation_id="c-1",
+        agent="ana",
+        department="support",
+        offered_at=T0,
+        due_at=T0 + timedelta(seconds=120),
+    )
+    assert offer.open_at(T0 + timedelta(seconds=119))
+    assert not offer.open_at(T0 + timedelta(seconds=120))
+    offer.decide(OfferStatus.ACCEPTED, at=T0)
+    assert not offer.open_at(T0)
