@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from lia_core.domain.canned import CannedResponse
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from lia_core.ports import UnitOfWorkFactory
 from tests.contract.builders.outages import T0
@@ -127,3 +128,54 @@ async def test_two_concurrent_updates_one_wins(sql_uow_factory: UnitOfWorkFactor
 
     results = await asyncio.gather(update("um"), update("dois"))
     assert sorted(results) == ["lost", "won"]
+
+
+async def test_template_header_and_buttons_round_trip(uow_factory: UnitOfWorkFactory) -> None:
+    """A response with a header and buttons comes back equal after add and after update;
+    one updated without them loses them."""
+    with_parts = CannedResponse.create(
+        key="fatura",
+        title="Fatura",
+        body="Olá {{contact.first_name}}",
+        whatsapp_template="fatura_pronta",
+        whatsapp_header=TemplateHeader.of(
+            "document", "https://isp.example/f/{{ticket.id}}.pdf", filename="fatura.pdf"
+        ),
+        whatsapp_buttons=(TemplateButton.of("url", 0, "boleto/{{ticket.id}}"),),
+        by="ana",
+        at=T0,
+    )
+    async with uow_factory() as uow:
+        await uow.canned_responses.add(with_parts)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.canned_responses.get("fatura") == with_parts
+    changed = with_parts.changed(
+        title="Fatura",
+        body="Olá",
+        whatsapp_template="fatura_pronta",
+        whatsapp_language="pt_BR",
+        whatsapp_header=TemplateHeader.of("text", "Fatura de {{contact.first_name}}"),
+        whatsapp_buttons=(TemplateButton.of("quick_reply", 2, "falar"),),
+        by="ana",
+        at=T0 + timedelta(minutes=1),
+    )
+    async with uow_factory() as uow:
+        await uow.canned_responses.update(changed)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.canned_responses.get("fatura") == changed
+    bare = changed.changed(
+        title="Fatura",
+        body="Olá",
+        whatsapp_template=None,
+        whatsapp_language="pt_BR",
+        by="ana",
+        at=T0 + timedelta(minutes=2),
+    )
+    async with uow_factory() as uow:
+        await uow.canned_responses.update(bare)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.canned_responses.get("fatura")
+    assert (stored.whatsapp_header, stored.whatsapp_buttons) == (None, ())

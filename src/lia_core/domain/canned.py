@@ -14,6 +14,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader, buttons_from
 from lia_core.errors import ValidationError
 
 __all__ = [
@@ -182,13 +183,35 @@ def _language(raw: str) -> str:
     return language
 
 
+def _header(header: TemplateHeader | None) -> TemplateHeader | None:
+    if header is not None:
+        validate_body(header.value, field="whatsapp_header")
+    return header
+
+
+def _buttons(buttons: tuple[TemplateButton, ...]) -> tuple[TemplateButton, ...]:
+    for button in buttons:
+        validate_body(button.value, field="whatsapp_buttons")
+    return buttons_from(buttons)
+
+
+def _parts_need_template(
+    template: str | None, header: TemplateHeader | None, buttons: tuple[TemplateButton, ...]
+) -> None:
+    if template is None and (header is not None or buttons):
+        field = "whatsapp_header" if header is not None else "whatsapp_buttons"
+        raise ValidationError("a header or button parameter needs whatsapp_template", field=field)
+
+
 @attrs.frozen(kw_only=True)
 class CannedResponse:
     """A saved reply text; optionally the approved WhatsApp template that says the same thing.
 
     Outside WhatsApp's 24-hour customer-service window only an approved (HSM) template may
     go out: a canned response naming one is sent as that template, its variables (in
-    order of first use) as the template's parameters.
+    order of first use) as the template's body parameters, with its header and button
+    parameters (`whatsapp_header`, `whatsapp_buttons`: values that may hold variables too)
+    when the approved template has them.
     """
 
     key: str
@@ -196,6 +219,10 @@ class CannedResponse:
     body: str
     whatsapp_template: str | None = None
     whatsapp_language: str = "pt_BR"
+    whatsapp_header: TemplateHeader | None = None
+    """The approved template's header parameter: a text or a media link, variables allowed."""
+    whatsapp_buttons: tuple[TemplateButton, ...] = ()
+    """The approved template's button parameters (URL ends, payloads), variables allowed."""
     version: int = 1
     """Bumped by every update; an update naming an older one is refused."""
     created_at: datetime
@@ -211,16 +238,22 @@ class CannedResponse:
         body: str,
         whatsapp_template: str | None = None,
         whatsapp_language: str = "pt_BR",
+        whatsapp_header: TemplateHeader | None = None,
+        whatsapp_buttons: tuple[TemplateButton, ...] = (),
         by: str,
         at: datetime,
     ) -> CannedResponse:
         """A new canned response (version 1), every field checked."""
+        template = _template_name(whatsapp_template)
+        _parts_need_template(template, whatsapp_header, whatsapp_buttons)
         return cls(
             key=validate_key(key),
             title=_title(title),
             body=validate_body(body),
-            whatsapp_template=_template_name(whatsapp_template),
+            whatsapp_template=template,
             whatsapp_language=_language(whatsapp_language),
+            whatsapp_header=_header(whatsapp_header),
+            whatsapp_buttons=_buttons(whatsapp_buttons),
             created_at=at,
             updated_at=at,
             updated_by=by,
@@ -233,16 +266,22 @@ class CannedResponse:
         body: str,
         whatsapp_template: str | None,
         whatsapp_language: str,
+        whatsapp_header: TemplateHeader | None = None,
+        whatsapp_buttons: tuple[TemplateButton, ...] = (),
         by: str,
         at: datetime,
     ) -> CannedResponse:
         """This response with new content, one version up."""
+        template = _template_name(whatsapp_template)
+        _parts_need_template(template, whatsapp_header, whatsapp_buttons)
         return attrs.evolve(
             self,
             title=_title(title),
             body=validate_body(body),
-            whatsapp_template=_template_name(whatsapp_template),
+            whatsapp_template=template,
             whatsapp_language=_language(whatsapp_language),
+            whatsapp_header=_header(whatsapp_header),
+            whatsapp_buttons=_buttons(whatsapp_buttons),
             version=self.version + 1,
             updated_at=at,
             updated_by=by,

@@ -9,6 +9,7 @@ import attrs
 from lia_core.domain.activity import Actor
 from lia_core.domain.canned import CannedResponse, Rendered, render_body, validate_key
 from lia_core.domain.conversations import Conversation
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import Role, User
 from lia_core.errors import ConcurrencyConflict, NotFound, NotPermitted
@@ -92,6 +93,10 @@ class SaveCannedResponse:
     body: str
     whatsapp_template: str | None = None
     whatsapp_language: str = "pt_BR"
+    whatsapp_header: TemplateHeader | None = None
+    """The approved template's header parameter (variables allowed); needs the template."""
+    whatsapp_buttons: tuple[TemplateButton, ...] = ()
+    """The approved template's button parameters (variables allowed); need the template."""
 
 
 @attrs.frozen(kw_only=True)
@@ -120,6 +125,8 @@ class CannedResponses:
             body=command.body,
             whatsapp_template=command.whatsapp_template,
             whatsapp_language=command.whatsapp_language,
+            whatsapp_header=command.whatsapp_header,
+            whatsapp_buttons=command.whatsapp_buttons,
             by=actor.name,
             at=now,
         )
@@ -163,6 +170,8 @@ class CannedResponses:
                 body=command.body,
                 whatsapp_template=command.whatsapp_template,
                 whatsapp_language=command.whatsapp_language,
+                whatsapp_header=command.whatsapp_header,
+                whatsapp_buttons=command.whatsapp_buttons,
                 by=actor.name,
                 at=now,
             )

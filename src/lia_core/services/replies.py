@@ -29,6 +29,7 @@ from lia_core.domain.inbound import MessageKind, MessageStatus
 from lia_core.domain.jobs import new_job
 from lia_core.domain.recipients import parse_recipient
 from lia_core.domain.service_window import WHATSAPP_WINDOW, WindowClosed, service_window
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.domain.users import User
 from lia_core.errors import (
@@ -230,7 +231,7 @@ class Replies:
             composed = await self._compose(
                 uow, conversation, ticket, user, text=None, canned=canned, now=now
             )
-        except OutsideServiceWindow:
+        except (OutsideServiceWindow, ValidationError):  # closed window, or nothing to send
             return None
         sent = await self._queue(uow, conversation, composed, source="agent-welcome", now=now)
         await record(
@@ -295,17 +296,20 @@ class Replies:
                 raise OutsideServiceWindow(
                     conversation_id=conversation.id, closed_at=window.closed_at
                 )
+            header, buttons, empty = _parts(canned, values)
             content = MessageContent(
                 template=canned.whatsapp_template,
                 template_language=canned.whatsapp_language,
                 params=rendered.params,
+                header=header,
+                buttons=buttons,
             )
             return _Composed(
                 content=content,
                 shown=rendered.text,
                 template=canned.key,
                 whatsapp_template=canned.whatsapp_template,
-                empty=rendered.empty,
+                empty=tuple(dict.fromkeys((*rendered.empty, *empty))),
             )
         if not rendered.text.strip():
             raise ValidationError(
@@ -379,6 +383,34 @@ class Replies:
             whatsapp_template=composed.whatsapp_template,
             empty=composed.empty,
         )
+
+
+def _parts(
+    canned: CannedResponse, values: Mapping[str, str]
+) -> tuple[TemplateHeader | None, tuple[TemplateButton, ...], tuple[str, ...]]:
+    """The canned response's header and button parameters filled for the conversation, and
+    the variables that came out empty. One that renders to nothing cannot be sent: refused
+    naming the template (ValidationError)."""
+    empty: list[str] = []
+
+    def fill(value: str, part: str) -> str:
+        rendered = render_body(value, values)
+        empty.extend(rendered.empty)
+        if not rendered.text.strip():
+            raise ValidationError(
+                f"template {canned.key!r}: its WhatsApp {part} renders to nothing in this "
+                f"conversation (empty: {', '.join(rendered.empty)})",
+                field="template",
+            )
+        return rendered.text
+
+    header = canned.whatsapp_header
+    if header is not None:
+        header = attrs.evolve(header, value=fill(header.value, "header"))
+    buttons = tuple(
+        attrs.evolve(b, value=fill(b.value, f"button {b.index}")) for b in canned.whatsapp_buttons
+    )
+    return header, buttons, tuple(empty)
 
 
 async def _replayed(uow: UnitOfWork, key: str, request: Reply) -> ReplySent | None:

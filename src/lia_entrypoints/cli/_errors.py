@@ -78,6 +78,8 @@ FIELD_FLAGS: Mapping[str, str] = {
     "idempotency_key": "--idempotency-key",
     "header": "--header",
     "buttons": "--button",
+    "whatsapp_header": "--whatsapp-header",
+    "whatsapp_buttons": "--whatsapp-button",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

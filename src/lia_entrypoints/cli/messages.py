@@ -10,6 +10,7 @@ from lia_core.errors import ValidationError
 from lia_core.services import EnqueueMessage
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import json_option
+from lia_entrypoints.cli._template_parts import parse_button, parse_header
 from lia_entrypoints.cli.output import emit_json
 from lia_entrypoints.schemas.delivery import EnqueueOut
 
@@ -21,37 +22,6 @@ CHANNELS = [c.value for c in Channel]
 @click.group("message")
 def message_group() -> None:
     """Send messages to customers through the outbox (the worker delivers them)."""
-
-
-def _header(raw: str | None, filename: str | None) -> TemplateHeader | None:
-    """``--header KIND:VALUE`` (``text:Fatura de maio``, ``document:https://…``)."""
-    if raw is None:
-        if filename is not None:
-            raise ValidationError("needs --header document:LINK", field="--header-filename")
-        return None
-    kind, sep, value = raw.partition(":")
-    if not sep:
-        raise ValidationError(
-            "write KIND:VALUE, e.g. text:Fatura de maio or image:https://…", field="--header"
-        )
-    try:
-        return TemplateHeader.of(kind, value, filename=filename)
-    except ValidationError as bad:
-        raise ValidationError(bad.message, field="--header") from None
-
-
-def _button(raw: str) -> TemplateButton:
-    """``--button KIND:INDEX:VALUE`` (``url:0:boleto/123``, ``quick_reply:1:PAYLOAD``)."""
-    kind, _, rest = raw.partition(":")
-    index, sep, value = rest.partition(":")
-    if not sep or not index.strip().isdecimal():
-        raise ValidationError(
-            "write KIND:INDEX:VALUE, e.g. url:0:boleto/123 or quick_reply:1:sim", field="--button"
-        )
-    try:
-        return TemplateButton.of(kind, int(index), value)
-    except ValidationError as bad:
-        raise ValidationError(bad.message, field="--button") from None
 
 
 def _content(
@@ -130,8 +100,10 @@ def send(
             text,
             template,
             params,
-            _header(header, header_filename),
-            tuple(_button(b) for b in buttons),
+            parse_header(
+                header, header_filename, flag="--header", filename_flag="--header-filename"
+            ),
+            tuple(parse_button(b, flag="--button") for b in buttons),
         )
         cmd = EnqueueMessage(
             channel=Channel.parse(channel),

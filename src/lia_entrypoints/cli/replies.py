@@ -13,6 +13,7 @@ import click
 
 from lia_core.domain.activity import Actor
 from lia_core.domain.canned import CANNED_VARIABLES, CannedResponse
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.services import Reply, SaveCannedResponse
 from lia_core.services.canned import Preview
 from lia_core.services.conversations import notes_of
@@ -20,6 +21,7 @@ from lia_core.services.replies import ReplySent
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._errors import InvalidInputError
 from lia_entrypoints.cli._options import actor_option, json_option
+from lia_entrypoints.cli._template_parts import parse_button, parse_header
 from lia_entrypoints.cli.conversations import conversation_group
 from lia_entrypoints.cli.output import emit_json, fields, local_time, table
 from lia_entrypoints.schemas.conversations import NoteOut
@@ -137,6 +139,14 @@ def template_group() -> None:
     """Canned responses agents reply with (variables: {{contact.name}}, {{agent.name}}, …)."""
 
 
+def _header_shown(out: TemplateOut) -> str:
+    header = out.whatsapp_header
+    if header is None:
+        return "-"
+    named = f" ({header.filename})" if header.filename else ""
+    return f"{header.type}:{header.value}{named}"
+
+
 def _show(response: CannedResponse, app: CliApp, as_json: bool, headline: str = "") -> None:
     out = TemplateOut.of(response, app.settings.tz)
     if as_json:
@@ -152,6 +162,11 @@ def _show(response: CannedResponse, app: CliApp, as_json: bool, headline: str = 
                 ("Variables", ", ".join(out.variables) or "-"),
                 ("WhatsApp template", out.whatsapp_template or "-"),
                 ("Language", out.whatsapp_language),
+                ("Header", _header_shown(out)),
+                (
+                    "Buttons",
+                    "  ".join(f"{b.type}:{b.index}:{b.value}" for b in out.whatsapp_buttons) or "-",
+                ),
                 ("Version", str(out.version)),
                 (
                     "Updated",
@@ -164,6 +179,16 @@ def _show(response: CannedResponse, app: CliApp, as_json: bool, headline: str = 
     click.echo(out.body)
 
 
+def _header(raw: str | None, filename: str | None) -> TemplateHeader | None:
+    return parse_header(
+        raw, filename, flag="--whatsapp-header", filename_flag="--whatsapp-header-filename"
+    )
+
+
+def _buttons(raw: tuple[str, ...]) -> tuple[TemplateButton, ...]:
+    return tuple(parse_button(b, flag="--whatsapp-button") for b in raw)
+
+
 _BODY_HELP = f"The text; variables: {_VARIABLES}."
 _HSM_HELP = "An approved WhatsApp template sent in its place after the 24-hour window."
 
@@ -174,6 +199,21 @@ _HSM_HELP = "An approved WhatsApp template sent in its place after the 24-hour w
 @click.option("--body", required=True, help=_BODY_HELP)
 @click.option("--whatsapp-template", metavar="NAME", help=_HSM_HELP)
 @click.option("--whatsapp-language", default="pt_BR", show_default=True, help="Its language.")
+@click.option(
+    "--whatsapp-header",
+    metavar="KIND:VALUE",
+    help="The approved template's header parameter: text:TEXT or image:|video:|document:"
+    "HTTPS-LINK (variables allowed).",
+)
+@click.option("--whatsapp-header-filename", metavar="NAME", help="A document header's file name.")
+@click.option(
+    "--whatsapp-button",
+    "whatsapp_buttons",
+    multiple=True,
+    metavar="KIND:INDEX:VALUE",
+    help="A button parameter of the approved template: url:INDEX:URL-END or "
+    "quick_reply:INDEX:PAYLOAD (variables allowed). Repeatable.",
+)
 @actor_option
 @json_option
 @click.pass_obj
@@ -184,6 +224,9 @@ def create(
     body: str,
     whatsapp_template: str | None,
     whatsapp_language: str,
+    whatsapp_header: str | None,
+    whatsapp_header_filename: str | None,
+    whatsapp_buttons: tuple[str, ...],
     actor: str,
     as_json: bool,
 ) -> None:
@@ -195,6 +238,8 @@ def create(
             body=body,
             whatsapp_template=whatsapp_template,
             whatsapp_language=whatsapp_language,
+            whatsapp_header=_header(whatsapp_header, whatsapp_header_filename),
+            whatsapp_buttons=_buttons(whatsapp_buttons),
         )
         saved = app.run(lambda rt: rt.services.canned.create(command, Actor(name=actor)))
         _show(saved, app, as_json, f"template {saved.key} created")
@@ -254,6 +299,26 @@ def show(app: CliApp, key: str, as_json: bool) -> None:
 @click.option("--body", help=_BODY_HELP)
 @click.option("--whatsapp-template", metavar="NAME", help=f"{_HSM_HELP} '' removes it.")
 @click.option("--whatsapp-language", help="The approved template's language.")
+@click.option(
+    "--whatsapp-header",
+    metavar="KIND:VALUE",
+    help="The approved template's header parameter: text:TEXT or image:|video:|document:"
+    "HTTPS-LINK (variables allowed).",
+)
+@click.option("--whatsapp-header-filename", metavar="NAME", help="A document header's file name.")
+@click.option(
+    "--whatsapp-button",
+    "whatsapp_buttons",
+    multiple=True,
+    metavar="KIND:INDEX:VALUE",
+    help="A button parameter of the approved template: url:INDEX:URL-END or "
+    "quick_reply:INDEX:PAYLOAD (variables allowed). Repeatable.",
+)
+@click.option(
+    "--no-whatsapp-parts",
+    is_flag=True,
+    help="Remove the header and button parameters (given ones replace the stored ones).",
+)
 @click.option("--version", "version", type=int, help="Only if it is still at this version.")
 @actor_option
 @json_option
@@ -265,15 +330,22 @@ def update(
     body: str | None,
     whatsapp_template: str | None,
     whatsapp_language: str | None,
+    whatsapp_header: str | None,
+    whatsapp_header_filename: str | None,
+    whatsapp_buttons: tuple[str, ...],
+    no_whatsapp_parts: bool,
     version: int | None,
     actor: str,
     as_json: bool,
 ) -> None:
     """Change a canned response's title, body or WhatsApp template (the rest stays)."""
     with app.errors(as_json=as_json):
+        header = _header(whatsapp_header, whatsapp_header_filename)
+        buttons = _buttons(whatsapp_buttons)
 
         async def use(rt: Runtime) -> CannedResponse:
             stored = await rt.services.canned.get(key)
+            keep = not no_whatsapp_parts
             command = SaveCannedResponse(
                 key=stored.key,
                 title=stored.title if title is None else title,
@@ -282,6 +354,8 @@ def update(
                     stored.whatsapp_template if whatsapp_template is None else whatsapp_template
                 ),
                 whatsapp_language=whatsapp_language or stored.whatsapp_language,
+                whatsapp_header=header or (stored.whatsapp_header if keep else None),
+                whatsapp_buttons=buttons or (stored.whatsapp_buttons if keep else ()),
             )
             expected = stored.version if version is None else version
             return await rt.services.canned.update(

@@ -14,6 +14,7 @@ from lia_core.domain.delivery import (
     MessageContent,
     OutboundJob,
 )
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.ports import ReprocessAudit
 from lia_core.services.broadcast import NotifyResult
 from lia_core.services.dead_letters import DeadLetterDetails, ReprocessReport
@@ -67,6 +68,11 @@ class TemplateHeaderOut(Out):
     value: str
     filename: str | None
 
+    @classmethod
+    def of(cls, header: TemplateHeader) -> TemplateHeaderOut:
+        """Render a header parameter."""
+        return cls(type=header.kind.value, value=header.value, filename=header.filename)
+
 
 class TemplateButtonOut(Out):
     """A template button's parameter."""
@@ -75,6 +81,11 @@ class TemplateButtonOut(Out):
     """url or quick_reply."""
     index: int
     value: str
+
+    @classmethod
+    def of(cls, button: TemplateButton) -> TemplateButtonOut:
+        """Render a button parameter."""
+        return cls(type=button.kind.value, index=button.index, value=button.value)
 
 
 class MessageContentOut(Out):
@@ -97,15 +108,8 @@ class MessageContentOut(Out):
             template=content.template,
             template_language=content.template_language,
             params=list(content.params),
-            header=TemplateHeaderOut(
-                type=header.kind.value, value=header.value, filename=header.filename
-            )
-            if header is not None
-            else None,
-            buttons=[
-                TemplateButtonOut(type=b.kind.value, index=b.index, value=b.value)
-                for b in content.buttons
-            ],
+            header=TemplateHeaderOut.of(header) if header is not None else None,
+            buttons=[TemplateButtonOut.of(b) for b in content.buttons],
             data=dict(content.data),
         )
 

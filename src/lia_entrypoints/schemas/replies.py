@@ -9,6 +9,7 @@ from lia_core.services.canned import Preview
 from lia_core.services.replies import ReplySent
 from lia_entrypoints.schemas.base import Out
 from lia_entrypoints.schemas.conversations import MessageOut, NoteOut
+from lia_entrypoints.schemas.delivery import TemplateButtonOut, TemplateHeaderOut
 
 __all__ = ["NoteOut", "PreviewOut", "ReplyOut", "TemplateOut"]
 
@@ -24,6 +25,10 @@ class TemplateOut(Out):
     whatsapp_template: str | None
     """The approved WhatsApp template sent in its place outside the 24-hour window."""
     whatsapp_language: str
+    whatsapp_header: TemplateHeaderOut | None
+    """The approved template's header parameter (variables not yet filled)."""
+    whatsapp_buttons: list[TemplateButtonOut]
+    """The approved template's button parameters (variables not yet filled)."""
     version: int
     """Send it back as `If-Match` to update or delete only this version."""
     created_at: datetime
@@ -40,6 +45,10 @@ class TemplateOut(Out):
             variables=list(variables_in(response.body)),
             whatsapp_template=response.whatsapp_template,
             whatsapp_language=response.whatsapp_language,
+            whatsapp_header=TemplateHeaderOut.of(response.whatsapp_header)
+            if response.whatsapp_header
+            else None,
+            whatsapp_buttons=[TemplateButtonOut.of(b) for b in response.whatsapp_buttons],
             version=response.version,
             created_at=response.created_at.astimezone(tz),
             updated_at=response.updated_at.astimezone(tz),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import delete, select, update
 
@@ -11,11 +12,31 @@ from lia_adapters.sql.bulk import insert_one
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_adapters.sql.replies.tables import canned_responses
 from lia_core.domain.canned import CannedResponse
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.errors import ConcurrencyConflict, NotFound
 
 __all__ = ["SqlCannedResponseRepository", "canned_from_row", "canned_values"]
 
 _c = canned_responses.c
+
+
+def _parts_value(response: CannedResponse) -> dict[str, object] | None:
+    if response.whatsapp_header is None and not response.whatsapp_buttons:
+        return None
+    return {
+        "header": response.whatsapp_header.to_dict() if response.whatsapp_header else None,
+        "buttons": [b.to_dict() for b in response.whatsapp_buttons],
+    }
+
+
+def _header(parts: Mapping[str, Any] | None) -> TemplateHeader | None:
+    header = (parts or {}).get("header")
+    return TemplateHeader.from_dict(header) if isinstance(header, dict) else None
+
+
+def _buttons(parts: Mapping[str, Any] | None) -> tuple[TemplateButton, ...]:
+    buttons = (parts or {}).get("buttons") or []
+    return tuple(TemplateButton.from_dict(b) for b in buttons if isinstance(b, dict))
 
 
 def canned_values(response: CannedResponse) -> dict[str, object]:
@@ -26,6 +47,7 @@ def canned_values(response: CannedResponse) -> dict[str, object]:
         "body": response.body,
         "whatsapp_template": response.whatsapp_template,
         "whatsapp_language": response.whatsapp_language,
+        "whatsapp_parts": _parts_value(response),
         "version": response.version,
         "created_at": response.created_at,
         "updated_at": response.updated_at,
@@ -41,6 +63,8 @@ def canned_from_row(row: Row) -> CannedResponse:
         body=row["body"],
         whatsapp_template=row["whatsapp_template"],
         whatsapp_language=row["whatsapp_language"],
+        whatsapp_header=_header(row["whatsapp_parts"]),
+        whatsapp_buttons=_buttons(row["whatsapp_parts"]),
         version=row["version"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from litestar.openapi.spec import Schema
 from pydantic import Field
@@ -12,6 +12,7 @@ from lia_core.domain.canned import CANNED_VARIABLES, MAX_BODY_CHARS
 from lia_core.errors import ValidationError
 from lia_core.services import Reply, SaveCannedResponse
 from lia_entrypoints.http.dto.base import TEXT_PATTERN, In
+from lia_entrypoints.http.dto.delivery import TemplateButtonIn, TemplateHeaderIn
 from lia_entrypoints.http.openapi import one_of_present
 
 __all__ = ["PreviewIn", "ReplyIn", "TemplateIn", "TemplateUpdateIn"]
@@ -82,6 +83,18 @@ class _TemplateContent(In):
         default="pt_BR", pattern=r"^[a-z]{2,3}(?:_[A-Z]{2})?$", examples=["pt_BR"]
     )
     """The approved template's language code."""
+    whatsapp_header: TemplateHeaderIn | None = None
+    """The approved template's header parameter, when its header has one: a text or a media
+    link, with the body's `{{variables}}` allowed; needs `whatsapp_template`."""
+    whatsapp_buttons: list[TemplateButtonIn] = Field(default_factory=list, max_length=10)
+    """The approved template's button parameters (URL ends, quick-reply payloads), variables
+    allowed; need `whatsapp_template`."""
+
+    def _parts(self) -> dict[str, Any]:
+        return {
+            "whatsapp_header": self.whatsapp_header.to_core() if self.whatsapp_header else None,
+            "whatsapp_buttons": tuple(b.to_core() for b in self.whatsapp_buttons),
+        }
 
 
 class TemplateIn(_TemplateContent):
@@ -98,6 +111,7 @@ class TemplateIn(_TemplateContent):
             body=self.body,
             whatsapp_template=self.whatsapp_template,
             whatsapp_language=self.whatsapp_language,
+            **self._parts(),
         )
 
 
@@ -112,6 +126,7 @@ class TemplateUpdateIn(_TemplateContent):
             body=self.body,
             whatsapp_template=self.whatsapp_template,
             whatsapp_language=self.whatsapp_language,
+            **self._parts(),
         )
 
 

@@ -20,6 +20,7 @@ from lia_core.domain.delivery import Channel, OutboundJob
 from lia_core.domain.inbound import InboundMessage, MessageStatus
 from lia_core.domain.realtime import RealtimeKind
 from lia_core.domain.recipients import Phone
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.domain.users import Role, User
 from lia_core.errors import (
@@ -255,6 +256,72 @@ async def test_outside_the_window_a_template_goes_as_the_approved_one(w: World) 
         await w.services.replies.reply(
             Reply(conversation_id=cid, template="livre"), author=BIA, actor=_as(BIA)
         )
+
+
+async def test_outside_the_window_the_templates_header_and_buttons_are_filled(w: World) -> None:
+    """A canned response with a document header and two buttons, variables in them: after
+    the window they go with the approved template, filled for this conversation, stored with
+    the job; inside the window the reply is the plain text and they are not used."""
+    cid = await w.receive("sem internet", "wamid.1")
+    ticket = await w.ticket(cid)
+    command = SaveCannedResponse(
+        key="fatura",
+        title="Fatura",
+        body="Olá {{contact.first_name}}, segue sua fatura.",
+        whatsapp_template="fatura_pronta",
+        whatsapp_header=TemplateHeader.of(
+            "document", "https://isp.example/faturas/{{ticket.id}}.pdf", filename="fatura.pdf"
+        ),
+        whatsapp_buttons=(
+            TemplateButton.of("quick_reply", 1, "atendente-{{conversation.id}}"),
+            TemplateButton.of("url", 0, "boleto/{{ticket.id}}"),
+        ),
+    )
+    await w.services.canned.create(command, SUP)
+    inside = await w.services.replies.reply(
+        Reply(conversation_id=cid, template="fatura"), author=BIA, actor=_as(BIA)
+    )
+    assert (inside.job.content.header, inside.job.content.buttons) == (None, ())
+    w.clock.advance(hours=25)
+    sent = await w.services.replies.reply(
+        Reply(conversation_id=cid, template="fatura"), author=BIA, actor=_as(BIA)
+    )
+    content = sent.job.content
+    assert (content.template, content.params) == ("fatura_pronta", ("Maria",))
+    assert content.header == TemplateHeader.of(
+        "document", f"https://isp.example/faturas/{ticket.id}.pdf", filename="fatura.pdf"
+    )
+    assert [(b.kind.value, b.index, b.value) for b in content.buttons] == [
+        ("url", 0, f"boleto/{ticket.id}"),
+        ("quick_reply", 1, f"atendente-{cid}"),
+    ]
+    (stored,) = [j for j in await w.jobs() if j.id == sent.job.id]
+    assert stored.content == content
+
+
+async def test_template_parts_are_checked_when_saved(w: World) -> None:
+    """An unknown variable in a header or button, or parts without an approved template,
+    are refused naming the field."""
+    header = TemplateHeader.of("text", "Olá {{cliente}}")
+    with pytest.raises(ValidationError) as refused:
+        await w.services.canned.create(
+            SaveCannedResponse(
+                key="a", title="a", body="oi", whatsapp_template="t", whatsapp_header=header
+            ),
+            SUP,
+        )
+    assert refused.value.field == "whatsapp_header"
+    with pytest.raises(ValidationError) as refused:
+        await w.services.canned.create(
+            SaveCannedResponse(
+                key="b",
+                title="b",
+                body="oi",
+                whatsapp_buttons=(TemplateButton.of("url", 0, "x"),),
+            ),
+            SUP,
+        )
+    assert refused.value.field == "whatsapp_buttons"
 
 
 async def test_bad_replies_name_their_field(w: World) -> None:

@@ -165,3 +165,25 @@ def test_reply_with_an_idempotency_key_is_queued_once(lia: CliHarness) -> None:
     assert bad.exit_code == 2
     assert "--idempotency-key" in _one_line(bad.stderr)
     assert _jobs(lia) == before + 1
+
+
+def test_template_with_whatsapp_header_and_buttons(lia: CliHarness) -> None:
+    """--whatsapp-header and --whatsapp-button are saved and shown; update keeps them unless
+    given again or --no-whatsapp-parts; a bad one names its flag."""
+    lia.ok("template", "create", "fatura", "--title", "Fatura", "--body", "Olá",
+           "--whatsapp-template", "fatura_pronta",
+           "--whatsapp-header", "document:https://isp.example/f/{{ticket.id}}.pdf",
+           "--whatsapp-header-filename", "fatura.pdf",
+           "--whatsapp-button", "url:0:boleto/{{ticket.id}}")  # fmt: skip
+    shown = lia.ok("template", "show", "fatura").stdout
+    assert "document:https://isp.example/f/{{ticket.id}}.pdf (fatura.pdf)" in shown
+    assert "url:0:boleto/{{ticket.id}}" in shown
+    kept = lia.json("template", "update", "fatura", "--title", "Fatura de maio")
+    assert kept["whatsapp_buttons"] == [
+        {"type": "url", "index": 0, "value": "boleto/{{ticket.id}}"}
+    ]
+    cleared = lia.json("template", "update", "fatura", "--no-whatsapp-parts")
+    assert (cleared["whatsapp_header"], cleared["whatsapp_buttons"]) == (None, [])
+    bad = lia("template", "update", "fatura", "--whatsapp-button", "url:0:{{cliente}}")
+    assert bad.exit_code == 2
+    assert "--whatsapp-button" in _one_line(bad.stderr)

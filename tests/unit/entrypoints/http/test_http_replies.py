@@ -316,3 +316,37 @@ async def test_the_openapi_document_states_the_idempotency_key(client: Client) -
     assert "422" in header["description"]
     assert "200" in operation["responses"]
     assert "201" in operation["responses"]
+
+
+async def test_a_template_with_whatsapp_header_and_buttons(
+    client: Client, supervisor: Headers
+) -> None:
+    """Saved and shown with the header and buttons; an unknown variable in one, or parts
+    without an approved template, is 422 naming the field."""
+    body = {
+        **WELCOME,
+        "whatsapp_template": "retomada",
+        "whatsapp_header": {"type": "text", "value": "Olá {{contact.first_name}}"},
+        "whatsapp_buttons": [{"type": "url", "index": 0, "value": "t/{{ticket.id}}"}],
+    }
+    created = await client.post("/api/v1/templates", json=body, headers=supervisor)
+    assert created.status_code == 201, created.text
+    shown = created.json()
+    assert shown["whatsapp_header"] == {
+        "type": "text",
+        "value": "Olá {{contact.first_name}}",
+        "filename": None,
+    }
+    assert shown["whatsapp_buttons"] == [{"type": "url", "index": 0, "value": "t/{{ticket.id}}"}]
+    bad = {**body, "key": "outro", "whatsapp_header": {"type": "text", "value": "{{cliente}}"}}
+    problem(
+        await client.post("/api/v1/templates", json=bad, headers=supervisor),
+        422,
+        field="whatsapp_header",
+    )
+    loose = {**body, "key": "solto", "whatsapp_template": None}
+    problem(
+        await client.post("/api/v1/templates", json=loose, headers=supervisor),
+        422,
+        field="whatsapp_header",
+    )
