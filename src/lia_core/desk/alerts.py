@@ -391,6 +391,12 @@ class BatchedStaffNotifier:
         desk: DeskPolicy,
     ) -> int:
         """Stage one notification about a ticket known by *about* (a planned visit)."""
+        return self.stage(about, policy=policy, cause=cause, now=now, desk=desk)
+
+    def stage(
+        self, about: About, *, policy: str, cause: str, now: datetime, desk: DeskPolicy
+    ) -> int:
+        """`stage_about` without the coroutine (the monitor stages a thousand at once)."""
         self.staged.append(_Staged(about=about, policy=policy, cause=cause))
         self._now, self._desk = now, desk
         return 1
@@ -402,12 +408,15 @@ class BatchedStaffNotifier:
             return 0
         now, desk = self._now, self._desk
         jobs: list[OutboundJob] = []
+        departments = {item.about.department for item in staged}
         for user in await uow.users.list():
             if not user.is_active or user.role not in _STAFF:
                 continue
+            # Whom a user covers is asked once per department, not once per notification.
+            theirs = {d for d in departments if covers(user, d)}
             mine: dict[str, list[_Staged]] = {}
             for item in staged:
-                if covers(user, item.about.department):
+                if item.about.department in theirs:
                     mine.setdefault(item.policy, []).append(item)
             for policy, items in mine.items():
                 if len(items) > self.digest_after:

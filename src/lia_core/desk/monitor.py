@@ -269,8 +269,8 @@ class SlaMonitor:
                             cycle=applied.cycle,
                             text=alert.text,
                         )
-                        await notifier.stage_about(
-                            uow, about, policy=alert.policy, cause=alert.cause, now=now, desk=desk
+                        notifier.stage(
+                            about, policy=alert.policy, cause=alert.cause, now=now, desk=desk
                         )
                     visit.count_applied(applied)
                     uow.events.publish(
