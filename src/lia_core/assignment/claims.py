@@ -350,19 +350,24 @@ class Claims:
                         entity="offer",
                         entity_id=offer.id,
                     )
+                verb = "accept" if cmd.accept else "reject"
                 if offer.status is OfferStatus.PENDING and now >= offer.due_at:
+                    raise InvalidTransition(
+                        entity="offer", entity_id=offer.id, action=verb, status="timed out"
+                    )
+                if offer.status is not OfferStatus.PENDING:  # answered, timed out, canceled
                     raise InvalidTransition(
                         entity="offer",
                         entity_id=offer.id,
-                        action="accept" if cmd.accept else "reject",
-                        status="timed out",
+                        action=verb,
+                        status=offer.status.value.replace("_", " "),
                     )
                 status = OfferStatus.ACCEPTED if cmd.accept else OfferStatus.REJECTED
                 offer.decide(status, at=now)
                 assignment = await uow.assignments.get(offer.conversation_id)
                 if assignment.offer_id != offer.id:  # canceled without telling: refuse
                     raise InvalidTransition(
-                        entity="offer", entity_id=offer.id, action=status.value, status="canceled"
+                        entity="offer", entity_id=offer.id, action=verb, status="canceled"
                     )
                 await uow.offers.decide_many([offer])
                 if cmd.accept:

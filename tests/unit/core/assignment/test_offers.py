@@ -76,12 +76,14 @@ async def test_an_offer_times_out_then_goes_to_the_next_candidate_and_counts() -
     views = {v.user.username: v.profile for v in await s.services.agents.list()}
     assert views[offer.agent].offers_timed_out == 1
     assert views[second.agent].offers_offered == 1
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as late:
         await s.services.claims.answer(
             AnswerOffer(
                 offer_id=first, agent=offer.agent, accept=True, actor=Actor(name=offer.agent)
             )
         )
+    # Read as a sentence (it was "cannot accepted offer …: it is timed_out").
+    assert str(late.value) == f"cannot accept offer {first}: it is timed out"
     with pytest.raises(NotPermitted):
         await s.services.claims.answer(
             AnswerOffer(
