@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
+from lia_core.domain.assignments import Assignment, AssignmentState
 from lia_core.domain.conversations import Contact, Conversation, Direction, StoredMessage
 from lia_core.domain.inbound import MessageKind
 from lia_core.services.conversations import ContactDetails, ConversationDetails
@@ -114,6 +115,24 @@ def _message_lines(messages: Sequence[StoredMessage], tz: tzinfo) -> list[str]:
     return out
 
 
+def _desk(a: Assignment, tz: tzinfo) -> str:
+    """Who holds it at the desk: an agent, an offer, its queue, or nobody (closed)."""
+    match a.state:
+        case AssignmentState.ASSIGNED:
+            due = (
+                f", returns {local_time(a.return_due_at, tz)} without a reply"
+                if a.return_due_at
+                else ""
+            )
+            return f"held by {a.assignee} ({a.department}){due}"
+        case AssignmentState.OFFERED:
+            return f"offered in {a.department} (offer {a.offer_id})"
+        case AssignmentState.QUEUED:
+            return f"waiting in the {a.department} queue since {local_time(a.waiting_since, tz)}"
+        case AssignmentState.CLOSED:
+            return f"off the desk (last held by {a.previous_assignee or 'nobody'})"
+
+
 def conversation_details(details: ConversationDetails, tz: tzinfo, *, limit: int) -> str:
     """The conversation as a label/value block, then its messages oldest first."""
     c = details.conversation
@@ -128,6 +147,10 @@ def conversation_details(details: ConversationDetails, tz: tzinfo, *, limit: int
         pairs.append(("Awaiting", f"{c.gate.awaiting.value}{failed}"))
     if c.gate.escaped:
         pairs.append(("Escaped", "asked for a human while answered by the outage"))
+    if details.ticket is not None:
+        pairs.append(("Ticket", f"{details.ticket.id} ({details.ticket.status.value})"))
+    if details.assignment is not None:
+        pairs.append(("Desk", _desk(details.assignment, tz)))
     pairs += [
         ("Started", local_time(c.created_at, tz)),
         ("Last message", local_time(c.last_message_at, tz)),

@@ -144,8 +144,12 @@ def _show(app: CliApp, out: AssignmentOut, as_json: bool) -> None:
     if as_json:
         emit_json(out)
     else:
-        holder = out.assignee or f"the {out.department} queue"
-        click.echo(f"conversation {out.conversation_id}: {out.state.value}, with {holder}")
+        where = (
+            f"held by {out.assignee} ({out.department})"
+            if out.assignee
+            else f"waiting in the {out.department} queue"
+        )
+        click.echo(f"conversation {out.conversation_id}: {out.state.value}, {where}")
 
 
 _AS = click.option("--as", "as_user", required=True, help="The staff member acting.")

@@ -17,6 +17,7 @@ from lia_core.domain.customers import CustomerAddress
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import MessageKind, MessageStatus, ReceiptError
 from lia_core.services.conversations import ContactDetails, ConversationDetails, StaffNote
+from lia_entrypoints.schemas.assignment import AssignmentOut
 from lia_entrypoints.schemas.base import Out, local
 
 __all__ = [
@@ -261,6 +262,10 @@ class ConversationDetailsOut(Out):
     messages: list[MessageOut]
     notes: list[NoteOut]
     """Private notes on the conversation's open ticket, oldest first: staff only, never sent."""
+    ticket_id: str | None = None
+    """Its live (open or waiting) ticket, if it has one."""
+    assignment: AssignmentOut | None = None
+    """Its place at the desk (queue, offer, the agent holding it), once handed to humans."""
 
     @classmethod
     def of(cls, details: ConversationDetails, tz: tzinfo) -> ConversationDetailsOut:
@@ -269,4 +274,6 @@ class ConversationDetailsOut(Out):
             conversation=ConversationOut.of(details.conversation, tz),
             messages=[MessageOut.of(m, tz) for m in details.messages],
             notes=[NoteOut.of(details.conversation.id, n, tz) for n in details.notes],
+            ticket_id=details.ticket.id if details.ticket is not None else None,
+            assignment=AssignmentOut.of(details.assignment, tz) if details.assignment else None,
         )

@@ -187,3 +187,20 @@ def test_template_with_whatsapp_header_and_buttons(lia: CliHarness) -> None:
     bad = lia("template", "update", "fatura", "--whatsapp-button", "url:0:{{cliente}}")
     assert bad.exit_code == 2
     assert "--whatsapp-button" in _one_line(bad.stderr)
+
+
+def test_conversation_show_says_who_holds_it(lia: CliHarness) -> None:
+    """The conversation's ticket and its place at the desk: in its queue, then held by the
+    agent who claimed it (text and JSON) — an API/CLI user had no way to see the holder."""
+    cid = _conversation(lia)
+    _staff(lia)
+    waiting = lia.ok("conversation", "show", cid).stdout
+    assert "waiting in the support queue since" in waiting
+    claimed = lia.ok("conversation", "claim", cid, "--as", "bia").stdout
+    assert claimed == f"conversation {cid}: assigned, held by bia (support)\n"
+    held = lia.ok("conversation", "show", cid).stdout
+    assert "held by bia (support)" in held
+    doc = lia.json("conversation", "show", cid)
+    assert (doc["assignment"]["assignee"], doc["assignment"]["state"]) == ("bia", "assigned")
+    assert doc["ticket_id"]
+    assert doc["ticket_id"] in held

@@ -350,3 +350,15 @@ async def test_a_template_with_whatsapp_header_and_buttons(
         422,
         field="whatsapp_header",
     )
+
+
+async def test_the_conversation_shows_its_ticket_and_place_at_the_desk(
+    client: Client, supervisor: Headers, conversation: str
+) -> None:
+    """GET /api/v1/conversations/{id} carries `ticket_id` and `assignment` (queued here)."""
+    shown = (await client.get(f"/api/v1/conversations/{conversation}", headers=supervisor)).json()
+    assert shown["ticket_id"]
+    assert (shown["assignment"]["state"], shown["assignment"]["department"]) == (
+        "queued",
+        "support",
+    )
