@@ -17,7 +17,7 @@ T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 # Wire forms are JSON objects: no raw newline, any other text (multi-byte included).
 wires = st.text(
-    alphabet=st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)),
+    alphabet=st.characters(codec="utf-8", exclude_characters="\n"),
     min_size=1,
     max_size=3_000,
 )

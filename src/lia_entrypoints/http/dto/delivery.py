@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from lia_core.domain.delivery import Channel, JobName, MessageContent
 from lia_core.domain.template_parts import (
@@ -34,6 +34,18 @@ __all__ = [
 _MAX_LIMIT = 2**31 - 1  # a database integer: any larger count is "all" in practice
 
 
+def _only_an_integer(value: object) -> object:
+    # Litestar validates bodies in lax mode (overriding a field's strict=True), where false,
+    # 1.0 and "1" pass for integers: refuse them, as the OpenAPI document says.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_only_an_integer)]
+"""A JSON integer, and nothing else (not false, 1.0 or "1")."""
+
+
 class TemplateHeaderIn(In):
     """A template header's parameter (WhatsApp)."""
 
@@ -58,7 +70,7 @@ class TemplateButtonIn(In):
 
     type: ButtonKind = Field(examples=["url"])
     """url (the variable end of the button's URL) or quick_reply (the payload sent back)."""
-    index: int = Field(ge=0, le=MAX_BUTTONS - 1, examples=[0])
+    index: WholeNumber = Field(ge=0, le=MAX_BUTTONS - 1, examples=[0])
     """The button's place in the approved template, from 0."""
     value: str = Field(min_length=1, max_length=MAX_BUTTON_VALUE, examples=["boleto/123"])
 
@@ -124,7 +136,7 @@ class ReprocessIn(In):
         default=None, min_length=1, max_length=MAX_SELECTION
     )
     """Only these dead letters (job ids), e.g. the ones picked on a page; with the filters too."""
-    limit: int | None = Field(default=None, ge=1, le=_MAX_LIMIT)
+    limit: WholeNumber | None = Field(default=None, ge=1, le=_MAX_LIMIT)
     """Requeue at most this many (oldest failures first)."""
     dry_run: bool = False
     """Only count what would be requeued (the run is still audited)."""

@@ -12,6 +12,7 @@ from lia_core.domain.users import Role
 from lia_core.errors import NotPermitted
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.assignment import AssignIn, PresenceIn, ReleaseIn, TransferIn
+from lia_entrypoints.http.dto.users import USERNAME_PATTERN
 from lia_entrypoints.http.problems import problem_responses
 from lia_entrypoints.schemas.assignment import AgentOut, AssignmentOut, OfferOut, QueueOut
 
@@ -76,6 +77,7 @@ class OfferController(Controller):
             str | None,
             Parameter(
                 max_length=64,
+                pattern=USERNAME_PATTERN,
                 description="Whose offers (SUPERVISOR, ADMIN); default: the caller's own.",
             ),
         ] = None,

@@ -31,7 +31,11 @@ def test_an_agent_is_scoped_to_their_departments_a_supervisor_is_not() -> None:
     """The viewer's name is "mine"; only an agent's departments narrow the queues."""
     asked = InboxQuery(viewer="someone-else", departments=frozenset({"x"}), search="  maria ")
     agent = scoped(asked, person(Role.AGENT, "support"))
-    assert (agent.viewer, agent.departments, agent.search) == ("ana", {"support"}, "maria")
+    assert (agent.viewer, agent.departments, agent.search) == (
+        "ana",
+        frozenset({"support"}),
+        "maria",
+    )
     supervisor = scoped(asked, person(Role.SUPERVISOR, "support"))
     assert supervisor.departments is None
     assert scoped(InboxQuery(search="   "), person(Role.ADMIN)).search is None

@@ -33,7 +33,7 @@ _PHONES = itertools.count(1)
 
 
 async def _conversation(
-    runtime: Runtime, store: InMemoryStore, name: str | None = None, *, hours_ago: int = 1
+    runtime: Runtime, store: InMemoryStore, name: str = "", *, hours_ago: int = 1
 ) -> str:
     """A WhatsApp conversation the gate handed to the human queue, written *hours_ago*."""
     phone = f"55219999{next(_PHONES):05d}"
@@ -346,7 +346,7 @@ async def test_the_preview_fills_the_response_and_warns_on_an_empty_variable(
         ADMIN,
     )
     named = await _conversation(runtime, store, "Maria Clara")
-    nameless = await _conversation(runtime, store, None)
+    nameless = await _conversation(runtime, store, "")
     before = await _jobs(store)
     filled = await post_form(
         client, f"/console/conversas/{named}/previa", supervisor_session, modelo="saudacao"
