@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import time
@@ -34,7 +35,7 @@ from lia_adapters.memory import FixedClock
 from lia_adapters.sql import SqlUnitOfWorkFactory
 from lia_adapters.system import UuidGenerator
 from lia_core.desk.alerts import OutboxStaffNotifier
-from lia_core.desk.monitor import MonitorReport, SlaMonitor
+from lia_core.desk.monitor import DEFAULT_LANES, MonitorReport, SlaMonitor
 from lia_core.desk.policy import DeskPolicy
 from lia_core.desk.service import Desk, FixedPolicySource
 from lia_core.desk.settle import settle
@@ -211,10 +212,22 @@ async def ticks(engine: AsyncEngine, *, due: int, rounds: int) -> tuple[list[flo
             raise RuntimeError(f"the monitor failed on {ticket_ids}")
 
     monitor = SlaMonitor(
-        uow=factory, clock=clock, desk=desk, policies=source, observer=Keep(), notifier=notifier
+        uow=factory,
+        clock=clock,
+        desk=desk,
+        policies=source,
+        observer=Keep(),
+        notifier=notifier,
+        lanes=DEFAULT_LANES,  # as `lia worker` runs it on PostgreSQL
     )
     clock.set(T0 - timedelta(minutes=5))  # before the first crossing, as the worker would
     settle_heap()  # as `lia worker` does once it is up (lia_entrypoints.heap)
+    # A running worker's pool already holds a connection per lane; the first tick must not
+    # pay for opening them.
+    async with contextlib.AsyncExitStack() as pool:
+        for _ in range(DEFAULT_LANES):
+            conn = await pool.enter_async_context(engine.connect())
+            await conn.exec_driver_sql("SELECT 1")
     began = time.perf_counter()
     planned = await monitor.plan_ahead()
     planning = time.perf_counter() - began
@@ -293,7 +306,7 @@ async def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--due", type=int, default=1_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     small = await scenario(args.small, args.due, args.rounds, args.repeats)

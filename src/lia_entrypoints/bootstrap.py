@@ -143,6 +143,13 @@ def _engine(settings: Settings) -> AsyncEngine:
         raise InvalidSetting("LIA_DATABASE_URL", str(exc).splitlines()[0]) from None
 
 
+def _monitor_lanes(uow: UnitOfWorkFactory, lanes: int) -> int:
+    """The setting on PostgreSQL; one lane elsewhere (SQLite has one writer at a time)."""
+    if isinstance(uow, SqlUnitOfWorkFactory) and uow.engine.dialect.name == "postgresql":
+        return lanes
+    return 1
+
+
 def _feed_of(uow: UnitOfWorkFactory) -> InProcessEventBus:
     """The bus the units of work deliver to (a fake store's, or the SQL factory's)."""
     if isinstance(uow, SqlUnitOfWorkFactory):
@@ -246,6 +253,7 @@ async def bootstrap(
         observer=LoggingMonitorObserver(),
         notifier=staff_notifier,
         batch=settings.desk.monitor_batch,
+        lanes=_monitor_lanes(uow, settings.desk.monitor_lanes),
         digest_after=settings.desk.alert_digest_after,
     )
     feed = _feed_of(uow)

@@ -19,7 +19,9 @@ from lia_core.desk.alerts import DIGEST_AFTER
 from lia_core.desk.monitor import (
     DEFAULT_BATCH,
     DEFAULT_INTERVAL_SECONDS,
+    DEFAULT_LANES,
     DEFAULT_PLANNER_INTERVAL_SECONDS,
+    MAX_LANES,
 )
 from lia_core.domain.delivery import Channel
 from lia_core.handoff import HandoffPolicy
@@ -147,7 +149,9 @@ class DeskSettings(BaseModel):
     planner_interval_seconds: float = Field(default=DEFAULT_PLANNER_INTERVAL_SECONDS, gt=0, le=3600)
     """How often the worker plans the coming SLA visits of the tickets saved since (so the monitor applies them in one statement instead of re-reading each timeline)."""
     monitor_batch: int = Field(default=DEFAULT_BATCH, ge=1, le=10_000)
-    """Tickets the SLA monitor takes per transaction (a tick repeats while a full batch came back)."""
+    """Tickets the SLA monitor takes per transaction (a tick repeats while more were due than it took)."""
+    monitor_lanes: int = Field(default=DEFAULT_LANES, ge=1, le=MAX_LANES)
+    """Batches the SLA monitor runs at once, each in its own transaction, when many tickets are due together (PostgreSQL; on SQLite, with one writer at a time, it runs one)."""
     alert_digest_after: int = Field(default=DIGEST_AFTER, ge=1, le=100_000)
     """SLA-monitor alerts of one kind for one staff member in one batch beyond which they get one digest message naming the tickets instead of one message each (an outage can put hundreds of tickets past a threshold at once)."""
 

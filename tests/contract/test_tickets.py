@@ -263,6 +263,23 @@ async def test_due_returns_live_tickets_due_earliest_first(uow_factory: UnitOfWo
         assert len(await uow.tickets.due(T0, limit=2)) == 2
 
 
+async def test_count_due_counts_what_is_due_up_to_the_limit(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Next checks at or before now, up to the limit; later ones and none are not counted."""
+    async with uow_factory() as uow:
+        for n, minutes in enumerate((30, 10, 90, 20)):
+            index = attrs.evolve(DUE, next_check_at=T0 + minutes * MINUTE)
+            await uow.tickets.add(a_ticket(f"t-{n}", conversation_id=f"c-{n}"), index, at=T0)
+        await uow.tickets.add(a_ticket("t-none", conversation_id=None), TicketIndex(), at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.tickets.count_due(T0 + 5 * MINUTE, limit=10) == 0
+        assert await uow.tickets.count_due(T0 + 30 * MINUTE, limit=10) == 3
+        assert await uow.tickets.count_due(T0 + 30 * MINUTE, limit=2) == 2
+        assert await uow.tickets.count_due(T0 + 90 * MINUTE, limit=10) == 4
+
+
 async def test_a_final_ticket_never_takes_a_due_slot(uow_factory: UnitOfWorkFactory) -> None:
     """A resolved ticket with a stale next check is skipped before the limit, not after it."""
     async with uow_factory() as uow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
@@ -154,6 +155,15 @@ class InMemoryTicketRepository:
         ]
         rows.sort(key=lambda row: (row.index.next_check_at, row.ticket.id))
         return [row.ticket for row in rows[:limit]]
+
+    async def count_due(self, now: datetime, *, limit: int) -> int:
+        """Due rows counted up to *limit* (final tickets included, as the SQL index counts them)."""
+        due = (
+            row
+            for row in self._view().values()
+            if row.index.next_check_at is not None and row.index.next_check_at <= now
+        )
+        return sum(1 for _ in itertools.islice(due, limit))
 
     async def visit_due(self, now: datetime, *, limit: int, revision: int | None) -> DueVisits:
         """Apply the planned visits of the due tickets whose plans hold (`apply_due`)."""

@@ -4,8 +4,9 @@ Each batch is one transaction: take up to `batch` due tickets (`FOR UPDATE SKIP 
 PostgreSQL, so two monitors never take the same one), run each through the desk's `settle`
 pipeline (SLA events once per clock, threshold and reopening, the rules, their `notify-user`
 jobs, the new index), save them together (`save_many`, each row still conditional on its
-version) and commit. A tick repeats while a full batch came
-back, so its cost follows what is due, never what is open. One ticket that fails cannot hold
+version) and commit. A tick works in rounds: count what is due (an index-only count), take
+it in up to `lanes` batches at once, and go on while a round left some; so its cost follows
+what is due, never what is open. One ticket that fails cannot hold
 back the others: the batch is retried ticket by ticket, and a ticket that still fails is
 looked at again after `RETRY_AFTER` (nothing of it was committed, so no alert is lost).
 A new desk-policy revision re-indexes every live ticket once (`reschedule_live`).
@@ -13,6 +14,7 @@ A new desk-policy revision re-indexes every live ticket once (`reschedule_live`)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Protocol
@@ -32,8 +34,11 @@ from lia_core.ports import Clock, UnitOfWorkFactory
 __all__ = [
     "DEFAULT_BATCH",
     "DEFAULT_INTERVAL_SECONDS",
+    "DEFAULT_LANES",
     "DEFAULT_PLANNER_INTERVAL_SECONDS",
     "MAX_BATCHES",
+    "MAX_LANES",
+    "MIN_LANE",
     "PLAN_HORIZON",
     "RETRY_AFTER",
     "MonitorObserver",
@@ -47,14 +52,19 @@ DEFAULT_PLANNER_INTERVAL_SECONDS = 5.0
 """How often the worker plans the visits of tickets saved since (`LIA_DESK__PLANNER_INTERVAL_SECONDS`)."""
 DEFAULT_BATCH = 1000
 """Tickets per transaction (`LIA_DESK__MONITOR_BATCH`)."""
+DEFAULT_LANES = 2
+"""Batches a round runs at once on PostgreSQL (`LIA_DESK__MONITOR_LANES`)."""
+MAX_LANES = 8
+MIN_LANE = 100
+"""Tickets a lane takes at least: fewer due than twice this run as one batch."""
 MAX_BATCHES = 50
 """Batches per tick at most: after a policy change re-indexed every live ticket, the backlog
 is worked through over several ticks, so outbound dispatch in the same worker never waits long."""
 RETRY_AFTER = timedelta(minutes=1)
+"""When a ticket that failed on its own is looked at again."""
 PLAN_HORIZON = timedelta(hours=1)
 """The planner plans the tickets whose next check comes within this (the rest as it nears:
 a plan made days ahead would mostly be undone by the ticket's next event)."""
-"""When a ticket that failed on its own is looked at again."""
 
 _COUNTED = {
     EventKind.SLA_WARNING: "warnings",
@@ -138,6 +148,25 @@ def _check(batch: int) -> int:
     return batch
 
 
+@attrs.frozen(kw_only=True)
+class _Take:
+    """What one batch did, for its round: tickets taken; whether an applied visit left its
+    ticket due again at once (the monitor was late by two thresholds); whether a ticket
+    failed and could not even be deferred (it would come back at once: the tick ends)."""
+
+    taken: int
+    again: bool = False
+    stuck: bool = False
+
+
+def _check_lanes(lanes: int) -> int:
+    if not 1 <= lanes <= MAX_LANES:
+        raise ValidationError(
+            f"the monitor's lanes must be between 1 and {MAX_LANES}", field="lanes"
+        )
+    return lanes
+
+
 _UNSEEN = -1
 """No revision looked at yet (revisions are positive; None is the built-in policy)."""
 
@@ -154,6 +183,10 @@ class SlaMonitor:
     notifier: OutboxStaffNotifier
     """Makes the staff jobs (the desk's own): a batch's are staged and queued at once."""
     batch: int = attrs.field(default=DEFAULT_BATCH, converter=_check)
+    lanes: int = attrs.field(default=1, converter=_check_lanes)
+    """Batches a round runs at once, each in its own transaction (1 on SQLite: one writer)."""
+    min_lane: int = MIN_LANE
+    """Tickets a lane takes at least (tests lower it to run lanes over a few tickets)."""
     digest_after: int = DIGEST_AFTER
     """Alerts of one policy for one staff member per batch beyond which a digest goes instead."""
     plan_horizon: timedelta = PLAN_HORIZON
@@ -168,13 +201,36 @@ class SlaMonitor:
         revision, _ = await self.policies.current()
         report = MonitorReport(revision=revision)
         await self._follow(revision, report)
-        while report.batches < MAX_BATCHES:
-            _, more = await self._run_batch(report, plans=self.use_plans)
-            report.batches += 1
-            if not more:
-                break
+        while report.batches < MAX_BATCHES and await self._round(report):
+            pass
         self.observer.ticked(report)
         return report
+
+    async def _round(self, report: MonitorReport) -> bool:
+        """Count what is due, take it in up to `lanes` batches at once; whether to go on.
+
+        The batches of a round split the count evenly (none under `min_lane` tickets), each
+        in its own transaction: while one waits on the database another runs its Python, and
+        the two statements run on two server processes. Their takes skip each other's rows
+        (`SKIP LOCKED`), so a round may leave a few: it goes on when it took something and
+        the count was more than it took, or a visit left its ticket due again.
+        """
+        capacity = self.lanes * self.batch
+        async with self.uow() as uow:
+            due = await uow.tickets.count_due(self.clock.now(), limit=capacity + 1)
+        if due == 0:
+            return False
+        size = min(due, capacity)
+        lanes = max(1, min(self.lanes, size // max(self.min_lane, 1)))
+        limit = -(-size // lanes)
+        done = await asyncio.gather(
+            *(self._run_batch(report, limit=limit, plans=self.use_plans) for _ in range(lanes))
+        )
+        report.batches += lanes
+        if any(take.stuck for take in done):
+            return False
+        taken = sum(take.taken for take in done)
+        return any(take.again for take in done) or (taken > 0 and due > taken)
 
     async def plan_ahead(self) -> int:
         """Plan the coming visits of the tickets a save left without a plan whose next check
@@ -220,14 +276,13 @@ class SlaMonitor:
             await uow.commit()
         self._seen = revision
 
-    async def _run_batch(self, report: MonitorReport, *, plans: bool = True) -> tuple[int, bool]:
-        """One transaction over the due tickets: (how many were taken, whether to go on).
+    async def _run_batch(self, report: MonitorReport, *, limit: int, plans: bool = True) -> _Take:
+        """One transaction over up to *limit* due tickets.
 
         The store applies the visits whose plans hold (`visit_due`, no timeline read); the
-        others run through the pipeline. The tick goes on after a full batch, or when an
-        applied visit left its ticket due again (the monitor was late by two thresholds). A
-        ticket that failed and could not even be deferred ends the tick: it would come back
-        in the next batch. If taking the batch itself fails (a plan the store cannot read),
+        others run through the pipeline. An applied visit can leave its ticket due again (the
+        monitor was late by two thresholds). A ticket that failed and could not even be
+        deferred ends the tick: it would come back in the next batch. If taking the batch itself fails (a plan the store cannot read),
         the batch is taken again without *plans*: every ticket through the pipeline, which
         saves each with a fresh plan.
         """
@@ -239,10 +294,10 @@ class SlaMonitor:
             notifier = BatchedStaffNotifier(self.notifier, digest_after=self.digest_after)
             async with self.uow() as uow:
                 if plans:
-                    due = await uow.tickets.visit_due(now, limit=self.batch, revision=desk.revision)
+                    due = await uow.tickets.visit_due(now, limit=limit, revision=desk.revision)
                     tickets = await uow.tickets.get_many(due.unplanned)
                 else:
-                    tickets = await uow.tickets.due(now, limit=self.batch)
+                    tickets = await uow.tickets.due(now, limit=limit)
                     due = DueVisits(unplanned=tuple(t.id for t in tickets))
                 taken = [a.ticket_id for a in due.applied] + list(due.unplanned)
                 settled: list[Settled] = []
@@ -286,14 +341,14 @@ class SlaMonitor:
         except Exception:  # retried one by one below; nothing of the batch was committed
             self.observer.failed(list(taken), isolated=False)
             if not taken and plans:
-                return await self._run_batch(report, plans=False)
+                return await self._run_batch(report, limit=limit, plans=False)
             stuck = not taken
             for ticket_id in taken:
                 stuck = not await self._alone(ticket_id, report) or stuck
-            return len(taken), not stuck and len(taken) >= self.batch
+            return _Take(taken=len(taken), stuck=stuck)
         _fold(report, visit)
         again = any(a.next_check_at is not None and a.next_check_at <= now for a in due.applied)
-        return len(taken), len(taken) >= self.batch or again
+        return _Take(taken=len(taken), again=again)
 
     async def _alone(self, ticket_id: str, report: MonitorReport) -> bool:
         """Visit one ticket in its own transaction; if it fails again, defer it.

@@ -105,6 +105,15 @@ class TicketRepository(Protocol):
         """Tickets matching *filter*, newest opened first, at most *limit*."""
         ...
 
+    async def count_due(self, now: datetime, *, limit: int) -> int:
+        """How many tickets have a ``next_check_at`` at or before *now*, counted up to *limit*.
+
+        An estimate that locks nothing and may count a few rows `due` will not take (held by
+        another monitor, or a final ticket left with a next check): the monitor sizes its
+        batches by it and lets the takes decide.
+        """
+        ...
+
     async def due(self, now: datetime, *, limit: int) -> Sequence[Ticket]:
         """Live tickets whose ``next_check_at`` is at or before *now*, earliest first.
 

@@ -1,6 +1,7 @@
 """A process running the SLA monitor loop on a database, for the multi-process tests.
 
-`python -m tests.integration.desk.monitor_loop URL [--slow SECONDS]` ticks every 0.1 s on a
+`python -m tests.integration.desk.monitor_loop URL [--slow SECONDS] [--batch N] [--lanes N]`
+ticks every 0.1 s (lanes down to one ticket each) on a
 24/7 desk policy (resolution due 100 minutes after opening, warning at 70) until SIGTERM, then
 prints its totals as one JSON line. With --slow, each staff notification first prints
 ``notifying`` and sleeps, so a test can kill the process in the middle of a batch.
@@ -112,7 +113,7 @@ class Observer:
         print(f"failed {list(ticket_ids)} isolated={isolated}", file=sys.stderr, flush=True)
 
 
-async def run(url: str, *, slow: float, batch: int) -> Totals:
+async def run(url: str, *, slow: float, batch: int, lanes: int) -> Totals:
     """Tick until SIGTERM; return the totals."""
     engine = create_engine(url)
     factory = SqlUnitOfWorkFactory(engine)
@@ -130,6 +131,8 @@ async def run(url: str, *, slow: float, batch: int) -> Totals:
         observer=Observer(totals),
         notifier=notifier,
         batch=batch,
+        lanes=lanes,
+        min_lane=1,
     )
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
@@ -150,8 +153,9 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--slow", type=float, default=0.0)
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--lanes", type=int, default=1)
     args = parser.parse_args()
-    totals = asyncio.run(run(args.url, slow=args.slow, batch=args.batch))
+    totals = asyncio.run(run(args.url, slow=args.slow, batch=args.batch, lanes=args.lanes))
     print(json.dumps(attrs.asdict(totals)), flush=True)
 
 

@@ -144,12 +144,13 @@ async def until_all_warned(engine: AsyncEngine, tickets: int, *, within: float =
 async def test_two_monitors_raise_each_alert_once(
     migrated_postgres_engine: AsyncEngine, postgres_url: str
 ) -> None:
-    """Two processes share the due tickets (both visit some) and no alert is raised twice."""
+    """Two processes, each running two batches at once, share the due tickets (both visit
+    some) and no alert is raised twice."""
     tickets = 200
     await seed(migrated_postgres_engine, tickets)
     with (
-        monitor(postgres_url, "--slow", "0.25") as first,
-        monitor(postgres_url, "--slow", "0.25") as second,
+        monitor(postgres_url, "--slow", "0.25", "--lanes", "2") as first,
+        monitor(postgres_url, "--slow", "0.25", "--lanes", "2") as second,
     ):
         wait_for_line(first, "started")
         wait_for_line(second, "started")

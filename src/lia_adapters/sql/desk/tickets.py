@@ -216,6 +216,17 @@ class SqlTicketRepository:
         result = await self._connection().execute(due_query(now, *ROW).limit(limit))
         return await self._load(list(result.mappings()))
 
+    async def count_due(self, now: datetime, *, limit: int) -> int:
+        """The monitor's partial index alone (an index-only scan of at most *limit* entries)."""
+        due = (
+            select(ticket_clocks.c.ticket_id)
+            .where(ticket_clocks.c.next_check_at.is_not(None), ticket_clocks.c.next_check_at <= now)
+            .limit(limit)
+            .subquery()
+        )
+        result = await self._connection().execute(select(func.count()).select_from(due))
+        return int(result.scalar_one())
+
     async def visit_due(self, now: datetime, *, limit: int, revision: int | None) -> DueVisits:
         """PostgreSQL: one statement (`VISIT_DUE`); SQLite: the same rules row by row."""
         conn = self._connection()

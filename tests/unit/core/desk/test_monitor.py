@@ -19,6 +19,7 @@ from lia_core.domain.delivery import Channel, OutboundJob
 from lia_core.domain.realtime import RealtimeKind
 from lia_core.domain.tickets import EventKind, Priority, Ticket
 from lia_core.domain.users import Role, User
+from lia_core.errors import ValidationError
 from lia_core.escalation.book import RuleBook
 from lia_core.sla.calendar import BusinessCalendar
 from lia_core.sla.policy import PolicyBook, SlaPolicy, SlaTargets, Target
@@ -177,6 +178,53 @@ async def test_a_tick_repeats_while_full_batches_come_back(world: World) -> None
     world.clock.set(T0 + timedelta(minutes=71))
     report = await world.monitor.tick()
     assert (report.visited, report.warnings, report.batches) == (5, 5, 3)
+
+
+async def test_a_full_batch_that_took_everything_due_ends_the_tick(world: World) -> None:
+    """Four due with batches of two: two batches, no third one to find nothing."""
+    await world.open(4)
+    world.clock.set(T0 + timedelta(minutes=71))
+    report = await world.monitor.tick()
+    assert (report.visited, report.batches) == (4, 2)
+    assert (await world.monitor.tick()).batches == 0  # nothing due: the count alone
+
+
+@pytest.mark.parametrize(
+    ("due", "lanes", "batches"),
+    [
+        (7, 2, 4),  # rounds of 2+2, then 2+1
+        (7, 3, 4),  # 2+2+2, then the last one alone
+        (3, 2, 2),  # 2+1
+        (1, 2, 1),  # one ticket is one batch
+    ],
+)
+async def test_lanes_split_what_is_due_and_visit_each_ticket_once(
+    world: World, due: int, lanes: int, batches: int
+) -> None:
+    """Batches run *lanes* at once, the count split between them; each crossing once."""
+    monitor = attrs.evolve(world.monitor, lanes=lanes, min_lane=1)
+    opened = await world.open(due)
+    world.clock.set(T0 + timedelta(minutes=71))
+    report = await monitor.tick()
+    assert (report.visited, report.warnings, report.batches) == (due, due, batches)
+    for ticket in opened:
+        assert await world.events(ticket.id, EventKind.SLA_WARNING) == 1
+
+
+async def test_fewer_due_than_two_lanes_minimum_run_as_one_batch(world: World) -> None:
+    """Below twice `min_lane` the round does not split (a lane costs a transaction)."""
+    monitor = attrs.evolve(world.monitor, lanes=2, min_lane=3, batch=10)
+    await world.open(5)
+    world.clock.set(T0 + timedelta(minutes=71))
+    report = await monitor.tick()
+    assert (report.visited, report.batches) == (5, 1)
+
+
+@pytest.mark.parametrize("lanes", [0, 9])
+def test_lanes_out_of_range_are_refused(world: World, lanes: int) -> None:
+    """1 to MAX_LANES."""
+    with pytest.raises(ValidationError, match="lanes"):
+        attrs.evolve(world.monitor, lanes=lanes)
 
 
 async def test_a_failing_ticket_is_deferred_and_loses_no_alert(world: World) -> None:
