@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import structlog
 
-from lia_core.domain.realtime import RealtimeEvent
+from lia_core.domain.realtime import PublishedEvent, RealtimeEvent, event_of
 from lia_core.ports.realtime import EventListener
 
 __all__ = ["InProcessEventBus", "StagedEvents"]
@@ -43,9 +43,9 @@ class InProcessEventBus:
 
         return unsubscribe
 
-    def deliver(self, events: Iterable[RealtimeEvent]) -> None:
+    def deliver(self, events: Iterable[PublishedEvent]) -> None:
         """Hand *events*, in order, to every listener (after their transaction committed)."""
-        batch = list(events)
+        batch = [event_of(event) for event in events]
         if not batch:
             return
         self.delivered.extend(batch)
@@ -62,13 +62,13 @@ class StagedEvents:
     """`uow.events`: events held until the unit of work commits (then `take`n), dropped on rollback."""
 
     def __init__(self) -> None:
-        self._staged: list[RealtimeEvent] = []
+        self._staged: list[PublishedEvent] = []
 
-    def publish(self, *events: RealtimeEvent) -> None:
+    def publish(self, *events: PublishedEvent) -> None:
         """Stage *events* for the commit."""
         self._staged.extend(events)
 
-    def take(self) -> list[RealtimeEvent]:
+    def take(self) -> list[PublishedEvent]:
         """The staged events, leaving none (the commit sends them)."""
         staged, self._staged = self._staged, []
         return staged

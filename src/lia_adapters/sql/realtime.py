@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.memory.realtime import InProcessEventBus
-from lia_core.domain.realtime import MAX_WIRE_BYTES, RealtimeEvent, from_wire, to_wire
+from lia_core.domain.realtime import MAX_WIRE_BYTES, PublishedEvent, from_wire, wire_of
 from lia_core.errors import ValidationError
 
 __all__ = [
@@ -87,10 +87,10 @@ def pack(wires: Sequence[str]) -> list[str]:
     return payloads
 
 
-async def notify(conn: AsyncConnection, channel: str, events: Sequence[RealtimeEvent]) -> None:
+async def notify(conn: AsyncConnection, channel: str, events: Sequence[PublishedEvent]) -> None:
     """Queue *events* on *channel* in *conn*'s transaction, packed (`pack`): delivered when
     it commits."""
-    payloads = pack([to_wire(event) for event in events])
+    payloads = pack([wire_of(event) for event in events])
     await conn.execute(_NOTIFY, {"channel": channel, "payloads": payloads})
 
 

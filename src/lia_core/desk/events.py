@@ -9,16 +9,19 @@ from typing import Any
 
 from lia_core.desk.index import TicketIndex
 from lia_core.domain.realtime import (
+    EncodedEvent,
     RealtimeEvent,
     RealtimeKind,
     department_or_none,
     ref_or_none,
+    sla_alert_wire,
+    to_wire,
 )
 from lia_core.domain.tickets import EventKind, Ticket
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import Metric, SlaState
 
-__all__ = ["nearest_due", "sla_alerts", "ticket_updated"]
+__all__ = ["nearest_due", "sla_alert_wires", "sla_alerts", "ticket_updated"]
 
 _METRICS = {m.value: m for m in Metric}
 _CROSSED = {EventKind.SLA_WARNING: SlaState.WARNING, EventKind.SLA_BREACHED: SlaState.BREACHED}
@@ -86,3 +89,35 @@ def sla_alerts(
             )
         alerts.append(alert)
     return alerts
+
+
+def sla_alert_wires(
+    ticket_id: str,
+    department: str,
+    events: Iterable[tuple[EventKind, Mapping[str, str]]],
+    *,
+    at: datetime,
+) -> list[EncodedEvent]:
+    """`sla_alerts`, already encoded (`sla_alert_wire`): what the SLA monitor publishes, a
+    thousand at a time. A reference the event would refuse takes `sla_alerts`' way (left
+    out), so both say the same."""
+    wires = []
+    for kind, data in events:
+        state = _CROSSED.get(kind)
+        if state is None:
+            continue
+        due = data.get("due_at")
+        try:
+            wire = sla_alert_wire(
+                at=at,
+                ticket_id=ticket_id,
+                department=department,
+                metric=_METRICS.get(data.get("clock", "")),
+                sla_state=state,
+                due_at=datetime.fromisoformat(due) if due else None,
+            )
+        except ValidationError:
+            (alert,) = sla_alerts(ticket_id, department, [(kind, data)], at=at)
+            wire = EncodedEvent(to_wire(alert))
+        wires.append(wire)
+    return wires

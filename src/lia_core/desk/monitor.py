@@ -22,7 +22,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.desk.alerts import DIGEST_AFTER, About, BatchedStaffNotifier, OutboxStaffNotifier
-from lia_core.desk.events import sla_alerts
+from lia_core.desk.events import sla_alert_wires
 from lia_core.desk.index import index_ticket
 from lia_core.desk.plan import AppliedVisit, DueVisits, VisitPlan
 from lia_core.desk.service import Desk, PolicySource
@@ -309,7 +309,7 @@ class SlaMonitor:
                     settled.append(done)
                     added = done.ticket.timeline.events[len(ticket.timeline.events) :]
                     uow.events.publish(
-                        *sla_alerts(
+                        *sla_alert_wires(
                             ticket.id, ticket.department, ((e.kind, e.data) for e in added), at=now
                         )
                     )
@@ -329,7 +329,7 @@ class SlaMonitor:
                         )
                     visit.count_applied(applied)
                     uow.events.publish(
-                        *sla_alerts(
+                        *sla_alert_wires(
                             applied.ticket_id,
                             applied.department,
                             zip(applied.kinds, applied.data, strict=True),

@@ -25,20 +25,25 @@ from lia_core.domain.phone_guard import carries_phone
 from lia_core.domain.users import MAX_DEPARTMENT_CHARS, Role, User
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import Metric, SlaState
-from lia_core.validation import as_enum, aware, aware_or_none
+from lia_core.validation import as_enum, aware, aware_or_none, require_aware
 
 __all__ = [
     "MAX_REF_CHARS",
     "MAX_WIRE_BYTES",
+    "EncodedEvent",
+    "PublishedEvent",
     "RealtimeEvent",
     "RealtimeKind",
     "check_department",
     "check_ref",
     "department_or_none",
+    "event_of",
     "from_wire",
     "may_see",
     "ref_or_none",
+    "sla_alert_wire",
     "to_wire",
+    "wire_of",
 ]
 
 MAX_REF_CHARS = 80
@@ -254,6 +259,63 @@ def from_wire(raw: str) -> RealtimeEvent:
     if "kind" not in values or "at" not in values:
         raise ValidationError("a realtime event needs kind and at", field="event")
     return RealtimeEvent(**values)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class EncodedEvent:
+    """An event already in its wire form, exactly `to_wire`'s output: what a hot path
+    publishes so that the commit sends it as it is (`wire_of`); a process's own bus decodes
+    it (`event_of`)."""
+
+    wire: str
+
+
+PublishedEvent = RealtimeEvent | EncodedEvent
+"""What `uow.events.publish` takes."""
+
+
+def wire_of(event: PublishedEvent) -> str:
+    """The wire form of *event* (`to_wire`, or the one it came encoded in)."""
+    return event.wire if isinstance(event, EncodedEvent) else to_wire(event)
+
+
+def event_of(event: PublishedEvent) -> RealtimeEvent:
+    """*event* as a `RealtimeEvent` (an encoded one decoded: `from_wire`)."""
+    return from_wire(event.wire) if isinstance(event, EncodedEvent) else event
+
+
+_SLA_ALERT_HEAD = '{"kind":"sla.alert","at":'
+
+
+def sla_alert_wire(
+    *,
+    at: datetime,
+    ticket_id: str,
+    department: str,
+    metric: Metric | None,
+    sla_state: SlaState,
+    due_at: datetime | None,
+) -> EncodedEvent:
+    """``to_wire(RealtimeEvent(kind=SLA_ALERT, …))`` written directly, checked as the event
+    checks its fields (ValidationError for a reference or department it would refuse).
+
+    The SLA monitor publishes a thousand of these in one tick: building and encoding the
+    event costs ~8 µs each, this ~1.5. The fields come in the event's own order (kind, at,
+    department, ticket_id, due_at, metric, sla_state); a Hypothesis test holds the output
+    to `to_wire` byte for byte.
+    """
+    require_aware(at, "at")
+    check_department(department, "department")  # in the event's order: the same first refusal
+    check_ref(ticket_id, "ticket_id")
+    parts = [_SLA_ALERT_HEAD, _quote(at.isoformat())]
+    parts += [',"department":', _quote(department), ',"ticket_id":', _quote(ticket_id)]
+    if due_at is not None:
+        require_aware(due_at, "due_at")
+        parts += [',"due_at":', _quote(due_at.isoformat())]
+    if metric is not None:
+        parts += [',"metric":', _quote(str(as_enum(metric, Metric, "metric")))]
+    parts += [',"sla_state":', _quote(str(as_enum(sla_state, SlaState, "sla_state"))), "}"]
+    return EncodedEvent("".join(parts))
 
 
 def _instant(raw: str, field: str) -> datetime:

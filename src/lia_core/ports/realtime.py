@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from lia_core.domain.realtime import RealtimeEvent, RealtimeKind
+from lia_core.domain.realtime import PublishedEvent, RealtimeEvent, RealtimeKind
 
 __all__ = ["EventFeed", "EventListener", "EventPublisher", "RealtimeEvent", "RealtimeKind"]
 
@@ -21,11 +21,12 @@ EventListener = Callable[[RealtimeEvent], None]
 class EventPublisher(Protocol):
     """The unit of work's outgoing events (`uow.events`)."""
 
-    def publish(self, *events: RealtimeEvent) -> None:
+    def publish(self, *events: PublishedEvent) -> None:
         """Send *events* when the unit of work commits; nothing if it rolls back.
 
         Cheap: nothing is written until the commit, which sends every event of the
-        transaction at once, in order.
+        transaction at once, in order. An `EncodedEvent` goes as it is (a hot path encodes
+        its events itself); listeners always get `RealtimeEvent`s.
         """
         ...
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lia_adapters.memory.realtime import InProcessEventBus
 from lia_adapters.sql.relay.tables import realtime_relay
-from lia_core.domain.realtime import RealtimeEvent, from_wire, to_wire
+from lia_core.domain.realtime import PublishedEvent, RealtimeEvent, from_wire, wire_of
 from lia_core.errors import ValidationError
 
 __all__ = ["RELAY_KEEP", "SqliteEventRelay", "new_origin", "prune", "write_events"]
@@ -43,10 +43,12 @@ def new_origin() -> str:
     return secrets.token_hex(8)
 
 
-async def write_events(conn: AsyncConnection, origin: str, events: Sequence[RealtimeEvent]) -> None:
+async def write_events(
+    conn: AsyncConnection, origin: str, events: Sequence[PublishedEvent]
+) -> None:
     """Add *events* to the relay in *conn*'s transaction (they leave only if it commits)."""
     now = datetime.now(UTC)
-    rows = [{"origin": origin, "payload": to_wire(e), "created_at": now} for e in events]
+    rows = [{"origin": origin, "payload": wire_of(e), "created_at": now} for e in events]
     await conn.execute(insert(realtime_relay), rows)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lia_core.desk.events import sla_alerts
-from lia_core.domain.realtime import RealtimeKind
+from lia_core.desk.events import sla_alert_wires, sla_alerts
+from lia_core.domain.realtime import RealtimeKind, to_wire
 from lia_core.domain.tickets import EventKind
 from lia_core.sla.readings import Metric, SlaState
 
@@ -47,3 +49,29 @@ def test_a_reference_that_cannot_travel_is_left_out_not_failed(
     assert (alert.ticket_id, alert.department) == kept
     assert alert.metric is None
     assert alert.due_at is None
+
+
+@given(
+    st.text(max_size=20) | st.sampled_from(["tk-0001", "5521987654321", "tk 1"]),
+    st.text(max_size=20) | st.sampled_from(["suporte", "21 98765-4321", "a,b"]),
+    st.lists(
+        st.tuples(
+            st.sampled_from(EventKind),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "clock": st.sampled_from(["resolution", "first_response", "bogus"]),
+                    "due_at": st.just(DUE),
+                },
+            ),
+        ),
+        max_size=4,
+    ),
+)
+def test_the_encoded_alerts_are_the_alerts_wire_forms(
+    ticket_id: str, department: str, events: list[tuple[EventKind, dict[str, str]]]
+) -> None:
+    """What the monitor publishes (`sla_alert_wires`) is `sla_alerts`, encoded: the same
+    crossings, and a reference that cannot travel left out the same way."""
+    wires = [e.wire for e in sla_alert_wires(ticket_id, department, events, at=T0)]
+    assert wires == [to_wire(a) for a in sla_alerts(ticket_id, department, events, at=T0)]

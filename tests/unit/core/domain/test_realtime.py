@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TypeVar
 
 import attrs
 import pytest
@@ -15,13 +17,18 @@ from lia_core.domain.realtime import (
     MAX_WIRE_BYTES,
     RealtimeEvent,
     RealtimeKind,
+    event_of,
     from_wire,
     may_see,
+    sla_alert_wire,
     to_wire,
+    wire_of,
 )
 from lia_core.domain.users import MAX_DEPARTMENT_CHARS, Role, User
 from lia_core.errors import ValidationError
 from lia_core.sla.readings import Metric, SlaState
+
+T = TypeVar("T")
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 _DEPARTMENTS = ["department", "previous_department"]
@@ -241,3 +248,77 @@ def test_an_event_without_department_or_agent_reaches_managers_only() -> None:
     )  # fmt: skip
     assert not may_see(agent, event)
     assert may_see(attrs.evolve(agent, role=Role.SUPERVISOR), event)
+
+
+def _outcome(build: Callable[[], T]) -> tuple[T | None, str | None]:
+    """What *build* made, or the field its ValidationError named."""
+    try:
+        return build(), None
+    except ValidationError as refused:
+        return None, refused.field
+
+
+any_refs = refs | st.text(max_size=30) | st.from_regex(r"\+?55 ?21 ?9\d{4}-?\d{4}", fullmatch=True)
+any_departments = departments | odd_departments | st.text(max_size=40)
+
+
+@given(
+    instants,
+    any_refs,
+    any_departments,
+    st.none() | st.sampled_from(Metric),
+    st.sampled_from(SlaState),
+    st.none() | instants,
+)
+def test_an_sla_alert_written_directly_is_the_events_wire_form(
+    at: datetime,
+    ticket_id: str,
+    department: str,
+    metric: Metric | None,
+    state: SlaState,
+    due_at: datetime | None,
+) -> None:
+    """`sla_alert_wire` (the monitor's fast path) says exactly what `to_wire` says of the same
+    event, and refuses exactly what the event refuses."""
+    event, refused = _outcome(
+        lambda: RealtimeEvent(
+            kind=RealtimeKind.SLA_ALERT,
+            at=at,
+            ticket_id=ticket_id,
+            department=department,
+            metric=metric,
+            sla_state=state,
+            due_at=due_at,
+        )
+    )
+    wired, also = _outcome(
+        lambda: sla_alert_wire(
+            at=at,
+            ticket_id=ticket_id,
+            department=department,
+            metric=metric,
+            sla_state=state,
+            due_at=due_at,
+        )
+    )
+    assert also == refused
+    if event is None or wired is None:
+        return
+    assert wired.wire == to_wire(event)
+    assert event_of(wired) == event
+    assert wire_of(wired) == wire_of(event) == to_wire(event)
+    assert event_of(event) is event
+
+
+def test_sla_alert_wire_refuses_a_naive_instant() -> None:
+    """As the event does: no instant without its offset goes out."""
+    with pytest.raises(ValidationError) as refused:
+        sla_alert_wire(
+            at=datetime(2026, 3, 2, 12, 0),
+            ticket_id="tk-1",
+            department="suporte",
+            metric=None,
+            sla_state=SlaState.WARNING,
+            due_at=None,
+        )
+    assert refused.value.field == "at"
