@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from lia_core.domain.text import fold
 from lia_core.nps import ParsedScore, RefusalReason, UnparsedAnswer, parse_answer
-from lia_core.nps.parsing import NUMBER_WORDS
+from lia_core.nps.parsing import FOLLOW_WORDS, NUMBER_WORDS
 from lia_core.testing.nps import written_scores
 from tests.unit.core.nps._profile import PROPERTIES
 
@@ -35,8 +35,58 @@ from tests.unit.core.nps._profile import PROPERTIES
     ],
 )
 def test_examples_are_read(text: str, score: int) -> None:
-    """The issue's examples and common variants parse to their score."""
+    """Common ways of writing a score parse to it, with nothing beside it."""
     assert parse_answer(text) == ParsedScore(score=score)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Issue 15: only a message that answers the survey is a score.
+        ("nota 9, ótimo atendimento", ParsedScore(score=9, comment="ótimo atendimento")),
+        ("preciso de 2 vias", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("2 vias do boleto", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("preciso de 2 vias do boleto", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("quero 2 boletos", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("3 dias sem internet", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("10 megas não chega", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("meu cpf é 12345678900", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("R$ 2,50 a mais na fatura", UnparsedAnswer(reason=RefusalReason.NOT_AN_ANSWER)),
+        ("oi, tudo bem?", UnparsedAnswer(reason=RefusalReason.NO_NUMBER)),
+        ("ótimo atendimento, nota 9", ParsedScore(score=9, comment="ótimo atendimento")),
+        ("10 muito bom", ParsedScore(score=10, comment="muito bom")),
+        ("9 pq demorou 3 dias", ParsedScore(score=9, comment="pq demorou 3 dias")),
+        ("Nota 2. Demoraram muito", ParsedScore(score=2, comment="Demoraram muito")),
+        ("dez, adorei!", ParsedScore(score=10, comment="adorei")),
+        ("muito bom 10", ParsedScore(score=10, comment="muito bom")),
+        ("eu daria 8", ParsedScore(score=8)),
+        ("10 pontos", ParsedScore(score=10)),
+        ("9 ou 10", UnparsedAnswer(reason=RefusalReason.AMBIGUOUS, numbers=(9, 10))),
+        ("9,5", UnparsedAnswer(reason=RefusalReason.DECIMAL)),
+        ("100", UnparsedAnswer(reason=RefusalReason.OUT_OF_RANGE, numbers=(100,))),
+    ],
+)
+def test_the_issue_table(text: str, expected: ParsedScore | UnparsedAnswer) -> None:
+    """A number that counts something is not a score; the text beside a score is its comment."""
+    assert parse_answer(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("reason", "asks_again"),
+    [
+        (RefusalReason.EMPTY, False),
+        (RefusalReason.NO_NUMBER, False),
+        (RefusalReason.NOT_AN_ANSWER, False),
+        (RefusalReason.AMBIGUOUS, True),
+        (RefusalReason.DECIMAL, True),
+        (RefusalReason.OUT_OF_RANGE, True),
+    ],
+)
+def test_only_a_reply_that_tried_to_answer_is_asked_again(
+    reason: RefusalReason, asks_again: bool
+) -> None:
+    """Two numbers, a decimal or out of range: ask again; about something else: the normal flow."""
+    assert UnparsedAnswer(reason=reason).asks_again is asks_again
 
 
 @pytest.mark.parametrize(
@@ -73,7 +123,9 @@ def test_ambiguous_or_out_of_range_is_refused_with_a_reason(
 def test_every_score_in_a_common_phrasing_parses_to_itself(case: tuple[int, str]) -> None:
     """0-10 in digits or words, any case, with or without accents, inside a phrasing."""
     score, text = case
-    assert parse_answer(text) == ParsedScore(score=score)
+    result = parse_answer(text)
+    assert isinstance(result, ParsedScore)
+    assert result.score == score
 
 
 _FILLERS = ("nota", "acho", "que", "ou", "talvez", "de", "a", "entre", "e", "!!", "...", "?")
@@ -119,3 +171,72 @@ def test_text_without_digits_or_number_words_is_never_a_score(text: str) -> None
     folded = fold(text)
     if not set(folded.split()) & set(NUMBER_WORDS) and not any(c.isdigit() for c in folded):
         assert isinstance(result, UnparsedAnswer)
+
+
+# The oracle: replies built from parts whose meaning is known by construction.
+_LEADS = ("", "nota ", "Nota ", "minha nota é ", "dou ", "acho que ", "eu daria ", "NOTA: ")
+_UNITS = ("", " pontos", "!!", ".")
+_SEPARATORS = (", ", ". ", "! ", " - ", "\n", "; ")
+_COMMENT_WORDS = (
+    "ótimo", "atendimento", "demorou", "internet", "caiu", "ontem", "técnico", "educado",
+    "resolveu", "Gostei", "rápido", "problema", "voltou", "obrigado", "fibra",
+)  # fmt: skip
+_REQUESTS = ("", "preciso de ", "quero ", "me manda ", "pode mandar ", "Tem ", "faltam ")
+_NOUNS = (
+    "vias", "boletos", "dias", "megas", "reais", "faturas", "meses", "horas", "aparelhos",
+    "roteadores", "pessoas", "Vias", "mb",
+)  # fmt: skip
+_RESTS = ("", " do boleto", " sem internet", " em atraso", " por favor")
+
+
+def _comment_text() -> st.SearchStrategy[str]:
+    """A comment with no number in it."""
+    return st.lists(st.sampled_from(_COMMENT_WORDS), min_size=1, max_size=5).map(" ".join)
+
+
+@st.composite
+def quantity(draw: st.DrawFn) -> str:
+    """A reply where the number counts something ("preciso de 2 vias do boleto")."""
+    number = draw(st.integers(min_value=0, max_value=10))
+    request = draw(st.sampled_from(_REQUESTS))
+    noun = draw(st.sampled_from(_NOUNS))
+    return f"{request}{draw(written_number(number))} {noun}{draw(st.sampled_from(_RESTS))}"
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> tuple[ParsedScore, str]:
+    """A reply that answers the survey, and what it means: its score and comment."""
+    score = draw(st.integers(min_value=0, max_value=10))
+    said = (
+        f"{draw(st.sampled_from(_LEADS))}{draw(written_number(score))}"
+        f"{draw(st.sampled_from(_UNITS))}"
+    )
+    shape = draw(st.sampled_from(("alone", "comment after", "comment before", "follows")))
+    comment = ""
+    if shape == "follows":  # "10 muito bom": an evaluative word, no punctuation
+        follow = draw(st.sampled_from(sorted(FOLLOW_WORDS)))
+        comment = f"{follow} {draw(_comment_text())}"
+        said = f"{said.rstrip('!.')} {comment}"
+    elif shape != "alone":
+        comment = draw(_comment_text() | quantity())
+        separator = draw(st.sampled_from(_SEPARATORS))
+        after = shape == "comment after"
+        said = f"{said}{separator}{comment}" if after else f"{comment}{separator}{said}"
+    return ParsedScore(score=score, comment=comment), said
+
+
+@PROPERTIES
+@given(answers())
+def test_a_reply_that_answers_is_read_with_its_comment(case: tuple[ParsedScore, str]) -> None:
+    """A score said with survey words is read; the text beside it (even "2 vias") is the comment."""
+    expected, text = case
+    assert parse_answer(text) == expected
+
+
+@PROPERTIES
+@given(quantity())
+def test_a_number_that_counts_something_is_never_a_score(text: str) -> None:
+    """A number that counts ("preciso de 2 vias") is not a score, nor asked again: normal flow."""
+    result = parse_answer(text)
+    assert isinstance(result, UnparsedAnswer)
+    assert not result.asks_again
