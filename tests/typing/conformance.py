@@ -156,3 +156,13 @@ _sql_offers: type[OfferRepository] = SqlOfferRepository
 _mem_agents: type[AgentRepository] = InMemoryAgentRepository
 _mem_assignments: type[AssignmentRepository] = InMemoryAssignmentRepository
 _mem_offers: type[OfferRepository] = InMemoryOfferRepository
+
+# NPS in the live flow (lia_core.ports.nps).
+from lia_adapters.memory import InMemoryFeedbackRepository, InMemorySurveyRepository  # noqa: E402
+from lia_adapters.sql.nps.repositories import SqlFeedbackRepository, SqlSurveyRepository  # noqa: E402
+from lia_core.ports import FeedbackRepository, SurveyRepository  # noqa: E402
+
+_mem_surveys: type[SurveyRepository] = InMemorySurveyRepository
+_sql_surveys: type[SurveyRepository] = SqlSurveyRepository
+_mem_feedback: type[FeedbackRepository] = InMemoryFeedbackRepository
+_sql_feedback: type[FeedbackRepository] = SqlFeedbackRepository

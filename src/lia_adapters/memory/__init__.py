@@ -13,6 +13,7 @@ from lia_adapters.memory.delivery import (
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.hashing import PlainTextHasher
+from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.store import InMemoryStore, InMemoryUnitOfWork
 from lia_adapters.memory.users import InMemoryUserRepository
@@ -27,11 +28,13 @@ __all__ = [
     "InMemoryDeskPolicyStore",
     "InMemoryDlqAuditRepository",
     "InMemoryFailureRepository",
+    "InMemoryFeedbackRepository",
     "InMemoryHandoffLedger",
     "InMemoryNoticeRepository",
     "InMemoryOutboxRepository",
     "InMemoryRegionCatalogue",
     "InMemoryStore",
+    "InMemorySurveyRepository",
     "InMemoryUnitOfWork",
     "InMemoryUserRepository",
     "PlainTextHasher",

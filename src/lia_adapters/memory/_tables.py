@@ -12,6 +12,7 @@ from typing import Protocol
 import attrs
 
 from lia_adapters.memory._assignment_rows import AssignmentTables
+from lia_adapters.memory._nps_rows import NpsTables
 from lia_core.desk.index import TicketIndex
 from lia_core.desk.policy import DeskPolicyRevision
 from lia_core.domain.activity import Activity
@@ -125,6 +126,7 @@ class Tables:
     canned_read: dict[str, int] = attrs.field(factory=dict)
     """Staged only: the version of each canned response when read (0: added)."""
     assignment_tables: AssignmentTables = attrs.field(factory=AssignmentTables)
+    nps_tables: NpsTables = attrs.field(factory=NpsTables)
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -159,6 +161,7 @@ class Tables:
                     else ConcurrencyConflict(entity="template", entity_id=key)
                 )
         self.assignment_tables.check(staged.assignment_tables)
+        self.nps_tables.check(staged.nps_tables)
         for number in staged.desk_policies:
             if number in self.desk_policies:  # the primary key of desk_policy_revisions
                 raise AlreadyExists(entity="desk policy revision", entity_id=str(number))
@@ -191,6 +194,7 @@ class Tables:
             self.canned.pop(key, None)
         self.canned.update(staged.canned)
         self.assignment_tables.merge(staged.assignment_tables)
+        self.nps_tables.merge(staged.nps_tables)
         self.commits += 1
 
 

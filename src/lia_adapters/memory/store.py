@@ -32,6 +32,7 @@ from lia_adapters.memory.delivery import (
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
+from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.memory.tickets import InMemoryTicketRepository
@@ -78,6 +79,8 @@ class InMemoryUnitOfWork:
         self._agents = InMemoryAgentRepository(self)
         self._assignments = InMemoryAssignmentRepository(self)
         self._offers = InMemoryOfferRepository(self)
+        self._surveys = InMemorySurveyRepository(self)
+        self._feedback = InMemoryFeedbackRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -178,6 +181,16 @@ class InMemoryUnitOfWork:
     def offers(self) -> InMemoryOfferRepository:
         """Offers."""
         return self._offers
+
+    @property
+    def surveys(self) -> InMemorySurveyRepository:
+        """NPS surveys."""
+        return self._surveys
+
+    @property
+    def feedback(self) -> InMemoryFeedbackRepository:
+        """NPS answers and follow-ups."""
+        return self._feedback
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

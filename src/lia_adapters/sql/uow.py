@@ -30,6 +30,7 @@ from lia_adapters.sql.desk.activity import SqlActivityLog
 from lia_adapters.sql.desk.policies import SqlDeskPolicyStore
 from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
+from lia_adapters.sql.nps.repositories import SqlFeedbackRepository, SqlSurveyRepository
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
 from lia_adapters.sql.relay.relay import new_origin, prune, write_events
@@ -90,11 +91,23 @@ class SqlUnitOfWork:
         self._agents = SqlAgentRepository(self._connection)
         self._assignments = SqlAssignmentRepository(self._connection)
         self._offers = SqlOfferRepository(self._connection)
+        self._surveys = SqlSurveyRepository(self._connection)
+        self._feedback = SqlFeedbackRepository(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
             raise RuntimeError("use the unit of work inside `async with`")
         return self._conn
+
+    @property
+    def surveys(self) -> SqlSurveyRepository:
+        """NPS surveys sent."""
+        return self._surveys
+
+    @property
+    def feedback(self) -> SqlFeedbackRepository:
+        """NPS answers and detractors' follow-ups."""
+        return self._feedback
 
     @property
     def bot_sessions(self) -> SqlBotSessionRepository:

@@ -1,8 +1,8 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
-`ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment` and `ports.handoffs`
-in one transaction, and the realtime events (`ports.realtime`) it publishes when it commits;
+`ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs` and
+`ports.nps` in one transaction, and the realtime events (`ports.realtime`) it publishes when it commits;
 `ports.system` holds time, ids and hashing.
 """
 
@@ -45,6 +45,7 @@ from lia_core.ports.delivery import (
 )
 from lia_core.ports.desk_policy import DeskPolicyStore
 from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
+from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
@@ -73,6 +74,8 @@ __all__ = [
     "EventListener",
     "EventPublisher",
     "FailureRepository",
+    "FeedbackFilter",
+    "FeedbackRepository",
     "HandoffLedger",
     "IdGenerator",
     "InboxItem",
@@ -90,6 +93,7 @@ __all__ = [
     "RegionCatalogue",
     "ReprocessAudit",
     "Routing",
+    "SurveyRepository",
     "TicketFilter",
     "TicketRepository",
     "TicketSummary",
@@ -200,6 +204,16 @@ class UnitOfWork(Protocol):
     @property
     def offers(self) -> OfferRepository:
         """Time-limited offers of conversations to agents."""
+        ...
+
+    @property
+    def surveys(self) -> SurveyRepository:
+        """NPS surveys sent, one per resolved matter."""
+        ...
+
+    @property
+    def feedback(self) -> FeedbackRepository:
+        """NPS answers (`satisfaction_feedback`) and detractors' follow-ups."""
         ...
 
     async def __aenter__(self) -> Self:
