@@ -51,6 +51,67 @@ class LiveServer:
     lia: LiaProcess
 
 
+@attrs.define
+class ServeProcess:
+    """`lia serve` over one data dir on one port, which a test may stop and start again
+    (the session key is kept in the data dir, so a browser stays signed in across restarts)."""
+
+    lia: LiaProcess
+    port: int
+    log: Path
+    process: subprocess.Popen[str] | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Start `lia serve` and wait until /health answers 200 (fail the test otherwise)."""
+        with self.log.open("a") as sink:
+            self.process = subprocess.Popen(
+                [str(self.lia.binary), "serve", "--port", str(self.port)],
+                env=self.lia.env,
+                cwd=self.lia.cwd,
+                stdout=sink,  # a file, not a pipe: nobody drains a pipe while tests run
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        status = wait_for_health(self.port, self.process)
+        if status != 200:
+            self.stop()
+            tail = self.log.read_text()[-2000:]
+            pytest.fail(f"`lia serve` did not answer /health (status {status}):\n{tail}")
+
+    def stop(self) -> None:
+        """Stop it as an operator would (SIGINT: open sockets are closed with 1001)."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def seeded_lia(home: Path) -> LiaProcess:
+    """`lia` over an embedded SQLite in *home*, with one account per role."""
+    lia = LiaProcess(
+        env=clean_environment(LIA_DATA_DIR=str(home / "var"), LIA_LOG_FORMAT="json"),
+        cwd=home,
+    )
+    for account in ACCOUNTS:
+        lia.ok(
+            "user", "create",
+            "--username", account.username,
+            "--role", account.role,
+            "--password", account.password,
+        )  # fmt: skip
+    return lia
+
+
 @pytest.fixture(scope="package")
 def chromium_executable() -> str:
     """Debian's Chromium (env LIA_TEST_CHROMIUM overrides the path); skipped, or failed under CI=true, when absent."""
@@ -67,41 +128,24 @@ def chromium_executable() -> str:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`lia serve` on a free port, embedded SQLite in a temporary data dir, one account per role."""
     home = tmp_path_factory.mktemp("live-server")
-    lia = LiaProcess(
-        env=clean_environment(LIA_DATA_DIR=str(home / "var"), LIA_LOG_FORMAT="json"),
-        cwd=home,
-    )
-    for account in ACCOUNTS:
-        lia.ok(
-            "user", "create",
-            "--username", account.username,
-            "--role", account.role,
-            "--password", account.password,
-        )  # fmt: skip
-    port = free_port()
-    log = home / "serve.log"
-    with log.open("w") as sink:
-        server = subprocess.Popen(
-            [str(lia.binary), "serve", "--port", str(port)],
-            env=lia.env,
-            cwd=home,
-            stdout=sink,  # a file, not a pipe: nobody drains a pipe while tests run
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    serve = ServeProcess(lia=seeded_lia(home), port=free_port(), log=home / "serve.log")
+    serve.start()
     try:
-        status = wait_for_health(port, server)
-        if status != 200:
-            tail = log.read_text()[-2000:]
-            pytest.fail(f"`lia serve` did not answer /health (status {status}):\n{tail}")
-        yield LiveServer(url=f"http://127.0.0.1:{port}", log=log, lia=lia)
+        yield LiveServer(url=serve.url, log=serve.log, lia=serve.lia)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        serve.stop()
+
+
+@pytest.fixture
+def restartable_server(tmp_path: Path) -> Iterator[ServeProcess]:
+    """A `lia serve` of the test's own (fresh SQLite, one account per role) that it may stop
+    and start again, leaving the package's `live_server` alone."""
+    serve = ServeProcess(lia=seeded_lia(tmp_path), port=free_port(), log=tmp_path / "serve.log")
+    serve.start()
+    try:
+        yield serve
+    finally:
+        serve.stop()
 
 
 @pytest.fixture(scope="package")

@@ -1,14 +1,26 @@
-"""Helpers for browser tests: accounts, login, accessibility check, screenshots."""
+"""Helpers for browser tests: accounts, login, accessibility check, screenshots, and the use
+cases over a live server's database (to seed what no person does in a console)."""
 
 from __future__ import annotations
 
 import os
 import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import attrs
 from playwright.async_api import Page, expect
+
+from lia_core.domain.delivery import Channel
+from lia_core.domain.inbound import InboundMessage
+from lia_core.domain.recipients import Phone
+from lia_core.services import ListConversations, Services
+from lia_entrypoints.bootstrap import Runtime, bootstrap
+from lia_entrypoints.settings import Settings
 
 __all__ = [
     "ACCOUNTS",
@@ -17,8 +29,10 @@ __all__ = [
     "SUPERVISOR",
     "Account",
     "assert_accessible",
+    "customer_writes",
     "login",
     "logout",
+    "runtime_over",
     "save_failure_screenshot",
     "shot",
 ]
@@ -112,3 +126,35 @@ async def assert_accessible(page: Page) -> None:
         f"axe found {len(blocking)} serious/critical violation(s) on {page.url}:\n"
         + ("\n".join(_describe(v) for v in blocking))
     )
+
+
+@asynccontextmanager
+async def runtime_over(data_dir: Path) -> AsyncIterator[Runtime]:
+    """The use cases over the SQLite in *data_dir* (a live server's `LIA_DATA_DIR`), as a
+    worker or a CLI command beside `lia serve` would run them; their events reach the server
+    through the relay table."""
+    runtime = await bootstrap(Settings(_env_file=None, data_dir=data_dir))
+    try:
+        yield runtime
+    finally:
+        await runtime.aclose()
+
+
+async def customer_writes(
+    services: Services, phone: str, *, name: str, text: str = "quero falar com atendente"
+) -> str:
+    """What the WhatsApp webhook and the gate do with a customer's message asking for a
+    person (the bot hands it to the desk's queue); the id of its conversation."""
+    message = InboundMessage(
+        channel=Channel.WHATSAPP,
+        provider_message_id=f"wamid.{uuid.uuid4().hex}",
+        sender=Phone(phone),
+        reply_to=phone,
+        sent_at=datetime.now(UTC),
+        text=text,
+        display_name=name,
+    )
+    report = await services.ingest([message])
+    await services.process_inbound(report.new)
+    (conversation,) = await services.list_conversations(ListConversations(phone=phone))
+    return conversation.id

@@ -21,23 +21,18 @@ from playwright.async_api import Browser, Page, expect
 
 from lia_core.assignment import Transfer
 from lia_core.domain.activity import Actor
-from lia_core.domain.delivery import Channel
-from lia_core.domain.inbound import InboundMessage, MessageStatus, StatusUpdate
-from lia_core.domain.recipients import Phone
+from lia_core.domain.inbound import MessageStatus, StatusUpdate
 from lia_core.domain.users import Role
 from lia_core.services import (
     CreateUser,
-    ListConversations,
     ListOutbox,
     SaveCannedResponse,
     Services,
     UpdateUser,
 )
-from lia_entrypoints.bootstrap import bootstrap
-from lia_entrypoints.settings import Settings
 
 from .conftest import LiveServer
-from .support import ADMIN, assert_accessible, login, shot
+from .support import ADMIN, assert_accessible, customer_writes, login, runtime_over, shot
 
 pytestmark = pytest.mark.browser
 
@@ -58,32 +53,11 @@ class Scene:
     """The title of a canned response to pick."""
 
 
-async def _customer_writes(services: Services, phone: str) -> str:
-    """What the WhatsApp webhook and the gate do with the customer's message; its conversation."""
-    message = InboundMessage(
-        channel=Channel.WHATSAPP,
-        provider_message_id=f"wamid.{uuid.uuid4().hex}",
-        sender=Phone(phone),
-        reply_to=phone,
-        sent_at=datetime.now(UTC),
-        text="quero falar com um atendente, minha internet caiu",
-        display_name="Maria Clara",
-    )
-    report = await services.ingest([message])
-    await services.process_inbound(report.new)
-    (conversation,) = await services.list_conversations(ListConversations(phone=phone))
-    return conversation.id
-
-
 @pytest.fixture
 async def services(live_server: LiveServer) -> AsyncIterator[Services]:
     """The use cases over the live server's database (seeding here is quicker than `lia`)."""
-    settings = Settings(_env_file=None, data_dir=Path(live_server.lia.env["LIA_DATA_DIR"]))
-    runtime = await bootstrap(settings)
-    try:
+    async with runtime_over(Path(live_server.lia.env["LIA_DATA_DIR"])) as runtime:
         yield runtime.services
-    finally:
-        await runtime.aclose()
 
 
 @pytest.fixture
@@ -93,7 +67,12 @@ async def scene(services: Services) -> Scene:
     tag = uuid.uuid4().hex[:6]
     phone = f"55219{int(tag, 16) % 10**8:08d}"
     department = f"conversa-{tag}"
-    cid = await _customer_writes(services, phone)
+    cid = await customer_writes(
+        services,
+        phone,
+        name="Maria Clara",
+        text="quero falar com um atendente, minha internet caiu",
+    )
     admin = Actor(name=ADMIN.username)
     await services.claims.transfer(
         Transfer(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,12 @@ from playwright.async_api import Browser, Page, expect
 
 from lia_core.assignment import SetAgent
 from lia_core.domain.activity import Actor
-from lia_core.domain.delivery import Channel
-from lia_core.domain.inbound import InboundMessage
-from lia_core.domain.recipients import Phone
 from lia_core.domain.users import Role
 from lia_core.services import CreateUser
-from lia_entrypoints.bootstrap import Runtime, bootstrap
-from lia_entrypoints.settings import Settings
+from lia_entrypoints.bootstrap import Runtime
 
 from .conftest import LiveServer
-from .support import AGENT, assert_accessible, login, shot
+from .support import AGENT, assert_accessible, customer_writes, login, runtime_over, shot
 
 pytestmark = pytest.mark.browser
 
@@ -40,30 +35,8 @@ COUNTDOWN = re.compile(r"^0[0-2]:\d\d$")
 async def runtime(live_server: LiveServer) -> AsyncIterator[Runtime]:
     """The live server's use cases over its SQLite, to seed what no person does in a console
     (a customer writing in, the worker's offer tick)."""
-    settings = Settings(_env_file=None, data_dir=Path(live_server.lia.env["LIA_DATA_DIR"]))
-    built = await bootstrap(settings)
-    try:
+    async with runtime_over(Path(live_server.lia.env["LIA_DATA_DIR"])) as built:
         yield built
-    finally:
-        await built.aclose()
-
-
-async def handed_to_people(runtime: Runtime) -> str:
-    """A customer asks for a person: the bot hands the conversation to the desk's queue."""
-    message = InboundMessage(
-        channel=Channel.WHATSAPP,
-        provider_message_id="browser-inbox-1",
-        sender=Phone(CUSTOMER),
-        reply_to=CUSTOMER,
-        sent_at=datetime.now(UTC),
-        text="quero falar com atendente",
-        display_name="Cliente do Navegador",
-    )
-    report = await runtime.services.ingest([message])
-    await runtime.services.process_inbound(report.new)
-    async with runtime.uow() as uow:
-        (conversation,) = await uow.conversations.list(contact_phone=CUSTOMER)
-    return conversation.id
 
 
 async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
@@ -92,7 +65,7 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
         await other.get_by_label("Meu status").select_option("busy")
         await expect(other.locator("body")).to_have_attribute("data-presence", "busy")
 
-        cid = await handed_to_people(runtime)
+        cid = await customer_writes(runtime.services, CUSTOMER, name="Cliente do Navegador")
         await runtime.services.assignment_tick()
 
         # The second agent watches the queue.

@@ -1,5 +1,6 @@
 // The console's live layer (docs/console.md "Live pages"), loaded on every signed-in page:
-//  1. the realtime socket /console/realtime, re-dispatched as `lia:realtime` DOM events;
+//  1. the realtime socket /console/realtime, re-dispatched as `lia:realtime` DOM events, and
+//     reconnected when it drops (with a status line for the person, and a resync after);
 //  2. elements marked data-refresh-on re-fetched with htmx when a matching event arrives;
 //  3. the presence heartbeat (POST /console/presenca every 20 s) and the status picker;
 //  4. countdowns: any [data-countdown-to="<ISO instant>"] shows the time left, each second.
@@ -31,14 +32,42 @@
   }
 
   // ---- 1. The socket -------------------------------------------------------------------
+  // A dropped socket (server restart, network gone) is retried with a doubling backoff from
+  // 1 s to 30 s, each wait drawn between half and all of it, so the pages of a restarted
+  // server do not all knock at the same instant. While it is down, #live-status says so (after
+  // a short grace, so a blip does not flash), and the first `ready` after a drop is a resync:
+  // every data-refresh-on part is fetched again once, and the presence beats at once.
   var socket = null;
   var backoff = 1000;
-  var everOpened = false;
+  var dropped = false;
   var watchdog = null;
+  var statusTimer = null;
   var heartbeatSeconds = 25;
+  var STATUS_GRACE_MS = 1500;
+  var RECONNECTING = "Sem conexão com o servidor: atualizações ao vivo pausadas. Reconectando…";
+  var ENDED = "Sua sessão terminou: atualizações ao vivo pausadas. Recarregue a página para entrar de novo.";
+  var REFUSED = "Atualizações ao vivo indisponíveis nesta página. Recarregue a página.";
 
   function setState(state) {
     document.body.setAttribute("data-realtime", state);
+  }
+
+  // #live-status is a live region present from the start (screen readers then read what
+  // comes into it); the line itself exists only while there is something to say.
+  function showStatus(text) {
+    if (statusTimer) clearTimeout(statusTimer);
+    statusTimer = null;
+    var box = document.getElementById("live-status");
+    if (!box) return;
+    if (!text) { box.textContent = ""; return; }
+    var line = box.firstElementChild;
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "live-status";
+      line.setAttribute("role", "status");
+      box.appendChild(line);
+    }
+    if (line.textContent !== text) line.textContent = text;
   }
 
   function dispatch(frame) {
@@ -63,9 +92,13 @@
         heartbeatSeconds = frame.heartbeat_seconds || heartbeatSeconds;
         backoff = 1000;
         setState("open");
-        // Events committed while we were away are lost: a reconnect is a resync.
-        if (everOpened) dispatch({ type: "resync" });
-        everOpened = true;
+        showStatus("");
+        if (dropped) {
+          // Events committed while we were away are lost: a reconnect is a resync.
+          dropped = false;
+          dispatch({ type: "resync" });
+          beat();
+        }
       } else if (frame.type === "events" || frame.type === "resync") {
         dispatch(frame);
       }
@@ -73,10 +106,15 @@
     socket.onclose = function (closed) {
       if (watchdog) clearTimeout(watchdog);
       socket = null;
+      dropped = true;
       setState("closed");
       // 4401: the session ended; 4403: refused for good. Reloading shows the sign-in page.
-      if (closed.code === 4401 || closed.code === 4403) return;
-      setTimeout(connect, backoff + Math.floor(Math.random() * 500));
+      if (closed.code === 4401 || closed.code === 4403) {
+        showStatus(closed.code === 4401 ? ENDED : REFUSED);
+        return;
+      }
+      if (!statusTimer) statusTimer = setTimeout(function () { showStatus(RECONNECTING); }, STATUS_GRACE_MS);
+      setTimeout(connect, backoff / 2 + Math.floor(Math.random() * backoff / 2));
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     };
   }

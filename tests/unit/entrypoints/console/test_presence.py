@@ -72,12 +72,13 @@ async def test_a_beat_without_the_csrf_token_is_refused(
 async def test_signed_in_pages_load_live_js_with_the_server_time(
     client: Client, agent_session: str
 ) -> None:
-    """Every signed-in page loads live.js (with the server's clock) and shows the picker; the
-    sign-in page does not."""
+    """Every signed-in page loads live.js (with the server's clock) and shows the picker and
+    the (empty) live status line it fills while the socket is down; the sign-in page does not."""
     shown = await client.get("/console/tickets")
     assert '/console/static/live.js" defer data-console="/console" data-user="artur"' in shown.text
     assert 'data-now="2026-05-20T15:00:00+00:00"' in shown.text
     assert 'id="presence-status"' in shown.text
+    assert '<div id="live-status" aria-live="polite"></div>' in shown.text
     for label in ("Disponível", "Ocupado", "Ausente", "Offline"):
         assert label in shown.text
     script = await client.get("/console/static/live.js")
@@ -90,3 +91,4 @@ async def test_the_sign_in_page_has_no_live_layer(client: Client) -> None:
     shown = await client.get("/console/login")
     assert "live.js" not in shown.text
     assert "presence-status" not in shown.text
+    assert "live-status" not in shown.text
