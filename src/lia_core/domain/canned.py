@@ -23,6 +23,9 @@ __all__ = [
     "MAX_BODY_CHARS",
     "CannedResponse",
     "Rendered",
+    "RenderedButton",
+    "RenderedHeader",
+    "RenderedResponse",
     "Variable",
     "parse_body",
     "render_body",
@@ -153,6 +156,51 @@ def render_body(body: str, values: Mapping[str, str]) -> Rendered:
     return Rendered(text="".join(parts), empty=tuple(empty), params=tuple(params.values()))
 
 
+@attrs.frozen(kw_only=True)
+class RenderedHeader:
+    """The WhatsApp template's header parameter filled for one conversation."""
+
+    header: TemplateHeader
+    """As saved: its kind, its file name, its value with the variables."""
+    rendered: Rendered
+
+
+@attrs.frozen(kw_only=True)
+class RenderedButton:
+    """One WhatsApp template button's parameter filled for one conversation."""
+
+    button: TemplateButton
+    """As saved: its kind, its index, its value with the variables."""
+    rendered: Rendered
+
+
+@attrs.frozen(kw_only=True)
+class RenderedResponse:
+    """A canned response filled for one conversation: its body, and the header and button
+    parameters it carries when sent as its WhatsApp template."""
+
+    body: Rendered
+    header: RenderedHeader | None = None
+    buttons: tuple[RenderedButton, ...] = ()
+
+    def parts(self) -> tuple[tuple[str, Rendered], ...]:
+        """The WhatsApp parts in order, named as messages name them ("header", "button 0")."""
+        named = [("header", self.header.rendered)] if self.header is not None else []
+        named += [(f"button {b.button.index}", b.rendered) for b in self.buttons]
+        return tuple(named)
+
+    @property
+    def blank_part(self) -> tuple[str, Rendered] | None:
+        """The first WhatsApp part that renders to nothing (sending the template is refused
+        then: Meta rejects an empty parameter), or None."""
+        return next(((n, r) for n, r in self.parts() if not r.text.strip()), None)
+
+    @property
+    def parts_empty(self) -> tuple[str, ...]:
+        """The variables empty in the header or the buttons, in order of first use."""
+        return tuple(dict.fromkeys(n for _, r in self.parts() for n in r.empty))
+
+
 def _title(raw: str) -> str:
     title = " ".join(raw.split())
     if not title:
@@ -228,6 +276,20 @@ class CannedResponse:
     created_at: datetime
     updated_at: datetime
     updated_by: str
+
+    def render(self, values: Mapping[str, str]) -> RenderedResponse:
+        """The body, header and button parameters filled from *values* (see `render_body`)."""
+        header = self.whatsapp_header
+        return RenderedResponse(
+            body=render_body(self.body, values),
+            header=RenderedHeader(header=header, rendered=render_body(header.value, values))
+            if header is not None
+            else None,
+            buttons=tuple(
+                RenderedButton(button=b, rendered=render_body(b.value, values))
+                for b in self.whatsapp_buttons
+            ),
+        )
 
     @classmethod
     def create(

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from lia_core.domain.activity import Actor
-from lia_core.domain.canned import CannedResponse, Rendered, render_body, validate_key
+from lia_core.domain.canned import CannedResponse, RenderedResponse, validate_key
 from lia_core.domain.conversations import Conversation
 from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.domain.tickets import Ticket
@@ -105,7 +105,8 @@ class Preview:
 
     response: CannedResponse
     conversation_id: str
-    rendered: Rendered
+    rendered: RenderedResponse
+    """The body, and the WhatsApp header and button parameters, filled for the conversation."""
 
 
 @attrs.frozen
@@ -223,5 +224,5 @@ class CannedResponses:
         return Preview(
             response=response,
             conversation_id=conversation_id,
-            rendered=render_body(response.body, values),
+            rendered=response.render(values),
         )

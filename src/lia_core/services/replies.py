@@ -22,7 +22,7 @@ from lia_core.desk.commands import Note
 from lia_core.desk.events import ticket_updated
 from lia_core.desk.service import Desk
 from lia_core.domain.activity import Actor
-from lia_core.domain.canned import AGENT_WELCOME, MAX_BODY_CHARS, CannedResponse, render_body
+from lia_core.domain.canned import AGENT_WELCOME, MAX_BODY_CHARS, CannedResponse, RenderedResponse
 from lia_core.domain.conversations import Conversation, Direction, StoredMessage
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
 from lia_core.domain.inbound import MessageKind, MessageStatus
@@ -289,14 +289,14 @@ class Replies:
                     conversation_id=conversation.id, closed_at=window.closed_at
                 )
             return _Composed(content=MessageContent(text=body), shown=body)
-        values = conversation_values(conversation, agent=author, ticket=ticket)
-        rendered = render_body(canned.body, values)
+        filled = canned.render(conversation_values(conversation, agent=author, ticket=ticket))
+        rendered = filled.body
         if isinstance(window, WindowClosed):
             if canned.whatsapp_template is None:
                 raise OutsideServiceWindow(
                     conversation_id=conversation.id, closed_at=window.closed_at
                 )
-            header, buttons, empty = _parts(canned, values)
+            header, buttons, empty = _parts(canned, filled)
             content = MessageContent(
                 template=canned.whatsapp_template,
                 template_language=canned.whatsapp_language,
@@ -386,31 +386,24 @@ class Replies:
 
 
 def _parts(
-    canned: CannedResponse, values: Mapping[str, str]
+    canned: CannedResponse, filled: RenderedResponse
 ) -> tuple[TemplateHeader | None, tuple[TemplateButton, ...], tuple[str, ...]]:
     """The canned response's header and button parameters filled for the conversation, and
     the variables that came out empty. One that renders to nothing cannot be sent: refused
     naming the template (ValidationError)."""
-    empty: list[str] = []
-
-    def fill(value: str, part: str) -> str:
-        rendered = render_body(value, values)
-        empty.extend(rendered.empty)
-        if not rendered.text.strip():
-            raise ValidationError(
-                f"template {canned.key!r}: its WhatsApp {part} renders to nothing in this "
-                f"conversation (empty: {', '.join(rendered.empty)})",
-                field="template",
-            )
-        return rendered.text
-
-    header = canned.whatsapp_header
-    if header is not None:
-        header = attrs.evolve(header, value=fill(header.value, "header"))
-    buttons = tuple(
-        attrs.evolve(b, value=fill(b.value, f"button {b.index}")) for b in canned.whatsapp_buttons
-    )
-    return header, buttons, tuple(empty)
+    blank = filled.blank_part
+    if blank is not None:
+        part, rendered = blank
+        raise ValidationError(
+            f"template {canned.key!r}: its WhatsApp {part} renders to nothing in this "
+            f"conversation (empty: {', '.join(rendered.empty)})",
+            field="template",
+        )
+    header = None
+    if filled.header is not None:
+        header = attrs.evolve(filled.header.header, value=filled.header.rendered.text)
+    buttons = tuple(attrs.evolve(b.button, value=b.rendered.text) for b in filled.buttons)
+    return header, buttons, filled.parts_empty
 
 
 async def _replayed(uow: UnitOfWork, key: str, request: Reply) -> ReplySent | None:

@@ -408,3 +408,24 @@ def preview(
         click.echo(out.text)
         if out.empty:
             click.echo(f"warning: empty in this conversation: {', '.join(out.empty)}")
+        if out.whatsapp_template is not None:
+            _echo_whatsapp_parts(out)
+
+
+def _echo_whatsapp_parts(out: PreviewOut) -> None:
+    """The approved template's header and button parameters as they would be sent, each
+    with its empty variables (a part left blank refuses the reply after the window)."""
+    click.echo(f"after the 24-hour window, as WhatsApp template {out.whatsapp_template}:")
+    parts: list[tuple[str, str, str, list[str]]] = []
+    if (header := out.whatsapp_header) is not None:
+        named = f" ({header.filename})" if header.filename else ""
+        parts.append((f"header ({header.type})", header.value, named, header.empty))
+    parts += [(f"button {b.index} ({b.type})", b.value, "", b.empty) for b in out.whatsapp_buttons]
+    if not parts:
+        click.echo("  no header or button parameters")
+    for name, value, after, empty in parts:
+        click.echo(f"  {name}: {value}{after}")
+        if not value.strip():
+            click.echo(f"  warning: the {name} is empty here: the template would be refused")
+        elif empty:
+            click.echo(f"  warning: empty in the {name}: {', '.join(empty)}")

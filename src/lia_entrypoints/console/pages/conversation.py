@@ -25,6 +25,7 @@ from lia_core.domain.assignments import AssignmentState
 from lia_core.domain.canned import CannedResponse
 from lia_core.domain.conversations import ConversationStatus, Direction, StoredMessage
 from lia_core.domain.inbound import MessageStatus
+from lia_core.domain.template_parts import ButtonKind, HeaderKind
 from lia_core.domain.tickets import EventKind
 from lia_core.domain.users import Role, User
 from lia_core.errors import NotFound, NotPermitted, ValidationError
@@ -42,8 +43,10 @@ from lia_entrypoints.http.context import ServicesDep
 
 __all__ = [
     "AUTHOR_LABELS",
+    "BUTTON_LABELS",
     "DELIVERY_LABELS",
     "FRAGMENTS",
+    "HEADER_LABELS",
     "LOG_LABELS",
     "ConversationScreen",
     "conversation_fragment",
@@ -65,6 +68,18 @@ DELIVERY_LABELS: Mapping[MessageStatus, tuple[str, str]] = {
     MessageStatus.RECEIVED: ("Recebida", "done"),
 }
 """A message's delivery status on screen: label and badge tone."""
+HEADER_LABELS: Mapping[HeaderKind, str] = {
+    HeaderKind.TEXT: "texto",
+    HeaderKind.IMAGE: "imagem",
+    HeaderKind.VIDEO: "vídeo",
+    HeaderKind.DOCUMENT: "documento",
+}
+"""A WhatsApp template header's kind in the preview."""
+BUTTON_LABELS: Mapping[ButtonKind, str] = {
+    ButtonKind.URL: "link",
+    ButtonKind.QUICK_REPLY: "resposta rápida",
+}
+"""A WhatsApp template button's kind in the preview."""
 AUTHOR_LABELS: Mapping[str, str] = {
     "customer": "Cliente",
     "agent": "Atendente",
@@ -344,4 +359,10 @@ async def conversation_preview(
                 "Você não pode responder nesta conversa: ela é de um departamento que não é "
                 "o seu e não está com você."
             )
-    return page(request, "conversations/_previa.html", **context)
+    return page(
+        request,
+        "conversations/_previa.html",
+        header_labels=HEADER_LABELS,
+        button_labels=BUTTON_LABELS,
+        **context,
+    )

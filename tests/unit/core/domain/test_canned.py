@@ -18,6 +18,7 @@ from lia_core.domain.canned import (
     validate_key,
     variables_in,
 )
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.errors import ValidationError
 from lia_core.testing.canned import body_parts, literal_texts, variable_names, written
 
@@ -145,3 +146,53 @@ def test_a_change_bumps_the_version_and_checks_fields() -> None:
             at=later,
         )
     assert raised.value.field == "whatsapp_template"
+
+
+def _with_parts() -> CannedResponse:
+    return CannedResponse.create(
+        key="fatura",
+        title="Fatura",
+        body="Olá {{contact.first_name}}",
+        whatsapp_template="fatura_pronta",
+        whatsapp_header=TemplateHeader.of("text", "{{contact.first_name}} {{ticket.id}}"),
+        whatsapp_buttons=(
+            TemplateButton.of("quick_reply", 1, "{{ticket.id}}"),
+            TemplateButton.of("url", 0, "c/{{conversation.id}}"),
+        ),
+        by="ana",
+        at=T0,
+    )
+
+
+@given(st.dictionaries(names, literals, max_size=6))
+def test_the_template_parts_render_as_their_values_would(values: dict[str, str]) -> None:
+    """The body, the header and each button (in index order) are rendered as `render_body`
+    renders their saved value; the parts' empty variables are listed once, header first."""
+    response = _with_parts()
+    filled = response.render(values)
+    assert filled.body == render_body(response.body, values)
+    assert filled.header is not None
+    assert filled.header.header == response.whatsapp_header
+    assert filled.header.rendered == render_body(filled.header.header.value, values)
+    assert [b.button for b in filled.buttons] == list(response.whatsapp_buttons)
+    assert [b.rendered for b in filled.buttons] == [
+        render_body(b.value, values) for b in response.whatsapp_buttons
+    ]
+    parts = [filled.header.rendered, *(b.rendered for b in filled.buttons)]
+    assert filled.parts_empty == tuple(dict.fromkeys(n for r in parts for n in r.empty))
+
+
+def test_a_part_that_renders_to_nothing_is_named() -> None:
+    """The first blank part is named as messages name it; parts with text are not blank."""
+    filled = _with_parts().render({"conversation.id": "c1", "contact.first_name": "Ana"})
+    assert filled.blank_part is not None
+    assert filled.blank_part[0] == "button 1"
+    assert filled.blank_part[1].empty == ("ticket.id",)
+    assert [name for name, _ in filled.parts()] == ["header", "button 0", "button 1"]
+    assert filled.parts_empty == ("ticket.id",)
+    full = _with_parts().render(
+        {"conversation.id": "c1", "contact.first_name": "Ana", "ticket.id": "t1"}
+    )
+    assert (full.blank_part, full.parts_empty) == (None, ())
+    plain = CannedResponse.create(key="oi", title="Oi", body="Oi", by="ana", at=T0).render({})
+    assert (plain.header, plain.buttons, plain.parts(), plain.blank_part) == (None, (), (), None)

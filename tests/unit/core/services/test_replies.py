@@ -258,26 +258,29 @@ async def test_outside_the_window_a_template_goes_as_the_approved_one(w: World) 
         )
 
 
+FATURA = SaveCannedResponse(
+    key="fatura",
+    title="Fatura",
+    body="Olá {{contact.first_name}}, segue sua fatura.",
+    whatsapp_template="fatura_pronta",
+    whatsapp_header=TemplateHeader.of(
+        "document", "https://isp.example/faturas/{{ticket.id}}.pdf", filename="fatura.pdf"
+    ),
+    whatsapp_buttons=(  # out of index order: sent in index order
+        TemplateButton.of("quick_reply", 1, "atendente-{{conversation.id}}"),
+        TemplateButton.of("url", 0, "boleto/{{ticket.id}}"),
+    ),
+)
+"""A canned response with a document header and two buttons, variables in each."""
+
+
 async def test_outside_the_window_the_templates_header_and_buttons_are_filled(w: World) -> None:
     """A canned response with a document header and two buttons, variables in them: after
     the window they go with the approved template, filled for this conversation, stored with
     the job; inside the window the reply is the plain text and they are not used."""
     cid = await w.receive("sem internet", "wamid.1")
     ticket = await w.ticket(cid)
-    command = SaveCannedResponse(
-        key="fatura",
-        title="Fatura",
-        body="Olá {{contact.first_name}}, segue sua fatura.",
-        whatsapp_template="fatura_pronta",
-        whatsapp_header=TemplateHeader.of(
-            "document", "https://isp.example/faturas/{{ticket.id}}.pdf", filename="fatura.pdf"
-        ),
-        whatsapp_buttons=(
-            TemplateButton.of("quick_reply", 1, "atendente-{{conversation.id}}"),
-            TemplateButton.of("url", 0, "boleto/{{ticket.id}}"),
-        ),
-    )
-    await w.services.canned.create(command, SUP)
+    await w.services.canned.create(FATURA, SUP)
     inside = await w.services.replies.reply(
         Reply(conversation_id=cid, template="fatura"), author=BIA, actor=_as(BIA)
     )
@@ -297,6 +300,69 @@ async def test_outside_the_window_the_templates_header_and_buttons_are_filled(w:
     ]
     (stored,) = [j for j in await w.jobs() if j.id == sent.job.id]
     assert stored.content == content
+
+
+async def test_the_preview_fills_the_header_and_buttons_and_lists_their_empties(w: World) -> None:
+    """The preview renders the template's header and buttons for the conversation as a reply
+    after the window would send them; once the ticket is resolved, ticket.id is listed empty
+    in the parts that use it, and a part left blank is what the reply then refuses."""
+    cid = await w.receive("sem internet", "wamid.1")
+    ticket = await w.ticket(cid)
+    await w.services.canned.create(FATURA, SUP)
+    shown = (await w.services.canned.preview("fatura", cid, agent=BIA)).rendered
+    assert shown.header is not None
+    assert shown.header.rendered.text == f"https://isp.example/faturas/{ticket.id}.pdf"
+    assert shown.header.header.filename == "fatura.pdf"
+    assert [b.rendered.text for b in shown.buttons] == [f"boleto/{ticket.id}", f"atendente-{cid}"]
+    assert (shown.body.empty, shown.parts_empty, shown.blank_part) == ((), (), None)
+    w.clock.advance(hours=25)
+    sent = await w.services.replies.reply(
+        Reply(conversation_id=cid, template="fatura"), author=BIA, actor=_as(BIA)
+    )
+    assert sent.job.content.header is not None
+    assert sent.job.content.header.value == shown.header.rendered.text
+    assert [b.value for b in sent.job.content.buttons] == [b.rendered.text for b in shown.buttons]
+
+    await w.services.desk.act(ticket.id, Resolve(), SUP)
+    resolved = (await w.services.canned.preview("fatura", cid, agent=SUPERVISOR)).rendered
+    assert resolved.header is not None
+    assert resolved.header.rendered.empty == ("ticket.id",)
+    assert [b.rendered.empty for b in resolved.buttons] == [("ticket.id",), ()]
+    assert resolved.parts_empty == ("ticket.id",)
+    assert resolved.blank_part is None  # "boleto/" and the link's ends are still text
+
+
+async def test_a_template_part_that_renders_to_nothing_refuses_the_reply(w: World) -> None:
+    """After the window, a button whose value is only an empty variable refuses the reply
+    naming the button and the variable, and the preview names the same part; inside the
+    window the plain text goes, the parts unused."""
+    cid = await w.receive("sem internet", "wamid.1")
+    command = SaveCannedResponse(
+        key="protocolo",
+        title="Protocolo",
+        body="Seu protocolo: {{ticket.id}}",
+        whatsapp_template="protocolo",
+        whatsapp_buttons=(TemplateButton.of("quick_reply", 0, "{{ticket.id}}"),),
+    )
+    await w.services.canned.create(command, SUP)
+    await w.services.desk.act((await w.ticket(cid)).id, Resolve(), SUP)
+    inside = await w.services.replies.reply(
+        Reply(conversation_id=cid, template="protocolo"), author=SUPERVISOR, actor=SUP
+    )
+    assert inside.job.content.text == "Seu protocolo: "
+    preview = await w.services.canned.preview("protocolo", cid, agent=SUPERVISOR)
+    assert preview.rendered.blank_part is not None
+    assert preview.rendered.blank_part[0] == "button 0"
+    w.clock.advance(hours=25)
+    with pytest.raises(ValidationError) as refused:
+        await w.services.replies.reply(
+            Reply(conversation_id=cid, template="protocolo"), author=SUPERVISOR, actor=SUP
+        )
+    assert refused.value.field == "template"
+    assert refused.value.message == (
+        "template 'protocolo': its WhatsApp button 0 renders to nothing in this conversation "
+        "(empty: ticket.id)"
+    )
 
 
 async def test_template_parts_are_checked_when_saved(w: World) -> None:
@@ -420,9 +486,10 @@ async def test_a_preview_lists_what_would_be_empty(w: World) -> None:
     cid = await w.receive("sem internet", "wamid.1")
     await w.template("p", "{{contact.first_name}}: protocolo {{ticket.id}}")
     live = await w.services.canned.preview("p", cid, agent=BIA)
-    assert live.rendered.empty == ()
+    assert live.rendered.body.empty == ()
     await w.services.desk.act((await w.ticket(cid)).id, Resolve(), SUP)
     preview = await w.services.canned.preview("p", cid, agent=SUPERVISOR)
-    assert (preview.rendered.text, preview.rendered.empty) == ("Maria: protocolo ", ("ticket.id",))
+    body = preview.rendered.body
+    assert (body.text, body.empty) == ("Maria: protocolo ", ("ticket.id",))
     with pytest.raises(NotPermitted):
         await w.services.canned.preview("p", cid, agent=CAIO)

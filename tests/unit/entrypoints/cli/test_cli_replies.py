@@ -189,6 +189,45 @@ def test_template_with_whatsapp_header_and_buttons(lia: CliHarness) -> None:
     assert "--whatsapp-button" in _one_line(bad.stderr)
 
 
+def test_preview_shows_the_whatsapp_header_and_buttons_filled(lia: CliHarness) -> None:
+    """`lia template preview` prints the body, then the approved template's header and
+    buttons filled for the conversation, each with its empty variables (a blank one: the
+    template would be refused); --json carries them per part."""
+    cid = _conversation(lia)
+    lia.ok("user", "create", "--username", "sara", "--role", "SUPERVISOR",
+           env={"LIA_PASSWORD": "senha-segura-1"})  # fmt: skip
+    lia.ok("template", "create", "fatura", "--title", "Fatura", "--body", "Olá {{contact.first_name}}",
+           "--whatsapp-template", "fatura_pronta",
+           "--whatsapp-header", "document:https://isp.example/f/{{ticket.id}}.pdf",
+           "--whatsapp-header-filename", "fatura.pdf",
+           "--whatsapp-button", "url:0:c/{{conversation.id}}",
+           "--whatsapp-button", "quick_reply:1:{{ticket.id}}")  # fmt: skip
+    ticket_id = lia.json("conversation", "show", cid)["ticket_id"]
+    args = ("template", "preview", "fatura", "--conversation", cid, "--as", "sara")
+    assert lia.ok(*args).stdout.splitlines() == [
+        "Olá Maria",
+        "after the 24-hour window, as WhatsApp template fatura_pronta:",
+        f"  header (document): https://isp.example/f/{ticket_id}.pdf (fatura.pdf)",
+        f"  button 0 (url): c/{cid}",
+        f"  button 1 (quick_reply): {ticket_id}",
+    ]
+    lia.ok("ticket", "resolve", ticket_id)
+    assert lia.ok(*args).stdout.splitlines() == [
+        "Olá Maria",
+        "after the 24-hour window, as WhatsApp template fatura_pronta:",
+        "  header (document): https://isp.example/f/.pdf (fatura.pdf)",
+        "  warning: empty in the header (document): ticket.id",
+        f"  button 0 (url): c/{cid}",
+        "  button 1 (quick_reply): ",
+        "  warning: the button 1 (quick_reply) is empty here: the template would be refused",
+    ]
+    doc = lia.json(*args)
+    assert (doc["whatsapp_header"]["empty"], doc["whatsapp_buttons"][1]["empty"]) == (
+        ["ticket.id"],
+        ["ticket.id"],
+    )
+
+
 def test_conversation_show_says_who_holds_it(lia: CliHarness) -> None:
     """The conversation's ticket and its place at the desk: in its queue, then held by the
     agent who claimed it (text and JSON) — an API/CLI user had no way to see the holder."""

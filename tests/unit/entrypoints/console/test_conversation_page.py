@@ -14,11 +14,13 @@ import pytest
 
 from lia_adapters.memory import InMemoryStore
 from lia_core.assignment import Claim
+from lia_core.desk.commands import Resolve
 from lia_core.domain.activity import Actor
 from lia_core.domain.assignments import AssignmentState
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, MessageStatus
 from lia_core.domain.recipients import Phone
+from lia_core.domain.template_parts import TemplateButton, TemplateHeader
 from lia_core.domain.tickets import TicketStatus
 from lia_core.domain.users import Role
 from lia_core.services import CreateUser, SaveCannedResponse, UpdateUser
@@ -364,6 +366,57 @@ async def test_the_preview_fills_the_response_and_warns_on_an_empty_variable(
     )
     assert "Resposta pronta não encontrada" in unknown.text
     assert await _jobs(store) == before
+
+
+async def test_the_preview_shows_the_whatsapp_header_and_buttons_filled(
+    client: Client, runtime: Runtime, supervisor_session: str, conversation: str
+) -> None:
+    """A response with an approved template: the preview lists its header and buttons filled
+    for this conversation (kinds in pt-BR, buttons counted from 1); once the ticket is
+    resolved it names the empty variable in the header and says the blank button would get
+    the reply refused after the window."""
+    await runtime.services.canned.create(
+        SaveCannedResponse(
+            key="fatura",
+            title="Fatura",
+            body="Olá {{contact.first_name}}",
+            whatsapp_template="fatura_pronta",
+            whatsapp_header=TemplateHeader.of(
+                "document", "https://isp.example/f/{{ticket.id}}.pdf", filename="fatura.pdf"
+            ),
+            whatsapp_buttons=(
+                TemplateButton.of("url", 0, "c/{{conversation.id}}"),
+                TemplateButton.of("quick_reply", 1, "{{ticket.id}}"),
+            ),
+        ),
+        ADMIN,
+    )
+    ticket = (await runtime.services.get_conversation(conversation)).ticket
+    assert ticket is not None
+    path = f"/console/conversas/{conversation}/previa"
+    shown = await post_form(client, path, supervisor_session, modelo="fatura")
+    assert shown.status_code == 200
+    text = " ".join(shown.text.split())
+    assert "sai como o modelo aprovado <code>fatura_pronta</code>, com:" in text
+    assert (
+        f'<dt>Cabeçalho (documento)</dt> <dd><span class="preview-part">'
+        f"https://isp.example/f/{ticket.id}.pdf</span> (arquivo fatura.pdf)"
+    ) in text
+    assert f'<dt>Botão 1 (link)</dt> <dd><span class="preview-part">c/{conversation}</span>' in text
+    assert f'<dt>Botão 2 (resposta rápida)</dt> <dd><span class="preview-part">{ticket.id}' in text
+    assert "vazi" not in text
+
+    await runtime.services.desk.act(ticket.id, Resolve(), ADMIN)
+    warned = " ".join(
+        (await post_form(client, path, supervisor_session, modelo="fatura")).text.split()
+    )
+    assert "https://isp.example/f/.pdf</span> (arquivo fatura.pdf)" in warned
+    assert "Atenção: aqui ficariam vazios: <code>{{ticket.id}}</code>." in warned
+    assert (
+        "Fica vazio nesta conversa (<code>{{ticket.id}}</code>): depois da janela de 24 horas, "
+        "a resposta seria recusada."
+    ) in warned
+    assert "nesta conversa ficariam vazios" not in warned  # the body has its name
 
 
 async def test_a_note_is_shown_apart_and_never_queued(

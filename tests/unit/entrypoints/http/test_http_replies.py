@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore
+from lia_core.desk.commands import Resolve
 from lia_core.domain.activity import ActivityFilter, Actor
 from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage
@@ -214,6 +215,11 @@ async def test_preview_and_reply_with_a_template(
     shown = preview.json()
     assert shown["text"].startswith("Olá Maria, aqui é sofia. Protocolo ")
     assert shown["empty"] == []
+    assert (shown["whatsapp_template"], shown["whatsapp_header"], shown["whatsapp_buttons"]) == (
+        None,
+        None,
+        [],
+    )
     problem(
         await client.post(
             "/api/v1/templates/saudacao/preview",
@@ -350,6 +356,61 @@ async def test_a_template_with_whatsapp_header_and_buttons(
         422,
         field="whatsapp_header",
     )
+
+
+async def test_the_preview_fills_the_whatsapp_header_and_buttons(
+    client: Client, supervisor: Headers, conversation: str, runtime: Runtime
+) -> None:
+    """The preview carries the approved template's header and buttons filled for the
+    conversation, each with its own empty variables (a blank value: the reply would be
+    refused after the window); `empty` stays the body's."""
+    body = {
+        **WELCOME,
+        "body": "Olá {{contact.first_name}}",
+        "whatsapp_template": "retomada",
+        "whatsapp_header": {
+            "type": "document",
+            "value": "https://isp.example/{{ticket.id}}.pdf",
+            "filename": "protocolo.pdf",
+        },
+        "whatsapp_buttons": [
+            {"type": "quick_reply", "index": 1, "value": "{{ticket.id}}"},
+            {"type": "url", "index": 0, "value": "c/{{conversation.id}}"},
+        ],
+    }
+    created = await client.post("/api/v1/templates", json=body, headers=supervisor)
+    assert created.status_code == 201, created.text
+    path = "/api/v1/templates/saudacao/preview"
+    ask = {"conversation_id": conversation}
+    shown = (await client.post(path, json=ask, headers=supervisor)).json()
+    ticket = (await runtime.services.get_conversation(conversation)).ticket
+    assert ticket is not None
+    ticket_id = ticket.id
+    assert (shown["text"], shown["empty"], shown["whatsapp_template"]) == (
+        "Olá Maria",
+        [],
+        "retomada",
+    )
+    assert shown["whatsapp_header"] == {
+        "type": "document",
+        "value": f"https://isp.example/{ticket_id}.pdf",
+        "filename": "protocolo.pdf",
+        "empty": [],
+    }
+    assert shown["whatsapp_buttons"] == [
+        {"type": "url", "index": 0, "value": f"c/{conversation}", "empty": []},
+        {"type": "quick_reply", "index": 1, "value": ticket_id, "empty": []},
+    ]
+
+    await runtime.services.desk.act(ticket_id, Resolve(), Actor(name="sofia"))
+    resolved = (await client.post(path, json=ask, headers=supervisor)).json()
+    assert resolved["empty"] == []
+    assert resolved["whatsapp_header"]["value"] == "https://isp.example/.pdf"
+    assert resolved["whatsapp_header"]["empty"] == ["ticket.id"]
+    assert [(b["value"], b["empty"]) for b in resolved["whatsapp_buttons"]] == [
+        (f"c/{conversation}", []),
+        ("", ["ticket.id"]),
+    ]
 
 
 async def test_the_conversation_shows_its_ticket_and_place_at_the_desk(
