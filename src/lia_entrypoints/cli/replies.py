@@ -189,6 +189,30 @@ def _buttons(raw: tuple[str, ...]) -> tuple[TemplateButton, ...]:
     return tuple(parse_button(b, flag="--whatsapp-button") for b in raw)
 
 
+def _whatsapp_parts_options(func: click.decorators.FC) -> click.decorators.FC:
+    """``--whatsapp-header``, ``--whatsapp-header-filename`` and ``--whatsapp-button``: the
+    approved template's parameters besides its body (`create` and `update` take the same)."""
+    # click lists options in the reverse order they are applied: button first, header last,
+    # so --help reads header, file name, button, as the decorators stacked on a command would.
+    func = click.option(
+        "--whatsapp-button",
+        "whatsapp_buttons",
+        multiple=True,
+        metavar="KIND:INDEX:VALUE",
+        help="A button parameter of the approved template: url:INDEX:URL-END or "
+        "quick_reply:INDEX:PAYLOAD (variables allowed). Repeatable.",
+    )(func)
+    func = click.option(
+        "--whatsapp-header-filename", metavar="NAME", help="A document header's file name."
+    )(func)
+    return click.option(
+        "--whatsapp-header",
+        metavar="KIND:VALUE",
+        help="The approved template's header parameter: text:TEXT or image:|video:|document:"
+        "HTTPS-LINK (variables allowed).",
+    )(func)
+
+
 _BODY_HELP = f"The text; variables: {_VARIABLES}."
 _HSM_HELP = "An approved WhatsApp template sent in its place after the 24-hour window."
 
@@ -199,21 +223,7 @@ _HSM_HELP = "An approved WhatsApp template sent in its place after the 24-hour w
 @click.option("--body", required=True, help=_BODY_HELP)
 @click.option("--whatsapp-template", metavar="NAME", help=_HSM_HELP)
 @click.option("--whatsapp-language", default="pt_BR", show_default=True, help="Its language.")
-@click.option(
-    "--whatsapp-header",
-    metavar="KIND:VALUE",
-    help="The approved template's header parameter: text:TEXT or image:|video:|document:"
-    "HTTPS-LINK (variables allowed).",
-)
-@click.option("--whatsapp-header-filename", metavar="NAME", help="A document header's file name.")
-@click.option(
-    "--whatsapp-button",
-    "whatsapp_buttons",
-    multiple=True,
-    metavar="KIND:INDEX:VALUE",
-    help="A button parameter of the approved template: url:INDEX:URL-END or "
-    "quick_reply:INDEX:PAYLOAD (variables allowed). Repeatable.",
-)
+@_whatsapp_parts_options
 @actor_option
 @json_option
 @click.pass_obj
@@ -299,21 +309,7 @@ def show(app: CliApp, key: str, as_json: bool) -> None:
 @click.option("--body", help=_BODY_HELP)
 @click.option("--whatsapp-template", metavar="NAME", help=f"{_HSM_HELP} '' removes it.")
 @click.option("--whatsapp-language", help="The approved template's language.")
-@click.option(
-    "--whatsapp-header",
-    metavar="KIND:VALUE",
-    help="The approved template's header parameter: text:TEXT or image:|video:|document:"
-    "HTTPS-LINK (variables allowed).",
-)
-@click.option("--whatsapp-header-filename", metavar="NAME", help="A document header's file name.")
-@click.option(
-    "--whatsapp-button",
-    "whatsapp_buttons",
-    multiple=True,
-    metavar="KIND:INDEX:VALUE",
-    help="A button parameter of the approved template: url:INDEX:URL-END or "
-    "quick_reply:INDEX:PAYLOAD (variables allowed). Repeatable.",
-)
+@_whatsapp_parts_options
 @click.option(
     "--no-whatsapp-parts",
     is_flag=True,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.di import Dependency, Provide
+from litestar.params import FromPath, QueryParameter, SkipValidationMarker
 from litestar.response import Template
 
 from lia_core.assignment import AnswerOffer, Inbox
@@ -24,7 +25,14 @@ from lia_entrypoints.console.viewer import may_manage
 from lia_entrypoints.delivery_text import mask_phone
 from lia_entrypoints.http.context import ServicesDep, actor_of
 
-__all__ = ["REFRESH_ON", "accept_offer", "inbox_page", "inbox_panel", "reject_offer"]
+__all__ = [
+    "REFRESH_ON",
+    "accept_offer",
+    "inbox_form",
+    "inbox_page",
+    "inbox_panel",
+    "reject_offer",
+]
 
 INBOX = f"{CONSOLE_PATH}/atendimento"
 CONVERSATION = f"{CONSOLE_PATH}/conversas"
@@ -46,9 +54,17 @@ def _default_tab(viewer: User) -> str:
     return "todas" if may_manage(viewer) else "minhas"
 
 
-def _form(
-    aba: str, departamento: str, situacao: str, prioridade: str, sla: str, busca: str, ordem: str
+def inbox_form(
+    aba: _Text = "",
+    departamento: _Text = "",
+    situacao: _Text = "",
+    prioridade: _Text = "",
+    sla: _Text = "",
+    busca: _Text = "",
+    ordem: _Text = "",
 ) -> InboxForm:
+    """Dependency: the tab, filters and order as typed in the address (the page and its
+    panel read the same ones)."""
     return InboxForm(
         aba=aba,
         departamento=departamento,
@@ -58,6 +74,11 @@ def _form(
         busca=busca,
         ordem=ordem,
     )
+
+
+_FILTERS = {"form": Provide(inbox_form, sync_to_thread=False)}
+_Filters = Annotated[InboxForm, Dependency(kind="named"), SkipValidationMarker()]
+"""Handler parameter `form`: `inbox_form` read from the address."""
 
 
 async def _render(
@@ -94,37 +115,19 @@ async def _render(
     )
 
 
-@get("/atendimento")
+@get("/atendimento", dependencies=_FILTERS)
 async def inbox_page(
-    request: Request[Any, Any, Any],
-    services: ServicesDep,
-    aba: _Text = "",
-    departamento: _Text = "",
-    situacao: _Text = "",
-    prioridade: _Text = "",
-    sla: _Text = "",
-    busca: _Text = "",
-    ordem: _Text = "",
+    request: Request[Any, Any, Any], services: ServicesDep, form: _Filters
 ) -> Template:
     """The inbox: the viewer's offers, the tabs with their counts, filters and the list."""
-    form = _form(aba, departamento, situacao, prioridade, sla, busca, ordem)
     return await _render(request, services, form, "inbox/page.html")
 
 
-@get("/atendimento/_painel")
+@get("/atendimento/_painel", dependencies=_FILTERS)
 async def inbox_panel(
-    request: Request[Any, Any, Any],
-    services: ServicesDep,
-    aba: _Text = "",
-    departamento: _Text = "",
-    situacao: _Text = "",
-    prioridade: _Text = "",
-    sla: _Text = "",
-    busca: _Text = "",
-    ordem: _Text = "",
+    request: Request[Any, Any, Any], services: ServicesDep, form: _Filters
 ) -> Template:
     """The panel alone (offers, tabs, list), fetched again by htmx on realtime events."""
-    form = _form(aba, departamento, situacao, prioridade, sla, busca, ordem)
     return await _render(request, services, form, "inbox/_panel.html")
 
 
