@@ -244,6 +244,7 @@ async def bootstrap(
         desk_policies=desk_policy,
         staff_notifier=staff_notifier,
         assignment_policy=policies.assignment_policy(settings),
+        nps_policy=policies.nps_policy(settings),
     )
     sla_monitor = SlaMonitor(
         uow=uow,

@@ -13,11 +13,13 @@ from lia_core.domain.delivery_policy import RetryPolicy
 from lia_core.domain.gate import GatePolicy
 from lia_core.errors import ValidationError
 from lia_core.handoff import HandoffPolicy
+from lia_core.nps import SurveyPolicy
 from lia_core.services import ChannelOrder
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.bot import BotPolicy
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
+from lia_core.services.surveys import NpsPolicy
 from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.invalid_setting import InvalidSetting
 from lia_entrypoints.settings import Settings
@@ -31,6 +33,7 @@ __all__ = [
     "desk_policy_refresh",
     "gate_policy",
     "inbound_policy",
+    "nps_policy",
     "reply_channels",
     "retry_policy",
 ]
@@ -67,6 +70,25 @@ def inbound_policy(settings: Settings) -> InboundPolicy:
         stale_after=timedelta(seconds=s.stale_after_seconds),
         batch_size=s.process_batch,
         bot=bot_policy(settings),
+    )
+
+
+def nps_policy(settings: Settings) -> NpsPolicy:
+    """NPS surveys from `LIA_NPS__*`."""
+    s = settings.nps
+    return NpsPolicy(
+        enabled=s.enabled,
+        rules=SurveyPolicy(
+            cooldown=timedelta(days=s.cooldown_days),
+            answer_window=timedelta(hours=s.answer_window_hours),
+        ),
+        question=s.question,
+        ask_again=s.ask_again,
+        thanks=s.thanks,
+        detractor_thanks=s.detractor_thanks,
+        whatsapp_template=s.whatsapp_template,
+        whatsapp_language=s.whatsapp_language,
+        delay=timedelta(seconds=s.delay_seconds),
     )
 
 

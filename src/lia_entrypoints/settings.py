@@ -30,6 +30,7 @@ from lia_core.services.bot import BotPolicy
 from lia_core.services.desk_policy import DEFAULT_POLICY_REFRESH
 from lia_core.services.dispatch import DeliveryPolicy
 from lia_core.services.inbound import InboundPolicy
+from lia_core.services.surveys import NpsPolicy
 from lia_entrypoints.inbound_settings import InboundSettings
 from lia_entrypoints.realtime_settings import RealtimeSettings
 
@@ -41,6 +42,7 @@ _DELIVERY = DeliveryPolicy()
 _RETRY = _DELIVERY.retry
 _ALERTS = AlertPolicy()
 _INBOUND = InboundPolicy()
+_NPS = NpsPolicy()
 
 
 class HttpSettings(BaseModel):
@@ -177,6 +179,37 @@ class BotSettings(BaseModel):
     """How often the worker looks for conversations whose inactivity menu or close is due."""
     timer_batch: int = Field(default=_BOT.timer_batch, ge=1, le=10_000)
     """Conversations the inactivity timer takes per transaction (a tick repeats while a full batch came back)."""
+
+
+class NpsSettings(BaseModel):
+    """NPS surveys in the live flow (docs/nps.md): after a resolution, the customer is asked 0-10."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    enabled: bool = _NPS.enabled
+    """Survey customers after a ticket is resolved or the bot closes a conversation; off: no survey is sent and no reply is taken as a score."""
+    question: str = Field(default=_NPS.question, min_length=1, max_length=1000)
+    """The survey's text ("De 0 a 10, …")."""
+    ask_again: str = Field(default=_NPS.ask_again, min_length=1, max_length=1000)
+    """Said once when a reply tried to answer but could not be read ("9 ou 10", "9,5", "100")."""
+    thanks: str = Field(default=_NPS.thanks, min_length=1, max_length=1000)
+    """The reply to a promoter's or passive's answer (7-10)."""
+    detractor_thanks: str = Field(default=_NPS.detractor_thanks, min_length=1, max_length=1000)
+    """The reply to a detractor's answer (0-6), whose follow-up is opened for staff."""
+    whatsapp_template: str | None = Field(default=None, min_length=1, max_length=512)
+    """An approved WhatsApp template (no parameters) asking the same, sent when WhatsApp's 24-hour window has closed; unset: no survey then."""
+    whatsapp_language: str = Field(default=_NPS.whatsapp_language, min_length=2, max_length=16)
+    """The template's language code."""
+    cooldown_days: float = Field(
+        default=_NPS.rules.cooldown.total_seconds() / 86_400, ge=0, le=3650
+    )
+    """A customer surveyed less than this many days ago is not surveyed again."""
+    answer_window_hours: float = Field(
+        default=_NPS.rules.answer_window.total_seconds() / 3600, gt=0, le=24 * 90
+    )
+    """How long a survey takes answers; later, what the customer writes goes to the normal flow."""
+    delay_seconds: float = Field(default=_NPS.delay.total_seconds(), ge=0, le=86_400)
+    """How long after the resolution the survey is sent (the goodbye or the last reply first)."""
 
 
 class AssignmentSettings(BaseModel):
@@ -361,6 +394,8 @@ class Settings(BaseSettings):
     """The ticket desk (`LIA_DESK__POLICY_REFRESH_SECONDS`, `LIA_DESK__MONITOR_INTERVAL_SECONDS`, …)."""
     bot: BotSettings = BotSettings()
     """The bot in the live flow (`LIA_BOT__ENABLED`, `LIA_BOT__MENU_AFTER_SECONDS`, …)."""
+    nps: NpsSettings = NpsSettings()
+    """NPS surveys (`LIA_NPS__ENABLED`, `LIA_NPS__QUESTION`, …)."""
     realtime: RealtimeSettings = RealtimeSettings()
     """Realtime events and the WebSocket (`LIA_REALTIME__HEARTBEAT_SECONDS`, `LIA_REALTIME__CHANNEL`, …)."""
 

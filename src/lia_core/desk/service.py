@@ -46,7 +46,14 @@ from lia_core.sla.policy import TicketFacts
 from lia_core.sla.readings import SlaStatus
 from lia_core.validation import require_text
 
-__all__ = ["MAX_TICKET_LIST", "Desk", "FixedPolicySource", "PolicySource", "TicketView"]
+__all__ = [
+    "MAX_TICKET_LIST",
+    "Desk",
+    "FixedPolicySource",
+    "PolicySource",
+    "StatusObserver",
+    "TicketView",
+]
 
 MAX_TICKET_LIST = 1000
 
@@ -56,6 +63,16 @@ class PolicySource(Protocol):
 
     async def current(self) -> tuple[int | None, DeskPolicy]:
         """The policy in force now."""
+        ...
+
+
+class StatusObserver(Protocol):
+    """Told, in the change's unit of work, when a ticket's status changed (NPS surveys)."""
+
+    async def ticket_moved(
+        self, uow: UnitOfWork, before: Ticket, after: Ticket, actor: Actor, *, now: datetime
+    ) -> object:
+        """React to *before* → *after* (resolved, reopened, closed) before the commit."""
         ...
 
 
@@ -137,6 +154,8 @@ class Desk:
     notifier: StaffNotifier
     assignment: AssignmentPolicy = attrs.field(factory=AssignmentPolicy, kw_only=True)
     """How a reopened ticket's conversation finds its previous agent (docs/desk.md)."""
+    observer: StatusObserver | None = attrs.field(default=None, kw_only=True)
+    """Told of status changes in their transaction (the NPS survey after a resolution)."""
 
     async def open(self, request: OpenTicket, actor: Actor) -> Ticket:
         """Open a ticket by hand; its first event says who and why."""
@@ -223,6 +242,8 @@ class Desk:
             uow.events.publish(ticket_updated(saved, settled.index, at=now))
             if saved.status is not ticket.status:  # resolved: off the queues; reopened: back
                 await follow_ticket(uow, saved, ids=self.ids, policy=self.assignment, now=now)
+                if self.observer is not None:  # resolved: the survey; reopened: withdrawn
+                    await self.observer.ticket_moved(uow, ticket, saved, actor, now=now)
             before, after = _states(command, ticket, changed)
             await uow.activity.add(
                 Activity.of(

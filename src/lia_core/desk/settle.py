@@ -31,6 +31,7 @@ from lia_core.errors import NotFound
 from lia_core.escalation.commands import escalate, set_priority
 from lia_core.escalation.engine import Evaluation, evaluate
 from lia_core.escalation.facts import EscalationFacts, NotificationKey
+from lia_core.nps.categories import NpsCategory
 from lia_core.ports import UnitOfWork
 from lia_core.sla.clock import sla_status
 from lia_core.sla.policy import SlaPolicy, TicketFacts
@@ -169,10 +170,16 @@ class Gathered:
     """A rule counts the contact's tickets (and the ticket has a contact)."""
     uses_outage: bool = False
     """A rule looks at the linked outage (and the ticket has one)."""
+    detractor: bool = False
+    """The contact's latest NPS answer was a detractor's (0-6)."""
+    uses_nps: bool = False
+    """A rule looks at `nps_detractor` (and the ticket has a contact): no visit is planned
+    ahead, since a new answer changes the fact without an event on this ticket."""
 
 
 async def gather(uow: UnitOfWork, ticket: Ticket, desk: DeskPolicy, *, now: datetime) -> Gathered:
-    """Read the contacts and the linked outage, when a rule of *desk* looks at them."""
+    """Read the contacts, the linked outage and the contact's latest NPS answer, when a rule
+    of *desk* looks at them."""
     rules = desk.rules.rules
     uses_contacts = ticket.contact is not None and any(r.when.repeat_contacts for r in rules)
     uses_outage = ticket.failure_id is not None and any(
@@ -191,8 +198,18 @@ async def gather(uow: UnitOfWork, ticket: Ticket, desk: DeskPolicy, *, now: date
             outage = failure.status is FailureStatus.ACTIVE
         except NotFound:
             outage = False
+    uses_nps = ticket.contact is not None and any(r.when.nps_detractor is not None for r in rules)
+    detractor = False
+    if uses_nps:
+        latest = await uow.feedback.latest_for_customer(str(ticket.contact))
+        detractor = latest is not None and latest.category is NpsCategory.DETRACTOR
     return Gathered(
-        contacts=contacts, outage=outage, uses_contacts=uses_contacts, uses_outage=uses_outage
+        contacts=contacts,
+        outage=outage,
+        uses_contacts=uses_contacts,
+        uses_outage=uses_outage,
+        detractor=detractor,
+        uses_nps=uses_nps,
     )
 
 
@@ -208,6 +225,7 @@ def facts_at(
         now=now,
         sla_state=worst_state(status),
         vip=ticket.vip,
+        nps_detractor=gathered.detractor,
         contacts=gathered.contacts,
         text=" ".join(said)[-_TEXT_CHARS:],
         linked_active_outage=gathered.outage,
@@ -299,7 +317,7 @@ def plan_visits(
     to watch.
     """
     at = index.next_check_at
-    if at is None or not ticket.status.is_live:
+    if at is None or not ticket.status.is_live or gathered.uses_nps:
         return None
     visits: list[PlannedVisit] = []
     current = ticket

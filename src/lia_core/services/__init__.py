@@ -91,6 +91,7 @@ from lia_core.services.failures import (
     ListFailures,
     ListFailuresHandler,
 )
+from lia_core.services.feedback import ListFeedback, ListFollowUps, Nps
 from lia_core.services.handoffs import ListHandoffs, ListHandoffsHandler
 from lia_core.services.inbound import InboundPolicy, ProcessInboundHandler
 from lia_core.services.ingest import ActiveFailures, IngestHandler
@@ -115,6 +116,7 @@ from lia_core.services.regions import (
 from lia_core.services.replies import Replies, Reply
 from lia_core.services.routing import HumanQueueRouter
 from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
+from lia_core.services.surveys import NpsPolicy, Surveys
 from lia_core.services.users import (
     Authenticate,
     AuthenticateHandler,
@@ -148,11 +150,14 @@ __all__ = [
     "ListActivity",
     "ListConversations",
     "ListFailures",
+    "ListFeedback",
+    "ListFollowUps",
     "ListHandoffs",
     "ListOutbox",
     "LoadDeskPolicy",
     "LoadedDeskPolicy",
     "NotifyContact",
+    "NpsPolicy",
     "Reply",
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
@@ -269,6 +274,10 @@ class Services:
     """The department queues and their counts."""
     assignment_tick: AssignmentTick
     """The worker's assignment timers: presence sweep, offer timeouts, return timer, offers."""
+    surveys: Surveys
+    """NPS surveys after resolutions (the desk, the gate and the bot's timer call it)."""
+    nps: Nps
+    """NPS answers and detractors' follow-ups: list, show, take, resolve."""
 
     @classmethod
     def build(
@@ -296,6 +305,7 @@ class Services:
         desk_policies: PolicySource | None = None,
         staff_notifier: StaffNotifier | None = None,
         assignment_policy: AssignmentPolicy | None = None,
+        nps_policy: NpsPolicy | None = None,
     ) -> Services:
         """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
 
@@ -306,7 +316,8 @@ class Services:
         *desk_policies* gives the desk policy in force (default: a `DeskPolicySource` over the
         stored revisions, the built-in policy in *tz* while none is loaded, re-checked every
         5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs),
-        *assignment_policy* says how conversations find agents (default: `AssignmentPolicy()`).
+        *assignment_policy* says how conversations find agents (default: `AssignmentPolicy()`),
+        *nps_policy* the survey after a resolution (default: `NpsPolicy()`, surveys on).
         """
         timezone = getattr(tz, "key", "UTC")  # a ZoneInfo's name; UTC for datetime.UTC
         policy_source = desk_policies or DeskPolicySource(
@@ -314,6 +325,9 @@ class Services:
         )
         inbound = inbound_policy or InboundPolicy()
         assignment = assignment_policy or AssignmentPolicy()
+        surveys = Surveys(
+            ids, policy=nps_policy or NpsPolicy(), reply_channels=dict(inbound.reply_channels)
+        )
         desk = Desk(
             uow=uow,
             clock=clock,
@@ -321,6 +335,7 @@ class Services:
             policies=policy_source,
             notifier=staff_notifier or OutboxStaffNotifier(ids),
             assignment=assignment,
+            observer=surveys,
         )
         replies = Replies(uow, clock, ids, desk, reply_channels=inbound.reply_channels)
         context = Context(
@@ -339,6 +354,7 @@ class Services:
             crm_timeout=inbound.crm_timeout,
             intake=DeskIntake(desk, assignment=assignment),
             bot=inbound.bot if router is None else None,  # a router given replaces the bot
+            surveys=surveys,
         )
         people = Agents(context)
         gate = IsolatingGate(process, gate_observer or _Unobserved())
@@ -417,6 +433,7 @@ class Services:
                 ids=ids,
                 policy=inbound.bot or BotPolicy(),
                 reply_channels=dict(inbound.reply_channels),
+                surveys=surveys,
             ),
             list_handoffs=ListHandoffsHandler(uow, clock, tz),
             canned=CannedResponses(uow, clock, ids),
@@ -425,4 +442,6 @@ class Services:
             claims=Claims(context),
             queues=Queues(uow, clock),
             assignment_tick=AssignmentTick(context, people),
+            surveys=surveys,
+            nps=Nps(uow, clock, ids, tz),
         )

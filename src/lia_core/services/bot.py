@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.conversations import (
     Conversation,
     ConversationStatus,
@@ -51,6 +52,7 @@ from lia_core.handoff import (
 )
 from lia_core.handoff.session import BotSession, HandoffEntry, department_of, next_check
 from lia_core.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from lia_core.services.surveys import Surveys
 
 __all__ = [
     "BOT_REASON",
@@ -62,6 +64,7 @@ __all__ = [
     "ledger_entry",
 ]
 
+_TIMER = Actor.service("bot-timer")
 BOT_REASON = "bot"
 """The status reason of a conversation the bot holds."""
 _WITH_HUMANS = frozenset({ConversationStatus.WAITING, ConversationStatus.TRANSFERRED})
@@ -308,6 +311,8 @@ class RunBotTimersHandler:
     ids: IdGenerator
     policy: BotPolicy = attrs.field(factory=BotPolicy)
     reply_channels: dict[Channel, Channel] = attrs.field(factory=dict)
+    surveys: Surveys | None = None
+    """NPS: a conversation closed for inactivity may get its survey (same transaction)."""
 
     async def __call__(self) -> BotTimersReport:
         """Run batches until one comes back short; a conflict leaves the rest for next time."""
@@ -330,7 +335,7 @@ class RunBotTimersHandler:
             saved: list[BotSession] = []
             jobs: list[OutboundJob] = []
             outbound: list[StoredMessage] = []
-            menus = closed = 0
+            menus = 0
             ending: list[BotSession] = []
             for session in due:
                 decision = decide_handoff(session.state, InactivityTick(), handoff, now=now)
@@ -346,7 +351,6 @@ class RunBotTimersHandler:
                     continue
                 kind = "menu" if decision.state.phase is Phase.TIMEOUT_OFFERED else "close"
                 menus += kind == "menu"
-                closed += kind == "close"
                 if kind == "close":
                     ending.append(session)
                 key = f"bot:{session.conversation_id}:{kind}:{session.state.last_activity.isoformat()}"
@@ -359,22 +363,26 @@ class RunBotTimersHandler:
             if not due:
                 return 0, 0, 0
             await uow.bot_sessions.save_many(saved)
-            await _close_conversations(uow, ending, now=now)
+            closed = await _close_conversations(uow, ending, now=now)
             if jobs:
                 await uow.outbox.add_many(jobs)
                 await uow.messages.add_outbound(outbound)
+            if self.surveys is not None and closed:
+                by_id = {s.conversation_id: s for s in ending}
+                pairs = [(c, by_id.get(c.id)) for c in closed]
+                await self.surveys.conversations_closed(uow, pairs, _TIMER, now=now)
             await uow.commit()
-        return menus, closed, len(due)
+        return menus, len(ending), len(due)
 
 
 async def _close_conversations(
     uow: UnitOfWork, sessions: Sequence[BotSession], *, now: datetime
-) -> None:
+) -> list[Conversation]:
     """End the conversations the bot closed for inactivity, as option 3 ends them: resolved,
     reason "inactivity" (the next message is a new matter). Only those the bot still holds:
     one a person holds meanwhile is theirs (the version check of the save catches a race)."""
     if not sessions:
-        return
+        return []
     known = await uow.conversations.get_many([(s.channel, s.chat_id) for s in sessions])
     closed: list[Conversation] = []
     for conversation in known.values():
@@ -386,3 +394,4 @@ async def _close_conversations(
         closed.append(conversation)
     if closed:
         await uow.conversations.save_many(closed)
+    return closed

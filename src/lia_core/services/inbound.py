@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 import attrs
 
 from lia_core.desk.intake import DeskIntake, Handed
+from lia_core.domain.activity import Actor
 from lia_core.domain.conversations import (
     Contact,
     Conversation,
@@ -20,6 +21,7 @@ from lia_core.domain.conversations import (
     StoredMessage,
 )
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
+from lia_core.domain.feedback import Feedback
 from lia_core.domain.gate import (
     GateDecision,
     GateOutcome,
@@ -34,6 +36,7 @@ from lia_core.domain.matching import FailureIndex
 from lia_core.domain.notices import FailureNotice
 from lia_core.domain.realtime import RealtimeEvent, RealtimeKind, department_or_none, ref_or_none
 from lia_core.domain.recipients import ContactKey, Phone, parse_recipient
+from lia_core.domain.surveys import Survey
 from lia_core.domain.tickets import Ticket
 from lia_core.errors import ConcurrencyConflict
 from lia_core.handoff import HandoffPolicy
@@ -44,6 +47,7 @@ from lia_core.ports import (
     ConversationRouter,
     CustomerDirectory,
     IdGenerator,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 from lia_core.services.bot import BotPolicy, bot_step, handoff_priority, ledger_entry
@@ -53,6 +57,7 @@ from lia_core.services.ingest import FAILURES_MAX_AGE, ActiveFailures
 from lia_core.services.outbox import new_job
 from lia_core.services.recovery import INBOUND_BATCH, STALE_AFTER, ProcessStaleInboundHandler
 from lia_core.services.routing import HumanQueueRouter
+from lia_core.services.surveys import AnswerRecorded, AskedAgain, Surveys, survey_turn
 
 __all__ = [
     "HumanQueueRouter",
@@ -80,6 +85,8 @@ class ProcessReport:
     crm_errors: tuple[str, ...] = ()
     notices: int = 0
     replies: int = 0
+    nps_answers: int = 0
+    """Replies taken as the answer to an open NPS survey."""
 
 
 def preview(message: InboundMessage) -> str:
@@ -113,6 +120,16 @@ class _Batch:
     """The bot's policy with the desk's calendar in force (None: no bot)."""
     received: list[tuple[PendingInbound, Conversation]] = attrs.Factory(list)
     """Every message handled, with its conversation: published as `message.received`."""
+    surveys: dict[str, Survey] = attrs.Factory(dict)
+    """Open NPS surveys by conversation id, as read then as changed by this batch."""
+    changed_surveys: set[str] = attrs.Factory(set)
+    busy: set[str] = attrs.Factory(set)
+    """Conversations with a live ticket: people hold another matter, a survey waits."""
+    diverted: set[str] = attrs.Factory(set)
+    """Conversations whose message went to the normal flow in this batch."""
+    answers: list[Feedback] = attrs.Factory(list)
+    closed: list[str] = attrs.Factory(list)
+    """Conversations the bot closed in this batch (each may get a survey)."""
 
 
 CRM_TIMEOUT = timedelta(seconds=2)
@@ -138,6 +155,8 @@ class ProcessInboundHandler:
     """The ticket desk; None: conversations handed to humans open no ticket (library use)."""
     bot: BotPolicy | None = None
     """The bot in the live flow (`lia_core.services.bot`); None: *router* decides instead."""
+    surveys: Surveys | None = None
+    """NPS: surveys after the bot's closes, and replies to open surveys; None: no surveys."""
     _with_calendar: dict[int, tuple[object, HandoffPolicy]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -187,6 +206,7 @@ class ProcessInboundHandler:
             crm_errors=tuple(errors),
             notices=len(state.notices),
             replies=len(state.jobs) - len(state.notices),
+            nps_answers=len(state.answers),
         )
 
     async def _write(self, state: _Batch) -> None:
@@ -205,6 +225,7 @@ class ProcessInboundHandler:
                 await uow.bot_sessions.save_many(changed)
             if state.ledger:
                 await uow.handoffs.add_many(state.ledger)
+            await self._write_surveys(uow, state)
             tickets: Mapping[str, Ticket] = {}
             if self.intake is not None and state.handed:
                 tickets = await self.intake.take(uow, state.handed, now=state.now)
@@ -212,10 +233,29 @@ class ProcessInboundHandler:
             uow.events.publish(*_received(state, tickets))
             await uow.commit()
 
+    async def _write_surveys(self, uow: UnitOfWork, state: _Batch) -> None:
+        """The surveys answered or asked again, the answers, and the bot's closes' surveys."""
+        for cid in sorted(state.changed_surveys):  # answers refer to them: saved first
+            await uow.surveys.save(state.surveys[cid])
+        for feedback in state.answers:
+            await uow.feedback.add(feedback)
+        if self.surveys is None or not state.closed:
+            return
+        closed = [
+            (conversation, state.sessions.get(conversation.id))
+            for conversation in state.conversations.values()
+            if conversation.id in state.closed
+            and conversation.status is ConversationStatus.RESOLVED
+        ]
+        await self.surveys.conversations_closed(uow, closed, Actor.service("bot"), now=state.now)
+
     async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> _Batch:
         phones = {p.message.sender for p in batch}
         chats = {(p.message.channel, p.message.reply_to) for p in batch}
         sessions: Mapping[str, BotSession] = {}
+        surveys: Mapping[str, Survey] = {}
+        busy: set[str] = set()
+        now = self.clock.now()
         async with self.uow() as uow:
             contacts = await uow.contacts.get_many(phones)
             conversations = await uow.conversations.get_many(chats)
@@ -226,16 +266,24 @@ class ProcessInboundHandler:
             )
             if self.bot is not None and conversations:
                 sessions = await uow.bot_sessions.get_many([c.id for c in conversations.values()])
+            if self.surveys is not None and conversations:
+                surveys = await uow.surveys.open_for(
+                    [c.id for c in conversations.values()], now=now
+                )
+            if surveys:  # people holding another matter keep what the customer writes
+                busy = set(await uow.tickets.live_for_conversations(set(surveys)))
         notified: dict[str, set[str]] = {}
         for failure_id, phone in pairs:
             notified.setdefault(phone, set()).add(failure_id)
         return _Batch(
-            now=self.clock.now(),
+            now=now,
             contacts=dict(contacts),
             conversations=dict(conversations),
             notified=notified,
             sessions=dict(sessions),
             handoff_policy=await self._handoff_policy(),
+            surveys=dict(surveys),
+            busy=busy,
         )
 
     async def _handoff_policy(self) -> HandoffPolicy | None:
@@ -317,6 +365,12 @@ class ProcessInboundHandler:
         m = pending.message
         contact = self._contact(m, state)
         conversation = self._conversation(m, contact, state)
+        if self._survey(pending, state, conversation):
+            state.contacts[m.sender] = contact
+            state.handled[pending.id] = conversation.id
+            state.received.append((pending, conversation))
+            return
+        state.diverted.add(conversation.id)
         told = state.notified.setdefault(str(m.sender), set())
         decision = decide_gate(
             m,
@@ -377,6 +431,44 @@ class ProcessInboundHandler:
         state.handled[pending.id] = conversation.id
         state.received.append((pending, conversation))
 
+    def _survey(self, pending: PendingInbound, state: _Batch, conversation: Conversation) -> bool:
+        """Whether *pending* answered (or was asked again by) the conversation's open survey.
+
+        Only between matters: not while people hold a live ticket of the conversation, the
+        bot holds a new matter (a session not final), the gate waits for an answer, or an
+        earlier message of this batch went to the normal flow.
+        """
+        survey = state.surveys.get(conversation.id)
+        m = pending.message
+        if self.surveys is None or survey is None or not m.text or m.reply_id:
+            return False
+        session = state.sessions.get(conversation.id)
+        if (
+            conversation.id in state.busy
+            or conversation.id in state.diverted
+            or (session is not None and not session.state.phase.is_final)
+            or conversation.gate.awaiting is not None
+        ):
+            return False
+        turn = survey_turn(
+            survey,
+            m.text,
+            feedback_id=self.ids.new_id(),
+            policy=self.surveys.policy,
+            now=state.now,
+        )
+        match turn:
+            case AnswerRecorded():
+                state.answers.append(turn.feedback)
+            case AskedAgain():
+                pass
+            case _:
+                return False
+        state.surveys[conversation.id] = turn.survey
+        state.changed_surveys.add(conversation.id)
+        self._say(state, conversation, pending, "nps", MessageContent(text=turn.reply))
+        return True
+
     def _bot(
         self,
         pending: PendingInbound,
@@ -408,6 +500,8 @@ class ProcessInboundHandler:
             state.changed_sessions.add(conversation.id)
         conversation.status = step.status
         conversation.status_reason = step.reason or conversation.status_reason
+        if step.status is ConversationStatus.RESOLVED:  # the bot closed it: maybe a survey
+            state.closed.append(conversation.id)
         if step.reply is not None:
             self._say(state, conversation, pending, "bot", MessageContent(text=step.reply))
         if step.handoff is not None:

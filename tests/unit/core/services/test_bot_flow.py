@@ -156,7 +156,8 @@ async def test_another_language_goes_to_a_human_raised(flow: Flow) -> None:
 
 
 async def test_the_inactivity_menu_then_the_close_fired_by_the_timer(flow: Flow) -> None:
-    """5 minutes quiet: the menu; 5 more: closed; a new message starts the bot again."""
+    """5 minutes quiet: the menu; 5 more: closed, then the NPS survey; a new message (not an
+    answer) starts the bot again."""
     await flow.say("oi")
     assert (await flow.services.bot_timers()).menus == 0
     flow.clock.advance(minutes=5)
@@ -167,7 +168,8 @@ async def test_the_inactivity_menu_then_the_close_fired_by_the_timer(flow: Flow)
     assert (again.menus, again.closed) == (0, 0)  # nothing twice
     flow.clock.advance(minutes=5)
     assert (await flow.services.bot_timers()).closed == 1
-    assert "encerramos" in flow.replies()[-1]
+    assert "encerramos" in flow.replies()[-2]
+    assert flow.replies()[-1].startswith("De 0 a 10")
     (session,) = flow.store.bot_sessions.values()
     assert session.state.phase is Phase.CLOSED
     assert session.due_at is None
