@@ -70,7 +70,7 @@ from lia_entrypoints.console.security import (
     csrf_config,
     session_config,
 )
-from lia_entrypoints.console.viewer import ConsoleAuth
+from lia_entrypoints.console.viewer import ConsoleAuth, ConsoleSocketAuth
 from lia_entrypoints.settings import Settings
 
 __all__ = [
@@ -171,7 +171,7 @@ def console_routers(settings: Settings) -> list[Router]:
     live = Router(  # the WebSocket: the session says who listens (no CSRF on a socket)
         path=CONSOLE_PATH,
         route_handlers=[console_realtime],
-        middleware=[_session(settings), DefineMiddleware(ConsoleAuth)],
+        middleware=[_session(settings), DefineMiddleware(ConsoleSocketAuth)],
         include_in_schema=False,
     )
     return [pages, static, live]

@@ -22,6 +22,7 @@ __all__ = [
     "SESSION_EXPIRES",
     "SESSION_USER",
     "ConsoleAuth",
+    "ConsoleSocketAuth",
     "admins",
     "managers",
     "may_manage",
@@ -61,6 +62,21 @@ class ConsoleAuth(AbstractAuthenticationMiddleware):
         if not user.is_active:
             raise NotAuthorizedException("the account is disabled")
         return AuthenticationResult(user=user, auth=session)
+
+
+class ConsoleSocketAuth(ConsoleAuth):
+    """`ConsoleAuth` for the console's WebSocket: a connection without a valid session gets no
+    user instead of a refused handshake, so the socket can open and close with 4401 — a
+    browser sees a refused handshake as a bare 1006 and cannot tell the person why."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        """The session's account, or no user."""
+        try:
+            return await super().authenticate_request(connection)
+        except NotAuthorizedException:
+            return AuthenticationResult(user=None, auth=None)
 
 
 def may_manage(user: User) -> bool:

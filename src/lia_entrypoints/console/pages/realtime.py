@@ -34,10 +34,12 @@ async def console_realtime(socket: WebSocket[Any, Any, Any]) -> None:
         return
     user, session = socket.user, socket.scope.get("session")
     expires = session.get(SESSION_EXPIRES) if isinstance(session, dict) else None
+    await socket.accept()
     if not isinstance(user, User) or not isinstance(expires, str):
+        # Accepted first: a close before the handshake reaches the browser as a bare 1006,
+        # and live.js would keep reconnecting an expired session instead of saying so.
         await socket.close(code=UNAUTHORIZED, reason="sign in to use the console")
         return
-    await socket.accept()
     # The session's expiry is on the runtime's clock, as ConsoleAuth reads it.
     clock = runtime_of(socket.app.state).clock
     await stream(socket, user, expires=datetime.fromisoformat(expires), now=clock.now)

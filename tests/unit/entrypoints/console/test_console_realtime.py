@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from litestar.exceptions import WebSocketDisconnect
@@ -31,10 +32,35 @@ async def test_a_signed_in_page_listens_with_its_session(
         assert (event["event"], event["data"]["status"]) == ("agent.presence", "away")
 
 
-async def test_without_a_session_the_socket_is_refused(client: Client) -> None:
-    """No session cookie: the socket is closed before it opens."""
-    with pytest.raises(WebSocketDisconnect), await client.websocket_connect(PATH) as ws:
-        ws.receive_text(timeout=5)
+async def test_without_a_session_the_socket_is_closed_with_4401(client: Client) -> None:
+    """No session cookie (or an expired one): the socket opens and closes at once with 4401, so
+    the page can tell the person their session ended (a refused handshake reaches a browser
+    as a bare 1006, which live.js retries for ever)."""
+    sent: list[dict[str, Any]] = []
+    arrived = iter([{"type": "websocket.connect"}])
+
+    async def receive() -> dict[str, Any]:
+        return next(arrived, {"type": "websocket.disconnect", "code": 1000})
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "path": PATH,
+        "raw_path": PATH.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+        "subprotocols": [],
+    }
+    await client.app(scope, receive, send)
+    assert [m["type"] for m in sent] == ["websocket.accept", "websocket.close"]
+    assert sent[1]["code"] == 4401
 
 
 async def test_a_page_of_another_origin_is_refused(client: Client, admin_session: str) -> None:
