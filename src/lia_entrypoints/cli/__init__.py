@@ -19,6 +19,7 @@ from lia_entrypoints.cli.dlq import dlq_group
 from lia_entrypoints.cli.failures import failure_group
 from lia_entrypoints.cli.handoffs import handoff_group
 from lia_entrypoints.cli.messages import message_group
+from lia_entrypoints.cli.nps import nps_group
 from lia_entrypoints.cli.offers import offer_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
@@ -80,6 +81,7 @@ for _command in (
     stub_provider,
     ticket_group,
     handoff_group,
+    nps_group,
     template_group,
     agent_group,
     queue_group,

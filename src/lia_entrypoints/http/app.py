@@ -43,6 +43,7 @@ from lia_entrypoints.http.routes import (
     DlqController,
     FailureController,
     MessageController,
+    NpsController,
     OutboxController,
     RegionController,
     ReplyController,
@@ -93,6 +94,7 @@ _TAGS = [
     Tag(name="rules", description="The desk policy: rules, SLA policies, calendar, revisions."),
     Tag(name="audit", description="The audit log: who did what, from where, when."),
     Tag(name="handoffs", description="The handoff ledger: why, where, who accepted, when."),
+    Tag(name="nps", description="NPS answers and the follow-up of detractors (docs/nps.md)."),
     Tag(name="service", description="Health."),
 ]
 
@@ -184,6 +186,7 @@ def create_app(
             TicketController,
             list_activity,
             list_handoffs,
+            NpsController,
             AgentController,
             AssignmentController,
             OfferController,

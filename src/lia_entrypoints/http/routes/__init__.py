@@ -8,6 +8,7 @@ from lia_entrypoints.http.routes.failures import FailureController
 from lia_entrypoints.http.routes.handoffs import list_handoffs
 from lia_entrypoints.http.routes.health import health
 from lia_entrypoints.http.routes.metrics import metrics
+from lia_entrypoints.http.routes.nps import NpsController
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
 from lia_entrypoints.http.routes.replies import ReplyController, TemplateController
@@ -21,6 +22,7 @@ __all__ = [
     "DlqController",
     "FailureController",
     "MessageController",
+    "NpsController",
     "OutboxController",
     "RegionController",
     "ReplyController",
