@@ -15,7 +15,9 @@ score is its comment ("nota 9, ótimo atendimento" → 9, "ótimo atendimento").
 An answering reply is still refused, with a reason, when it holds two different numbers
 ("9 ou 10", "de 0 a 10"), a decimal ("9,5") or a number outside 0-10 ("100", "-1", "onze"):
 those tried to answer, so the survey asks once more (`UnparsedAnswer.asks_again`). "um"/"uma"
-is read as 1 only when no other number is present: in "dou um 10" it is the article.
+is read as 1 only when no other number is present: in "dou um 10" it is the article. A 10
+written as the scale right after the score ("7/10", "7 de 10", "8 em 10", "9 sobre dez") is
+the scale, not a second number.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ LEAD_WORDS = frozenset(
         "nota", "notas", "minha", "meu", "e", "eh", "dou", "daria", "darei", "dar", "dando",
         "te", "lhe", "eu", "acho", "que", "talvez", "ou", "entre", "de", "a", "o", "seria",
         "fica", "sobre", "numa", "escala", "avaliacao", "avalio", "pontuacao", "vai", "ser",
-        "sim",
+        "sim", "em",
     }
 )  # fmt: skip
 """Folded words a score is said with ("minha nota é", "acho que", "de 0 a 10")."""
@@ -99,6 +101,8 @@ FOLLOW_WORDS = frozenset(
 number counts something: the reply is not an answer."""
 
 _ARTICLES = frozenset({"um", "uma"})
+_SCALE_JOINS = frozenset({"de", "em", "sobre"})
+"""Folded words that join a score to its scale ("7 de 10"; "/" too): that 10 is no number."""
 _HUGE = 10**9
 """Stands for any number written with more than 9 digits (all are out of range)."""
 _TOKEN = re.compile(
@@ -249,7 +253,15 @@ class _Answer:
     end: int
 
 
-def _answer(clause: Sequence[_Token]) -> _Answer | None:
+def _without_scale(text: str, numbers: tuple[_Token, ...]) -> tuple[_Token, ...]:
+    """*numbers* without a trailing 10 that is the scale of the score before it."""
+    if len(numbers) < 2 or numbers[-1].value != 10 or numbers[-2].kind is not _Kind.NUMBER:
+        return numbers
+    join = text[numbers[-2].end : numbers[-1].start].strip()
+    return numbers[:-1] if (join == "/" or fold(join) in _SCALE_JOINS) else numbers
+
+
+def _answer(text: str, clause: Sequence[_Token]) -> _Answer | None:
     """The score part of *clause*, or None when the clause does not state a score."""
     first = next((i for i, t in enumerate(clause) if t.kind in _NUMERIC), None)
     if first is None or any(t.kind not in _BEFORE_SCORE for t in clause[:first]):
@@ -268,7 +280,9 @@ def _answer(clause: Sequence[_Token]) -> _Answer | None:
     while lead > 0 and clause[lead - 1].kind in (_Kind.LEAD, _Kind.ARTICLE):
         lead -= 1
     numbers = tuple(t for t in clause[first : last + 1] if t.kind in _NUMERIC)
-    return _Answer(numbers=numbers, start=clause[lead].start, end=clause[last].end)
+    return _Answer(
+        numbers=_without_scale(text, numbers), start=clause[lead].start, end=clause[last].end
+    )
 
 
 def _comment(text: str, clauses: Sequence[Sequence[_Token]], answers: Sequence[_Answer]) -> str:
@@ -293,7 +307,7 @@ def parse_answer(text: str) -> ParsedScore | UnparsedAnswer:
     if not text.strip():
         return UnparsedAnswer(reason=RefusalReason.EMPTY)
     clauses = _clauses(text)
-    answers = [a for a in map(_answer, clauses) if a is not None]
+    answers = [a for c in clauses if (a := _answer(text, c)) is not None]
     if not answers:
         mentions = any(t.kind in _NUMERIC - {_Kind.ARTICLE} for c in clauses for t in c)
         reason = RefusalReason.NOT_AN_ANSWER if mentions else RefusalReason.NO_NUMBER

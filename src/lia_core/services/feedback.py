@@ -7,8 +7,10 @@ Follow-ups are taken and resolved by supervisors and admins, each move audited
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TypeVar
 
 import attrs
 
@@ -34,32 +36,28 @@ DEFAULT_FEEDBACK_LIMIT = 100
 MAX_FEEDBACK_LIMIT = 1000
 """The most answers one listing returns."""
 _MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def _blank_or(raw: str | None, kind: type[E], what: str, field: str) -> E | None:
+    """*raw* as a member of *kind* (any case, trimmed), None when blank; else names *field*."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return kind(raw.strip().lower())
+    except ValueError:
+        names = ", ".join(str(member.value) for member in kind)
+        raise ValidationError(f"unknown {what} {raw!r}; use one of {names}", field=field) from None
 
 
 def parse_category(raw: str | None) -> NpsCategory | None:
     """``promoter``, ``passive`` or ``detractor`` (blank: any); else names the field *category*."""
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return NpsCategory(raw.strip().lower())
-    except ValueError:
-        names = ", ".join(c.value for c in NpsCategory)
-        raise ValidationError(
-            f"unknown NPS category {raw!r}; use one of {names}", field="category"
-        ) from None
+    return _blank_or(raw, NpsCategory, "NPS category", "category")
 
 
 def parse_follow_up_status(raw: str | None) -> FollowUpStatus | None:
     """``pending``, ``in_progress`` or ``resolved`` (blank: any); else names the field *status*."""
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return FollowUpStatus(raw.strip().lower())
-    except ValueError:
-        names = ", ".join(s.value for s in FollowUpStatus)
-        raise ValidationError(
-            f"unknown follow-up status {raw!r}; use one of {names}", field="status"
-        ) from None
+    return _blank_or(raw, FollowUpStatus, "follow-up status", "status")
 
 
 def _check_limit(limit: int) -> int:

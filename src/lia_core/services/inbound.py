@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Mapping, Sequence
+from datetime import timedelta, tzinfo
 
 import attrs
 
@@ -21,7 +20,6 @@ from lia_core.domain.conversations import (
     StoredMessage,
 )
 from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
-from lia_core.domain.feedback import Feedback
 from lia_core.domain.gate import (
     GateDecision,
     GateOutcome,
@@ -33,16 +31,13 @@ from lia_core.domain.gate import (
 )
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
-from lia_core.domain.notices import FailureNotice
-from lia_core.domain.realtime import RealtimeEvent, RealtimeKind, department_or_none, ref_or_none
-from lia_core.domain.recipients import ContactKey, Phone, parse_recipient
+from lia_core.domain.recipients import Phone, parse_recipient
 from lia_core.domain.surveys import Survey
 from lia_core.domain.tickets import Ticket
 from lia_core.errors import ConcurrencyConflict
 from lia_core.handoff import HandoffPolicy
-from lia_core.handoff.session import BotSession, HandoffEntry, department_of
+from lia_core.handoff.session import BotSession, department_of
 from lia_core.ports import (
-    ChatKey,
     Clock,
     ConversationRouter,
     CustomerDirectory,
@@ -53,6 +48,7 @@ from lia_core.ports import (
 from lia_core.services.bot import BotPolicy, bot_step, handoff_priority, ledger_entry
 from lia_core.services.broadcast import notice_for_contact
 from lia_core.services.crm_lookup import look_up_all
+from lia_core.services.inbound_batch import InboundBatch, received_events
 from lia_core.services.ingest import FAILURES_MAX_AGE, ActiveFailures
 from lia_core.services.outbox import new_job
 from lia_core.services.recovery import INBOUND_BATCH, STALE_AFTER, ProcessStaleInboundHandler
@@ -94,42 +90,6 @@ def preview(message: InboundMessage) -> str:
     if message.text:
         return message.text[:_PREVIEW]
     return f"[{message.details.get('media_type') or message.kind.value}]"
-
-
-@attrs.define
-class _Batch:
-    """The state a batch reads, changes in memory, and writes back at once."""
-
-    now: datetime
-    contacts: dict[ContactKey, Contact]
-    conversations: dict[ChatKey, Conversation]
-    notified: dict[str, set[str]]
-    """Failure ids each contact was told of, by the contact's text (a notice's recipient)."""
-    jobs: list[OutboundJob] = attrs.Factory(list)
-    notices: list[FailureNotice] = attrs.Factory(list)
-    outbound: list[StoredMessage] = attrs.Factory(list)
-    handled: dict[str, str] = attrs.Factory(dict)
-    outcomes: Counter[GateOutcome] = attrs.Factory(Counter)
-    handed: list[Handed] = attrs.Factory(list)
-    """Messages left with humans: the desk opens or feeds their tickets."""
-    sessions: dict[str, BotSession] = attrs.Factory(dict)
-    """The bot state of each conversation, as read then as changed by this batch."""
-    changed_sessions: set[str] = attrs.Factory(set)
-    ledger: list[HandoffEntry] = attrs.Factory(list)
-    handoff_policy: HandoffPolicy | None = None
-    """The bot's policy with the desk's calendar in force (None: no bot)."""
-    received: list[tuple[PendingInbound, Conversation]] = attrs.Factory(list)
-    """Every message handled, with its conversation: published as `message.received`."""
-    surveys: dict[str, Survey] = attrs.Factory(dict)
-    """Open NPS surveys by conversation id, as read then as changed by this batch."""
-    changed_surveys: set[str] = attrs.Factory(set)
-    busy: set[str] = attrs.Factory(set)
-    """Conversations with a live ticket: people hold another matter, a survey waits."""
-    diverted: set[str] = attrs.Factory(set)
-    """Conversations whose message went to the normal flow in this batch."""
-    answers: list[Feedback] = attrs.Factory(list)
-    closed: list[str] = attrs.Factory(list)
-    """Conversations the bot closed in this batch (each may get a survey)."""
 
 
 CRM_TIMEOUT = timedelta(seconds=2)
@@ -209,7 +169,7 @@ class ProcessInboundHandler:
             nps_answers=len(state.answers),
         )
 
-    async def _write(self, state: _Batch) -> None:
+    async def _write(self, state: InboundBatch) -> None:
         """Every effect of the batch in one commit; conversations only if unchanged since read."""
         async with self.uow() as uow:
             await uow.contacts.save_many(list(state.contacts.values()))
@@ -230,10 +190,10 @@ class ProcessInboundHandler:
             if self.intake is not None and state.handed:
                 tickets = await self.intake.take(uow, state.handed, now=state.now)
             await uow.messages.mark_processed(state.handled, at=state.now)
-            uow.events.publish(*_received(state, tickets))
+            uow.events.publish(*received_events(state, tickets))
             await uow.commit()
 
-    async def _write_surveys(self, uow: UnitOfWork, state: _Batch) -> None:
+    async def _write_surveys(self, uow: UnitOfWork, state: InboundBatch) -> None:
         """The surveys answered or asked again, the answers, and the bot's closes' surveys."""
         for cid in sorted(state.changed_surveys):  # answers refer to them: saved first
             await uow.surveys.save(state.surveys[cid])
@@ -249,7 +209,7 @@ class ProcessInboundHandler:
         ]
         await self.surveys.conversations_closed(uow, closed, Actor.service("bot"), now=state.now)
 
-    async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> _Batch:
+    async def _load(self, batch: Sequence[PendingInbound], index: FailureIndex) -> InboundBatch:
         phones = {p.message.sender for p in batch}
         chats = {(p.message.channel, p.message.reply_to) for p in batch}
         sessions: Mapping[str, BotSession] = {}
@@ -275,7 +235,7 @@ class ProcessInboundHandler:
         notified: dict[str, set[str]] = {}
         for failure_id, phone in pairs:
             notified.setdefault(phone, set()).add(failure_id)
-        return _Batch(
+        return InboundBatch(
             now=now,
             contacts=dict(contacts),
             conversations=dict(conversations),
@@ -303,7 +263,7 @@ class ProcessInboundHandler:
     async def _lookups(
         self,
         batch: Sequence[PendingInbound],
-        state: _Batch,
+        state: InboundBatch,
         index: FailureIndex,
         *,
         known: Mapping[str, Lookup],
@@ -323,7 +283,7 @@ class ProcessInboundHandler:
             return {}, []
         return await look_up_all(self.directory, list(wanted), each_within=self.crm_timeout)
 
-    def _contact(self, m: InboundMessage, state: _Batch) -> Contact:
+    def _contact(self, m: InboundMessage, state: InboundBatch) -> Contact:
         contact = state.contacts.get(m.sender) or Contact(
             phone=m.sender, created_at=state.now, updated_at=state.now
         )
@@ -333,7 +293,9 @@ class ProcessInboundHandler:
         contact.updated_at = state.now
         return contact
 
-    def _conversation(self, m: InboundMessage, contact: Contact, state: _Batch) -> Conversation:
+    def _conversation(
+        self, m: InboundMessage, contact: Contact, state: InboundBatch
+    ) -> Conversation:
         key = (m.channel, m.reply_to)
         conversation = state.conversations.get(key)
         if conversation is None:
@@ -358,7 +320,7 @@ class ProcessInboundHandler:
     async def _handle(
         self,
         pending: PendingInbound,
-        state: _Batch,
+        state: InboundBatch,
         index: FailureIndex,
         lookups: Mapping[str, Lookup],
     ) -> None:
@@ -431,7 +393,9 @@ class ProcessInboundHandler:
         state.handled[pending.id] = conversation.id
         state.received.append((pending, conversation))
 
-    def _survey(self, pending: PendingInbound, state: _Batch, conversation: Conversation) -> bool:
+    def _survey(
+        self, pending: PendingInbound, state: InboundBatch, conversation: Conversation
+    ) -> bool:
         """Whether *pending* answered (or was asked again by) the conversation's open survey.
 
         Only between matters: not while people hold a live ticket of the conversation, the
@@ -472,7 +436,7 @@ class ProcessInboundHandler:
     def _bot(
         self,
         pending: PendingInbound,
-        state: _Batch,
+        state: InboundBatch,
         conversation: Conversation,
         gate: GateDecision,
         told: set[str],
@@ -523,7 +487,7 @@ class ProcessInboundHandler:
 
     def _say(
         self,
-        state: _Batch,
+        state: InboundBatch,
         conversation: Conversation,
         pending: PendingInbound,
         who: str,
@@ -542,7 +506,7 @@ class ProcessInboundHandler:
         )
         self._reply(state, conversation, job)
 
-    def _reply(self, state: _Batch, conversation: Conversation, job: OutboundJob) -> None:
+    def _reply(self, state: InboundBatch, conversation: Conversation, job: OutboundJob) -> None:
         state.jobs.append(job)
         state.outbound.append(
             StoredMessage(
@@ -557,24 +521,6 @@ class ProcessInboundHandler:
                 sent_at=state.now,
                 job_key=job.idempotency_key,
             )
-        )
-
-
-def _received(state: _Batch, tickets: Mapping[str, Ticket]) -> Iterator[RealtimeEvent]:
-    """`message.received` per handled message: ids, channel, the conversation's status, and
-    the department and ticket when a ticket holds the conversation (never the text)."""
-    for pending, conversation in state.received:
-        ticket = tickets.get(conversation.id)
-        yield RealtimeEvent(
-            kind=RealtimeKind.MESSAGE_RECEIVED,
-            at=state.now,
-            conversation_id=ref_or_none(conversation.id),
-            message_id=ref_or_none(pending.id),
-            channel=pending.message.channel.value,
-            status=conversation.status.value,
-            department=department_or_none(ticket.department) if ticket else None,
-            ticket_id=ref_or_none(ticket.id) if ticket else None,
-            agent=ref_or_none(ticket.assignee) if ticket else None,
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lia_core.domain.text import fold
@@ -30,6 +30,12 @@ from tests.unit.core.nps._profile import PROPERTIES
         ("um", 1),
         ("Nota - 9", 9),
         ("10 de 10", 10),
+        ("7/10", 7),
+        ("0/10", 0),
+        ("7 / 10", 7),
+        ("7 de 10", 7),
+        ("nota 8 em 10", 8),
+        ("nove sobre dez", 9),
         ("nota10", 10),
         ("\uff11\uff10", 10),
     ],
@@ -106,6 +112,9 @@ def test_only_a_reply_that_tried_to_answer_is_asked_again(
         ("nota mil", RefusalReason.OUT_OF_RANGE),
         ("9" * 5000, RefusalReason.OUT_OF_RANGE),
         ("sete ou oito", RefusalReason.AMBIGUOUS),
+        ("3/4", RefusalReason.AMBIGUOUS),
+        ("10/7", RefusalReason.AMBIGUOUS),
+        ("7 a 10", RefusalReason.AMBIGUOUS),
     ],
 )
 def test_ambiguous_or_out_of_range_is_refused_with_a_reason(
@@ -147,8 +156,26 @@ def two_numbers(draw: st.DrawFn) -> tuple[int, int, str]:
         st.lists(st.integers(min_value=0, max_value=200), min_size=2, max_size=2, unique=True)
     )
     fill = st.lists(st.sampled_from(_FILLERS), max_size=3).map(" ".join)
-    parts = [draw(fill), draw(written_number(a)), draw(fill), draw(written_number(b)), draw(fill)]
+    middle = draw(fill)
+    # "7 de 10" is the score 7 on its scale (test_a_score_on_its_scale), not two numbers.
+    assume(not (b == 10 and middle == "de"))
+    parts = [draw(fill), draw(written_number(a)), middle, draw(written_number(b)), draw(fill)]
     return a, b, " ".join(parts)
+
+
+@PROPERTIES
+@given(
+    st.integers(min_value=0, max_value=10).flatmap(
+        lambda n: st.tuples(st.just(n), written_number(n))
+    ),
+    st.sampled_from(("/", " / ", " de ", " em ", " sobre ", " De ")),
+    st.sampled_from(("10", "dez")),
+)
+def test_a_score_on_its_scale(score: tuple[int, str], join: str, ten: str) -> None:
+    """ "7/10", "sete de dez": the 10 after the score is its scale, whatever the score."""
+    value, written = score
+    result = parse_answer(f"nota {written}{join}{ten}")
+    assert result == ParsedScore(score=value)
 
 
 @PROPERTIES
