@@ -166,3 +166,11 @@ _mem_surveys: type[SurveyRepository] = InMemorySurveyRepository
 _sql_surveys: type[SurveyRepository] = SqlSurveyRepository
 _mem_feedback: type[FeedbackRepository] = InMemoryFeedbackRepository
 _sql_feedback: type[FeedbackRepository] = SqlFeedbackRepository
+
+# Gamification runs (lia_core.ports.gamification).
+from lia_adapters.memory import InMemoryGamificationRepository  # noqa: E402
+from lia_adapters.sql.gamification.repositories import SqlGamificationRepository  # noqa: E402
+from lia_core.ports import GamificationRepository  # noqa: E402
+
+_mem_gamification: type[GamificationRepository] = InMemoryGamificationRepository
+_sql_gamification: type[GamificationRepository] = SqlGamificationRepository

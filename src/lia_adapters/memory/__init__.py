@@ -11,6 +11,7 @@ from lia_adapters.memory.delivery import (
     InMemoryOutboxRepository,
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
+from lia_adapters.memory.gamification import InMemoryGamificationRepository
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.hashing import PlainTextHasher
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
@@ -29,6 +30,7 @@ __all__ = [
     "InMemoryDlqAuditRepository",
     "InMemoryFailureRepository",
     "InMemoryFeedbackRepository",
+    "InMemoryGamificationRepository",
     "InMemoryHandoffLedger",
     "InMemoryNoticeRepository",
     "InMemoryOutboxRepository",

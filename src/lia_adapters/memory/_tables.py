@@ -12,6 +12,7 @@ from typing import Protocol
 import attrs
 
 from lia_adapters.memory._assignment_rows import AssignmentTables
+from lia_adapters.memory._gamification_rows import GamificationTables
 from lia_adapters.memory._nps_rows import NpsTables
 from lia_core.desk.index import TicketIndex
 from lia_core.desk.policy import DeskPolicyRevision
@@ -127,6 +128,7 @@ class Tables:
     """Staged only: the version of each canned response when read (0: added)."""
     assignment_tables: AssignmentTables = attrs.field(factory=AssignmentTables)
     nps_tables: NpsTables = attrs.field(factory=NpsTables)
+    gamification: GamificationTables = attrs.field(factory=GamificationTables)
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -195,6 +197,7 @@ class Tables:
         self.canned.update(staged.canned)
         self.assignment_tables.merge(staged.assignment_tables)
         self.nps_tables.merge(staged.nps_tables)
+        self.gamification.merge(staged.gamification)
         self.commits += 1
 
 

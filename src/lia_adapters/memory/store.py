@@ -31,6 +31,7 @@ from lia_adapters.memory.delivery import (
     InMemoryOutboxRepository,
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
+from lia_adapters.memory.gamification import InMemoryGamificationRepository
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
@@ -81,6 +82,7 @@ class InMemoryUnitOfWork:
         self._offers = InMemoryOfferRepository(self)
         self._surveys = InMemorySurveyRepository(self)
         self._feedback = InMemoryFeedbackRepository(self)
+        self._gamification = InMemoryGamificationRepository(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -146,6 +148,11 @@ class InMemoryUnitOfWork:
     def desk_policies(self) -> InMemoryDeskPolicyStore:
         """Desk-policy revisions."""
         return self._desk_policies
+
+    @property
+    def gamification(self) -> InMemoryGamificationRepository:
+        """Gamification settings and runs."""
+        return self._gamification
 
     @property
     def events(self) -> StagedEvents:

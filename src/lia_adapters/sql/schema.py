@@ -9,6 +9,7 @@ import lia_adapters.sql.bot.tables
 import lia_adapters.sql.conversations.tables
 import lia_adapters.sql.delivery.tables
 import lia_adapters.sql.desk.tables
+import lia_adapters.sql.gamification.tables
 import lia_adapters.sql.nps.tables
 import lia_adapters.sql.outages.tables
 import lia_adapters.sql.relay.tables

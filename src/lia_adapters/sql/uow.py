@@ -30,6 +30,7 @@ from lia_adapters.sql.desk.activity import SqlActivityLog
 from lia_adapters.sql.desk.policies import SqlDeskPolicyStore
 from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
+from lia_adapters.sql.gamification.repositories import SqlGamificationRepository
 from lia_adapters.sql.nps.repositories import SqlFeedbackRepository, SqlSurveyRepository
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
@@ -93,6 +94,7 @@ class SqlUnitOfWork:
         self._offers = SqlOfferRepository(self._connection)
         self._surveys = SqlSurveyRepository(self._connection)
         self._feedback = SqlFeedbackRepository(self._connection)
+        self._gamification = SqlGamificationRepository(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -108,6 +110,11 @@ class SqlUnitOfWork:
     def feedback(self) -> SqlFeedbackRepository:
         """NPS answers and detractors' follow-ups."""
         return self._feedback
+
+    @property
+    def gamification(self) -> SqlGamificationRepository:
+        """Gamification settings and runs."""
+        return self._gamification
 
     @property
     def bot_sessions(self) -> SqlBotSessionRepository:

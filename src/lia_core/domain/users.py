@@ -147,3 +147,5 @@ class User:
     phone: Phone | None = None
     push_token: str | None = attrs.field(default=None, repr=False)
     departments: frozenset[str] = frozenset()
+    participates_in_gamification: bool = True
+    """Off: left out of the gamification ranking (the schema's ``participatesInGamification``)."""

@@ -1,8 +1,9 @@
 """Ports: what the core needs from the outside world, as Protocols that adapters implement.
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
-`ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs` and
-`ports.nps` in one transaction, and the realtime events (`ports.realtime`) it publishes when it commits;
+`ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs`,
+`ports.nps` and `ports.gamification` in one transaction, and the realtime events
+(`ports.realtime`) it publishes when it commits;
 `ports.system` holds time, ids and hashing.
 """
 
@@ -44,6 +45,7 @@ from lia_core.ports.delivery import (
     ReprocessAudit,
 )
 from lia_core.ports.desk_policy import DeskPolicyStore
+from lia_core.ports.gamification import GamificationRepository
 from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
 from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
@@ -76,6 +78,7 @@ __all__ = [
     "FailureRepository",
     "FeedbackFilter",
     "FeedbackRepository",
+    "GamificationRepository",
     "HandoffLedger",
     "IdGenerator",
     "InboxItem",
@@ -214,6 +217,11 @@ class UnitOfWork(Protocol):
     @property
     def feedback(self) -> FeedbackRepository:
         """NPS answers (`satisfaction_feedback`) and detractors' follow-ups."""
+        ...
+
+    @property
+    def gamification(self) -> GamificationRepository:
+        """Gamification settings, the facts a run reads, and the runs' rows."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -92,6 +92,7 @@ from lia_core.services.failures import (
     ListFailuresHandler,
 )
 from lia_core.services.feedback import ListFeedback, ListFollowUps, Nps
+from lia_core.services.gamification import Gamification, SettingsChange
 from lia_core.services.handoffs import ListHandoffs, ListHandoffsHandler
 from lia_core.services.inbound import InboundPolicy, ProcessInboundHandler
 from lia_core.services.ingest import ActiveFailures, IngestHandler
@@ -147,6 +148,7 @@ __all__ = [
     "FailureListing",
     "FailureProgress",
     "FailureTab",
+    "Gamification",
     "ListActivity",
     "ListConversations",
     "ListFailures",
@@ -163,6 +165,7 @@ __all__ = [
     "ResolveAndBroadcast",
     "SaveCannedResponse",
     "Services",
+    "SettingsChange",
     "SettleJob",
     "Settlement",
     "TicketExplanation",
@@ -278,6 +281,8 @@ class Services:
     """NPS surveys after resolutions (the desk, the gate and the bot's timer call it)."""
     nps: Nps
     """NPS answers and detractors' follow-ups: list, show, take, resolve."""
+    gamification: Gamification
+    """Gamification settings, monthly runs and their rankings."""
 
     @classmethod
     def build(
@@ -444,4 +449,5 @@ class Services:
             assignment_tick=AssignmentTick(context, people),
             surveys=surveys,
             nps=Nps(uow, clock, ids, tz),
+            gamification=Gamification(uow, clock, ids, tz),
         )

@@ -22,6 +22,7 @@ def user_values(user: User) -> dict[str, object]:
         "phone": user.phone.digits if user.phone is not None else None,
         "push_token": user.push_token,
         "departments": sorted(user.departments),
+        "participates_in_gamification": user.participates_in_gamification,
     }
 
 
@@ -38,4 +39,5 @@ def user_from_row(row: Row) -> User:
         phone=Phone.stored(row["phone"]) if row["phone"] is not None else None,
         push_token=row["push_token"],
         departments=frozenset(row["departments"] or ()),
+        participates_in_gamification=row["participates_in_gamification"],
     )

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Table,
     Text,
     text,
+    true,
 )
 
 from lia_adapters.sql.base import metadata
@@ -30,4 +31,6 @@ users = Table(
     Column("phone", String(32), nullable=True),
     Column("push_token", String(512), nullable=True),
     Column("departments", Json, nullable=False, server_default=text("'[]'")),
+    # Revision 0017: off leaves the person out of the gamification ranking.
+    Column("participates_in_gamification", Boolean, nullable=False, server_default=true()),
 )

@@ -1,0 +1,1 @@
+"""SQL gamification store (revision 0017)."""
