@@ -174,3 +174,11 @@ from lia_core.ports import GamificationRepository  # noqa: E402
 
 _mem_gamification: type[GamificationRepository] = InMemoryGamificationRepository
 _sql_gamification: type[GamificationRepository] = SqlGamificationRepository
+
+# The console overview's reads (lia_core.ports.overview).
+from lia_adapters.memory.overview import InMemoryOverviewQueries  # noqa: E402
+from lia_adapters.sql.overview import SqlOverviewQueries  # noqa: E402
+from lia_core.ports import OverviewQueries  # noqa: E402
+
+_mem_overview: type[OverviewQueries] = InMemoryOverviewQueries
+_sql_overview: type[OverviewQueries] = SqlOverviewQueries

@@ -35,6 +35,7 @@ from lia_adapters.memory.gamification import InMemoryGamificationRepository
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
+from lia_adapters.memory.overview import InMemoryOverviewQueries
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.memory.tickets import InMemoryTicketRepository
 from lia_adapters.memory.users import InMemoryUserRepository
@@ -83,6 +84,7 @@ class InMemoryUnitOfWork:
         self._surveys = InMemorySurveyRepository(self)
         self._feedback = InMemoryFeedbackRepository(self)
         self._gamification = InMemoryGamificationRepository(self)
+        self._overview = InMemoryOverviewQueries(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -193,6 +195,11 @@ class InMemoryUnitOfWork:
     def surveys(self) -> InMemorySurveyRepository:
         """NPS surveys."""
         return self._surveys
+
+    @property
+    def overview(self) -> InMemoryOverviewQueries:
+        """The console overview's counts."""
+        return self._overview
 
     @property
     def feedback(self) -> InMemoryFeedbackRepository:

@@ -33,6 +33,7 @@ from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.gamification.repositories import SqlGamificationRepository
 from lia_adapters.sql.nps.repositories import SqlFeedbackRepository, SqlSurveyRepository
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
+from lia_adapters.sql.overview import SqlOverviewQueries
 from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
 from lia_adapters.sql.relay.relay import new_origin, prune, write_events
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
@@ -95,6 +96,7 @@ class SqlUnitOfWork:
         self._surveys = SqlSurveyRepository(self._connection)
         self._feedback = SqlFeedbackRepository(self._connection)
         self._gamification = SqlGamificationRepository(self._connection)
+        self._overview = SqlOverviewQueries(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -105,6 +107,11 @@ class SqlUnitOfWork:
     def surveys(self) -> SqlSurveyRepository:
         """NPS surveys sent."""
         return self._surveys
+
+    @property
+    def overview(self) -> SqlOverviewQueries:
+        """The console overview's counts."""
+        return self._overview
 
     @property
     def feedback(self) -> SqlFeedbackRepository:

@@ -2,8 +2,8 @@
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
 `ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs`,
-`ports.nps` and `ports.gamification` in one transaction, and the realtime events
-(`ports.realtime`) it publishes when it commits;
+`ports.nps` and `ports.gamification` in one transaction (and the overview's reads,
+`ports.overview`), and the realtime events (`ports.realtime`) it publishes when it commits;
 `ports.system` holds time, ids and hashing.
 """
 
@@ -48,6 +48,7 @@ from lia_core.ports.desk_policy import DeskPolicyStore
 from lia_core.ports.gamification import GamificationRepository
 from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
 from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
+from lia_core.ports.overview import DeskCounts, OverviewQueries
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
@@ -69,6 +70,7 @@ __all__ = [
     "CustomerRoster",
     "DeadLetterFilter",
     "DeadLetterRepository",
+    "DeskCounts",
     "DeskPolicyStore",
     "DirectoryUnavailable",
     "DlqAuditRepository",
@@ -91,6 +93,7 @@ __all__ = [
     "OfferRepository",
     "OutboundMessage",
     "OutboxRepository",
+    "OverviewQueries",
     "PasswordHasher",
     "QueueCounts",
     "RegionCatalogue",
@@ -222,6 +225,11 @@ class UnitOfWork(Protocol):
     @property
     def gamification(self) -> GamificationRepository:
         """Gamification settings, the facts a run reads, and the runs' rows."""
+        ...
+
+    @property
+    def overview(self) -> OverviewQueries:
+        """The console overview's counts (reads only)."""
         ...
 
     async def __aenter__(self) -> Self:

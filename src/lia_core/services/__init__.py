@@ -103,6 +103,7 @@ from lia_core.services.outbox import (
     ListOutbox,
     ListOutboxHandler,
 )
+from lia_core.services.overview import Overview, OverviewReading
 from lia_core.services.proactive import NotifyAffectedCustomersHandler
 from lia_core.services.recovery import ProcessStaleInboundHandler
 from lia_core.services.regions import (
@@ -160,6 +161,7 @@ __all__ = [
     "LoadedDeskPolicy",
     "NotifyContact",
     "NpsPolicy",
+    "OverviewReading",
     "Reply",
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
@@ -283,6 +285,8 @@ class Services:
     """NPS answers and detractors' follow-ups: list, show, take, resolve."""
     gamification: Gamification
     """Gamification settings, monthly runs and their rankings."""
+    overview: Overview
+    """The console overview: desk counts and the heatmap of new conversations."""
 
     @classmethod
     def build(
@@ -450,4 +454,5 @@ class Services:
             surveys=surveys,
             nps=Nps(uow, clock, ids, tz),
             gamification=Gamification(uow, clock, ids, tz),
+            overview=Overview(uow, clock, tz),
         )

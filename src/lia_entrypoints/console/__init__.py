@@ -51,6 +51,8 @@ from lia_entrypoints.console.pages.failures import (
     resume_failure,
 )
 from lia_entrypoints.console.pages.inbox import accept_offer, inbox_page, inbox_panel, reject_offer
+from lia_entrypoints.console.pages.nps import follow_up_command, follow_ups_page, nps_page
+from lia_entrypoints.console.pages.overview import overview_page, overview_panel
 from lia_entrypoints.console.pages.presence import presence_beat
 from lia_entrypoints.console.pages.realtime import console_realtime
 from lia_entrypoints.console.pages.regions import (
@@ -152,6 +154,11 @@ def console_routers(settings: Settings) -> list[Router]:
             reject_offer,
             agents_page,
             agents_panel,
+            overview_page,
+            overview_panel,
+            nps_page,
+            follow_ups_page,
+            follow_up_command,
         ],
         middleware=[
             _session(settings),

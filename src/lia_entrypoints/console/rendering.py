@@ -48,18 +48,21 @@ class MenuItem:
 
 
 MENU = (
+    MenuItem("Visão geral", f"{CONSOLE_PATH}/visao-geral", "visao-geral", managers_only=True),
     MenuItem("🚨 Falha Massiva", f"{CONSOLE_PATH}/falhas", "falhas"),
     MenuItem("Verificar endereço", f"{CONSOLE_PATH}/verificar", "verificar"),
     MenuItem("Regiões", f"{CONSOLE_PATH}/regioes", "regioes"),
     MenuItem("Atendimentos", f"{CONSOLE_PATH}/tickets", "tickets"),
     MenuItem("Atendimento", f"{CONSOLE_PATH}/atendimento", "atendimento"),
     MenuItem("Agentes", f"{CONSOLE_PATH}/agentes", "agentes"),
+    MenuItem("NPS", f"{CONSOLE_PATH}/nps", "nps"),
     MenuItem("Fila de envio", f"{CONSOLE_PATH}/fila", "fila", admin_only=True),
     MenuItem("Mensagens com falha", f"{CONSOLE_PATH}/mensagens-com-falha", "dlq", admin_only=True),
     MenuItem("Política de atendimento", f"{CONSOLE_PATH}/policy", "policy", managers_only=True),
     MenuItem("Auditoria", f"{CONSOLE_PATH}/audit", "audit", managers_only=True),
 )
-"""The side menu of the seed, 🚨 Falha Massiva first; later pages add their entries here."""
+"""The side menu: the supervisors' Visão geral, then the seed's 🚨 Falha Massiva; later pages
+add their entries here."""
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
