@@ -11,6 +11,7 @@ import asyncio
 import random
 import time
 from collections.abc import Mapping
+from datetime import timedelta
 
 import attrs
 import structlog
@@ -54,6 +55,7 @@ from lia_entrypoints.inbound.observer import LoggingGateObserver
 from lia_entrypoints.invalid_setting import InvalidSetting
 from lia_entrypoints.realtime import RealtimeHub
 from lia_entrypoints.settings import Settings
+from lia_entrypoints.state_metrics import StateMetrics
 
 __all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
 
@@ -71,6 +73,8 @@ class Runtime:
     ids: IdGenerator
     metrics: InboundMetrics
     """This process's Prometheus counters (`GET /metrics`)."""
+    state_metrics: StateMetrics
+    """The stored state's gauges in `metrics.registry`, refreshed by each scrape."""
     feed: InProcessEventBus
     """This process's realtime feed: what committed units of work published (the WebSocket hub listens)."""
     hub: RealtimeHub
@@ -258,6 +262,14 @@ async def bootstrap(
         digest_after=settings.desk.alert_digest_after,
     )
     feed = _feed_of(uow)
+    state_metrics = StateMetrics(
+        uow,
+        real_clock,
+        presence_ttl=policies.assignment_policy(settings).presence_ttl,
+        cache=timedelta(seconds=settings.http.metrics_cache_seconds),
+        monotonic=time.monotonic,
+        registry=metrics.registry,
+    )
     return Runtime(
         feed=feed,
         hub=RealtimeHub(feed, registry=metrics.registry, backlog=settings.realtime.client_backlog),
@@ -268,6 +280,7 @@ async def bootstrap(
         uow=uow,
         ids=real_ids,
         metrics=metrics,
+        state_metrics=state_metrics,
         directory=directory,
         engine=engine,
         clients=clients,

@@ -58,6 +58,8 @@ class HttpSettings(BaseModel):
     """The URL providers call LIA at (e.g. `https://lia.example.com.br`); Twilio signatures are computed over it. Default: the URL of the request."""
     jwt_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
     """How long a login token (API) or a console sign-in stays valid."""
+    metrics_cache_seconds: float = Field(default=10.0, ge=0, le=300)
+    """How long `GET /metrics` reuses its counts of the stored state (tickets, SLA, queues, agents, surveys) before it reads the database again; 0 reads on every scrape."""
 
 
 class WorkerSettings(BaseModel):

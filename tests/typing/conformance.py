@@ -182,3 +182,11 @@ from lia_core.ports import OverviewQueries  # noqa: E402
 
 _mem_overview: type[OverviewQueries] = InMemoryOverviewQueries
 _sql_overview: type[OverviewQueries] = SqlOverviewQueries
+
+# The counts `/metrics` reads (lia_core.ports.gauges).
+from lia_adapters.memory import InMemoryStateGauges  # noqa: E402
+from lia_adapters.sql.gauges import SqlStateGauges  # noqa: E402
+from lia_core.ports import StateGauges  # noqa: E402
+
+_mem_gauges: type[StateGauges] = InMemoryStateGauges
+_sql_gauges: type[StateGauges] = SqlStateGauges

@@ -12,6 +12,7 @@ from lia_adapters.memory.delivery import (
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.gamification import InMemoryGamificationRepository
+from lia_adapters.memory.gauges import InMemoryStateGauges
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.hashing import PlainTextHasher
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
@@ -35,6 +36,7 @@ __all__ = [
     "InMemoryNoticeRepository",
     "InMemoryOutboxRepository",
     "InMemoryRegionCatalogue",
+    "InMemoryStateGauges",
     "InMemoryStore",
     "InMemorySurveyRepository",
     "InMemoryUnitOfWork",

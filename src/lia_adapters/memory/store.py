@@ -32,6 +32,7 @@ from lia_adapters.memory.delivery import (
 )
 from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.gamification import InMemoryGamificationRepository
+from lia_adapters.memory.gauges import InMemoryStateGauges
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
@@ -85,6 +86,7 @@ class InMemoryUnitOfWork:
         self._feedback = InMemoryFeedbackRepository(self)
         self._gamification = InMemoryGamificationRepository(self)
         self._overview = InMemoryOverviewQueries(self)
+        self._gauges = InMemoryStateGauges(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -205,6 +207,11 @@ class InMemoryUnitOfWork:
     def feedback(self) -> InMemoryFeedbackRepository:
         """NPS answers and follow-ups."""
         return self._feedback
+
+    @property
+    def gauges(self) -> InMemoryStateGauges:
+        """Counts of the stored state for `GET /metrics`."""
+        return self._gauges
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

@@ -31,6 +31,7 @@ from lia_adapters.sql.desk.policies import SqlDeskPolicyStore
 from lia_adapters.sql.desk.tickets import SqlTicketRepository
 from lia_adapters.sql.errors import database_unavailable
 from lia_adapters.sql.gamification.repositories import SqlGamificationRepository
+from lia_adapters.sql.gauges import SqlStateGauges
 from lia_adapters.sql.nps.repositories import SqlFeedbackRepository, SqlSurveyRepository
 from lia_adapters.sql.outages.repositories import SqlFailureRepository, SqlRegionCatalogue
 from lia_adapters.sql.overview import SqlOverviewQueries
@@ -97,6 +98,7 @@ class SqlUnitOfWork:
         self._feedback = SqlFeedbackRepository(self._connection)
         self._gamification = SqlGamificationRepository(self._connection)
         self._overview = SqlOverviewQueries(self._connection)
+        self._gauges = SqlStateGauges(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -122,6 +124,11 @@ class SqlUnitOfWork:
     def gamification(self) -> SqlGamificationRepository:
         """Gamification settings and runs."""
         return self._gamification
+
+    @property
+    def gauges(self) -> SqlStateGauges:
+        """Counts of the stored state for `GET /metrics`."""
+        return self._gauges
 
     @property
     def bot_sessions(self) -> SqlBotSessionRepository:

@@ -3,7 +3,8 @@
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
 `ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs`,
 `ports.nps` and `ports.gamification` in one transaction (and the overview's reads,
-`ports.overview`), and the realtime events (`ports.realtime`) it publishes when it commits;
+`ports.overview`, and the counts `/metrics` reads, `ports.gauges`), and the realtime events
+(`ports.realtime`) it publishes when it commits;
 `ports.system` holds time, ids and hashing.
 """
 
@@ -46,6 +47,7 @@ from lia_core.ports.delivery import (
 )
 from lia_core.ports.desk_policy import DeskPolicyStore
 from lia_core.ports.gamification import GamificationRepository
+from lia_core.ports.gauges import QueueGauge, StateCounts, StateGauges
 from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
 from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
 from lia_core.ports.overview import DeskCounts, OverviewQueries
@@ -96,9 +98,12 @@ __all__ = [
     "OverviewQueries",
     "PasswordHasher",
     "QueueCounts",
+    "QueueGauge",
     "RegionCatalogue",
     "ReprocessAudit",
     "Routing",
+    "StateCounts",
+    "StateGauges",
     "SurveyRepository",
     "TicketFilter",
     "TicketRepository",
@@ -230,6 +235,11 @@ class UnitOfWork(Protocol):
     @property
     def overview(self) -> OverviewQueries:
         """The console overview's counts (reads only)."""
+        ...
+
+    @property
+    def gauges(self) -> StateGauges:
+        """Counts of the stored state for `GET /metrics`."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -45,6 +45,8 @@ nps_surveys = Table(
         sqlite_where=_OPEN,
     ),
     Index("ix_nps_surveys_customer_sent_at", "customer", "sent_at"),
+    # Revision 0018: `/metrics` counts the surveys of the last day over a range of it.
+    Index("ix_nps_surveys_sent_at", "sent_at"),
 )
 
 satisfaction_feedback = Table(
