@@ -190,3 +190,11 @@ from lia_core.ports import StateGauges  # noqa: E402
 
 _mem_gauges: type[StateGauges] = InMemoryStateGauges
 _sql_gauges: type[StateGauges] = SqlStateGauges
+
+# The KPI reports (lia_core.ports.reports).
+from lia_adapters.memory.reports import InMemoryReportQueries  # noqa: E402
+from lia_adapters.sql.reports import SqlReportQueries  # noqa: E402
+from lia_core.ports import ReportQueries  # noqa: E402
+
+_mem_reports: type[ReportQueries] = InMemoryReportQueries
+_sql_reports: type[ReportQueries] = SqlReportQueries

@@ -38,6 +38,7 @@ from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRe
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.overview import InMemoryOverviewQueries
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
+from lia_adapters.memory.reports import InMemoryReportQueries
 from lia_adapters.memory.tickets import InMemoryTicketRepository
 from lia_adapters.memory.users import InMemoryUserRepository
 
@@ -87,6 +88,7 @@ class InMemoryUnitOfWork:
         self._gamification = InMemoryGamificationRepository(self)
         self._overview = InMemoryOverviewQueries(self)
         self._gauges = InMemoryStateGauges(self)
+        self._reports = InMemoryReportQueries(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -212,6 +214,11 @@ class InMemoryUnitOfWork:
     def gauges(self) -> InMemoryStateGauges:
         """Counts of the stored state for `GET /metrics`."""
         return self._gauges
+
+    @property
+    def reports(self) -> InMemoryReportQueries:
+        """The KPI reports, computed from the rows."""
+        return self._reports
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

@@ -38,6 +38,7 @@ from lia_adapters.sql.overview import SqlOverviewQueries
 from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
 from lia_adapters.sql.relay.relay import new_origin, prune, write_events
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
+from lia_adapters.sql.reports import SqlReportQueries
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self._gamification = SqlGamificationRepository(self._connection)
         self._overview = SqlOverviewQueries(self._connection)
         self._gauges = SqlStateGauges(self._connection)
+        self._reports = SqlReportQueries(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -129,6 +131,11 @@ class SqlUnitOfWork:
     def gauges(self) -> SqlStateGauges:
         """Counts of the stored state for `GET /metrics`."""
         return self._gauges
+
+    @property
+    def reports(self) -> SqlReportQueries:
+        """The KPI reports (docs/reports.md), read-only."""
+        return self._reports
 
     @property
     def bot_sessions(self) -> SqlBotSessionRepository:

@@ -52,6 +52,7 @@ from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
 from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
 from lia_core.ports.overview import DeskCounts, OverviewQueries
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
+from lia_core.ports.reports import ReportQueries
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
@@ -100,6 +101,7 @@ __all__ = [
     "QueueCounts",
     "QueueGauge",
     "RegionCatalogue",
+    "ReportQueries",
     "ReprocessAudit",
     "Routing",
     "StateCounts",
@@ -240,6 +242,11 @@ class UnitOfWork(Protocol):
     @property
     def gauges(self) -> StateGauges:
         """Counts of the stored state for `GET /metrics`."""
+        ...
+
+    @property
+    def reports(self) -> ReportQueries:
+        """The KPI reports (docs/reports.md), read-only."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -116,6 +116,7 @@ from lia_core.services.regions import (
     UpdateRegionHandler,
 )
 from lia_core.services.replies import Replies, Reply
+from lia_core.services.reports import Reports, RunReport
 from lia_core.services.routing import HumanQueueRouter
 from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
 from lia_core.services.surveys import NpsPolicy, Surveys
@@ -163,8 +164,10 @@ __all__ = [
     "NpsPolicy",
     "OverviewReading",
     "Reply",
+    "Reports",
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
+    "RunReport",
     "SaveCannedResponse",
     "Services",
     "SettingsChange",
@@ -287,6 +290,8 @@ class Services:
     """Gamification settings, monthly runs and their rankings."""
     overview: Overview
     """The console overview: desk counts and the heatmap of new conversations."""
+    reports: Reports
+    """The KPI reports (docs/reports.md): parse a request, run it."""
 
     @classmethod
     def build(
@@ -455,4 +460,5 @@ class Services:
             nps=Nps(uow, clock, ids, tz),
             gamification=Gamification(uow, clock, ids, tz),
             overview=Overview(uow, clock, tz),
+            reports=Reports(uow, clock, tz),
         )

@@ -24,6 +24,7 @@ from lia_entrypoints.cli.offers import offer_group
 from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
 from lia_entrypoints.cli.replies import template_group
+from lia_entrypoints.cli.reports import report
 from lia_entrypoints.cli.rules import rules_group
 from lia_entrypoints.cli.serve import serve, worker
 from lia_entrypoints.cli.stub import stub_provider
@@ -86,5 +87,6 @@ for _command in (
     agent_group,
     queue_group,
     offer_group,
+    report,
 ):
     main.add_command(_command)

@@ -12,6 +12,7 @@ from lia_entrypoints.http.routes.nps import NpsController
 from lia_entrypoints.http.routes.outbox import MessageController, OutboxController
 from lia_entrypoints.http.routes.regions import RegionController
 from lia_entrypoints.http.routes.replies import ReplyController, TemplateController
+from lia_entrypoints.http.routes.reports import get_report
 from lia_entrypoints.http.routes.rules import RulesController, explain_ticket
 from lia_entrypoints.http.routes.tickets import TicketController
 from lia_entrypoints.http.routes.users import UserController
@@ -31,6 +32,7 @@ __all__ = [
     "TicketController",
     "UserController",
     "explain_ticket",
+    "get_report",
     "health",
     "list_activity",
     "list_handoffs",
