@@ -64,6 +64,11 @@ from lia_entrypoints.console.pages.regions import (
     region_new_form,
     regions_page,
 )
+from lia_entrypoints.console.pages.reports import (
+    report_csv_download,
+    report_page,
+    reports_index,
+)
 from lia_entrypoints.console.pages.tickets import ticket_command, ticket_page, tickets_page
 from lia_entrypoints.console.rendering import template_config
 from lia_entrypoints.console.security import (
@@ -159,6 +164,9 @@ def console_routers(settings: Settings) -> list[Router]:
             nps_page,
             follow_ups_page,
             follow_up_command,
+            reports_index,
+            report_page,
+            report_csv_download,
         ],
         middleware=[
             _session(settings),

@@ -114,7 +114,8 @@ def bars(
     max_value: float | None = None,
 ) -> Markup:
     """Horizontal bars: per label, one bar per series (grouped) or one bar of every series end
-    to end (stacked); the label sits above its bars so long names fit a phone."""
+    to end (stacked); the label sits above its bars so long names fit a phone. A negative
+    value draws no bar (its number is printed)."""
     bar, label_h = 12.0, 15.0
     per_label = label_h + (bar if stacked else bar * len(series)) + 8
     legend_h = 18.0 if len(series) > 1 else 0.0
@@ -137,7 +138,8 @@ def bars(
         x, by = 0.0, y + label_h
         for k, s in enumerate(series):
             value = s.values[i]
-            length = room * (value or 0) / scale_max
+            # A negative value (an NPS below zero) draws no bar; its number is still printed.
+            length = room * max(value or 0, 0) / scale_max
             colour = PALETTE[k % len(PALETTE)]
             parts.append(
                 f'<rect x="{x:.1f}" y="{by:.1f}" width="{length:.1f}" height="{bar - 2:.1f}" fill="{colour}">'
@@ -191,9 +193,12 @@ def line(
         )
         parts.append(_text(left - 4, y + 4, number(tick, unit), anchor="end"))
     every = max(1, -(-len(labels) // 6))
+    last = len(labels) - 1
     for i, name in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            parts.append(_text(left + i * step, top + plot_h + 16, name, anchor="middle"))
+        if i % every == 0 or i == last:
+            # The edge labels lean inwards, so none is cut by the chart's border.
+            anchor = "start" if i == 0 and last else "end" if i == last and last else "middle"
+            parts.append(_text(left + i * step, top + plot_h + 16, name, anchor=anchor))
     for k, s in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
         runs: list[list[str]] = [[]]
