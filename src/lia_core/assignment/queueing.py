@@ -19,6 +19,7 @@ from lia_core.assignment.policy import AssignmentPolicy
 from lia_core.domain.activity import Actor
 from lia_core.domain.agents import Presence
 from lia_core.domain.assignments import Assignment, Offer
+from lia_core.domain.conversations import ConversationStatus
 from lia_core.domain.tickets import Ticket
 from lia_core.domain.users import User, validate_username
 from lia_core.errors import NotFound, ValidationError
@@ -39,6 +40,9 @@ __all__ = [
     "follow_ticket",
     "record_first_human_reply",
 ]
+
+_CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
+_WITH_HUMANS = frozenset({ConversationStatus.WAITING, ConversationStatus.TRANSFERRED})
 
 MAX_QUEUE_LIST = 500
 """The most conversations one queue listing returns."""
@@ -191,6 +195,35 @@ async def follow_ticket(
         await enqueue_handoffs(uow, [ticket], ids=ids, policy=policy, now=now)
     else:
         await close_assignment(uow, ticket.conversation_id, at=now)
+    await _follow_conversation(uow, ticket, now=now)
+
+
+async def _follow_conversation(uow: UnitOfWork, ticket: Ticket, *, now: datetime) -> None:
+    """The conversation's status follows its ticket: resolved with it (the next message is a
+    new matter for the bot, and the funnel counts it closed), with people again on a reopen.
+
+    A conversation the bot or the gate already moved on (active again) is left alone, and one
+    that still has another live ticket stays with people.
+    """
+    assert ticket.conversation_id is not None
+    try:
+        conversation = await uow.conversations.get(ticket.conversation_id)
+    except NotFound:
+        return
+    if ticket.status.is_live:
+        if conversation.status not in _CLOSED:
+            return
+        conversation.status = ConversationStatus.WAITING
+        conversation.status_reason = "ticket reopened"
+    else:
+        if conversation.status not in _WITH_HUMANS:
+            return
+        if await uow.tickets.live_for_conversations([conversation.id]):
+            return
+        conversation.status = ConversationStatus.RESOLVED
+        conversation.status_reason = f"ticket {ticket.status.value}"
+    conversation.updated_at = now
+    await uow.conversations.save_many([conversation])
 
 
 @attrs.frozen

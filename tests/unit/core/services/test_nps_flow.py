@@ -289,7 +289,10 @@ async def test_the_cooldown_and_the_expiry(flow: Flow) -> None:
     await flow.say("10")
     assert flow.answers() == []
     assert flow.surveys()[0].status_at(flow.clock.now()) is SurveyStatus.EXPIRED
-    await flow.resolve()  # the bot handed "10" over (humans held it): a ticket, resolved
+    # The resolved conversation is a new matter for the bot: "10" opens no ticket.
+    assert not [t for t in await flow.services.desk.list(TicketFilter()) if t.status.is_live]
+    await flow.say("quero cancelar meu plano")
+    await flow.resolve()
     assert len(flow.surveys()) == 1  # cooldown
     flow.clock.advance(days=31)
     await flow.say("quero cancelar meu plano")
@@ -328,6 +331,10 @@ async def test_an_outage_only_contact_is_not_surveyed(flow: Flow) -> None:
     await flow.say("quero falar com um atendente")
     await flow.resolve()
     assert flow.surveys() == []
+    # Resolved, the conversation is a new matter: the gate reminds of the outage first,
+    # then the customer who insists is handed over again.
+    await flow.say("quero falar com um atendente")
+    assert flow.replies()[-1].startswith("Seguimos trabalhando na falha")
     await flow.say("quero falar com um atendente")
     sofia = await flow.user("sofia", Role.SUPERVISOR)
     (conversation,) = flow.store.conversation_tables.conversations.values()
