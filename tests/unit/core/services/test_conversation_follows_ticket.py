@@ -17,7 +17,7 @@ async def _live(flow: Flow) -> list[str]:
     return [t.id for t in await flow.services.desk.list(TicketFilter()) if t.status.is_live]
 
 
-async def test_resolving_the_ticket_resolves_the_conversation_and_reopening_brings_it_back() -> None:
+async def test_resolving_resolves_the_conversation_and_reopening_brings_it_back() -> None:
     """Resolved: `resolved`, and the next message is the bot's; reopened: `waiting` again."""
     flow = flow_with()
     await flow.say("quero cancelar meu plano")
