@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -46,6 +47,53 @@ BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postg
 
 SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 """Every real database LIA supports."""
+
+
+STARTS_EARLY = ("static", "slow")
+"""Markers of long single tests: collected first, so under xdist none of them is a run's tail."""
+
+
+def _set_node_id(item: pytest.Item, nodeid: str) -> None:
+    if hasattr(item, "_id"):  # pytest 9 keeps the id structured; its string form is kept as given
+        item._id = type(item._id).parse(nodeid)
+    else:  # pytest 8 keeps the string
+        setattr(item, "_nodeid", nodeid)  # noqa: B010 - a private attribute, as xdist sets it
+
+
+def _give_each_item_its_own_node_id(items: list[pytest.Item]) -> None:
+    # Under pytest 9 schemathesis gives all its operations the test function's node id, and
+    # xdist's loadgroup keys tests by node id: it would run one operation and drop the rest.
+    shared = Counter(item.nodeid for item in items)
+    for item in items:
+        if shared[item.nodeid] > 1 and item.parent is not None:
+            _set_node_id(item, f"{item.parent.nodeid}::{item.name}")  # as pytest ids parameters
+    clashes = [nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1]
+    if clashes:
+        raise pytest.UsageError(f"tests share a node id, so xdist would run one of each: {clashes}")
+
+
+def _name_the_xdist_groups(items: list[pytest.Item]) -> None:
+    # xdist 3.8 puts a test's group into its node id ("…@browser") through an attribute that
+    # pytest 9 no longer reads, so under pytest 9 the groups would be ignored: do it here.
+    for item in items:
+        groups = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                  for m in item.iter_markers("xdist_group")}  # fmt: skip
+        if groups and hasattr(item, "_id") and "@" not in item.nodeid:
+            _set_node_id(item, f"{item.nodeid}@{'_'.join(sorted(groups))}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test gets a node id of its own; browser tests share one xdist worker (one
+    `lia serve`, one Chromium, not one per worker); long single tests move to the front
+    (the sort is stable: the rest keep their order)."""
+    _give_each_item_its_own_node_id(items)
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+    if getattr(config.option, "loadgroup", False):
+        _name_the_xdist_groups(items)
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in STARTS_EARLY))
 
 
 def _libpq_conninfo(url: str) -> str:

@@ -133,6 +133,7 @@ def test_a_failing_browser_test_leaves_its_picture(
     inner = subprocess.run(
         [
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "-n", "0",  # one test: no xdist workers to start
             "-c", str(ROOT / "pyproject.toml"), "-p", "tests.browser.conftest",
             str(test_file),
         ],

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from lia_adapters.webhooks.signatures import twilio_signature
 from lia_core.domain.activity import Actor
@@ -32,6 +33,8 @@ from lia_entrypoints.settings import Settings
 
 from .cli.lia_process import LiaProcess, clean_environment, lia_binary
 from .delivery.processes import free_port, stub_provider, worker_process
+
+pytestmark = pytest.mark.xdist_group("processes")  # real processes against the clock
 
 APP_SECRET = "app-secret"
 EVO_TOKEN = "evo-token"

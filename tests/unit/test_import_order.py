@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 _SCRIPT = """
@@ -32,6 +34,7 @@ sys.exit(1 if failed else 0)
 """
 
 
+@pytest.mark.slow
 def test_every_module_imports_first_in_a_fresh_interpreter() -> None:
     result = subprocess.run(
         [sys.executable, "-c", _SCRIPT], capture_output=True, text=True, timeout=600, check=False

@@ -39,6 +39,7 @@ def test_outdated_schema_is_refused_until_db_upgrade(lia_postgres: LiaProcess) -
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_outage_flow_on_postgres(lia_postgres: LiaProcess) -> None:
     """After `db upgrade`, the done-when flow runs through the real script on PostgreSQL."""
     lia_postgres.ok("db", "upgrade")

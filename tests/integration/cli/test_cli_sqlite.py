@@ -38,6 +38,7 @@ def _tomorrow_local() -> str:
     return (datetime.now(SAO_PAULO) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
 
+@pytest.mark.slow
 def test_db_upgrade_then_outage_flow(lia_sqlite: LiaProcess) -> None:
     """`db upgrade` migrates a fresh file, then the done-when flow runs through the real script."""
     before = lia_sqlite.json("db", "current")
@@ -70,6 +71,7 @@ def test_embedded_database_migrates_itself(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "lia.db").exists()
 
 
+@pytest.mark.slow
 def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
     """Catalogue regions persist between processes and `worker --once` reports its run."""
     lia_sqlite.ok(
@@ -88,6 +90,7 @@ def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
     }
 
 
+@pytest.mark.slow
 def test_rules_load_the_example_then_a_bad_file(lia_sqlite: LiaProcess, tmp_path: Path) -> None:
     """The shipped example loads as is through the real script; a bad file names its line."""
     example = Path(__file__).parents[3] / "docs" / "examples" / "desk-policy.toml"

@@ -41,6 +41,7 @@ def ticket_flow(lia: LiaProcess) -> None:
     assert lia.json("ticket", "list", "--sla", "breached")["items"] == []
 
 
+@pytest.mark.slow
 def test_ticket_flow_on_sqlite(tmp_path: Path) -> None:
     """The ticket commands on the embedded SQLite file (migrated on first use)."""
     ticket_flow(
@@ -49,6 +50,7 @@ def test_ticket_flow_on_sqlite(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_ticket_flow_on_postgres(postgres_url: str, tmp_path: Path) -> None:
     """The ticket commands on PostgreSQL after `lia db upgrade`."""
     lia = LiaProcess(env=_env(postgres_url, tmp_path), cwd=tmp_path)

@@ -22,7 +22,7 @@ from tests.integration.cli.lia_process import LiaProcess, clean_environment
 
 from .processes import stub_provider, worker_env, worker_process
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("processes")]
 
 JOBS = 300
 FAULTS = {

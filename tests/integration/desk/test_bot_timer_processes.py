@@ -26,7 +26,7 @@ from lia_core.handoff.session import BotSession, next_check
 
 from .test_monitor_processes import ROOT, totals, wait_for_line
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("processes")]
 
 SESSIONS = 200
 

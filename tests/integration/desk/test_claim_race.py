@@ -25,7 +25,7 @@ from lia_core.domain.users import Role, User
 
 from .claim_race import AGENTS, CONVERSATIONS, RIVALS
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("processes")]
 
 ROOT = Path(__file__).resolve().parents[3]
 PROCESSES = 4

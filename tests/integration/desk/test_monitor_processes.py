@@ -35,7 +35,7 @@ from lia_core.domain.users import Role, User
 
 from .monitor_loop import ROUND_THE_CLOCK
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("processes")]
 
 ROOT = Path(__file__).resolve().parents[3]
 STAFF = 2

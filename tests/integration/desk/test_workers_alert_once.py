@@ -35,7 +35,7 @@ from lia_core.domain.users import Role, User
 from tests.integration.cli.lia_process import LiaProcess, clean_environment
 from tests.integration.delivery.processes import stub_provider, worker_env, worker_process
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("processes")]
 
 TICKETS = 60
 STAFF = (Phone.stored("5521988880001"), Phone.stored("5521988880002"))
