@@ -214,6 +214,17 @@ class NpsSettings(BaseModel):
     """How long after the resolution the survey is sent (the goodbye or the last reply first)."""
 
 
+class GamificationScheduleSettings(BaseModel):
+    """When the worker runs the gamification months (docs/gamification.md)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Let the worker run the current month (and last month once after it ends) on a schedule; off: only `lia gamification run` and the API run them."""
+    interval_seconds: float = Field(default=3600, ge=60, le=31 * 86_400)
+    """How often the worker runs the current month again (the ranking is that fresh)."""
+
+
 class AssignmentSettings(BaseModel):
     """People in the loop (docs/desk.md): presence, offers, the away rule, the return timer."""
 
@@ -398,6 +409,8 @@ class Settings(BaseSettings):
     """The bot in the live flow (`LIA_BOT__ENABLED`, `LIA_BOT__MENU_AFTER_SECONDS`, …)."""
     nps: NpsSettings = NpsSettings()
     """NPS surveys (`LIA_NPS__ENABLED`, `LIA_NPS__QUESTION`, …)."""
+    gamification: GamificationScheduleSettings = GamificationScheduleSettings()
+    """The worker's gamification runs (`LIA_GAMIFICATION__ENABLED`, `LIA_GAMIFICATION__INTERVAL_SECONDS`)."""
     realtime: RealtimeSettings = RealtimeSettings()
     """Realtime events and the WebSocket (`LIA_REALTIME__HEARTBEAT_SECONDS`, `LIA_REALTIME__CHANNEL`, …)."""
 

@@ -147,6 +147,16 @@ async def _assign(runtime: Runtime, _report: WorkerReport) -> None:
         log.info("assignment.tick", **attrs.asdict(done))
 
 
+async def _gamification(runtime: Runtime, _report: WorkerReport) -> None:
+    """Run the current month (and last month once after its end) with LIA_GAMIFICATION__ENABLED."""
+    if not runtime.settings.gamification.enabled:
+        return
+    runs = await runtime.services.gamification.run_due()
+    log.info(
+        "gamification.run", periods=[r.period for r in runs], agents=[len(r.scores) for r in runs]
+    )
+
+
 def timers(runtime: Runtime) -> list[Timer]:
     """The worker's timed jobs, in the order they run when several are due."""
     return [
@@ -156,6 +166,7 @@ def timers(runtime: Runtime) -> list[Timer]:
         Timer("sla-planner", runtime.settings.desk.planner_interval_seconds, _plan_sla),
         Timer("bot-timers", runtime.settings.bot.timer_interval_seconds, _bot_timers),
         Timer("assignment", runtime.settings.assignment.tick_seconds, _assign),
+        Timer("gamification", runtime.settings.gamification.interval_seconds, _gamification),
     ]
 
 

@@ -20,6 +20,7 @@ from lia_core.nps.gamification import AgentMetrics
 from lia_core.nps.ranking import Badge, GamificationResult
 
 __all__ = [
+    "MONTH_PATTERN",
     "BadgeRow",
     "HandledTicket",
     "HistoryRow",
@@ -33,7 +34,9 @@ __all__ = [
     "stored_run",
 ]
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
+"""A month as ``YYYY-MM``, years 1000-2999 (so a month's end is always a real date)."""
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 @attrs.frozen(order=True)
@@ -46,12 +49,12 @@ class Month:
     @classmethod
     def parse(cls, raw: str) -> Month:
         """``YYYY-MM`` (month 01-12); ValidationError naming the field ``period`` otherwise."""
-        found = _MONTH.match(raw.strip())
-        if found is None or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
+        text = raw.strip()
+        if _MONTH.fullmatch(text) is None:
             raise ValidationError(
                 f"period must be a month as YYYY-MM (e.g. 2026-11), not {raw!r}", field="period"
             )
-        return cls(int(found[1]), int(found[2]))
+        return cls(int(text[:4]), int(text[5:]))
 
     @classmethod
     def of(cls, moment: datetime, tz: tzinfo) -> Month:

@@ -55,6 +55,8 @@ class UpdateUser:
     phone: str | None = None
     push_token: str | None = attrs.field(default=None, repr=False)
     departments: tuple[str, ...] | None = None
+    participates_in_gamification: bool | None = None
+    """Off leaves the person out of the gamification ranking."""
 
 
 @attrs.frozen(kw_only=True)
@@ -125,6 +127,8 @@ class UpdateUserHandler:
                 user.push_token = push_token
             if cmd.departments is not None:
                 user.departments = departments
+            if cmd.participates_in_gamification is not None:
+                user.participates_in_gamification = cmd.participates_in_gamification
             await uow.users.update(user)
             await uow.activity.add(
                 Activity.of(
@@ -150,6 +154,7 @@ def _contact(user: User) -> str:
             f"phone={user.phone or '-'}",
             f"push_token={'set' if user.push_token else '-'}",
             f"departments={','.join(sorted(user.departments)) or '-'}",
+            f"gamification={'on' if user.participates_in_gamification else 'off'}",
         ]
     )
 

@@ -17,6 +17,7 @@ from lia_entrypoints.cli.crm import crm_group
 from lia_entrypoints.cli.db import db_group
 from lia_entrypoints.cli.dlq import dlq_group
 from lia_entrypoints.cli.failures import failure_group
+from lia_entrypoints.cli.gamification import gamification_group
 from lia_entrypoints.cli.handoffs import handoff_group
 from lia_entrypoints.cli.messages import message_group
 from lia_entrypoints.cli.nps import nps_group
@@ -83,6 +84,7 @@ for _command in (
     ticket_group,
     handoff_group,
     nps_group,
+    gamification_group,
     template_group,
     agent_group,
     queue_group,

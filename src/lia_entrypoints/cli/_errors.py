@@ -80,6 +80,7 @@ FIELD_FLAGS: Mapping[str, str] = {
     "buttons": "--button",
     "whatsapp_header": "--whatsapp-header",
     "whatsapp_buttons": "--whatsapp-button",
+    "period": "--period",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

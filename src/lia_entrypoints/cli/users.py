@@ -95,6 +95,7 @@ def _describe(user: User, app: CliApp) -> str:
         ("phone", str(user.phone) if user.phone is not None else "-"),
         ("push token", user.push_token or "-"),
         ("departments", ", ".join(sorted(user.departments)) or "-"),
+        ("gamification", "yes" if user.participates_in_gamification else "no"),
         ("created", local_time(user.created_at, app.settings.tz)),
     ]
     return "\n".join(f"{name}: {value}" for name, value in lines)
@@ -132,6 +133,12 @@ def _departments(
     callback=_departments,
     help="Comma-separated departments whose tickets are theirs (replaces the list; '' clears).",
 )
+@click.option(
+    "--gamification/--no-gamification",
+    "gamification",
+    default=None,
+    help="Take part in the gamification ranking (--no-gamification leaves them out).",
+)
 @actor_option
 @json_option
 @click.pass_obj
@@ -142,6 +149,7 @@ def update(
     phone: str | None,
     push_token: str | None,
     departments: tuple[str, ...] | None,
+    gamification: bool | None,
     actor: str,
     as_json: bool,
 ) -> None:
@@ -154,6 +162,7 @@ def update(
             phone=phone,
             push_token=push_token,
             departments=departments,
+            participates_in_gamification=gamification,
         )
         user = app.run(lambda rt: rt.services.update_user(cmd))
         if as_json:

@@ -50,6 +50,7 @@ from lia_entrypoints.console.pages.failures import (
     pause_failure,
     resume_failure,
 )
+from lia_entrypoints.console.pages.gamification import gamification_page, gamification_run
 from lia_entrypoints.console.pages.inbox import accept_offer, inbox_page, inbox_panel, reject_offer
 from lia_entrypoints.console.pages.nps import follow_up_command, follow_ups_page, nps_page
 from lia_entrypoints.console.pages.overview import overview_page, overview_panel
@@ -167,6 +168,8 @@ def console_routers(settings: Settings) -> list[Router]:
             reports_index,
             report_page,
             report_csv_download,
+            gamification_page,
+            gamification_run,
         ],
         middleware=[
             _session(settings),

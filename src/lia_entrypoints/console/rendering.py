@@ -57,6 +57,7 @@ MENU = (
     MenuItem("Agentes", f"{CONSOLE_PATH}/agentes", "agentes"),
     MenuItem("NPS", f"{CONSOLE_PATH}/nps", "nps"),
     MenuItem("Relatórios", f"{CONSOLE_PATH}/relatorios", "relatorios", managers_only=True),
+    MenuItem("Gamificação", f"{CONSOLE_PATH}/gamificacao", "gamificacao"),
     MenuItem("Fila de envio", f"{CONSOLE_PATH}/fila", "fila", admin_only=True),
     MenuItem("Mensagens com falha", f"{CONSOLE_PATH}/mensagens-com-falha", "dlq", admin_only=True),
     MenuItem("Política de atendimento", f"{CONSOLE_PATH}/policy", "policy", managers_only=True),

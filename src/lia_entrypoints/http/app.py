@@ -42,6 +42,7 @@ from lia_entrypoints.http.routes import (
     ConversationController,
     DlqController,
     FailureController,
+    GamificationController,
     MessageController,
     NpsController,
     OutboxController,
@@ -96,6 +97,7 @@ _TAGS = [
     Tag(name="audit", description="The audit log: who did what, from where, when."),
     Tag(name="handoffs", description="The handoff ledger: why, where, who accepted, when."),
     Tag(name="nps", description="NPS answers and the follow-up of detractors (docs/nps.md)."),
+    Tag(name="gamification", description="Agents' monthly ranking (docs/gamification.md)."),
     Tag(name="service", description="Health."),
 ]
 
@@ -189,6 +191,7 @@ def create_app(
             list_handoffs,
             NpsController,
             get_report,
+            GamificationController,
             AgentController,
             AssignmentController,
             OfferController,

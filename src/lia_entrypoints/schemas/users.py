@@ -26,6 +26,8 @@ class UserOut(Out):
     """The device token staff alerts by push go to."""
     departments: list[str]
     """The departments whose tickets are theirs (sorted)."""
+    participates_in_gamification: bool
+    """False: left out of the gamification ranking."""
 
     @classmethod
     def of(cls, user: User, tz: tzinfo) -> UserOut:
@@ -40,4 +42,5 @@ class UserOut(Out):
             phone=user.phone.digits if user.phone is not None else None,
             push_token=user.push_token,
             departments=sorted(user.departments),
+            participates_in_gamification=user.participates_in_gamification,
         )

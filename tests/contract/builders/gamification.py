@@ -69,15 +69,15 @@ def an_answer(fid: str, agent: str, score: int, at: datetime) -> Feedback:
     )
 
 
-def _tickets() -> list[Ticket]:
+def _tickets(year: int) -> list[Ticket]:
     day = timedelta(days=1)
-    t0 = NOV_START + timedelta(hours=12)
+    t0 = NOV_START.replace(year=year) + timedelta(hours=12)
     rows = [
         _ticket("ana-1", "ana", t0, 60, True),
         _ticket("ana-2", "ana", t0 + day, 90, True),
         _ticket("ana-3", "ana", t0 + 2 * day, 150, False),
-        _ticket("ana-4", "ana", datetime(2026, 12, 1, 2, 30, tzinfo=UTC), None, True),
-        _ticket("ana-oct", "ana", datetime(2026, 11, 1, 2, 0, tzinfo=UTC), 5, True),
+        _ticket("ana-4", "ana", datetime(year, 12, 1, 2, 30, tzinfo=UTC), None, True),
+        _ticket("ana-oct", "ana", datetime(year, 11, 1, 2, 0, tzinfo=UTC), 5, True),
         _ticket("bia-1", "bia", t0, 200, True),
         _ticket("bia-2", "bia", t0 + day, 400, True),
     ]
@@ -86,8 +86,9 @@ def _tickets() -> list[Ticket]:
     return rows
 
 
-def _answers() -> list[Feedback]:
-    t0 = NOV_START + timedelta(days=3)
+def _answers(year: int) -> list[Feedback]:
+    start = NOV_START.replace(year=year)
+    t0 = start + timedelta(days=3)
     return [
         an_answer("f-ana-1", "ana", 9, t0),
         an_answer("f-ana-2", "ana", 10, t0),
@@ -96,26 +97,27 @@ def _answers() -> list[Feedback]:
         an_answer("f-bia-2", "bia", 10, t0),
         an_answer("f-caio-1", "caio", 6, t0),
         an_answer("f-dani-1", "dani", 10, t0),
-        an_answer("f-ana-oct", "ana", 0, NOV_START - timedelta(minutes=1)),
+        an_answer("f-ana-oct", "ana", 0, start - timedelta(minutes=1)),
     ]
 
 
-async def store_november(uow_factory: UnitOfWorkFactory) -> None:
-    """Store the team (dani opted out), their tickets and answers."""
+async def store_november(uow_factory: UnitOfWorkFactory, *, year: int = 2026) -> None:
+    """Store the team (dani opted out), their tickets and answers, in November of *year*
+    (a year after 2019: São Paulo keeps -03:00 all year, so the month's ends are as above)."""
     async with uow_factory() as uow:
         for n, (name, plays) in enumerate(_TEAM.items()):
             await uow.users.add(
                 User(
-                    id=f"u-{n}",
+                    id=f"gamification-u{n}",
                     username=name,
                     role=Role.AGENT,
                     password_hash="x",
-                    created_at=NOV_START,
+                    created_at=NOV_START.replace(year=year),
                     participates_in_gamification=plays,
                 )
             )
-        for ticket in _tickets():
+        for ticket in _tickets(year):
             await uow.tickets.add(ticket, TicketIndex(), at=ticket.opened_at)
-        for answer in _answers():
+        for answer in _answers(year):
             await uow.feedback.add(answer)
         await uow.commit()

@@ -55,6 +55,7 @@ _RULES_BEYOND_THE_SCHEMA = {
     "reply_to_conversation": "exactly one of `text` and `template`; the template must exist",
     "create_template": "a body's `{{variables}}` must be known ones; a `{{` must open one",
     "replace_template": "a body's `{{variables}}` must be known ones; a `{{` must open one",
+    "update_gamification_settings": "the four weights, with the stored ones, sum to 100",
 }
 """Operations whose schema-valid input may still break a rule JSON Schema cannot state: a 422
 naming the field is the right answer there. Every other operation accepts what its schema allows."""

@@ -36,6 +36,8 @@ class UserUpdateIn(In):
         | None
     ) = Field(default=None, max_length=100, examples=[["support", "financial"]])
     """The departments whose tickets are theirs; replaces the list (`[]` clears it)."""
+    participates_in_gamification: bool | None = None
+    """False leaves the person out of the gamification ranking."""
 
     def to_command(self, username: str, actor: Actor) -> UpdateUser:
         """The core command for the account *username*, changed by *actor*."""
@@ -46,4 +48,5 @@ class UserUpdateIn(In):
             phone=self.phone,
             push_token=self.push_token,
             departments=tuple(self.departments) if self.departments is not None else None,
+            participates_in_gamification=self.participates_in_gamification,
         )

@@ -5,6 +5,7 @@ from lia_entrypoints.http.routes.auth import login
 from lia_entrypoints.http.routes.conversations import ContactController, ConversationController
 from lia_entrypoints.http.routes.dlq import DlqController
 from lia_entrypoints.http.routes.failures import FailureController
+from lia_entrypoints.http.routes.gamification import GamificationController
 from lia_entrypoints.http.routes.handoffs import list_handoffs
 from lia_entrypoints.http.routes.health import health
 from lia_entrypoints.http.routes.metrics import metrics
@@ -22,6 +23,7 @@ __all__ = [
     "ConversationController",
     "DlqController",
     "FailureController",
+    "GamificationController",
     "MessageController",
     "NpsController",
     "OutboxController",

@@ -149,7 +149,9 @@ async def test_weights_must_sum_to_100(
     assert await game.settings() == GamificationSettings()
 
 
-@pytest.mark.parametrize("period", ["2026-13", "2026-00", "26-11", "2026/11", "novembro", ""])
+@pytest.mark.parametrize(
+    "period", ["2026-13", "2026-00", "26-11", "2026/11", "novembro", "", "0999-01", "3000-01"]
+)
 async def test_a_bad_period_names_the_field(
     team: tuple[InMemoryStore, Gamification, FixedClock], period: str
 ) -> None:
