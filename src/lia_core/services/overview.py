@@ -30,6 +30,19 @@ class Overview:
     clock: Clock
     tz: tzinfo
 
+    async def counts(self) -> DeskCounts:
+        """The desk counted now (the panel refreshed on every event reads only this)."""
+        async with self.uow() as uow:
+            return await uow.overview.counts()
+
+    async def heatmap(self, *, weeks: int = DEFAULT_WEEKS) -> Heatmap:
+        """The last *weeks* weeks' arrivals by local weekday and hour (the heavier read, so the
+        console refreshes it less often). ValidationError names ``weeks``."""
+        since, until = window(self.clock.now(), weeks)
+        async with self.uow() as uow:
+            arrivals = await uow.overview.arrivals(since, until)
+        return fold_arrivals(arrivals, self.tz, since=since, until=until)
+
     async def read(self, *, weeks: int = DEFAULT_WEEKS) -> OverviewReading:
         """The counts now and the last *weeks* weeks' arrivals. ValidationError names ``weeks``."""
         now = self.clock.now()

@@ -53,7 +53,11 @@ from lia_entrypoints.console.pages.failures import (
 from lia_entrypoints.console.pages.gamification import gamification_page, gamification_run
 from lia_entrypoints.console.pages.inbox import accept_offer, inbox_page, inbox_panel, reject_offer
 from lia_entrypoints.console.pages.nps import follow_up_command, follow_ups_page, nps_page
-from lia_entrypoints.console.pages.overview import overview_page, overview_panel
+from lia_entrypoints.console.pages.overview import (
+    overview_heatmap,
+    overview_page,
+    overview_panel,
+)
 from lia_entrypoints.console.pages.presence import presence_beat
 from lia_entrypoints.console.pages.realtime import console_realtime
 from lia_entrypoints.console.pages.regions import (
@@ -162,6 +166,7 @@ def console_routers(settings: Settings) -> list[Router]:
             agents_panel,
             overview_page,
             overview_panel,
+            overview_heatmap,
             nps_page,
             follow_ups_page,
             follow_up_command,

@@ -47,23 +47,35 @@ async def test_a_supervisor_sees_counts_presence_and_the_heatmap(
     assert 'aria-current="page">Visão geral</a>' in shown.text
 
 
-async def test_the_panel_refreshes_on_events_and_by_time(
+async def test_the_counts_and_the_heatmap_refresh_apart(
     client: Client, runtime: Runtime, admin_session: str
 ) -> None:
-    """The fragment is the panel alone, re-fetched on conversation, message and presence
-    events (debounced 2 s) and every 60 s, with the chosen weeks."""
+    """The counts are re-fetched on conversation, message and presence events (debounced
+    2 s) and every 60 s; the heatmap, the heavier read, on new messages at most every 10 s
+    and every 5 minutes, with the chosen weeks; each fragment is its part alone."""
     shown = await client.get(PAGE, params={"semanas": "2"})
     panel = shown.text[shown.text.index('<div id="overview-panel"') :].split(">")[0]
-    assert 'hx-get="/console/visao-geral/_painel?semanas=2"' in panel
+    assert 'hx-get="/console/visao-geral/_painel"' in panel
     assert 'hx-trigger="lia:refresh, every 60s"' in panel
     assert "message.received" in panel
     assert "agent.presence" in panel
     assert 'data-refresh-delay="2000"' in panel
-    fragment = await client.get(f"{PAGE}/_painel", params={"semanas": "2"})
-    assert fragment.status_code == 200
-    assert "<html" not in fragment.text
-    assert 'data-count="open"' in fragment.text
-    assert "Últimas 2 semanas" in fragment.text
+    heat = shown.text[shown.text.index('<div id="overview-heatmap"') :].split(">")[0]
+    assert 'hx-get="/console/visao-geral/_mapa?semanas=2"' in heat
+    assert 'hx-trigger="lia:refresh, every 300s"' in heat
+    assert 'data-refresh-on="message.received"' in heat
+    assert 'data-refresh-delay="10000"' in heat
+    counts_only = await client.get(f"{PAGE}/_painel")
+    assert counts_only.status_code == 200
+    assert "<html" not in counts_only.text
+    assert 'data-count="open"' in counts_only.text
+    assert "<svg" not in counts_only.text
+    grid = await client.get(f"{PAGE}/_mapa", params={"semanas": "2"})
+    assert grid.status_code == 200
+    assert "<html" not in grid.text
+    assert "Últimas 2 semanas" in grid.text
+    assert 'data-count="open"' not in grid.text
+    assert (await client.get(f"{PAGE}/_mapa", params={"semanas": "99"})).status_code == 422
 
 
 async def test_bad_weeks_are_refused_beside_the_field(
@@ -84,6 +96,7 @@ async def test_an_agent_may_not_see_it(
     """It counts every department: an agent gets 403 and no menu entry."""
     assert (await client.get(PAGE)).status_code == 403
     assert (await client.get(f"{PAGE}/_painel")).status_code == 403
+    assert (await client.get(f"{PAGE}/_mapa")).status_code == 403
     assert ">Visão geral</a>" not in (await client.get("/console/falhas")).text
 
 
