@@ -49,6 +49,7 @@ from lia_entrypoints.adapters import (
     build_senders,
     http_url,
 )
+from lia_entrypoints.delivery_log import LoggedSender
 from lia_entrypoints.desk import LoggingAlertObserver, LoggingMonitorObserver
 from lia_entrypoints.inbound.metrics import InboundMetrics
 from lia_entrypoints.inbound.observer import LoggingGateObserver
@@ -200,7 +201,9 @@ async def bootstrap(
             )
         if settings.http.public_url:
             http_url(settings.http.public_url, "LIA_HTTP__PUBLIC_URL")
-        channel_senders = senders if senders is not None else build_senders(settings, clients)
+        built = senders if senders is not None else build_senders(settings, clients)
+        # Each send logs under its job's id and the id of the request that queued it.
+        channel_senders = {channel: LoggedSender(sender) for channel, sender in built.items()}
         audit_sink = build_audit_sink(settings, clients)
         engine: AsyncEngine | None = None
         if uow is None:

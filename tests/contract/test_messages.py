@@ -78,12 +78,14 @@ async def test_concurrent_batches_store_a_message_once(sql_uow_factory: UnitOfWo
 async def test_unprocessed_round_trips_oldest_first_until_marked(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    """Unhandled messages before the cutoff come back whole, oldest first, until marked."""
+    """Unhandled messages before the cutoff come back whole (the webhook's request id too),
+    oldest first, until marked."""
     full = attrs.evolve(
         inbound("wamid.full", sent_at=datetime(2026, 3, 10, 8, 59, tzinfo=BRT)),
         kind=MessageKind.LOCATION,
         reply_id="row-2",
         details={"latitude": "-22.4", "name": "Várzea"},
+        request_id="0f8fad5b-d9cb-469f-a165-70867728950e",
     )
     await add_inbound(uow_factory, ("m-2", full), ("m-1", inbound("wamid.a")), at=T0)
     await add_inbound(uow_factory, ("m-0", inbound("wamid.b")), at=T0 - timedelta(seconds=1))

@@ -275,10 +275,14 @@ class MessageContent:
 
 @attrs.frozen(kw_only=True)
 class JobContext:
-    """Why a job exists: the producing source and a correlation id to follow it in logs."""
+    """Why a job exists: the producing source, the entity it is about, the request that caused it."""
 
     source: str
     correlation_id: str | None = None
+    """The entity the job is about (a failure, a conversation, a ticket)."""
+    request_id: str | None = None
+    """The HTTP request (`X-Request-Id`) whose handling queued it: the worker logs the send
+    under it, so a webhook, its job and the provider call share one id in the logs."""
 
 
 @attrs.frozen(kw_only=True)

@@ -55,6 +55,9 @@ class InboundMessage:
     """The id (or payload) of the button or list row the customer chose."""
     details: Mapping[str, str] = attrs.field(factory=dict)
     """Kind-specific metadata: media id, mime type, sha256, file name; latitude, longitude."""
+    request_id: str | None = None
+    """The id of the webhook request that brought it (`X-Request-Id`), carried to the jobs
+    it causes so their log lines can be followed back to the request; not part of its identity."""
 
     @property
     def key(self) -> tuple[Channel, str]:

@@ -41,6 +41,8 @@ class OutboundMessage:
     channel: Channel
     recipient: Recipient
     content: MessageContent
+    request_id: str | None = None
+    """The request that caused the job (`JobContext.request_id`), for the adapter's logs."""
 
 
 class MessageSender(Protocol):

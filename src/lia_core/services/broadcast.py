@@ -67,10 +67,12 @@ def notice_for_contact(
     tz: tzinfo,
     source: str,
     reply_to: str | None = None,
+    request_id: str | None = None,
 ) -> tuple[OutboundJob, FailureNotice]:
     """The notice job for one contact and the record that they were told (store both, or neither).
 
     *reply_to* is the platform's id as given, read here; the contact is already typed.
+    *request_id*: the webhook request that brought the message answered (`JobContext`).
     """
     job = new_job(
         job_id=job_id,
@@ -78,7 +80,7 @@ def notice_for_contact(
         channel=channel,
         recipient=parse_recipient(reply_to, channel=channel) if reply_to else contact,
         content=MessageContent(text=failure.notice_for(customer_name=name, tz=tz)),
-        context=JobContext(source=source, correlation_id=failure.id),
+        context=JobContext(source=source, correlation_id=failure.id, request_id=request_id),
         idempotency_key=f"notice:{failure.id}:{contact}",
         now=now,
         fallback_channels=_fallbacks(order, JobName.OUTAGE_NOTICE, channel),

@@ -217,6 +217,7 @@ class Dispatcher:
             channel=job.channel,
             recipient=job.recipient,
             content=job.content,
+            request_id=job.context.request_id,
         )
         try:
             provider_id = await sender.send(message)

@@ -362,6 +362,7 @@ class ProcessInboundHandler:
                 now=state.now,
                 tz=self.tz,
                 source="outage-gate",
+                request_id=m.request_id,
             )
             state.notices.append(notice)
             self._reply(state, conversation, job)
@@ -500,7 +501,11 @@ class ProcessInboundHandler:
             channel=channel,
             recipient=parse_recipient(conversation.chat_id, channel=channel),
             content=content,
-            context=JobContext(source=f"inbound-{who}", correlation_id=pending.id),
+            context=JobContext(
+                source=f"inbound-{who}",
+                correlation_id=pending.id,
+                request_id=pending.message.request_id,
+            ),
             idempotency_key=f"reply:{pending.id}:{who}",
             now=state.now,
         )

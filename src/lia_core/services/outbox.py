@@ -45,6 +45,8 @@ class EnqueueMessage:
     correlation_id: str | None = None
     idempotency_key: str | None = None
     fallback_channels: tuple[Channel, ...] = ()
+    request_id: str | None = None
+    """The HTTP request that asked for it (`JobContext.request_id`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -81,7 +83,9 @@ class EnqueueMessageHandler:
             channel=cmd.channel,
             recipient=parse_recipient(cmd.recipient, channel=cmd.channel),
             content=cmd.content,
-            context=JobContext(source=cmd.source, correlation_id=cmd.correlation_id),
+            context=JobContext(
+                source=cmd.source, correlation_id=cmd.correlation_id, request_id=cmd.request_id
+            ),
             idempotency_key=cmd.idempotency_key or f"{cmd.source}:{job_id}",
             now=self.clock.now(),
             lane=cmd.lane,

@@ -66,6 +66,7 @@ def dead_letter_details(details: DeadLetterDetails, tz: tzinfo) -> str:
     pairs += [
         ("Source", job.context.source),
         ("Correlation id", job.context.correlation_id or "-"),
+        ("Request id", job.context.request_id or "-"),
         ("Idempotency key", job.idempotency_key),
     ]
     return fields(pairs)

@@ -37,6 +37,7 @@ from lia_entrypoints.http.context import (
 from lia_entrypoints.http.openapi import ClosedBodies
 from lia_entrypoints.http.options import AnswerOptions
 from lia_entrypoints.http.problems import exception_handlers
+from lia_entrypoints.http.request_id import RequestIds
 from lia_entrypoints.http.routes import (
     ContactController,
     ConversationController,
@@ -224,7 +225,7 @@ def create_app(
         exception_handlers={
             kind: for_console_too(handler) for kind, handler in exception_handlers.items()
         },
-        middleware=[AccessLog(), AnswerOptions(), SecurityHeaders],
+        middleware=[RequestIds(), AccessLog(), AnswerOptions(), SecurityHeaders],
         template_config=template_config(),
         lifespan=[own_runtime, realtime_events, inbound_pipeline],
         state=state,

@@ -130,7 +130,11 @@ class JobOut(Out):
     source: str
     """What produced the job (`cli`, `api`, `resolution-broadcast`, …)."""
     correlation_id: str | None
-    """Follows the job in logs (the failure id for notices and resolutions)."""
+    """The entity the job is about (the failure id for notices and resolutions, the message
+    id for replies to a customer)."""
+    request_id: str | None
+    """The HTTP request whose handling queued it (its `X-Request-Id`): the worker logs the
+    send under it; None for jobs no request caused (timers, broadcasts, older jobs)."""
     content: MessageContentOut
     provider_message_id: str | None
     last_error: DeliveryErrorOut | None
@@ -156,6 +160,7 @@ class JobOut(Out):
             idempotency_key=job.idempotency_key,
             source=job.context.source,
             correlation_id=job.context.correlation_id,
+            request_id=job.context.request_id,
             content=MessageContentOut.of(job.content),
             provider_message_id=job.provider_message_id,
             last_error=DeliveryErrorOut.of(job.last_error) if job.last_error else None,

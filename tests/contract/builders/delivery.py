@@ -82,7 +82,9 @@ def a_full_job() -> OutboundJob:
             params=("Ana", "Várzea", "18h"),
             data={"failure_id": "f-1", "região": "serra"},
         ),
-        context=JobContext(source="crm-webhook", correlation_id="f-1"),
+        context=JobContext(
+            source="crm-webhook", correlation_id="f-1", request_id="req:edge-1/a+b=c@x"
+        ),
         idempotency_key="notice:f-1:+55 21 99999-0001",
         lane=Lane.BULK,
         status=JobStatus.SENDING,

@@ -146,6 +146,7 @@ def inbound_values(
         "sent_at": message.sent_at,
         "stored_at": stored_at,
         "processed_at": None,
+        "request_id": message.request_id,
     }
 
 
@@ -165,6 +166,7 @@ def pending_from_row(row: Row) -> PendingInbound:
             text=row["text"],
             reply_id=row["reply_id"],
             details=_details(row["details"]),
+            request_id=row["request_id"],
         ),
     )
 
@@ -189,6 +191,7 @@ def outbound_values(message: StoredMessage) -> dict[str, object]:
         "sent_at": message.sent_at,
         "stored_at": message.sent_at,
         "processed_at": None,
+        "request_id": None,
     }
 
 

@@ -48,7 +48,7 @@ _ALL = [c.name for c in message_table.columns]
 # What varies between the inbound rows of one batch; the rest is bound once.
 _INBOUND = [
     *("id", "channel", "contact_phone", "reply_to", "display_name", "kind", "text"),
-    *("reply_id", "details", "provider_message_id", "sent_at"),
+    *("reply_id", "details", "provider_message_id", "sent_at", "request_id"),
 ]
 _RECEIPT = ["channel", "provider_message_id", "status", "status_rank", "at"]
 _RECEIPT += ["error_code", "error_title", "recipient"]

@@ -100,6 +100,8 @@ messages = Table(
     Column("sent_at", UtcDateTime, nullable=False),
     Column("stored_at", UtcDateTime, nullable=False),
     Column("processed_at", UtcDateTime, nullable=True),
+    # Revision 0019, inbound only: the webhook request (X-Request-Id) that brought it.
+    Column("request_id", String(128), nullable=True),
     UniqueConstraint(
         "channel", "provider_message_id", name="uq_messages_channel_provider_message_id"
     ),

@@ -82,6 +82,7 @@ def job_values(job: OutboundJob) -> dict[str, object]:
         "created_at": job.created_at,
         "updated_at": job.updated_at,
         "sent_at": job.sent_at,
+        "request_id": job.context.request_id,
     }
 
 
@@ -94,7 +95,11 @@ def job_from_row(row: Row) -> OutboundJob:
         channel=Channel(row["channel"]),
         recipient=load_recipient(row["recipient"]),
         content=MessageContent.from_dict(row["payload"]),
-        context=JobContext(source=row["context_source"], correlation_id=row["correlation_id"]),
+        context=JobContext(
+            source=row["context_source"],
+            correlation_id=row["correlation_id"],
+            request_id=row["request_id"],
+        ),
         idempotency_key=row["idempotency_key"],
         lane=Lane(row["lane"]),
         status=JobStatus(row["status"]),

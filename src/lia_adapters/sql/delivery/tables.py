@@ -50,6 +50,8 @@ outbox_jobs = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
+    # Revision 0019: the HTTP request (X-Request-Id) whose handling queued the job.
+    Column("request_id", String(128), nullable=True),
     # The claim's two index scans. Partial, so they hold only the few live rows however many
     # finished jobs pile up; their predicates are spelled as the claim query spells them.
     Index(

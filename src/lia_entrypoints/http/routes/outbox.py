@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import attrs
 from litestar import Controller, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
@@ -19,6 +20,7 @@ from lia_entrypoints.http.auth import MANAGERS
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.delivery import MessageIn, SettleIn
 from lia_entrypoints.http.problems import problem_responses
+from lia_entrypoints.http.request_id import current_request_id
 from lia_entrypoints.schemas.delivery import JobOut
 
 __all__ = ["MessageController", "OutboxController"]
@@ -50,7 +52,8 @@ class MessageController(Controller):
         self, data: JSONBody[MessageIn], services: ServicesDep, tz: TzDep
     ) -> Response[JobOut]:
         """Queue a message for the worker: 201 with the new job, 200 with the one already queued."""
-        result = await services.enqueue_message(data.to_command())
+        command = attrs.evolve(data.to_command(), request_id=current_request_id())
+        result = await services.enqueue_message(command)
         return Response(JobOut.of(result.job, tz), status_code=201 if result.created else 200)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import msgspec
 import structlog
 from litestar import Request, Response, get, post
@@ -23,6 +24,7 @@ from lia_adapters.webhooks.whatsapp_cloud import parse_cloud_api_webhook
 from lia_core.errors import ValidationError
 from lia_entrypoints.http.context import inbound_of, runtime_of
 from lia_entrypoints.http.problems import problem_responses
+from lia_entrypoints.http.request_id import current_request_id
 
 __all__ = [
     "evolution_webhook",
@@ -74,7 +76,9 @@ async def _store(state: State, provider: str, batch: WebhookBatch) -> dict[str, 
     if batch.unreadable:  # the rest of the body is stored: a refusal would be redelivered for days
         log.warning("webhook.unreadable", provider=provider, reasons=list(batch.unreadable))
     _count(state, provider, "stored" if batch.messages or batch.statuses else "ignored")
-    stored = await inbound_of(state).group.submit(batch.messages, batch.statuses)
+    request_id = current_request_id()
+    messages = [attrs.evolve(m, request_id=request_id) for m in batch.messages]
+    stored = await inbound_of(state).group.submit(messages, batch.statuses)
     return {
         "messages": stored.messages,
         "statuses": stored.receipts,
@@ -190,7 +194,7 @@ async def twilio_sms_webhook(request: Request[Any, Any, Any], state: State) -> R
     now = runtime_of(state).clock.now()
     message = parse_twilio_inbound(params, received_at=now)
     _count(state, "twilio", "stored")
-    await inbound_of(state).group.submit([message])
+    await inbound_of(state).group.submit([attrs.evolve(message, request_id=current_request_id())])
     return Response(_EMPTY_TWIML, media_type="text/xml")
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from lia_core.domain.delivery import JobStatus
@@ -344,3 +345,17 @@ def test_notify_customers_from_the_csv_crm(lia: CliHarness, tmp_path: Path) -> N
     refused = lia("failure", "notify-customers", "f-1")
     assert refused.exit_code == 1
     assert "LIA_CRM__KIND=file" in refused.stderr
+
+
+def test_dlq_show_prints_the_request_id(lia: CliHarness) -> None:
+    """A dead job queued by a webhook request: show prints its request id, --json has it; none: -."""
+    ids = _three_dead_letters(lia)
+    job = lia.store.jobs[ids[0]]
+    lia.store.jobs[ids[0]] = attrs.evolve(
+        job, context=attrs.evolve(job.context, request_id="req-abc")
+    )
+    shown = lia.ok("dlq", "show", ids[0]).stdout
+    assert any(line.split() == ["Request", "id", "req-abc"] for line in shown.splitlines())
+    assert lia.json("dlq", "show", ids[0])["job"]["request_id"] == "req-abc"
+    other = lia.ok("dlq", "show", ids[1]).stdout
+    assert any(line.split() == ["Request", "id", "-"] for line in other.splitlines())
