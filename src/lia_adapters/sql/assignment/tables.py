@@ -130,6 +130,6 @@ offers = Table(
     ),
     # Fairness you can read: an agent's offers over time.
     Index("ix_offers_agent_offered_at", "agent", "offered_at"),
-    # The reports (revision 0019): offers made in a range.
+    # The reports (revision 0020): offers made in a range.
     Index("ix_offers_offered_at", "offered_at"),
 )

@@ -71,7 +71,7 @@ conversations = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     UniqueConstraint("channel", "chat_id", name="uq_conversations_channel_chat_id"),
     Index("ix_conversations_status_last_message_at", "status", "last_message_at"),
-    # The reports (revision 0019): the funnel reads conversations started in a range.
+    # The reports (revision 0020): the funnel reads conversations started in a range.
     Index("ix_conversations_created_at", "created_at"),
 )
 
@@ -110,7 +110,7 @@ messages = Table(
     UniqueConstraint("job_key", name="uq_messages_job_key"),
     # A conversation's last messages (ORDER BY sent_at DESC, id DESC LIMIT n).
     Index("ix_messages_conversation_sent_at", "conversation_id", "sent_at", "id"),
-    # The reports (revision 0019): the funnel's messages of today.
+    # The reports (revision 0020): the funnel's messages of today.
     Index("ix_messages_sent_at", "sent_at"),
     # The recovery sweep; partial, so it holds only the few messages not yet handled.
     Index(

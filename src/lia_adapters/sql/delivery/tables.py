@@ -127,6 +127,6 @@ failure_notifications = Table(
     PrimaryKeyConstraint("failure_id", "kind", "recipient"),
     # The gate's "which of these senders were told?" (recipient first).
     Index("ix_failure_notifications_recipient", "recipient", "kind", "failure_id"),
-    # The reports (revision 0019): deflection reads the notices recorded in a range.
+    # The reports (revision 0020): deflection reads the notices recorded in a range.
     Index("ix_failure_notifications_created_at", "created_at"),
 )

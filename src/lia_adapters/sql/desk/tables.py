@@ -82,7 +82,7 @@ tickets = Table(
     _listing("assignee"),
     _listing("failure_id"),
     Index("ix_tickets_contact_opened_at", "contact", "opened_at"),
-    # The reports (revision 0019): TTR and AHT read tickets resolved in a range.
+    # The reports (revision 0020): TTR and AHT read tickets resolved in a range.
     Index("ix_tickets_resolved_at", "resolved_at"),
     # Room on each page for the monitor's in-place (HOT) updates of version and updated_at.
     postgresql_with={"fillfactor": 85},
@@ -147,7 +147,7 @@ ticket_events = Table(
     # What changed, as strings: {"from": "N1", "to": "N2"}, {"rule": "sla-breached"}, ...
     Column("data", NullableJson, nullable=True),
     PrimaryKeyConstraint("ticket_id", "seq", name="pk_ticket_events"),
-    # The reports (revision 0019): the SLA report reads the clocks stopped (sla_met) in a range.
+    # The reports (revision 0020): the SLA report reads the clocks stopped (sla_met) in a range.
     Index("ix_ticket_events_kind_at", "kind", "at"),
 )
 
