@@ -19,6 +19,11 @@ from lia_adapters.memory import InMemoryStore
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import upgrade
 from lia_core.ports import UnitOfWorkFactory
+from lia_entrypoints import logging as lia_logging
+
+# In-process `lia` commands configure logging again and again in one worker: a logger cached
+# under an earlier configuration would escape `capture_logs` (an order-dependent failure).
+lia_logging.CACHE_LOGGERS = False
 
 settings.register_profile(
     "ci",

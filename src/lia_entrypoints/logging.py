@@ -10,7 +10,12 @@ from typing import Any
 
 import structlog
 
-__all__ = ["configure_logging", "mask_phones"]
+__all__ = ["CACHE_LOGGERS", "configure_logging", "mask_phones"]
+
+CACHE_LOGGERS = True
+"""Whether loggers freeze their configuration on first use (faster). The test suite turns it
+off: a logger frozen under one `configure_logging` would not see a later one, nor
+`structlog.testing.capture_logs` (in-process `lia` commands configure logging again)."""
 
 # Brazilian numbers are 10-13 digits with optional +, spaces, dashes and parentheses.
 _PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s().-]{8,18}\d)(?![\w])")
@@ -65,7 +70,7 @@ def configure_logging(*, level: str = "INFO", fmt: str = "auto") -> None:
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=CACHE_LOGGERS,
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(

@@ -89,3 +89,16 @@ def test_log_lines_are_json_and_scrubbed(capsys: pytest.CaptureFixture[str]) -> 
     assert event["password"] == "***"
     assert event["user"] == "ana"
     logging.getLogger().handlers.clear()
+
+
+def test_a_logger_used_before_a_reconfiguration_is_still_captured() -> None:
+    """The suite's loggers never freeze (conftest): in-process `lia` commands configure
+    logging again, and a frozen logger would escape `capture_logs` in a later test."""
+    logger = structlog.get_logger("lia.tests.reconfigured")
+    configure_logging(level="WARNING", fmt="json")
+    logger.warning("first")
+    configure_logging(level="INFO", fmt="json")
+    with structlog.testing.capture_logs() as logs:
+        logger.info("second")
+    logging.getLogger().handlers.clear()
+    assert [e["event"] for e in logs] == ["second"]
