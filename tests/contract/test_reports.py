@@ -26,8 +26,14 @@ async def run(uow_factory: UnitOfWorkFactory) -> Run:
     await seed_reports(uow_factory)
     reports = Reports(uow_factory, FixedClock(NOW), SAO_PAULO)
 
-    async def report(name: str, group_by: str | None = None) -> Rows:
-        request = RunReport(name=name, start="2026-11-01", end="2026-11-30", group_by=group_by)
+    async def report(name: str, group_by: str | None = None, *, business: bool = False) -> Rows:
+        request = RunReport(
+            name=name,
+            start="2026-11-01",
+            end="2026-11-30",
+            group_by=group_by,
+            business_hours=business,
+        )
         return list((await reports.run(request)).rows)
 
     return report
@@ -60,6 +66,26 @@ async def test_aht(run: Run) -> None:
     # total 1013400, mean 337800; by department: support holds all three.
     assert await run("aht") == [(3, 337800.0, 1005000.0, 1013400.0)]
     assert await run("aht", "department") == [("support", 3, 337800.0, 1005000.0, 1013400.0)]
+
+
+async def test_business_hours_read_the_stored_durations(run: Run) -> None:
+    """On 08:00-18:00 Monday to Friday in São Paulo: t2 (Wednesday 09:00, replied 09:30,
+    resolved 11:00) is FRT 1800 s, AHT 5400 s, TTR 7200 s, as on the wall clock; t5 (Tuesday
+    20 Oct 09:00, replied 09:20, resolved Sunday 1 Nov 00:30) is FRT 1200 s and TTR 9 h on the
+    20th + 3 x 10 h + 5 x 10 h = 89 h = 320400 s, AHT 319200 s; t1 has no durations (NULL)."""
+    assert await run("frt", business=True) == [(1, 1800.0, 1800.0)]
+    assert await run("frt", "agent", business=True) == [("bia", 1, 1800.0, 1800.0)]
+    # (7200 + 320400) / 2 = 163800
+    assert await run("ttr", business=True) == [(2, 163800.0, 320400.0)]
+    assert await run("ttr", "day", business=True) == [
+        ("2026-11-01", 1, 320400.0, 320400.0),
+        ("2026-11-11", 1, 7200.0, 7200.0),
+    ]
+    # 5400 + 319200 = 324600, mean 162300: FRT + AHT = TTR per ticket.
+    assert await run("aht", business=True) == [(2, 162300.0, 319200.0, 324600.0)]
+    assert await run("aht", "department", business=True) == [
+        ("support", 2, 162300.0, 319200.0, 324600.0)
+    ]
 
 
 async def test_sla(run: Run) -> None:
@@ -146,6 +172,7 @@ async def test_bad_requests_name_their_field(uow_factory: UnitOfWorkFactory) -> 
         (RunReport(name="backlog", group_by="day"), "group_by"),
         (RunReport(name="nps", group_by="year"), "group_by"),
         (RunReport(name="offers", group_by="agent"), "group_by"),
+        (RunReport(name="nps", business_hours=True), "business_hours"),
     ]
     for request, field in cases:
         with pytest.raises(ValidationError) as caught:

@@ -44,12 +44,13 @@ _STATEMENTS = (
     """
     INSERT INTO tickets (id, conversation_id, contact, subject, department, assignee, level,
         priority, severity, status, vip, opened_at, updated_at, resolved_at, version,
-        answered_by_outage_gate)
+        answered_by_outage_gate, first_response_business_seconds, resolution_business_seconds)
     SELECT 't' || g, NULL, '55119' || g, 'sem internet', __DEPT__, 'agent' || (g % 50),
         (ARRAY['N1', 'N2', 'N3'])[1 + g % 3], (ARRAY['low', 'medium', 'high', 'urgent'])[1 + g % 4],
         'low', CASE g % 5 WHEN 0 THEN 'open' WHEN 1 THEN 'waiting_customer' ELSE 'resolved' END,
         false, __AT__, __AT__,
-        CASE WHEN g % 5 >= 2 THEN __AT__ + interval '2 hours' END, 1, false
+        CASE WHEN g % 5 >= 2 THEN __AT__ + interval '2 hours' END, 1, false,
+        600, CASE WHEN g % 5 >= 2 THEN 7200 END
     FROM generate_series(1, :n) AS g
     """,
     """

@@ -108,20 +108,36 @@ class InMemoryReportQueries:
         group = _Grouper(query)
         groups: dict[tuple[Value, ...], list[float]] = defaultdict(list)
         for t in self._tickets():
-            reply = _first(t, EventKind.HUMAN_PUBLIC_REPLY)
-            if reply is not None and self._within(query, t.opened_at):
+            if not self._within(query, t.opened_at):
+                continue
+            if query.business_hours:
+                seconds = t.first_response_business_seconds
+            else:
+                reply = _first(t, EventKind.HUMAN_PUBLIC_REPLY)
+                seconds = None if reply is None else (reply - t.opened_at).total_seconds()
+            if seconds is not None:
                 key = group(t.opened_at, agent=t.assignee, department=t.department)
-                groups[key].append((reply - t.opened_at).total_seconds())
+                groups[key].append(seconds)
         return self._durations(groups, total=False)
 
     def _aht(self, query: ReportQuery, _: datetime) -> Iterable[_Row]:
         group = _Grouper(query)
         groups: dict[tuple[Value, ...], list[float]] = defaultdict(list)
         for t in self._tickets():
-            reply, resolved = _first(t, EventKind.HUMAN_PUBLIC_REPLY), _resolved_at(t)
-            if reply is not None and resolved is not None and self._within(query, resolved):
+            resolved = _resolved_at(t)
+            if resolved is None or not self._within(query, resolved):
+                continue
+            seconds: float | None = None
+            if query.business_hours:
+                first, whole = t.first_response_business_seconds, t.resolution_business_seconds
+                if first is not None and whole is not None:
+                    seconds = whole - first
+            else:
+                reply = _first(t, EventKind.HUMAN_PUBLIC_REPLY)
+                seconds = None if reply is None else (resolved - reply).total_seconds()
+            if seconds is not None:
                 key = group(resolved, agent=t.assignee, department=t.department)
-                groups[key].append((resolved - reply).total_seconds())
+                groups[key].append(seconds)
         return self._durations(groups, total=True)
 
     def _ttr(self, query: ReportQuery, _: datetime) -> Iterable[_Row]:
@@ -129,9 +145,16 @@ class InMemoryReportQueries:
         groups: dict[tuple[Value, ...], list[float]] = defaultdict(list)
         for t in self._tickets():
             resolved = _resolved_at(t)
-            if resolved is not None and self._within(query, resolved):
+            if resolved is None or not self._within(query, resolved):
+                continue
+            seconds = (
+                t.resolution_business_seconds
+                if query.business_hours
+                else (resolved - t.opened_at).total_seconds()
+            )
+            if seconds is not None:
                 key = group(resolved, agent=t.assignee, department=t.department)
-                groups[key].append((resolved - t.opened_at).total_seconds())
+                groups[key].append(seconds)
         return self._durations(groups, total=False)
 
     def _sla(self, query: ReportQuery, _: datetime) -> Iterable[_Row]:

@@ -10,7 +10,8 @@ desk policy, `settle`:
    priority raise recorded as done by ``rule:<name>``, a notification recorded as NOTIFIED
    (policy and rule) and queued — never twice for the same rule and policy;
 3. repeats while a rule changed the ticket (a raise can make another rule hold), then
-   returns the ticket with its SLA index.
+   returns the ticket with its SLA index and its business-hours durations (first response,
+   resolution: `lia_core.sla.durations`, on the SLA policy's calendar) measured.
 Nothing here saves: the caller saves the ticket and its index in the same unit of work as
 the outbox jobs the notifier queued.
 """
@@ -34,6 +35,7 @@ from lia_core.escalation.facts import EscalationFacts, NotificationKey
 from lia_core.nps.categories import NpsCategory
 from lia_core.ports import UnitOfWork
 from lia_core.sla.clock import sla_status
+from lia_core.sla.durations import with_business_durations
 from lia_core.sla.policy import SlaPolicy, TicketFacts
 from lia_core.sla.readings import ClockReading, Metric, SlaState, SlaStatus, worst_state
 
@@ -400,6 +402,8 @@ async def settle(
             uow, alert.ticket, policy=alert.policy, cause=alert.cause, now=now, desk=desk
         )
     ticket, status, policy = done.ticket, done.status, done.policy
+    # Measured now, when the reply or resolution happens, for the business-hours reports.
+    ticket = with_business_durations(ticket, policy.calendar)
     index = TicketIndex()
     if ticket.status.is_live:
         index = index_status(ticket, status, policy, now=now)

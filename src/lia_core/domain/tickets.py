@@ -308,6 +308,13 @@ class Ticket:
     """An explicit first-response deadline; it overrides the policy's first-response target."""
     answered_by_outage_gate: bool = False
     """The outage gate answered this contact: no SLA clock starts."""
+    first_response_business_seconds: float | None = None
+    """Working seconds (the SLA policy's calendar) from opening to the first human public
+    reply; None before it, or on a ticket stored before they were measured (revision 0021).
+    Set by the desk's settle step (`lia_core.sla.durations`), read by the reports."""
+    resolution_business_seconds: float | None = None
+    """Working seconds from opening to the last resolution while resolved or closed (None
+    while live: a reopening clears it); set like `first_response_business_seconds`."""
     version: int = 0
     """Optimistic-concurrency version, bumped by the repository on each save."""
     stored_events: int = attrs.field(default=0, eq=False, repr=False)

@@ -28,6 +28,8 @@ from lia_core.domain.tickets import EventKind, Priority, Severity, SupportLevel,
 from lia_core.handoff import HandoffReason
 from lia_core.handoff.session import HandoffEntry
 from lia_core.ports import UnitOfWorkFactory
+from lia_core.sla import BusinessCalendar, WeeklyHours
+from lia_core.sla.durations import with_business_durations
 from tests.contract.builders.delivery import a_failure
 
 __all__ = ["NOW", "SAO_PAULO", "T", "seed_reports"]
@@ -40,6 +42,10 @@ MIN = timedelta(minutes=1)
 TICKETS_CONTACT = "5511987650001"
 """Every ticket's contact (t3 and t4 opened on the 12th at 12:00 UTC)."""
 DAY = timedelta(days=1)
+OFFICE = BusinessCalendar(
+    hours=WeeklyHours.of(dict.fromkeys(range(5), "08:00-18:00")), timezone="America/Sao_Paulo"
+)
+"""The calendar the business-hours durations of t2 and t5 are measured on (no holidays)."""
 
 
 def _ticket(
@@ -70,7 +76,11 @@ def _met(ticket: Ticket, at: datetime, clock: str, outcome: str) -> Ticket:
 
 
 def tickets() -> list[Ticket]:
-    """t1, t2 answered and resolved; t3 open; t4 waiting for the customer; t5 from October."""
+    """t1, t2 answered and resolved; t3 open; t4 waiting for the customer; t5 from October.
+
+    t2 and t5 carry their business-hours durations on `OFFICE`, as the desk measures them;
+    t1 has none (a ticket stored before revision 0021): the business-hours reports leave it out.
+    """
     t1 = _ticket("t1", T, department="support", assignee="ana", priority=Priority.HIGH)
     t1 = t1.record(EventKind.REASSIGNED, at=T + 5 * MIN, by="sup", data={"to_assignee": "ana"})
     t1 = t1.record(EventKind.HUMAN_PUBLIC_REPLY, at=T + 10 * MIN, by="ana")
@@ -97,6 +107,7 @@ def tickets() -> list[Ticket]:
     )
     t5 = t5.record(EventKind.HUMAN_PUBLIC_REPLY, at=t5.opened_at + 20 * MIN, by="ana")
     t5 = t5.record(EventKind.RESOLVED, at=datetime(2026, 11, 1, 3, 30, tzinfo=UTC), by="ana")
+    t2, t5 = (with_business_durations(t, OFFICE) for t in (t2, t5))
     return [t1, t2, t3, t4, t5]
 
 

@@ -56,6 +56,8 @@ def state_columns(ticket: Ticket) -> dict[str, object]:
         "deadline": ticket.deadline,
         "first_response_deadline": ticket.first_response_deadline,
         "answered_by_outage_gate": ticket.answered_by_outage_gate,
+        "first_response_business_seconds": ticket.first_response_business_seconds,
+        "resolution_business_seconds": ticket.resolution_business_seconds,
         "resolved_at": (
             ticket.timeline.last(EventKind.RESOLVED).at  # type: ignore[union-attr]
             if ticket.status.is_final and ticket.timeline.last(EventKind.RESOLVED) is not None
@@ -167,6 +169,8 @@ def ticket_from(row: RowMapping, events: Sequence[RowMapping]) -> Ticket:
         deadline=row["deadline"],
         first_response_deadline=row["first_response_deadline"],
         answered_by_outage_gate=row["answered_by_outage_gate"],
+        first_response_business_seconds=row["first_response_business_seconds"],
+        resolution_business_seconds=row["resolution_business_seconds"],
         timeline=Timeline(
             tuple(
                 TimelineEvent(

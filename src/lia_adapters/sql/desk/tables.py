@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -66,6 +67,10 @@ tickets = Table(
     Column("deadline", UtcDateTime, nullable=True),
     Column("first_response_deadline", UtcDateTime, nullable=True),
     Column("answered_by_outage_gate", Boolean, nullable=False, server_default=false()),
+    # Revision 0021: business-hours FRT and TTR, measured by the desk when the event happens
+    # (the reports' business-hours variants read them; NULL on tickets stored before).
+    Column("first_response_business_seconds", Float, nullable=True),
+    Column("resolution_business_seconds", Float, nullable=True),
     # At most one live ticket per conversation, enforced by the database.
     Index(
         "ux_tickets_live_conversation",

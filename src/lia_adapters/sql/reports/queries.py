@@ -1,4 +1,5 @@
-"""Each report's one SQL statement, as docs/reports.md prints it (a test compares the two).
+"""Each report's one SQL statement (frt, aht, ttr: and its business-hours variant), as
+docs/reports.md prints it (a test compares the two).
 
 A statement is a template: ``{key}`` is the grouping column's expression (a period of the
 ISP's calendar, an agent, a department; the constant ``'total'`` without a grouping, whose
@@ -26,6 +27,13 @@ class ReportSql:
     template: str
     keys: Mapping[GroupBy, str] = attrs.field(factory=dict)
     """The expression ``{key}`` stands for per grouping (an instant for the periods)."""
+    business: str | None = None
+    """The business-hours variant's template (same keys and columns), for the reports that
+    have one: it reads the durations the desk measured on the ticket row (revision 0021)."""
+
+    def template_for(self, business_hours: bool) -> str:
+        """The template a query runs: the business-hours variant when asked and present."""
+        return self.business if business_hours and self.business is not None else self.template
 
 
 def _keys(when: str, agent: str | None = None, department: str | None = None) -> dict[GroupBy, str]:
@@ -80,6 +88,53 @@ FROM (
            {epoch:t.resolved_at} - {epoch:t.opened_at} AS seconds
     FROM tickets AS t
     WHERE t.resolved_at >= :start AND t.resolved_at < :end
+) AS r
+GROUP BY grp
+"""
+
+_FRT_BUSINESS = """
+SELECT {key} AS grp,
+       COUNT(*) AS tickets,
+       AVG(r.seconds) AS avg_seconds,
+       MAX(r.seconds) AS max_seconds
+FROM (
+    SELECT t.opened_at, t.assignee, t.department,
+           t.first_response_business_seconds AS seconds
+    FROM tickets AS t
+    WHERE t.opened_at >= :start AND t.opened_at < :end
+      AND t.first_response_business_seconds IS NOT NULL
+) AS r
+GROUP BY grp
+"""
+
+_AHT_BUSINESS = """
+SELECT {key} AS grp,
+       COUNT(*) AS tickets,
+       AVG(r.seconds) AS avg_seconds,
+       MAX(r.seconds) AS max_seconds,
+       SUM(r.seconds) AS total_seconds
+FROM (
+    SELECT t.resolved_at, t.assignee, t.department,
+           t.resolution_business_seconds - t.first_response_business_seconds AS seconds
+    FROM tickets AS t
+    WHERE t.resolved_at >= :start AND t.resolved_at < :end
+      AND t.first_response_business_seconds IS NOT NULL
+      AND t.resolution_business_seconds IS NOT NULL
+) AS r
+GROUP BY grp
+"""
+
+_TTR_BUSINESS = """
+SELECT {key} AS grp,
+       COUNT(*) AS tickets,
+       AVG(r.seconds) AS avg_seconds,
+       MAX(r.seconds) AS max_seconds
+FROM (
+    SELECT t.resolved_at, t.assignee, t.department,
+           t.resolution_business_seconds AS seconds
+    FROM tickets AS t
+    WHERE t.resolved_at >= :start AND t.resolved_at < :end
+      AND t.resolution_business_seconds IS NOT NULL
 ) AS r
 GROUP BY grp
 """
@@ -219,13 +274,19 @@ GROUP BY grp, o.agent
 
 REPORT_SQL: Mapping[ReportName, ReportSql] = {
     ReportName.FRT: ReportSql(
-        template=_FRT, keys=_keys("r.opened_at", "r.assignee", "r.department")
+        template=_FRT,
+        business=_FRT_BUSINESS,
+        keys=_keys("r.opened_at", "r.assignee", "r.department"),
     ),
     ReportName.AHT: ReportSql(
-        template=_AHT, keys=_keys("r.resolved_at", "r.assignee", "r.department")
+        template=_AHT,
+        business=_AHT_BUSINESS,
+        keys=_keys("r.resolved_at", "r.assignee", "r.department"),
     ),
     ReportName.TTR: ReportSql(
-        template=_TTR, keys=_keys("r.resolved_at", "r.assignee", "r.department")
+        template=_TTR,
+        business=_TTR_BUSINESS,
+        keys=_keys("r.resolved_at", "r.assignee", "r.department"),
     ),
     ReportName.SLA: ReportSql(template=_SLA, keys=_keys("r.at", department="r.department")),
     ReportName.TRANSFERS: ReportSql(

@@ -39,7 +39,7 @@ class SqlReportQueries:
         statement, params = report_statement(query, now=now, dialect=conn.dialect.name)
         result = await conn.execute(statement, params)
         units = [c.unit for c in spec_of(query.name).columns_for(query.group_by)]
-        grouped = "{key}" in REPORT_SQL[query.name].template
+        grouped = "{key}" in REPORT_SQL[query.name].template_for(query.business_hours)
         rows = []
         for raw in result.all():
             cells = tuple(raw)[1:] if grouped and query.group_by is None else tuple(raw)
@@ -52,7 +52,9 @@ def report_statement(
 ) -> tuple[TextClause, dict[str, object]]:
     """The statement *dialect* runs for *query* and its parameters (also what EXPLAIN reads)."""
     spec = REPORT_SQL[query.name]
-    sql = render(spec.template, spec.keys, query.group_by, dialect=dialect)
+    sql = render(
+        spec.template_for(query.business_hours), spec.keys, query.group_by, dialect=dialect
+    )
     statement = text(sql).bindparams(
         *(bindparam(n, type_=UtcDateTime()) for n in _INSTANTS if f":{n}" in sql)
     )

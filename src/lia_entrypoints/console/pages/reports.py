@@ -30,8 +30,7 @@ _MESSAGES = {
     "ate": "Use uma data (2026-11-30) ou um instante ISO 8601.",
     "agrupar": "Este relatório não tem esse agrupamento: escolha um da lista.",
     "horario_comercial": (
-        "Ainda não há tempos em horário comercial: os relógios guardam prazos, não o tempo "
-        "útil decorrido (docs/reports.md). Desligue a opção."
+        "Este relatório não tem versão em horário comercial (só FRT, AHT e TTR). Desligue a opção."
     ),
 }
 
@@ -62,6 +61,8 @@ def _cli(name: ReportName, form: ReportForm) -> str:
     grouping = form.grouping(name)
     if grouping:
         parts += ["--group-by", grouping]
+    if form.business_hours:
+        parts.append("--business-hours")
     return " ".join([*parts, "--csv"])
 
 

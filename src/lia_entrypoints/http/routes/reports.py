@@ -81,7 +81,10 @@ async def get_report(
     ] = None,
     business_hours: Annotated[
         bool,
-        QueryParameter(description="Durations in business hours (not stored yet: 422)."),
+        QueryParameter(
+            description="frt, aht, ttr: durations in the SLA policy's business hours, as the "
+            "desk measured them (tickets without them left out); 422 for another report."
+        ),
     ] = False,
 ) -> Response[ReportOut | str]:
     """The report's columns and rows; `Accept: text/csv` for the CSV of `lia report --csv`."""

@@ -15,9 +15,23 @@ _SECTION = re.compile(r"^### (\w+)\n.*?^```sql\n(.*?)^```$", re.DOTALL | re.MULT
 
 
 def test_the_doc_shows_the_sql_the_code_runs() -> None:
-    """Each report's section holds its template, character for character, and no other."""
+    """Each report's section holds its template, character for character, and no other; each
+    business-hours variant is in its own section (``### frt_business``)."""
     shown = {name: sql.strip() for name, sql in _SECTION.findall(DOC.read_text(encoding="utf-8"))}
-    assert shown == {name.value: spec.template.strip() for name, spec in REPORT_SQL.items()}
+    expected = {name.value: spec.template.strip() for name, spec in REPORT_SQL.items()}
+    expected |= {
+        f"{name.value}_business": spec.business.strip()
+        for name, spec in REPORT_SQL.items()
+        if spec.business is not None
+    }
+    assert shown == expected
+
+
+def test_business_variants_are_the_catalogue_s() -> None:
+    """The reports with a business-hours variant in SQL are those the catalogue lets ask for it."""
+    assert {n for n, s in REPORT_SQL.items() if s.business is not None} == {
+        n for n, s in CATALOGUE.items() if s.business_hours
+    }
 
 
 def test_every_grouping_of_the_catalogue_has_its_column() -> None:
@@ -30,7 +44,8 @@ def test_every_grouping_of_the_catalogue_has_its_column() -> None:
 def test_rendered_statements_leave_no_placeholder() -> None:
     """Rendered for either dialect and any grouping, no ``{…}`` placeholder is left."""
     for name, spec in REPORT_SQL.items():
-        for group_by in (None, *CATALOGUE[name].groupings):
-            for dialect in ("sqlite", "postgresql"):
-                sql = render(spec.template, spec.keys, group_by, dialect=dialect)
-                assert "{" not in sql, (name, group_by, dialect)
+        for template in (spec.template, spec.business or spec.template):
+            for group_by in (None, *CATALOGUE[name].groupings):
+                for dialect in ("sqlite", "postgresql"):
+                    sql = render(template, spec.keys, group_by, dialect=dialect)
+                    assert "{" not in sql, (name, group_by, dialect)

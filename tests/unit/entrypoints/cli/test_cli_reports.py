@@ -38,6 +38,16 @@ def test_table_json_and_csv() -> None:
     )
 
 
+def test_business_hours_flag() -> None:
+    """--business-hours: FRT of the measured tickets only (t2: 1800 s; t1 stored without its
+    business durations is left out), against 2 tickets on the wall clock."""
+    lia = _lia()
+    document = json.loads(lia.ok("report", "frt", *NOVEMBER, "--business-hours", "--json").stdout)
+    assert (document["business_hours"], document["rows"]) == (True, [[1, 1800.0, 1800.0]])
+    table = lia.ok("report", "frt", *NOVEMBER).stdout.splitlines()
+    assert table[1].split() == ["2", "1200.00", "1800.00"]
+
+
 def test_refusals_are_one_line() -> None:
     """An unknown report, a bad date and a grouping the report lacks: one line, non-zero exit."""
     lia = _lia()
@@ -45,6 +55,7 @@ def test_refusals_are_one_line() -> None:
         (("report", "churn"), "frt, aht"),
         (("report", "nps", "--from", "ontem"), "from"),
         (("report", "backlog", "--group-by", "day"), "group_by"),
+        (("report", "sla", "--business-hours"), "business_hours"),
     ]:
         result = lia(*args)
         assert result.exit_code != 0, args

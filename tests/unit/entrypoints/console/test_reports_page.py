@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from lia_core.desk.index import TicketIndex
 from lia_core.domain.feedback import Feedback
+from lia_core.domain.tickets import EventKind, Priority, Severity, Ticket
 from lia_core.reports import ReportName
 from lia_core.services import RunReport
+from lia_core.sla.durations import with_business_durations
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.schemas.reports import report_csv
+from tests.contract.builders.reports import OFFICE
 
 from ..http.api_support import NOW, Client
 
 PAGE = "/console/relatorios"
+SP = ZoneInfo("America/Sao_Paulo")
 
 
 async def answers(runtime: Runtime) -> None:
@@ -96,6 +102,37 @@ async def test_a_blank_range_is_fixed_in_the_csv_link(
     assert re.search(r"de=2026-04-2\d&amp;ate=2026-05-20", shown.text)
 
 
+async def test_the_business_hours_toggle_shows_ttr_in_working_time(
+    client: Client, runtime: Runtime, supervisor_session: str
+) -> None:
+    """A ticket opened Friday 15 May 17:30, replied Monday 08:30 and resolved at 10:00 (São
+    Paulo): TTR 3870 min on the wall clock, 150 business minutes with the toggle (30 on Friday,
+    120 on Monday on 08:00-18:00 weekdays); the CSV link and the command carry the toggle."""
+    opened = datetime(2026, 5, 15, 17, 30, tzinfo=SP)
+    ticket = Ticket.open(
+        id="t-bh", department="support", priority=Priority.MEDIUM, severity=Severity.LOW, at=opened
+    )
+    ticket = ticket.record(
+        EventKind.HUMAN_PUBLIC_REPLY, at=datetime(2026, 5, 18, 8, 30, tzinfo=SP), by="ana"
+    )
+    ticket = ticket.record(EventKind.RESOLVED, at=datetime(2026, 5, 18, 10, 0, tzinfo=SP), by="ana")
+    async with runtime.uow() as uow:
+        await uow.tickets.add(with_business_durations(ticket, OFFICE), TicketIndex(), at=opened)
+        await uow.commit()
+    question = {"de": "2026-05-01", "ate": "2026-05-20", "agrupar": "nenhum"}
+    wall = await client.get(f"{PAGE}/ttr", params=question)
+    assert [row[:2] for row in table(wall.text)] == [["1", "3870 min"]]
+    shown = await client.get(f"{PAGE}/ttr", params={**question, "horario_comercial": "1"})
+    assert shown.status_code == 200
+    assert [row[:2] for row in table(shown.text)] == [["1", "150 min"]]
+    assert "lia report ttr --from 2026-05-01 --to 2026-05-20 --business-hours --csv" in shown.text
+    link = re.search(r'id="report-csv" href="([^"]+)"', shown.text)
+    assert link is not None
+    assert "horario_comercial=1" in link.group(1)
+    download = await client.get(link.group(1).replace("&amp;", "&"))
+    assert download.text == "tickets,avg_seconds,max_seconds\r\n1,9000.0,9000.0\r\n"
+
+
 @pytest.mark.parametrize("name", [n.value for n in ReportName])
 async def test_every_report_has_its_page(
     client: Client, runtime: Runtime, supervisor_session: str, name: str
@@ -110,15 +147,15 @@ async def test_every_report_has_its_page(
 async def test_refusals_are_beside_their_fields(
     client: Client, runtime: Runtime, supervisor_session: str
 ) -> None:
-    """A bad date, a grouping the report lacks, the business-hours toggle: 422 each, with the
-    message beside its own field and no CSV link."""
+    """A bad date, a grouping the report lacks, the business-hours toggle on a report without
+    that variant: 422 each, with the message beside its own field and no CSV link."""
     cases = {
-        "de": {"de": "ontem"},
-        "agrupar": {"agrupar": "assistant"},
-        "horario_comercial": {"horario_comercial": "1"},
+        "de": ("frt", {"de": "ontem"}),
+        "agrupar": ("frt", {"agrupar": "assistant"}),
+        "horario_comercial": ("nps", {"horario_comercial": "1"}),
     }
-    for field, params in cases.items():
-        shown = await client.get(f"{PAGE}/frt", params=params)
+    for field, (name, params) in cases.items():
+        shown = await client.get(f"{PAGE}/{name}", params=params)
         assert shown.status_code == 422, field
         assert f'id="{field}-error"' in shown.text
         assert 'id="report-csv"' not in shown.text

@@ -67,6 +67,31 @@ async def test_csv_equals_the_cli_byte_for_byte(
     assert cli.stdout_bytes == got.content
 
 
+async def test_business_hours_ttr_as_json_and_csv_equal_to_the_cli(
+    client: Client, supervisor: Headers, seeded: InMemoryStore, clock: FixedClock
+) -> None:
+    """business_hours=true: TTR of the tickets measured on 08:00-18:00 weekdays (t2 7200 s,
+    t5 320400 s; t1 unmeasured, left out), the same CSV as `lia report ttr --business-hours`."""
+    params = {**NOVEMBER, "business_hours": "true"}
+    got = await client.get("/api/v1/reports/ttr", params=params, headers=supervisor)
+    assert got.status_code == 200, got.text
+    assert got.json()["business_hours"] is True
+    assert got.json()["rows"] == [[2, 163800.0, 320400.0]]
+    wall = await client.get("/api/v1/reports/ttr", params=NOVEMBER, headers=supervisor)
+    assert wall.json()["rows"] == [[3, 339000.0, 1006200.0]]
+    csv = await client.get(
+        "/api/v1/reports/ttr", params=params, headers={**supervisor, "Accept": "text/csv"}
+    )
+    lia = CliHarness(store=seeded, clock=clock)
+    args = ("report", "ttr", "--from", "2026-11-01", "--to", "2026-11-30", "--business-hours")
+    cli = await asyncio.to_thread(lia.ok, *args, "--csv")
+    assert (
+        cli.stdout_bytes
+        == csv.content
+        == b"tickets,avg_seconds,max_seconds\r\n2,163800.0,320400.0\r\n"
+    )
+
+
 async def test_refusals_name_the_field(client: Client, supervisor: Headers) -> None:
     """Unknown report 404 listing the names; bad from/to, reversed range, bad grouping 422."""
     missing = problem(await client.get("/api/v1/reports/churn", headers=supervisor), 404)
@@ -76,6 +101,7 @@ async def test_refusals_name_the_field(client: Client, supervisor: Headers) -> N
         ({"to": "amanhã"}, "to"),
         ({"from": "2026-11-30", "to": "2026-11-01"}, "from"),
         ({"group_by": "agent"}, "group_by"),
+        ({"business_hours": "true"}, "business_hours"),
     ]:
         problem(
             await client.get("/api/v1/reports/offers", params=params, headers=supervisor),
