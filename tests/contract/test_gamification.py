@@ -193,6 +193,23 @@ async def test_a_run_replaces_the_month_s_rows(uow_factory: UnitOfWorkFactory) -
     assert october == a_run("2026-10", with_badge=True)
 
 
+async def test_a_month_run_with_nobody_to_rank_is_kept(uow_factory: UnitOfWorkFactory) -> None:
+    """A run with no scores is still a run (not "never run"), and a later one replaces it."""
+    empty = StoredRun(period="2026-09", calculated_at=DEC, scores=(), badges=(), history=())
+    async with uow_factory() as uow:
+        await uow.gamification.replace(empty)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.gamification.get("2026-09") == empty
+        assert await uow.gamification.history(periods=12) == []
+    full = attrs.evolve(a_run("2026-09", with_badge=True), calculated_at=DEC + MINUTE)
+    async with uow_factory() as uow:
+        await uow.gamification.replace(full)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.gamification.get("2026-09") == full
+
+
 async def test_history_of_the_latest_months(uow_factory: UnitOfWorkFactory) -> None:
     """Newest month first, by rank; only the latest *periods* months."""
     async with uow_factory() as uow:

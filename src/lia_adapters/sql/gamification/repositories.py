@@ -15,6 +15,7 @@ from lia_adapters.sql.desk.tables import ticket_events, tickets
 from lia_adapters.sql.gamification.tables import (
     gamification_badges,
     gamification_history,
+    gamification_runs,
     gamification_scores,
     gamification_settings,
 )
@@ -188,9 +189,15 @@ class SqlGamificationRepository:
         """Delete the month's rows and insert *run*'s, in the unit of work's transaction."""
         conn = self._connection()
         period = run.period
-        for table in (gamification_scores, gamification_badges, gamification_history):
+        for table in (
+            gamification_runs,
+            gamification_scores,
+            gamification_badges,
+            gamification_history,
+        ):
             await conn.execute(delete(table).where(table.c.period == period))
         at = run.calculated_at
+        await conn.execute(insert(gamification_runs).values(period=period, calculated_at=at))
         if run.scores:
             await conn.execute(
                 insert(gamification_scores), [_score_values(period, at, s) for s in run.scores]
@@ -230,8 +237,17 @@ class SqlGamificationRepository:
             )
 
     async def get(self, period: str) -> StoredRun | None:
-        """The month's rows as a `StoredRun`, None without scores."""
+        """The month's rows as a `StoredRun` (no rows when nobody was ranked), None if never run."""
         conn = self._connection()
+        calculated_at = (
+            await conn.execute(
+                select(gamification_runs.c.calculated_at).where(
+                    gamification_runs.c.period == period
+                )
+            )
+        ).scalar_one_or_none()
+        if calculated_at is None:
+            return None
         scores = (
             (
                 await conn.execute(
@@ -241,8 +257,6 @@ class SqlGamificationRepository:
             .mappings()
             .all()
         )
-        if not scores:
-            return None
         badge_rows = (
             await conn.execute(select(gamification_badges).where(_b.period == period))
         ).mappings()
@@ -261,7 +275,7 @@ class SqlGamificationRepository:
         ).mappings()
         return StoredRun(
             period=period,
-            calculated_at=scores[0]["calculated_at"],
+            calculated_at=calculated_at,
             scores=tuple(
                 ScoreRow(
                     agent_id=r["agent_id"],

@@ -1,4 +1,5 @@
-"""Tables of the gamification runs (revision 0017): settings, scores, badges, history."""
+"""Tables of the gamification runs (revision 0017): settings, scores, badges, history; and
+(revision 0022) one row per month run, so a month run with nobody to rank is kept too."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from lia_adapters.sql.column_types import ACTOR, Json, UtcDateTime, key
 __all__ = [
     "gamification_badges",
     "gamification_history",
+    "gamification_runs",
     "gamification_scores",
     "gamification_settings",
 ]
@@ -91,4 +93,11 @@ gamification_history = Table(
     Column("badges", Json, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("gamification_history_period_idx", "period", "ranking"),
+)
+
+gamification_runs = Table(
+    "gamification_runs",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("calculated_at", UtcDateTime, nullable=False),
 )

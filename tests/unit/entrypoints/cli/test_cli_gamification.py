@@ -58,6 +58,14 @@ def test_a_month_never_run_and_a_bad_period(lia: CliHarness) -> None:
     assert len(bad.stderr.splitlines()) == 1
 
 
+def test_a_month_run_with_nobody_to_rank(lia: CliHarness) -> None:
+    """A fresh install's first run ranks nobody; ranking then says so (exit 0), not "not run"."""
+    lia.ok("gamification", "run", "--period", "2026-08")
+    shown = lia.ok("gamification", "ranking", "--period", "2026-08").stdout
+    assert "no agent had tickets or answers in 2026-08" in shown
+    assert lia.json("gamification", "ranking", "--period", "2026-08")["standings"] == []
+
+
 def test_settings_show_and_set(lia: CliHarness) -> None:
     """Defaults first; a change the weights refuse is one line, exit 2, nothing kept."""
     assert lia.json("gamification", "settings", "show")["nps_weight"] == 40
