@@ -1,5 +1,6 @@
 """Every KPI report over 1,000,000 conversations, tickets (with their events) and answers on
-PostgreSQL: each report, ungrouped and by each grouping it has, over 30 days of a year.
+PostgreSQL: each report (FRT, AHT and TTR in business hours too, as `frt_business/…`),
+ungrouped and by each grouping it has, over 30 days of a year.
 
 Target (issue 15, section 6): every report <= 1 s. Needs the PostgreSQL test server
 (LIA_BENCH_POSTGRES_URL). Run with `nox -s bench` or `python benchmarks/reports.py [--rows N]`.
@@ -45,7 +46,9 @@ async def run(rows: int, range_days: int, repeats: int) -> dict[str, object]:
         now = T0 + timedelta(days=366)
         seconds: dict[str, float] = {}
         counts: dict[str, int] = {}
-        for name in ReportName:
+        variants = [(name, False) for name in ReportName]
+        variants += [(name, True) for name in ReportName if CATALOGUE[name].business_hours]
+        for name, business in variants:
             groupings: tuple[GroupBy | None, ...] = (None, *sorted(CATALOGUE[name].groupings))
             for group_by in groupings:
                 query = ReportQuery(
@@ -54,6 +57,7 @@ async def run(rows: int, range_days: int, repeats: int) -> dict[str, object]:
                     end=start + timedelta(days=range_days),
                     group_by=group_by,
                     zone=SAO_PAULO,
+                    business_hours=business,
                 )
                 timings = []
                 for _ in range(repeats):
@@ -61,7 +65,8 @@ async def run(rows: int, range_days: int, repeats: int) -> dict[str, object]:
                     async with uow() as unit:
                         found = await unit.reports.rows(query, now=now)
                     timings.append(time.perf_counter() - began)
-                label = f"{name.value}/{group_by.value if group_by else 'total'}"
+                label = f"{name.value}{'_business' if business else ''}/"
+                label += group_by.value if group_by else "total"
                 seconds[label] = round(statistics.median(timings), 4)
                 counts[label] = len(found)
     return {"load_seconds": round(loaded, 1), "seconds": seconds, "rows_answered": counts}
