@@ -2,8 +2,10 @@
 
 Targets (issue 3): >= 1,000 messages/s on this 2-core machine with worker peak RSS <= 250 MB;
 the rate limiter holds the configured rate within 5 %; with 100,000 pending jobs the dispatch
-rate is >= 0.5x the rate with 100 pending. Prints one JSON document; exits 1 on a miss.
-Run with `nox -s bench` or `python benchmarks/dispatch.py` (needs the PostgreSQL test server).
+rate is >= 0.5x the rate with 100 pending. Issue 16: in the same run, the same sends through a
+BullMQ worker (Node, Redis; benchmarks/peers/), and LIA at >= 0.75x its jobs/s. Prints one JSON
+document; exits 1 on a miss. Run with `nox -s bench` or `python benchmarks/dispatch.py` (needs
+the PostgreSQL test server; the peer needs node, npm and Redis, and is skipped without them).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import time
 from typing import Any
 
+from _peer_bullmq import bullmq_throughput
 from _report import report
 from _support import (
     enqueue,
@@ -75,6 +78,13 @@ async def sent_rate_from_timestamps(engine: AsyncEngine) -> float:
     return float((count - 1) / (last - first).total_seconds())
 
 
+CONCURRENCY = 64
+"""Sends in flight in one worker process, LIA's and the peer's."""
+
+PEER_TARGET = 0.75
+"""LIA's throughput as a share of the BullMQ peer's, measured in the same run (issue 16)."""
+
+
 async def throughput(stub: str, messages: int) -> dict[str, Any]:
     """Unpaced throughput of one worker process."""
     async with fresh_schema() as (url, engine):
@@ -84,7 +94,7 @@ async def throughput(stub: str, messages: int) -> dict[str, Any]:
             stub,
             LIA_DELIVERY__WHATSAPP_RATE="100000",
             LIA_DELIVERY__BATCH_SIZE="500",
-            LIA_DELIVERY__CONCURRENCY="64",
+            LIA_DELIVERY__CONCURRENCY=str(CONCURRENCY),
         )
         return {"messages": messages, **await run_worker_until(engine, env, messages)}
 
@@ -157,18 +167,30 @@ async def main() -> int:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--rate", type=int, default=300)
     parser.add_argument("--deep", type=int, default=100_000)
-    args = parser.parse_args()
-    with stub_provider() as stub:
-        tp = await throughput(stub, args.messages)
-        pace = await pacing(stub, args.rate, args.rate * 10)
-        deep = await deep_queue(stub, args.deep, 5_000)
-    met = (
-        tp["messages_per_second"] >= 1000
-        and tp["peak_rss_mb"] <= 250
-        and pace["error_percent"] <= 5
-        and deep["ratio"] >= 0.5
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="only the throughput and the BullMQ peer (no pacing, no deep queue)",
     )
-    document = {"benchmark": "dispatch", "throughput": tp, "pacing": pace, "deep_queue": deep}
+    args = parser.parse_args()
+    document: dict[str, Any] = {"benchmark": "dispatch"}
+    with stub_provider() as stub:
+        tp = document["throughput"] = await throughput(stub, args.messages)
+        peer = document["bullmq_peer"] = bullmq_throughput(
+            stub, jobs=args.messages, concurrency=CONCURRENCY
+        )
+        if not args.throughput_only:
+            document["pacing"] = await pacing(stub, args.rate, args.rate * 10)
+            document["deep_queue"] = await deep_queue(stub, args.deep, 5_000)
+    met = tp["messages_per_second"] >= 1000 and tp["peak_rss_mb"] <= 250
+    if "jobs_per_second" in peer:
+        ratio = document["lia_vs_bullmq"] = round(
+            tp["messages_per_second"] / peer["jobs_per_second"], 3
+        )
+        met = met and ratio >= PEER_TARGET
+    if not args.throughput_only:
+        met = met and document["pacing"]["error_percent"] <= 5
+        met = met and document["deep_queue"]["ratio"] >= 0.5
     return report(document, met=met)
 
 
