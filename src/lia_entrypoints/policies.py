@@ -11,6 +11,7 @@ from lia_core.assignment import AssignmentPolicy, AwayRule, Strategy
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.delivery_policy import RetryPolicy
 from lia_core.domain.gate import GatePolicy
+from lia_core.domain.retention import RetentionPolicy
 from lia_core.errors import ValidationError
 from lia_core.handoff import HandoffPolicy
 from lia_core.nps import SurveyPolicy
@@ -35,6 +36,7 @@ __all__ = [
     "inbound_policy",
     "nps_policy",
     "reply_channels",
+    "retention_policy",
     "retry_policy",
 ]
 
@@ -193,4 +195,15 @@ def assignment_policy(settings: Settings) -> AssignmentPolicy:
         on_away=AwayRule(a.on_away),
         return_after=timedelta(minutes=a.return_after_minutes) if a.return_after_minutes else None,
         batch=a.batch,
+    )
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    """The worker's purges from ``LIA_RETENTION__*`` (0 days: kept forever)."""
+    r = settings.retention
+    return RetentionPolicy(
+        outbox_days=r.outbox_days,
+        webhook_raw_days=r.webhook_raw_days,
+        audit_days=r.audit_days,
+        batch_size=r.batch_size,
     )

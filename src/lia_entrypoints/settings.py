@@ -225,6 +225,23 @@ class GamificationScheduleSettings(BaseModel):
     """How often the worker runs the current month again (the ranking is that fresh)."""
 
 
+class RetentionSettings(BaseModel):
+    """How long stored rows are kept before the worker purges them (docs/deployment.md, "Retention")."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    outbox_days: int = Field(default=0, ge=0, le=36_500)
+    """Delete finished outbound jobs (sent, dead; dead ones with their dead letter) created and last changed this many days ago; 0 keeps them forever. Pending, sending and uncertain jobs are never deleted."""
+    webhook_raw_days: int = Field(default=0, ge=0, le=36_500)
+    """Blank the content (text, display name, details, reply id) of processed inbound messages stored this many days ago, keeping the row and its provider message id (duplicates are still recognised); 0 keeps it forever."""
+    audit_days: int = Field(default=0, ge=0, le=36_500)
+    """Delete audit-log rows written this many days ago; 0 keeps them forever."""
+    interval_seconds: float = Field(default=3600, ge=60, le=31 * 86_400)
+    """How often the worker runs the purges that are on."""
+    batch_size: int = Field(default=1000, ge=1, le=100_000)
+    """Rows per transaction of a purge, so a purge of millions never holds its locks for long."""
+
+
 class AssignmentSettings(BaseModel):
     """People in the loop (docs/desk.md): presence, offers, the away rule, the return timer."""
 
@@ -411,6 +428,8 @@ class Settings(BaseSettings):
     """NPS surveys (`LIA_NPS__ENABLED`, `LIA_NPS__QUESTION`, …)."""
     gamification: GamificationScheduleSettings = GamificationScheduleSettings()
     """The worker's gamification runs (`LIA_GAMIFICATION__ENABLED`, `LIA_GAMIFICATION__INTERVAL_SECONDS`)."""
+    retention: RetentionSettings = RetentionSettings()
+    """The worker's retention purges (`LIA_RETENTION__OUTBOX_DAYS`, `LIA_RETENTION__AUDIT_DAYS`, …)."""
     realtime: RealtimeSettings = RealtimeSettings()
     """Realtime events and the WebSocket (`LIA_REALTIME__HEARTBEAT_SECONDS`, `LIA_REALTIME__CHANNEL`, …)."""
 

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 import attrs
 import structlog
 
+from lia_core.domain.activity import Actor
 from lia_core.domain.failures import FailureStatus
 from lia_core.errors import LiaError
 from lia_core.services import FailureTab, ListFailures
@@ -25,6 +26,7 @@ from lia_core.services.dispatch import DispatchReport
 from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.policies import retention_policy
 
 __all__ = ["Timer", "WorkerReport", "run_worker", "timers", "worker_id"]
 
@@ -157,6 +159,15 @@ async def _gamification(runtime: Runtime, _report: WorkerReport) -> None:
     )
 
 
+async def _retention(runtime: Runtime, _report: WorkerReport) -> None:
+    """Purge what is past its retention (LIA_RETENTION__*_DAYS; all 0 by default: nothing)."""
+    policy = retention_policy(runtime.settings)
+    if not policy.ages():
+        return
+    reports = await runtime.services.retention.run_due(policy, actor=Actor.service("retention"))
+    log.info("retention.purge", **{r.target.value: r.count for r in reports})
+
+
 def timers(runtime: Runtime) -> list[Timer]:
     """The worker's timed jobs, in the order they run when several are due."""
     return [
@@ -167,6 +178,7 @@ def timers(runtime: Runtime) -> list[Timer]:
         Timer("bot-timers", runtime.settings.bot.timer_interval_seconds, _bot_timers),
         Timer("assignment", runtime.settings.assignment.tick_seconds, _assign),
         Timer("gamification", runtime.settings.gamification.interval_seconds, _gamification),
+        Timer("retention", runtime.settings.retention.interval_seconds, _retention),
     ]
 
 

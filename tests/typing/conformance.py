@@ -198,3 +198,11 @@ from lia_core.ports import ReportQueries  # noqa: E402
 
 _mem_reports: type[ReportQueries] = InMemoryReportQueries
 _sql_reports: type[ReportQueries] = SqlReportQueries
+
+# The retention purges (lia_core.ports.retention).
+from lia_adapters.memory import InMemoryRetentionStore  # noqa: E402
+from lia_adapters.sql.retention import SqlRetentionStore  # noqa: E402
+from lia_core.ports import RetentionStore  # noqa: E402
+
+_mem_retention: type[RetentionStore] = InMemoryRetentionStore
+_sql_retention: type[RetentionStore] = SqlRetentionStore

@@ -55,6 +55,8 @@ class ConversationTables:
     inbound: dict[str, PendingInbound] = attrs.field(factory=dict)
     processed: dict[str, datetime] = attrs.field(factory=dict)
     receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
+    redacted: dict[str, datetime] = attrs.field(factory=dict)
+    """Inbound messages whose content a retention purge blanked, and when."""
     read_versions: dict[str, int] = attrs.field(factory=dict)
     """Staged only: the version each staged conversation had when read (0: new)."""
 
@@ -92,6 +94,7 @@ class ConversationTables:
             if pending is not None:
                 self.inbound[mid] = pending
         self.processed.update(staged.processed)
+        self.redacted.update(staged.redacted)
         for key, update in staged.receipts.items():
             seen = self.receipts.get(key)
             if seen is None or update.status.rank > seen.status.rank:
@@ -108,6 +111,8 @@ class Tables:
     """Staged only: regions deleted."""
     users: dict[str, User] = attrs.field(factory=dict)
     jobs: dict[str, OutboundJob] = attrs.field(factory=dict)
+    purged_jobs: set[str] = attrs.field(factory=set)
+    """Staged only: jobs (and their dead letters) a retention purge deleted."""
     dead_letters: dict[str, DeadLetter] = attrs.field(factory=dict)
     removed_dead_letters: set[str] = attrs.field(factory=set)
     """Staged only: dead letters deleted."""
@@ -116,6 +121,8 @@ class Tables:
     conversation_tables: ConversationTables = attrs.field(factory=ConversationTables)
     tickets: dict[str, StoredTicket] = attrs.field(factory=dict)
     activity: dict[str, Activity] = attrs.field(factory=dict)
+    purged_activity: set[str] = attrs.field(factory=set)
+    """Staged only: audit rows a retention purge deleted."""
     desk_policies: dict[int, DeskPolicyRevision] = attrs.field(factory=dict)
     bot_sessions: dict[str, BotSession] = attrs.field(factory=dict)
     bot_read_versions: dict[str, int] = attrs.field(factory=dict)
@@ -178,6 +185,9 @@ class Tables:
         self.regions.update(staged.regions)
         self.users.update(staged.users)
         self.jobs.update(staged.jobs)
+        for job_id in staged.purged_jobs:
+            self.jobs.pop(job_id, None)
+            self.dead_letters.pop(job_id, None)
         for job_id in staged.removed_dead_letters:
             self.dead_letters.pop(job_id, None)
         self.dead_letters.update(staged.dead_letters)
@@ -186,6 +196,8 @@ class Tables:
         self.conversation_tables.merge(staged.conversation_tables)
         self.tickets.update(staged.tickets)
         self.activity.update(staged.activity)
+        for entry_id in staged.purged_activity:
+            self.activity.pop(entry_id, None)
         self.desk_policies.update(staged.desk_policies)
         self.bot_sessions.update(staged.bot_sessions)
         for hid, entry in staged.handoffs.items():

@@ -39,6 +39,7 @@ from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegio
 from lia_adapters.memory.overview import InMemoryOverviewQueries
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.memory.reports import InMemoryReportQueries
+from lia_adapters.memory.retention import InMemoryRetentionStore
 from lia_adapters.memory.tickets import InMemoryTicketRepository
 from lia_adapters.memory.users import InMemoryUserRepository
 
@@ -89,6 +90,7 @@ class InMemoryUnitOfWork:
         self._overview = InMemoryOverviewQueries(self)
         self._gauges = InMemoryStateGauges(self)
         self._reports = InMemoryReportQueries(self)
+        self._retention = InMemoryRetentionStore(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -219,6 +221,11 @@ class InMemoryUnitOfWork:
     def reports(self) -> InMemoryReportQueries:
         """The KPI reports, computed from the rows."""
         return self._reports
+
+    @property
+    def retention(self) -> InMemoryRetentionStore:
+        """The retention purges."""
+        return self._retention
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

@@ -39,6 +39,7 @@ from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel, notify
 from lia_adapters.sql.relay.relay import new_origin, prune, write_events
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.sql.reports import SqlReportQueries
+from lia_adapters.sql.retention import SqlRetentionStore
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -101,6 +102,7 @@ class SqlUnitOfWork:
         self._overview = SqlOverviewQueries(self._connection)
         self._gauges = SqlStateGauges(self._connection)
         self._reports = SqlReportQueries(self._connection)
+        self._retention = SqlRetentionStore(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -111,6 +113,11 @@ class SqlUnitOfWork:
     def surveys(self) -> SqlSurveyRepository:
         """NPS surveys sent."""
         return self._surveys
+
+    @property
+    def retention(self) -> SqlRetentionStore:
+        """The retention purges."""
+        return self._retention
 
     @property
     def overview(self) -> SqlOverviewQueries:

@@ -3,7 +3,7 @@
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
 `ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs`,
 `ports.nps` and `ports.gamification` in one transaction (and the overview's reads,
-`ports.overview`, and the counts `/metrics` reads, `ports.gauges`), and the realtime events
+`ports.overview`, and the counts `/metrics` reads, `ports.gauges`, and the purges, `ports.retention`), and the realtime events
 (`ports.realtime`) it publishes when it commits;
 `ports.system` holds time, ids and hashing.
 """
@@ -53,6 +53,7 @@ from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyReposit
 from lia_core.ports.overview import DeskCounts, OverviewQueries
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
 from lia_core.ports.reports import ReportQueries
+from lia_core.ports.retention import RetentionStore
 from lia_core.ports.storage import FailureRepository, RegionCatalogue, UserRepository
 from lia_core.ports.system import Clock, IdGenerator, PasswordHasher
 from lia_core.ports.tickets import TicketFilter, TicketRepository, TicketSummary
@@ -103,6 +104,7 @@ __all__ = [
     "RegionCatalogue",
     "ReportQueries",
     "ReprocessAudit",
+    "RetentionStore",
     "Routing",
     "StateCounts",
     "StateGauges",
@@ -247,6 +249,11 @@ class UnitOfWork(Protocol):
     @property
     def reports(self) -> ReportQueries:
         """The KPI reports (docs/reports.md), read-only."""
+        ...
+
+    @property
+    def retention(self) -> RetentionStore:
+        """The purges of old rows (finished jobs, processed messages' content, audit rows)."""
         ...
 
     async def __aenter__(self) -> Self:

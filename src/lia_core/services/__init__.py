@@ -117,6 +117,7 @@ from lia_core.services.regions import (
 )
 from lia_core.services.replies import Replies, Reply
 from lia_core.services.reports import Reports, RunReport
+from lia_core.services.retention import Purge, PurgeReport, Retention
 from lia_core.services.routing import HumanQueueRouter
 from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
 from lia_core.services.surveys import NpsPolicy, Surveys
@@ -163,10 +164,13 @@ __all__ = [
     "NotifyContact",
     "NpsPolicy",
     "OverviewReading",
+    "Purge",
+    "PurgeReport",
     "Reply",
     "Reports",
     "ReprocessDeadLetters",
     "ResolveAndBroadcast",
+    "Retention",
     "RunReport",
     "SaveCannedResponse",
     "Services",
@@ -292,6 +296,8 @@ class Services:
     """The console overview: desk counts and the heatmap of new conversations."""
     reports: Reports
     """The KPI reports (docs/reports.md): parse a request, run it."""
+    retention: Retention
+    """Purges of old rows: finished jobs, processed messages' content, audit rows."""
 
     @classmethod
     def build(
@@ -461,4 +467,5 @@ class Services:
             gamification=Gamification(uow, clock, ids, tz),
             overview=Overview(uow, clock, tz),
             reports=Reports(uow, clock, tz),
+            retention=Retention(uow, clock, ids),
         )

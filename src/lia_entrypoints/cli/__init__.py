@@ -26,6 +26,7 @@ from lia_entrypoints.cli.outbox import outbox_group
 from lia_entrypoints.cli.regions import region_group
 from lia_entrypoints.cli.replies import template_group
 from lia_entrypoints.cli.reports import report
+from lia_entrypoints.cli.retention import webhooks_group
 from lia_entrypoints.cli.rules import rules_group
 from lia_entrypoints.cli.serve import serve, worker
 from lia_entrypoints.cli.stub import stub_provider
@@ -90,5 +91,6 @@ for _command in (
     queue_group,
     offer_group,
     report,
+    webhooks_group,
 ):
     main.add_command(_command)

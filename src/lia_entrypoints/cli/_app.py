@@ -43,7 +43,9 @@ def _settings_error(exc: pydantic.ValidationError, overrides: dict[str, Any]) ->
     name = _OVERRIDE_FLAGS.get(loc[0]) if loc and loc[0] in overrides else None
     name = name or "LIA_" + "__".join(part.upper() for part in loc)
     reason = str(first["msg"]).removeprefix("Value error, ")
-    return InvalidInputError(f"invalid setting {name}: {reason}", kind="invalid_setting")
+    return InvalidInputError(
+        f"invalid setting {name}: {reason}", kind="invalid_setting", field=name
+    )
 
 
 @attrs.define

@@ -81,6 +81,8 @@ FIELD_FLAGS: Mapping[str, str] = {
     "whatsapp_header": "--whatsapp-header",
     "whatsapp_buttons": "--whatsapp-button",
     "period": "--period",
+    "older_than": "--older-than",
+    "batch_size": "--batch-size",
 }
 """The core's ``ValidationError.field`` names and the command-line flag each comes from."""
 

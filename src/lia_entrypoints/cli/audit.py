@@ -1,4 +1,4 @@
-"""`lia audit`: read the audit log of staff actions."""
+"""`lia audit`: read the audit log of staff actions; purge rows past their retention."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from datetime import tzinfo
 import click
 
 from lia_core.domain.activity import Activity
+from lia_core.domain.retention import RetentionTarget
 from lia_core.services import ListActivity
 from lia_core.services.activity import DEFAULT_ACTIVITY_LIMIT
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
+from lia_entrypoints.cli.retention import purge_command
 from lia_entrypoints.schemas.activity import ActivityOut
 
 __all__ = ["activity_table", "audit_group"]
@@ -85,3 +87,12 @@ def list_(
             click.echo("no audit entries match")
         else:
             click.echo(activity_table(entries, tz))
+
+
+audit_group.add_command(
+    purge_command(
+        RetentionTarget.AUDIT,
+        "Delete audit rows written more than AGE ago. The purge itself is audited "
+        "(retention.purge, with the count), so that row outlives it.",
+    )
+)

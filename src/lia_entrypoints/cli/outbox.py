@@ -1,4 +1,5 @@
-"""``lia outbox list|settle``: the outbound jobs, where each one is, and settling uncertain ones."""
+"""``lia outbox list|settle|purge``: the outbound jobs, where each one is, settling uncertain ones,
+and deleting finished ones past their retention."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from datetime import tzinfo
 import click
 
 from lia_core.domain.delivery import JobStatus, OutboundJob
+from lia_core.domain.retention import RetentionTarget
 from lia_core.services import ListOutbox, SettleJob, Settlement
 from lia_core.services.outbox import MAX_LIST
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
+from lia_entrypoints.cli.retention import purge_command
 from lia_entrypoints.delivery_text import describe_error, mask_phone
 from lia_entrypoints.schemas.delivery import JobOut
 
@@ -125,3 +128,12 @@ def settle(
             emit_json(JobOut.of(job, app.settings.tz).model_dump(mode="json"))
         else:
             click.echo(f"job {job.id} is now {job.status.value}")
+
+
+outbox_group.add_command(
+    purge_command(
+        RetentionTarget.OUTBOX,
+        "Delete finished jobs (sent, dead) created and last changed more than AGE ago, dead "
+        "ones with their dead letter. Pending, sending and uncertain jobs are never touched.",
+    )
+)

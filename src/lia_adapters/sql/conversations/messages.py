@@ -44,7 +44,8 @@ __all__ = ["SqlMessageRepository"]
 _msg = message_table.c
 _rcpt = message_receipts.c
 _jobs = outbox_jobs.c
-_ALL = [c.name for c in message_table.columns]
+# A reply is never blanked by retention (only inbound messages are): redacted_at stays NULL.
+_ALL = [c.name for c in message_table.columns if c.name != "redacted_at"]
 # What varies between the inbound rows of one batch; the rest is bound once.
 _INBOUND = [
     *("id", "channel", "contact_phone", "reply_to", "display_name", "kind", "text"),

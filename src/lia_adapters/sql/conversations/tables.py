@@ -18,7 +18,7 @@ from sqlalchemy import (
 from lia_adapters.sql.base import metadata
 from lia_adapters.sql.column_types import Json, UtcDateTime, key
 
-__all__ = ["UNPROCESSED", "contacts", "conversations", "message_receipts", "messages"]
+__all__ = ["UNPROCESSED", "UNREDACTED", "contacts", "conversations", "message_receipts", "messages"]
 
 _PARTY = 512  # canonical phones, provider identities (…@lid), platform chat ids
 _PROVIDER_ID = 255  # as outbox_jobs.provider_message_id, which receipts are joined to
@@ -26,6 +26,8 @@ _JOB_KEY = 640  # as outbox_jobs.idempotency_key
 
 UNPROCESSED = "processed_at IS NULL AND direction = 'inbound'"
 """The recovery sweep's predicate, spelled as the partial index spells it."""
+UNREDACTED = "direction = 'inbound' AND redacted_at IS NULL"
+"""The retention purge's predicate (revision 0023), spelled as its partial index spells it."""
 
 contacts = Table(
     "contacts",
@@ -104,6 +106,8 @@ messages = Table(
     Column("processed_at", UtcDateTime, nullable=True),
     # Revision 0019, inbound only: the webhook request (X-Request-Id) that brought it.
     Column("request_id", String(128), nullable=True),
+    # Revision 0023, inbound only: when a retention purge blanked the customer's content.
+    Column("redacted_at", UtcDateTime, nullable=True),
     UniqueConstraint(
         "channel", "provider_message_id", name="uq_messages_channel_provider_message_id"
     ),
@@ -119,6 +123,14 @@ messages = Table(
         "id",
         postgresql_where=text(UNPROCESSED),
         sqlite_where=text(UNPROCESSED),
+    ),
+    # The retention purge, oldest first; partial, so blanked messages leave it.
+    Index(
+        "ix_messages_unredacted",
+        "stored_at",
+        "id",
+        postgresql_where=text(UNREDACTED),
+        sqlite_where=text(UNREDACTED),
     ),
 )
 

@@ -75,6 +75,7 @@ def test_serve_refuses_a_broken_setting_before_listening(
         ({"LIA_DELIVERY__NOTICE_CHANNELS": '["fax"]'}, "LIA_DELIVERY__NOTICE_CHANNELS"),
         ({"LIA_FCM__PROJECT_ID": "p", "LIA_FCM__SERVICE_ACCOUNT_FILE": "/no/key.json"},
          "LIA_FCM__SERVICE_ACCOUNT_FILE"),
+        ({"LIA_RETENTION__OUTBOX_DAYS": "-1"}, "LIA_RETENTION__OUTBOX_DAYS"),
     ],
 )  # fmt: skip
 def test_worker_refuses_a_broken_setting_before_its_first_round(
