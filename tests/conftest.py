@@ -20,6 +20,7 @@ from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import upgrade
 from lia_core.ports import UnitOfWorkFactory
 from lia_entrypoints import logging as lia_logging
+from tests import log_scan
 
 # In-process `lia` commands configure logging again and again in one worker: a logger cached
 # under an earlier configuration would escape `capture_logs` (an order-dependent failure).
@@ -99,6 +100,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if getattr(config.option, "loadgroup", False):
         _name_the_xdist_groups(items)
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in STARTS_EARLY))
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_data_in_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the end-to-end suites, every log line the test causes is scanned at its teardown:
+    a phone number, token, secret or customer text fails it (tests/log_scan.py)."""
+    scanned = log_scan.SCANNED
+    if not any(part in scanned for part in request.node.path.relative_to(TESTS).parts[:1]):
+        yield
+        return
+    scan, tap = log_scan.begin()
+    try:
+        yield
+    finally:
+        log_scan.end(scan, tap)
+
+
+TESTS = Path(__file__).parent
 
 
 def _libpq_conninfo(url: str) -> str:

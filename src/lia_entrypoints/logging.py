@@ -10,12 +10,16 @@ from typing import Any
 
 import structlog
 
-__all__ = ["CACHE_LOGGERS", "configure_logging", "mask_phones"]
+__all__ = ["CACHE_LOGGERS", "TAPS", "configure_logging", "mask_phones"]
 
 CACHE_LOGGERS = True
 """Whether loggers freeze their configuration on first use (faster). The test suite turns it
 off: a logger frozen under one `configure_logging` would not see a later one, nor
 `structlog.testing.capture_logs` (in-process `lia` commands configure logging again)."""
+
+TAPS: list[logging.Handler] = []
+"""Handlers that also receive every line, rendered as JSON after the same scrubbing: the test
+suite's leak scanner (tests/log_scan.py) reads what an operator's log would hold."""
 
 # Brazilian numbers are 10-13 digits with optional +, spaces, dashes and parentheses.
 _PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s().-]{8,18}\d)(?![\w])")
@@ -79,8 +83,18 @@ def configure_logging(*, level: str = "INFO", fmt: str = "auto") -> None:
             foreign_pre_chain=shared,
         )
     )
+    for tap in TAPS:
+        tap.setFormatter(
+            structlog.stdlib.ProcessorFormatter(
+                processors=[
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.JSONRenderer(),
+                ],
+                foreign_pre_chain=shared,
+            )
+        )
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [handler, *TAPS]
     root.setLevel(level)
     for noisy in (
         "sqlalchemy.engine",

@@ -23,6 +23,7 @@ from tests.integration.cli.lia_process import (
     free_port,
     wait_for_health,
 )
+from tests.log_scan import assert_no_leaks, watch_file
 
 from .support import ACCOUNTS, save_failure_screenshot
 
@@ -134,6 +135,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield LiveServer(url=serve.url, log=serve.log, lia=serve.lia)
     finally:
         serve.stop()
+    # It outlives every test of the package: its log is scanned once, when it stops.
+    assert_no_leaks(serve.log, source="lia serve (browser tests)")
 
 
 @pytest.fixture
@@ -141,6 +144,7 @@ def restartable_server(tmp_path: Path) -> Iterator[ServeProcess]:
     """A `lia serve` of the test's own (fresh SQLite, one account per role) that it may stop
     and start again, leaving the package's `live_server` alone."""
     serve = ServeProcess(lia=seeded_lia(tmp_path), port=free_port(), log=tmp_path / "serve.log")
+    watch_file(serve.log, source="lia serve")
     serve.start()
     try:
         yield serve

@@ -30,6 +30,7 @@ from lia_core.domain.regions import CityArea, parse_cep_rule
 from lia_core.services import DeclareFailure, LoadDeskPolicy, ResolveAndBroadcast
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.settings import Settings
+from tests.log_scan import record_output
 
 from .cli.lia_process import LiaProcess, clean_environment, lia_binary
 from .delivery.processes import free_port, stub_provider, worker_process
@@ -181,7 +182,11 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         _, err = process.communicate()
-    return err.decode(errors="replace")
+    if err is None:  # a worker: its log is a file (`worker_process`)
+        return ""
+    log = err.decode(errors="replace")
+    record_output(log, source="lia serve")
+    return log
 
 
 async def _until(runtime: Runtime, check: Any, within: float = 30) -> Any:
@@ -290,6 +295,7 @@ async def test_webhooks_to_notices_and_resolution(database_url: str, tmp_path: P
                 forged_contact = await uow.conversations.list(contact_phone="wamid.forged")
         finally:
             errors = [_stop(p) for p in (server, worker) if p is not None]
+            errors += [log.read_text() for log in tmp_path.glob("worker-*.log")]  # noqa: ASYNC240 - after the run
             await runtime.aclose()
 
     assert not any("Traceback" in e for e in errors), errors

@@ -15,6 +15,8 @@ from typing import Any
 import attrs
 import httpx
 
+from tests.log_scan import record_output
+
 __all__ = ["LiaProcess", "free_port", "lia_binary", "wait_for_health"]
 
 
@@ -44,8 +46,8 @@ class LiaProcess:
     binary: Path = attrs.field(factory=lia_binary)
 
     def __call__(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        """Run ``lia *args`` and capture stdout and stderr apart."""
-        return subprocess.run(
+        """Run ``lia *args`` and capture stdout and stderr apart (stderr, its log, is scanned)."""
+        done = subprocess.run(
             [str(self.binary), *args],
             env=self.env,
             cwd=self.cwd,
@@ -54,6 +56,8 @@ class LiaProcess:
             timeout=timeout,
             check=False,
         )
+        record_output(done.stderr, source=f"lia {' '.join(args[:2])}")
+        return done
 
     def ok(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a command that must exit 0."""

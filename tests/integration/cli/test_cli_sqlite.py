@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.log_scan import record_output
+
 from .lia_process import (
     LiaProcess,
     clean_environment,
@@ -141,6 +143,7 @@ def test_serve_answers_health_and_stops_on_sigint(lia_sqlite: LiaProcess) -> Non
     finally:
         server.send_signal(signal.SIGINT)
         out, err = server.communicate(timeout=30)
+    record_output(err, source="lia serve")
     assert status == 200, err
     assert server.returncode == 0, err
     assert f"http://127.0.0.1:{port}" in out

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from tests.integration.cli.lia_process import clean_environment, lia_binary
+from tests.log_scan import watch_file
 
 __all__ = ["free_port", "stub_provider", "worker_env", "worker_process"]
 
@@ -68,7 +69,7 @@ def worker_env(database_url: str, stub_url: str, **overrides: str) -> dict[str, 
     return clean_environment(
         LIA_DATABASE_URL=database_url,
         LIA_LOG_FORMAT="json",
-        LIA_LOG_LEVEL="WARNING",
+        LIA_LOG_LEVEL="DEBUG",  # a file, not a pipe: every line is kept and scanned for leaks
         LIA_WHATSAPP__BASE_URL=stub_url,
         LIA_WHATSAPP__PHONE_NUMBER_ID="1234567890",
         LIA_WHATSAPP__ACCESS_TOKEN="stub-token",
@@ -82,11 +83,14 @@ def worker_env(database_url: str, stub_url: str, **overrides: str) -> dict[str, 
 
 
 def worker_process(env: dict[str, str], *, cwd: Path) -> subprocess.Popen[bytes]:
-    """Start `lia worker` (the loop, not --once)."""
-    return subprocess.Popen(
-        [str(lia_binary()), "worker"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    """Start `lia worker` (the loop, not --once); its log goes to a file the test's scan reads."""
+    log = cwd / f"worker-{free_port()}.log"
+    watch_file(log, source="lia worker")
+    with log.open("ab") as sink:
+        return subprocess.Popen(
+            [str(lia_binary()), "worker"],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,  # a file, not a pipe: nobody drains a pipe while the workers run
+        )
