@@ -209,8 +209,8 @@ def _is_text(node: ast.AST | None) -> bool:
 
 def _text(node: ast.AST | None) -> str:
     assert isinstance(node, ast.Constant)
-    value: str = node.value
-    return value
+    assert isinstance(node.value, str)
+    return node.value
 
 
 def _callee(call: ast.Call) -> str:

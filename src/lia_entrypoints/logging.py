@@ -21,21 +21,25 @@ TAPS: list[logging.Handler] = []
 """Handlers that also receive every line, rendered as JSON after the same scrubbing: the test
 suite's leak scanner (tests/log_scan.py) reads what an operator's log would hold."""
 
-# Brazilian numbers are 10-13 digits with optional +, spaces, dashes and parentheses.
-_PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s().-]{8,18}\d)(?![\w])")
+# Brazilian numbers are 10-13 digits with optional +, spaces, dashes and parentheses. A run
+# may hold more digits when a phone sits beside another number ("job 12 5521999998888" or
+# two phones in a row): it is masked whole, or the digits kept would complete a phone.
+_PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s().-]{8,60}\d)(?![\w])")
+_DB_DETAIL = re.compile(r"^DETAIL: .*$", re.MULTILINE)
+"""PostgreSQL's detail line quotes the key or row a constraint refused (phones, texts)."""
 _SECRET_KEYS = ("password", "secret", "token", "authorization", "api_key", "apikey")
 
 
 def _mask_match(match: re.Match[str]) -> str:
     raw = match.group(1)
     digits = [c for c in raw if c.isdigit()]
-    if not 10 <= len(digits) <= 13:
+    if len(digits) < 10:
         return raw
     return "".join(digits[:4]) + "*" * (len(digits) - 6) + "".join(digits[-2:])
 
 
 def mask_phones(text: str) -> str:
-    """Replace every phone-number-like run of 10 to 13 digits by ``5521*******88``."""
+    """Replace every phone-number-like run of 10 or more digits by ``5521*******88``."""
     return _PHONE.sub(_mask_match, text)
 
 
@@ -45,7 +49,7 @@ def _scrub(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> Mutable
         if any(marker in key.lower() for marker in _SECRET_KEYS):
             event[key] = "***"
         elif isinstance(value, str):
-            event[key] = mask_phones(value)
+            event[key] = mask_phones(_DB_DETAIL.sub("DETAIL: (hidden)", value))
     return event
 
 

@@ -182,7 +182,7 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         _, err = process.communicate()
-    if err is None:  # a worker: its log is a file (`worker_process`)
+    if not err:  # a worker's log is a file (`worker_process`), scanned by the test's scan
         return ""
     log = err.decode(errors="replace")
     record_output(log, source="lia serve")

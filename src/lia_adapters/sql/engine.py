@@ -46,16 +46,20 @@ def _binary_arrays(dbapi_connection: Any, _connection_record: object) -> None:
 
 def create_engine(url: str) -> AsyncEngine:
     """Create the engine for a ``sqlite+aiosqlite://`` or ``postgresql+psycopg://`` URL."""
+    # Both hide statement parameters: a driver error's text (logged with a failed batch's
+    # traceback, `ingest.write_failed`) and `sqlalchemy.engine`'s echo would otherwise carry
+    # the phones and message texts being written.
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = create_async_engine(parsed, json_serializer=_json_dumps)
+        engine = create_async_engine(parsed, json_serializer=_json_dumps, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         return engine
     if backend == "postgresql":
         engine = create_async_engine(
             parsed,
             json_serializer=_json_dumps,
+            hide_parameters=True,
             # No pre-ping: a round trip per transaction is a fifth of a webhook's cost. After
             # a database restart the first statement on each stale connection fails (a 500
             # the provider redelivers, a worker round retried) and SQLAlchemy invalidates

@@ -71,10 +71,13 @@ def test_generated_jwt_key_is_kept(tmp_path: Path) -> None:
         ("+55 (21) 99999-8888", "5521*******88"),
         ("pedido 12345", "pedido 12345"),
         ("CEP 25953-120", "CEP 25953-120"),
+        ("job 12 5521999998888", "job 1255*********88"),
+        ("5521999998888-1 de 3", "5521********81 de 3"),
     ],
 )
 def test_phone_numbers_are_masked(raw: str, masked: str) -> None:
-    """Phone-like runs of 10 to 13 digits are masked; short numbers and CEPs are kept."""
+    """Phone-like runs of 10 or more digits are masked, a phone beside another number too;
+    short numbers and CEPs are kept."""
     assert mask_phones(raw) == masked
 
 
@@ -89,6 +92,21 @@ def test_log_lines_are_json_and_scrubbed(capsys: pytest.CaptureFixture[str]) -> 
     assert event["password"] == "***"
     assert event["user"] == "ana"
     logging.getLogger().handlers.clear()
+
+
+def test_a_database_error_s_detail_is_hidden(capsys: pytest.CaptureFixture[str]) -> None:
+    """PostgreSQL's DETAIL line (the refused key or row) never reaches a log line."""
+    configure_logging(level="INFO", fmt="json")
+    error = (
+        "duplicate key value violates unique constraint\n"
+        "DETAIL: Failing row contains (quero cancelar meu plano).\n[SQL: INSERT …]"
+    )
+    structlog.get_logger("t").error("ingest.write_failed", error=error)
+    event = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    logging.getLogger().handlers.clear()
+    assert "cancelar" not in event["error"]
+    assert "DETAIL: (hidden)" in event["error"]
+    assert event["error"].startswith("duplicate key value")
 
 
 def test_a_logger_used_before_a_reconfiguration_is_still_captured() -> None:
