@@ -170,7 +170,8 @@ async def _twilio_form(request: Request[Any, Any, Any], state: State) -> dict[st
     if header is None:
         raise _refuse(state, "twilio", NotAuthorizedException("X-Twilio-Signature is missing"))
     if not verify_twilio_signature(url, params, header, token):
-        log.warning("webhook.bad_signature", provider="twilio", url=url)
+        # The URL without its query: an operator may have put a credential there.
+        log.warning("webhook.bad_signature", provider="twilio", url=url.split("?", 1)[0])
         raise _refuse(
             state,
             "twilio",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog.testing
 from litestar.testing import AsyncTestClient
 
 from lia_adapters.memory import (
@@ -323,6 +324,18 @@ async def test_twilio_sms_signed_against_the_public_url(
     assert (
         store.conversation_tables.receipts[(Channel.SMS, "SM999")].status is MessageStatus.DELIVERED
     )
+
+
+async def test_a_bad_twilio_signature_logs_the_url_without_its_query(client: Client) -> None:
+    """The refusal names the URL checked, never its query string (it may carry a credential)."""
+    form = {"MessageSid": "SM124", "From": "+5521999990001", "Body": "oi"}
+    with structlog.testing.capture_logs() as logs:
+        refused = await client.post(
+            "/webhooks/twilio/sms?key=do-not-log-1", data=form, headers={"X-Twilio-Signature": "x"}
+        )
+    problem(refused, 403)
+    (line,) = [e for e in logs if e["event"] == "webhook.bad_signature"]
+    assert line["url"] == f"{PUBLIC}/webhooks/twilio/sms"
 
 
 async def test_unconfigured_webhook_refuses(tmp_path: Path, store: InMemoryStore) -> None:
