@@ -1,4 +1,5 @@
-"""The sandbox channel: never touches the network; logs and keeps what it was asked to send.
+"""The sandbox channel: never touches the network; keeps what it was asked to send and logs
+that it did (the recipient masked, the text's length, never the text: it stays in the outbox).
 
 It is also the in-memory fake of the `MessageSender` port for any channel, with `.sent` to
 inspect and `.fail_next(exc)` to script failures.
@@ -13,6 +14,7 @@ import attrs
 import structlog
 
 from lia_core.domain.delivery import Channel
+from lia_core.domain.recipients import PushToken
 from lia_core.errors import DeliveryError
 from lia_core.ports import OutboundMessage
 
@@ -44,13 +46,17 @@ class SandboxSender:
         if self.max_kept is not None and len(self.sent) > 2 * self.max_kept:
             del self.sent[: len(self.sent) - self.max_kept]  # amortised: trims rarely
         content = message.content
+        recipient = str(message.recipient)  # a phone is masked by the logging
         log.info(
             "sandbox.sent",
             provider_message_id=provider_id,
             job_id=message.job_id,
             channel=message.channel.value,
-            recipient=str(message.recipient),
-            text=content.text,
+            # A device's push token is a credential to reach it: its first characters only.
+            recipient=f"{recipient[:6]}…"
+            if isinstance(message.recipient, PushToken)
+            else recipient,
+            text_chars=len(content.text or ""),
             template=content.template,
         )
         return provider_id

@@ -26,6 +26,8 @@ async def test_send_records_logs_and_returns_a_sandbox_id() -> None:
     assert [(e["event"], e["job_id"], e["provider_message_id"]) for e in logs] == [
         ("sandbox.sent", "job-1", provider_id)
     ]
+    assert "text" not in logs[0]
+    assert logs[0]["text_chars"] == len(msg.content.text or "")
 
 
 async def test_fail_next_raises_queued_failures_in_order_then_sends() -> None:
