@@ -85,14 +85,21 @@ class HttpClients:
 
     _open: list[httpx.AsyncClient] = attrs.field(factory=list)
     _sync: list[httpx.Client] = attrs.field(factory=list)
+    transport: httpx.AsyncBaseTransport | None = attrs.field(default=None, kw_only=True)
+    """Every async client's transport instead of its own (`lia doctor`'s tests: a MockTransport)."""
+    timeout: float | None = attrs.field(default=None, kw_only=True)
+    """Every client's timeout instead of the one asked for (`lia doctor`: its own short one)."""
 
     def client(
         self, *, timeout: float, pool: int | None = None, user_agent: str | None = None
     ) -> httpx.AsyncClient:
         """An async client; with *pool*, connections are kept and shared up to that many."""
+        transport = self.transport
+        if transport is None and pool:
+            transport = ProviderTransport.pooled(max_connections=pool)
         client = httpx.AsyncClient(
-            transport=ProviderTransport.pooled(max_connections=pool) if pool else None,
-            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            timeout=httpx.Timeout(self.timeout or timeout),
             headers={"user-agent": user_agent} if user_agent else None,
         )
         self._open.append(client)
@@ -105,7 +112,7 @@ class HttpClients:
 
     def sync_client(self, *, timeout: float) -> httpx.Client:
         """A blocking client (token refresh through google-auth)."""
-        client = httpx.Client(timeout=timeout)
+        client = httpx.Client(timeout=self.timeout or timeout)
         self._sync.append(client)
         return client
 

@@ -16,6 +16,7 @@ from lia_entrypoints.cli.conversations import contact_group, conversation_group
 from lia_entrypoints.cli.crm import crm_group
 from lia_entrypoints.cli.db import db_group
 from lia_entrypoints.cli.dlq import dlq_group
+from lia_entrypoints.cli.doctor import doctor
 from lia_entrypoints.cli.failures import failure_group
 from lia_entrypoints.cli.gamification import gamification_group
 from lia_entrypoints.cli.handoffs import handoff_group
@@ -79,6 +80,7 @@ for _command in (
     audit_group,
     db_group,
     config_group,
+    doctor,
     serve,
     worker,
     stub_provider,

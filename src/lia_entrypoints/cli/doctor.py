@@ -1,0 +1,48 @@
+"""``lia doctor``: one line per check of the installation; exit 1 if any fails."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from lia_entrypoints.cli._app import CliApp
+from lia_entrypoints.cli._options import json_option
+from lia_entrypoints.cli.output import emit_json
+from lia_entrypoints.doctor import DEFAULT_TIMEOUT, Status, run_checks
+
+__all__ = ["doctor"]
+
+
+@click.command("doctor")
+@click.option(
+    "--timeout",
+    "wait",
+    type=click.FloatRange(0.1, 60),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds each check may wait for an answer.",
+)
+@json_option
+@click.pass_obj
+def doctor(app: CliApp, wait: float, as_json: bool) -> None:
+    """Check the database (reachable, at the code's migration), each configured provider's
+    credentials (one harmless authenticated call), the CRM, the webhook secrets and the public
+    URL; one line each, ``ok``, ``FAIL`` or ``skip``. Exit 1 if any fails."""
+    with app.errors(as_json=as_json):
+        checks = asyncio.run(run_checks(app.settings, wait=wait))
+    failed = any(c.status is Status.FAIL for c in checks)
+    if as_json:
+        emit_json(
+            {
+                "ok": not failed,
+                "checks": [
+                    {"status": c.status.value, "check": c.name, "detail": c.detail} for c in checks
+                ],
+            }
+        )
+    else:
+        for check in checks:
+            click.echo(check.line())
+    if failed:
+        raise click.exceptions.Exit(1)
