@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.memory import InMemoryStore
 from lia_adapters.memory.realtime import InProcessEventBus
-from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql import SqlRateGate, SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.sql.realtime import PgEventListener, libpq_conninfo
 from lia_adapters.sql.relay.relay import SqliteEventRelay
@@ -36,6 +36,7 @@ from lia_core.ports import (
     IdGenerator,
     MessageSender,
     PasswordHasher,
+    RateGate,
     UnitOfWorkFactory,
 )
 from lia_core.services import DeskPolicySource, Services
@@ -155,6 +156,18 @@ def _monitor_lanes(uow: UnitOfWorkFactory, lanes: int) -> int:
     return 1
 
 
+def _rate_gate(uow: UnitOfWorkFactory, settings: Settings) -> RateGate | None:
+    """The database's shared rate caps (`LIA_DELIVERY__RATE_SCOPE=shared`); None: per process.
+
+    SQLite shares them too: several workers on one file would otherwise send at several
+    times the cap, and a take is one short write per lease, not per message. Over the
+    in-memory fakes there is one process, so nothing to share.
+    """
+    if settings.delivery.rate_scope == "shared" and isinstance(uow, SqlUnitOfWorkFactory):
+        return SqlRateGate(uow.engine)
+    return None
+
+
 def _feed_of(uow: UnitOfWorkFactory) -> InProcessEventBus:
     """The bus the units of work deliver to (a fake store's, or the SQL factory's)."""
     if isinstance(uow, SqlUnitOfWorkFactory):
@@ -252,6 +265,7 @@ async def bootstrap(
         staff_notifier=staff_notifier,
         assignment_policy=policies.assignment_policy(settings),
         nps_policy=policies.nps_policy(settings),
+        rate_gate=_rate_gate(uow, settings),
     )
     sla_monitor = SlaMonitor(
         uow=uow,

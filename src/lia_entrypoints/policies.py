@@ -165,7 +165,28 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
             if d.pair_interval_seconds
             else {}
         ),
+        rate_keys=rate_keys(settings),
     )
+
+
+def rate_keys(settings: Settings) -> dict[Channel, str]:
+    """Whose cap each channel's sends count against: the provider account, as the provider counts.
+
+    Meta caps each WhatsApp phone number id; Twilio an account; Evolution an instance; FCM a
+    project. Workers configured for the same account share its cap (`LIA_DELIVERY__RATE_SCOPE`).
+    """
+    keys = {Channel.SANDBOX: "sandbox"}
+    if settings.whatsapp.phone_number_id:
+        keys[Channel.WHATSAPP] = f"whatsapp:{settings.whatsapp.phone_number_id}"
+    if settings.evolution.instance:
+        keys[Channel.EVOLUTION] = (
+            f"evolution:{settings.evolution.base_url or ''}/{settings.evolution.instance}"
+        )
+    if settings.twilio.account_sid:
+        keys[Channel.SMS] = f"sms:{settings.twilio.account_sid}"
+    if settings.fcm.project_id:
+        keys[Channel.PUSH] = f"push:{settings.fcm.project_id}"
+    return {channel: key[:200] for channel, key in keys.items()}
 
 
 def alert_policy(settings: Settings) -> AlertPolicy:

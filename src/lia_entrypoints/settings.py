@@ -110,6 +110,8 @@ class DeliverySettings(BaseModel):
         default=_DELIVERY.pair_intervals[Channel.WHATSAPP], ge=0, le=600
     )
     """Minimum spacing between two WhatsApp messages to the same person (Meta error 131056)."""
+    rate_scope: Literal["shared", "process"] = "shared"
+    """`shared`: every worker on the database takes send slots from one cap per provider account (the `rate_gates` table); `process`: each worker paces alone (N workers send at up to N times the rates)."""
     max_dlq_reprocess: int = Field(default=3, ge=1, le=100)
     """How many times one job may be reprocessed from the dead-letter queue."""
     request_timeout_seconds: float = Field(default=10.0, gt=0, le=120)

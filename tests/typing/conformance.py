@@ -21,6 +21,7 @@ from lia_adapters.memory import (
     InMemoryCustomerDirectory,
     InMemoryDeskPolicyStore,
     InMemoryFailureRepository,
+    InMemoryRateGate,
     InMemoryRegionCatalogue,
     InMemoryStore,
     InMemoryUnitOfWork,
@@ -51,6 +52,7 @@ from lia_adapters.sql import (
     SqlMessageRepository,
     SqlNoticeRepository,
     SqlOutboxRepository,
+    SqlRateGate,
     SqlRegionCatalogue,
     SqlUnitOfWork,
     SqlUnitOfWorkFactory,
@@ -82,6 +84,7 @@ from lia_core.ports import (
     NoticeRepository,
     OutboxRepository,
     PasswordHasher,
+    RateGate,
     RegionCatalogue,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -105,6 +108,7 @@ _sql_messages: type[MessageRepository] = SqlMessageRepository
 _sql_activity: type[ActivityLog] = SqlActivityLog
 _sql_desk_policies: type[DeskPolicyStore] = SqlDeskPolicyStore
 _sql_canned: type[CannedResponseRepository] = SqlCannedResponseRepository
+_sql_rate_gate: type[RateGate] = SqlRateGate
 
 # In-memory fakes (lia_adapters.memory) and the small production adapters (lia_adapters.system)
 _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
@@ -119,6 +123,7 @@ _staged_events: type[EventPublisher] = StagedEvents
 _event_bus: type[EventFeed] = InProcessEventBus
 _mem_desk_policies: type[DeskPolicyStore] = InMemoryDeskPolicyStore
 _mem_canned: type[CannedResponseRepository] = InMemoryCannedResponseRepository
+_mem_rate_gate: type[RateGate] = InMemoryRateGate
 _fixed_clock: type[Clock] = FixedClock
 _system_clock: type[Clock] = SystemClock
 _sequential_ids: type[IdGenerator] = SequentialIds

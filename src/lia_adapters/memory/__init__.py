@@ -17,6 +17,7 @@ from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryH
 from lia_adapters.memory.hashing import PlainTextHasher
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
+from lia_adapters.memory.rate_gate import InMemoryRateGate
 from lia_adapters.memory.retention import InMemoryRetentionStore
 from lia_adapters.memory.store import InMemoryStore, InMemoryUnitOfWork
 from lia_adapters.memory.users import InMemoryUserRepository
@@ -36,6 +37,7 @@ __all__ = [
     "InMemoryHandoffLedger",
     "InMemoryNoticeRepository",
     "InMemoryOutboxRepository",
+    "InMemoryRateGate",
     "InMemoryRegionCatalogue",
     "InMemoryRetentionStore",
     "InMemoryStateGauges",

@@ -6,6 +6,7 @@ from lia_adapters.sql.conversations.repositories import (
     SqlConversationRepository,
 )
 from lia_adapters.sql.delivery.outbox import SqlOutboxRepository
+from lia_adapters.sql.delivery.rate_gate import SqlRateGate
 from lia_adapters.sql.delivery.repositories import (
     SqlDeadLetterRepository,
     SqlDlqAuditRepository,
@@ -29,6 +30,7 @@ __all__ = [
     "SqlMessageRepository",
     "SqlNoticeRepository",
     "SqlOutboxRepository",
+    "SqlRateGate",
     "SqlRegionCatalogue",
     "SqlUnitOfWork",
     "SqlUnitOfWorkFactory",

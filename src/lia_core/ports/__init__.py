@@ -5,7 +5,7 @@
 `ports.nps` and `ports.gamification` in one transaction (and the overview's reads,
 `ports.overview`, and the counts `/metrics` reads, `ports.gauges`, and the purges, `ports.retention`), and the realtime events
 (`ports.realtime`) it publishes when it commits;
-`ports.system` holds time, ids and hashing.
+`ports.system` holds time, ids and hashing; `ports.rate_gate` the providers' shared rate caps.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from lia_core.ports.gauges import QueueGauge, StateCounts, StateGauges
 from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
 from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
 from lia_core.ports.overview import DeskCounts, OverviewQueries
+from lia_core.ports.rate_gate import RateGate
 from lia_core.ports.realtime import EventFeed, EventListener, EventPublisher
 from lia_core.ports.reports import ReportQueries
 from lia_core.ports.retention import RetentionStore
@@ -101,6 +102,7 @@ __all__ = [
     "PasswordHasher",
     "QueueCounts",
     "QueueGauge",
+    "RateGate",
     "RegionCatalogue",
     "ReportQueries",
     "ReprocessAudit",

@@ -31,6 +31,7 @@ from lia_core.ports import (
     IdGenerator,
     MessageSender,
     PasswordHasher,
+    RateGate,
     UnitOfWorkFactory,
 )
 from lia_core.services.activity import ListActivity, ListActivityHandler
@@ -326,6 +327,7 @@ class Services:
         staff_notifier: StaffNotifier | None = None,
         assignment_policy: AssignmentPolicy | None = None,
         nps_policy: NpsPolicy | None = None,
+        rate_gate: RateGate | None = None,
     ) -> Services:
         """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
 
@@ -337,7 +339,8 @@ class Services:
         stored revisions, the built-in policy in *tz* while none is loaded, re-checked every
         5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs),
         *assignment_policy* says how conversations find agents (default: `AssignmentPolicy()`),
-        *nps_policy* the survey after a resolution (default: `NpsPolicy()`, surveys on).
+        *nps_policy* the survey after a resolution (default: `NpsPolicy()`, surveys on);
+        *rate_gate* shares the providers' rate caps between workers (default: per process).
         """
         timezone = getattr(tz, "key", "UTC")  # a ZoneInfo's name; UTC for datetime.UTC
         policy_source = desk_policies or DeskPolicySource(
@@ -404,6 +407,7 @@ class Services:
                 monotonic=monotonic,
                 sleep=sleep,
                 jitter=jitter,
+                rate_gate=rate_gate,
             ),
             proactive_notice=(
                 NotifyAffectedCustomersHandler(uow, clock, ids, tz, channel_order, roster)

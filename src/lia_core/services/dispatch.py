@@ -27,11 +27,12 @@ from lia_core.domain.delivery_policy import (
     SendFailure,
     decide_retry,
 )
-from lia_core.domain.pacing import CircuitBreaker, PairLimiter, TokenBucket
+from lia_core.domain.pacing import CircuitBreaker, PairLimiter
 from lia_core.errors import DeliveryError
-from lia_core.ports import Clock, MessageSender, OutboundMessage, UnitOfWorkFactory
+from lia_core.ports import Clock, MessageSender, OutboundMessage, RateGate, UnitOfWorkFactory
 from lia_core.services.alerts import Alerter
 from lia_core.services.message_events import job_events
+from lia_core.services.send_slots import ProcessRateGate, SendSlots
 
 __all__ = ["DeliveryPolicy", "DispatchReport", "Dispatcher"]
 
@@ -74,6 +75,10 @@ class DeliveryPolicy:
     """A live job that would wait longer for its slot goes back to the queue instead of blocking."""
     settle_batch: int = 100
     """Outcomes written per transaction (one commit per this many messages, not per message)."""
+    rate_keys: Mapping[Channel, str] = attrs.field(factory=dict)
+    """Whose cap a channel's sends count against (e.g. ``whatsapp:<phone number id>``); default: the channel."""
+    lease_span_seconds: float = 0.1
+    """With a shared rate gate, one take leases at most this many seconds of the rate."""
 
 
 @attrs.define
@@ -92,7 +97,11 @@ class DispatchReport:
 
 @attrs.define
 class Dispatcher:
-    """Claims and sends due jobs; one per worker process, keeping its limiters in memory."""
+    """Claims and sends due jobs; one per worker process.
+
+    The rate caps come from *rate_gate* (shared by every worker, leased in small batches);
+    without one, each process keeps its own. Breakers and recipient spacing are per process.
+    """
 
     uow: UnitOfWorkFactory
     clock: Clock
@@ -102,12 +111,22 @@ class Dispatcher:
     monotonic: Callable[[], float]
     sleep: Callable[[float], Awaitable[None]]
     jitter: Callable[[], float]
+    rate_gate: RateGate | None = None
+    _slots: SendSlots = attrs.field(init=False)
+    _wanting: dict[Channel, int] = attrs.field(factory=dict)
     _breakers: dict[tuple[Channel, JobName], CircuitBreaker] = attrs.field(factory=dict)
-    _buckets: dict[Channel, TokenBucket] = attrs.field(factory=dict)
     _pairs: dict[Channel, PairLimiter] = attrs.field(factory=dict)
     _unsettled: list[tuple[OutboundJob, DeadLetter | None]] = attrs.field(factory=list)
     _deferrals: dict[Channel, int] = attrs.field(factory=dict)
     _flush_lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)
+
+    def __attrs_post_init__(self) -> None:
+        shared = self.rate_gate is not None
+        self._slots = SendSlots(
+            gate=self.rate_gate or ProcessRateGate(self.monotonic),
+            monotonic=self.monotonic,
+            lease_span=self.policy.lease_span_seconds if shared else 0.0,
+        )
 
     async def run_once(self, *, owner: str) -> DispatchReport:
         """Claim one batch, send it (live jobs first, concurrently), and settle every job."""
@@ -122,6 +141,9 @@ class Dispatcher:
             )
             await uow.commit()
         report.claimed = len(jobs)
+        self._wanting.clear()
+        for job in jobs:  # how many slots each channel's jobs of this round still want
+            self._wanting[job.channel] = self._wanting.get(job.channel, 0) + 1
         gate = asyncio.Semaphore(self.policy.concurrency)
 
         async def one(job: OutboundJob) -> None:
@@ -142,23 +164,32 @@ class Dispatcher:
             )
         return self._breakers[key]
 
-    def _slot(self, job: OutboundJob, mono: float) -> float | None:
+    def _rate_key(self, channel: Channel) -> str:
+        return self.policy.rate_keys.get(channel, channel.value)
+
+    async def _slot(self, job: OutboundJob, mono: float) -> float | None:
         """When this job may be sent (monotonic), or None if it should wait in the queue."""
         rate = self.policy.rates.get(job.channel)
         at = mono
         if rate:
-            bucket = self._buckets.setdefault(
-                job.channel, TokenBucket(rate=rate, burst=max(1.0, rate / 10))
-            )
             lookahead = (
                 self.policy.bulk_lookahead_seconds
                 if job.lane is Lane.BULK
                 else self.policy.max_pacing_wait_seconds
             )
-            booked = bucket.reserve(mono, max_wait=lookahead)
+            wanting = self._wanting.get(job.channel, 1)
+            self._wanting[job.channel] = max(1, wanting - 1)
+            booked = await self._slots.reserve(
+                self._rate_key(job.channel),
+                rate=rate,
+                burst=max(1.0, rate / 10),
+                max_wait=lookahead,
+                wanted=min(wanting, self.policy.concurrency),
+            )
             if booked is None:
                 return None
             at = booked
+            mono = self.monotonic()  # a shared gate's take may have taken a moment
         interval = self.policy.pair_intervals.get(job.channel)
         if interval:
             limiter = self._pairs.setdefault(job.channel, PairLimiter(min_interval=interval))
@@ -175,14 +206,14 @@ class Dispatcher:
             report.deferred += 1
             await self._settle(job, owner, None, report)
             return
-        slot = self._slot(job, now_mono)
+        slot = await self._slot(job, now_mono)
         if slot is None:
             self._requeue(job, after_seconds=self._retry_pacing_after(job, now_mono))
             report.deferred += 1
             await self._settle(job, owner, None, report)
             return
-        if slot > now_mono:
-            await self.sleep(slot - now_mono)
+        if slot > now_mono and (wait := slot - self.monotonic()) > 0:
+            await self.sleep(wait)  # from the clock now: a shared gate's take took a moment
         dead = await self._attempt(job, breaker, report)
         await self._settle(job, owner, dead, report)
 
@@ -195,12 +226,12 @@ class Dispatcher:
         """
         limiter = self._pairs.get(job.channel)
         pair_wait = limiter.free_at(str(job.recipient)) - mono if limiter is not None else 0.0
-        bucket = self._buckets.get(job.channel)
+        rate = self.policy.rates.get(job.channel)
         queue_wait = 0.0
-        if bucket is not None:
+        if rate:
             position = self._deferrals.get(job.channel, 0)
             self._deferrals[job.channel] = position + 1
-            queue_wait = bucket.wait_time(mono) + position / bucket.rate
+            queue_wait = self._slots.wait_time(self._rate_key(job.channel), mono) + position / rate
         return max(0.5, pair_wait, queue_wait)
 
     def _requeue(self, job: OutboundJob, *, after_seconds: float) -> None:

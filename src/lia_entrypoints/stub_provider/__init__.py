@@ -1,8 +1,9 @@
 """A local stand-in for WhatsApp Cloud, Evolution, Twilio and FCM, with injectable faults.
 
 Used by integration tests and the dispatch benchmark: it answers in each provider's documented
-shapes, counts requests per recipient (``GET /_stub/requests``, for exactly-once checks) and
-injects faults (``POST /_stub/faults`` replaces the `StubFaults`). Phone-like recipients are
+shapes, counts requests per recipient and accepted sends per message (``GET /_stub/requests``,
+for exactly-once checks), keeps when each accepted send arrived (``GET /_stub/arrivals``, for
+rate checks), answers after a latency, and injects faults (``POST /_stub/faults`` replaces the `StubFaults`). Phone-like recipients are
 counted and matched by their digits ("+55 21 9…" and "55219…" are the same recipient).
 """
 
@@ -43,9 +44,19 @@ async def _answer(
     *,
     authed: bool,
     free_text: bool = False,
+    message: str | None = None,
 ) -> Response[dict[str, object]]:
     state: StubState = request.app.state["stub"]
-    outcome = state.decide(provider, recipient_key(recipient), authed=authed, free_text=free_text)
+    outcome = state.decide(
+        provider,
+        recipient_key(recipient),
+        authed=authed,
+        free_text=free_text,
+        message=message,
+        at=time.monotonic(),
+    )
+    if state.faults.latency_seconds > 0:
+        await asyncio.sleep(state.faults.latency_seconds)
     if outcome in ("ok", "delay"):
         if outcome == "delay":
             await asyncio.sleep(state.faults.delay_seconds)
@@ -78,7 +89,13 @@ async def whatsapp_send(
     )
     free_text = body.get("type") == "text"
     return await _answer(
-        request, "whatsapp", to, lambda: reply, authed=_bearer(request), free_text=free_text
+        request,
+        "whatsapp",
+        to,
+        lambda: reply,
+        authed=_bearer(request),
+        free_text=free_text,
+        message=body.get("biz_opaque_callback_data"),
     )
 
 
@@ -132,7 +149,8 @@ async def twilio_send(
         },
     )
     authed = request.headers.get("authorization", "").startswith("Basic ")
-    return await _answer(request, "twilio", to, lambda: reply, authed=authed)
+    message = request.headers.get("i-twilio-idempotency-token")
+    return await _answer(request, "twilio", to, lambda: reply, authed=authed, message=message)
 
 
 @post("/v1/projects/{project:str}/messages:send")
@@ -149,6 +167,13 @@ async def stub_requests(request: AnyRequest) -> dict[str, object]:
     """Counts of requests per provider and recipient, and per outcome."""
     state: StubState = request.app.state["stub"]
     return state.snapshot()
+
+
+@get("/_stub/arrivals")
+async def stub_arrivals(request: AnyRequest) -> dict[str, object]:
+    """When each accepted send arrived (seconds on the stub's monotonic clock), in order."""
+    state: StubState = request.app.state["stub"]
+    return {"times": state.arrivals}
 
 
 @post("/_stub/faults", status_code=200)
@@ -184,6 +209,7 @@ def create_stub_app(faults: StubFaults | None = None) -> Litestar:
             twilio_send,
             fcm_send,
             stub_requests,
+            stub_arrivals,
             stub_set_faults,
             stub_reset,
         ],

@@ -41,6 +41,8 @@ class StubFaults:
     delay_every: int = 0
     delay_seconds: float = 0.0
     """Accept the message, then answer this late (beyond a client's read timeout: UNCERTAIN)."""
+    latency_seconds: float = 0.0
+    """Every answer waits this long (a provider's normal latency; `benchmarks/scale_out.py` uses 0.02)."""
     unreachable: frozenset[str] = attrs.field(default=frozenset(), converter=_keys)
     """Recipients that always get 131026 / exists:false / 21211 / UNREGISTERED."""
     outside_window: frozenset[str] = attrs.field(default=frozenset(), converter=_keys)
@@ -84,6 +86,10 @@ class StubState:
     attempts: dict[str, Counter[str]] = attrs.field(factory=dict)
     accepted: dict[str, Counter[str]] = attrs.field(factory=dict)
     outcomes: Counter[str] = attrs.field(factory=Counter)
+    messages: Counter[str] = attrs.field(factory=Counter)
+    """Accepted sends per message (the idempotency key the send carried): above 1 is a duplicate."""
+    arrivals: list[float] = attrs.field(factory=list)
+    """When each accepted send arrived (seconds, this process's monotonic clock): the rate seen."""
 
     def set_faults(self, faults: StubFaults) -> None:
         """Replace the faults (reseeding the random source when they carry a seed)."""
@@ -97,6 +103,8 @@ class StubState:
         self.attempts.clear()
         self.accepted.clear()
         self.outcomes.clear()
+        self.messages.clear()
+        self.arrivals.clear()
 
     def snapshot(self) -> dict[str, object]:
         """Counts per provider and recipient, and per outcome."""
@@ -104,6 +112,10 @@ class StubState:
         return {
             "total": self.total,
             "outcomes": dict(self.outcomes),
+            "messages": {
+                "distinct": len(self.messages),
+                "repeated": {k: n for k, n in self.messages.items() if n > 1},
+            },
             "providers": {
                 p: {
                     "attempts": dict(self.attempts.get(p, {})),
@@ -116,8 +128,21 @@ class StubState:
     def _hit(self, rate: float, every: int) -> bool:
         return bool(every and self.total % every == 0) or bool(rate and self.rng.random() < rate)
 
-    def decide(self, provider: str, key: str, *, authed: bool, free_text: bool) -> str:
-        """Count one request and pick its outcome: a fault name, "delay" or "ok"."""
+    def decide(
+        self,
+        provider: str,
+        key: str,
+        *,
+        authed: bool,
+        free_text: bool,
+        message: str | None = None,
+        at: float = 0.0,
+    ) -> str:
+        """Count one request and pick its outcome: a fault name, "delay" or "ok".
+
+        *message* is the send's idempotency key when the request carries one, *at* when it
+        arrived; both are kept for the accepted sends.
+        """
         self.total += 1
         self.attempts.setdefault(provider, Counter())[key] += 1
         f = self.faults
@@ -139,6 +164,9 @@ class StubState:
             outcome = "ok"
         if outcome in ("ok", "delay"):  # a delayed answer is still a delivered message
             self.accepted.setdefault(provider, Counter())[key] += 1
+            self.arrivals.append(at)
+            if message:
+                self.messages[message] += 1
         self.outcomes[outcome] += 1
         return outcome
 

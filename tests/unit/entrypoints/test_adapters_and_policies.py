@@ -11,8 +11,10 @@ from lia_adapters.channels import (
     SandboxSender,
     TwilioSmsSender,
 )
+from lia_adapters.sql import SqlRateGate
 from lia_core.domain.delivery import Channel, JobName
 from lia_entrypoints.adapters import HttpClients, build_senders
+from lia_entrypoints.bootstrap import bootstrap
 from lia_entrypoints.policies import channel_order, delivery_policy
 from lia_entrypoints.settings import Settings
 
@@ -55,6 +57,14 @@ async def test_credentials_switch_on_the_real_adapters(tmp_path: Path) -> None:
     policy = delivery_policy(settings)
     assert policy.rates[Channel.WHATSAPP] == 40
     assert policy.pair_intervals == {}
+    # Each cap is the provider account's, as the provider counts: shared by its workers.
+    assert policy.rate_keys == {
+        Channel.WHATSAPP: "whatsapp:123",
+        Channel.EVOLUTION: "evolution:http://stub/i",
+        Channel.SMS: "sms:AC1",
+        Channel.PUSH: "push:p",
+        Channel.SANDBOX: "sandbox",
+    }
 
 
 def test_explicit_channel_order_wins(tmp_path: Path) -> None:
@@ -65,3 +75,19 @@ def test_explicit_channel_order_wins(tmp_path: Path) -> None:
     order = channel_order(settings)
     assert order[JobName.OUTAGE_NOTICE] == (Channel.SMS, Channel.WHATSAPP)
     assert order[JobName.OUTAGE_RESOLUTION] == (Channel.SMS, Channel.WHATSAPP)
+
+
+async def test_the_rate_caps_are_shared_through_the_database_unless_per_process(
+    tmp_path: Path,
+) -> None:
+    """`shared` (the default) paces through `SqlRateGate`; `process` keeps a bucket per worker."""
+    shared = await bootstrap(Settings(_env_file=None, data_dir=tmp_path / "a"))
+    alone = await bootstrap(
+        Settings(_env_file=None, data_dir=tmp_path / "b", delivery={"rate_scope": "process"})
+    )
+    try:
+        assert isinstance(shared.services.dispatcher.rate_gate, SqlRateGate)
+        assert alone.services.dispatcher.rate_gate is None
+    finally:
+        await shared.aclose()
+        await alone.aclose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +19,13 @@ from sqlalchemy import (
 from lia_adapters.sql.base import metadata
 from lia_adapters.sql.column_types import ACTOR, Json, NullableJson, UtcDateTime, key
 
-__all__ = ["dead_letters", "dlq_reprocess_audit", "failure_notifications", "outbox_jobs"]
+__all__ = [
+    "dead_letters",
+    "dlq_reprocess_audit",
+    "failure_notifications",
+    "outbox_jobs",
+    "rate_gates",
+]
 
 _RECIPIENT = 512  # phone numbers, e-mail addresses, push tokens
 _PENDING = text("status = 'pending'")
@@ -129,4 +136,15 @@ failure_notifications = Table(
     Index("ix_failure_notifications_recipient", "recipient", "kind", "failure_id"),
     # The reports (revision 0020): deflection reads the notices recorded in a range.
     Index("ix_failure_notifications_created_at", "created_at"),
+)
+
+rate_gates = Table(
+    "rate_gates",
+    metadata,
+    # Revision 0024: one row per provider key (`whatsapp:<phone number id>`…), the send slots
+    # every worker takes from (`SqlRateGate`). Times are epoch seconds on the database's clock.
+    Column("key", key(200), primary_key=True),
+    Column("tat", Double, nullable=False),  # when the next slot is due with none saved up
+    Column("taken_at", Double, nullable=False),  # the last take
+    Column("granted", Integer, nullable=False),  # what the last take got
 )

@@ -179,3 +179,22 @@ async def test_seeded_probabilities_repeat(stub: httpx.AsyncClient) -> None:
     first, second = await run(), await run()
     assert first == second
     assert {200, 500} == set(first)
+
+
+async def test_accepted_sends_are_counted_per_message_with_their_arrival(
+    stub: httpx.AsyncClient,
+) -> None:
+    """A message sent twice (same idempotency key) shows as repeated; each arrival is kept."""
+    await set_faults(stub, latency_seconds=0.01, error_every=3)
+    for key in ("job-1", "job-2", "job-1"):  # the third request is a 500: not accepted
+        body = {**wa_text("+5521999998888"), "biz_opaque_callback_data": key}
+        await stub.post(WA, json=body, headers=BEARER)
+    body = {**wa_text("+5521999998888"), "biz_opaque_callback_data": "job-1"}
+    assert (await stub.post(WA, json=body, headers=BEARER)).status_code == 200
+    messages = (await stub.get("/_stub/requests")).json()["messages"]
+    assert messages == {"distinct": 2, "repeated": {"job-1": 2}}
+    times = (await stub.get("/_stub/arrivals")).json()["times"]
+    assert len(times) == 3
+    assert times == sorted(times)
+    await stub.post("/_stub/reset")
+    assert (await stub.get("/_stub/arrivals")).json()["times"] == []

@@ -13,7 +13,7 @@ from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, Sequ
 from lia_core.domain.delivery import Channel, MessageContent
 from lia_core.domain.delivery_policy import FailureKind, SendFailure
 from lia_core.errors import DeliveryError
-from lia_core.ports import OutboundMessage
+from lia_core.ports import OutboundMessage, RateGate
 from lia_core.services import EnqueueMessage, Services
 from lia_core.services.alerts import Alerter, AlertPolicy
 from lia_core.services.dispatch import DeliveryPolicy, Dispatcher
@@ -75,9 +75,15 @@ class Harness:
 
 
 def build_harness(
-    *, policy: DeliveryPolicy | None = None, alert: AlertPolicy | None = None
+    *,
+    policy: DeliveryPolicy | None = None,
+    alert: AlertPolicy | None = None,
+    rate_gate: RateGate | None = None,
 ) -> Harness:
-    """A harness with a scripted sender per channel and no pacing unless *policy* sets some."""
+    """A harness with a scripted sender per channel and no pacing unless *policy* sets some.
+
+    With *rate_gate*, the dispatcher takes its send slots there (as workers sharing a cap).
+    """
     store, clock = InMemoryStore(), FixedClock(T0)
     ids = SequentialIds("job")
     services = Services.build(
@@ -107,5 +113,6 @@ def build_harness(
         monotonic=harness.mono,
         sleep=sleep,
         jitter=random.Random(1).random,
+        rate_gate=rate_gate,
     )
     return harness
