@@ -48,3 +48,6 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/sla_monitor.py")  # issue 13: monitor tick, ticket list
     session.run("python", "benchmarks/assignment.py")  # issue 14: 10,000 offered within 5 s
     session.run("python", "benchmarks/reports.py")  # issue 15: every report over 1M rows <= 1 s
+    session.run(
+        "python", "benchmarks/scale_out.py"
+    )  # issue 16: 4 workers share one cap (100,000 jobs)
