@@ -1,6 +1,10 @@
-"""Developer sessions: `nox -s lint typecheck tests bench` (each in its own virtualenv)."""
+"""Developer sessions: `nox -s lint typecheck tests bench mutate` (each in its own virtualenv)."""
 
 from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
 
 import nox
 
@@ -51,3 +55,100 @@ def bench(session: nox.Session) -> None:
     session.run(
         "python", "benchmarks/scale_out.py"
     )  # issue 16: 4 workers share one cap (100,000 jobs)
+
+
+MUTMUT = "mutmut>=3.8,<4"
+"""mutmut 3 runs only the tests that cover each mutated function (docs/mutation.md)."""
+
+MUTATION_TARGETS = ("domain", "sla", "escalation", "nps", "handoff")
+"""The lia_core packages whose kill rate must stay at or above MUTATION_TARGET."""
+
+MUTATION_TARGET = 90.0
+
+KILLED_CODES = {1, 3, 24, -24, 36, 37, 152, 255}
+"""mutmut's exit codes for a mutant some check caught: a failing test, a timeout, the type check."""
+
+NOT_CHECKED_CODES = {None, 2, 34}
+"""Not run yet, interrupted, skipped: counted apart, neither killed nor survived."""
+
+
+@nox.session
+def mutate(session: nox.Session) -> None:
+    """Mutation testing of lia_core: `nox -s mutate -- sla nps` runs those packages only.
+
+    Results are kept in mutants/: a later run checks only the functions that still have a
+    mutant not killed (not run yet, stopped midway, or survived before new tests), then the
+    kill rate per package is printed and the session fails when a fully run target package
+    is under MUTATION_TARGET.
+    """
+    session.install("-e", ".[dev]", MUTMUT)
+    patterns = mutation_patterns(Path("mutants"), session.posargs)
+    if patterns:
+        session.run(
+            "mutmut", "run", "--max-children", "2", *patterns,
+            env={"HYPOTHESIS_PROFILE": "mutation"},
+        )  # fmt: skip
+    table, below = mutation_report(Path("mutants"))
+    session.log("\n" + table)
+    if below:
+        session.error(f"kill rate under {MUTATION_TARGET:.0f} %: {', '.join(below)}")
+
+
+def mutation_patterns(root: Path, packages: list[str]) -> list[str]:
+    """mutmut's name patterns for *packages* (all of lia_core when empty); empty: nothing left.
+
+    Before the first run every mutant of the packages; after it, one pattern per function
+    that has a mutant not killed, so an interrupted or re-checked run repeats only those.
+    """
+    prefixes = [f"lia_core.{package}." for package in packages] or ["lia_core."]
+    metas = sorted((root / "src" / "lia_core").rglob("*.py.meta"))
+    if not metas:
+        return [f"{prefix}*" for prefix in prefixes]
+    functions = {
+        name.partition("__mutmut_")[0]
+        for meta in metas
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
+        if code not in KILLED_CODES and name.startswith(tuple(prefixes))
+    }
+    return [f"{function}__mutmut_*" for function in sorted(functions)]
+
+
+def _package_of(meta: Path, root: Path) -> str:
+    parts = meta.relative_to(root / "src").parts  # ('lia_core', 'sla', 'clock.py.meta')
+    return ".".join(parts[:2]) if len(parts) > 2 else parts[0]
+
+
+def mutation_report(root: Path) -> tuple[str, list[str]]:
+    """The kill-rate table (Markdown) from mutmut's .meta files, and the target packages under it.
+
+    Kill rate = killed / (killed + survived), where a mutant no test covers counts as survived.
+    """
+    counts: dict[str, Counter[str]] = {}
+    for meta in sorted((root / "src" / "lia_core").rglob("*.py.meta")):
+        tally = counts.setdefault(_package_of(meta, root), Counter())
+        for code in json.loads(meta.read_text())["exit_code_by_key"].values():
+            if code in KILLED_CODES:
+                tally["killed"] += 1
+            elif code in NOT_CHECKED_CODES:
+                tally["not checked"] += 1
+            elif code in {5, 33}:
+                tally["no tests"] += 1
+            else:  # 0: the covering tests passed; anything else is suspicious, not a kill
+                tally["survived"] += 1
+    lines = [
+        "| package | mutants | killed | survived | no tests | not checked | kill rate |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    below = []
+    for package, tally in sorted(counts.items()):
+        checked = tally["killed"] + tally["survived"] + tally["no tests"]
+        rate = 100.0 * tally["killed"] / checked if checked else 0.0
+        shown = f"{rate:.1f} %" if checked else "-"
+        lines.append(
+            f"| {package} | {sum(tally.values())} | {tally['killed']} | {tally['survived']} "
+            f"| {tally['no tests']} | {tally['not checked']} | {shown} |"
+        )
+        target = package.removeprefix("lia_core.") in MUTATION_TARGETS
+        if target and checked and not tally["not checked"] and rate < MUTATION_TARGET:
+            below.append(package)
+    return "\n".join(lines), below

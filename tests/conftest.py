@@ -44,6 +44,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 """Random, 20x more examples: `HYPOTHESIS_PROFILE=explore pytest tests/unit` to hunt new bugs."""
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=20,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+"""Fixed and short, for `nox -s mutate`: a mutant's verdict repeats, and thousands of mutants run."""
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
