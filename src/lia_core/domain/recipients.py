@@ -39,6 +39,8 @@ DEFAULT_REGION = "BR"
 MAX_E164_DIGITS = 15
 _MIN_DIGITS = 3  # nothing shorter passes `phonenumbers.is_possible_number` with a country code
 _BR_MOBILE_FIRST_DIGITS = frozenset("6789")
+_BRAZIL_E164 = re.compile(r"\+55[1-9]{2}[0-9]{8,9}")
+"""A Brazilian number in E.164 (DDD without a 0, 8- or 9-digit subscriber): already canonical."""
 _META_BSUID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[0-9A-Za-z]+")
 """Meta's business-scoped user id (``BR.1A2b3C``, ``US.ENT.9z``), sent instead of a phone."""
 
@@ -63,7 +65,10 @@ class Phone:
     @classmethod
     def parse(cls, raw: str, *, region: str = DEFAULT_REGION, field: str = "to") -> Phone:
         """``"(21) 99999-0001"`` → ``Phone("5521999990001")``; ValidationError when not a number."""
-        return cls(_e164_digits(raw.strip(), region, field))
+        text = raw.strip()
+        if _BRAZIL_E164.fullmatch(text):  # every WhatsApp sender: phonenumbers would return it as is
+            return cls(text[1:])
+        return cls(_e164_digits(text, region, field))
 
     @classmethod
     def stored(cls, digits: str) -> Phone:

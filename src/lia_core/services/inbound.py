@@ -31,7 +31,7 @@ from lia_core.domain.gate import (
 )
 from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
 from lia_core.domain.matching import FailureIndex
-from lia_core.domain.recipients import Phone, parse_recipient
+from lia_core.domain.recipients import Phone, recorded_recipient
 from lia_core.domain.surveys import Survey
 from lia_core.domain.tickets import Ticket
 from lia_core.errors import ConcurrencyConflict
@@ -499,7 +499,9 @@ class ProcessInboundHandler:
             job_id=self.ids.new_id(),
             job_name=JobName.for_channel(channel),
             channel=channel,
-            recipient=parse_recipient(conversation.chat_id, channel=channel),
+            # The id the platform addressed the chat with, digits kept as sent: read as typed,
+            # a US WhatsApp id would become a Brazilian number (and parsing cost ~2 % of ingest).
+            recipient=recorded_recipient(conversation.chat_id, channel=channel),
             content=content,
             context=JobContext(
                 source=f"inbound-{who}",

@@ -313,6 +313,12 @@ UPDATE_CLOCKS = bulk.Batch(
 
 EVENT_COLUMNS = ["ticket_id", "seq", "kind", "at", "actor", "reason", "data"]
 INSERT_EVENTS = bulk.Batch.insert(ticket_events, EVENT_COLUMNS, on_conflict=lambda s: s)
+# The gate opens a ticket per handed-over message: one statement of arrays per table, not
+# a VALUES list SQLAlchemy and psycopg build parameter by parameter (~6 % of ingest's CPU).
+INSERT_TICKETS = bulk.Batch.insert(tickets, [c.name for c in ROW], on_conflict=lambda s: s)
+INSERT_CLOCKS = bulk.Batch.insert(
+    ticket_clocks, [c.name for c in ticket_clocks.columns], on_conflict=lambda s: s
+)
 
 
 def visited_row(visits: VisitsApplied, at: datetime) -> dict[str, object]:

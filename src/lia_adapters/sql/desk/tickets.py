@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import RowMapping, func, insert, select, update
+from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.sql.base import ConnectionSource
@@ -16,6 +16,9 @@ from lia_adapters.sql.desk import plans as plan_store
 from lia_adapters.sql.desk import visit_rows
 from lia_adapters.sql.desk.rows import (
     INDEXED,
+    INSERT_CLOCKS,
+    INSERT_EVENTS,
+    INSERT_TICKETS,
     LIVE,
     ROW,
     UPDATE_CLOCKS,
@@ -69,10 +72,8 @@ class SqlTicketRepository:
         conn = self._connection()
         rows = [new_row(ticket, at) for ticket, _ in items]
         with wrap_db_errors(entity="ticket", entity_id=items[0][0].id):
-            await conn.execute(insert(tickets), rows)
-            await conn.execute(
-                insert(ticket_clocks), [clock_row(ticket, index) for ticket, index in items]
-            )
+            await INSERT_TICKETS.execute(conn, rows)
+            await INSERT_CLOCKS.execute(conn, [clock_row(ticket, index) for ticket, index in items])
         await store_plans(conn, items)
         await self._append(conn, [ticket for ticket, _ in items])
         return [
@@ -102,7 +103,7 @@ class SqlTicketRepository:
         if rows:
             try:
                 with wrap_db_errors(entity="ticket event", entity_id=rows[0]["ticket_id"]):
-                    await conn.execute(insert(ticket_events), rows)
+                    await INSERT_EVENTS.execute(conn, rows)
             except AlreadyExists:
                 # A monitor visit recorded events after these tickets were read: their new
                 # events would take the same positions. The caller reads the ticket again.

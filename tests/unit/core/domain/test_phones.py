@@ -100,3 +100,15 @@ def test_stored_phones_must_be_canonical_digits(bad: str) -> None:
     """Phone.stored refuses anything but 3 to 15 ASCII digits (it does not parse)."""
     with pytest.raises(ValidationError):
         Phone.stored(bad)
+
+
+@given(st.from_regex(r"\+55[1-9]{2}[0-9]{8,9}", fullmatch=True))
+def test_brazilian_e164_needs_no_parsing(raw: str) -> None:
+    """The shortcut for WhatsApp senders gives what phonenumbers gives, and accepts only what it accepts."""
+    import phonenumbers
+
+    number = phonenumbers.parse(raw, "BR")
+    assert phonenumbers.is_possible_number(number)
+    assert Phone.parse(raw).digits == phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.E164
+    ).lstrip("+")

@@ -270,3 +270,20 @@ async def test_paused_failure_stops_notices(p: Pipeline) -> None:
     await p.receive(wa("oi", "m1"))
     assert notice_jobs(p) == []
     assert NoticeKind.NOTICE not in {n.kind for n in p.store.notices.values()}
+
+
+async def test_a_reply_goes_to_the_id_the_platform_gave_even_abroad(p: Pipeline) -> None:
+    """A US WhatsApp id is digits with their own country code: the gate's question goes there
+    (read as typed in Brazil, 14155550100 would become +55 14 155550100)."""
+    await p.services.declare_failure(
+        DeclareFailure(
+            name="Fibra", message="Falha na sua região.", ceps=(parse_cep_rule("2595"),), actor="s"
+        )
+    )
+    p.crm.fail_next(DirectoryUnavailable("timeout"))
+    report = await p.process(
+        (await p.ingest([wa("oi", "m1", sender="14155550100", reply_to="14155550100")])).new
+    )
+    assert report.outcomes == {GateOutcome.ASKED_CEP: 1}
+    asked = [j for j in p.store.jobs.values() if j.context.source == "inbound-gate"]
+    assert [str(j.recipient) for j in asked] == ["14155550100"]
