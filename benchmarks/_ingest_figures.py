@@ -37,6 +37,8 @@ class Plan:
     dup_messages: int
     mix_messages: int
     gate_wait: float
+    profile_dir: str | None = None
+    """Where py-spy writes a raw profile of `lia serve` per throughput load (`--profile`)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -24,6 +24,7 @@ from _ingest_figures import (
     ServedFigures,
 )
 from _ingest_loadgen import SCRIPT, ClosedLoad, OpenLoad, closed, run_load
+from _ingest_profile import profiled
 from _ingest_servers import (
     FAILURES,
     LogSummary,
@@ -38,6 +39,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["baseline", "outage_scenarios", "scenario_a"]
 
+_PROFILED = frozenset({"a", "b"})
+"""The throughput loads `--profile` samples."""
+
 
 async def measured(
     srv: Server,
@@ -49,7 +53,9 @@ async def measured(
     plan: Plan,
 ) -> PhaseFigures:
     """Run one load against *srv*, wait for the gate, return the figures."""
-    seen = await run_load(srv.port, load, pid=srv.process.pid)
+    out = Path(plan.profile_dir, f"{phase}.txt") if plan.profile_dir else None
+    with profiled(srv.process.pid, out if phase in _PROFILED else None):
+        seen = await run_load(srv.port, load, pid=srv.process.pid)
     found = await wait_gate(engine, phase, within=plan.gate_wait)
     srv.sample_rss()
     return PhaseFigures.of(seen, found, messages=messages)

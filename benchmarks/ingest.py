@@ -53,6 +53,9 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
     parser.add_argument("--quick", action="store_true", help="a smoke run (small sizes)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--save", type=Path, help="also write the JSON figures to this file")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy raw profiles of lia serve in A and B to this dir"
+    )
     args = parser.parse_args(argv)
     messages = 2_000 if args.quick else args.messages
     plan = Plan(
@@ -63,6 +66,7 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
         dup_messages=max(100, messages // 4),
         mix_messages=max(100, messages // 5),
         gate_wait=120.0,
+        profile_dir=str(args.profile) if args.profile else None,
     )
     return plan, args
 
