@@ -66,7 +66,7 @@ class Phone:
     def parse(cls, raw: str, *, region: str = DEFAULT_REGION, field: str = "to") -> Phone:
         """``"(21) 99999-0001"`` → ``Phone("5521999990001")``; ValidationError when not a number."""
         text = raw.strip()
-        if _BRAZIL_E164.fullmatch(text):  # every WhatsApp sender: phonenumbers would return it as is
+        if _BRAZIL_E164.fullmatch(text):  # WhatsApp senders: phonenumbers returns these as is
             return cls(text[1:])
         return cls(_e164_digits(text, region, field))
 
