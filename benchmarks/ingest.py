@@ -15,7 +15,8 @@ or stored twice, a notice missing or queued twice, a receipt lost), never on spe
 Run with `nox -s bench` or `python benchmarks/ingest.py` (needs the PostgreSQL test server);
 `--quick` for a smoke run. The parts: `_ingest_bodies` (signed webhooks), `_ingest_loadgen` (the
 load generator), `_ingest_servers` (`lia serve`, the bare app), `_ingest_checks` (the database
-after each phase), `_ingest_scenarios`, `_ingest_figures` (typed results) and `_ingest_report`.
+after each phase), `_ingest_scenarios`, `_ingest_figures` (typed results), `_ingest_report` and `_ingest_profile` (py-spy under
+`--profile DIR`).
 """
 
 from __future__ import annotations
