@@ -27,7 +27,7 @@ from lia_adapters.channels import (
     TwilioConfig,
     TwilioSmsSender,
 )
-from lia_adapters.channels.transport import ProviderTransport
+from lia_adapters.channels.transport import ProviderClient, ProviderTransport
 from lia_adapters.crm import (
     CachedCustomerDirectory,
     CsvCustomerRoster,
@@ -97,7 +97,8 @@ class HttpClients:
         transport = self.transport
         if transport is None and pool:
             transport = ProviderTransport.pooled(max_connections=pool)
-        client = httpx.AsyncClient(
+        # Pooled clients are the provider senders': no cookie jar (see ProviderClient).
+        client = (ProviderClient if pool else httpx.AsyncClient)(
             transport=transport,
             timeout=httpx.Timeout(self.timeout or timeout),
             headers={"user-agent": user_agent} if user_agent else None,

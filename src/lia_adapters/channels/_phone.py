@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import phonenumbers
 
-__all__ = ["to_e164"]
+from lia_core.domain.recipients import Phone
+
+__all__ = ["phone_e164", "to_e164"]
+
+
+def phone_e164(phone: Phone) -> str:
+    """``+5521999998888`` for a `Phone`: its digits are E.164 already, so nothing is parsed.
+
+    (Parsing them again read in a region cost 50 µs a send, and read a stored foreign
+    number such as ``12025550123`` as Brazilian.)
+    """
+    return "+" + phone.digits
 
 
 def to_e164(raw: str, *, region: str, strict: bool = True) -> str | None:

@@ -2,7 +2,8 @@
 
 Measured with benchmarks/dispatch.py's stub: httpcore spends 0.8 ms of CPU per request at 8
 connections and 2.1 ms at 64 (its pool scans every connection per request), aiohttp 0.3 ms,
-which is what lets one worker pass 1,000 messages/s on two cores.
+which is what lets one worker pass 1,000 messages/s on two cores. `ProviderClient` is the
+httpx client over it, without a cookie jar.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
-__all__ = ["ProviderTransport"]
+__all__ = ["ProviderClient", "ProviderTransport"]
 
 _BEFORE_SENDING = (aiohttp.ClientConnectorError, aiohttp.ServerTimeoutError)
 """aiohttp failures that happen before the request is written (or are timeouts httpx names)."""
@@ -42,3 +43,28 @@ class ProviderTransport(AiohttpTransport):
     def pooled(cls, *, max_connections: int) -> ProviderTransport:
         """A transport keeping up to *max_connections* connections open per process."""
         return cls(limits=httpx.Limits(max_connections=max_connections, keepalive_expiry=30))
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing it is handed."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Keep no cookie from *response*."""
+
+
+class ProviderClient(httpx.AsyncClient):
+    """httpx's client for provider sends, keeping no cookies.
+
+    Provider APIs authenticate every request by header; a cookie one of them set must not
+    ride along on the next send. Reading each response's Set-Cookie through the stdlib jar
+    was also a twentieth of the worker's CPU per send (benchmarks/dispatch.py, py-spy).
+    """
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Always empty."""
+        return _NoCookies()
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        raise TypeError("ProviderClient keeps no cookies")

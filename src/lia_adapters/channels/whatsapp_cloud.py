@@ -14,10 +14,10 @@ import httpx
 import structlog
 
 from lia_adapters.channels._http import dig, failure, failure_from_response, json_object, send
-from lia_adapters.channels._phone import to_e164
+from lia_adapters.channels._phone import phone_e164, to_e164
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind, classify_http_status
-from lia_core.domain.recipients import ProviderIdentity, is_meta_bsuid
+from lia_core.domain.recipients import Phone, ProviderIdentity, is_meta_bsuid
 from lia_core.domain.template_parts import ButtonKind, HeaderKind, TemplateButton, TemplateHeader
 from lia_core.ports import OutboundMessage
 
@@ -175,6 +175,13 @@ class CloudApiWhatsAppSender:
 
     client: httpx.AsyncClient
     config: CloudApiConfig
+    # Parsed once: parsing the URL and building the auth header per send showed in the profile.
+    _endpoint: httpx.URL = attrs.field(init=False)
+    _auth: dict[str, str] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._endpoint = httpx.URL(self.url)
+        self._auth = {"Authorization": f"Bearer {self.config.access_token}"}
 
     @property
     def channel(self) -> Channel:
@@ -190,11 +197,12 @@ class CloudApiWhatsAppSender:
     async def send(self, message: OutboundMessage) -> str:
         """Send a template (when the content names one) or text; 131047 falls back to the template."""
         recipient = message.recipient
-        to = (
-            recipient.value
-            if isinstance(recipient, ProviderIdentity) and is_meta_bsuid(recipient.value)
-            else to_e164(str(recipient), region=self.config.default_region, strict=False)
-        )
+        if isinstance(recipient, Phone):
+            to: str | None = phone_e164(recipient)
+        elif isinstance(recipient, ProviderIdentity) and is_meta_bsuid(recipient.value):
+            to = recipient.value
+        else:
+            to = to_e164(str(recipient), region=self.config.default_region, strict=False)
         if to is None:
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
         content = message.content
@@ -239,10 +247,5 @@ class CloudApiWhatsAppSender:
 
     async def _post(self, body: dict[str, object], message: OutboundMessage) -> httpx.Response:
         body["biz_opaque_callback_data"] = message.idempotency_key[:MAX_CALLBACK_DATA]
-        request = self.client.build_request(
-            "POST",
-            self.url,
-            json=body,
-            headers={"Authorization": f"Bearer {self.config.access_token}"},
-        )
+        request = self.client.build_request("POST", self._endpoint, json=body, headers=self._auth)
         return await send(self.client, request, provider=PROVIDER)

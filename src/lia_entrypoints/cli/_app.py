@@ -84,8 +84,14 @@ class CliApp:
         except Exception:  # an unparsable URL is reported by the driver itself
             return None
 
-    def run(self, use: Callable[[Runtime], Awaitable[T]]) -> T:
-        """Bootstrap, run *use* (one use case) and release the runtime, in one event loop."""
+    def run(
+        self,
+        use: Callable[[Runtime], Awaitable[T]],
+        *,
+        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+    ) -> T:
+        """Bootstrap, run *use* (one use case) and release the runtime, in one event loop
+        (asyncio's own, or the one *loop_factory* makes)."""
         settings = self.settings
         factory = self.runtime_factory
 
@@ -96,7 +102,8 @@ class CliApp:
             finally:
                 await runtime.aclose()
 
-        return asyncio.run(main())
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(main())
 
     @contextlib.contextmanager
     def errors(self, *, as_json: bool) -> Iterator[None]:

@@ -133,7 +133,9 @@ def worker(app: CliApp, once: bool, as_json: bool) -> None:
                 settle_heap()
             return await run_worker(runtime, once=once)
 
-        report = app.run(work)
+        # uvloop: the worker is one event loop driving sockets (provider sends, PostgreSQL);
+        # asyncio's own loop and socket writes were a fifth of its CPU (benchmarks/dispatch.py).
+        report = app.run(work, loop_factory=_loop_factory())
         if as_json:
             emit_json(
                 {
