@@ -28,7 +28,7 @@ from lia_core.domain.delivery_policy import (
     decide_retry,
 )
 from lia_core.domain.pacing import CircuitBreaker, PairLimiter
-from lia_core.errors import DeliveryError
+from lia_core.errors import DatabaseUnavailable, DeliveryError
 from lia_core.ports import Clock, MessageSender, OutboundMessage, RateGate, UnitOfWorkFactory
 from lia_core.services.alerts import Alerter
 from lia_core.services.message_events import job_events
@@ -132,6 +132,9 @@ class Dispatcher:
         """Claim one batch, send it (live jobs first, concurrently), and settle every job."""
         report = DispatchReport()
         self._deferrals.clear()
+        # Outcomes an unavailable database kept from being written last round go first:
+        # those messages were sent, and must not be sent again when their lease runs out.
+        await self._flush(owner, report)
         async with self.uow() as uow:
             jobs = await uow.outbox.claim(
                 owner=owner,
@@ -151,8 +154,13 @@ class Dispatcher:
                 await self._process(job, owner, report)
 
         # Claim order is live first; starting tasks in that order books live jobs' slots first.
-        await asyncio.gather(*(one(job) for job in jobs))
+        # Every send of the batch runs to its end even if a flush fails midway (the
+        # database went away): the outcomes then wait in memory for the next flush.
+        outcomes = await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True)
         await self._flush(owner, report)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         return report
 
     def _breaker(self, job: OutboundJob) -> CircuitBreaker:
@@ -323,18 +331,31 @@ class Dispatcher:
 
         Writing per small group instead of per job saves a commit per message; a crash
         between send and flush only means those jobs are retried after their lease.
+
+        Raises:
+            DatabaseUnavailable: the outcomes stay queued; the next flush writes them
+                (a job whose lease ran out meanwhile is another worker's: not written).
         """
         async with self._flush_lock:
             batch, self._unsettled = self._unsettled, []
             if not batch:
                 return
-            async with self.uow() as uow:
-                # A job not written lost its lease: another worker has it, and its outcome wins.
-                lost = set(await uow.outbox.save_many([job for job, _ in batch], owner=owner))
-                report.lost_leases += len(lost)
-                for job, dead in batch:
-                    if dead is not None and job.id not in lost:
-                        await uow.dead_letters.add(dead)
-                kept = [job for job, _ in batch if job.id not in lost]
-                uow.events.publish(*await job_events(uow, kept, at=self.clock.now()))
-                await uow.commit()
+            try:
+                await self._write(batch, owner, report)
+            except DatabaseUnavailable:
+                self._unsettled[:0] = batch
+                raise
+
+    async def _write(
+        self, batch: list[tuple[OutboundJob, DeadLetter | None]], owner: str, report: DispatchReport
+    ) -> None:
+        async with self.uow() as uow:
+            # A job not written lost its lease: another worker has it, and its outcome wins.
+            lost = set(await uow.outbox.save_many([job for job, _ in batch], owner=owner))
+            report.lost_leases += len(lost)
+            for job, dead in batch:
+                if dead is not None and job.id not in lost:
+                    await uow.dead_letters.add(dead)
+            kept = [job for job, _ in batch if job.id not in lost]
+            uow.events.publish(*await job_events(uow, kept, at=self.clock.now()))
+            await uow.commit()
