@@ -20,12 +20,13 @@ import structlog
 
 from lia_core.domain.activity import Actor
 from lia_core.domain.failures import FailureStatus
-from lia_core.errors import LiaError
+from lia_core.errors import DatabaseUnavailable, LiaError
 from lia_core.services import FailureTab, ListFailures
 from lia_core.services.dispatch import DispatchReport
 from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.outage import Outage
 from lia_entrypoints.policies import retention_policy
 
 __all__ = ["Timer", "WorkerReport", "run_worker", "timers", "worker_id"]
@@ -241,21 +242,32 @@ async def _loop(
     settings = runtime.settings.worker
     log.info("worker.started", owner=owner, poll_interval_seconds=settings.poll_interval_seconds)
     due_at = [0.0] * len(jobs)
+    # Retries start at the idle wait and double up to a few seconds: an outage's first
+    # seconds cost a handful of refused connections, not a busy loop.
+    outage = Outage("worker.database", initial=settings.idle_seconds)
     while not stop.is_set():
         now = time.monotonic()
         claimed = 0
+        pause = settings.idle_seconds
         try:
             for index, timer in enumerate(jobs):
                 if now >= due_at[index]:
                     await timer.job(runtime, report)
                     due_at[index] = now + timer.every
             claimed = await _drain(runtime, owner, report, stop)
+            outage.succeeded()
+        except DatabaseUnavailable as exc:
+            # A restart or failover: one line, then wait longer each round until it answers.
+            # The round is retried whole; jobs claimed before it went away come back after
+            # their lease.
+            pause = outage.failed(exc)
+            claimed = 0
         except Exception:
-            # A database hiccup must not kill the worker; the next round retries the same work.
+            # A bug in one job must not kill the worker; the next round retries the same work.
             log.exception("worker.round_failed")
         if claimed == 0:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=settings.idle_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=pause)
     log.info(
         "worker.stopped", ticks=report.ticks, activated=len(report.activated), sent=report.sent
     )
