@@ -8,6 +8,7 @@ from typing import Protocol
 import attrs
 
 from lia_core.domain.conversations import PendingInbound
+from lia_core.errors import DatabaseUnavailable
 from lia_core.services.inbound import ProcessInboundHandler, ProcessReport
 
 __all__ = ["GateObserver", "IsolatingGate"]
@@ -33,7 +34,8 @@ class IsolatingGate:
     """Run the gate on a batch, retrying message by message if the batch fails.
 
     One bad message then cannot hold back the others: it stays unprocessed, is reported
-    as failed, and the recovery sweep tries it again later.
+    as failed, and the recovery sweep tries it again later. An unavailable database is
+    not isolated: the whole batch waits for the sweep.
     """
 
     process: ProcessInboundHandler
@@ -43,6 +45,11 @@ class IsolatingGate:
         """Process *batch*; never raises for a message the gate refuses."""
         try:
             report = await self.process(batch)
+        except DatabaseUnavailable:
+            # Down for every message alike: one by one would only fail again. The batch
+            # stays unprocessed for the recovery sweep, which runs once the database is back.
+            self.observer.failed(batch, isolated=False)
+            return
         except Exception:  # isolate below; nothing of a failed batch was committed
             if len(batch) == 1:
                 self.observer.failed(batch, isolated=True)

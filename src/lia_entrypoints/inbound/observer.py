@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import attrs
 import structlog
 
 from lia_core.domain.conversations import PendingInbound
+from lia_core.errors import PortUnavailable
 from lia_core.services.inbound import ProcessReport
 from lia_entrypoints.inbound.metrics import InboundMetrics
 
@@ -38,7 +40,15 @@ class LoggingGateObserver:
         self.metrics.processed(report)
 
     def failed(self, batch: Sequence[PendingInbound], *, isolated: bool) -> None:
-        """Log the failure with its traceback; a single message is counted as ``failed``."""
+        """Log the failure with its traceback; a single message is counted as ``failed``.
+
+        An unavailable database is an outage, not a bug: one line, no traceback (the
+        recovery sweep takes the messages once it is back).
+        """
+        error = sys.exc_info()[1]
+        if isinstance(error, PortUnavailable):
+            log.warning("inbound.gate_unavailable", messages=len(batch), error=str(error))
+            return
         if isolated:
             log.exception("inbound.message_failed", message_id=batch[0].id)
             self.metrics.gate.labels("failed").inc()

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import structlog
 from litestar.testing import AsyncTestClient
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
@@ -80,3 +81,26 @@ async def test_api_and_webhook_answer_503_with_retry_after(kind: str, tmp_path: 
         problem = response.json()
         assert problem["type"] == "urn:lia:problem:unavailable"
         assert "127.0.0.1" not in problem["detail"]  # the driver's words stay in the log
+
+
+@pytest.mark.parametrize("kind", ["postgres", "sqlite"])
+async def test_health_answers_503_with_retry_after_and_logs_no_traceback(
+    kind: str, tmp_path: Path
+) -> None:
+    """A load balancer polling /health during an outage gets 503 + Retry-After; the log says it in one line."""
+    url = dead_url(kind, tmp_path)
+    settings = Settings(_env_file=None, database_url=url, data_dir=tmp_path)
+    engine = create_engine(url)
+    runtime = await bootstrap(settings, uow=SqlUnitOfWorkFactory(engine))
+    try:
+        async with AsyncTestClient(create_app(settings, runtime=runtime)) as client:
+            with structlog.testing.capture_logs() as logs:
+                response = await client.get("/health")
+    finally:
+        await engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    [line] = [e for e in logs if e["event"] == "health.database_unavailable"]
+    assert line["log_level"] == "warning"
+    assert "exc_info" not in line
+    assert line["cause"]  # the driver's first line, for the operator

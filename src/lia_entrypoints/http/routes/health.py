@@ -30,8 +30,16 @@ async def health(services: ServicesDep) -> HealthOut:
     try:
         await services.list_regions()
     except Exception as exc:
-        log.error("health.database_unavailable", error=type(exc).__name__, exc_info=exc)
         wait = exc.retry_after if isinstance(exc, PortUnavailable) else None
+        if isinstance(exc, PortUnavailable):  # an outage: one line, the driver's words as cause
+            cause = exc.__cause__
+            log.warning(
+                "health.database_unavailable",
+                error=type(exc).__name__,
+                cause=str(cause).splitlines()[0] if cause is not None and str(cause) else None,
+            )
+        else:  # something unexpected: keep the traceback
+            log.error("health.database_unavailable", error=type(exc).__name__, exc_info=exc)
         # A load balancer polling /health learns when to look again, as API callers do.
         headers = {"Retry-After": str(max(1, math.ceil(wait)))} if wait else None
         raise ServiceUnavailableException("the database does not answer", headers=headers) from exc
