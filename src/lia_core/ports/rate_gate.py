@@ -21,5 +21,8 @@ class RateGate(Protocol):
         process sharing the gate, the slots granted for a key never exceed
         ``burst + rate * elapsed``; `SlotGrant.first_in` is measured from the gate's own
         clock at the take, so callers on machines whose clocks disagree still agree.
+
+        Raises:
+            DatabaseUnavailable: a gate kept in the database could not be reached.
         """
         ...

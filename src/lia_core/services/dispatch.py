@@ -214,7 +214,16 @@ class Dispatcher:
             report.deferred += 1
             await self._settle(job, owner, None, report)
             return
-        slot = await self._slot(job, now_mono)
+        try:
+            slot = await self._slot(job, now_mono)
+        except DatabaseUnavailable as exc:
+            # A shared rate gate lives in the database: without it nothing is sent. The job
+            # waits in the queue (written with the round's other outcomes once the database
+            # answers) instead of in `sending` until its lease runs out.
+            self._requeue(job, after_seconds=exc.retry_after or 5.0)
+            report.deferred += 1
+            await self._settle(job, owner, None, report)
+            raise
         if slot is None:
             self._requeue(job, after_seconds=self._retry_pacing_after(job, now_mono))
             report.deferred += 1

@@ -35,6 +35,7 @@ from lia_entrypoints.bootstrap import bootstrap
 from lia_entrypoints.settings import Settings
 from tests.integration.cli.lia_process import LiaProcess, clean_environment, lia_binary
 from tests.integration.delivery.processes import free_port, stub_provider, worker_env
+from tests.log_scan import watch_file
 
 from .cluster import Cluster, throwaway_cluster
 
@@ -118,7 +119,9 @@ class Poster:
 
 
 def start(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    """Start `lia <command>`, its log into a file (an unread pipe fills up and blocks it)."""
+    """Start `lia <command>`, its log into a file (an unread pipe fills up and blocks it)
+    that the test's log scan reads too."""
+    watch_file(cwd / f"{command}.log", source=f"lia {command}")
     with (cwd / f"{command}.log").open("wb") as log:
         return subprocess.Popen(
             [str(lia_binary()), command], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log
@@ -281,7 +284,8 @@ def test_restarts_lose_no_acknowledged_webhook_and_no_job(cluster: Cluster, tmp_
     for code, log in (server_exit, worker_exit):
         assert code in (0, -signal.SIGTERM), log[-3000:]  # uvicorn re-raises SIGTERM once stopped
         # One line per outage, not a stack trace per round.
-        assert "Traceback" not in log, log[-3000:]
+        traced = [line[-1500:] for line in log.splitlines() if "Traceback" in line]
+        assert traced == [], traced
     down = events(worker_exit[1], "worker.database_unavailable")
     back = events(worker_exit[1], "worker.database_restored")
     assert 1 <= len(down) == len(back) <= 2, (down, back)

@@ -11,7 +11,7 @@ import pytest
 import structlog
 from litestar.testing import AsyncTestClient
 
-from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql import SqlRateGate, SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.errors import RETRY_AFTER_SECONDS
 from lia_core.errors import DatabaseUnavailable
 from lia_entrypoints.bootstrap import bootstrap
@@ -104,3 +104,17 @@ async def test_health_answers_503_with_retry_after_and_logs_no_traceback(
     assert line["log_level"] == "warning"
     assert "exc_info" not in line
     assert line["cause"]  # the driver's first line, for the operator
+
+
+@pytest.mark.parametrize("kind", ["postgres", "sqlite"])
+async def test_the_shared_rate_gate_on_a_dead_database_is_unavailable(
+    kind: str, tmp_path: Path
+) -> None:
+    """A send slot asked of a database that cannot be reached raises DatabaseUnavailable."""
+    engine = create_engine(dead_url(kind, tmp_path))
+    try:
+        with pytest.raises(DatabaseUnavailable) as info:
+            await SqlRateGate(engine).take("whatsapp", count=1, rate=10, burst=1, max_wait=1)
+    finally:
+        await engine.dispose()
+    assert info.value.retry_after == RETRY_AFTER_SECONDS

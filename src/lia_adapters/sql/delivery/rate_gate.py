@@ -13,8 +13,10 @@ from typing import Final
 
 import attrs
 from sqlalchemy import TextClause, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lia_adapters.sql.errors import database_unavailable
 from lia_core.domain.slots import SlotGrant
 
 __all__ = ["SqlRateGate"]
@@ -89,7 +91,11 @@ class SqlRateGate:
     async def take(
         self, key: str, *, count: int, rate: float, burst: float, max_wait: float
     ) -> SlotGrant:
-        """Take up to *count* slots of *key* in one atomic statement on the database's clock."""
+        """Take up to *count* slots of *key* in one atomic statement on the database's clock.
+
+        Raises:
+            DatabaseUnavailable: the database refused or lost the connection, or timed out.
+        """
         params = {
             "key": key,
             "count": int(count),
@@ -97,8 +103,14 @@ class SqlRateGate:
             "span": float(burst) / float(rate),
             "max_wait": float(max_wait),
         }
-        async with self._engine.connect() as conn:
-            tat, taken_at, granted = (await conn.execute(self._take, params)).one()
+        try:
+            async with self._engine.connect() as conn:
+                tat, taken_at, granted = (await conn.execute(self._take, params)).one()
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            # A restart or failover is an outage the worker rides out, like a unit of work's.
+            if (unavailable := database_unavailable(error)) is not None:
+                raise unavailable from error
+            raise
         interval = 1.0 / rate
         first = float(tat) - int(granted) * interval + interval  # the first granted slot
         return SlotGrant(granted=int(granted), first_in=first - float(taken_at), interval=interval)
