@@ -7,6 +7,7 @@ LiaError
 │   ├── OutsideServiceWindow  a free text after WhatsApp's 24-hour window closed; ``closed_at``
 │   │                       says when (a template is required)
 │   ├── NoLiveTicket        a conversation without an open ticket cannot take a private note
+│   ├── LastActiveAdmin     disabling the only active ADMIN (lia_core.services.credentials)
 │   └── NothingToChange     a ticket command would change nothing (lia_core.escalation.errors)
 ├── ValidationError         bad input                        → HTTP 422 / CLI exit 2
 │   ├── IdempotencyKeyReused  an idempotency key sent again with another request; ``field``
@@ -19,6 +20,8 @@ LiaError
 │   └── MalformedWebhook    a provider webhook body of the wrong shape; ``field`` is the path
 ├── NotFound(LookupError)                                    → HTTP 404 / CLI exit 1
 ├── AuthenticationFailed    wrong credentials                → HTTP 401 / CLI exit 1
+├── LoginThrottled          too many failed sign-ins for the username or the address;
+│                           ``retry_after`` seconds            → HTTP 429 + Retry-After
 ├── NotPermitted            the user may not do this here (an agent outside their
 │                           departments)                     → HTTP 403 / CLI exit 1
 ├── SchemaOutdated          the database schema is behind the code (`lia db upgrade`)
@@ -33,7 +36,8 @@ LiaError
         └── ConcurrencyConflict                              → HTTP 409 / CLI exit 1
 
 Every `LiaError` subclass in the code base appears above; the two escalation errors live
-beside the rules that raise them, InvalidSetting beside the settings, the rest are defined here.
+beside the rules that raise them, InvalidSetting beside the settings, LastActiveAdmin beside
+the use case that refuses it; the rest are defined here.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidTransition",
     "LiaError",
+    "LoginThrottled",
     "MalformedWebhook",
     "NoLiveTicket",
     "NotFound",
@@ -178,6 +183,15 @@ class NotFound(LiaError, LookupError):
 
 class AuthenticationFailed(LiaError):
     """Credentials were wrong, or the account is disabled."""
+
+
+class LoginThrottled(LiaError):
+    """Sign-ins for this username or from this address failed too often; wait ``retry_after``
+    seconds (whole, at least 1) before the next attempt is even checked."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class NotPermitted(LiaError):

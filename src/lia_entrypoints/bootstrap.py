@@ -266,6 +266,7 @@ async def bootstrap(
         assignment_policy=policies.assignment_policy(settings),
         nps_policy=policies.nps_policy(settings),
         rate_gate=_rate_gate(uow, settings),
+        login_policy=policies.login_policy(settings),
     )
     sla_monitor = SlaMonitor(
         uow=uow,

@@ -11,6 +11,7 @@ from lia_core.assignment import AssignmentPolicy, AwayRule, Strategy
 from lia_core.domain.delivery import Channel, JobName
 from lia_core.domain.delivery_policy import RetryPolicy
 from lia_core.domain.gate import GatePolicy
+from lia_core.domain.login_throttle import ThrottlePolicy
 from lia_core.domain.retention import RetentionPolicy
 from lia_core.errors import ValidationError
 from lia_core.handoff import HandoffPolicy
@@ -34,6 +35,7 @@ __all__ = [
     "desk_policy_refresh",
     "gate_policy",
     "inbound_policy",
+    "login_policy",
     "nps_policy",
     "reply_channels",
     "retention_policy",
@@ -227,4 +229,27 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
         webhook_raw_days=r.webhook_raw_days,
         audit_days=r.audit_days,
         batch_size=r.batch_size,
+    )
+
+
+def login_policy(settings: Settings) -> ThrottlePolicy:
+    """The login throttle; InvalidSetting when the waits are out of order."""
+    s = settings.login
+    base = timedelta(seconds=s.base_delay_seconds)
+    longest = timedelta(seconds=s.max_delay_seconds)
+    forget = timedelta(minutes=s.forget_after_minutes)
+    if longest < base:
+        raise InvalidSetting(
+            "LIA_LOGIN__MAX_DELAY_SECONDS", "must be at least LIA_LOGIN__BASE_DELAY_SECONDS"
+        )
+    if forget < longest:
+        raise InvalidSetting(
+            "LIA_LOGIN__FORGET_AFTER_MINUTES", "must be at least LIA_LOGIN__MAX_DELAY_SECONDS"
+        )
+    return ThrottlePolicy(
+        free_per_username=s.free_attempts_per_username,
+        free_per_address=s.free_attempts_per_address,
+        base_delay=base,
+        max_delay=longest,
+        forget_after=forget,
     )

@@ -24,6 +24,7 @@ from lia_core.desk.monitor import (
     MAX_LANES,
 )
 from lia_core.domain.delivery import Channel
+from lia_core.domain.login_throttle import ThrottlePolicy
 from lia_core.handoff import HandoffPolicy
 from lia_core.services.alerts import AlertPolicy
 from lia_core.services.bot import BotPolicy
@@ -43,6 +44,7 @@ _RETRY = _DELIVERY.retry
 _ALERTS = AlertPolicy()
 _INBOUND = InboundPolicy()
 _NPS = NpsPolicy()
+_LOGIN = ThrottlePolicy()
 
 
 class HttpSettings(BaseModel):
@@ -60,6 +62,25 @@ class HttpSettings(BaseModel):
     """How long a login token (API) or a console sign-in stays valid."""
     metrics_cache_seconds: float = Field(default=10.0, ge=0, le=300)
     """How long `GET /metrics` reuses its counts of the stored state (tickets, SLA, queues, agents, surveys) before it reads the database again; 0 reads on every scrape."""
+
+
+class LoginSettings(BaseModel):
+    """The login throttle (API and console sign-ins; docs/security.md)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    free_attempts_per_username: int = Field(default=_LOGIN.free_per_username, ge=1, le=1000)
+    """Failed sign-ins a username may have before each further attempt waits (1 s, 2 s, 4 s, …)."""
+    free_attempts_per_address: int = Field(default=_LOGIN.free_per_address, ge=1, le=100_000)
+    """Failed sign-ins one client address may have (whatever the usernames) before it waits; higher than per username, since an office shares one address."""
+    base_delay_seconds: float = Field(default=_LOGIN.base_delay.total_seconds(), gt=0, le=3600)
+    """The first wait once the free attempts are used; each further failure doubles it."""
+    max_delay_seconds: float = Field(default=_LOGIN.max_delay.total_seconds(), gt=0, le=86_400)
+    """The longest wait (the doubling stops there)."""
+    forget_after_minutes: float = Field(
+        default=_LOGIN.forget_after.total_seconds() / 60, gt=0, le=7 * 24 * 60
+    )
+    """A username's or address's failures are forgotten when none happened for this long (at least the longest wait)."""
 
 
 class WorkerSettings(BaseModel):
@@ -403,6 +424,8 @@ class Settings(BaseSettings):
     """`json` (one JSON object per line), `console` (readable), or `auto`: console on a terminal, JSON otherwise."""
     http: HttpSettings = HttpSettings()
     """HTTP service settings (`LIA_HTTP__PORT`, …)."""
+    login: LoginSettings = LoginSettings()
+    """The login throttle (`LIA_LOGIN__FREE_ATTEMPTS_PER_USERNAME`, …)."""
     worker: WorkerSettings = WorkerSettings()
     """Worker settings (`LIA_WORKER__POLL_INTERVAL_SECONDS`, …)."""
     delivery: DeliverySettings = DeliverySettings()

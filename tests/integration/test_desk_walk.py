@@ -151,7 +151,7 @@ async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
     services = runtime.services
     for name, role in (("ana.admin", Role.ADMIN), ("sergio.sup", Role.SUPERVISOR)):
         await services.create_user(
-            CreateUser(username=name, password="segredo-123", role=role, actor=ADMIN)
+            CreateUser(username=name, password="segredo-12345", role=role, actor=ADMIN)
         )
     await services.update_user(
         UpdateUser(

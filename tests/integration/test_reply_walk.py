@@ -100,7 +100,7 @@ async def test_a_reply_reaches_the_customer_and_its_receipts_move_it_to_read(
 async def _walk(runtime: Runtime, clock: FixedClock, stub: str) -> None:
     services = runtime.services
     await services.create_user(
-        CreateUser(username="bia", password="segredo-123", role=Role.AGENT, actor=ADMIN)
+        CreateUser(username="bia", password="segredo-12345", role=Role.AGENT, actor=ADMIN)
     )
     await services.update_user(
         UpdateUser(username="bia", actor=ADMIN, departments=("general", "support"), full_name="Bia")

@@ -40,6 +40,7 @@ from lia_adapters.memory.conversations import (
     InMemoryConversationRepository,
     InMemoryMessageRepository,
 )
+from lia_adapters.memory.login_failures import InMemoryLoginFailureLog
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
 from lia_adapters.sql import (
     SqlActivityLog,
@@ -64,6 +65,7 @@ from lia_adapters.sql.assignment.repositories import (
     SqlOfferRepository,
 )
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
+from lia_adapters.sql.users.login_failures import SqlLoginFailureLog
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.ports import (
     ActivityLog,
@@ -79,6 +81,7 @@ from lia_core.ports import (
     EventPublisher,
     FailureRepository,
     IdGenerator,
+    LoginFailureLog,
     MessageRepository,
     MessageSender,
     NoticeRepository,
@@ -98,6 +101,7 @@ _sql_uow_factory: type[UnitOfWorkFactory] = SqlUnitOfWorkFactory
 _sql_failures: type[FailureRepository] = SqlFailureRepository
 _sql_regions: type[RegionCatalogue] = SqlRegionCatalogue
 _sql_users: type[UserRepository] = SqlUserRepository
+_sql_login_failures: type[LoginFailureLog] = SqlLoginFailureLog
 _sql_outbox: type[OutboxRepository] = SqlOutboxRepository
 _sql_dead_letters: type[DeadLetterRepository] = SqlDeadLetterRepository
 _sql_dlq_audit: type[DlqAuditRepository] = SqlDlqAuditRepository
@@ -115,6 +119,7 @@ _mem_uow: type[UnitOfWork] = InMemoryUnitOfWork
 _mem_failures: type[FailureRepository] = InMemoryFailureRepository
 _mem_regions: type[RegionCatalogue] = InMemoryRegionCatalogue
 _mem_users: type[UserRepository] = InMemoryUserRepository
+_mem_login_failures: type[LoginFailureLog] = InMemoryLoginFailureLog
 _mem_contacts: type[ContactRepository] = InMemoryContactRepository
 _mem_conversations: type[ConversationRepository] = InMemoryConversationRepository
 _mem_messages: type[MessageRepository] = InMemoryMessageRepository

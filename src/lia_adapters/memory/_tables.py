@@ -13,6 +13,7 @@ import attrs
 
 from lia_adapters.memory._assignment_rows import AssignmentTables
 from lia_adapters.memory._gamification_rows import GamificationTables
+from lia_adapters.memory._login_failure_rows import LoginFailureOp, replay
 from lia_adapters.memory._nps_rows import NpsTables
 from lia_core.desk.index import TicketIndex
 from lia_core.desk.policy import DeskPolicyRevision
@@ -22,6 +23,7 @@ from lia_core.domain.conversations import Contact, Conversation, PendingInbound,
 from lia_core.domain.delivery import Channel, DeadLetter, OutboundJob
 from lia_core.domain.failures import MassiveFailure
 from lia_core.domain.inbound import StatusUpdate
+from lia_core.domain.login_throttle import FailedLogins
 from lia_core.domain.notices import FailureNotice, NoticeKind
 from lia_core.domain.recipients import ContactKey
 from lia_core.domain.regions import NamedRegion
@@ -136,6 +138,10 @@ class Tables:
     assignment_tables: AssignmentTables = attrs.field(factory=AssignmentTables)
     nps_tables: NpsTables = attrs.field(factory=NpsTables)
     gamification: GamificationTables = attrs.field(factory=GamificationTables)
+    login_failures: dict[str, FailedLogins] = attrs.field(factory=dict)
+    """Committed only: failed sign-ins per key."""
+    login_failure_ops: list[LoginFailureOp] = attrs.field(factory=list)
+    """Staged only: failures and forgets, replayed on `login_failures` at commit."""
     revision: int = 0
     """Committed only: bumped by every commit that wrote a failure or region."""
     commits: int = 0
@@ -210,6 +216,7 @@ class Tables:
         self.assignment_tables.merge(staged.assignment_tables)
         self.nps_tables.merge(staged.nps_tables)
         self.gamification.merge(staged.gamification)
+        replay(self.login_failures, staged.login_failure_ops)
         self.commits += 1
 
 

@@ -34,6 +34,7 @@ from lia_adapters.memory.desk_policy import InMemoryDeskPolicyStore
 from lia_adapters.memory.gamification import InMemoryGamificationRepository
 from lia_adapters.memory.gauges import InMemoryStateGauges
 from lia_adapters.memory.handoffs import InMemoryBotSessionRepository, InMemoryHandoffLedger
+from lia_adapters.memory.login_failures import InMemoryLoginFailureLog
 from lia_adapters.memory.nps import InMemoryFeedbackRepository, InMemorySurveyRepository
 from lia_adapters.memory.outages import InMemoryFailureRepository, InMemoryRegionCatalogue
 from lia_adapters.memory.overview import InMemoryOverviewQueries
@@ -91,6 +92,7 @@ class InMemoryUnitOfWork:
         self._gauges = InMemoryStateGauges(self)
         self._reports = InMemoryReportQueries(self)
         self._retention = InMemoryRetentionStore(self)
+        self._login_failures = InMemoryLoginFailureLog(self)
 
     @property
     def failures(self) -> InMemoryFailureRepository:
@@ -226,6 +228,11 @@ class InMemoryUnitOfWork:
     def retention(self) -> InMemoryRetentionStore:
         """The retention purges."""
         return self._retention
+
+    @property
+    def login_failures(self) -> InMemoryLoginFailureLog:
+        """Failed sign-ins per key."""
+        return self._login_failures
 
     async def __aenter__(self) -> Self:
         """Start with nothing staged."""

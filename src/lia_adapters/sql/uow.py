@@ -40,6 +40,7 @@ from lia_adapters.sql.relay.relay import new_origin, prune, write_events
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.sql.reports import SqlReportQueries
 from lia_adapters.sql.retention import SqlRetentionStore
+from lia_adapters.sql.users.login_failures import SqlLoginFailureLog
 from lia_adapters.sql.users.repositories import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -103,6 +104,7 @@ class SqlUnitOfWork:
         self._gauges = SqlStateGauges(self._connection)
         self._reports = SqlReportQueries(self._connection)
         self._retention = SqlRetentionStore(self._connection)
+        self._login_failures = SqlLoginFailureLog(self._connection)
 
     def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -143,6 +145,11 @@ class SqlUnitOfWork:
     def reports(self) -> SqlReportQueries:
         """The KPI reports (docs/reports.md), read-only."""
         return self._reports
+
+    @property
+    def login_failures(self) -> SqlLoginFailureLog:
+        """Failed sign-ins per key (`login_failures`)."""
+        return self._login_failures
 
     @property
     def bot_sessions(self) -> SqlBotSessionRepository:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import attrs
 
+from lia_core.domain.common_passwords import COMMON_PASSWORDS
 from lia_core.domain.phone_guard import carries_phone
 from lia_core.domain.recipients import Phone
 from lia_core.errors import ValidationError
@@ -28,7 +29,7 @@ __all__ = [
     "validate_username",
 ]
 
-MIN_PASSWORD_CHARS = 8
+MIN_PASSWORD_CHARS = 10
 MAX_FULL_NAME_CHARS = 200
 MAX_PUSH_TOKEN_CHARS = 512
 """The `users.push_token` column's width."""
@@ -80,10 +81,14 @@ def validate_new_username(raw: str) -> str:
 
 
 def validate_password(raw: str) -> str:
-    """Return the password if it is long enough, else raise."""
+    """Return the password if it is long enough and not a common one, else raise."""
     if len(raw) < MIN_PASSWORD_CHARS:
         raise ValidationError(
             f"password must have at least {MIN_PASSWORD_CHARS} characters", field="password"
+        )
+    if raw.strip().lower() in COMMON_PASSWORDS:
+        raise ValidationError(
+            "password is on the list of common passwords; choose another", field="password"
         )
     return raw
 
@@ -149,3 +154,6 @@ class User:
     departments: frozenset[str] = frozenset()
     participates_in_gamification: bool = True
     """Off: left out of the gamification ranking (the schema's ``participatesInGamification``)."""
+    credentials_version: int = 0
+    """Bumped by every password change; a token or console session carries the version it was
+    issued under and is refused once the account's has moved on."""

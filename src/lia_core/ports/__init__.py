@@ -2,7 +2,7 @@
 
 `UnitOfWork` gathers the repositories of `ports.storage`, `ports.delivery`,
 `ports.audit`, `ports.desk_policy`, `ports.canned`, `ports.assignment`, `ports.handoffs`,
-`ports.nps` and `ports.gamification` in one transaction (and the overview's reads,
+`ports.nps`, `ports.gamification` and `ports.login_failures` in one transaction (and the overview's reads,
 `ports.overview`, and the counts `/metrics` reads, `ports.gauges`, and the purges, `ports.retention`), and the realtime events
 (`ports.realtime`) it publishes when it commits;
 `ports.system` holds time, ids and hashing; `ports.rate_gate` the providers' shared rate caps.
@@ -49,6 +49,7 @@ from lia_core.ports.desk_policy import DeskPolicyStore
 from lia_core.ports.gamification import GamificationRepository
 from lia_core.ports.gauges import QueueGauge, StateCounts, StateGauges
 from lia_core.ports.handoffs import BotSessionRepository, HandoffLedger
+from lia_core.ports.login_failures import LoginFailureLog
 from lia_core.ports.nps import FeedbackFilter, FeedbackRepository, SurveyRepository
 from lia_core.ports.overview import DeskCounts, OverviewQueries
 from lia_core.ports.rate_gate import RateGate
@@ -92,6 +93,7 @@ __all__ = [
     "InboxQuery",
     "InboxSort",
     "InboxTab",
+    "LoginFailureLog",
     "MessageRepository",
     "MessageSender",
     "NoticeRepository",
@@ -256,6 +258,11 @@ class UnitOfWork(Protocol):
     @property
     def retention(self) -> RetentionStore:
         """The purges of old rows (finished jobs, processed messages' content, audit rows)."""
+        ...
+
+    @property
+    def login_failures(self) -> LoginFailureLog:
+        """Failed sign-ins per username and per address (login throttling)."""
         ...
 
     async def __aenter__(self) -> Self:

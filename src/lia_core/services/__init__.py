@@ -22,6 +22,7 @@ from lia_core.desk.alerts import OutboxStaffNotifier, StaffNotifier
 from lia_core.desk.intake import DeskIntake
 from lia_core.desk.service import Desk, PolicySource
 from lia_core.domain.delivery import Channel, JobName
+from lia_core.domain.login_throttle import ThrottlePolicy
 from lia_core.ports import (
     AuditSink,
     Clock,
@@ -55,6 +56,13 @@ from lia_core.services.conversations import (
     GetConversationHandler,
     ListConversations,
     ListConversationsHandler,
+)
+from lia_core.services.credentials import (
+    ChangePassword,
+    ChangePasswordHandler,
+    LastActiveAdmin,
+    SetUserActive,
+    SetUserActiveHandler,
 )
 from lia_core.services.dead_letters import (
     GetDeadLetterHandler,
@@ -121,10 +129,9 @@ from lia_core.services.reports import Reports, RunReport
 from lia_core.services.retention import Purge, PurgeReport, Retention
 from lia_core.services.routing import HumanQueueRouter
 from lia_core.services.settlement import SettleJob, SettleJobHandler, Settlement
+from lia_core.services.sign_in import Authenticate, AuthenticateHandler
 from lia_core.services.surveys import NpsPolicy, Surveys
 from lia_core.services.users import (
-    Authenticate,
-    AuthenticateHandler,
     CreateUser,
     CreateUserHandler,
     GetUserHandler,
@@ -138,6 +145,8 @@ __all__ = [
     "Authenticate",
     "BotPolicy",
     "ChangeFailureStatus",
+    "ChangePassword",
+    "ChangePasswordHandler",
     "ChannelOrder",
     "CheckLocation",
     "CreateUser",
@@ -153,6 +162,7 @@ __all__ = [
     "FailureProgress",
     "FailureTab",
     "Gamification",
+    "LastActiveAdmin",
     "ListActivity",
     "ListConversations",
     "ListFailures",
@@ -175,6 +185,8 @@ __all__ = [
     "RunReport",
     "SaveCannedResponse",
     "Services",
+    "SetUserActive",
+    "SetUserActiveHandler",
     "SettingsChange",
     "SettleJob",
     "Settlement",
@@ -233,6 +245,8 @@ class Services:
     list_regions: ListRegionsHandler
     create_user: CreateUserHandler
     authenticate: AuthenticateHandler
+    change_password: ChangePasswordHandler
+    set_user_active: SetUserActiveHandler
     get_user: GetUserHandler
     list_users: ListUsersHandler
     update_user: UpdateUserHandler
@@ -328,6 +342,7 @@ class Services:
         assignment_policy: AssignmentPolicy | None = None,
         nps_policy: NpsPolicy | None = None,
         rate_gate: RateGate | None = None,
+        login_policy: ThrottlePolicy | None = None,
     ) -> Services:
         """Wire every handler to the given ports (*tz*: the ISP's timezone for message texts).
 
@@ -340,13 +355,15 @@ class Services:
         5 s), *staff_notifier* queues staff alerts (default: notify-user outbox jobs),
         *assignment_policy* says how conversations find agents (default: `AssignmentPolicy()`),
         *nps_policy* the survey after a resolution (default: `NpsPolicy()`, surveys on);
-        *rate_gate* shares the providers' rate caps between workers (default: per process).
+        *rate_gate* shares the providers' rate caps between workers (default: per process);
+        *login_policy* the login throttle (default: `ThrottlePolicy()`).
         """
         timezone = getattr(tz, "key", "UTC")  # a ZoneInfo's name; UTC for datetime.UTC
         policy_source = desk_policies or DeskPolicySource(
             uow=uow, clock=clock, timezone=timezone, refresh=DEFAULT_POLICY_REFRESH
         )
         inbound = inbound_policy or InboundPolicy()
+        sign_in = AuthenticateHandler(uow, hasher, clock, ids, login_policy or ThrottlePolicy())
         assignment = assignment_policy or AssignmentPolicy()
         surveys = Surveys(
             ids, policy=nps_policy or NpsPolicy(), reply_channels=dict(inbound.reply_channels)
@@ -427,7 +444,9 @@ class Services:
             get_region=GetRegionHandler(uow),
             list_regions=ListRegionsHandler(uow),
             create_user=CreateUserHandler(uow, clock, ids, hasher),
-            authenticate=AuthenticateHandler(uow, hasher),
+            authenticate=sign_in,
+            change_password=ChangePasswordHandler(uow, clock, ids, hasher, sign_in),
+            set_user_active=SetUserActiveHandler(uow, clock, ids),
             get_user=GetUserHandler(uow),
             list_users=ListUsersHandler(uow),
             update_user=UpdateUserHandler(uow, clock, ids),

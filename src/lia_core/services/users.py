@@ -1,4 +1,4 @@
-"""Use cases for staff accounts: create, update contact fields, list, authenticate."""
+"""Use cases for staff accounts: create, update contact fields, list (signing in: sign_in.py)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,10 @@ from lia_core.domain.users import (
     validate_push_token,
     validate_username,
 )
-from lia_core.errors import AuthenticationFailed, NotFound, ValidationError
 from lia_core.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
 from lia_core.services.activity import record
 
 __all__ = [
-    "Authenticate",
-    "AuthenticateHandler",
     "CreateUser",
     "CreateUserHandler",
     "GetUserHandler",
@@ -57,14 +54,6 @@ class UpdateUser:
     departments: tuple[str, ...] | None = None
     participates_in_gamification: bool | None = None
     """Off leaves the person out of the gamification ranking."""
-
-
-@attrs.frozen(kw_only=True)
-class Authenticate:
-    """Check a username and password."""
-
-    username: str
-    password: str = attrs.field(repr=False)
 
 
 @attrs.frozen
@@ -157,38 +146,6 @@ def _contact(user: User) -> str:
             f"gamification={'on' if user.participates_in_gamification else 'off'}",
         ]
     )
-
-
-@attrs.define
-class AuthenticateHandler:
-    """Verify credentials; unknown user and wrong password fail alike."""
-
-    uow: UnitOfWorkFactory
-    hasher: PasswordHasher
-    _decoy_hash: str = attrs.field(default="", repr=False)
-
-    def _decoy(self) -> str:
-        # Made on the first unknown username, not at startup: hashing reserves the KDF's
-        # memory (64 MiB for Argon2), which every process would otherwise pay at boot.
-        if not self._decoy_hash:
-            self._decoy_hash = self.hasher.hash("decoy password")
-        return self._decoy_hash
-
-    async def __call__(self, cmd: Authenticate) -> User:
-        """Return the active user or raise AuthenticationFailed."""
-        user: User | None
-        try:
-            username = validate_username(cmd.username)
-            async with self.uow() as uow:
-                user = await uow.users.get_by_username(username)
-        except (NotFound, ValidationError):
-            user = None
-        stored = user.password_hash if user is not None else self._decoy()
-        # Verify even for unknown users so response time does not reveal which usernames exist.
-        matches = bool(stored) and self.hasher.verify(stored, cmd.password)
-        if user is None or not matches or not user.is_active:
-            raise AuthenticationFailed("wrong username or password")
-        return user
 
 
 @attrs.frozen

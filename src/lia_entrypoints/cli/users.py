@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from lia_core.domain.activity import Actor
 from lia_core.domain.users import Role, User
-from lia_core.services import CreateUser, UpdateUser
+from lia_core.services import ChangePassword, CreateUser, SetUserActive, UpdateUser
 from lia_entrypoints.cli._app import CliApp
 from lia_entrypoints.cli._options import actor_option, json_option
 from lia_entrypoints.cli.output import emit_json, local_time, table
@@ -31,7 +33,7 @@ def user_group() -> None:
 @click.option(
     "--password",
     envvar="LIA_PASSWORD",
-    help="At least 8 characters; read from $LIA_PASSWORD, else asked for (hidden) when omitted.",
+    help="At least 10 characters, not a common one; from $LIA_PASSWORD, else asked for (hidden).",
 )
 @actor_option
 @json_option
@@ -170,3 +172,60 @@ def update(
         else:
             click.echo(f"updated user {user.username}")
             click.echo(_describe(user, app))
+
+
+@user_group.command("password")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input instead of asking.",
+)
+@actor_option
+@json_option
+@click.pass_obj
+def password_(app: CliApp, username: str, password_stdin: bool, actor: str, as_json: bool) -> None:
+    """Set a new password (at least 10 characters, not a common one); every token and console
+    session the account had stops working."""
+    if password_stdin:
+        new = sys.stdin.readline().rstrip("\r\n")
+    else:
+        new = str(click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True))
+    with app.errors(as_json=as_json):
+        cmd = ChangePassword(username=username, new_password=new, actor=actor)
+        user = app.run(lambda rt: rt.services.change_password(cmd))
+        if as_json:
+            emit_json(UserOut.of(user, app.settings.tz))
+        else:
+            click.echo(f"password of {user.username} changed; older sign-ins are refused")
+
+
+def _set_active(app: CliApp, username: str, *, active: bool, actor: str, as_json: bool) -> None:
+    with app.errors(as_json=as_json):
+        cmd = SetUserActive(username=username, active=active, actor=actor)
+        user = app.run(lambda rt: rt.services.set_user_active(cmd))
+        if as_json:
+            emit_json(UserOut.of(user, app.settings.tz))
+        else:
+            click.echo(f"user {user.username} is {'active' if user.is_active else 'disabled'}")
+
+
+@user_group.command("disable")
+@click.argument("username")
+@actor_option
+@json_option
+@click.pass_obj
+def disable(app: CliApp, username: str, actor: str, as_json: bool) -> None:
+    """Disable an account: it cannot sign in, and its tokens and sessions are refused at once."""
+    _set_active(app, username, active=False, actor=actor, as_json=as_json)
+
+
+@user_group.command("enable")
+@click.argument("username")
+@actor_option
+@json_option
+@click.pass_obj
+def enable(app: CliApp, username: str, actor: str, as_json: bool) -> None:
+    """Enable a disabled account again (it signs in anew: old tokens stay refused only after a
+    password change)."""
+    _set_active(app, username, active=True, actor=actor, as_json=as_json)

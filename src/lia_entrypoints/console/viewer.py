@@ -19,6 +19,7 @@ from lia_entrypoints.http.context import runtime_of
 
 __all__ = [
     "ROLE_LABELS",
+    "SESSION_CREDENTIALS",
     "SESSION_EXPIRES",
     "SESSION_USER",
     "ConsoleAuth",
@@ -32,6 +33,8 @@ SESSION_USER = "user"
 """Session key: the signed-in username."""
 SESSION_EXPIRES = "expires"
 """Session key: when the sign-in stops being valid (ISO 8601, UTC), checked on the server."""
+SESSION_CREDENTIALS = "cv"
+"""Session key: the account's credentials version at sign-in (a password change ends it)."""
 
 ROLE_LABELS = {Role.ADMIN: "Administrador", Role.SUPERVISOR: "Supervisor", Role.AGENT: "Agente"}
 """How each role is named on screen."""
@@ -61,6 +64,8 @@ class ConsoleAuth(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException("the account no longer exists") from None
         if not user.is_active:
             raise NotAuthorizedException("the account is disabled")
+        if session.get(SESSION_CREDENTIALS, 0) != user.credentials_version:
+            raise NotAuthorizedException("the password has changed since this sign-in")
         return AuthenticationResult(user=user, auth=session)
 
 

@@ -16,6 +16,7 @@ from lia_entrypoints.http.context import runtime_of
 from lia_entrypoints.settings import Settings
 
 __all__ = [
+    "CREDENTIALS_CLAIM",
     "MANAGERS",
     "admins_only",
     "build_jwt_auth",
@@ -25,17 +26,23 @@ __all__ = [
 
 MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 """Roles allowed to manage failures and the region catalogue."""
+CREDENTIALS_CLAIM = "cv"
+"""The token claim holding the account's credentials version when it was issued."""
 
 
 async def retrieve_user(
     token: Token, connection: ASGIConnection[Any, Any, Any, Any]
 ) -> User | None:
-    """The active account named by the token's subject, or None (the request is then refused)."""
+    """The active account named by the token's subject, or None (the request is then refused):
+    a disabled account, or a token issued before the password last changed, gets 401."""
     try:
         user = await runtime_of(connection.app.state).services.get_user(token.sub)
     except NotFound:
         return None
-    return user if user.is_active else None
+    # A version, not the issue time: `iat` has whole seconds, and a token issued in the
+    # second of a password change would otherwise pass or fail by luck.
+    version = token.extras.get(CREDENTIALS_CLAIM, 0)
+    return user if user.is_active and version == user.credentials_version else None
 
 
 def build_jwt_auth(settings: Settings) -> JWTAuth[User, Token]:

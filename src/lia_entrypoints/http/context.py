@@ -14,7 +14,7 @@ from litestar.security.jwt import JWTAuth, Token
 
 from lia_core.domain.activity import Actor
 from lia_core.domain.users import User
-from lia_core.services import Services
+from lia_core.services import Authenticate, Services
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.inbound import InboundRuntime
 
@@ -28,6 +28,7 @@ __all__ = [
     "TzDep",
     "actor_of",
     "inbound_of",
+    "login_attempt",
     "provide_services",
     "provide_tz",
     "runtime_of",
@@ -79,6 +80,19 @@ def provide_services(state: State) -> Services:
 def provide_tz(state: State) -> ZoneInfo:
     """Dependency: the ISP's timezone, in which times are read and shown."""
     return cast(ZoneInfo, state[TZ_KEY])
+
+
+def login_attempt(
+    connection: ASGIConnection[Any, Any, Any, Any], username: str, password: str
+) -> Authenticate:
+    """A sign-in from this connection: the client's address and agent go to the throttle."""
+    agent = connection.headers.get("user-agent", "").strip()
+    return Authenticate(
+        username=username,
+        password=password,
+        address=connection.client.host if connection.client else None,
+        user_agent=agent[:USER_AGENT_MAX] or None,
+    )
 
 
 def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:

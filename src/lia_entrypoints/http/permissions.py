@@ -69,6 +69,7 @@ _WRITE = "agents: conversations assigned to them or in their departments"
 
 _API: tuple[tuple[str, str, Access, str], ...] = (
     ("POST", "/api/v1/auth/login", _P, "throttled per username and per client address"),
+    ("POST", "/api/v1/auth/password", _S, "one's own password; the current one checked, throttled"),
     ("GET", "/api/v1/failures", _S, ""),
     ("POST", "/api/v1/failures", _M, ""),
     ("POST", "/api/v1/failures/check", _S, ""),
@@ -116,6 +117,8 @@ _API: tuple[tuple[str, str, Access, str], ...] = (
     ("GET", "/api/v1/users", _M, ""),
     ("GET", "/api/v1/users/{username:str}", _M, ""),
     ("PATCH", "/api/v1/users/{username:str}", _A, ""),
+    ("POST", "/api/v1/users/{username:str}/disable", _A, "never the only active ADMIN"),
+    ("POST", "/api/v1/users/{username:str}/enable", _A, ""),
     ("GET", "/api/v1/rules", _M, ""),
     ("POST", "/api/v1/rules", _A, ""),
     ("GET", "/api/v1/rules/history", _M, ""),

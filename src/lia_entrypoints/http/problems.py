@@ -21,6 +21,7 @@ from lia_core.errors import (
     DomainError,
     InvalidTransition,
     LiaError,
+    LoginThrottled,
     NoLiveTicket,
     NotFound,
     NotPermitted,
@@ -98,6 +99,7 @@ _LIA_PROBLEMS: Mapping[type[LiaError], tuple[int, str, str]] = {
     ConcurrencyConflict: (409, "concurrency-conflict", "Changed concurrently"),
     AuthenticationFailed: (401, "authentication-failed", "Authentication failed"),
     NotPermitted: (403, "forbidden", "Not permitted"),
+    LoginThrottled: (429, "login-throttled", "Too many failed sign-ins"),
     PortUnavailable: (503, "unavailable", "Temporarily unavailable"),
 }
 
@@ -173,6 +175,8 @@ def _handle_lia_error(request: Request[Any, Any, Any], exc: LiaError) -> Respons
             error=type(exc).__name__,
             cause=_first_line(cause) if cause is not None else None,
         )
+        headers = _retry_after(exc.retry_after)
+    if isinstance(exc, LoginThrottled):
         headers = _retry_after(exc.retry_after)
     return _respond(
         request,

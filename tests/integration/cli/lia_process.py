@@ -101,7 +101,14 @@ def outage_flow(lia: LiaProcess, *, starts_at: str) -> str:
     *starts_at* is a future local time without an offset (read in the ISP timezone).
     """
     lia.ok(
-        "user", "create", "--username", "alice", "--role", "SUPERVISOR", "--password", "s3cret-pass"
+        "user",
+        "create",
+        "--username",
+        "alice",
+        "--role",
+        "SUPERVISOR",
+        "--password",
+        "s3cret-pass-long",
     )
     assert [u["username"] for u in lia.json("user", "list")["items"]] == ["alice"]
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from lia_adapters.channels import (
     CloudApiWhatsAppSender,
@@ -15,8 +18,9 @@ from lia_adapters.sql import SqlRateGate
 from lia_core.domain.delivery import Channel, JobName
 from lia_entrypoints.adapters import HttpClients, build_senders
 from lia_entrypoints.bootstrap import bootstrap
-from lia_entrypoints.policies import channel_order, delivery_policy
-from lia_entrypoints.settings import Settings
+from lia_entrypoints.invalid_setting import InvalidSetting
+from lia_entrypoints.policies import channel_order, delivery_policy, login_policy
+from lia_entrypoints.settings import LoginSettings, Settings
 
 
 async def test_without_credentials_every_channel_is_the_sandbox(tmp_path: Path) -> None:
@@ -91,3 +95,28 @@ async def test_the_rate_caps_are_shared_through_the_database_unless_per_process(
     finally:
         await shared.aclose()
         await alone.aclose()
+
+
+def test_login_settings_become_the_throttle_and_waits_out_of_order_are_refused(
+    tmp_path: Path,
+) -> None:
+    """LIA_LOGIN__* make the throttle policy; a cap below the first wait, or a memory
+    shorter than the cap, is an invalid setting naming the variable."""
+    policy = login_policy(
+        Settings(
+            _env_file=None,
+            data_dir=tmp_path,
+            login=LoginSettings(free_attempts_per_username=3, max_delay_seconds=120),
+        )
+    )
+    assert (policy.free_per_username, policy.max_delay) == (3, timedelta(minutes=2))
+    for login, setting in [
+        (LoginSettings(base_delay_seconds=10, max_delay_seconds=5), "LIA_LOGIN__MAX_DELAY_SECONDS"),
+        (
+            LoginSettings(max_delay_seconds=3600, forget_after_minutes=30),
+            "LIA_LOGIN__FORGET_AFTER_MINUTES",
+        ),
+    ]:
+        with pytest.raises(InvalidSetting) as refused:
+            login_policy(Settings(_env_file=None, data_dir=tmp_path, login=login))
+        assert refused.value.field == setting

@@ -84,7 +84,9 @@ def test_phone_numbers_are_masked(raw: str, masked: str) -> None:
 def test_log_lines_are_json_and_scrubbed(capsys: pytest.CaptureFixture[str]) -> None:
     """A log event is one JSON line with phones masked and secret fields hidden."""
     configure_logging(level="INFO", fmt="json")
-    structlog.get_logger("t").info("login", phone="5521999998888", password="pw123456", user="ana")
+    structlog.get_logger("t").info(
+        "login", phone="5521999998888", password="pw12345678", user="ana"
+    )
     line = capsys.readouterr().err.strip().splitlines()[-1]
     event = json.loads(line)
     assert event["event"] == "login"

@@ -23,6 +23,7 @@ def user_values(user: User) -> dict[str, object]:
         "push_token": user.push_token,
         "departments": sorted(user.departments),
         "participates_in_gamification": user.participates_in_gamification,
+        "credentials_version": user.credentials_version,
     }
 
 
@@ -40,4 +41,5 @@ def user_from_row(row: Row) -> User:
         push_token=row["push_token"],
         departments=frozenset(row["departments"] or ()),
         participates_in_gamification=row["participates_in_gamification"],
+        credentials_version=row["credentials_version"],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Integer,
     String,
     Table,
     Text,
@@ -15,7 +16,7 @@ from sqlalchemy import (
 from lia_adapters.sql.base import metadata
 from lia_adapters.sql.column_types import Json, UtcDateTime, key
 
-__all__ = ["users"]
+__all__ = ["login_failures", "users"]
 
 users = Table(
     "users",
@@ -33,4 +34,15 @@ users = Table(
     Column("departments", Json, nullable=False, server_default=text("'[]'")),
     # Revision 0017: off leaves the person out of the gamification ranking.
     Column("participates_in_gamification", Boolean, nullable=False, server_default=true()),
+    # Revision 0025: bumped by a password change; older tokens and sessions are refused.
+    Column("credentials_version", Integer, nullable=False, server_default=text("0")),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    # "user:<name>" or "ip:<address>" (revision 0025): replicas throttle sign-ins together.
+    Column("key", key(128), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", UtcDateTime, nullable=False),
 )

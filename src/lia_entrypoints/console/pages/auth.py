@@ -10,13 +10,12 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
-from lia_core.errors import AuthenticationFailed, ValidationError
-from lia_core.services import Authenticate
+from lia_core.errors import AuthenticationFailed, LoginThrottled, ValidationError
 from lia_entrypoints.console.forms.auth import LoginForm
 from lia_entrypoints.console.rendering import flash, page
 from lia_entrypoints.console.security import CONSOLE_PATH
-from lia_entrypoints.console.viewer import SESSION_EXPIRES, SESSION_USER
-from lia_entrypoints.http.context import ServicesDep, runtime_of
+from lia_entrypoints.console.viewer import SESSION_CREDENTIALS, SESSION_EXPIRES, SESSION_USER
+from lia_entrypoints.http.context import ServicesDep, login_attempt, runtime_of
 
 __all__ = ["home", "login_form", "login_submit", "logout", "root"]
 
@@ -62,9 +61,7 @@ async def login_submit(
     """Check the credentials; on success start a session and go where the user was going."""
     target = _safe_next(data.next)
     try:
-        user = await services.authenticate(
-            Authenticate(username=data.username, password=data.password)
-        )
+        user = await services.authenticate(login_attempt(request, data.username, data.password))
     except (AuthenticationFailed, ValidationError):
         return page(
             request,
@@ -74,11 +71,39 @@ async def login_submit(
             username=data.username,
             error="Usuário ou senha incorretos.",
         )
+    except LoginThrottled as exc:
+        refused = page(
+            request,
+            "login.html",
+            status_code=429,
+            next=target,
+            username=data.username,
+            error=(
+                "Muitas tentativas de acesso sem sucesso. Por segurança, aguarde "
+                f"{_wait_text(exc.retry_after)} e tente novamente."
+            ),
+        )
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     runtime = runtime_of(request.app.state)
     expires = runtime.clock.now() + timedelta(minutes=runtime.settings.http.jwt_ttl_minutes)
     request.clear_session()
-    request.set_session({SESSION_USER: user.username, SESSION_EXPIRES: expires.isoformat()})
+    request.set_session(
+        {
+            SESSION_USER: user.username,
+            SESSION_EXPIRES: expires.isoformat(),
+            SESSION_CREDENTIALS: user.credentials_version,
+        }
+    )
     return Redirect(path=target, status_code=303)
+
+
+def _wait_text(seconds: int) -> str:
+    """How long the person waits, in words: 1 segundo, 40 segundos, 3 minutos (rounded up)."""
+    if seconds < 60:
+        return "1 segundo" if seconds == 1 else f"{seconds} segundos"
+    minutes = -(-seconds // 60)
+    return "1 minuto" if minutes == 1 else f"{minutes} minutos"
 
 
 @post("/logout")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lia_entrypoints.http.dto.base import In
 
-__all__ = ["LoginIn", "TokenOut"]
+__all__ = ["LoginIn", "PasswordChangeIn", "TokenOut"]
 
 
 class LoginIn(In):
@@ -18,6 +18,15 @@ class LoginIn(In):
     """The account's username (any case)."""
     password: str = Field(min_length=1, max_length=1024, examples=["correct horse battery"])
     """The account's password."""
+
+
+class PasswordChangeIn(In):
+    """The signed-in account's current password and the new one."""
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    """The password now (checked like a sign-in, throttled alike)."""
+    password: str = Field(min_length=1, max_length=1024, examples=["a long new passphrase"])
+    """The new password: at least 10 characters, not on the list of common ones."""
 
 
 class TokenOut(BaseModel):

@@ -1,7 +1,7 @@
 """The HTTP routes, one module per resource."""
 
 from lia_entrypoints.http.routes.audit import list_activity
-from lia_entrypoints.http.routes.auth import login
+from lia_entrypoints.http.routes.auth import change_password, login
 from lia_entrypoints.http.routes.conversations import ContactController, ConversationController
 from lia_entrypoints.http.routes.dlq import DlqController
 from lia_entrypoints.http.routes.failures import FailureController
@@ -33,6 +33,7 @@ __all__ = [
     "TemplateController",
     "TicketController",
     "UserController",
+    "change_password",
     "explain_ticket",
     "get_report",
     "health",

@@ -1,12 +1,14 @@
-"""`/api/v1/users`: staff accounts and their contact fields (reading: managers; changing: ADMIN)."""
+"""`/api/v1/users`: staff accounts and their contact fields (reading: managers; changing,
+disabling and enabling: ADMIN)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, patch
+from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, PathParameter
 
+from lia_core.services import SetUserActive
 from lia_entrypoints.http.auth import admins_only, managers_only
 from lia_entrypoints.http.context import AuthRequest, ServicesDep, TzDep, actor_of
 from lia_entrypoints.http.dto.users import USERNAME_PATTERN, UserUpdateIn
@@ -63,3 +65,32 @@ class UserController(Controller):
         """Set the full name, phone, push token or departments; fields left out stay."""
         command = data.to_command(username, actor_of(request))
         return UserOut.of(await services.update_user(command), tz)
+
+    @post(
+        "/{username:str}/disable",
+        status_code=200,
+        guards=[admins_only],
+        summary="Disable a staff account",
+        responses=problem_responses(401, 403, 404, 409, 422),
+    )
+    async def disable_user(
+        self, username: UsernamePath, request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> UserOut:
+        """The account can no longer sign in and its tokens are refused at once; 409 for the
+        only active ADMIN."""
+        command = SetUserActive(username=username, active=False, actor=actor_of(request))
+        return UserOut.of(await services.set_user_active(command), tz)
+
+    @post(
+        "/{username:str}/enable",
+        status_code=200,
+        guards=[admins_only],
+        summary="Enable a staff account",
+        responses=problem_responses(401, 403, 404, 422),
+    )
+    async def enable_user(
+        self, username: UsernamePath, request: AuthRequest, services: ServicesDep, tz: TzDep
+    ) -> UserOut:
+        """The account may sign in again."""
+        command = SetUserActive(username=username, active=True, actor=actor_of(request))
+        return UserOut.of(await services.set_user_active(command), tz)

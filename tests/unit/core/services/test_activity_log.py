@@ -219,11 +219,11 @@ async def test_user_creation_is_logged_once() -> None:
     store, clock = InMemoryStore(), FixedClock(T0)
     services = build(store, clock)
     await services.create_user(
-        CreateUser(username="Bia", role=Role.AGENT, password="s3cret-pass", actor="root")
+        CreateUser(username="Bia", role=Role.AGENT, password="s3cret-pass-long", actor="root")
     )
     with pytest.raises(AlreadyExists):
         await services.create_user(
-            CreateUser(username="bia", role=Role.ADMIN, password="s3cret-pass", actor="root")
+            CreateUser(username="bia", role=Role.ADMIN, password="s3cret-pass-long", actor="root")
         )
     with pytest.raises(ValidationError):
         await services.create_user(

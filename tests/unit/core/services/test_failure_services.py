@@ -354,11 +354,15 @@ async def test_region_update_keeps_rules_when_only_renamed(services: Services) -
 async def test_authentication(services: Services) -> None:
     """Right credentials authenticate; a wrong password and an unknown user fail alike."""
     await services.create_user(
-        CreateUser(actor="tester", username="Ana", role=Role.SUPERVISOR, password="s3cret-pw")
+        CreateUser(actor="tester", username="Ana", role=Role.SUPERVISOR, password="s3cret-pw-long")
     )
-    user = await services.authenticate(Authenticate(username="ana", password="s3cret-pw"))
+    user = await services.authenticate(Authenticate(username="ana", password="s3cret-pw-long"))
     assert user.role is Role.SUPERVISOR
-    for name, password in [("ana", "wrong-pw!"), ("bob", "s3cret-pw"), ("x", "s3cret-pw")]:
+    for name, password in [
+        ("ana", "wrong-pw!"),
+        ("bob", "s3cret-pw-long"),
+        ("x", "s3cret-pw-long"),
+    ]:
         with pytest.raises(AuthenticationFailed, match="wrong username or password"):
             await services.authenticate(Authenticate(username=name, password=password))
 

@@ -30,7 +30,7 @@ async def services(store: InMemoryStore) -> Services:
         hasher=PlainTextHasher(),
     )
     await built.create_user(
-        CreateUser(username="ana", role=Role.AGENT, password="s3cret-pw", actor="root")
+        CreateUser(username="ana", role=Role.AGENT, password="s3cret-pw-long", actor="root")
     )
     return built
 
@@ -133,7 +133,7 @@ async def test_a_phone_number_is_no_username(services: Services, username: str) 
     """A username travels in realtime events, which never carry a phone: refused, naming it."""
     with pytest.raises(ValidationError) as raised:
         await services.create_user(
-            CreateUser(username=username, role=Role.AGENT, password="s3cret-pw", actor="root")
+            CreateUser(username=username, role=Role.AGENT, password="s3cret-pw-long", actor="root")
         )
     assert raised.value.field == "username"
 
@@ -141,6 +141,6 @@ async def test_a_phone_number_is_no_username(services: Services, username: str) 
 async def test_an_employee_number_is_a_username(services: Services) -> None:
     """op12345678 (eight digits: an employee number, not a phone) is a username."""
     user = await services.create_user(
-        CreateUser(username="op12345678", role=Role.AGENT, password="s3cret-pw", actor="root")
+        CreateUser(username="op12345678", role=Role.AGENT, password="s3cret-pw-long", actor="root")
     )
     assert user.username == "op12345678"

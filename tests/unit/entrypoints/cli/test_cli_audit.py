@@ -32,7 +32,9 @@ def test_filters_narrow_the_list(lia: CliHarness) -> None:
     """--entity, --entity-id, --user, --since and --limit each narrow what is listed."""
     failure = lia.json(*OUTAGE, "--actor", "ana")
     lia.clock.advance(hours=3)
-    lia.ok("user", "create", "--username", "bia", "--role", "AGENT", "--password", "s3cret-pass")
+    lia.ok(
+        "user", "create", "--username", "bia", "--role", "AGENT", "--password", "s3cret-pass-long"
+    )
 
     def actions(*args: str) -> list[str]:
         return [e["action"] for e in lia.json("audit", "list", *args)["items"]]

@@ -73,12 +73,16 @@ def test_user_password_from_environment(lia: CliHarness) -> None:
 
 def test_user_refusals(lia: CliHarness) -> None:
     """A taken username exits 1; a short password or unknown role exits 2 naming the flag."""
-    lia.ok("user", "create", "--username", "dave", "--role", "AGENT", "--password", "12345678")
-    taken = lia("user", "create", "--username", "DAVE", "--role", "AGENT", "--password", "12345678")
+    lia.ok("user", "create", "--username", "dave", "--role", "AGENT", "--password", "a1b2c3d4e5f6")
+    taken = lia(
+        "user", "create", "--username", "DAVE", "--role", "AGENT", "--password", "a1b2c3d4e5f6"
+    )
     assert (taken.exit_code, taken.stderr) == (1, "error: user 'dave' already exists\n")
     short = lia("user", "create", "--username", "erin", "--role", "AGENT", "--password", "short")
     assert short.exit_code == 2
-    assert short.stderr.startswith("error: --password: password must have at least 8")
-    role = lia("user", "create", "--username", "erin", "--role", "ROOT", "--password", "12345678")
+    assert short.stderr.startswith("error: --password: password must have at least 10")
+    role = lia(
+        "user", "create", "--username", "erin", "--role", "ROOT", "--password", "a1b2c3d4e5f6"
+    )
     assert role.exit_code == 2
     assert "--role" in role.stderr

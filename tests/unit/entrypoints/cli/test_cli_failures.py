@@ -21,7 +21,7 @@ TERESOPOLIS = (
 def test_done_when_flow(lia: CliHarness) -> None:
     """A scheduled outage is listed, activated, matched, paused, resumed and resolved."""
     created = lia.ok("user", "create", "--username", "alice", "--role", "SUPERVISOR",
-                     "--password", "s3cret-pass")  # fmt: skip
+                     "--password", "s3cret-pass-long")  # fmt: skip
     assert "created user alice (SUPERVISOR)" in created.stdout
 
     out = lia.ok(*TERESOPOLIS).stdout

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from lia_adapters.memory import FixedClock
 from lia_core.domain.users import Role
 from lia_core.errors import DatabaseUnavailable
-from lia_core.services import CreateUser, FailureListing, ListFailures
+from lia_core.services import ChangePassword, CreateUser, FailureListing, ListFailures
 from lia_core.services.failures import ListFailuresHandler
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.http import create_app
@@ -225,3 +225,37 @@ async def test_an_unexpected_error_is_the_500_page_and_is_logged(
     assert "Erro inesperado" in response.text
     assert "secret internals" not in response.text
     assert any(entry["event"] == "console.unhandled_error" for entry in logs)
+
+
+async def test_too_many_failed_sign_ins_show_how_long_to_wait(
+    client: Client, runtime: Runtime
+) -> None:
+    """After the free failures the form answers 429 with `Retry-After` and says, in
+    Portuguese, how long to wait — even for the right password."""
+    await runtime.services.create_user(
+        CreateUser(actor="tester", username="ana", role=Role.ADMIN, password=PASSWORD)
+    )
+    token = csrf_of(await client.get("/console/login"))
+    for _ in range(runtime.settings.login.free_attempts_per_username):
+        wrong = await post_form(
+            client, "/console/login", token, username="ana", password="not it at all"
+        )
+        assert wrong.status_code == 401
+    held = await post_form(client, "/console/login", token, username="ana", password=PASSWORD)
+    assert held.status_code == 429
+    assert int(held.headers["retry-after"]) >= 1
+    assert "Muitas tentativas de acesso sem sucesso" in held.text
+    assert "aguarde 1 segundo" in held.text
+    assert "lia_session" not in held.headers.get("set-cookie", "")
+
+
+async def test_a_password_change_signs_the_console_out(client: Client, runtime: Runtime) -> None:
+    """A session started before the password changed is sent back to the sign-in form."""
+    await sign_in(client, runtime, "ana", Role.ADMIN)
+    assert (await client.get("/console/falhas")).status_code == 200
+    await runtime.services.change_password(
+        ChangePassword(username="ana", new_password="a brand new passphrase", actor="ana")
+    )
+    refused = await client.get("/console/falhas")
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/console/login?next=")

@@ -117,3 +117,64 @@ async def test_admin_manages_and_is_recorded_as_actor(client: Client, runtime: R
     response = await client.post(FAILURES, json=TERESOPOLIS_OUTAGE, headers=headers)
     assert response.status_code == 201, response.text
     assert response.json()["created_by"] == "root.admin"
+
+
+async def test_repeated_failures_get_429_with_retry_after_and_the_lockout_is_audited(
+    client: Client, runtime: Runtime, store: InMemoryStore
+) -> None:
+    """After the free failures the login answers 429 problem details with `Retry-After`,
+    even for the right password, and the lockout is in the audit log."""
+    await login_as(client, runtime, "maria", Role.ADMIN)
+    free = runtime.settings.login.free_attempts_per_username
+    for _ in range(free):
+        wrong = await client.post(LOGIN, json={"username": "maria", "password": "not it at all"})
+        problem(wrong, 401)
+    held = await client.post(LOGIN, json={"username": "maria", "password": PASSWORD})
+    body = problem(held, 429)
+    assert body["type"].endswith(":login-throttled")
+    assert int(held.headers["retry-after"]) >= 1
+    assert "access_token" not in held.text
+    lockouts = [a for a in store.activity.values() if a.action == "auth.lockout"]
+    assert [a.entity_id for a in lockouts] == ["user:maria"]
+
+
+async def test_a_password_change_ends_every_older_token(client: Client, runtime: Runtime) -> None:
+    """`POST /api/v1/auth/password` checks the current password, then the token used (and
+    any other issued before) answers 401 while a new login works — even in the same second."""
+    headers = await login_as(client, runtime, "maria", Role.AGENT)
+    other = await client.post(LOGIN, json={"username": "maria", "password": PASSWORD})
+    other_headers = {"Authorization": f"Bearer {other.json()['access_token']}"}
+    change = "/api/v1/auth/password"
+    wrong = {"current_password": "not it at all", "password": "a brand new passphrase"}
+    problem(await client.post(change, json=wrong, headers=headers), 401)
+    short = {"current_password": PASSWORD, "password": "short"}
+    problem(await client.post(change, json=short, headers=headers), 422, field="password")
+    body = {"current_password": PASSWORD, "password": "a brand new passphrase"}
+    assert (await client.post(change, json=body, headers=headers)).status_code == 204
+    problem(await client.get(FAILURES, headers=headers), 401)
+    problem(await client.get(FAILURES, headers=other_headers), 401)
+    fresh = await client.post(
+        LOGIN, json={"username": "maria", "password": "a brand new passphrase"}
+    )
+    assert fresh.status_code == 200
+    renewed = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    assert (await client.get(FAILURES, headers=renewed)).status_code == 200
+
+
+async def test_an_admin_disables_and_enables_an_account_over_the_api(
+    client: Client, runtime: Runtime
+) -> None:
+    """Disabling refuses the account's token at once; enabling lets it sign in again; the
+    only active ADMIN cannot be disabled (409)."""
+    admin = await login_as(client, runtime, "maria", Role.ADMIN)
+    agent = await login_as(client, runtime, "artur", Role.AGENT)
+    disabled = await client.post("/api/v1/users/artur/disable", headers=admin)
+    assert disabled.status_code == 200, disabled.text
+    assert disabled.json()["is_active"] is False
+    problem(await client.get(FAILURES, headers=agent), 401)
+    problem(await client.post(LOGIN, json={"username": "artur", "password": PASSWORD}), 401)
+    assert (await client.post("/api/v1/users/artur/enable", headers=admin)).status_code == 200
+    again = await client.post(LOGIN, json={"username": "artur", "password": PASSWORD})
+    assert again.status_code == 200
+    last = problem(await client.post("/api/v1/users/maria/disable", headers=admin), 409)
+    assert "only active ADMIN" in last["detail"]

@@ -19,9 +19,9 @@ import jwt
 from litestar import Litestar
 from litestar.routes import HTTPRoute, WebSocketRoute
 
-from lia_adapters.memory import FixedClock, InMemoryStore
+from lia_adapters.memory import FixedClock
 from lia_core.domain.users import Role
-from lia_core.services import CreateUser
+from lia_core.services import CreateUser, SetUserActive
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.http import create_app
 from lia_entrypoints.http.permissions import PERMISSIONS, Access, Permission, markdown_table
@@ -70,9 +70,7 @@ class _Caller:
     console: dict[str, str]
 
 
-async def _callers(
-    client: Client, runtime: Runtime, store: InMemoryStore, clock: FixedClock
-) -> list[_Caller]:
+async def _callers(client: Client, runtime: Runtime, clock: FixedClock) -> list[_Caller]:
     """Signed-in personas of each role, plus anonymous, expired and disabled ones."""
     client.follow_redirects = False  # the console's refusals are redirects: look at them
     csrf_page = await client.get("/console/login")
@@ -106,9 +104,9 @@ async def _callers(
         {"sub": _EXPIRED, "iat": now - timedelta(hours=2), "exp": now - timedelta(hours=1)},
         runtime.settings.jwt_key(),
     )
-    for user in store.users.values():
-        if user.username == _DISABLED:
-            user.is_active = False
+    await runtime.services.set_user_active(
+        SetUserActive(username=_DISABLED, active=False, actor="tester")
+    )
 
     def console(name: str | None) -> dict[str, str]:
         cookies = [csrf_cookie] + ([f"lia_session={sessions[name]}"] if name else [])
@@ -162,12 +160,12 @@ def _expected(entry: Permission, caller: _Caller) -> str | None:
 
 
 async def test_every_route_answers_each_caller_as_the_table_says(
-    client: Client, runtime: Runtime, store: InMemoryStore, clock: FixedClock
+    client: Client, runtime: Runtime, clock: FixedClock
 ) -> None:
     """No credentials, an expired or a disabled one → sign in; a role the entry does not allow
     → 403; an allowed role gets past authorisation (404 or 422 for the dummy ids is fine);
     a public route never asks to sign in; a webhook answers a staff token as it answers none."""
-    callers = await _callers(client, runtime, store, clock)
+    callers = await _callers(client, runtime, clock)
     wrong: list[str] = []
     for entry in PERMISSIONS:
         if entry.method == "WEBSOCKET":
