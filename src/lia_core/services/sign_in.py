@@ -79,9 +79,10 @@ class AuthenticateHandler:
         if user is None or not matches or not user.is_active:
             await self._count_failure(cmd, keys)
             raise AuthenticationFailed("wrong username or password")
-        async with self.uow() as uow:
-            await uow.login_failures.forget(keys[0].key)
-            await uow.commit()
+        if keys[0].key in recent:  # a write only when there is something to forget
+            async with self.uow() as uow:
+                await uow.login_failures.forget(keys[0].key)
+                await uow.commit()
         return user
 
     async def _count_failure(self, cmd: Authenticate, keys: tuple[LoginKey, ...]) -> None:
