@@ -9,7 +9,7 @@ from .cli_harness import NOW, CliHarness
 
 def _desk(lia: CliHarness) -> None:
     for name, role in (("ana", "AGENT"), ("bia", "AGENT"), ("sup", "SUPERVISOR")):
-        lia.ok("user", "create", "--username", name, "--role", role, "--password", "12345678")
+        lia.ok("user", "create", "--username", name, "--role", role, "--password", "a1b2c3d4e5f6")
     lia.ok("agent", "set", "ana", "--departments", "support", "--capacity", "2")
     lia.ok("agent", "set", "bia", "--departments", "support,financial", "--skills", "fibra")
     row = Assignment(conversation_id="c-1", department="support", waiting_since=NOW, updated_at=NOW)
