@@ -56,6 +56,7 @@ _RULES_BEYOND_THE_SCHEMA = {
     "create_template": "a body's `{{variables}}` must be known ones; a `{{` must open one",
     "replace_template": "a body's `{{variables}}` must be known ones; a `{{` must open one",
     "update_gamification_settings": "the four weights, with the stored ones, sum to 100",
+    "change_password": "the new password is not on the list of common passwords",
 }
 """Operations whose schema-valid input may still break a rule JSON Schema cannot state: a 422
 naming the field is the right answer there. Every other operation accepts what its schema allows."""

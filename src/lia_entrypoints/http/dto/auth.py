@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lia_core.domain.users import MIN_PASSWORD_CHARS
 from lia_entrypoints.http.dto.base import In
 
 __all__ = ["LoginIn", "PasswordChangeIn", "TokenOut"]
@@ -25,7 +26,9 @@ class PasswordChangeIn(In):
 
     current_password: str = Field(min_length=1, max_length=1024)
     """The password now (checked like a sign-in, throttled alike)."""
-    password: str = Field(min_length=1, max_length=1024, examples=["a long new passphrase"])
+    password: str = Field(
+        min_length=MIN_PASSWORD_CHARS, max_length=1024, examples=["a long new passphrase"]
+    )
     """The new password: at least 10 characters, not on the list of common ones."""
 
 

@@ -6,7 +6,9 @@ from .cli_harness import CliHarness
 
 
 def _with_ana(lia: CliHarness) -> None:
-    lia.ok("user", "create", "--username", "ana", "--role", "SUPERVISOR", "--password", "a1b2c3d4e5f6")
+    lia.ok(
+        "user", "create", "--username", "ana", "--role", "SUPERVISOR", "--password", "a1b2c3d4e5f6"
+    )
 
 
 def test_update_sets_contact_fields_and_show_lists_them(lia: CliHarness) -> None:
