@@ -38,9 +38,25 @@ def _mask_match(match: re.Match[str]) -> str:
     return "".join(digits[:4]) + "*" * (len(digits) - 6) + "".join(digits[-2:])
 
 
+_IDS = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE
+)
+"""UUIDs (job, request and ticket ids): a group of digits in one is no phone, and masking it
+would leave an operator with an id that matches nothing."""
+
+
 def mask_phones(text: str) -> str:
-    """Replace every phone-number-like run of 10 or more digits by ``5521*******88``."""
-    return _PHONE.sub(_mask_match, text)
+    """Replace every phone-number-like run of 10 or more digits by ``5521*******88``, UUIDs aside."""
+    if "-" not in text or not _IDS.search(text):
+        return _PHONE.sub(_mask_match, text)
+    parts: list[str] = []
+    last = 0
+    for found in _IDS.finditer(text):
+        parts.append(_PHONE.sub(_mask_match, text[last : found.start()]))
+        parts.append(found.group(0))
+        last = found.end()
+    parts.append(_PHONE.sub(_mask_match, text[last:]))
+    return "".join(parts)
 
 
 def _scrub(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

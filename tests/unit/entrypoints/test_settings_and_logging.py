@@ -73,6 +73,12 @@ def test_generated_jwt_key_is_kept(tmp_path: Path) -> None:
         ("CEP 25953-120", "CEP 25953-120"),
         ("job 12 5521999998888", "job 1255*********88"),
         ("5521999998888-1 de 3", "5521********81 de 3"),
+        # A UUID whose groups are digits stays whole (a job id an operator searches for);
+        # a phone right beside it is still masked.
+        (
+            "job 1da1f90b-8765-41e0-8276-327612345606 5521999998888",
+            "job 1da1f90b-8765-41e0-8276-327612345606 5521*******88",
+        ),
     ],
 )
 def test_phone_numbers_are_masked(raw: str, masked: str) -> None:
