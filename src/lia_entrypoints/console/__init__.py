@@ -78,6 +78,7 @@ from lia_entrypoints.console.pages.tickets import ticket_command, ticket_page, t
 from lia_entrypoints.console.rendering import template_config
 from lia_entrypoints.console.security import (
     CONSOLE_PATH,
+    ChangedOnlySessionBackend,
     SecurityHeaders,
     csrf_config,
     session_config,
@@ -108,7 +109,7 @@ class _Shared(DefineMiddleware):
 
 def _session(settings: Settings) -> _Shared:
     backend = session_config(settings)
-    return _Shared(SessionMiddleware, backend=backend._backend_class(config=backend))
+    return _Shared(SessionMiddleware, backend=ChangedOnlySessionBackend(config=backend))
 
 
 def console_routers(settings: Settings) -> list[Router]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import MutableMapping
+from typing import Any
 
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
-from litestar.middleware.session.client_side import CookieBackendConfig
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, ScopeSession, Send
 
 from lia_entrypoints.settings import Settings
 
@@ -16,6 +18,7 @@ __all__ = [
     "CONSOLE_PATH",
     "CSP",
     "CSRF_HEADER",
+    "ChangedOnlySessionBackend",
     "SecurityHeaders",
     "csrf_config",
     "secure_headers",
@@ -65,6 +68,41 @@ def session_config(settings: Settings) -> CookieBackendConfig:
         httponly=True,
         samesite="lax",
     )
+
+
+_LOADED = "lia.session.loaded"
+
+
+class ChangedOnlySessionBackend(ClientSideSessionBackend):
+    """The encrypted cookie session, written back only by a response that changed it.
+
+    Litestar's backend re-sends the whole cookie on every response. A console page keeps
+    requests in flight (htmx polls, the live stream): one that read the cookie before a form
+    post answered after it would send the old session back and erase the post's flash
+    message, the sign-in's new credentials version, or bring back a shown flash. A request
+    that did not touch the session now leaves the browser's cookie alone.
+    """
+
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        """The session from the cookie, remembered as loaded to compare against at the end."""
+        data = await super().load_from_connection(connection)
+        connection.scope.setdefault("state", {})[_LOADED] = dict(data)
+        return data
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        """Set (or clear) the cookie only when this request changed the session."""
+        loaded = connection.scope.get("state", {}).get(_LOADED)
+        current = dict(scope_session) if isinstance(scope_session, dict) else {}
+        if loaded and current == loaded:  # an empty one falls through: clears a stale cookie
+            return
+        await super().store_in_message(scope_session, message, connection)
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:

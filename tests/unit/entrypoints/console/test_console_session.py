@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+import httpx
 import structlog
 from litestar.testing import AsyncTestClient
 
@@ -259,3 +260,35 @@ async def test_a_password_change_signs_the_console_out(client: Client, runtime: 
     refused = await client.get("/console/falhas")
     assert refused.status_code == 303
     assert refused.headers["location"].startswith("/console/login?next=")
+
+
+def _session_cookies(response: httpx.Response) -> list[str]:
+    return [c for c in response.headers.get_list("set-cookie") if c.startswith("lia_session")]
+
+
+async def test_a_request_that_did_not_change_the_session_leaves_the_cookie_alone(
+    client: Client, agent_session: str
+) -> None:
+    # A page's htmx heartbeat reads the cookie before a form post and answers after it: if
+    # it wrote its (older) session back, the post's flash message would be lost.
+    before = client.cookies["lia_session"]
+    beat = await client.post(
+        "/console/presenca",
+        data={"status": "busy", "_csrf_token": agent_session},
+        headers={"HX-Request": "true"},
+    )
+    assert beat.status_code == 204
+    assert _session_cookies(beat) == []
+    posted = await post_form(
+        client, "/console/presenca", agent_session, status="away", next="/console/"
+    )
+    assert posted.status_code in {302, 303}
+    assert _session_cookies(posted)  # the flash is written
+    home = (await client.get("/console/")).headers["location"]  # not a page: no flash taken
+    stale = await client.get(home, cookies={"lia_session": before})
+    assert stale.status_code == 200
+    assert _session_cookies(stale) == []  # the stale request does not overwrite it
+    shown = await client.get("/console/", follow_redirects=True)
+    assert "Seu status agora é Ausente." in shown.text
+    again = await client.get("/console/", follow_redirects=True)
+    assert "Seu status agora é Ausente." not in again.text  # shown once: its removal was kept
