@@ -13,10 +13,10 @@ import attrs
 import httpx
 
 from lia_adapters.channels._http import dig, failure, failure_from_response, json_object, send
-from lia_adapters.channels._phone import to_e164
+from lia_adapters.channels._phone import phone_e164, to_e164
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind
-from lia_core.domain.recipients import ProviderIdentity, Recipient
+from lia_core.domain.recipients import Phone, ProviderIdentity, Recipient
 from lia_core.ports import OutboundMessage
 
 __all__ = ["EvolutionConfig", "EvolutionSender", "classify_evolution_error"]
@@ -62,7 +62,9 @@ def classify_evolution_error(http_status: int, body: object) -> FailureKind:
 def _number(recipient: Recipient, region: str) -> str | None:
     if isinstance(recipient, ProviderIdentity):  # a WhatsApp JID (groups, @lid contacts)
         return recipient.value
-    e164 = to_e164(str(recipient), region=region, strict=False)
+    # A Phone's digits are E.164: read with their "+", not in a region (1415… became +55 1415…).
+    raw = phone_e164(recipient) if isinstance(recipient, Phone) else str(recipient)
+    e164 = to_e164(raw, region=region, strict=False)
     return None if e164 is None else e164.lstrip("+")
 
 

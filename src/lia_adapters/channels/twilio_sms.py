@@ -15,9 +15,10 @@ import attrs
 import httpx
 
 from lia_adapters.channels._http import dig, failure, failure_from_response, json_object, send
-from lia_adapters.channels._phone import to_e164
+from lia_adapters.channels._phone import phone_e164, to_e164
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind, classify_http_status
+from lia_core.domain.recipients import Phone
 from lia_core.ports import OutboundMessage
 
 __all__ = ["TwilioConfig", "TwilioSmsSender", "classify_twilio_error", "fit_body"]
@@ -103,7 +104,10 @@ class TwilioSmsSender:
 
     async def send(self, message: OutboundMessage) -> str:
         """Send the text as an SMS; return Twilio's message ``sid``."""
-        to = to_e164(str(message.recipient), region=self.config.default_region)
+        recipient = message.recipient
+        # A Phone's digits are E.164: read with their "+", not in a region (+1 415… was refused).
+        raw = phone_e164(recipient) if isinstance(recipient, Phone) else str(recipient)
+        to = to_e164(raw, region=self.config.default_region)
         if to is None:  # not a phone number at all: no channel that dials numbers can help
             raise failure(FailureKind.PERMANENT, PROVIDER, code="invalid-recipient")
         text = message.content.text

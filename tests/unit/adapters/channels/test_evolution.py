@@ -73,6 +73,15 @@ async def test_v1_request_shape() -> None:
     assert json_of(fake.last) == {"number": "5521999998888", "textMessage": {"text": "Olá"}}
 
 
+async def test_a_foreign_number_goes_to_its_own_country() -> None:
+    """A stored +1 number is sent as its digits, not read again as a Brazilian one (+55 1415…)."""
+    fake = FakeProvider().answer(OK)
+    await sender(fake).send(message(Channel.EVOLUTION, "+1 415 555 0100"))
+    body = json_of(fake.last)
+    assert isinstance(body, dict)
+    assert body["number"] == "14155550100"
+
+
 async def test_a_jid_recipient_is_passed_through() -> None:
     """Group and @lid JIDs are not phone numbers and go as given."""
     fake = FakeProvider().answer(OK)

@@ -73,6 +73,13 @@ async def test_request_shape() -> None:
     }
 
 
+async def test_a_foreign_number_goes_to_its_own_country() -> None:
+    """A stored +1 number is sent as is; read again as Brazilian it was refused as invalid."""
+    fake = FakeProvider().answer(OK)
+    await sender(fake).send(message(Channel.SMS, "+1 415 555 0100"))
+    assert form_of(fake.last)["To"] == "+14155550100"
+
+
 async def test_messaging_service_replaces_from() -> None:
     """With a Messaging Service and no number, MessagingServiceSid is sent instead of From."""
     fake = FakeProvider().answer(OK)
