@@ -27,7 +27,7 @@ from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.bootstrap import Runtime
 from lia_entrypoints.outage import Outage
-from lia_entrypoints.policies import retention_policy
+from lia_entrypoints.policies import login_policy, retention_policy
 
 __all__ = ["Timer", "WorkerReport", "run_worker", "timers", "worker_id"]
 
@@ -161,8 +161,14 @@ async def _gamification(runtime: Runtime, _report: WorkerReport) -> None:
 
 
 async def _retention(runtime: Runtime, _report: WorkerReport) -> None:
-    """Purge what is past its retention (LIA_RETENTION__*_DAYS; all 0 by default: nothing)."""
+    """Purge what is past its retention (LIA_RETENTION__*_DAYS; all 0 by default: nothing),
+    and, always, failed-sign-in counts past `LIA_LOGIN__FORGET_AFTER_MINUTES`."""
     policy = retention_policy(runtime.settings)
+    forget_after = login_policy(runtime.settings).forget_after
+    if idle := await runtime.services.retention.purge_login_failures(
+        forget_after=forget_after, batch_size=policy.batch_size
+    ):
+        log.info("retention.login_failures", purged=idle)
     if not policy.ages():
         return
     reports = await runtime.services.retention.run_due(policy, actor=Actor.service("retention"))

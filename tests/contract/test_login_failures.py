@@ -69,3 +69,25 @@ async def test_forget_drops_the_key_and_a_rollback_counts_nothing(
 async def test_a_key_given_twice_counts_once(uow_factory: UnitOfWorkFactory) -> None:
     """One attempt counts once per key, even if the caller repeats a key."""
     assert await _record(uow_factory, "user:ana", "user:ana", at=T0) == {"user:ana": 1}
+
+
+async def test_purge_deletes_only_counts_idle_since_before_and_in_batches(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Keys last failed before the cutoff go, at most *limit* per call; newer ones stay."""
+    for n in range(3):
+        await _record(uow_factory, f"ip:10.0.0.{n}", at=T0 + timedelta(seconds=n))
+    await _record(uow_factory, "user:ana", at=T0 + HOUR)
+    cutoff = T0 + timedelta(minutes=30)
+    async with uow_factory() as uow:
+        assert await uow.login_failures.purge(before=cutoff, limit=2) == 2
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.login_failures.purge(before=cutoff, limit=2) == 1
+        assert await uow.login_failures.purge(before=cutoff, limit=2) == 0
+        await uow.commit()
+    keys = ["user:ana", *(f"ip:10.0.0.{n}" for n in range(3))]
+    async with uow_factory() as uow:
+        recent = await uow.login_failures.recent(keys, since=T0 - HOUR)
+    assert set(recent) == {"user:ana"}
+    assert await _record(uow_factory, "ip:10.0.0.0", at=T0 + HOUR) == {"ip:10.0.0.0": 1}

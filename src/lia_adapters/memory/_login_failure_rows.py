@@ -16,15 +16,21 @@ __all__ = ["LoginFailureOp", "replay"]
 class LoginFailureOp:
     """One staged change: a failure at *at* (restarting before *since*), or a forget."""
 
-    key: str
+    key: str = ""
     at: datetime | None = None
     since: datetime | None = None
     """None with *at* None: forget the key."""
+    purge: frozenset[str] = frozenset()
+    """Keys a purge deleted (*key* empty)."""
 
 
 def replay(counts: dict[str, FailedLogins], ops: Iterable[LoginFailureOp]) -> None:
     """Apply *ops* to *counts* in order."""
     for op in ops:
+        if op.purge:
+            for key in op.purge:
+                counts.pop(key, None)
+            continue
         if op.at is None or op.since is None:
             counts.pop(op.key, None)
             continue

@@ -43,3 +43,9 @@ class InMemoryLoginFailureLog:
     async def forget(self, key: str) -> None:
         """Stage the key's removal."""
         self._uow.staged.login_failure_ops.append(LoginFailureOp(key=key))
+
+    async def purge(self, *, before: datetime, limit: int) -> int:
+        """Stage the removal of up to *limit* keys last failed before *before*."""
+        stale = sorted(k for k, f in self._view().items() if f.last_at < before)[:limit]
+        self._uow.staged.login_failure_ops.append(LoginFailureOp(purge=frozenset(stale)))
+        return len(stale)

@@ -32,3 +32,11 @@ class LoginFailureLog(Protocol):
     async def forget(self, key: str) -> None:
         """Drop a key's count (its username signed in)."""
         ...
+
+    async def purge(self, *, before: datetime, limit: int) -> int:
+        """Delete up to *limit* keys whose last failure is before *before*; how many went.
+
+        Such a count would start again from zero anyway (`ThrottlePolicy.forget_after`): the
+        rows only take space, a row per username and address an attack tried.
+        """
+        ...

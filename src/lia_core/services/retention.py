@@ -105,6 +105,25 @@ class Retention:
             target=cmd.target, before=before, count=purged, dry_run=False, batches=batches
         )
 
+    async def purge_login_failures(
+        self, *, forget_after: timedelta, batch_size: int = DEFAULT_BATCH
+    ) -> int:
+        """Delete failed-sign-in counts idle for *forget_after*; how many went.
+
+        A sign-in would start such a count from zero anyway, so nothing changes for anyone:
+        the rows (one per username and address an attack tried) only took space. Not audited:
+        counters, no person's data, and the worker does it every round.
+        """
+        before = self.clock.now() - forget_after
+        purged = 0
+        while True:
+            async with self.uow() as uow:
+                done = await uow.login_failures.purge(before=before, limit=batch_size)
+                await uow.commit()
+            purged += done
+            if done < batch_size:
+                return purged
+
     async def run_due(self, policy: RetentionPolicy, *, actor: Actor) -> Sequence[PurgeReport]:
         """The worker's job: purge every target the policy does not keep forever."""
         return [

@@ -61,3 +61,21 @@ async def test_by_default_it_keeps_everything(tmp_path: Path) -> None:
     assert len(store.jobs) == 3
     assert store.activity == {}
     await runtime.aclose()
+
+
+async def test_failed_sign_in_counts_idle_past_forget_after_go_every_round(
+    tmp_path: Path,
+) -> None:
+    """Even with every retention at 0: a count idle for LIA_LOGIN__FORGET_AFTER_MINUTES would
+    start from zero anyway, so its row goes; a recent one stays and keeps throttling."""
+    store = InMemoryStore()
+    async with store.unit_of_work() as uow:
+        for key, at in (("ip:203.0.113.9", NOW - timedelta(hours=2)), ("user:ana", NOW)):
+            await uow.login_failures.record([key], at=at, since=at - timedelta(hours=1))
+        await uow.commit()
+    runtime = await _runtime(tmp_path, store)
+    (timer,) = [t for t in timers(runtime) if t.name == "retention"]
+    await timer.job(runtime, WorkerReport())
+    assert set(store.login_failures) == {"user:ana"}
+    assert store.activity == {}
+    await runtime.aclose()

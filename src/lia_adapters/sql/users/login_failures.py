@@ -62,3 +62,12 @@ class SqlLoginFailureLog:
     async def forget(self, key: str) -> None:
         """Delete the key's row."""
         await self._connection().execute(delete(login_failures).where(_T.key == key))
+
+    async def purge(self, *, before: datetime, limit: int) -> int:
+        """Delete up to *limit* rows last failed before *before* (a scan: the table is small
+        outside an attack, and this runs once per retention round)."""
+        stale = select(_T.key).where(_T.last_failed_at < before).limit(limit)
+        result = await self._connection().execute(
+            delete(login_failures).where(_T.key.in_(stale), _T.last_failed_at < before)
+        )
+        return int(result.rowcount)
