@@ -78,7 +78,7 @@ class ServeProcess:
                 stderr=subprocess.STDOUT,
                 text=True,
             )
-        status = wait_for_health(self.port, self.process)
+        status = wait_for_health(self.port, self.process, timeout=90)  # a busy CI machine
         if status != 200:
             self.stop()
             tail = self.log.read_text()[-2000:]
