@@ -15,7 +15,7 @@ from lia_core.domain.delivery import JobStatus, OutboundJob
 from lia_core.domain.retention import FINISHED_JOBS, RetentionTarget
 from lia_core.errors import NotFound
 from lia_core.ports import DeadLetterFilter, UnitOfWorkFactory
-from tests.contract.builders.conversations import add_inbound, inbound, shown
+from tests.contract.builders.conversations import a_conversation, add_inbound, inbound, shown
 from tests.contract.builders.delivery import T0, a_dead_letter, a_job, store_jobs
 
 CUTOFF = T0
@@ -145,6 +145,28 @@ async def test_processed_old_messages_are_blanked_and_still_deduplicated(
         waiting = await uow.messages.unprocessed(stored_before=NOW, limit=10)
     assert [(p.id, p.message.text) for p in waiting] == [("m-waiting", "sem internet (wamid.w)")]
     assert await add_inbound(uow_factory, ("m-again", rich), at=NOW) == []
+
+
+async def test_old_conversation_previews_are_blanked_with_the_messages(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The list's preview of a last message older than the cutoff is customer text too: it is
+    blanked (counted, in batches); a conversation with a newer last message keeps its own."""
+    old = [
+        a_conversation(f"c-{n}", chat=f"55219999000{n}", at=T0 - timedelta(hours=n + 1))
+        for n in range(3)
+    ]
+    recent = a_conversation("c-new", chat="552199990009", at=T0 + timedelta(minutes=1))
+    async with uow_factory() as uow:
+        await uow.conversations.save_many([*old, recent])
+        await uow.commit()
+
+    assert await _count(uow_factory, RetentionTarget.WEBHOOKS) == 3
+    assert await _purge_all(uow_factory, RetentionTarget.WEBHOOKS, 2) == 3
+    assert await _count(uow_factory, RetentionTarget.WEBHOOKS) == 0
+    async with uow_factory() as uow:
+        previews = {c.id: (await uow.conversations.get(c.id)).last_message for c in [*old, recent]}
+    assert previews == {"c-0": "", "c-1": "", "c-2": "", "c-new": "sem internet"}
 
 
 async def test_audit_rows_before_the_cutoff_are_deleted_oldest_first(

@@ -59,6 +59,9 @@ class ConversationTables:
     receipts: dict[tuple[Channel, str], StatusUpdate] = attrs.field(factory=dict)
     redacted: dict[str, datetime] = attrs.field(factory=dict)
     """Inbound messages whose content a retention purge blanked, and when."""
+    blank_previews: dict[str, datetime] = attrs.field(factory=dict)
+    """Staged only: conversations whose preview a purge blanks if still older than the cutoff
+    at commit (one column, as the SQL update: a newer message's preview is kept)."""
     read_versions: dict[str, int] = attrs.field(factory=dict)
     """Staged only: the version each staged conversation had when read (0: new)."""
 
@@ -96,6 +99,10 @@ class ConversationTables:
             if pending is not None:
                 self.inbound[mid] = pending
         self.processed.update(staged.processed)
+        for cid, before in staged.blank_previews.items():
+            current = self.conversations.get(cid)
+            if current is not None and current.last_message_at < before:
+                self.conversations[cid] = attrs.evolve(current, last_message="")
         self.redacted.update(staged.redacted)
         for key, update in staged.receipts.items():
             seen = self.receipts.get(key)

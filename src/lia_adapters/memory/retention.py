@@ -53,7 +53,8 @@ class InMemoryRetentionStore:
 
     async def count(self, target: RetentionTarget, *, before: datetime) -> int:
         """How many rows of *target* a purge with this cutoff would touch."""
-        return len(self._old(target, before))
+        previews = self._old_previews(before) if target is RetentionTarget.WEBHOOKS else []
+        return len(self._old(target, before)) + len(previews)
 
     async def purge(
         self, target: RetentionTarget, *, before: datetime, now: datetime, limit: int
@@ -67,12 +68,26 @@ class InMemoryRetentionStore:
                 for job_id in chosen:
                     staged.jobs.pop(job_id, None)
             case RetentionTarget.WEBHOOKS:
+                previews = self._old_previews(before)[: limit - len(chosen)]
                 self._blank(chosen, now)
+                for cid in previews:
+                    staged.conversation_tables.blank_previews[cid] = before
+                return len(chosen) + len(previews)
             case RetentionTarget.AUDIT:
                 staged.purged_activity.update(chosen)
                 for entry_id in chosen:
                     staged.activity.pop(entry_id, None)
         return len(chosen)
+
+    def _old_previews(self, before: datetime) -> list[str]:
+        """Conversations whose preview (`last_message`) is older than *before* and not blank."""
+        ours, theirs = self._uow.staged.conversation_tables, self._uow.store.conversation_tables
+        found = {**theirs.conversations, **ours.conversations}
+        return [
+            c.id
+            for c in sorted(found.values(), key=lambda c: (c.last_message_at, c.id))
+            if c.last_message and c.last_message_at < before and c.id not in ours.blank_previews
+        ]
 
     def _blank(self, message_ids: list[str], now: datetime) -> None:
         ours, theirs = self._uow.staged.conversation_tables, self._uow.store.conversation_tables

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, delete, func, select, text, update
 
 from lia_adapters.sql.base import ConnectionSource
-from lia_adapters.sql.conversations.tables import UNREDACTED, messages
+from lia_adapters.sql.conversations.tables import UNREDACTED, conversations, messages
 from lia_adapters.sql.delivery.tables import dead_letters, outbox_jobs
 from lia_adapters.sql.desk.tables import activity_logs
 from lia_core.domain.delivery import JobStatus
@@ -27,6 +27,7 @@ _FINISHED = sorted(s.value for s in FINISHED_JOBS)
 _J = outbox_jobs.c
 _M = messages.c
 _A = activity_logs.c
+_C = conversations.c
 
 
 def _old_jobs(before: datetime) -> ColumnElement[bool]:
@@ -37,6 +38,12 @@ def _old_jobs(before: datetime) -> ColumnElement[bool]:
 
 def _old_messages(before: datetime) -> ColumnElement[bool]:
     return and_(text(UNREDACTED), _M.processed_at.is_not(None), _M.stored_at < before)
+
+
+def _old_previews(before: datetime) -> ColumnElement[bool]:
+    # The list's preview of the last message: customer text too. Through the
+    # last_message_at index; a conversation with a newer message keeps its preview.
+    return and_(_C.last_message_at < before, _C.last_message != "")
 
 
 class SqlRetentionStore:
@@ -51,7 +58,12 @@ class SqlRetentionStore:
             case RetentionTarget.OUTBOX:
                 query: Select[int] = select(func.count()).where(_old_jobs(before))
             case RetentionTarget.WEBHOOKS:
-                query = select(func.count()).select_from(messages).where(_old_messages(before))
+                previews = select(func.count()).select_from(conversations)
+                stale = select(func.count()).select_from(messages).where(_old_messages(before))
+                query = select(
+                    stale.scalar_subquery()
+                    + previews.where(_old_previews(before)).scalar_subquery()
+                )
             case RetentionTarget.AUDIT:
                 query = select(func.count()).select_from(activity_logs).where(_A.at < before)
         return (await self._connection().execute(query)).scalar_one()
@@ -99,7 +111,23 @@ class SqlRetentionStore:
             .where(_M.id.in_(picked), _old_messages(before))
             .values(text="", display_name="", details={}, reply_id=None, redacted_at=now)
         )
-        return int(blanked.rowcount)
+        done = int(blanked.rowcount)
+        if done >= limit:
+            return done
+        picked_previews = (
+            select(_C.id)
+            .where(_old_previews(before))
+            .order_by(_C.last_message_at, _C.id)
+            .limit(limit - done)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        previews = await self._connection().execute(
+            update(conversations)
+            .where(_C.id.in_(picked_previews), _old_previews(before))
+            .values(last_message="")
+        )
+        return done + int(previews.rowcount)
 
     async def _purge_audit(self, before: datetime, limit: int) -> int:
         picked = (

@@ -17,7 +17,7 @@ __all__ = ["purge_command", "webhooks_group"]
 
 _WHAT = {
     RetentionTarget.OUTBOX: ("finished jobs", "deleted"),
-    RetentionTarget.WEBHOOKS: ("processed inbound messages", "blanked"),
+    RetentionTarget.WEBHOOKS: ("processed inbound messages and conversation previews", "blanked"),
     RetentionTarget.AUDIT: ("audit rows", "deleted"),
 }
 
@@ -84,6 +84,7 @@ webhooks_group.add_command(
         RetentionTarget.WEBHOOKS,
         "Blank the content (text, display name, details, reply id) of processed inbound "
         "messages older than AGE. The row and its provider message id stay, so a provider's "
-        "late retry is still recognised as a duplicate; messages not processed yet are never touched.",
+        "late retry is still recognised as a duplicate; messages not processed yet are never touched. "
+        "Conversations whose last message is older than AGE lose its preview in the list too.",
     )
 )
