@@ -49,10 +49,18 @@ def test_unavailable_ports_share_one_base_with_retry_after() -> None:
     [("lia_core.domain.gate", "decide_gate"), ("lia_core.handoff", "decide_handoff")],
 )
 def test_the_old_decide_name_warns_and_is_the_new_function(module: str, new: str) -> None:
-    """`decide` still imports from its documented module, warns, and is the renamed function."""
+    """`decide` still imports from its documented module, warns, and is the renamed function.
+
+    The warning names both functions and points at the line that used the old name (here), and
+    any other missing name still fails naming the module and the name.
+    """
     loaded = importlib.import_module(module)
-    with pytest.warns(DeprecationWarning, match=new):
+    with pytest.warns(DeprecationWarning, match=new) as caught:
         old = loaded.decide
     assert old is getattr(loaded, new)
-    with pytest.raises(AttributeError):
+    [warning] = caught
+    assert str(warning.message) == f"{module}.decide is deprecated; use {new}"
+    assert warning.filename == __file__
+    with pytest.raises(AttributeError) as error:
         _ = loaded.no_such_name
+    assert str(error.value) == f"module {module!r} has no attribute 'no_such_name'"
