@@ -59,11 +59,9 @@ from lia_adapters.sql import (
     SqlUnitOfWorkFactory,
     SqlUserRepository,
 )
-from lia_adapters.sql.assignment.repositories import (
-    SqlAgentRepository,
-    SqlAssignmentRepository,
-    SqlOfferRepository,
-)
+from lia_adapters.sql.assignment.agents import SqlAgentRepository
+from lia_adapters.sql.assignment.offers import SqlOfferRepository
+from lia_adapters.sql.assignment.repositories import SqlAssignmentRepository
 from lia_adapters.sql.replies.canned import SqlCannedResponseRepository
 from lia_adapters.sql.users.login_failures import SqlLoginFailureLog
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator

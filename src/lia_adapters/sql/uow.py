@@ -9,11 +9,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lia_adapters.memory.realtime import InProcessEventBus, StagedEvents
-from lia_adapters.sql.assignment.repositories import (
-    SqlAgentRepository,
-    SqlAssignmentRepository,
-    SqlOfferRepository,
-)
+from lia_adapters.sql.assignment.agents import SqlAgentRepository
+from lia_adapters.sql.assignment.offers import SqlOfferRepository
+from lia_adapters.sql.assignment.repositories import SqlAssignmentRepository
 from lia_adapters.sql.bot.repositories import SqlBotSessionRepository, SqlHandoffLedger
 from lia_adapters.sql.conversations.messages import SqlMessageRepository
 from lia_adapters.sql.conversations.repositories import (
