@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from lia_core.domain.regions import (
     NamedRegion,
     parse_cep_rule,
 )
+from lia_core.errors import ValidationError
 from lia_core.testing import cep_digits, failures, locations, named_regions
 
 
@@ -120,3 +122,14 @@ def test_catalogue_region_is_resolved_when_building() -> None:
     index = FailureIndex.build([failure], {"serra": region})
     assert index.match(Location.of(city="nova friburgo")) == (failure,)
     assert FailureIndex.build([failure], {}).match(Location.of(city="nova friburgo")) == ()
+
+
+def test_a_backwards_cep_range_is_refused_naming_it() -> None:
+    """END before START: refused with the range quoted, under `ceps` unless told another field."""
+    with pytest.raises(ValidationError) as refused:
+        parse_cep_rule("25959-999..25950-000")
+    assert refused.value.field == "ceps"
+    assert str(refused.value) == "CEP range '25959-999..25950-000' starts after it ends"
+    with pytest.raises(ValidationError) as elsewhere:
+        parse_cep_rule("25959-999..25950-000", field="regions")
+    assert elsewhere.value.field == "regions"

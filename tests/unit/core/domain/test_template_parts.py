@@ -80,3 +80,21 @@ def test_bad_parts_are_refused_naming_the_field(build: object, field: str) -> No
     with pytest.raises(ValidationError) as refused:
         build()
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ({"params": "Ana"}, "message params must be a list and data an object"),
+        ({"data": "x"}, "message params must be a list and data an object"),
+        ({"header": "aviso"}, "a message header must be an object and buttons a list"),
+        ({"buttons": {"kind": "url"}}, "a message header must be an object and buttons a list"),
+    ],
+)
+def test_a_corrupt_stored_payload_is_refused_saying_what(
+    stored: dict[str, object], message: str
+) -> None:
+    """A stored payload of the wrong shape names the `payload` and the part that is wrong."""
+    with pytest.raises(ValidationError) as refused:
+        MessageContent.from_dict({"template": "aviso", **stored})
+    assert (refused.value.field, str(refused.value)) == ("payload", message)

@@ -206,3 +206,29 @@ def test_invalid_inputs_are_validation_errors() -> None:
     with pytest.raises(ValidationError) as caught:
         GamificationSettings(target_volume=0)
     assert caught.value.field == "target_volume"
+
+
+@pytest.mark.parametrize(
+    ("field", "accepted", "refused", "message"),
+    [
+        ("solucionador_resolution_min", (0, 100), (-1, 101, 70.0, True), "is a percentage (0-100)"),
+        ("solucionador_nps_min", (0, 10), (-1, 11, 7.0, True), "is an NPS answer (0-10)"),
+        ("velocista_nps_min", (0, 10), (-1, 11), "is an NPS answer (0-10)"),
+        ("target_volume", (1,), (0, -1, 1.0), "must be a positive integer, got {value!r}"),
+        ("target_response_seconds", (1,), (0, True), "must be a positive integer, got {value!r}"),
+        ("history_size", (0,), (-1, 0.0), "must be a non-negative integer, got {value!r}"),
+        ("velocista_top_n", (0,), (-1,), "must be a non-negative integer, got {value!r}"),
+        ("campeao_volume_top_n", (0,), (-1,), "must be a non-negative integer, got {value!r}"),
+    ],
+)
+def test_settings_bounds_and_messages(
+    field: str, accepted: tuple[object, ...], refused: tuple[object, ...], message: str
+) -> None:
+    """Each bound is inclusive as documented; a value out of it (or not an int) names the field."""
+    for value in accepted:
+        assert getattr(GamificationSettings(**{field: value}), field) == value  # type: ignore[arg-type]
+    for value in refused:
+        with pytest.raises(ValidationError) as caught:
+            GamificationSettings(**{field: value})  # type: ignore[arg-type]
+        assert caught.value.field == field
+        assert str(caught.value) == f"{field} " + message.format(value=value)

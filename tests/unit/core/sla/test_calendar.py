@@ -171,3 +171,12 @@ def test_the_last_counted_minute_is_working_time(
     last = due - timedelta(minutes=1)
     assert is_working_minute(calendar, last)
     assert calendar.is_working_day(last.astimezone(ZoneInfo(calendar.timezone)).date())
+
+
+@given(instants())
+def test_an_always_open_calendar_keeps_its_timezone_and_never_closes(at: datetime) -> None:
+    """`BusinessCalendar.always(tz)`: open at every instant, in the zone it was given (UTC default)."""
+    calendar = BusinessCalendar.always("America/Manaus")
+    assert calendar.timezone == "America/Manaus"
+    assert calendar.is_open(at)
+    assert BusinessCalendar.always().timezone == "UTC"
