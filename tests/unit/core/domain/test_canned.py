@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lia_core.domain.canned import (
     CANNED_VARIABLES,
+    MAX_TITLE_CHARS,
     CannedResponse,
     Variable,
     parse_body,
@@ -196,3 +197,25 @@ def test_a_part_that_renders_to_nothing_is_named() -> None:
     assert (full.blank_part, full.parts_empty) == (None, ())
     plain = CannedResponse.create(key="oi", title="Oi", body="Oi", by="ana", at=T0).render({})
     assert (plain.header, plain.buttons, plain.parts(), plain.blank_part) == (None, (), (), None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept", "message"),
+    [
+        ("  Segunda   via ", "Segunda via", None),
+        ("x" * MAX_TITLE_CHARS, "x" * MAX_TITLE_CHARS, None),
+        (" \n ", None, "must not be blank"),
+        ("x" * (MAX_TITLE_CHARS + 1), None, f"must have at most {MAX_TITLE_CHARS} characters"),
+    ],
+)
+def test_a_title_is_one_line_of_at_most_the_limit(
+    raw: str, kept: str | None, message: str | None
+) -> None:
+    """Runs of spaces fold to one; blank or over MAX_TITLE_CHARS is refused naming `title`."""
+    if kept is not None:
+        response = CannedResponse.create(key="oi", title=raw, body="Oi", by="ana", at=T0)
+        assert response.title == kept
+        return
+    with pytest.raises(ValidationError) as refused:
+        CannedResponse.create(key="oi", title=raw, body="Oi", by="ana", at=T0)
+    assert (refused.value.field, str(refused.value)) == ("title", message)

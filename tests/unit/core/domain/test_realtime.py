@@ -322,3 +322,22 @@ def test_sla_alert_wire_refuses_a_naive_instant() -> None:
             due_at=None,
         )
     assert refused.value.field == "at"
+
+
+@pytest.mark.parametrize(
+    ("metric", "state", "field"), [("speed", "ok", "metric"), (None, "late", "sla_state")]
+)
+def test_an_unknown_metric_or_state_is_refused_naming_it(
+    metric: str | None, state: str, field: str
+) -> None:
+    """The fast path names the field the event would name for a value outside its enum."""
+    with pytest.raises(ValidationError) as refused:
+        sla_alert_wire(
+            at=datetime(2026, 5, 4, 12, 0, tzinfo=UTC),
+            ticket_id="T-1",
+            department="suporte",
+            metric=metric,  # type: ignore[arg-type]
+            sla_state=state,  # type: ignore[arg-type]
+            due_at=None,
+        )
+    assert refused.value.field == field

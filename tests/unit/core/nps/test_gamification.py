@@ -232,3 +232,10 @@ def test_settings_bounds_and_messages(
             GamificationSettings(**{field: value})  # type: ignore[arg-type]
         assert caught.value.field == field
         assert str(caught.value) == f"{field} " + message.format(value=value)
+
+
+def test_an_empty_period_label_is_refused() -> None:
+    """The ranking is stored under its period: an empty label names `period`."""
+    with pytest.raises(ValidationError) as caught:
+        rank_agents([agent("ana")], settings=DEFAULTS, period="")
+    assert (caught.value.field, str(caught.value)) == ("period", "the period label cannot be empty")

@@ -121,3 +121,10 @@ def test_no_two_alerts_for_a_key_within_the_cooldown(
             if same and earlier.at < later.at:
                 assert later.at - earlier.at >= gap
         assert sum(a == earlier for a in sent) == 1
+
+
+def test_an_alert_carries_the_clocks_due_time_and_state() -> None:
+    """What the desk shows from an alert: the reading's metric, state and due time, at *now*."""
+    [alert] = decide_alerts([_status("t", SlaState.BREACHED)], [], now=NOW)
+    assert (alert.metric, alert.state, alert.at) == (Metric.RESOLUTION, SlaState.BREACHED, NOW)
+    assert alert.due_at == NOW + timedelta(minutes=10)
