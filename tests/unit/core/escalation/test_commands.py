@@ -201,6 +201,13 @@ def test_set_priority_raises_or_lowers_but_not_to_the_same() -> None:
             at=NOW,
         ),
     )
+    recorded = change.ticket.timeline.events[-1]
+    assert (recorded.kind, recorded.reason, recorded.by) == (
+        EventKind.PRIORITY_CHANGED,
+        "VIP",
+        "ana",
+    )
+    assert recorded.data == {"from": "medium", "to": "urgent"}
     assert (
         set_priority(change.ticket, Priority.LOW, by="ana", at=NOW).ticket.priority is Priority.LOW
     )

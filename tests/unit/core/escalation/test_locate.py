@@ -1,0 +1,26 @@
+"""Lines of keys inside multi-line inline arrays, where a rule file's error must point."""
+
+from __future__ import annotations
+
+from lia_core.escalation._locate import line_of, locate_keys
+
+TEXT = """\
+[book]
+rules = [
+{ name = "vip", level = 2 },
+  { name = "procon" },
+]
+after = 1
+"""
+
+
+def test_each_inline_table_of_an_array_is_on_its_own_line() -> None:
+    """An element starting a line (column 0 or indented) is located there, with its keys."""
+    lines = locate_keys(TEXT)
+    assert lines[("book", "rules")] == 2
+    assert lines[("book", "rules", 0)] == 3
+    assert lines[("book", "rules", 0, "level")] == 3
+    assert lines[("book", "rules", 1)] == 4
+    assert lines[("book", "rules", 1, "name")] == 4
+    assert lines[("book", "after")] == 6
+    assert line_of(lines, ("book", "rules", 1, "missing")) == 4
