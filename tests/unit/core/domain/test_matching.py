@@ -133,3 +133,23 @@ def test_a_backwards_cep_range_is_refused_naming_it() -> None:
     with pytest.raises(ValidationError) as elsewhere:
         parse_cep_rule("25959-999..25950-000", field="regions")
     assert elsewhere.value.field == "regions"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("25950000", "25959998"), ("25950000", "25950998"), ("25900000", "25999998")],
+)
+def test_a_range_one_short_of_a_block_stops_at_its_end(start: str, end: str) -> None:
+    """A range ending one CEP before a whole block does not take the block: its end is in,
+    the next CEP is out."""
+    prefixes = CepRange(start=start, end=end).prefixes()
+    after = str(int(end) + 1).zfill(8)
+    assert any(end.startswith(p) for p in prefixes)
+    assert not any(after.startswith(p) for p in prefixes)
+
+
+def test_a_region_without_an_id_is_refused_naming_id() -> None:
+    """The catalogue's id field is `id`, as the API calls it."""
+    with pytest.raises(ValidationError) as refused:
+        NamedRegion.define(region_id="", name="Centro", area=Area(cities=(CityArea.parse("Magé"),)))
+    assert refused.value.field == "id"

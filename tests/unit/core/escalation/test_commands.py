@@ -121,6 +121,12 @@ def test_deescalate_back_to_n1_clears_the_escalation_record() -> None:
         EventKind.DEESCALATED,
         EventKind.DEESCALATED,
     ]
+    moves = [e.data for e in change.ticket.timeline.since_last(EventKind.CREATED)]
+    assert moves == [
+        {"from": "N1", "to": "N3"},
+        {"from": "N3", "to": "N2"},
+        {"from": "N2", "to": "N1"},
+    ]
     assert change.events == (
         TicketDeescalated(
             ticket_id="t-1", from_level=N2, to_level=N1, reason="volta ao N1", by="bruno", at=NOW
