@@ -61,6 +61,7 @@ def test_the_old_decide_name_warns_and_is_the_new_function(module: str, new: str
     assert old is getattr(loaded, new)
     [warning] = caught
     assert str(warning.message) == f"{module}.decide is deprecated; use {new}"
+    assert warning.filename != loaded.__file__  # blamed on a caller, not on the module itself
     with pytest.raises(AttributeError) as error:
         _ = loaded.no_such_name
     assert str(error.value) == f"module {module!r} has no attribute 'no_such_name'"

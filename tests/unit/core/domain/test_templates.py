@@ -24,7 +24,9 @@ def test_accepted_iff_every_placeholder_is_known(parts: list[tuple[str, str]]) -
         with pytest.raises(ValidationError) as info:
             validate_template(template, field="message")
         assert info.value.field == "message"
-        assert "unknown placeholder" in str(info.value)
+        unknown = dict.fromkeys(name for _, name in parts if name not in KNOWN)
+        shown = ", ".join(f"{{{name}}}" for name in unknown)
+        assert str(info.value).startswith(f"unknown placeholder {shown}; use {{")
 
 
 @given(st.dictionaries(st.sampled_from(KNOWN), WORDS))

@@ -7,7 +7,7 @@ words per language, a message of those words, and the rule applied to the counts
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lia_core.handoff import Language
@@ -44,6 +44,24 @@ def cases(draw: st.DrawFn) -> tuple[StopwordLanguageGuesser, str, dict[Language,
 
 
 @given(cases())
+@example(  # two languages tied: neither leads
+    (
+        StopwordLanguageGuesser(
+            stopwords={Language.PORTUGUESE: ["pt0"], Language.ENGLISH: ["en0"]}
+        ),
+        "pt0 en0",
+        {Language.PORTUGUESE: 1, Language.ENGLISH: 1},
+    )
+)
+@example(  # two foreign languages tied
+    (
+        StopwordLanguageGuesser(
+            stopwords={Language.SPANISH: ["es0"], Language.ENGLISH: ["en0"]}, min_hits=1
+        ),
+        "es0 en0",
+        {Language.SPANISH: 1, Language.ENGLISH: 1},
+    )
+)
 def test_guess_follows_the_rule(
     case: tuple[StopwordLanguageGuesser, str, dict[Language, int]],
 ) -> None:

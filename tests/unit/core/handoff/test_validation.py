@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -13,10 +16,15 @@ from lia_core.handoff import (
     HandoffPolicy,
     InactivityTick,
     Intent,
+    IntentScore,
+    KeywordIntentClassifier,
+    Language,
     Phase,
     Priority,
+    RankedIntents,
     decide_handoff,
 )
+from lia_core.handoff.language import StopwordLanguageGuesser
 
 T0 = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
 START = ConversationState.start(T0)
@@ -77,3 +85,45 @@ def test_inconsistent_states_are_refused() -> None:
         ConversationState(phase=Phase.BOT, last_activity=T0, offered_at=T0)
     with pytest.raises(ValidationError):
         ConversationState(phase=Phase.WITH_HUMAN, last_activity=T0)
+
+
+def _refusal(build: Callable[[], object]) -> tuple[str | None, str]:
+    with pytest.raises(ValidationError) as error:
+        build()
+    return error.value.field, str(error.value)
+
+
+def test_refusals_say_what_is_wrong() -> None:
+    """The message an operator reads for each refused setting, with the field it names."""
+    offered = functools.partial(ConversationState, phase=Phase.BOT, last_activity=T0)
+    assert _refusal(lambda: offered(offered_at=T0)) == (
+        "phase",
+        "offered_at and resume_phase are set exactly in TIMEOUT_OFFERED",
+    )
+    twice = [IntentScore(intent=Intent.SUPPORT, confidence=0.5)] * 2
+    assert _refusal(lambda: RankedIntents(scores=tuple(twice))) == (
+        "scores",
+        "each intent is ranked at most once",
+    )
+    assert _refusal(lambda: KeywordIntentClassifier(keywords={Intent.SUPPORT: ("  ",)})) == (
+        "keywords",
+        "intent support has no usable keyword",
+    )
+    assert _refusal(lambda: KeywordIntentClassifier(smoothing=0)) == (
+        "smoothing",
+        "smoothing must be a positive number",
+    )
+    assert _refusal(lambda: StopwordLanguageGuesser(stopwords={Language.UNKNOWN: ("x",)})) == (
+        "stopwords",
+        "UNKNOWN cannot have stop-words",
+    )
+    not_a_map: Any = [GENERAL_QUEUE]
+    assert _refusal(lambda: HandoffPolicy(destinations=not_a_map)) == (
+        "destinations",
+        "destinations maps intents to destinations",
+    )
+    low = functools.partial(HandoffPolicy, base_priority=Priority.HIGH)
+    assert _refusal(lambda: low(raised_priority=Priority.LOW)) == (
+        "raised_priority",
+        "raised_priority cannot be below base_priority",
+    )
