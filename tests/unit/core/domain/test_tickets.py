@@ -150,3 +150,13 @@ def test_appending_in_any_order_equals_sorting(offsets: list[int]) -> None:
     for event in events:
         grown = grown.appended(event)
     assert grown == Timeline(tuple(events))
+
+
+def test_a_ticket_at_n1_carries_no_escalation_record() -> None:
+    """An escalation reason on an N1 ticket is refused naming it and saying why."""
+    with pytest.raises(ValidationError) as refused:
+        attrs.evolve(_opened(), escalation_reason="Anatel", escalated_at=T0)
+    assert (refused.value.field, str(refused.value)) == (
+        "escalation_reason",
+        "a ticket at N1 has no escalation record",
+    )

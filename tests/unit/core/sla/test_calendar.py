@@ -180,3 +180,14 @@ def test_an_always_open_calendar_keeps_its_timezone_and_never_closes(at: datetim
     assert calendar.timezone == "America/Manaus"
     assert calendar.is_open(at)
     assert BusinessCalendar.always().timezone == "UTC"
+
+
+@pytest.mark.parametrize("count", [0, 6, 8])
+def test_weekly_hours_need_seven_days(count: int) -> None:
+    """Not seven days of shifts: refused naming `days`, saying Monday comes first."""
+    with pytest.raises(ValidationError) as refused:
+        WeeklyHours(days=((),) * count)
+    assert (refused.value.field, str(refused.value)) == (
+        "days",
+        "weekly hours need 7 days (Monday first)",
+    )
