@@ -27,6 +27,7 @@ from lia_adapters.channels import (
     TwilioConfig,
     TwilioSmsSender,
 )
+from lia_adapters.channels.poster import AiohttpPoster, HttpxPoster, JsonPoster
 from lia_adapters.channels.transport import ProviderClient, ProviderTransport
 from lia_adapters.crm import (
     CachedCustomerDirectory,
@@ -85,6 +86,7 @@ class HttpClients:
 
     _open: list[httpx.AsyncClient] = attrs.field(factory=list)
     _sync: list[httpx.Client] = attrs.field(factory=list)
+    _posters: list[AiohttpPoster] = attrs.field(factory=list)
     transport: httpx.AsyncBaseTransport | None = attrs.field(default=None, kw_only=True)
     """Every async client's transport instead of its own (`lia doctor`'s tests: a MockTransport)."""
     timeout: float | None = attrs.field(default=None, kw_only=True)
@@ -106,10 +108,21 @@ class HttpClients:
         self._open.append(client)
         return client
 
+    def poster(self, *, timeout: float, pool: int, user_agent: str | None = None) -> JsonPoster:
+        """The provider sends' JSON poster: aiohttp straight, pooled up to *pool* connections
+        (over an httpx client when a transport is injected, so it sees every request)."""
+        if self.transport is not None:
+            return HttpxPoster(self.client(timeout=timeout, pool=pool, user_agent=user_agent))
+        poster = AiohttpPoster(
+            timeout=self.timeout or timeout, max_connections=pool, user_agent=user_agent
+        )
+        self._posters.append(poster)
+        return poster
+
     @property
     def made(self) -> int:
         """How many clients are open (a CRM read from a file needs none)."""
-        return len(self._open) + len(self._sync)
+        return len(self._open) + len(self._sync) + len(self._posters)
 
     def sync_client(self, *, timeout: float) -> httpx.Client:
         """A blocking client (token refresh through google-auth)."""
@@ -123,8 +136,11 @@ class HttpClients:
             await client.aclose()
         for sync in self._sync:
             sync.close()
+        for poster in self._posters:
+            await poster.aclose()
         self._open.clear()
         self._sync.clear()
+        self._posters.clear()
 
 
 def channel_configured(settings: Settings, channel: Channel) -> bool:
@@ -233,7 +249,10 @@ def build_senders(settings: Settings, clients: HttpClients) -> dict[Channel, Mes
         )
         senders[Channel.WHATSAPP] = CloudApiWhatsAppSender(
             client,
-            CloudApiConfig(
+            poster=clients.poster(
+                timeout=d.request_timeout_seconds, pool=d.concurrency, user_agent="lia-delivery"
+            ),
+            config=CloudApiConfig(
                 phone_number_id=secret(w.phone_number_id),
                 access_token=secret(w.access_token),
                 base_url=http_url(w.base_url, "LIA_WHATSAPP__BASE_URL"),

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
@@ -20,6 +21,7 @@ from lia_core.errors import DeliveryError
 
 __all__ = [
     "MAX_EXCERPT",
+    "Reply",
     "dig",
     "failure",
     "failure_from_response",
@@ -38,6 +40,30 @@ _NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError, httpx
 # Pool timeouts are not retried in place: they mean our own concurrency is saturated, and
 # holding the job longer would only deepen the queue; the outbox backoff handles them.
 _RETRY_IN_PLACE = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+class Reply(Protocol):
+    """What the senders read of a provider's answer (an `httpx.Response` is one)."""
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status."""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers, looked up case-insensitively."""
+
+    @property
+    def content(self) -> bytes:
+        """The raw body."""
+
+    @property
+    def text(self) -> str:
+        """The body as text."""
+
+    @property
+    def is_success(self) -> bool:
+        """True for a 2xx status."""
 
 
 def failure(
@@ -130,7 +156,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def json_object(response: httpx.Response) -> Mapping[str, object]:
+def json_object(response: Reply) -> Mapping[str, object]:
     """The response body as a JSON object, or empty when it is not one (HTML error pages)."""
     try:
         body = json.loads(response.content or b"null")
@@ -152,7 +178,7 @@ def dig(value: object, *path: str | int) -> object:
 
 
 def failure_from_response(
-    response: httpx.Response,
+    response: Reply,
     *,
     provider: str,
     kind: FailureKind | None = None,

@@ -7,14 +7,16 @@ echoes in the status webhooks, so the callback that settles the job can find it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import attrs
 import httpx
 import structlog
 
-from lia_adapters.channels._http import dig, failure, failure_from_response, json_object, send
+from lia_adapters.channels._http import dig, failure, failure_from_response, json_object
 from lia_adapters.channels._phone import phone_e164, to_e164
+from lia_adapters.channels.poster import HttpxPoster, JsonPoster, Reply
 from lia_core.domain.delivery import Channel
 from lia_core.domain.delivery_policy import FailureKind, classify_http_status
 from lia_core.domain.recipients import Phone, ProviderIdentity, is_meta_bsuid
@@ -164,24 +166,31 @@ def _template(
     }
 
 
-def _error_code(response: httpx.Response) -> int | None:
+def _error_code(response: Reply) -> int | None:
     code = dig(json_object(response), "error", "code")
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
 @attrs.define
 class CloudApiWhatsAppSender:
-    """Sends WhatsApp messages through Meta's Cloud API (``POST /{version}/{phone-number-id}/messages``)."""
+    """Sends WhatsApp messages through Meta's Cloud API (``POST /{version}/{phone-number-id}/messages``).
+
+    Sends go through *poster* (the worker's: `AiohttpPoster`), by default through *client*;
+    *client* also serves `lia doctor`'s probe.
+    """
 
     client: httpx.AsyncClient
     config: CloudApiConfig
-    # Parsed once: parsing the URL and building the auth header per send showed in the profile.
-    _endpoint: httpx.URL = attrs.field(init=False)
+    poster: JsonPoster | None = attrs.field(default=None, kw_only=True)
+    # Built once: parsing the URL and building the auth header per send showed in the profile.
+    _endpoint: str = attrs.field(init=False)
     _auth: dict[str, str] = attrs.field(init=False, repr=False)
+    _post_json: JsonPoster = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        self._endpoint = httpx.URL(self.url)
+        self._endpoint = self.url
         self._auth = {"Authorization": f"Bearer {self.config.access_token}"}
+        self._post_json = self.poster or HttpxPoster(self.client)
 
     @property
     def channel(self) -> Channel:
@@ -245,7 +254,13 @@ class CloudApiWhatsAppSender:
             )
         return wamid
 
-    async def _post(self, body: dict[str, object], message: OutboundMessage) -> httpx.Response:
+    async def _post(self, body: dict[str, object], message: OutboundMessage) -> Reply:
         body["biz_opaque_callback_data"] = message.idempotency_key[:MAX_CALLBACK_DATA]
-        request = self.client.build_request("POST", self._endpoint, json=body, headers=self._auth)
-        return await send(self.client, request, provider=PROVIDER)
+        return await self._post_json.post_json(
+            self._endpoint, _encode(body), self._auth, provider=PROVIDER
+        )
+
+
+def _encode(body: Mapping[str, object]) -> bytes:
+    """Compact UTF-8 JSON, accents as they are (what httpx's ``json=`` wrote)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()

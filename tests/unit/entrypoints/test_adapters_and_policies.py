@@ -14,6 +14,7 @@ from lia_adapters.channels import (
     SandboxSender,
     TwilioSmsSender,
 )
+from lia_adapters.channels.poster import AiohttpPoster
 from lia_adapters.sql import SqlRateGate
 from lia_core.domain.delivery import Channel, JobName
 from lia_entrypoints.adapters import HttpClients, build_senders
@@ -47,8 +48,12 @@ async def test_credentials_switch_on_the_real_adapters(tmp_path: Path) -> None:
     )
     clients = HttpClients()
     senders = build_senders(settings, clients)
+    assert clients.made == 2  # the pooled httpx client and the Cloud API's aiohttp poster
     await clients.aclose()
-    assert isinstance(senders[Channel.WHATSAPP], CloudApiWhatsAppSender)
+    assert clients.made == 0
+    whatsapp = senders[Channel.WHATSAPP]
+    assert isinstance(whatsapp, CloudApiWhatsAppSender)
+    assert isinstance(whatsapp.poster, AiohttpPoster)  # the worker's sends skip httpx
     assert isinstance(senders[Channel.EVOLUTION], EvolutionSender)
     assert isinstance(senders[Channel.SMS], TwilioSmsSender)
     assert isinstance(senders[Channel.PUSH], FcmPushSender)
