@@ -96,13 +96,18 @@ class OutboxRepository(Protocol):
     async def save(self, job: OutboundJob, *, owner: str) -> None:
         """Write back a claimed job's new state; the lease must still be *owner*'s.
 
+        Only what a claimed job's transitions change is written (status, attempts, due time,
+        channel and fallbacks, lease, provider id, last error, timestamps): the content,
+        recipient, key, lane and context are fixed when the job is queued.
+
         Raises:
             ConcurrencyConflict: the lease expired and another worker holds the job.
         """
         ...
 
     async def save_many(self, jobs: Sequence[OutboundJob], *, owner: str) -> Sequence[str]:
-        """Write back claimed jobs (distinct ids) that *owner* still leases, in few statements.
+        """Write back claimed jobs (distinct ids) that *owner* still leases, in few statements
+        (what `save` writes of each).
 
         Returns the ids not written, in the order given: their lease expired and another
         worker holds them (its outcome wins), or they are gone.

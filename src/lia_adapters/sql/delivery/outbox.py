@@ -14,7 +14,12 @@ from lia_adapters.sql.base import ConnectionSource
 from lia_adapters.sql.bulk import insert_ignoring_duplicates
 from lia_adapters.sql.column_types import UtcDateTime
 from lia_adapters.sql.delivery.claim import claim_statement, status_is
-from lia_adapters.sql.delivery.mapping import job_from_row, job_values
+from lia_adapters.sql.delivery.mapping import (
+    OUTCOME_COLUMNS,
+    job_from_row,
+    job_values,
+    outcome_values,
+)
 from lia_adapters.sql.delivery.tables import outbox_jobs
 from lia_adapters.sql.errors import wrap_db_errors
 from lia_core.domain.delivery import JOB_TRANSITIONS, JobAction, JobStatus, Lane, OutboundJob
@@ -37,8 +42,9 @@ def _changes(job: OutboundJob) -> dict[str, object]:
 
 
 # Built once with bound parameters: the worker saves every job it sends, and composing a
-# 20-column UPDATE per call cost more CPU than running it (benchmarks/dispatch.py).
-_CHANGED_COLUMNS = [c.name for c in outbox_jobs.columns if c.name != "id"]
+# 20-column UPDATE per call cost more CPU than running it (benchmarks/dispatch.py). A
+# claimed job's outcome changes only the OUTCOME_COLUMNS: those are all it writes.
+_CHANGED_COLUMNS = list(OUTCOME_COLUMNS)
 _SAVE_LEASED = (
     update(outbox_jobs)
     .where(_jobs.id == bindparam("_job_id"), status_is(JobStatus.SENDING))
@@ -50,9 +56,9 @@ _SAVE_LEASED = (
 async def _save_leased(conn: AsyncConnection, job: OutboundJob, owner: str) -> bool:
     """Write one job back if *owner* still leases it; False when nothing was written."""
     with wrap_db_errors(entity="job", entity_id=job.id):
-        result = await conn.execute(
-            _SAVE_LEASED, {**_changes(job), "_job_id": job.id, "_owner": owner}
-        )
+        values = outcome_values(job)
+        del values["id"]
+        result = await conn.execute(_SAVE_LEASED, {**values, "_job_id": job.id, "_owner": owner})
     return bool(result.rowcount)
 
 
@@ -167,7 +173,7 @@ class SqlOutboxRepository:
         return claimed
 
     async def save(self, job: OutboundJob, *, owner: str) -> None:
-        """Write back a claimed job if *owner* still holds its lease.
+        """Write back a claimed job's outcome (`OUTCOME_COLUMNS`) if *owner* still holds its lease.
 
         Raises:
             NotFound: there is no such job.
@@ -180,7 +186,8 @@ class SqlOutboxRepository:
             raise ConcurrencyConflict(entity="job", entity_id=job.id)
 
     async def save_many(self, jobs: Sequence[OutboundJob], *, owner: str) -> Sequence[str]:
-        """Write back the jobs *owner* still leases; return the ids of the others.
+        """Write back the outcomes (`OUTCOME_COLUMNS`) of the jobs *owner* still leases; return
+        the ids of the others.
 
         PostgreSQL takes the whole batch in one UPDATE over arrays (one statement instead of
         one per job was a tenth of the worker's CPU in benchmarks/dispatch.py); SQLite,
@@ -188,7 +195,7 @@ class SqlOutboxRepository:
         """
         if not jobs:
             return []
-        rows = [job_values(job) for job in jobs]
+        rows = [outcome_values(job) for job in jobs]
         with wrap_db_errors(entity="job", entity_id=f"{len(jobs)} jobs"):
             saved = await _SAVE_LEASED_MANY.written(
                 self._connection(), rows, key="id", _owner=owner
