@@ -5,8 +5,9 @@ request and running its send loop around the transport was a quarter of the work
 (benchmarks/dispatch.py, py-spy). `AiohttpPoster` writes the prebuilt URL, headers and body
 with aiohttp directly and keeps the rule of `channels._http`: a request that provably never
 left is retried in place (twice, quickly) and is TRANSIENT; one that may have reached the
-provider is UNCERTAIN and never resent. Its error codes are the names httpx gave the same
-failures, so stored errors read as they did.
+provider is UNCERTAIN and never resent (aiohttp itself retries a stale kept-alive
+connection only for idempotent methods, never a POST). Its error codes are the names httpx
+gave the same failures, so stored errors read as they did.
 """
 
 from __future__ import annotations
