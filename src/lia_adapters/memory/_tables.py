@@ -62,6 +62,8 @@ class ConversationTables:
     blank_previews: dict[str, datetime] = attrs.field(factory=dict)
     """Staged only: conversations whose preview a purge blanks if still older than the cutoff
     at commit (one column, as the SQL update: a newer message's preview is kept)."""
+    leases: dict[str, datetime] = attrs.field(factory=dict)
+    """Committed only: stored messages leased to a gate worker, and until when."""
     read_versions: dict[str, int] = attrs.field(factory=dict)
     """Staged only: the version each staged conversation had when read (0: new)."""
 

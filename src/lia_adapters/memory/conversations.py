@@ -32,6 +32,10 @@ __all__ = [
 ]
 
 
+def _chat(pending: PendingInbound) -> tuple[Channel, str]:
+    return pending.message.channel, pending.message.reply_to
+
+
 def _view(uow: Staging) -> ConversationTables:
     merged = ConversationTables()
     merged.merge(uow.store.conversation_tables)
@@ -195,6 +199,21 @@ class InMemoryMessageRepository:
         ]
         waiting.sort(key=lambda p: (p.stored_at, p.id))
         return waiting[:limit]
+
+    async def claim_unprocessed(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[PendingInbound]:
+        """Lease the oldest free messages of chats no live lease holds (at once, like a lock)."""
+        view = _view(self._uow)
+        leases = self._uow.store.conversation_tables.leases
+        waiting = {mid: p for mid, p in view.inbound.items() if mid not in view.processed}
+        live = {mid for mid in waiting if leases.get(mid, now) > now}
+        held = {_chat(waiting[mid]) for mid in live}
+        free = [p for mid, p in waiting.items() if mid not in live and _chat(p) not in held]
+        free.sort(key=lambda p: (p.stored_at, p.message.sent_at, p.id))
+        for pending in free[:limit]:
+            leases[pending.id] = lease_until
+        return free[:limit]
 
     async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
         """Stage the marks and attach the messages to their conversations."""

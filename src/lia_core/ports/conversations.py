@@ -95,6 +95,18 @@ class MessageRepository(Protocol):
         """Inbound messages the gate has not handled, stored before *stored_before*, oldest first."""
         ...
 
+    async def claim_unprocessed(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[PendingInbound]:
+        """Lease up to *limit* unhandled inbound messages to the caller until *lease_until*.
+
+        Oldest first, and never a message another caller's lease (one ending after *now*)
+        holds, nor one whose chat has a message under such a lease: one gate at a time per
+        conversation, so its messages are handled in order. Concurrent callers never get
+        the same message.
+        """
+        ...
+
     async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
         """Record that the gate handled messages (message id → its conversation id)."""
         ...

@@ -114,7 +114,7 @@ from lia_core.services.outbox import (
 )
 from lia_core.services.overview import Overview, OverviewReading
 from lia_core.services.proactive import NotifyAffectedCustomersHandler
-from lia_core.services.recovery import ProcessStaleInboundHandler
+from lia_core.services.recovery import GateStoredInboundHandler, ProcessStaleInboundHandler
 from lia_core.services.regions import (
     DefineRegion,
     DefineRegionHandler,
@@ -279,6 +279,8 @@ class Services:
     """`process_inbound` with failing messages isolated (the gate loop and the sweep use it)."""
     sweep_stale_inbound: ProcessStaleInboundHandler
     """Recovery: messages stored but never through the gate."""
+    gate_stored: GateStoredInboundHandler
+    """The gate in `lia worker` (`LIA_INBOUND__GATE=worker`): leases stored messages, gates them."""
     alerter: Alerter
     dispatcher: Dispatcher
     proactive_notice: NotifyAffectedCustomersHandler | None
@@ -413,6 +415,9 @@ class Services:
             gate=gate,
             sweep_stale_inbound=ProcessStaleInboundHandler(
                 uow, clock, gate, grace=inbound.stale_after, batch_size=inbound.batch_size
+            ),
+            gate_stored=GateStoredInboundHandler(
+                uow, clock, gate, lease=inbound.stale_after, batch_size=inbound.batch_size
             ),
             alerter=alerter,
             dispatcher=Dispatcher(

@@ -1,4 +1,4 @@
-"""Recovery of the inbound pipeline: messages stored but never handled by the gate."""
+"""Stored messages handled apart from their ack: the recovery sweep, and the gate in workers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import attrs
 from lia_core.domain.conversations import PendingInbound
 from lia_core.ports import Clock, UnitOfWorkFactory
 
-__all__ = ["ProcessStaleInboundHandler"]
+__all__ = ["GateStoredInboundHandler", "ProcessStaleInboundHandler"]
 
 
 STALE_AFTER = timedelta(seconds=30)
@@ -48,3 +48,33 @@ class ProcessStaleInboundHandler:
                 return len(tried)
             tried.update(p.id for p in fresh)
             await self.process(fresh)
+
+
+@attrs.frozen
+class GateStoredInboundHandler:
+    """The gate away from the process that acks (`lia worker`): lease stored messages, gate them.
+
+    Any number of workers may call it at once: a lease gives each message, and each chat,
+    to one of them at a time, so no message is gated twice and a conversation's messages
+    are gated in the order they were stored. The lease is also the recovery: a worker that
+    dies mid-batch, or a message the gate refuses, is leased again once the lease ends.
+    """
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    process: Callable[[Sequence[PendingInbound]], Awaitable[object]]
+    """The gate (`ProcessInboundHandler`), or a wrapper that isolates failing messages."""
+    lease: timedelta = STALE_AFTER
+    batch_size: int = INBOUND_BATCH
+
+    async def __call__(self) -> int:
+        """Lease one batch (oldest first) and run the gate over it; return how many were leased."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            batch = await uow.messages.claim_unprocessed(
+                now=now, lease_until=now + self.lease, limit=self.batch_size
+            )
+            await uow.commit()
+        if batch:
+            await self.process(batch)
+        return len(batch)

@@ -24,6 +24,7 @@ from lia_adapters.sql import bulk
 from lia_adapters.sql.base import ConnectionSource
 from lia_adapters.sql.bulk import ROWS_PER_STATEMENT
 from lia_adapters.sql.column_types import UtcDateTime
+from lia_adapters.sql.conversations.gate_claim import CLAIM_LOCK, CLAIM_UNPROCESSED
 from lia_adapters.sql.conversations.mapping import (
     inbound_values,
     outbound_values,
@@ -44,8 +45,8 @@ __all__ = ["SqlMessageRepository"]
 _msg = message_table.c
 _rcpt = message_receipts.c
 _jobs = outbox_jobs.c
-# A reply is never blanked by retention (only inbound messages are): redacted_at stays NULL.
-_ALL = [c.name for c in message_table.columns if c.name != "redacted_at"]
+# A reply is never blanked by retention nor leased to a gate (only inbound messages are).
+_ALL = [c.name for c in message_table.columns if c.name not in {"redacted_at", "gate_lease_until"}]
 # What varies between the inbound rows of one batch; the rest is bound once.
 _INBOUND = [
     *("id", "channel", "contact_phone", "reply_to", "display_name", "kind", "text"),
@@ -108,6 +109,8 @@ _MARK_PROCESSED = bulk.MappingBatch(
     )
 )
 
+
+_NOTIFY = text("SELECT pg_notify(:channel, '')")
 
 _UNPROCESSED = (
     select(message_table)
@@ -191,8 +194,10 @@ def _ref(row: Any) -> OutboundRef:
 class SqlMessageRepository:
     """Messages in `messages`, receipts in `message_receipts`."""
 
-    def __init__(self, connection: ConnectionSource) -> None:
+    def __init__(self, connection: ConnectionSource, *, notify_stored: str | None = None) -> None:
         self._connection = connection
+        self._notify_stored = notify_stored
+        """PostgreSQL channel to NOTIFY (with the transaction) when new messages are stored."""
 
     async def add_inbound(
         self, messages: Sequence[tuple[str, InboundMessage]], *, stored_at: datetime
@@ -204,6 +209,8 @@ class SqlMessageRepository:
         with wrap_db_errors(entity="message", entity_id=messages[0][0]):
             result = await _INSERT_INBOUND.execute(self._connection(), rows, stored_at=stored_at)
             new = set(result.scalars())
+            if new and self._notify_stored is not None:  # delivered on commit: workers wake
+                await self._connection().execute(_NOTIFY, {"channel": self._notify_stored})
         return [
             PendingInbound(id=mid, message=m, stored_at=stored_at)
             for mid, m in messages
@@ -216,6 +223,19 @@ class SqlMessageRepository:
             _UNPROCESSED, {"before": stored_before, "limit": limit}
         )
         return [pending_from_row(row) for row in result.mappings()]
+
+    async def claim_unprocessed(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[PendingInbound]:
+        """Lease the oldest free messages of unleased chats in one UPDATE (see `gate_claim`)."""
+        conn = self._connection()
+        if conn.dialect.name == "postgresql":
+            await conn.execute(CLAIM_LOCK)
+        result = await conn.execute(
+            CLAIM_UNPROCESSED, {"now": now, "until": lease_until, "limit": limit}
+        )
+        rows = sorted(result.mappings(), key=lambda r: (r["stored_at"], r["sent_at"], r["id"]))
+        return [pending_from_row(row) for row in rows]
 
     async def mark_processed(self, handled: Mapping[str, str], *, at: datetime) -> None:
         """Stamp the messages processed and attach them to their conversations, in one UPDATE."""

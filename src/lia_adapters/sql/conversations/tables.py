@@ -108,6 +108,8 @@ messages = Table(
     Column("request_id", String(128), nullable=True),
     # Revision 0023, inbound only: when a retention purge blanked the customer's content.
     Column("redacted_at", UtcDateTime, nullable=True),
+    # Revision 0026, inbound only: a gate worker holds the message until then (`lia worker`).
+    Column("gate_lease_until", UtcDateTime, nullable=True),
     UniqueConstraint(
         "channel", "provider_message_id", name="uq_messages_channel_provider_message_id"
     ),

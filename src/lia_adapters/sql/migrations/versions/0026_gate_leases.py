@@ -1,0 +1,35 @@
+"""The gate in workers: `messages.gate_lease_until`, the lease a gate worker holds a message by.
+
+Revision ID: 0026
+Revises: 0025
+Create Date: 2026-12-06
+
+With `LIA_INBOUND__GATE=worker`, `lia serve` only stores messages and `lia worker` leases
+them in batches (one worker per message and per chat at a time) to run the gate. NULL for
+every existing row: nothing is leased. The claim reads the `ix_messages_unprocessed`
+partial index, so no new index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0026"
+down_revision: str | None = "0025"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Add messages.gate_lease_until (NULL: not leased)."""
+    with op.batch_alter_table("messages") as batch:
+        batch.add_column(sa.Column("gate_lease_until", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    """Drop it."""
+    with op.batch_alter_table("messages") as batch:
+        batch.drop_column("gate_lease_until")
