@@ -23,6 +23,7 @@ from lia_adapters.sql import SqlRateGate, SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.migrations import current_revision, head_revision, upgrade
 from lia_adapters.sql.realtime import PgEventListener, libpq_conninfo
 from lia_adapters.sql.relay.relay import SqliteEventRelay
+from lia_adapters.sql.wakeup import PgWakeup
 from lia_adapters.system import Argon2PasswordHasher, SystemClock, UuidGenerator
 from lia_core.desk.alerts import OutboxStaffNotifier
 from lia_core.desk.monitor import SlaMonitor
@@ -59,7 +60,7 @@ from lia_entrypoints.realtime import RealtimeHub
 from lia_entrypoints.settings import Settings
 from lia_entrypoints.state_metrics import StateMetrics
 
-__all__ = ["Runtime", "SchemaOutdated", "bootstrap"]
+__all__ = ["Runtime", "SchemaOutdated", "bootstrap", "stored_channel"]
 
 log = structlog.get_logger(__name__)
 
@@ -100,6 +101,21 @@ class Runtime:
             libpq_conninfo(uow.engine.url.render_as_string(hide_password=False)),
             uow.bus,
             channel=uow.channel,
+            backoff_max=self.settings.realtime.reconnect_max_seconds,
+        )
+
+    def gate_wakeup(self, wake: asyncio.Event) -> PgWakeup | None:
+        """On PostgreSQL with `LIA_INBOUND__GATE=worker`, the LISTEN connection that sets
+        *wake* when `lia serve` stored messages; None elsewhere (the gate worker polls)."""
+        uow = self.uow
+        if not isinstance(uow, SqlUnitOfWorkFactory) or uow.stored_channel is None:
+            return None
+        if uow.engine.dialect.name != "postgresql":
+            return None
+        return PgWakeup(
+            libpq_conninfo(uow.engine.url.render_as_string(hide_password=False)),
+            uow.stored_channel,
+            wake,
             backoff_max=self.settings.realtime.reconnect_max_seconds,
         )
 
@@ -178,6 +194,13 @@ def _feed_of(uow: UnitOfWorkFactory) -> InProcessEventBus:
     return InProcessEventBus()  # another factory: it publishes nowhere this process hears
 
 
+def stored_channel(settings: Settings) -> str | None:
+    """The NOTIFY channel of stored messages with `LIA_INBOUND__GATE=worker` (None: inline)."""
+    if settings.inbound.gate != "worker":
+        return None
+    return f"{settings.realtime.channel[:56]}_stored"
+
+
 def _log_alert(kind: str, text: str) -> None:
     log.warning("alert.raised", alert=kind, text=text)
 
@@ -227,7 +250,10 @@ async def bootstrap(
                 await engine.dispose()
                 raise
             uow = SqlUnitOfWorkFactory(
-                engine, bus=InProcessEventBus(), channel=settings.realtime.channel
+                engine,
+                bus=InProcessEventBus(),
+                channel=settings.realtime.channel,
+                stored_channel=stored_channel(settings),
             )
     except BaseException:
         await clients.aclose()

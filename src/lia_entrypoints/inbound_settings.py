@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lia_core.domain.gate import GatePolicy, GateTexts
@@ -28,6 +30,10 @@ class InboundSettings(BaseModel):
     """Group commit: how long the first webhook of a batch waits for others before one transaction stores them all."""
     max_batch: int = Field(default=500, ge=1, le=10000)
     """Group commit: most webhook items written per transaction."""
+    gate: Literal["inline", "worker"] = "inline"
+    """Where the gate runs: `inline`, in the `lia serve` process that acknowledged the webhook, right after; `worker`, in `lia worker` processes, which lease stored messages in batches (`lia serve` then only stores and acknowledges). Set the same value for every process ([deployment.md](deployment.md#the-gate-in-workers))."""
+    gate_poll_seconds: float = Field(default=0.25, gt=0, le=60)
+    """With `gate=worker`: how often an idle gate worker looks for stored messages without being told (on PostgreSQL each ingest transaction wakes them at once by NOTIFY; SQLite only polls)."""
     process_batch: int = Field(default=_INBOUND.batch_size, ge=1, le=5000)
     """Most stored messages the gate handles per transaction."""
     gate_window_ms: float = Field(default=20.0, ge=0, le=1000)

@@ -26,10 +26,11 @@ from lia_core.services.dispatch import DispatchReport
 from lia_core.services.proactive import NotifyAffectedCustomers
 from lia_entrypoints.adapters import configured_channels
 from lia_entrypoints.bootstrap import Runtime
+from lia_entrypoints.inbound.gate_worker import GateWorker
 from lia_entrypoints.outage import Outage
 from lia_entrypoints.policies import login_policy, retention_policy
 
-__all__ = ["Timer", "WorkerReport", "run_worker", "timers", "worker_id"]
+__all__ = ["Timer", "WorkerReport", "gate_worker", "run_worker", "timers", "worker_id"]
 
 log = structlog.get_logger(__name__)
 
@@ -55,6 +56,8 @@ class WorkerReport:
     retried: int = 0
     dead: int = 0
     uncertain: int = 0
+    gated: int = 0
+    """Stored messages this worker leased and ran the gate over (`LIA_INBOUND__GATE=worker`)."""
 
     def add(self, round_: DispatchReport) -> None:
         """Fold one dispatch round into the totals."""
@@ -189,6 +192,19 @@ def timers(runtime: Runtime) -> list[Timer]:
     ]
 
 
+def gate_worker(runtime: Runtime) -> GateWorker | None:
+    """The gate's loop with `LIA_INBOUND__GATE=worker`; None when `lia serve` gates inline."""
+    inbound = runtime.settings.inbound
+    if inbound.gate != "worker":
+        return None
+    return GateWorker(
+        runtime.services.gate_stored,
+        batch_size=inbound.process_batch,
+        poll=inbound.gate_poll_seconds,
+        window=inbound.gate_window_ms / 1000,
+    )
+
+
 async def _drain(
     runtime: Runtime, owner: str, report: WorkerReport, stop: asyncio.Event | None = None
 ) -> int:
@@ -222,7 +238,10 @@ async def run_worker(
     owner = worker_id()
     real = sorted(c.value for c in configured_channels(runtime.settings))
     log.info("delivery.channels", providers=real or ["sandbox only"])
+    gate = gate_worker(runtime)
     if once:
+        if gate is not None:  # first, so the replies it queues go out in this run
+            report.gated = await gate.drain()
         await _schedule(runtime, report)
         await _monitor_sla(runtime, report)
         await _plan_sla(runtime, report)
@@ -230,7 +249,23 @@ async def run_worker(
         await _assign(runtime, report)
         await _drain(runtime, owner, report)
         return report
-    await _loop(runtime, jobs or timers(runtime), owner, report, stop or asyncio.Event())
+    stop = stop or asyncio.Event()
+    if gate is None:
+        await _loop(runtime, jobs or timers(runtime), owner, report, stop)
+        return report
+    wakeup = runtime.gate_wakeup(gate.wake)
+    if wakeup is not None:
+        wakeup.start()
+    gating = asyncio.create_task(gate.run(stop), name="lia-gate-worker")
+    log.info("gate_worker.started", notified=wakeup is not None, poll_seconds=gate.poll)
+    try:
+        await _loop(runtime, jobs or timers(runtime), owner, report, stop)
+    finally:
+        stop.set()  # the loop ended (signal, or an error): the gate finishes its batch too
+        await gating
+        if wakeup is not None:
+            await wakeup.close()
+        report.gated = gate.gated
     return report
 
 

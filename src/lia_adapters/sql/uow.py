@@ -67,6 +67,7 @@ class SqlUnitOfWork:
         channel: str = DEFAULT_CHANNEL,
         origin: str | None = None,
         relay_writes: list[int] | None = None,
+        stored_channel: str | None = None,
     ) -> None:
         self._engine = engine
         self._origin = origin or new_origin()
@@ -86,7 +87,9 @@ class SqlUnitOfWork:
         self._notices = SqlNoticeRepository(self._connection)
         self._contacts = SqlContactRepository(self._connection)
         self._conversations = SqlConversationRepository(self._connection)
-        self._messages = SqlMessageRepository(self._connection)
+        self._messages = SqlMessageRepository(
+            self._connection, notify_stored=stored_channel if self._notifies else None
+        )
         self._activity = SqlActivityLog(self._connection)
         self._desk_policies = SqlDeskPolicyStore(self._connection)
         self._bot_sessions = SqlBotSessionRepository(self._connection)
@@ -336,10 +339,12 @@ class SqlUnitOfWorkFactory:
         *,
         bus: InProcessEventBus | None = None,
         channel: str = DEFAULT_CHANNEL,
+        stored_channel: str | None = None,
     ) -> None:
         self._engine = engine
         self._bus = bus if bus is not None else InProcessEventBus()
         self._channel = check_channel(channel)
+        self._stored_channel = check_channel(stored_channel) if stored_channel else None
         self._origin = new_origin()
         self._relay_writes = [0]
 
@@ -359,6 +364,12 @@ class SqlUnitOfWorkFactory:
         return self._channel
 
     @property
+    def stored_channel(self) -> str | None:
+        """PostgreSQL: the channel each ingest transaction that stores a new message NOTIFYs
+        (the gate workers LISTEN on it); None: no NOTIFY."""
+        return self._stored_channel
+
+    @property
     def engine(self) -> AsyncEngine:
         """The engine the units of work draw connections from."""
         return self._engine
@@ -371,4 +382,5 @@ class SqlUnitOfWorkFactory:
             channel=self._channel,
             origin=self._origin,
             relay_writes=self._relay_writes,
+            stored_channel=self._stored_channel,
         )

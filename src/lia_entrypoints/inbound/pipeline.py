@@ -1,7 +1,8 @@
 """The inbound pipeline of one `lia serve` process: group commit, the gate loop, the recovery sweep.
 
 `bootstrap` builds the use cases; this module only runs them: the queues and tasks belong
-to the serving event loop, so they are made when the app starts.
+to the serving event loop, so they are made when the app starts. With
+`LIA_INBOUND__GATE=worker` only the group commit runs here: `lia worker` gates what it stored.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class GateQueue:
     queue: asyncio.Queue[PendingInbound] = attrs.field(factory=asyncio.Queue)
     unfinished: int = 0
 
+    def record(self, report: IngestReport) -> None:
+        """Count what a group commit stored (the gate runs elsewhere: `lia worker`)."""
+        self.metrics.stored(report)
+        if report.settled_job_ids:
+            log.info("delivery.settled_by_receipt", jobs=list(report.settled_job_ids))
+
     def hand_over(self, report: IngestReport) -> None:
         """Queue newly stored messages for the gate (duplicates never get here)."""
         self.metrics.stored(report)
@@ -58,6 +65,8 @@ class InboundRuntime:
     batch_size: int
     sweep_every: float
     gate_window: float = 0.0
+    gates: bool = True
+    """False with `LIA_INBOUND__GATE=worker`: store and acknowledge only."""
     _tasks: list[asyncio.Task[None]] = attrs.field(factory=list)
 
     @classmethod
@@ -66,9 +75,10 @@ class InboundRuntime:
     ) -> InboundRuntime:
         """The pipeline over the use cases `bootstrap` built, paced by `LIA_INBOUND__*`."""
         waiting = GateQueue(metrics)
+        gates = settings.gate == "inline"
         group = GroupCommit(
             ingest=services.ingest,
-            on_stored=waiting.hand_over,
+            on_stored=waiting.hand_over if gates else waiting.record,
             window=settings.commit_window_ms / 1000,
             max_batch=settings.max_batch,
         )
@@ -81,11 +91,14 @@ class InboundRuntime:
             batch_size=settings.process_batch,
             sweep_every=settings.stale_after_seconds,
             gate_window=settings.gate_window_ms / 1000,
+            gates=gates,
         )
 
     def start(self) -> None:
-        """Start the writer, the gate loop and the recovery sweep."""
+        """Start the writer, and the gate loop and the recovery sweep if this process gates."""
         self.group.start()
+        if not self.gates:
+            return  # the gate workers lease what is stored, old and new alike
         self._tasks = [
             asyncio.create_task(self._gate_loop(), name="lia-gate"),
             asyncio.create_task(self._sweep_loop(), name="lia-inbound-sweep"),
