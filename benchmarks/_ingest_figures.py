@@ -39,6 +39,8 @@ class Plan:
     gate_wait: float
     profile_dir: str | None = None
     """Where py-spy writes a raw profile of `lia serve` per throughput load (`--profile`)."""
+    gate: str = "inline"
+    """`LIA_INBOUND__GATE`: `worker` runs the gate in a `lia worker` beside `lia serve`."""
 
 
 @attrs.frozen(kw_only=True)
@@ -110,6 +112,8 @@ class PhaseFigures:
     """Messages acknowledged 200 but not stored; None unless every request got a 200."""
     distinct_ids: int
     notices: NoticeCheck | None = None
+    worker_cpu_ms_per_message: float | None = None
+    """With the gate in `lia worker`: that process's CPU per stored message, load to gate done."""
 
     @classmethod
     def of(cls, load: Load, found: Stored, *, messages: int) -> PhaseFigures:
@@ -145,6 +149,8 @@ class PhaseFigures:
         figures |= {"lost": self.lost, "distinct_ids": self.distinct_ids}
         if self.notices is not None:
             figures["notices"] = attrs.asdict(self.notices)
+        if self.worker_cpu_ms_per_message is not None:
+            figures["worker_cpu_ms_per_message"] = self.worker_cpu_ms_per_message
         return figures
 
 

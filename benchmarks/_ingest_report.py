@@ -136,6 +136,12 @@ def table(result: IngestResult) -> str:
         f"latency {cpu['latency'].server_cpu_ms_per_request}, "
         f"dup {cpu['dup'].server_cpu_ms_per_request}, mix {cpu['mix'].server_cpu_ms_per_request}"
     )
+    worker = {name: phase.worker_cpu_ms_per_message for name, phase in phases.items()}
+    if any(ms is not None for ms in worker.values()):
+        lines.append(
+            "gate worker CPU per message (ms, load to gate done): "
+            + ", ".join(f"{name} {ms}" for name, ms in worker.items())
+        )
     lines.append("busy cores during each load (of 2; 'machine' includes other users):")
     lines += [f"  {name}: {load.cores}" for name, load in cpu.items()]
     for name, served in (("a", result.a.server_log), ("outage", o.server_log)):

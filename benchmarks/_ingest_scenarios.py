@@ -30,11 +30,11 @@ from _ingest_servers import (
     LogSummary,
     Server,
     declare_failures,
-    lia_serve,
+    lia_stack,
     serve_env,
     server,
 )
-from _support import free_port, fresh_schema
+from _support import cpu_seconds, free_port, fresh_schema
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["baseline", "outage_scenarios", "scenario_a"]
@@ -54,11 +54,18 @@ async def measured(
 ) -> PhaseFigures:
     """Run one load against *srv*, wait for the gate, return the figures."""
     out = Path(plan.profile_dir, f"{phase}.txt") if plan.profile_dir else None
+    worker_before = cpu_seconds(srv.worker.pid) if srv.worker is not None else 0.0
     with profiled(srv.process.pid, out if phase in _PROFILED else None):
         seen = await run_load(srv.port, load, pid=srv.process.pid)
     found = await wait_gate(engine, phase, within=plan.gate_wait)
     srv.sample_rss()
-    return PhaseFigures.of(seen, found, messages=messages)
+    figures = PhaseFigures.of(seen, found, messages=messages)
+    if srv.worker is None:
+        return figures
+    worker_cpu = cpu_seconds(srv.worker.pid) - worker_before
+    return attrs.evolve(
+        figures, worker_cpu_ms_per_message=round(1000 * worker_cpu / max(found.rows, 1), 3)
+    )
 
 
 async def baseline(plan: Plan) -> BareFigures:
@@ -102,11 +109,11 @@ async def throughput(srv: Server, engine: AsyncEngine, phase: str, plan: Plan) -
 async def scenario_a(plan: Plan, crm: Path, tmp: Path) -> ServedFigures:
     """No failure active: unique messages at the maximum rate."""
     async with fresh_schema() as (url, engine):
-        with lia_serve(serve_env(url, crm, tmp), tmp / "serve-a.log") as srv:
+        with lia_stack(serve_env(url, crm, tmp), tmp / "serve-a.log", plan.gate) as srv:
             await warm_up(srv, engine, plan)
             figures = await throughput(srv, engine, "a", plan)
         return ServedFigures(
-            phase=figures, memory=srv.memory(), server_log=LogSummary.read(srv.log)
+            phase=figures, memory=srv.memory(), server_log=LogSummary.read(srv.log, srv.worker_log)
         )
 
 
@@ -116,7 +123,7 @@ async def outage_scenarios(plan: Plan, crm: Path, tmp: Path) -> OutageFigures:
         started = time.perf_counter()
         failure_of = await declare_failures(engine, FAILURES)
         declare_seconds = round(time.perf_counter() - started, 1)
-        with lia_serve(serve_env(url, crm, tmp), tmp / "serve-b.log") as srv:
+        with lia_stack(serve_env(url, crm, tmp), tmp / "serve-b.log", plan.gate) as srv:
             await warm_up(srv, engine, plan)
             b = await throughput(srv, engine, "b", plan)
             b = _with_notices(b, await check_notices(engine, "b", plan.messages, failure_of))
@@ -142,7 +149,7 @@ async def outage_scenarios(plan: Plan, crm: Path, tmp: Path) -> OutageFigures:
             dup=dup,
             mix=mix,
             memory=srv.memory(),
-            server_log=LogSummary.read(srv.log),
+            server_log=LogSummary.read(srv.log, srv.worker_log),
         )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "bare_server_main",
     "declare_failures",
     "lia_serve",
+    "lia_stack",
     "serve_env",
     "server",
     "write_crm",
@@ -73,6 +74,9 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    worker: subprocess.Popen[bytes] | None = None
+    """`lia worker`, running the gate, with `LIA_INBOUND__GATE=worker`."""
+    worker_log: Path | None = None
     peak_rss_mb: float = 0.0
     started_rss_mb: float = 0.0
     """Peak RSS (VmHWM) once the server answered its first request: startup alone."""
@@ -125,6 +129,37 @@ def lia_serve(env: dict[str, str], log: Path) -> Iterator[Server]:
     port = free_port()
     with server([str(LIA), "serve"], env | {"LIA_HTTP__PORT": str(port)}, port, log) as running:
         yield running
+
+
+@contextlib.contextmanager
+def lia_stack(env: dict[str, str], log: Path, gate: str) -> Iterator[Server]:
+    """`lia serve`, and with *gate* `worker` a `lia worker` beside it that runs the gate.
+
+    No worker runs in the inline runs (the replies stay queued), so the gate worker's own
+    sends are held back: a WhatsApp rate of one message per 1,000 s makes its dispatcher
+    defer each reply once instead of sending it to the closed port.
+    """
+    env = env | {"LIA_INBOUND__GATE": gate}
+    with lia_serve(env, log) as running:
+        if gate != "worker":
+            yield running
+            return
+        worker_log = log.with_name(log.stem + "-worker.log")
+        worker_env = env | {"LIA_DELIVERY__WHATSAPP_RATE": "0.001"}
+        with worker_log.open("wb") as sink:
+            worker = subprocess.Popen(
+                [str(LIA), "worker"], env=worker_env, stdout=subprocess.DEVNULL, stderr=sink
+            )
+        running.worker, running.worker_log = worker, worker_log
+        try:
+            yield running
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
 
 def serve_env(database_url: str, crm_file: Path, data_dir: Path) -> dict[str, str]:
@@ -196,11 +231,17 @@ class LogSummary:
     examples: list[str]
 
     @classmethod
-    def read(cls, log: Path) -> LogSummary:
-        """Summarise a JSON-lines log (a line that is no JSON counts as "raw")."""
+    def read(cls, log: Path, *more: Path | None) -> LogSummary:
+        """Summarise JSON-lines logs (a line that is no JSON counts as "raw")."""
         events: Counter[str] = Counter()
         examples: list[str] = []
-        for line in log.read_text(errors="replace").splitlines():
+        lines = [
+            line
+            for path in (log, *more)
+            if path is not None
+            for line in path.read_text(errors="replace").splitlines()
+        ]
+        for line in lines:
             try:
                 entry = json.loads(line)
                 level = str(entry.get("level", "?"))

@@ -57,6 +57,12 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
     parser.add_argument(
         "--profile", type=Path, help="py-spy raw profiles of lia serve in A and B to this dir"
     )
+    parser.add_argument(
+        "--gate",
+        choices=("inline", "worker"),
+        default="inline",
+        help="LIA_INBOUND__GATE: worker runs the gate in a lia worker beside lia serve",
+    )
     args = parser.parse_args(argv)
     messages = 2_000 if args.quick else args.messages
     plan = Plan(
@@ -68,6 +74,7 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
         mix_messages=max(100, messages // 5),
         gate_wait=120.0,
         profile_dir=str(args.profile) if args.profile else None,
+        gate=args.gate,
     )
     return plan, args
 
@@ -114,7 +121,8 @@ async def main() -> int:
     else:
         print(
             f"inbound ingest: {plan.messages:,} messages per throughput run, concurrency "
-            f"{plan.concurrency}, {os.cpu_count()} cores, {result.total_seconds} s in all"
+            f"{plan.concurrency}, {os.cpu_count()} cores, gate {plan.gate}, "
+            f"{result.total_seconds} s in all"
         )
         print(table(result))
         for problem in result.correctness_problems:

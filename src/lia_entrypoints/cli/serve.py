@@ -122,7 +122,8 @@ def worker(app: CliApp, once: bool, as_json: bool) -> None:
     """Run the background worker: sends due outbox messages and activates scheduled failures.
 
     Without --once it runs until SIGINT/SIGTERM (finishing the current round), then prints
-    what it did. Any number of workers may share one PostgreSQL database.
+    what it did. Any number of workers may share one PostgreSQL database. With
+    LIA_INBOUND__GATE=worker it also runs the gate over the messages `lia serve` stored.
     """
     with app.errors(as_json=as_json):
         from lia_entrypoints.heap import settle_heap
@@ -145,6 +146,7 @@ def worker(app: CliApp, once: bool, as_json: bool) -> None:
                     "retried": report.retried,
                     "dead": report.dead,
                     "uncertain": report.uncertain,
+                    "gated": report.gated,
                 }
             )
             return
@@ -153,4 +155,5 @@ def worker(app: CliApp, once: bool, as_json: bool) -> None:
         click.echo(
             f"worker ran {report.ticks} tick(s), {activated}; messages: {report.sent} sent, "
             f"{report.retried} to retry, {report.dead} dead-lettered, {report.uncertain} uncertain"
+            + (f"; {report.gated} stored message(s) gated" if report.gated else "")
         )

@@ -89,6 +89,7 @@ def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
         "retried": 0,
         "dead": 0,
         "uncertain": 0,
+        "gated": 0,
     }
 
 

@@ -59,6 +59,7 @@ def test_worker_once_activates_due_failures(lia: CliHarness) -> None:
     lia.ok("failure", "create", "--name", "Q", "--message", "Oi", "--region", "Rio",
            "--starts-at", "2026-05-20T10:00")  # fmt: skip
     idle = {"ticks": 1, "activated": [], "sent": 0, "retried": 0, "dead": 0, "uncertain": 0}
+    idle |= {"gated": 0}  # LIA_INBOUND__GATE=worker only
     assert lia.json("worker", "--once") == idle
     lia.clock.advance(hours=2)
     assert lia.json("worker", "--once") == {**idle, "activated": ["f-1"]}
