@@ -18,7 +18,15 @@ from sqlalchemy import (
 from lia_adapters.sql.base import metadata
 from lia_adapters.sql.column_types import Json, UtcDateTime, key
 
-__all__ = ["UNPROCESSED", "UNREDACTED", "contacts", "conversations", "message_receipts", "messages"]
+__all__ = [
+    "LEASED",
+    "UNPROCESSED",
+    "UNREDACTED",
+    "contacts",
+    "conversations",
+    "message_receipts",
+    "messages",
+]
 
 _PARTY = 512  # canonical phones, provider identities (…@lid), platform chat ids
 _PROVIDER_ID = 255  # as outbox_jobs.provider_message_id, which receipts are joined to
@@ -26,6 +34,8 @@ _JOB_KEY = 640  # as outbox_jobs.idempotency_key
 
 UNPROCESSED = "processed_at IS NULL AND direction = 'inbound'"
 """The recovery sweep's predicate, spelled as the partial index spells it."""
+LEASED = "processed_at IS NULL AND gate_lease_until IS NOT NULL"
+"""Messages a gate worker leased (revision 0026), spelled as its partial index spells it."""
 UNREDACTED = "direction = 'inbound' AND redacted_at IS NULL"
 """The retention purge's predicate (revision 0023), spelled as its partial index spells it."""
 
@@ -125,6 +135,15 @@ messages = Table(
         "id",
         postgresql_where=text(UNPROCESSED),
         sqlite_where=text(UNPROCESSED),
+    ),
+    # The gate workers' chats under lease (revision 0026); a stored message enters it only
+    # when leased, so the webhooks' inserts never touch it.
+    Index(
+        "ix_messages_gate_leased",
+        "channel",
+        "reply_to",
+        postgresql_where=text(LEASED),
+        sqlite_where=text(LEASED),
     ),
     # The retention purge, oldest first; partial, so blanked messages leave it.
     Index(
