@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -191,3 +192,29 @@ def test_weekly_hours_need_seven_days(count: int) -> None:
         "days",
         "weekly hours need 7 days (Monday first)",
     )
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "message"),
+    [
+        (lambda: Shift(start=600, end=600), "shift", "bad shift 600-600 minutes"),
+        (lambda: Shift(start=0, end=1441), "shift", "bad shift 0-1441 minutes"),
+        (
+            lambda: WeeklyHours.of({0: "08:00-12:00,11:00-13:00"}),
+            "days",
+            "shifts of a day must be sorted and apart",
+        ),
+        (
+            lambda: BusinessCalendar(hours=WeeklyHours.of({})),
+            "hours",
+            "a business calendar needs working hours",
+        ),
+    ],
+)
+def test_empty_shifts_overlaps_and_no_hours_are_refused_saying_so(
+    build: Callable[[], object], field: str, message: str
+) -> None:
+    """An empty or out-of-day shift, overlapping shifts, a week without hours: each names why."""
+    with pytest.raises(ValidationError) as refused:
+        build()
+    assert (refused.value.field, str(refused.value)) == (field, message)
