@@ -218,3 +218,14 @@ def test_empty_shifts_overlaps_and_no_hours_are_refused_saying_so(
     with pytest.raises(ValidationError) as refused:
         build()
     assert (refused.value.field, str(refused.value)) == (field, message)
+
+
+def test_the_first_interval_of_the_index_is_counted() -> None:
+    """The index spans a year either side of the first question asked; time inside its very
+    first working interval (1 January of the year before) is counted like any other."""
+    calendar = BusinessCalendar.always()
+    june = datetime(2026, 6, 1, tzinfo=UTC)
+    assert calendar.business_time(june, june + timedelta(days=1)) == timedelta(days=1)
+    first = datetime(2025, 1, 1, 1, 0, tzinfo=UTC)
+    assert calendar.business_time(first, first + timedelta(hours=1)) == timedelta(hours=1)
+    assert calendar.add_business_time(first, timedelta(hours=1)) == first + timedelta(hours=1)

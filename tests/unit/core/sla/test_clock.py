@@ -365,3 +365,29 @@ def test_read_clock_agrees_with_sla_status() -> None:
     assert direct.paused
     assert direct.elapsed == timedelta(minutes=60)
     assert sla_status(ticket.until(_at(100)), POLICY, now=_at(150)).resolution != direct
+
+
+def test_a_deadline_runs_a_resolution_clock_where_the_policy_sets_no_target() -> None:
+    """A priority without targets: no resolution clock, unless the ticket has its own deadline."""
+    untargeted = _timeline((EventKind.CREATED, 0), priority=Priority.LOW)
+    assert sla_status(untargeted, POLICY, now=_at(10)).resolution == NoClock(
+        metric=Metric.RESOLUTION, reason=NoClockReason.NO_TARGET
+    )
+    dated = attrs.evolve(untargeted, deadline=_at(30))
+    reading = sla_status(dated, POLICY, now=_at(10)).resolution
+    assert isinstance(reading, ClockReading)
+    assert (reading.due_at, reading.state) == (_at(30), SlaState.OK)
+
+
+def test_a_pause_after_the_due_time_does_not_move_it() -> None:
+    """Due 4 calendar hours after creation; a wait begun after that leaves the due time alone."""
+    ticket = _timeline(
+        (EventKind.CREATED, 0),
+        (EventKind.WAITING_CUSTOMER_ON, 300),
+        (EventKind.WAITING_CUSTOMER_OFF, 360),
+        priority=Priority.URGENT,
+    )
+    reading = sla_status(ticket, POLICY, now=_at(400)).resolution
+    assert isinstance(reading, ClockReading)
+    assert (reading.due_at, reading.state) == (_at(240), SlaState.BREACHED)
+    assert reading.elapsed == timedelta(minutes=340)
