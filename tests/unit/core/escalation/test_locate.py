@@ -24,3 +24,11 @@ def test_each_inline_table_of_an_array_is_on_its_own_line() -> None:
     assert lines[("book", "rules", 1, "name")] == 4
     assert lines[("book", "after")] == 6
     assert line_of(lines, ("book", "rules", 1, "missing")) == 4
+
+
+def test_a_key_the_scanner_cannot_read_is_stepped_over() -> None:
+    """A quoted key holding an escaped quote is skipped, and the keys after it still located."""
+    text = '[t]\nx = { "a\\"b" = 1, c = 2 }\ny = 3\n'
+    lines = locate_keys(text)
+    assert lines[("t", "x", "c")] == 2
+    assert lines[("t", "y")] == 3
