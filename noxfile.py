@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def mutate(session: nox.Session) -> None:
     """
     session.install("-e", ".[dev]", MUTMUT)
     patterns = mutation_patterns(Path("mutants"), session.posargs)
+    if Path("mutants").is_dir():
+        # mutmut copies the tests into mutants/ once and never again: tests written since
+        # would not run, and the survivors they kill would still count as survived.
+        shutil.rmtree("mutants/tests", ignore_errors=True)
+        shutil.copytree("tests", "mutants/tests", ignore=shutil.ignore_patterns("__pycache__"))
     if patterns:
         session.run(
             "mutmut", "run", "--max-children", "2", *patterns,
