@@ -55,7 +55,13 @@ async def measured(
     """Run one load against *srv*, wait for the gate, return the figures."""
     out = Path(plan.profile_dir, f"{phase}.txt") if plan.profile_dir else None
     worker_before = cpu_seconds(srv.worker.pid) if srv.worker is not None else 0.0
-    with profiled(srv.process.pid, out if phase in _PROFILED else None):
+    sampled = out if phase in _PROFILED else None
+    # With the gate in a worker, the worker is sampled too (`<phase>-worker.txt`).
+    gate_out = sampled.with_name(f"{phase}-worker.txt") if sampled and srv.worker else None
+    with (
+        profiled(srv.process.pid, sampled),
+        profiled(srv.worker.pid if srv.worker else 0, gate_out),
+    ):
         seen = await run_load(srv.port, load, pid=srv.process.pid)
     found = await wait_gate(engine, phase, within=plan.gate_wait)
     srv.sample_rss()

@@ -133,11 +133,10 @@ def lia_serve(env: dict[str, str], log: Path) -> Iterator[Server]:
 
 @contextlib.contextmanager
 def lia_stack(env: dict[str, str], log: Path, gate: str) -> Iterator[Server]:
-    """`lia serve`, and with *gate* `worker` a `lia worker` beside it that runs the gate.
+    """`lia serve`, and with *gate* `worker` a `lia worker --gate-only` beside it.
 
-    No worker runs in the inline runs (the replies stay queued), so the gate worker's own
-    sends are held back: a WhatsApp rate of one message per 1,000 s makes its dispatcher
-    defer each reply once instead of sending it to the closed port.
+    No worker runs in the inline runs (the replies stay queued), so the gate worker runs the
+    gate alone: no sends and no timed jobs, which inline mode does not run either.
     """
     env = env | {"LIA_INBOUND__GATE": gate}
     with lia_serve(env, log) as running:
@@ -145,10 +144,12 @@ def lia_stack(env: dict[str, str], log: Path, gate: str) -> Iterator[Server]:
             yield running
             return
         worker_log = log.with_name(log.stem + "-worker.log")
-        worker_env = env | {"LIA_DELIVERY__WHATSAPP_RATE": "0.001"}
         with worker_log.open("wb") as sink:
             worker = subprocess.Popen(
-                [str(LIA), "worker"], env=worker_env, stdout=subprocess.DEVNULL, stderr=sink
+                [str(LIA), "worker", "--gate-only"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
             )
         running.worker, running.worker_log = worker, worker_log
         try:

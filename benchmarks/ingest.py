@@ -55,7 +55,9 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--save", type=Path, help="also write the JSON figures to this file")
     parser.add_argument(
-        "--profile", type=Path, help="py-spy raw profiles of lia serve in A and B to this dir"
+        "--profile",
+        type=Path,
+        help="py-spy raw profiles of lia serve (and of lia worker with --gate worker) in A and B to this dir",
     )
     parser.add_argument(
         "--gate",

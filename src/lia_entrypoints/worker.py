@@ -227,18 +227,25 @@ async def run_worker(
     once: bool = False,
     stop: asyncio.Event | None = None,
     jobs: list[Timer] | None = None,
+    gate_only: bool = False,
 ) -> WorkerReport:
     """Activate due failures and send due messages; with *once*, do what is due now and return.
 
     SIGINT/SIGTERM (or setting *stop*) ends the loop after the current round, so no
     transaction is cut in half; jobs in flight when a worker is killed are retried by
-    another after their lease expires.
+    another after their lease expires. With *gate_only* (`lia worker --gate-only`) it runs
+    the gate alone: no sends, no timed jobs.
     """
     report = WorkerReport()
     owner = worker_id()
+    gate = gate_worker(runtime)
+    if gate_only:
+        if gate is None:  # the CLI refuses this before starting; a library caller gets this
+            raise ValueError("gate_only needs LIA_INBOUND__GATE=worker")
+        report.gated = await gate.drain() if once else await _gate_only(runtime, gate, stop)
+        return report
     real = sorted(c.value for c in configured_channels(runtime.settings))
     log.info("delivery.channels", providers=real or ["sandbox only"])
-    gate = gate_worker(runtime)
     if once:
         if gate is not None:  # first, so the replies it queues go out in this run
             report.gated = await gate.drain()
@@ -269,6 +276,30 @@ async def run_worker(
     return report
 
 
+async def _gate_only(runtime: Runtime, gate: GateWorker, stop: asyncio.Event | None) -> int:
+    """Run the gate loop alone until SIGINT/SIGTERM (or *stop*); return messages gated."""
+    stop = stop or asyncio.Event()
+    _stop_on_signals(stop)
+    wakeup = runtime.gate_wakeup(gate.wake)
+    if wakeup is not None:
+        wakeup.start()
+    log.info("gate_worker.started", notified=wakeup is not None, poll_seconds=gate.poll, only=True)
+    try:
+        await gate.run(stop)
+    finally:
+        if wakeup is not None:
+            await wakeup.close()
+    log.info("gate_worker.stopped", gated=gate.gated)
+    return gate.gated
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+
+
 async def _loop(
     runtime: Runtime,
     jobs: list[Timer],
@@ -276,10 +307,7 @@ async def _loop(
     report: WorkerReport,
     stop: asyncio.Event,
 ) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)
+    _stop_on_signals(stop)
     settings = runtime.settings.worker
     log.info("worker.started", owner=owner, poll_interval_seconds=settings.poll_interval_seconds)
     due_at = [0.0] * len(jobs)

@@ -116,23 +116,37 @@ def _check_host(host: str, name: str) -> None:
     "worker", short_help="Run the background worker (sends messages, activates failures)."
 )
 @click.option("--once", is_flag=True, help="Process what is due now and exit (for cron).")
+@click.option(
+    "--gate-only",
+    is_flag=True,
+    help="Run only the gate over stored messages (needs LIA_INBOUND__GATE=worker): no sends, "
+    "no timed jobs. For workers dedicated to the gate.",
+)
 @json_option
 @click.pass_obj
-def worker(app: CliApp, once: bool, as_json: bool) -> None:
+def worker(app: CliApp, once: bool, gate_only: bool, as_json: bool) -> None:
     """Run the background worker: sends due outbox messages and activates scheduled failures.
 
     Without --once it runs until SIGINT/SIGTERM (finishing the current round), then prints
     what it did. Any number of workers may share one PostgreSQL database. With
-    LIA_INBOUND__GATE=worker it also runs the gate over the messages `lia serve` stored.
+    LIA_INBOUND__GATE=worker it also runs the gate over the messages `lia serve` stored;
+    --gate-only runs that gate and nothing else.
     """
     with app.errors(as_json=as_json):
+        if gate_only and app.settings.inbound.gate != "worker":
+            raise InvalidInputError(
+                "invalid setting LIA_INBOUND__GATE: --gate-only needs it set to worker "
+                f"(it is {app.settings.inbound.gate})",
+                kind="invalid_setting",
+                field="LIA_INBOUND__GATE",
+            )
         from lia_entrypoints.heap import settle_heap
         from lia_entrypoints.worker import run_worker  # lazy: imports the database adapter
 
         async def work(runtime: Runtime) -> WorkerReport:
             if not once:  # a long-running process from here on (see settle_heap)
                 settle_heap()
-            return await run_worker(runtime, once=once)
+            return await run_worker(runtime, once=once, gate_only=gate_only)
 
         # uvloop: the worker is one event loop driving sockets (provider sends, PostgreSQL);
         # asyncio's own loop and socket writes were a fifth of its CPU (benchmarks/dispatch.py).
@@ -149,6 +163,9 @@ def worker(app: CliApp, once: bool, as_json: bool) -> None:
                     "gated": report.gated,
                 }
             )
+            return
+        if gate_only:
+            click.echo(f"gate worker: {report.gated} stored message(s) gated")
             return
         ids = ", ".join(report.activated)
         activated = f"activated {len(report.activated)} failure(s)" + (f": {ids}" if ids else "")

@@ -67,6 +67,20 @@ def test_worker_once_activates_due_failures(lia: CliHarness) -> None:
     assert "activated 0 failure(s)" in lia.ok("worker", "--once").stdout
 
 
+def test_worker_gate_only_needs_the_gate_in_workers(lia: CliHarness) -> None:
+    """`worker --gate-only` under the inline gate: one line naming the setting, exit 2."""
+    refused = lia("worker", "--gate-only", "--once")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: invalid setting LIA_INBOUND__GATE: --gate-only needs it set to worker "
+        "(it is inline)\n"
+    )
+    done = lia.json("worker", "--gate-only", "--once", env={"LIA_INBOUND__GATE": "worker"})
+    assert done["gated"] == 0
+    text = lia.ok("worker", "--gate-only", "--once", env={"LIA_INBOUND__GATE": "worker"})
+    assert text.stdout == "gate worker: 0 stored message(s) gated\n"
+
+
 def _commands(group: click.Group, prefix: str = "lia") -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
     for name, command in group.commands.items():

@@ -85,6 +85,51 @@ async def test_serve_stores_and_the_worker_gates_as_inline_does(tmp_path: Path) 
     assert (await run_worker(worker, once=True)).gated == 0
 
 
+async def test_gate_only_gates_and_sends_nothing(tmp_path: Path) -> None:
+    """`lia worker --gate-only` gates the stored messages but leaves the replies it queues,
+    and the failures due, to the other workers: it runs no dispatcher and no timed job."""
+    store = InMemoryStore()
+    runtime = await runtime_over(store, tmp_path, "worker")
+    await serve(runtime, MESSAGES)
+
+    report = await run_worker(runtime, once=True, gate_only=True)
+
+    assert report.gated == 3
+    assert set(store.conversation_tables.processed) == set(store.conversation_tables.inbound)
+    assert store.jobs, "the gate queued its replies"
+    assert {job.status.value for job in store.jobs.values()} == {"pending"}
+    assert (report.ticks, report.sent) == (0, 0)
+
+
+async def test_gate_only_loop_runs_until_stopped(tmp_path: Path) -> None:
+    """The long-running form polls like the full worker and stops on its event."""
+    store = InMemoryStore()
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        inbound={"gate": "worker", "gate_poll_seconds": 0.02, "gate_window_ms": 0},
+    )
+    runtime = await bootstrap(
+        settings, uow=store.unit_of_work, clock=FixedClock(), hasher=PlainTextHasher()
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(runtime, stop=stop, gate_only=True))
+    await runtime.services.ingest(MESSAGES)
+    async with asyncio.timeout(2):
+        while len(store.conversation_tables.processed) < len(MESSAGES):  # noqa: ASYNC110 - the store has no event
+            await asyncio.sleep(0.01)
+    stop.set()
+    report = await asyncio.wait_for(task, timeout=2)
+    assert (report.gated, report.sent, report.ticks) == (len(MESSAGES), 0, 0)
+
+
+async def test_gate_only_needs_the_gate_in_workers(tmp_path: Path) -> None:
+    """With the inline gate there is nothing for a gate-only worker to do: refused."""
+    runtime = await runtime_over(InMemoryStore(), tmp_path, "inline")
+    with pytest.raises(ValueError, match="LIA_INBOUND__GATE=worker"):
+        await run_worker(runtime, once=True, gate_only=True)
+
+
 async def test_the_inline_default_gates_in_serve(tmp_path: Path) -> None:
     """By default nothing changes: `lia serve` gates, the worker finds nothing to lease."""
     store = InMemoryStore()
