@@ -41,6 +41,8 @@ class Plan:
     """Where py-spy writes a raw profile of `lia serve` per throughput load (`--profile`)."""
     gate: str = "inline"
     """`LIA_INBOUND__GATE`: `worker` runs the gate in a `lia worker` beside `lia serve`."""
+    gate_nice: int = 0
+    """With the gate in a worker: its niceness (`nice -n`), as a shared host would set it."""
 
 
 @attrs.frozen(kw_only=True)

@@ -115,7 +115,9 @@ async def throughput(srv: Server, engine: AsyncEngine, phase: str, plan: Plan) -
 async def scenario_a(plan: Plan, crm: Path, tmp: Path) -> ServedFigures:
     """No failure active: unique messages at the maximum rate."""
     async with fresh_schema() as (url, engine):
-        with lia_stack(serve_env(url, crm, tmp), tmp / "serve-a.log", plan.gate) as srv:
+        with lia_stack(
+            serve_env(url, crm, tmp), tmp / "serve-a.log", plan.gate, plan.gate_nice
+        ) as srv:
             await warm_up(srv, engine, plan)
             figures = await throughput(srv, engine, "a", plan)
         return ServedFigures(
@@ -129,7 +131,9 @@ async def outage_scenarios(plan: Plan, crm: Path, tmp: Path) -> OutageFigures:
         started = time.perf_counter()
         failure_of = await declare_failures(engine, FAILURES)
         declare_seconds = round(time.perf_counter() - started, 1)
-        with lia_stack(serve_env(url, crm, tmp), tmp / "serve-b.log", plan.gate) as srv:
+        with lia_stack(
+            serve_env(url, crm, tmp), tmp / "serve-b.log", plan.gate, plan.gate_nice
+        ) as srv:
             await warm_up(srv, engine, plan)
             b = await throughput(srv, engine, "b", plan)
             b = _with_notices(b, await check_notices(engine, "b", plan.messages, failure_of))

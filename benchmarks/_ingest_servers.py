@@ -132,8 +132,8 @@ def lia_serve(env: dict[str, str], log: Path) -> Iterator[Server]:
 
 
 @contextlib.contextmanager
-def lia_stack(env: dict[str, str], log: Path, gate: str) -> Iterator[Server]:
-    """`lia serve`, and with *gate* `worker` a `lia worker --gate-only` beside it.
+def lia_stack(env: dict[str, str], log: Path, gate: str, nice: int = 0) -> Iterator[Server]:
+    """`lia serve`, and with *gate* `worker` a `lia worker --gate-only` beside it (at *nice*).
 
     No worker runs in the inline runs (the replies stay queued), so the gate worker runs the
     gate alone: no sends and no timed jobs, which inline mode does not run either.
@@ -146,7 +146,7 @@ def lia_stack(env: dict[str, str], log: Path, gate: str) -> Iterator[Server]:
         worker_log = log.with_name(log.stem + "-worker.log")
         with worker_log.open("wb") as sink:
             worker = subprocess.Popen(
-                [str(LIA), "worker", "--gate-only"],
+                ["nice", "-n", str(nice), str(LIA), "worker", "--gate-only"],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=sink,

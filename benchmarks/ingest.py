@@ -65,6 +65,12 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
         default="inline",
         help="LIA_INBOUND__GATE: worker runs the gate in a lia worker beside lia serve",
     )
+    parser.add_argument(
+        "--gate-nice",
+        type=int,
+        default=0,
+        help="with --gate worker: run the gate worker at this niceness (systemd Nice=)",
+    )
     args = parser.parse_args(argv)
     messages = 2_000 if args.quick else args.messages
     plan = Plan(
@@ -77,6 +83,7 @@ def parse_plan(argv: list[str] | None = None) -> tuple[Plan, argparse.Namespace]
         gate_wait=120.0,
         profile_dir=str(args.profile) if args.profile else None,
         gate=args.gate,
+        gate_nice=args.gate_nice,
     )
     return plan, args
 
@@ -123,7 +130,9 @@ async def main() -> int:
     else:
         print(
             f"inbound ingest: {plan.messages:,} messages per throughput run, concurrency "
-            f"{plan.concurrency}, {os.cpu_count()} cores, gate {plan.gate}, "
+            f"{plan.concurrency}, {os.cpu_count()} cores, gate {plan.gate}"
+            + (f" (nice {plan.gate_nice})" if plan.gate_nice else "")
+            + ", "
             f"{result.total_seconds} s in all"
         )
         print(table(result))
