@@ -130,3 +130,19 @@ def test_bucket_wait_time_predicts_the_next_reservation(
         slot = bucket.reserve(now)
         assert slot is not None
         assert abs((slot - now) - predicted) < 1e-9
+
+
+def test_an_open_breaker_reopens_a_cooldown_after_it_opened() -> None:
+    breaker = CircuitBreaker(threshold=1, cooldown_seconds=30.0)
+    assert breaker.record_failure(100.0)
+    assert breaker.reopens_at() == 130.0
+    assert not breaker.allows(129.9)
+    assert breaker.allows(130.0)
+
+
+def test_a_recipient_never_booked_is_free_from_the_start() -> None:
+    limiter = PairLimiter(min_interval=6.0)
+    assert limiter.free_at("5521999990000") == 0.0
+    assert limiter.reserve("5521999990000", 10.0) == 10.0
+    assert limiter.free_at("5521999990000") == 16.0
+    assert limiter.free_at("5521999990001") == 0.0

@@ -133,6 +133,18 @@ def test_a_bad_file_is_refused_with_its_line(text: str, line: int, message: str)
     assert isinstance(caught.value, ValidationError)
 
 
+def test_a_bad_file_on_disk_is_named_by_its_path(tmp_path: Path) -> None:
+    """from_file names the file it read (UTF-8), not a placeholder, in the error."""
+    text, line, message = BAD[0]
+    path = tmp_path / "regras-é.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        RuleBook.from_file(path)
+    assert caught.value.source == str(path)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert message in str(caught.value)
+
+
 def test_a_bad_dict_names_the_field() -> None:
     """from_dict has no lines: the error names the field's path instead."""
     data = {"rule": [{"name": "a", "when": {"vip": True}, "then": {"raise_priority": "hgih"}}]}

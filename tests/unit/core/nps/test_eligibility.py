@@ -170,3 +170,11 @@ def test_answer_status_agrees_with_the_rules_spelled_out(
     assert decision.status is expected
     assert decision.accepts_answer == (expected is AnswerStatus.OPEN)
     assert decision.expires_at == NOW + timedelta(hours=24)
+
+
+def test_facts_of_another_conversation_are_refused() -> None:
+    """A survey read against another conversation's facts is a caller's mistake, named."""
+    with pytest.raises(ValidationError) as refused:
+        answer_status(sent(0), facts(conversation_id="c-9"), policy=POLICY, now=NOW)
+    assert str(refused.value) == "the survey and the facts are about different conversations"
+    assert refused.value.field == "conversation_id"
