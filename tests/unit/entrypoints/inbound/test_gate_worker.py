@@ -101,28 +101,6 @@ async def test_gate_only_gates_and_sends_nothing(tmp_path: Path) -> None:
     assert (report.ticks, report.sent) == (0, 0)
 
 
-async def test_gate_only_loop_runs_until_stopped(tmp_path: Path) -> None:
-    """The long-running form polls like the full worker and stops on its event."""
-    store = InMemoryStore()
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp_path,
-        inbound={"gate": "worker", "gate_poll_seconds": 0.02, "gate_window_ms": 0},
-    )
-    runtime = await bootstrap(
-        settings, uow=store.unit_of_work, clock=FixedClock(), hasher=PlainTextHasher()
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_worker(runtime, stop=stop, gate_only=True))
-    await runtime.services.ingest(MESSAGES)
-    async with asyncio.timeout(2):
-        while len(store.conversation_tables.processed) < len(MESSAGES):  # noqa: ASYNC110 - the store has no event
-            await asyncio.sleep(0.01)
-    stop.set()
-    report = await asyncio.wait_for(task, timeout=2)
-    assert (report.gated, report.sent, report.ticks) == (len(MESSAGES), 0, 0)
-
-
 async def test_gate_only_needs_the_gate_in_workers(tmp_path: Path) -> None:
     """With the inline gate there is nothing for a gate-only worker to do: refused."""
     runtime = await runtime_over(InMemoryStore(), tmp_path, "inline")
@@ -141,8 +119,10 @@ async def test_the_inline_default_gates_in_serve(tmp_path: Path) -> None:
     assert (await run_worker(runtime, once=True)).gated == 0
 
 
-async def test_the_worker_loop_polls_for_stored_messages(tmp_path: Path) -> None:
-    """Without NOTIFY (the fake, SQLite) the running worker finds new messages by polling."""
+@pytest.mark.parametrize("gate_only", [False, True])
+async def test_the_worker_loop_polls_for_stored_messages(tmp_path: Path, gate_only: bool) -> None:
+    """Without NOTIFY (the fake, SQLite) the running worker finds new messages by polling;
+    a gate-only worker does the same and nothing else (no tick, no send)."""
     store = InMemoryStore()
     settings = Settings(
         _env_file=None,
@@ -154,7 +134,7 @@ async def test_the_worker_loop_polls_for_stored_messages(tmp_path: Path) -> None
         settings, uow=store.unit_of_work, clock=FixedClock(), hasher=PlainTextHasher()
     )
     stop = asyncio.Event()
-    task = asyncio.create_task(run_worker(runtime, stop=stop))
+    task = asyncio.create_task(run_worker(runtime, stop=stop, gate_only=gate_only))
     await asyncio.sleep(0.05)
     await runtime.services.ingest(MESSAGES)
     async with asyncio.timeout(2):
@@ -163,6 +143,10 @@ async def test_the_worker_loop_polls_for_stored_messages(tmp_path: Path) -> None
     stop.set()
     report = await asyncio.wait_for(task, timeout=2)
     assert report.gated == len(MESSAGES)
+    if gate_only:
+        assert (report.ticks, report.sent) == (0, 0)
+    else:
+        assert report.ticks > 0
 
 
 @pytest.mark.postgres
