@@ -14,19 +14,15 @@ event alone, as before.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import re
 from collections.abc import Callable, Sequence
 
-import psycopg
 import structlog
-from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.memory.realtime import InProcessEventBus
+from lia_adapters.sql.listener import PgListener, check_channel
 from lia_core.domain.realtime import MAX_WIRE_BYTES, PublishedEvent, from_wire, wire_of
 from lia_core.errors import ValidationError
 
@@ -44,22 +40,11 @@ log = structlog.get_logger(__name__)
 DEFAULT_CHANNEL = "lia_realtime"
 """The NOTIFY channel LIA's processes share (one per database; a setting can change it)."""
 
-_CHANNEL = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
 # One statement per transaction, whatever the number of events; a function scan yields the
 # array in order, so the notifications are queued (and delivered) in publishing order.
 _NOTIFY = text(
     "SELECT count(pg_notify(:channel, payload)) FROM unnest(CAST(:payloads AS text[])) AS payload"
 )
-
-
-def check_channel(channel: str) -> str:
-    """*channel* if it is a plain lower-case PostgreSQL identifier; ValueError otherwise."""
-    if not _CHANNEL.match(channel):
-        raise ValueError(
-            f"realtime channel {channel!r} must be 1 to 63 of a-z, 0-9 and _, not starting with a digit"
-        )
-    return channel
 
 
 def libpq_conninfo(url: str) -> str:
@@ -94,12 +79,14 @@ async def notify(conn: AsyncConnection, channel: str, events: Sequence[Published
     await conn.execute(_NOTIFY, {"channel": channel, "payloads": payloads})
 
 
-class PgEventListener:
+class PgEventListener(PgListener):
     """One dedicated connection that LISTENs and feeds the process's bus; reconnects with backoff.
 
     Events committed while the connection is down are not replayed (NOTIFY keeps nothing):
     `on_restored` runs after each reconnection so screens can be told to reload.
     """
+
+    event_prefix = "realtime"
 
     def __init__(
         self,
@@ -112,70 +99,27 @@ class PgEventListener:
         check_every: float = 30.0,
         on_restored: Callable[[], None] | None = None,
     ) -> None:
-        self._conninfo = conninfo
+        super().__init__(
+            conninfo,
+            channel,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            check_every=check_every,
+        )
         self._bus = bus
-        self._channel = check_channel(channel)
-        self._initial = backoff_initial
-        self._max = backoff_max
-        self._check_every = check_every
         self.on_restored = on_restored
         """Called after each reconnection (events committed meanwhile were missed)."""
-        self._task: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
-        self.connections = 0
-        """How many times a LISTEN connection was opened (1 + reconnections)."""
 
-    @property
-    def listening(self) -> bool:
-        """Whether the LISTEN connection is up now."""
-        return self._ready.is_set()
+    def connected(self) -> None:
+        """After a reconnection, tell the screens: what was committed meanwhile was missed."""
+        if self.connections > 1:
+            log.info("realtime.listen_restored", channel=self._channel)
+            if self.on_restored is not None:
+                self.on_restored()
 
-    def start(self) -> None:
-        """Start listening in the background (inside the running event loop)."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="lia-realtime-listen")
-
-    async def wait_listening(self) -> None:
-        """Wait until the LISTEN is in place (wrap in `asyncio.timeout` to bound it)."""
-        await self._ready.wait()
-
-    async def close(self) -> None:
-        """Stop listening and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        self._ready.clear()
-
-    async def _run(self) -> None:
-        delay = self._initial
-        while True:
-            try:
-                await self._listen()
-            except (psycopg.Error, OSError) as exc:
-                if self._ready.is_set():  # it had worked: start the backoff again
-                    delay = self._initial
-                self._ready.clear()
-                log.warning(
-                    "realtime.listen_lost", channel=self._channel, error=str(exc), retry_in=delay
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._max)
-
-    async def _listen(self) -> None:
-        async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
-            await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
-            self.connections += 1
-            self._ready.set()
-            if self.connections > 1:
-                log.info("realtime.listen_restored", channel=self._channel)
-                if self.on_restored is not None:
-                    self.on_restored()
-            while True:
-                async for note in conn.notifies(timeout=self._check_every):
-                    self._receive(note.payload)
-                await conn.execute("SELECT 1")  # a silent, dead connection fails here
+    def received(self, payload: str) -> None:
+        """Decode the notification's events and deliver them to this process's bus."""
+        self._receive(payload)
 
     def _receive(self, payload: str) -> None:
         if not self._bus.listeners:

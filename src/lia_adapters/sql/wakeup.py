@@ -8,21 +8,16 @@ also poll, and a reconnection wakes them once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
-import psycopg
-import structlog
-from psycopg import sql
-
-from lia_adapters.sql.realtime import check_channel
+from lia_adapters.sql.listener import PgListener
 
 __all__ = ["PgWakeup"]
 
-log = structlog.get_logger(__name__)
 
-
-class PgWakeup:
+class PgWakeup(PgListener):
     """One dedicated connection that LISTENs on *channel* and sets *wake* on each notification."""
+
+    event_prefix = "wakeup"
 
     def __init__(
         self,
@@ -34,57 +29,19 @@ class PgWakeup:
         backoff_max: float = 30.0,
         check_every: float = 30.0,
     ) -> None:
-        self._conninfo = conninfo
-        self._channel = check_channel(channel)
+        super().__init__(
+            conninfo,
+            channel,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            check_every=check_every,
+        )
         self._wake = wake
-        self._initial = backoff_initial
-        self._max = backoff_max
-        self._check_every = check_every
-        self._task: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
 
-    @property
-    def listening(self) -> bool:
-        """Whether the LISTEN connection is up now."""
-        return self._ready.is_set()
+    def connected(self) -> None:
+        """Wake once: messages may have been stored while nobody listened."""
+        self._wake.set()
 
-    def start(self) -> None:
-        """Start listening in the background (inside the running event loop)."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"lia-listen-{self._channel}")
-
-    async def wait_listening(self) -> None:
-        """Wait until the LISTEN is in place (wrap in `asyncio.timeout` to bound it)."""
-        await self._ready.wait()
-
-    async def close(self) -> None:
-        """Stop listening and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        self._ready.clear()
-
-    async def _run(self) -> None:
-        delay = self._initial
-        while True:
-            try:
-                await self._listen()
-            except (psycopg.Error, OSError) as exc:
-                if self._ready.is_set():
-                    delay = self._initial
-                self._ready.clear()
-                log.warning("wakeup.listen_lost", channel=self._channel, error=str(exc))
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._max)
-
-    async def _listen(self) -> None:
-        async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
-            await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
-            self._ready.set()
-            self._wake.set()  # what was stored while nobody listened
-            while True:
-                async for _note in conn.notifies(timeout=self._check_every):
-                    self._wake.set()
-                await conn.execute("SELECT 1")  # a silent, dead connection fails here
+    def received(self, payload: str) -> None:
+        """Any notification means "look now"; the claim finds what there is."""
+        self._wake.set()
