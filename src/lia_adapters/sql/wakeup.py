@@ -19,23 +19,8 @@ class PgWakeup(PgListener):
 
     event_prefix = "wakeup"
 
-    def __init__(
-        self,
-        conninfo: str,
-        channel: str,
-        wake: asyncio.Event,
-        *,
-        backoff_initial: float = 0.5,
-        backoff_max: float = 30.0,
-        check_every: float = 30.0,
-    ) -> None:
-        super().__init__(
-            conninfo,
-            channel,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            check_every=check_every,
-        )
+    def __init__(self, conninfo: str, channel: str, wake: asyncio.Event, **options: float) -> None:
+        super().__init__(conninfo, channel, **options)  # backoff_initial, backoff_max, check_every
         self._wake = wake
 
     def connected(self) -> None:
