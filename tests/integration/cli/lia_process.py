@@ -17,7 +17,7 @@ import httpx
 
 from tests.log_scan import record_output
 
-__all__ = ["LiaProcess", "free_port", "lia_binary", "wait_for_health"]
+__all__ = ["LiaCommands", "LiaProcess", "free_port", "lia_binary", "wait_for_health"]
 
 
 def lia_binary() -> Path:
@@ -37,9 +37,30 @@ def clean_environment(**settings: str) -> dict[str, str]:
     return {**env, **settings}
 
 
+class LiaCommands:
+    """`lia` as a flow drives it: run a command, one that must succeed, one that prints JSON."""
+
+    env: dict[str, str]
+    cwd: Path
+
+    def __call__(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """Run ``lia *args``: its exit code, stdout and stderr (stderr, its log, is scanned)."""
+        raise NotImplementedError
+
+    def ok(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a command that must exit 0."""
+        done = self(*args)
+        assert done.returncode == 0, (args, done.returncode, done.stdout, done.stderr)
+        return done
+
+    def json(self, *args: str) -> Any:
+        """Run a command with ``--json`` that must exit 0 and return the parsed document."""
+        return json.loads(self.ok(*args, "--json").stdout)
+
+
 @attrs.define
-class LiaProcess:
-    """`lia` bound to one environment and working directory."""
+class LiaProcess(LiaCommands):
+    """`lia` bound to one environment and working directory, run as the installed script."""
 
     env: dict[str, str]
     cwd: Path
@@ -58,16 +79,6 @@ class LiaProcess:
         )
         record_output(done.stderr, source=f"lia {' '.join(args[:2])}")
         return done
-
-    def ok(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run a command that must exit 0."""
-        done = self(*args)
-        assert done.returncode == 0, (args, done.returncode, done.stdout, done.stderr)
-        return done
-
-    def json(self, *args: str) -> Any:
-        """Run a command with ``--json`` that must exit 0 and return the parsed document."""
-        return json.loads(self.ok(*args, "--json").stdout)
 
 
 def free_port() -> int:
@@ -95,8 +106,8 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
-def outage_flow(lia: LiaProcess, *, starts_at: str) -> str:
-    """The issue's done-when flow through the real script; returns the failure id.
+def outage_flow(lia: LiaCommands, *, starts_at: str) -> str:
+    """The issue's done-when flow (through the real script or in-process); returns the failure id.
 
     *starts_at* is a future local time without an offset (read in the ISP timezone).
     """

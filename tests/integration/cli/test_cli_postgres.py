@@ -1,4 +1,5 @@
-"""The real `lia` script end to end on PostgreSQL (a fresh schema per test)."""
+"""`lia` end to end on PostgreSQL (a fresh schema per test), in-process: the done-when flow's
+real-script run is on SQLite (test_cli_sqlite.py), the ticket flow's on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,23 +9,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .lia_process import LiaProcess, clean_environment, error_lines, outage_flow
+from .lia_inprocess import LiaInProcess
+from .lia_process import clean_environment, error_lines, outage_flow
 
 
 @pytest.fixture
-def lia_postgres(postgres_url: str, tmp_path: Path) -> LiaProcess:
-    """`lia` on an empty PostgreSQL schema."""
+def lia_postgres(postgres_url: str, tmp_path: Path) -> LiaInProcess:
+    """`lia` in-process on an empty PostgreSQL schema."""
     env = clean_environment(
         LIA_DATABASE_URL=postgres_url,
         LIA_DATA_DIR=str(tmp_path / "var"),
         LIA_ACTOR="integration",
         LIA_LOG_FORMAT="json",
     )
-    return LiaProcess(env=env, cwd=tmp_path)
+    return LiaInProcess(env=env, cwd=tmp_path)
 
 
 @pytest.mark.postgres
-def test_outdated_schema_is_refused_until_db_upgrade(lia_postgres: LiaProcess) -> None:
+def test_outdated_schema_is_refused_until_db_upgrade(lia_postgres: LiaInProcess) -> None:
     """PostgreSQL is never migrated implicitly: commands exit 1 pointing at `lia db upgrade`."""
     refused = lia_postgres("failure", "list")
     assert refused.returncode == 1
@@ -39,9 +41,8 @@ def test_outdated_schema_is_refused_until_db_upgrade(lia_postgres: LiaProcess) -
 
 
 @pytest.mark.postgres
-@pytest.mark.slow
-def test_outage_flow_on_postgres(lia_postgres: LiaProcess) -> None:
-    """After `db upgrade`, the done-when flow runs through the real script on PostgreSQL."""
+def test_outage_flow_on_postgres(lia_postgres: LiaInProcess) -> None:
+    """After `db upgrade`, the done-when flow runs on PostgreSQL."""
     lia_postgres.ok("db", "upgrade")
     tomorrow = datetime.now(ZoneInfo("America/Sao_Paulo")) + timedelta(days=1)
     failure_id = outage_flow(lia_postgres, starts_at=tomorrow.strftime("%Y-%m-%dT%H:%M"))
@@ -56,7 +57,7 @@ def test_outage_flow_on_postgres(lia_postgres: LiaProcess) -> None:
 def test_unknown_host_is_one_line_exit_1(tmp_path: Path) -> None:
     """A database host that does not resolve gives exit 1 and one `error:` line."""
     env = clean_environment(LIA_DATABASE_URL="postgresql+psycopg://lia@db.invalid/lia")
-    done = LiaProcess(env=env, cwd=tmp_path)("db", "current", timeout=120)
+    done = LiaInProcess(env=env, cwd=tmp_path)("db", "current")
     assert done.returncode == 1
     [line] = error_lines(done.stderr)
     assert line.startswith("error: cannot use the database at postgresql+psycopg://lia@db.invalid")

@@ -1,4 +1,5 @@
-"""The real `lia` script end to end on a temporary SQLite database."""
+"""`lia` end to end on a temporary SQLite database: the real script for the done-when flow and
+what only a process shows (exit codes, `serve`, the environment), the rest in-process."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.log_scan import record_output
 
+from .lia_inprocess import LiaInProcess
 from .lia_process import (
     LiaProcess,
     clean_environment,
@@ -24,16 +26,25 @@ from .lia_process import (
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 
-@pytest.fixture
-def lia_sqlite(tmp_path: Path) -> LiaProcess:
-    """`lia` on a fresh SQLite file in a temporary data directory."""
-    env = clean_environment(
+def _sqlite_env(tmp_path: Path) -> dict[str, str]:
+    return clean_environment(
         LIA_DATA_DIR=str(tmp_path / "var"),
         LIA_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'lia.db'}",
         LIA_ACTOR="integration",
         LIA_LOG_FORMAT="json",
     )
-    return LiaProcess(env=env, cwd=tmp_path)
+
+
+@pytest.fixture
+def lia_sqlite(tmp_path: Path) -> LiaProcess:
+    """The real `lia` script on a fresh SQLite file in a temporary data directory."""
+    return LiaProcess(env=_sqlite_env(tmp_path), cwd=tmp_path)
+
+
+@pytest.fixture
+def lia(tmp_path: Path) -> LiaInProcess:
+    """`lia` in-process on a fresh SQLite file in a temporary data directory."""
+    return LiaInProcess(env=_sqlite_env(tmp_path), cwd=tmp_path)
 
 
 def _tomorrow_local() -> str:
@@ -73,16 +84,13 @@ def test_embedded_database_migrates_itself(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "lia.db").exists()
 
 
-@pytest.mark.slow
-def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
-    """Catalogue regions persist between processes and `worker --once` reports its run."""
-    lia_sqlite.ok(
-        "region", "create", "--id", "tere", "--name", "Teresópolis", "--region", "Teresópolis"
-    )
-    lia_sqlite.ok("failure", "create", "--name", "Q", "--message", "Oi", "--region-id", "tere")
-    assert lia_sqlite.json("failure", "check", "--city", "TERESOPOLIS")["affected"] is True
-    assert lia_sqlite.json("region", "show", "tere")["summary"] == "Teresópolis"
-    assert lia_sqlite.json("worker", "--once") == {
+def test_worker_once_and_regions(lia: LiaInProcess) -> None:
+    """Catalogue regions persist between commands and `worker --once` reports its run."""
+    lia.ok("region", "create", "--id", "tere", "--name", "Teresópolis", "--region", "Teresópolis")
+    lia.ok("failure", "create", "--name", "Q", "--message", "Oi", "--region-id", "tere")
+    assert lia.json("failure", "check", "--city", "TERESOPOLIS")["affected"] is True
+    assert lia.json("region", "show", "tere")["summary"] == "Teresópolis"
+    assert lia.json("worker", "--once") == {
         "ticks": 1,
         "activated": [],
         "sent": 0,
@@ -93,27 +101,26 @@ def test_worker_once_and_regions(lia_sqlite: LiaProcess) -> None:
     }
 
 
-@pytest.mark.slow
-def test_rules_load_the_example_then_a_bad_file(lia_sqlite: LiaProcess, tmp_path: Path) -> None:
-    """The shipped example loads as is through the real script; a bad file names its line."""
+def test_rules_load_the_example_then_a_bad_file(lia: LiaInProcess, tmp_path: Path) -> None:
+    """The shipped example loads as is through `lia rules load`; a bad file names its line."""
     example = Path(__file__).parents[3] / "docs" / "examples" / "desk-policy.toml"
-    lia_sqlite.ok("db", "upgrade")
-    assert lia_sqlite.ok("rules", "load", str(example)).stdout == "revision 1 loaded\n"
+    lia.ok("db", "upgrade")
+    assert lia.ok("rules", "load", str(example)).stdout == "revision 1 loaded\n"
     bad = tmp_path / "bad.toml"
     bad.write_text('[calendar.hours]\nmonday = "8h"\n')
-    refused = lia_sqlite("rules", "load", str(bad))
+    refused = lia("rules", "load", str(bad))
     assert refused.returncode == 2
     assert refused.stderr.startswith(f"{bad}:2: bad hours '8h' for monday")
-    history = lia_sqlite.json("rules", "history")["items"]
+    history = lia.json("rules", "history")["items"]
     assert [(r["revision"], r["loaded_by"]) for r in history] == [(1, "integration")]
 
 
-def test_config_show_never_prints_the_secret(lia_sqlite: LiaProcess) -> None:
+def test_config_show_never_prints_the_secret(lia: LiaInProcess) -> None:
     """LIA_JWT_SECRET is masked in `config show`, as text and JSON."""
-    lia_sqlite.env["LIA_JWT_SECRET"] = "super-secret-signing-key"
-    text = lia_sqlite.ok("config", "show")
+    lia.env["LIA_JWT_SECRET"] = "super-secret-signing-key"
+    text = lia.ok("config", "show")
     assert "super-secret-signing-key" not in text.stdout + text.stderr
-    rows = {r["name"]: r["value"] for r in lia_sqlite.json("config", "show")["settings"]}
+    rows = {r["name"]: r["value"] for r in lia.json("config", "show")["settings"]}
     assert rows["LIA_JWT_SECRET"] == "***"
 
 

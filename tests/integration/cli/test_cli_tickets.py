@@ -1,5 +1,5 @@
-"""`lia ticket …` through the real script on SQLite and PostgreSQL: open, escalate to N3, a
-refused escalation in one line (exit 1), a missing reason (exit 2), resolve, list."""
+"""`lia ticket …` on SQLite (in-process) and PostgreSQL (through the real script): open, escalate
+to N3, a refused escalation in one line (exit 1), a missing reason (exit 2), resolve, list."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .lia_process import LiaProcess, clean_environment, error_lines
+from .lia_inprocess import LiaInProcess
+from .lia_process import LiaCommands, LiaProcess, clean_environment, error_lines
 
 
 def _env(database_url: str, tmp_path: Path) -> dict[str, str]:
@@ -19,7 +20,7 @@ def _env(database_url: str, tmp_path: Path) -> dict[str, str]:
     )
 
 
-def ticket_flow(lia: LiaProcess) -> None:
+def ticket_flow(lia: LiaCommands) -> None:
     """The supervisor's walk through one ticket, as a script would drive it."""
     opened = lia.json("ticket", "open", "--phone", "(21) 99999-8888", "--subject", "Sem sinal")
     ticket_id = opened["id"]
@@ -41,18 +42,16 @@ def ticket_flow(lia: LiaProcess) -> None:
     assert lia.json("ticket", "list", "--sla", "breached")["items"] == []
 
 
-@pytest.mark.slow
 def test_ticket_flow_on_sqlite(tmp_path: Path) -> None:
-    """The ticket commands on the embedded SQLite file (migrated on first use)."""
-    ticket_flow(
-        LiaProcess(env=_env(f"sqlite+aiosqlite:///{tmp_path / 'lia.db'}", tmp_path), cwd=tmp_path)
-    )
+    """The ticket commands in-process on a SQLite file (migrated on first use)."""
+    env = _env(f"sqlite+aiosqlite:///{tmp_path / 'lia.db'}", tmp_path)
+    ticket_flow(LiaInProcess(env=env, cwd=tmp_path))
 
 
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_ticket_flow_on_postgres(postgres_url: str, tmp_path: Path) -> None:
-    """The ticket commands on PostgreSQL after `lia db upgrade`."""
+    """The ticket commands through the real script on PostgreSQL after `lia db upgrade`."""
     lia = LiaProcess(env=_env(postgres_url, tmp_path), cwd=tmp_path)
     lia.ok("db", "upgrade")
     ticket_flow(lia)

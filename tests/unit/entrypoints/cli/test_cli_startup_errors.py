@@ -34,6 +34,18 @@ def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {**env, "LIA_DATA_DIR": str(tmp_path), "LIA_LOG_FORMAT": "json", **extra}
 
 
+def _assert_refused_before_listening(
+    exit_code: int, stdout: str, stderr: str, setting: str, port: int
+) -> None:
+    lines = stderr.strip().splitlines()
+    assert exit_code == 2, stderr
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: ")
+    assert setting in lines[0]
+    assert "serving" not in stdout
+    assert not _listening(port)
+
+
 @pytest.mark.parametrize(
     ("env", "setting"),
     [
@@ -41,29 +53,40 @@ def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
           "LIA_CRM__IXC_TOKEN": "t"}, "LIA_CRM__IXC_USER_ID"),
         ({"LIA_CRM__KIND": "file", "LIA_CRM__FILE": "/no/such/clientes.csv"}, "LIA_CRM__FILE"),
         ({"LIA_ALERTS__DLQ_WEBHOOK_URL": "hooks.example.com/dlq"}, "LIA_ALERTS__DLQ_WEBHOOK_URL"),
-        ({"LIA_DATABASE_URL": "postgresql+psycopg://lia@db:port/lia"}, "LIA_DATABASE_URL"),
     ],
 )  # fmt: skip
 def test_serve_refuses_a_broken_setting_before_listening(
-    tmp_path: Path, env: dict[str, str], setting: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], setting: str
 ) -> None:
     """`lia serve` prints one `error:` line naming the setting, exits 2, and never binds its port."""
+    import uvicorn
+
+    async def listen(_server: uvicorn.Server) -> None:
+        raise AssertionError("`lia serve` went on to listen")
+
+    # In-process, a server that started would never return: stop it where it would bind.
+    monkeypatch.setattr(uvicorn.Server, "serve", listen)
+    port = _free_port()
+    result = CliRunner().invoke(
+        main, ["serve", "--port", str(port)], obj=CliApp(), env=_clean_env(tmp_path, **env)
+    )
+    _assert_refused_before_listening(result.exit_code, result.stdout, result.stderr, setting, port)
+
+
+def test_serve_script_refuses_a_broken_database_url_before_listening(tmp_path: Path) -> None:
+    """The same refusal from a real process: one `error:` line, exit 2, its port never bound."""
     port = _free_port()
     done = subprocess.run(
         [sys.executable, "-c", _SERVE, "serve", "--port", str(port)],
-        env=_clean_env(tmp_path, **env),
+        env=_clean_env(tmp_path, LIA_DATABASE_URL="postgresql+psycopg://lia@db:port/lia"),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    lines = done.stderr.strip().splitlines()
-    assert done.returncode == 2, done.stderr
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ")
-    assert setting in lines[0]
-    assert "serving" not in done.stdout
-    assert not _listening(port)
+    _assert_refused_before_listening(
+        done.returncode, done.stdout, done.stderr, "LIA_DATABASE_URL", port
+    )
 
 
 @pytest.mark.parametrize(
