@@ -54,15 +54,9 @@ def _tomorrow_local() -> str:
 @pytest.mark.slow
 def test_db_upgrade_then_outage_flow(lia_sqlite: LiaProcess) -> None:
     """`db upgrade` migrates a fresh file, then the done-when flow runs through the real script."""
-    before = lia_sqlite.json("db", "current")
-    assert before["current"] is None
-    assert before["up_to_date"] is False
     upgraded = lia_sqlite.json("db", "upgrade")
     assert upgraded["changed"] is True
     assert upgraded["to_revision"] == upgraded["head"]
-    again = lia_sqlite.ok("db", "upgrade").stdout
-    assert "already at the latest revision" in again
-    assert lia_sqlite.json("db", "current")["up_to_date"] is True
 
     starts_at = _tomorrow_local()
     failure_id = outage_flow(lia_sqlite, starts_at=starts_at)
@@ -71,6 +65,17 @@ def test_db_upgrade_then_outage_flow(lia_sqlite: LiaProcess) -> None:
     assert shown["starts_at"] == shown["activated_at"]
     assert shown["starts_at"] < starts_at
     assert shown["starts_at"].endswith("-03:00")
+
+
+def test_db_current_before_and_after_a_repeated_upgrade(lia: LiaInProcess) -> None:
+    """`db current` tells a fresh file from a migrated one; a second `db upgrade` changes nothing."""
+    before = lia.json("db", "current")
+    assert before["current"] is None
+    assert before["up_to_date"] is False
+    assert lia.json("db", "upgrade")["changed"] is True
+    again = lia.ok("db", "upgrade").stdout
+    assert "already at the latest revision" in again
+    assert lia.json("db", "current")["up_to_date"] is True
 
 
 def test_embedded_database_migrates_itself(tmp_path: Path) -> None:
