@@ -87,6 +87,20 @@ def test_cancelling_the_direct_debit_is_a_cancellation_on_purpose() -> None:
     assert ranking.detected == {Intent.FINANCIAL, Intent.CANCELLATION}
 
 
+def test_a_weak_word_counts_for_an_intent_with_a_word_of_its_own() -> None:
+    """ "plano" beside "aumentar a velocidade" stays commercial, even with a cancellation in it.
+
+    A weak word is dropped only from intents that have nothing else: here commercial has a
+    strong keyword, so both its words count against the one cancellation keyword.
+    """
+    hits = CLASSIFIER.hits("quero aumentar a velocidade do plano ou vou cancelar")
+    assert hits == {
+        Intent.COMMERCIAL: ("aumentar a velocidade", "plano"),
+        Intent.CANCELLATION: ("cancelar",),
+    }
+    assert CLASSIFIER.hits("quero cancelar meu plano") == {Intent.CANCELLATION: ("cancelar",)}
+
+
 @pytest.mark.parametrize(
     "text",
     [

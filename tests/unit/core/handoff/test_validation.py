@@ -25,15 +25,17 @@ from lia_core.handoff import (
     decide_handoff,
 )
 from lia_core.handoff.language import StopwordLanguageGuesser
+from lia_core.handoff.routing import HandoffReason
 
 T0 = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
 START = ConversationState.start(T0)
 
 
 def test_naive_times_are_refused() -> None:
-    """now and the state's times must be timezone-aware."""
-    with pytest.raises(ValidationError):
+    """now and the state's times must be timezone-aware; a naive now is refused naming it."""
+    with pytest.raises(ValidationError) as error:
         decide_handoff(START, InactivityTick(), HandoffPolicy(), now=datetime(2026, 1, 1))
+    assert (error.value.field, str(error.value)) == ("now", "now must be timezone-aware")
     with pytest.raises(ValidationError):
         ConversationState.start(datetime(2026, 1, 1))
 
@@ -127,3 +129,117 @@ def test_refusals_say_what_is_wrong() -> None:
         "raised_priority",
         "raised_priority cannot be below base_priority",
     )
+
+
+OFFERED = {"phase": Phase.TIMEOUT_OFFERED, "offered_at": T0, "resume_phase": Phase.BOT}
+HUMAN = {"phase": Phase.WITH_HUMAN, "destination": GENERAL_QUEUE}
+MENU_TIMES = ("phase", "offered_at and resume_phase are set exactly in TIMEOUT_OFFERED")
+RESUMES = ("resume_phase", "the menu resumes BOT or CLARIFYING")
+DESTINATION = ("destination", "a destination is set exactly in WITH_HUMAN")
+HUMAN_ONLY = ("reason", "reason and intent belong to WITH_HUMAN")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "refusal"),
+    [
+        ({"offered_at": T0}, MENU_TIMES),
+        ({"resume_phase": Phase.BOT}, MENU_TIMES),
+        (OFFERED | {"offered_at": None}, MENU_TIMES),
+        (OFFERED | {"resume_phase": None}, MENU_TIMES),
+        (OFFERED | {"resume_phase": Phase.WITH_HUMAN}, RESUMES),
+        (OFFERED | {"resume_phase": Phase.TIMEOUT_OFFERED}, RESUMES),
+        ({"phase": Phase.WITH_HUMAN}, DESTINATION),
+        ({"destination": GENERAL_QUEUE}, DESTINATION),
+        ({"phase": Phase.CLOSED, "destination": GENERAL_QUEUE}, DESTINATION),
+        ({"reason": HandoffReason.CUSTOMER_ASKED}, HUMAN_ONLY),
+        ({"intent": Intent.SUPPORT}, HUMAN_ONLY),
+        ({"phase": Phase.CLOSED, "intent": Intent.SUPPORT}, HUMAN_ONLY),
+        ({"clarifications": -1}, ("clarifications", "clarifications cannot be negative")),
+        (HUMAN | {"clarifications": -1}, ("clarifications", "clarifications cannot be negative")),
+    ],
+)
+def test_each_inconsistent_state_is_refused_naming_its_rule(
+    kwargs: dict[str, Any], refusal: tuple[str, str]
+) -> None:
+    """Menu fields outside TIMEOUT_OFFERED (or one without the other), a menu resuming anything
+    but BOT or CLARIFYING, a destination, reason or intent outside WITH_HUMAN (each alone), a
+    WITH_HUMAN without a destination, negative clarifications: the field and message say which."""
+    assert _refusal(lambda: ConversationState(last_activity=T0, **kwargs)) == refusal
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        OFFERED,
+        OFFERED | {"resume_phase": Phase.CLARIFYING},
+        HUMAN,
+        HUMAN | {"reason": HandoffReason.CRITICAL_INTENT, "intent": Intent.CANCELLATION},
+        {"phase": Phase.CLARIFYING, "clarifications": 0},
+    ],
+)
+def test_consistent_states_are_accepted(kwargs: dict[str, Any]) -> None:
+    """The shapes the machine itself produces, down to zero clarifications."""
+    assert ConversationState(last_activity=T0, **kwargs).phase is kwargs["phase"]
+
+
+SUPPORT_HALF = IntentScore(intent=Intent.SUPPORT, confidence=0.5)
+FINANCIAL_HALF = IntentScore(intent=Intent.FINANCIAL, confidence=0.5)
+UNSORTED = ("scores", "scores are sorted by confidence, highest first, ties in Intent order")
+
+
+@pytest.mark.parametrize(
+    ("build", "refusal"),
+    [
+        (
+            lambda: RankedIntents(
+                scores=(IntentScore(intent=Intent.SUPPORT, confidence=0.2), FINANCIAL_HALF)
+            ),
+            UNSORTED,
+        ),
+        (lambda: RankedIntents(scores=(FINANCIAL_HALF, SUPPORT_HALF)), UNSORTED),
+        (
+            lambda: RankedIntents(scores=(SUPPORT_HALF,), detected={Intent.FINANCIAL}),
+            ("detected", "a detected intent is ranked above 0"),
+        ),
+        (
+            lambda: RankedIntents.of({Intent.SUPPORT: 0.0}, detected={Intent.SUPPORT}),
+            ("detected", "a detected intent is ranked above 0"),
+        ),
+        (
+            lambda: RankedIntents(scores=(SUPPORT_HALF,), detected="support"),  # type: ignore[arg-type]
+            ("detected", "detected takes a set of intents, not one str"),
+        ),
+        (
+            lambda: RankedIntents(scores=(SUPPORT_HALF,), detected=["sales"]),  # type: ignore[list-item]
+            (
+                "detected",
+                "unknown intent 'sales' (one of "
+                "support, financial, commercial, cancellation, ombudsman)",
+            ),
+        ),
+        (
+            lambda: IntentScore(intent=Intent.SUPPORT, confidence=1.5),
+            ("confidence", "a confidence is in [0, 1], got 1.5"),
+        ),
+        (
+            lambda: IntentScore(intent=Intent.SUPPORT, confidence=-0.0001),
+            ("confidence", "a confidence is in [0, 1], got -0.0001"),
+        ),
+        (
+            lambda: IntentScore(intent=Intent.SUPPORT, confidence=float("nan")),
+            ("confidence", "a confidence is in [0, 1], got nan"),
+        ),
+    ],
+)
+def test_bad_rankings_are_refused_naming_their_field(
+    build: Callable[[], object], refusal: tuple[str, str]
+) -> None:
+    """Unsorted scores (by confidence, then Intent order), a detected intent not ranked above 0,
+    one str or an unknown name for detected, a confidence outside [0, 1]: field and message."""
+    assert _refusal(build) == refusal
+
+
+def test_detected_intents_may_be_given_by_name() -> None:
+    """ "support" in detected is `Intent.SUPPORT`; confidences 0 and 1 are in range."""
+    ranking = RankedIntents.of({Intent.SUPPORT: 1.0, Intent.FINANCIAL: 0.0}, detected=["support"])  # type: ignore[list-item]
+    assert ranking.detected == {Intent.SUPPORT}
