@@ -65,6 +65,41 @@ def test_bad_policies_are_refused(kwargs: dict[str, object], field: str) -> None
     assert error.value.field == field
 
 
+OPTIONS = ("options", "menu options must be distinct and non-blank")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "refusal"),
+    [
+        (
+            {"close_after": timedelta(minutes=5)},
+            ("close_after", "close_after must be longer than offer_after"),
+        ),
+        (
+            {"confidence_threshold": 1.2},
+            ("confidence_threshold", "confidence_threshold must be in [0, 1]"),
+        ),
+        ({"ambiguity_gap": float("nan")}, ("ambiguity_gap", "ambiguity_gap must be in [0, 1]")),
+        ({"agent_option": ""}, OPTIONS),
+        ({"agent_option": " 2"}, OPTIONS),
+        ({"help_option": "ajuda "}, OPTIONS),
+        ({"help_option": "1"}, OPTIONS),
+        (
+            {"destinations": {Intent.SUPPORT: "suporte"}},
+            ("destinations", "destinations maps intents to a Destination"),
+        ),
+        (
+            {"critical_intents": "cancellation"},
+            ("critical_intents", "critical_intents takes a set of intents"),
+        ),
+    ],
+)
+def test_bad_policies_say_what_is_wrong(kwargs: dict[str, Any], refusal: tuple[str, str]) -> None:
+    """Timers, fractions, menu options (empty, padded or repeated), destinations that are not
+    `Destination`s and one str for critical intents: the message an operator reads, and its field."""
+    assert _refusal(lambda: HandoffPolicy(**kwargs)) == refusal
+
+
 def test_intent_names_are_accepted_where_intents_are_expected() -> None:
     """ "cancellation" as a str is the intent itself, in critical_intents and destinations."""
     policy = HandoffPolicy(
