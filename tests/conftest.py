@@ -17,10 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lia_adapters.memory import InMemoryStore
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
-from lia_adapters.sql.migrations import upgrade
+from lia_adapters.sql.realtime import libpq_conninfo
 from lia_core.ports import UnitOfWorkFactory
 from lia_entrypoints import logging as lia_logging
 from tests import log_scan
+from tests.db_templates import (
+    PostgresTemplate,
+    SqliteTemplate,
+    build_postgres_template,
+    build_sqlite_template,
+)
 
 # In-process `lia` commands configure logging again and again in one worker: a logger cached
 # under an earlier configuration would escape `capture_logs` (an order-dependent failure).
@@ -129,17 +135,12 @@ def _no_personal_data_in_logs(request: pytest.FixtureRequest) -> Iterator[None]:
 TESTS = Path(__file__).parent
 
 
-def _libpq_conninfo(url: str) -> str:
-    # psycopg wants a plain libpq URL, without SQLAlchemy's "+driver" suffix.
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def postgres_server_url() -> str:
     """The PostgreSQL test server URL (env LIA_TEST_POSTGRES_URL), checked once per session."""
     url = os.environ.get("LIA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     try:
-        with psycopg.connect(_libpq_conninfo(url), connect_timeout=3):
+        with psycopg.connect(libpq_conninfo(url), connect_timeout=3):
             pass
     except psycopg.OperationalError as exc:
         reason = f"PostgreSQL test server unreachable at {make_url(url)!r}: {exc}".strip()
@@ -159,7 +160,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """A URL whose search_path is a fresh, empty PostgreSQL schema, dropped afterwards."""
     schema = f"lia_test_{uuid.uuid4().hex[:16]}"
-    conninfo = _libpq_conninfo(postgres_server_url)
+    conninfo = libpq_conninfo(postgres_server_url)
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     url = make_url(postgres_server_url).update_query_dict({"options": f"-csearch_path={schema}"})
@@ -177,33 +178,64 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-async def _migrated_engine(url: str) -> AsyncIterator[AsyncEngine]:
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """A SQLite file migrated to head once per test process; tests get copies of it."""
+    return build_sqlite_template(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server_url: str) -> PostgresTemplate:
+    """The SQL a migration to head runs, recorded once per test process; tests replay it."""
+    return build_postgres_template(postgres_server_url)
+
+
+def migrate_from_template(request: pytest.FixtureRequest, url: str) -> None:
+    """Make the new, empty database of *url* (`sqlite_url`, `postgres_url`) migrated to head.
+
+    A copy of the process's template: what `upgrade` would make, without running it again.
+    """
+    if make_url(url).get_backend_name() == "sqlite":
+        sqlite: SqliteTemplate = request.getfixturevalue("sqlite_template")
+        sqlite.copy_to(url)
+        return
+    postgres: PostgresTemplate = request.getfixturevalue("postgres_template")
+    postgres.fill(url)
+
+
+async def _migrated_engine(request: pytest.FixtureRequest, url: str) -> AsyncIterator[AsyncEngine]:
+    migrate_from_template(request, url)
     engine = create_engine(url)
     try:
-        await upgrade(engine)
         yield engine
     finally:
         await engine.dispose()
 
 
 @pytest.fixture
-async def migrated_sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on a new SQLite file migrated to head."""
-    async for engine in _migrated_engine(sqlite_url):
+async def migrated_sqlite_engine(
+    request: pytest.FixtureRequest, sqlite_url: str
+) -> AsyncIterator[AsyncEngine]:
+    """An engine on a new SQLite file migrated to head (a copy of `sqlite_template`)."""
+    async for engine in _migrated_engine(request, sqlite_url):
         yield engine
 
 
 @pytest.fixture
-async def migrated_postgres_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on a new PostgreSQL schema migrated to head."""
-    async for engine in _migrated_engine(postgres_url):
+async def migrated_postgres_engine(
+    request: pytest.FixtureRequest, postgres_url: str
+) -> AsyncIterator[AsyncEngine]:
+    """An engine on a new PostgreSQL schema migrated to head (a copy of `postgres_template`)."""
+    async for engine in _migrated_engine(request, postgres_url):
         yield engine
 
 
 @pytest.fixture
-async def migrated_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+async def migrated_engine(
+    request: pytest.FixtureRequest, database_url: str
+) -> AsyncIterator[AsyncEngine]:
     """An engine on each kind of database, migrated to head."""
-    async for engine in _migrated_engine(database_url):
+    async for engine in _migrated_engine(request, database_url):
         yield engine
 
 
@@ -215,5 +247,5 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
         return
     # Only synchronous fixtures may be requested from inside this (running) event loop.
     url: str = request.getfixturevalue(f"{request.param}_url")
-    async for engine in _migrated_engine(url):
+    async for engine in _migrated_engine(request, url):
         yield SqlUnitOfWorkFactory(engine)

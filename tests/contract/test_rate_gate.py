@@ -13,9 +13,8 @@ import pytest
 
 from lia_adapters.memory import InMemoryRateGate
 from lia_adapters.sql import SqlRateGate, create_engine
-from lia_adapters.sql.migrations import upgrade
 from lia_core.ports import RateGate
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, migrate_from_template
 
 SLOW = 0.001
 """One slot per 1,000 seconds: nothing refills while a test runs."""
@@ -28,9 +27,9 @@ async def gate(request: pytest.FixtureRequest) -> AsyncIterator[RateGate]:
         yield InMemoryRateGate()
         return
     url: str = request.getfixturevalue(f"{request.param}_url")
+    migrate_from_template(request, url)
     engine = create_engine(url)
     try:
-        await upgrade(engine)
         yield SqlRateGate(engine)
     finally:
         await engine.dispose()

@@ -18,14 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from lia_adapters.memory import InMemoryStore
 from lia_adapters.memory.realtime import InProcessEventBus
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
-from lia_adapters.sql.migrations import upgrade
 from lia_adapters.sql.realtime import PgEventListener, libpq_conninfo
 from lia_core.domain.activity import Activity, Actor
 from lia_core.domain.realtime import RealtimeEvent, RealtimeKind
 from lia_core.errors import AlreadyExists
 from lia_core.ports import EventFeed, UnitOfWorkFactory
 from lia_core.sla.readings import Metric, SlaState
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, migrate_from_template
 from tests.contract.builders.outages import T0
 
 
@@ -45,12 +44,12 @@ async def realtime(request: pytest.FixtureRequest) -> AsyncIterator[Realtime]:
         yield Realtime(store.unit_of_work, store.bus)
         return
     url: str = request.getfixturevalue(f"{request.param}_url")
+    migrate_from_template(request, url)
     engine = create_engine(url)
     bus = InProcessEventBus()
     channel = f"lia_test_{uuid.uuid4().hex[:12]}"
     listener = PgEventListener(libpq_conninfo(url), bus, channel=channel)
     try:
-        await upgrade(engine)
         if request.param == "postgres":
             listener.start()
             async with asyncio.timeout(10):

@@ -23,13 +23,13 @@ from sqlalchemy import text as sql
 
 from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
 from lia_adapters.sql.conversations.tables import contacts, messages
-from lia_adapters.sql.migrations import upgrade
 from lia_adapters.webhooks.signatures import twilio_signature
 from lia_core.domain.conversations import Direction
 from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http import create_app
 from lia_entrypoints.http.context import INBOUND_KEY
 from lia_entrypoints.settings import Settings
+from tests.conftest import migrate_from_template
 
 from ..unit.adapters.webhooks import evolution_payloads as e
 from ..unit.adapters.webhooks.cloud_payloads import TEXT, body, change
@@ -55,10 +55,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def runtime(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Runtime]:
     """A runtime on a migrated database of each kind."""
+    migrate_from_template(request, settings.effective_database_url)
     engine = create_engine(settings.effective_database_url)
-    await upgrade(engine)
     built = await bootstrap(settings, uow=SqlUnitOfWorkFactory(engine))
     built.engine = engine
     try:
