@@ -141,7 +141,10 @@ async def _migrate_recording(url: str) -> list[Executed]:
 
     def record(*args: Any) -> None:  # before_cursor_execute(conn, cursor, statement, ...)
         _conn, _cursor, statement, parameters, _context, executemany = args
-        executed.append((statement, parameters, executemany))
+        # The migration lock queues concurrent upgraders of one schema; a copy migrates a
+        # new schema of its own, so it would only make both workers' copies wait on each other.
+        if not statement.startswith("SELECT pg_advisory_xact_lock("):
+            executed.append((statement, parameters, executemany))
 
     try:
         async with engine.connect():  # the dialect's first-connect queries stay out
