@@ -203,9 +203,21 @@ def migrate_from_template(request: pytest.FixtureRequest, url: str) -> None:
     postgres.fill(url)
 
 
+async def connected_engine(url: str) -> AsyncEngine:
+    """An engine on *url* that has connected once, as `upgrade` would have left it.
+
+    The first connection sets the dialect up under a lock bound to this event loop: a test
+    whose app runs in another loop (a test client's portal) must not be the first to connect.
+    """
+    engine = create_engine(url)
+    async with engine.connect():
+        pass
+    return engine
+
+
 async def _migrated_engine(request: pytest.FixtureRequest, url: str) -> AsyncIterator[AsyncEngine]:
     migrate_from_template(request, url)
-    engine = create_engine(url)
+    engine = await connected_engine(url)
     try:
         yield engine
     finally:

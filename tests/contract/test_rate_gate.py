@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from lia_adapters.memory import InMemoryRateGate
-from lia_adapters.sql import SqlRateGate, create_engine
+from lia_adapters.sql import SqlRateGate
 from lia_core.ports import RateGate
-from tests.conftest import BACKENDS, migrate_from_template
+from tests.conftest import BACKENDS, connected_engine, migrate_from_template
 
 SLOW = 0.001
 """One slot per 1,000 seconds: nothing refills while a test runs."""
@@ -28,7 +28,7 @@ async def gate(request: pytest.FixtureRequest) -> AsyncIterator[RateGate]:
         return
     url: str = request.getfixturevalue(f"{request.param}_url")
     migrate_from_template(request, url)
-    engine = create_engine(url)
+    engine = await connected_engine(url)
     try:
         yield SqlRateGate(engine)
     finally:

@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from lia_adapters.memory import InMemoryStore
 from lia_adapters.memory.realtime import InProcessEventBus
-from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql import SqlUnitOfWorkFactory
 from lia_adapters.sql.realtime import PgEventListener, libpq_conninfo
 from lia_core.domain.activity import Activity, Actor
 from lia_core.domain.realtime import RealtimeEvent, RealtimeKind
 from lia_core.errors import AlreadyExists
 from lia_core.ports import EventFeed, UnitOfWorkFactory
 from lia_core.sla.readings import Metric, SlaState
-from tests.conftest import BACKENDS, migrate_from_template
+from tests.conftest import BACKENDS, connected_engine, migrate_from_template
 from tests.contract.builders.outages import T0
 
 
@@ -45,7 +45,7 @@ async def realtime(request: pytest.FixtureRequest) -> AsyncIterator[Realtime]:
         return
     url: str = request.getfixturevalue(f"{request.param}_url")
     migrate_from_template(request, url)
-    engine = create_engine(url)
+    engine = await connected_engine(url)
     bus = InProcessEventBus()
     channel = f"lia_test_{uuid.uuid4().hex[:12]}"
     listener = PgEventListener(libpq_conninfo(url), bus, channel=channel)

@@ -21,7 +21,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy import text as sql
 
-from lia_adapters.sql import SqlUnitOfWorkFactory, create_engine
+from lia_adapters.sql import SqlUnitOfWorkFactory
 from lia_adapters.sql.conversations.tables import contacts, messages
 from lia_adapters.webhooks.signatures import twilio_signature
 from lia_core.domain.conversations import Direction
@@ -29,7 +29,7 @@ from lia_entrypoints.bootstrap import Runtime, bootstrap
 from lia_entrypoints.http import create_app
 from lia_entrypoints.http.context import INBOUND_KEY
 from lia_entrypoints.settings import Settings
-from tests.conftest import migrate_from_template
+from tests.conftest import connected_engine, migrate_from_template
 
 from ..unit.adapters.webhooks import evolution_payloads as e
 from ..unit.adapters.webhooks.cloud_payloads import TEXT, body, change
@@ -58,7 +58,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def runtime(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Runtime]:
     """A runtime on a migrated database of each kind."""
     migrate_from_template(request, settings.effective_database_url)
-    engine = create_engine(settings.effective_database_url)
+    engine = await connected_engine(settings.effective_database_url)
     built = await bootstrap(settings, uow=SqlUnitOfWorkFactory(engine))
     built.engine = engine
     try:
