@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lia_core.errors import ValidationError
 from lia_core.sla import (
     AlertPolicy,
     ClockReading,
@@ -128,3 +131,42 @@ def test_an_alert_carries_the_clocks_due_time_and_state() -> None:
     [alert] = decide_alerts([_status("t", SlaState.BREACHED)], [], now=NOW)
     assert (alert.metric, alert.state, alert.at) == (Metric.RESOLUTION, SlaState.BREACHED, NOW)
     assert alert.due_at == NOW + timedelta(minutes=10)
+
+
+def _both(ticket: str, first: ClockReading, resolution: ClockReading) -> SlaStatus:
+    return SlaStatus(
+        ticket_id=ticket, policy="standard", first_response=first, resolution=resolution
+    )
+
+
+def _reading(metric: Metric, state: SlaState, outcome: Outcome | None = None) -> ClockReading:
+    reading = _status("x", state, outcome=outcome).resolution
+    assert isinstance(reading, ClockReading)
+    return attrs.evolve(reading, metric=metric)
+
+
+def test_a_quiet_first_clock_does_not_hide_the_resolution_clock() -> None:
+    """Each clock of a ticket is decided on its own: a stopped or OK first-response clock
+    still lets the resolution clock's breach through."""
+    breached = _reading(Metric.RESOLUTION, SlaState.BREACHED)
+    for quiet in (
+        _reading(Metric.FIRST_RESPONSE, SlaState.OK),
+        _reading(Metric.FIRST_RESPONSE, SlaState.OK, outcome=Outcome.HIT),
+    ):
+        [alert] = decide_alerts([_both("t", quiet, breached)], [], now=NOW)
+        assert (alert.metric, alert.state) == (Metric.RESOLUTION, SlaState.BREACHED)
+
+
+def test_a_ticket_listed_twice_alerts_once() -> None:
+    """Within one decision a key alerts once, even when the same status comes twice."""
+    twice = [_status("t", SlaState.BREACHED), _status("t", SlaState.BREACHED)]
+    assert len(decide_alerts(twice, [], now=NOW)) == 1
+
+
+def test_the_cooldown_may_be_zero_but_not_negative() -> None:
+    """Zero repeats at every tick; a negative cooldown is refused, naming the field."""
+    assert AlertPolicy(cooldown=timedelta(0)).cooldown == timedelta(0)
+    with pytest.raises(ValidationError) as refused:
+        AlertPolicy(cooldown=timedelta(seconds=-1))
+    assert str(refused.value) == "the alert cooldown cannot be negative"
+    assert refused.value.field == "cooldown"
