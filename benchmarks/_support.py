@@ -41,6 +41,21 @@ def free_port() -> int:
         return port
 
 
+def _warn_if_not_durable(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    # .ci/run turns fsync off for the test suite and back on at exit; a run killed midway
+    # leaves it off, and every commit figure here would then be a non-durable one.
+    settings = {
+        name: str(conn.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]
+        for name in ("fsync", "synchronous_commit")
+    }
+    if settings != {"fsync": "on", "synchronous_commit": "on"}:
+        print(
+            f"WARNING: the PostgreSQL server runs with {settings}: commits are not durable and "
+            "the figures are not comparable (ALTER SYSTEM RESET fsync; SELECT pg_reload_conf())",
+            file=sys.stderr,
+        )
+
+
 @contextlib.asynccontextmanager
 async def fresh_schema() -> AsyncIterator[tuple[str, AsyncEngine]]:
     """A migrated PostgreSQL schema (URL and engine), dropped afterwards."""
@@ -49,6 +64,7 @@ async def fresh_schema() -> AsyncIterator[tuple[str, AsyncEngine]]:
         make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
     )
     with psycopg.connect(plain, autocommit=True) as conn:
+        _warn_if_not_durable(conn)
         conn.execute(f'CREATE SCHEMA "{schema}"')
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     engine = create_engine(url)
