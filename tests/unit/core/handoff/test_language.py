@@ -107,3 +107,10 @@ def test_portuguese_messages_are_never_foreign(text: str) -> None:
 def test_text_without_letters_is_unknown(text: str) -> None:
     """Numbers, emoji and punctuation only: always unknown."""
     assert GUESSER.guess(text) is Language.UNKNOWN
+
+
+def test_punctuation_around_a_stop_word_is_ignored() -> None:
+    """ "tô!" is the stop-word "tô" (matched with its accent), and "Hello, thanks!" holds two
+    English ones: commas and marks are not part of words."""
+    assert GUESSER.hits("tô!")[Language.PORTUGUESE] == 1
+    assert GUESSER.hits("Hello, thanks!")[Language.ENGLISH] == 2

@@ -278,3 +278,69 @@ def test_detected_intents_may_be_given_by_name() -> None:
     """ "support" in detected is `Intent.SUPPORT`; confidences 0 and 1 are in range."""
     ranking = RankedIntents.of({Intent.SUPPORT: 1.0, Intent.FINANCIAL: 0.0}, detected=["support"])  # type: ignore[list-item]
     assert ranking.detected == {Intent.SUPPORT}
+
+
+UNKNOWN_INTENT = (
+    "unknown intent 'procon' (one of support, financial, commercial, cancellation, ombudsman)"
+)
+LOOSE: Any = {  # wrong on purpose: what a hand-written setting may hold
+    "a str": "the",
+    "a list": ["the"],
+    "names": ["procon"],
+    "phrases": ("ajuda", 3),
+    "by name": {"klingon": ("qapla",)},
+}
+
+
+@pytest.mark.parametrize(
+    ("build", "refusal"),
+    [
+        (
+            lambda: HandoffPolicy(human_keywords="atendente"),
+            ("human_keywords", "human_keywords takes a tuple of phrases, not one str"),
+        ),
+        (
+            lambda: HandoffPolicy(help_phrases=LOOSE["phrases"]),
+            ("help_phrases", "help_phrases takes phrases (str)"),
+        ),
+        (
+            lambda: HandoffPolicy(critical_intents=LOOSE["names"]),
+            ("critical_intents", UNKNOWN_INTENT),
+        ),
+        (
+            lambda: KeywordIntentClassifier(keywords=LOOSE["a list"]),
+            ("keywords", "keywords maps intents to phrases"),
+        ),
+        (
+            lambda: KeywordIntentClassifier(weak="plano"),
+            ("weak", "weak takes a tuple of phrases, not one str"),
+        ),
+        (
+            lambda: StopwordLanguageGuesser(min_hits=0),
+            ("min_hits", "min_hits must be at least 1"),
+        ),
+        (
+            lambda: StopwordLanguageGuesser(stopwords=LOOSE["a list"]),
+            ("stopwords", "stopwords maps languages to words"),
+        ),
+        (
+            lambda: StopwordLanguageGuesser(stopwords=LOOSE["by name"]),
+            ("stopwords", "unknown language 'klingon'"),
+        ),
+        (
+            lambda: StopwordLanguageGuesser(stopwords={Language.ENGLISH: LOOSE["a str"]}),
+            ("stopwords", "stopwords takes a set of words, not one str"),
+        ),
+    ],
+)
+def test_bad_word_lists_say_what_is_wrong(
+    build: Callable[[], object], refusal: tuple[str, str]
+) -> None:
+    """One str where phrases or words are expected, a non-str phrase, an unknown intent or
+    language, a table that is not a mapping, min_hits under 1: the field and the message."""
+    assert _refusal(build) == refusal
+
+
+def test_one_stop_word_is_enough_when_min_hits_is_1() -> None:
+    """min_hits=1 is accepted: one English stop-word makes a message English."""
+    assert StopwordLanguageGuesser(min_hits=1).guess("thanks") is Language.ENGLISH
