@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lia_core.domain.delivery import Channel
@@ -68,6 +68,17 @@ def test_retry_decision_matches_the_error_class_table(
 
 
 @given(st.integers(100, 599))
+@example(401)
+@example(402)
+@example(403)
+@example(404)
+@example(408)
+@example(409)
+@example(429)
+@example(430)
+@example(499)
+@example(500)
+@example(501)
 def test_http_status_classes(status: int) -> None:
     """429 is rate limited, 408 and 5xx transient, 401/403 channel down, other 4xx permanent."""
     kind = classify_http_status(status)

@@ -75,6 +75,8 @@ def test_window_and_its_bounds() -> None:
         with pytest.raises(ValidationError) as refused:
             window(MONDAY_NOON, weeks)
         assert refused.value.field == "weeks"
+        assert str(refused.value) == f"weeks must be between 1 and {MAX_WEEKS}, not {weeks}"
+    assert window(MONDAY_NOON, MAX_WEEKS) == (end - timedelta(weeks=MAX_WEEKS), end)
 
 
 def test_total_and_peak() -> None:

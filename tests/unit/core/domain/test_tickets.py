@@ -160,3 +160,31 @@ def test_a_ticket_at_n1_carries_no_escalation_record() -> None:
         "escalation_reason",
         "a ticket at N1 has no escalation record",
     )
+
+
+def _events(*kinds_at: tuple[EventKind, int]) -> Timeline:
+    return Timeline(tuple(TimelineEvent(kind=k, at=T0 + timedelta(minutes=m)) for k, m in kinds_at))
+
+
+def test_waiting_spans_open_and_close_only_on_their_own_events() -> None:
+    """Other events neither open nor close a span; a span closed at the instant it opened
+    is no wait; one still open ends in None."""
+    timeline = _events(
+        (EventKind.CREATED, 0),
+        (EventKind.WAITING_CUSTOMER_ON, 1),
+        (EventKind.BOT_REPLY, 2),
+        (EventKind.WAITING_CUSTOMER_OFF, 3),
+        (EventKind.PRIVATE_NOTE, 4),
+        (EventKind.WAITING_CUSTOMER_ON, 5),
+        (EventKind.WAITING_CUSTOMER_OFF, 5),
+        (EventKind.WAITING_CUSTOMER_ON, 6),
+    )
+    minute = timedelta(minutes=1)
+    assert timeline.waiting_spans() == ((T0 + minute, T0 + 3 * minute), (T0 + 6 * minute, None))
+
+
+def test_until_keeps_an_event_at_that_very_instant() -> None:
+    """The timeline as known at *now* holds what happened at *now*, not what came after."""
+    timeline = _events((EventKind.CREATED, 0), (EventKind.BOT_REPLY, 1), (EventKind.BOT_REPLY, 2))
+    kept = timeline.until(T0 + timedelta(minutes=1)).events
+    assert [e.at for e in kept] == [T0, T0 + timedelta(minutes=1)]

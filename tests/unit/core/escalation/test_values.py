@@ -157,3 +157,24 @@ def test_a_text_field_that_is_no_str_is_refused_with_its_field() -> None:
     with pytest.raises(ValidationError) as caught:
         escalate(TICKET, reason=loose(None), by="a", at=NOW)
     assert caught.value.field == "reason"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "refusal"),
+    [
+        ({"repeat_contacts": 0}, ("repeat_contacts", "repeat_contacts must be at least 1")),
+        ({"repeat_contacts": True}, ("repeat_contacts", "repeat_contacts must be a whole number")),
+        (
+            {"repeat_contacts": 2, "repeat_window_days": 3651},
+            ("repeat_window_days", "repeat_window_days must be at most 3650"),
+        ),
+    ],
+)
+def test_repeat_counts_are_refused_with_their_bounds(
+    kwargs: dict[str, Any], refusal: tuple[str, str]
+) -> None:
+    """Repeat contacts and the window are whole numbers from 1 (the window at most 3650 days)."""
+    with pytest.raises(ValidationError) as refused:
+        Conditions(**kwargs)
+    assert (refused.value.field, str(refused.value)) == refusal
+    assert Conditions(repeat_contacts=1, repeat_window_days=3650).repeat_window_days == 3650

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lia_core.errors import ValidationError
 from lia_core.nps.runs import HandledTicket, Month, RatedAnswer, gather_metrics
 
 AGENTS = ("ana", "bia", "caio", "dani")
@@ -68,3 +70,12 @@ def test_month_bounds_are_local_midnights() -> None:
     assert Month.of(datetime(2026, 12, 1, 2, 30, tzinfo=UTC), ZoneInfo("America/Sao_Paulo")) == (
         Month(2026, 11)
     )
+
+
+@pytest.mark.parametrize("raw", ["2026-13", "2026-1", " nov/2026 ", ""])
+def test_a_period_that_is_not_a_month_is_refused_quoting_it(raw: str) -> None:
+    """Not YYYY-MM with a month 01-12: the message shows the form and what was typed."""
+    with pytest.raises(ValidationError) as refused:
+        Month.parse(raw)
+    assert refused.value.field == "period"
+    assert str(refused.value) == f"period must be a month as YYYY-MM (e.g. 2026-11), not {raw!r}"

@@ -110,6 +110,29 @@ def test_other_ages_are_refused_naming_the_field(text: str) -> None:
     assert err.value.field == "older_than"
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (" 30 days ", "'30 days' is not an age: say a number and a unit, e.g. 30d, 12h, 90m or 2w"),
+        ("0d", "the age must be more than zero"),
+    ],
+)
+def test_a_refused_age_says_why_naming_the_given_field(text: str, message: str) -> None:
+    """Not a number and a unit, or zero: the message says which, on the field the caller named."""
+    with pytest.raises(ValidationError) as err:
+        parse_age(text, field="age")
+    assert (err.value.field, str(err.value)) == ("age", message)
+
+
+def test_one_day_is_purged_and_zero_is_kept_forever() -> None:
+    """`ages` lists a target kept 1 day and leaves out the one kept forever (0)."""
+    ages = RetentionPolicy(outbox_days=1, webhook_raw_days=2, audit_days=0).ages()
+    assert ages == {
+        RetentionTarget.OUTBOX: timedelta(days=1),
+        RetentionTarget.WEBHOOKS: timedelta(days=2),
+    }
+
+
 def test_a_purge_needs_a_positive_age_and_a_sane_batch() -> None:
     """The command refuses a zero age and a batch outside 1-100,000."""
     with pytest.raises(ValidationError):
