@@ -170,3 +170,16 @@ def test_the_cooldown_may_be_zero_but_not_negative() -> None:
         AlertPolicy(cooldown=timedelta(seconds=-1))
     assert str(refused.value) == "the alert cooldown cannot be negative"
     assert refused.value.field == "cooldown"
+
+
+def test_a_clock_in_its_cooldown_does_not_hold_back_the_other_clock() -> None:
+    """The first-response breach alerted a minute ago and is skipped; the resolution breach of
+    the same ticket, not alerted yet, still alerts."""
+    status = _both(
+        "t",
+        _reading(Metric.FIRST_RESPONSE, SlaState.BREACHED),
+        _reading(Metric.RESOLUTION, SlaState.BREACHED),
+    )
+    sent = [a for a in decide_alerts([status], [], now=NOW) if a.metric is Metric.FIRST_RESPONSE]
+    later = decide_alerts([status], sent, now=NOW + timedelta(minutes=1))
+    assert [a.metric for a in later] == [Metric.RESOLUTION]

@@ -100,3 +100,21 @@ def test_durations_agree_with_the_minute_oracle(calendar: BusinessCalendar, tick
             assert measured.resolution >= measured.first_response
     else:
         assert measured.resolution is None
+
+
+def test_a_stored_resolution_is_kept_while_the_first_response_is_measured() -> None:
+    """A resolved ticket stored with a resolution but no first response (older rows) gets its
+    first response measured and keeps the resolution it had; once reopened, it has none."""
+    resolved = (
+        _opened(FRIDAY_1730)
+        .record(EventKind.HUMAN_PUBLIC_REPLY, at=MONDAY.replace(hour=8, minute=30), by="ana")
+        .record(EventKind.RESOLVED, at=MONDAY.replace(hour=9), by="ana")
+    )
+    stored = attrs.evolve(resolved, resolution_business_seconds=7.0)
+    filled = with_business_durations(stored, OFFICE)
+    assert (filled.first_response_business_seconds, filled.resolution_business_seconds) == (
+        3600.0,
+        7.0,
+    )
+    reopened = resolved.record(EventKind.REOPENED, at=MONDAY.replace(hour=9, minute=30))
+    assert business_durations(reopened, OFFICE) == BusinessDurations(first_response=3600.0)
