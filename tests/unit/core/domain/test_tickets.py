@@ -174,13 +174,14 @@ def test_waiting_spans_open_and_close_only_on_their_own_events() -> None:
         (EventKind.WAITING_CUSTOMER_ON, 1),
         (EventKind.BOT_REPLY, 2),
         (EventKind.WAITING_CUSTOMER_OFF, 3),
-        (EventKind.PRIVATE_NOTE, 4),
         (EventKind.WAITING_CUSTOMER_ON, 5),
         (EventKind.WAITING_CUSTOMER_OFF, 5),
-        (EventKind.WAITING_CUSTOMER_ON, 6),
+        (EventKind.PRIVATE_NOTE, 6),
     )
     minute = timedelta(minutes=1)
-    assert timeline.waiting_spans() == ((T0 + minute, T0 + 3 * minute), (T0 + 6 * minute, None))
+    assert timeline.waiting_spans() == ((T0 + minute, T0 + 3 * minute),)
+    still = _events((EventKind.CREATED, 0), (EventKind.WAITING_CUSTOMER_ON, 1))
+    assert still.waiting_spans() == ((T0 + minute, None),)
 
 
 def test_until_keeps_an_event_at_that_very_instant() -> None:
