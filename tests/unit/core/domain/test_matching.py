@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
-from lia_core.domain.matching import FailureIndex, covering_area
+from lia_core.domain.matching import FailureIndex, covering_area, match_failures
 from lia_core.domain.regions import (
     AffectedRegions,
     Area,
@@ -50,11 +50,13 @@ REGION_IDS = ("serra", "centro", "vale")
 def test_index_agrees_with_brute_force(
     catalogue: tuple[NamedRegion, ...], all_failures: list[MassiveFailure], probes: list[Location]
 ) -> None:
-    """For random failures, catalogues and locations, the index returns exactly the oracle's answer."""
+    """For random failures, catalogues and locations, the index (and `match_failures` over it)
+    returns exactly the oracle's answer."""
     by_id = {r.id: r for r in catalogue}
     index = FailureIndex.build(all_failures, by_id)
     for location in probes:
         assert [f.id for f in index.match(location)] == brute_force(location, all_failures, by_id)
+        assert match_failures(location, index) == index.match(location)
 
 
 @given(st.tuples(cep_digits(), cep_digits()), st.lists(cep_digits(), max_size=20))
