@@ -146,3 +146,12 @@ def test_a_recipient_never_booked_is_free_from_the_start() -> None:
     assert limiter.reserve("5521999990000", 10.0) == 10.0
     assert limiter.free_at("5521999990000") == 16.0
     assert limiter.free_at("5521999990001") == 0.0
+
+
+def test_the_last_whole_token_is_free_even_before_the_last_booking() -> None:
+    """Asked at an earlier instant than the last booking (another worker's clock), a bucket
+    with exactly one token left waits 0, as `reserve` then books it at once."""
+    bucket = TokenBucket(rate=1.0, burst=2.0)
+    assert bucket.reserve(10.0) == 10.0
+    assert bucket.wait_time(5.0) == 0.0
+    assert bucket.reserve(5.0) == 5.0
