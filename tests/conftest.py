@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
-from psycopg import sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,6 +24,7 @@ from tests.db_templates import (
     SqliteTemplate,
     build_postgres_template,
     build_sqlite_template,
+    fresh_schema_url,
 )
 
 # In-process `lia` commands configure logging again and again in one worker: a logger cached
@@ -159,16 +158,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """A URL whose search_path is a fresh, empty PostgreSQL schema, dropped afterwards."""
-    schema = f"lia_test_{uuid.uuid4().hex[:16]}"
-    conninfo = libpq_conninfo(postgres_server_url)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    url = make_url(postgres_server_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    with fresh_schema_url(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture(params=SQL_BACKENDS)

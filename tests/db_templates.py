@@ -16,7 +16,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +37,8 @@ __all__ = [
     "build_postgres_template",
     "build_sqlite_template",
     "drop_leftover_templates",
+    "fresh_schema_url",
+    "migrate",
     "schema_of",
 ]
 
@@ -67,7 +69,8 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-async def _migrate(url: str) -> None:
+async def migrate(url: str) -> None:
+    """Run every migration on *url* (a real upgrade, not a copy)."""
     engine = create_engine(url)
     try:
         await upgrade(engine)
@@ -92,7 +95,7 @@ class SqliteTemplate:
 def build_sqlite_template(directory: Path) -> SqliteTemplate:
     """Migrate a new SQLite file in *directory* to head and close it."""
     path = directory / "template.db"
-    _run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    _run(migrate(f"sqlite+aiosqlite:///{path}"))
     # The last connection's close checkpoints the WAL into the file and deletes it: a copy
     # of the file alone then holds everything.
     leftovers = [p.name for p in directory.iterdir() if p != path]
@@ -183,3 +186,18 @@ def build_postgres_template(server_url: str) -> PostgresTemplate:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(template)))
     return PostgresTemplate(_script(executed, conninfo))
+
+
+@contextlib.contextmanager
+def fresh_schema_url(server_url: str) -> Iterator[str]:
+    """A URL whose search_path is a new, empty PostgreSQL schema, dropped on leaving."""
+    schema = f"lia_test_{uuid.uuid4().hex[:16]}"
+    conninfo = libpq_conninfo(server_url)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))

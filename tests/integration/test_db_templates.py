@@ -20,11 +20,16 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from lia_adapters.sql import create_engine
-from lia_adapters.sql.migrations import head_revision, upgrade
+from lia_adapters.sql.migrations import head_revision
 from lia_adapters.sql.realtime import libpq_conninfo
 from tests.conftest import migrate_from_template
-from tests.db_templates import TEMPLATE_PREFIX, drop_leftover_templates, schema_of
+from tests.db_templates import (
+    TEMPLATE_PREFIX,
+    drop_leftover_templates,
+    fresh_schema_url,
+    migrate,
+    schema_of,
+)
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -112,27 +117,11 @@ def sqlite_snapshot(url: str) -> Snapshot:
     return found
 
 
-async def _upgraded(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
 def second_postgres_url(postgres_server_url: str) -> Iterator[str]:
     """Another fresh schema beside `postgres_url`'s, dropped afterwards."""
-    schema = f"lia_test_{uuid.uuid4().hex[:16]}"
-    conninfo = libpq_conninfo(postgres_server_url)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    url = make_url(postgres_server_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    with fresh_schema_url(postgres_server_url) as url:
+        yield url
 
 
 def _assert_same(copied: Snapshot, fresh: Snapshot) -> None:
@@ -147,7 +136,7 @@ async def test_a_sqlite_copy_is_a_freshly_migrated_file(
 ) -> None:
     """The copied file has the same catalog, header and rows as one `upgrade` migrates."""
     fresh_url = f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
-    await _upgraded(fresh_url)
+    await migrate(fresh_url)
     migrate_from_template(request, sqlite_url)
     fresh, copied = sqlite_snapshot(fresh_url), sqlite_snapshot(sqlite_url)
     _assert_same(copied, fresh)
@@ -169,7 +158,7 @@ async def test_a_postgres_copy_is_a_freshly_migrated_schema(
     request: pytest.FixtureRequest, postgres_url: str, second_postgres_url: str
 ) -> None:
     """The filled schema has the same catalog entries and rows as one `upgrade` migrates."""
-    await _upgraded(second_postgres_url)
+    await migrate(second_postgres_url)
     migrate_from_template(request, postgres_url)
     fresh, copied = postgres_snapshot(second_postgres_url), postgres_snapshot(postgres_url)
     _assert_same(copied, fresh)
