@@ -4,7 +4,7 @@ condition, the next opening found across the end of a year."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lia_core.errors import ValidationError
 from lia_core.sla import (
     BusinessCalendar,
+    HolidayRules,
     PolicyRule,
     Priority,
     Severity,
@@ -156,3 +157,14 @@ def test_each_condition_selects_its_tickets(
 ) -> None:
     assert rule.matches(matching)
     assert not rule.matches(other)
+
+
+def test_a_year_of_holidays_is_skipped_to_the_next_opening() -> None:
+    """Open on Mondays only, every Monday of 2027 a holiday: from 30 December 2026 the next
+    opening is Monday 3 January 2028, past the years the calendar's table first covers."""
+    mondays = frozenset(date(2027, 1, 4) + timedelta(weeks=n) for n in range(52))
+    calendar = BusinessCalendar(
+        hours=WeeklyHours.of({0: "08:00-18:00"}), holidays=HolidayRules(custom=mondays)
+    )
+    opening = calendar.next_opening(datetime(2026, 12, 30, 12, 0, tzinfo=SAO_PAULO))
+    assert opening == datetime(2028, 1, 3, 8, 0, tzinfo=SAO_PAULO)
