@@ -62,6 +62,8 @@ async def test_an_agent_accepts_an_offer_and_another_sees_it_leave_the_queue(
     try:
         other = await other_context.new_page()
         await login(other, *SECOND)
+        # The console's script beats once it runs; a choice made before it listens is lost.
+        await expect(other.locator("body")).to_have_attribute("data-presence", "online")
         await other.get_by_label("Meu status").select_option("busy")
         await expect(other.locator("body")).to_have_attribute("data-presence", "busy")
 
