@@ -221,3 +221,51 @@ def test_an_odd_offset_splits_a_bucket_exactly() -> None:
     groups = nps_by_period([before, after], Period.DAY, tz=odd)
     assert groups[date(2026, 5, 20)].promoters == 1
     assert groups[date(2026, 5, 21)].detractors == 1
+
+
+def test_period_start_refuses_a_naive_moment_naming_answered_at() -> None:
+    """A naive moment has no local day: ValidationError on the field ``answered_at``."""
+    with pytest.raises(ValidationError) as caught:
+        period_start(datetime(2026, 5, 20, 15, 0), Period.DAY, tz=UTC)
+    assert caught.value.field == "answered_at"
+    assert str(caught.value) == "answered_at must be timezone-aware"
+
+
+# UTC+13:55: local midnight falls at hh:05 UTC, inside a 15-minute UTC bucket, and the bucket's
+# UTC day is the earlier local day for any machine timezone from UTC-10 to UTC+13:44.
+NEAR_DATELINE = timezone(timedelta(hours=13, minutes=55))
+
+
+@pytest.mark.parametrize(
+    ("period", "utc", "before", "after"),
+    [
+        # 1 → 2 April local: the day changes, the month does not.
+        (Period.DAY, datetime(2026, 4, 1, 10, 5, tzinfo=UTC), date(2026, 4, 1), date(2026, 4, 2)),
+        # Sunday 5 → Monday 6 April local: a new week inside the month.
+        (Period.WEEK, datetime(2026, 4, 5, 10, 5, tzinfo=UTC), date(2026, 3, 30), date(2026, 4, 6)),
+        # 31 March → 1 April local: a new month.
+        (
+            Period.MONTH,
+            datetime(2026, 3, 31, 10, 5, tzinfo=UTC),
+            date(2026, 3, 1),
+            date(2026, 4, 1),
+        ),
+    ],
+)
+def test_a_period_that_changes_inside_a_bucket_splits_it_exactly(
+    period: Period, utc: datetime, before: date, after: date
+) -> None:
+    """Answers either side of a local period start inside one UTC bucket land in their own period."""
+    early = NpsAnswer(score=10, answered_at=utc - timedelta(minutes=2))
+    late = NpsAnswer(score=0, answered_at=utc + timedelta(minutes=2))
+    assert nps_by_period([early, late], period, tz=NEAR_DATELINE) == {
+        before: NpsResult(promoters=1, score_sum=10),
+        after: NpsResult(detractors=1, score_sum=0),
+    }
+
+
+def test_a_far_future_moment_just_before_midnight_keeps_its_day() -> None:
+    """An answer a microsecond before midnight in year 3000 stays on its day (exact bucket maths)."""
+    last = datetime(3000, 5, 5, 23, 59, 59, 999999, tzinfo=UTC)
+    groups = nps_by_period([NpsAnswer(score=9, answered_at=last)], Period.DAY, tz=UTC)
+    assert groups == {date(3000, 5, 5): NpsResult(promoters=1, score_sum=9)}
