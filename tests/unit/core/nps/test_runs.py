@@ -1,5 +1,6 @@
 """A run's facts → AgentMetrics: order does not matter, only participants with activity are
-kept, every ticket and answer of theirs is counted once; Month bounds in the ISP's timezone."""
+kept, every ticket and answer of theirs is counted once; Month bounds in the ISP's timezone;
+response times in whole seconds; a ranked run stored row for row."""
 
 from __future__ import annotations
 
@@ -13,7 +14,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lia_core.errors import ValidationError
-from lia_core.nps.runs import HandledTicket, Month, RatedAnswer, gather_metrics
+from lia_core.nps.gamification import AgentMetrics, GamificationSettings
+from lia_core.nps.ranking import Badge, rank_agents
+from lia_core.nps.runs import (
+    BadgeRow,
+    HandledTicket,
+    HistoryRow,
+    Month,
+    RatedAnswer,
+    ScoreRow,
+    StoredRun,
+    gather_metrics,
+    response_seconds,
+    stored_run,
+)
 
 AGENTS = ("ana", "bia", "caio", "dani")
 tickets = st.lists(
@@ -79,3 +93,84 @@ def test_a_period_that_is_not_a_month_is_refused_quoting_it(raw: str) -> None:
         Month.parse(raw)
     assert refused.value.field == "period"
     assert str(refused.value) == f"period must be a month as YYYY-MM (e.g. 2026-11), not {raw!r}"
+
+
+OPENED = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("reply", "seconds"),
+    [
+        (None, None),
+        (OPENED, 0),
+        (datetime(2026, 11, 3, 8, 59, tzinfo=UTC), 0),
+        (datetime(2026, 11, 3, 9, 0, 1, 900_000, tzinfo=UTC), 1),
+        (datetime(2026, 11, 3, 9, 2, tzinfo=UTC), 120),
+    ],
+)
+def test_response_seconds_are_whole_and_never_negative(
+    reply: datetime | None, seconds: int | None
+) -> None:
+    """No reply: None; a reply at or before the opening: 0; otherwise whole seconds, truncated."""
+    assert response_seconds(OPENED, reply) == seconds
+
+
+def test_a_run_is_stored_as_its_scores_badges_and_history() -> None:
+    """Every metric, score and badge of each standing is kept; no answers store no average."""
+    ana = AgentMetrics(
+        agent_id="ana",
+        conversations=10,
+        resolved=8,
+        avg_response_seconds=60,
+        avg_nps=Fraction(26, 3),
+    )
+    bia = AgentMetrics(agent_id="bia", conversations=4, resolved=1, avg_response_seconds=240)
+    result = rank_agents([bia, ana], settings=GamificationSettings(), period="2026-11")
+    at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    won = (Badge.SOLUCIONADOR, Badge.VELOCISTA, Badge.CAMPEAO_VOLUME)
+    assert stored_run(result, calculated_at=at) == StoredRun(
+        period="2026-11",
+        calculated_at=at,
+        scores=(
+            ScoreRow(
+                agent_id="ana",
+                rank=1,
+                conversations=10,
+                resolved=8,
+                avg_nps_centi=867,
+                success_rate=80,
+                avg_response_seconds=60,
+                nps_score=87,
+                volume_score=2,
+                resolution_score=80,
+                time_score=100,
+                points=6140,
+                total_score=61,
+                badges=won,
+            ),
+            ScoreRow(
+                agent_id="bia",
+                rank=2,
+                conversations=4,
+                resolved=1,
+                avg_nps_centi=None,
+                success_rate=25,
+                avg_response_seconds=240,
+                nps_score=0,
+                volume_score=1,
+                resolution_score=25,
+                time_score=50,
+                points=1030,
+                total_score=10,
+            ),
+        ),
+        badges=(
+            BadgeRow(agent_id="ana", badge=Badge.SOLUCIONADOR, metric=80),
+            BadgeRow(agent_id="ana", badge=Badge.VELOCISTA, metric=60),
+            BadgeRow(agent_id="ana", badge=Badge.CAMPEAO_VOLUME, metric=10),
+        ),
+        history=(
+            HistoryRow(period="2026-11", rank=1, agent_id="ana", total_score=61, badges=won),
+            HistoryRow(period="2026-11", rank=2, agent_id="bia", total_score=10),
+        ),
+    )
