@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import locale
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,25 @@ def test_a_bad_file_on_disk_is_named_by_its_path(tmp_path: Path) -> None:
     assert caught.value.source == str(path)
     assert str(caught.value).startswith(f"{path}:{line}: ")
     assert message in str(caught.value)
+
+
+@pytest.fixture
+def ascii_locale() -> Iterator[None]:
+    """The C locale's encoding (ASCII) for text read without an explicit one, then restored."""
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+
+
+@pytest.mark.usefixtures("ascii_locale")
+def test_a_rule_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """from_file decodes UTF-8 ("menção") even where the locale's encoding is ASCII."""
+    path = tmp_path / "rules.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert RuleBook.from_file(path) == RuleBook.from_toml(GOOD)
 
 
 def test_a_bad_dict_names_the_field() -> None:
