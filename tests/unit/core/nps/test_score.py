@@ -69,8 +69,18 @@ def test_anything_else_is_a_validation_error_naming_the_field(bad: object) -> No
     with pytest.raises(ValidationError) as caught:
         categorize(bad)  # type: ignore[arg-type]
     assert caught.value.field == "score"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         NpsAnswer(score=bad, answered_at=AT)  # type: ignore[arg-type]
+    assert refused.value.field == "score"
+
+
+@pytest.mark.parametrize("field", ["detractors", "passives", "promoters", "score_sum"])
+def test_a_negative_count_is_refused_naming_it(field: str) -> None:
+    """A result cannot hold a negative count or sum; the error names the field."""
+    with pytest.raises(ValidationError) as caught:
+        NpsResult(**{field: -1})
+    assert caught.value.field == field
+    assert str(caught.value) == f"{field} cannot be negative"
 
 
 def test_a_naive_timestamp_is_refused() -> None:
@@ -154,6 +164,13 @@ def test_grouping_by_agent_matches_filtering(answers: list[NpsAnswer]) -> None:
     """Each agent's result is the NPS of exactly that agent's answers."""
     for agent, result in nps_by_agent(answers).items():
         assert result == compute_nps(a for a in answers if a.agent_id == agent)
+
+
+@PROPERTIES
+@given(answer_sets())
+def test_grouping_reads_a_one_shot_iterable_like_a_list(answers: list[NpsAnswer]) -> None:
+    """A generator of answers groups exactly as the same answers in a list."""
+    assert nps_by_department(a for a in answers) == nps_by_department(answers)
 
 
 @PROPERTIES
