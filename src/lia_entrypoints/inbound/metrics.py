@@ -49,11 +49,19 @@ class InboundMetrics:
             ["result"],
             registry=self.registry,
         )
+        self._webhook_counts: dict[tuple[str, str], Counter] = {}
         self.backlog = Gauge(
             "lia_gate_backlog",
             "Stored messages waiting for the gate in this process.",
             registry=self.registry,
         )
+
+    def webhook(self, provider: str, result: str) -> None:
+        """Count one webhook request (its labelled child looked up once, not per request)."""
+        child = self._webhook_counts.get((provider, result))
+        if child is None:
+            child = self._webhook_counts[provider, result] = self.webhooks.labels(provider, result)
+        child.inc()
 
     def stored(self, report: IngestReport) -> None:
         """Count one group commit."""

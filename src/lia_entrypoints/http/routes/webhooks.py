@@ -54,7 +54,7 @@ def _json(raw: bytes) -> object:
 
 
 def _count(state: State, provider: str, result: str) -> None:
-    inbound_of(state).metrics.webhooks.labels(provider, result).inc()
+    inbound_of(state).metrics.webhook(provider, result)
 
 
 def _refuse(state: State, provider: str, exc: Exception) -> Exception:

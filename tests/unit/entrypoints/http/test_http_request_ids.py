@@ -3,6 +3,7 @@ send: the request's log lines, the stored job and the worker's provider call sha
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -82,10 +83,11 @@ async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[Client]:
 
 
 async def test_a_webhook_its_job_and_the_provider_call_share_the_request_id(
-    client: Client, runtime: Runtime, store: InMemoryStore
+    client: Client, runtime: Runtime, store: InMemoryStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     """X-Request-Id: abc is echoed, stored on the outage notice the message causes, and on
     every log line of the request, of the job's send and of the sandbox provider's call."""
+    caplog.set_level(logging.INFO)  # the access line is built only when INFO is logged
     await outage(runtime)
     raw, headers = signed(text_from(COVERED_WA_ID, "wamid.R1"))
     with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import attrs
+import pytest
 from litestar.testing import AsyncTestClient
 from structlog.testing import capture_logs
 
@@ -17,6 +20,8 @@ from lia_entrypoints.http import create_app
 from lia_entrypoints.settings import Settings
 
 from .api_support import Client, Headers, problem
+
+ACCESS_LOGGER = "lia_entrypoints.http.access"
 
 SECRET_DETAIL = "password=hunter2 at /srv/lia/secret.py"
 
@@ -152,11 +157,31 @@ async def test_unexpected_error_is_500_without_internals(
 
 
 async def test_each_request_is_logged_once_with_its_outcome(
-    client: Client, supervisor: Headers
+    client: Client, supervisor: Headers, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The access log has one line per request with method, path, status and user."""
+    caplog.set_level(logging.INFO, logger=ACCESS_LOGGER)
     with capture_logs() as logs:
         await client.get("/api/v1/failures", headers=supervisor)
         await client.get("/api/v1/failures")
     lines = [(e["method"], e["status"], e["user"]) for e in logs if e["event"] == "http.request"]
     assert lines == [("GET", 200, "sofia"), ("GET", 401, None)]
+
+
+@pytest.mark.parametrize(
+    ("level", "paths"),
+    [
+        (logging.DEBUG, ["/health", "/api/v1/failures"]),
+        (logging.INFO, ["/api/v1/failures"]),
+        (logging.WARNING, []),
+    ],
+)
+async def test_the_access_log_follows_the_level(
+    client: Client, caplog: pytest.LogCaptureFixture, level: int, paths: list[str]
+) -> None:
+    """/health is logged at DEBUG only, other requests at INFO; above INFO no line is built."""
+    caplog.set_level(level, logger=ACCESS_LOGGER)
+    with capture_logs() as logs:
+        await client.get("/health")
+        assert (await client.get("/api/v1/failures")).status_code == 401
+    assert [e["path"] for e in logs if e["event"] == "http.request"] == paths
