@@ -98,3 +98,68 @@ def test_a_corrupt_stored_payload_is_refused_saying_what(
     with pytest.raises(ValidationError) as refused:
         MessageContent.from_dict({"template": "aviso", **stored})
     assert (refused.value.field, str(refused.value)) == ("payload", message)
+
+
+_NO_INDEX = "a button index must be an integer"
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ({"kind": "url", "index": "1", "value": "x"}, _NO_INDEX),
+        ({"kind": "url", "index": True, "value": "x"}, _NO_INDEX),
+        ({"kind": "url", "value": "x"}, _NO_INDEX),
+        ({"index": 1, "value": "x"}, "unknown type ''; use one of url, quick_reply"),
+        ({"kind": "url", "index": 1}, "a button parameter has 1-2000 characters"),
+        ({"kind": "url", "index": 1, "value": ""}, "a button parameter has 1-2000 characters"),
+    ],
+)
+def test_a_corrupt_stored_button_is_refused_saying_what(
+    stored: dict[str, object], message: str
+) -> None:
+    """A stored button needs an integer index (not a bool), a kind and a value."""
+    with pytest.raises(ValidationError) as refused:
+        TemplateButton.from_dict(stored)
+    assert (refused.value.field, str(refused.value)) == ("buttons", message)
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ({"value": "Olá"}, "unknown type ''; use one of text, image, video, document"),
+        ({"kind": "text"}, "a header parameter needs a value"),
+        ({"kind": "text", "value": ""}, "a header parameter needs a value"),
+    ],
+)
+def test_a_corrupt_stored_header_is_refused_saying_what(
+    stored: dict[str, object], message: str
+) -> None:
+    """A stored header needs a kind and a value."""
+    with pytest.raises(ValidationError) as refused:
+        TemplateHeader.from_dict(stored)
+    assert (refused.value.field, str(refused.value)) == ("header", message)
+
+
+_LINK_REFUSED = "a media header needs an https:// link of at most 2048 characters"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://a.example/x.png",
+        "https://a.example/uma foto.png",
+        "https://a.example/\tx.png",
+        "https://a.example/" + "x" * (2048 - len("https://a.example/") + 1),
+    ],
+)
+def test_a_media_link_must_be_https_short_and_without_spaces(link: str) -> None:
+    """A media header's link is refused when not https, with a space inside, or past 2048."""
+    with pytest.raises(ValidationError) as refused:
+        TemplateHeader.of("image", link)
+    assert (refused.value.field, str(refused.value)) == ("header", _LINK_REFUSED)
+
+
+def test_a_media_link_of_exactly_the_limit_is_kept() -> None:
+    """A link of exactly 2048 characters is accepted."""
+    link = "https://a.example/" + "x" * (2048 - len("https://a.example/"))
+    assert TemplateHeader.of("video", link).value == link
