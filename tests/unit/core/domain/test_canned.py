@@ -219,3 +219,69 @@ def test_a_title_is_one_line_of_at_most_the_limit(
     with pytest.raises(ValidationError) as refused:
         CannedResponse.create(key="oi", title=raw, body="Oi", by="ana", at=T0)
     assert (refused.value.field, str(refused.value)) == ("title", message)
+
+
+def test_a_change_replaces_every_part_with_the_new_one() -> None:
+    """Each field of a change is checked and stored: title folded, template, language, header
+    and buttons (in index order) as given."""
+    later = datetime(2026, 12, 7, tzinfo=UTC)
+    header = TemplateHeader.of("text", "{{ticket.id}}")
+    buttons = (
+        TemplateButton.of("url", 1, "t/{{ticket.id}}"),
+        TemplateButton.of("quick_reply", 0, "sim"),
+    )
+    changed = _with_parts().changed(
+        title="  Fatura   nova ",
+        body="Oi",
+        whatsapp_template=" fatura_nova ",
+        whatsapp_language=" en ",
+        whatsapp_header=header,
+        whatsapp_buttons=buttons,
+        by="bia",
+        at=later,
+    )
+    assert (changed.title, changed.body) == ("Fatura nova", "Oi")
+    assert (changed.whatsapp_template, changed.whatsapp_language) == ("fatura_nova", "en")
+    assert changed.whatsapp_header == header
+    assert changed.whatsapp_buttons == (buttons[1], buttons[0])
+    plain = _with_parts().changed(
+        title="Fatura",
+        body="Oi",
+        whatsapp_template=None,
+        whatsapp_language="pt_BR",
+        by="bia",
+        at=later,
+    )
+    assert (plain.whatsapp_template, plain.whatsapp_header, plain.whatsapp_buttons) == (
+        None,
+        None,
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "buttons", "field"),
+    [
+        (TemplateHeader.of("text", "oi"), (), "whatsapp_header"),
+        (None, (TemplateButton.of("quick_reply", 0, "sim"),), "whatsapp_buttons"),
+    ],
+)
+def test_a_change_with_parts_but_no_template_is_refused(
+    header: TemplateHeader | None, buttons: tuple[TemplateButton, ...], field: str
+) -> None:
+    """A header or a button parameter without a template to carry it names the part."""
+    with pytest.raises(ValidationError) as refused:
+        _with_parts().changed(
+            title="Fatura",
+            body="Oi",
+            whatsapp_template=" ",
+            whatsapp_language="pt_BR",
+            whatsapp_header=header,
+            whatsapp_buttons=buttons,
+            by="bia",
+            at=T0,
+        )
+    assert (refused.value.field, str(refused.value)) == (
+        field,
+        "a header or button parameter needs whatsapp_template",
+    )
