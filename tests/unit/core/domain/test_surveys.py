@@ -13,6 +13,7 @@ from lia_core.domain.feedback import Feedback, FollowUpStatus
 from lia_core.domain.surveys import Survey, SurveyStatus
 from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.nps import NpsCategory
+from lia_core.nps.eligibility import SentSurvey
 
 NOW = datetime(2026, 5, 20, 14, 30, tzinfo=UTC)
 WINDOW = timedelta(hours=24)
@@ -191,3 +192,14 @@ def test_a_comment_is_kept_trimmed_and_cut() -> None:
     )
     assert len(long.comment) == 2000
     assert an_answer(9).comment == "demorou"
+
+
+def test_the_eligibility_rules_see_the_subject_and_the_answer_time() -> None:
+    """A sent survey is keyed by its subject; only an answered one says when it was answered."""
+    sent = a_survey().sent()
+    assert sent == SentSurvey(
+        conversation_id="ticket:t-1", customer_id="5521999990001", sent_at=NOW, answered_at=None
+    )
+    later = NOW + timedelta(hours=1)
+    assert a_survey().answer(at=later).sent().answered_at == later
+    assert a_survey().withdraw(at=later).sent().answered_at is None
