@@ -98,8 +98,12 @@ def test_garbage_is_refused_naming_the_field(bad: str) -> None:
 @pytest.mark.parametrize("bad", ["+5521999998888", "55 21 99999", "٥٥٢١٩٩٩٩٩٨٨٨٨", "12", "9" * 16])
 def test_stored_phones_must_be_canonical_digits(bad: str) -> None:
     """Phone.stored refuses anything but 3 to 15 ASCII digits (it does not parse)."""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         Phone.stored(bad)
+    assert (refused.value.field, str(refused.value)) == (
+        "phone",
+        f"not stored phone digits: {bad!r}",
+    )
 
 
 @given(st.from_regex(r"\+55[1-9]{2}[0-9]{8,9}", fullmatch=True))
