@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from lia_core.domain.regions import AffectedRegions, Area, CityArea
+from lia_core.domain.regions import AffectedRegions, Area, CepRange, CityArea, parse_cep_rule
+from lia_core.errors import ValidationError
 
 
 def test_catalogue_regions_are_described_by_name_or_else_by_id() -> None:
@@ -17,3 +18,23 @@ def test_catalogue_regions_are_described_by_name_or_else_by_id() -> None:
     assert named.describe() == "Teresópolis (Centro); Serra Verde; lagos"
     with pytest.raises(ValueError, match="name every region id"):
         AffectedRegions(region_ids=("serra", "lagos"), region_names=("Serra Verde",))
+
+
+def test_a_one_cep_range_is_allowed() -> None:
+    """A range may start and end on the same CEP (it covers that one)."""
+    assert parse_cep_rule("25950-000..25950-000") == CepRange(start="25950000", end="25950000")
+
+
+def test_a_range_splits_at_its_first_dots() -> None:
+    """The first '..' separates start from end; later dots are the end's punctuation."""
+    assert parse_cep_rule("25950000..25959..999") == CepRange(start="25950000", end="25959999")
+
+
+@pytest.mark.parametrize(
+    "spec", ["2595..25959-999", "25950-000..2595", "25950-000..25949-999", "2595x"]
+)
+def test_a_bad_rule_is_refused_naming_the_callers_field(spec: str) -> None:
+    """A bad start, end, order or prefix is refused naming the field the caller gave."""
+    with pytest.raises(ValidationError) as refused:
+        parse_cep_rule(spec, field="regions[0].ceps")
+    assert refused.value.field == "regions[0].ceps"
