@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lia_core.domain.conversations import Awaiting, Contact, GateMemory
+from lia_core.domain.conversations import Awaiting, Contact, Conversation, GateMemory
 from lia_core.domain.customers import Customer, CustomerAddress
 from lia_core.domain.delivery import Channel
 from lia_core.domain.failures import FailureStatus, MassiveFailure, Severity
@@ -16,6 +17,7 @@ from lia_core.domain.gate import (
     GateDecision,
     GateOutcome,
     GatePolicy,
+    GateTexts,
     Lookup,
     LookupStatus,
     decide_gate,
@@ -24,6 +26,7 @@ from lia_core.domain.gate import (
     parse_choice,
     wants_human,
 )
+from lia_core.domain.gate_replies import describe_address
 from lia_core.domain.inbound import InboundMessage
 from lia_core.domain.matching import FailureIndex, covering_area
 from lia_core.domain.recipients import Phone
@@ -296,3 +299,134 @@ def test_lookup_needed_only_when_an_outage_is_active_and_the_address_is_stale() 
     assert not needs_lookup(
         attrs.evolve(stale, address_checked_at=NOW), None, index, now=NOW, policy=POLICY
     )
+
+
+_ASK_CEP_TAIL = (
+    "! Para verificar se há alguma falha na sua região, me informe o CEP do endereço da sua "
+    "instalação (8 dígitos, por exemplo 01310-100)."
+)
+
+
+@pytest.mark.parametrize(
+    ("display_name", "greeting"),
+    [
+        ("Maria Souza", ", Maria"),
+        ("  Maria  ", ", Maria"),
+        ("Maria\tSouza", ", Maria\tSouza"),
+        ("   ", ""),
+        ("", ""),
+    ],
+)
+def test_the_cep_question_greets_by_first_name(display_name: str, greeting: str) -> None:
+    """The first question greets by the first space-separated word of the name, or not at all."""
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    asked = decide_gate(
+        attrs.evolve(message(), display_name=display_name),
+        contact=contact(),
+        memory=GateMemory(),
+        lookup=Lookup(status=LookupStatus.NOT_FOUND),
+        index=index,
+        notified=frozenset(),
+        now=NOW,
+        policy=POLICY,
+        tz=UTC,
+    )
+    assert asked.outcome is GateOutcome.ASKED_CEP
+    assert asked.reply == f"Olá{greeting}{_ASK_CEP_TAIL}"
+    assert asked.memory == GateMemory(awaiting=Awaiting.CEP, attempts=0)
+
+
+def test_the_cep_question_fills_name_and_greeting_then_says_the_cep_was_not_read() -> None:
+    """Both texts may use {nome} and {saudacao}; the first question is ask_cep, a retry cep_invalid."""
+    texts = GateTexts(ask_cep="[{nome}|{saudacao}] CEP?", cep_invalid="[{nome}|{saudacao}] de novo")
+    policy = GatePolicy(texts=texts)
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+
+    def ask(memory: GateMemory, text: str) -> GateDecision:
+        return decide_gate(
+            message(text),
+            contact=contact(),
+            memory=memory,
+            lookup=Lookup(status=LookupStatus.NOT_FOUND),
+            index=index,
+            notified=frozenset(),
+            now=NOW,
+            policy=policy,
+            tz=UTC,
+        )
+
+    first = ask(GateMemory(), "oi")
+    assert first.reply == "[Maria Souza|, Maria] CEP?"
+    again = ask(first.memory, "não sei")
+    assert again.reply == "[Maria Souza|, Maria] de novo"
+    assert again.memory == GateMemory(awaiting=Awaiting.CEP, attempts=1)
+
+
+def test_the_address_question_lists_the_addresses_one_a_line() -> None:
+    """The "which address?" question numbers the addresses from 1, one per line."""
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    customer = Customer(
+        crm_id="c1",
+        phone="5531987654321",
+        name="Maria",
+        addresses=(at("Petrópolis", "Centro"), at("Teresópolis", "Alto")),
+    )
+    asked = run(
+        index,
+        who=contact(checked=None),
+        lookup=Lookup(status=LookupStatus.FOUND, customer=customer),
+    )
+    assert asked.reply == (
+        "Você tem mais de um endereço conosco. Sobre qual deles é o seu contato?\n"
+        "1) Centro, Petrópolis\n2) Alto, Teresópolis\nResponda com o número."
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "described"),
+    [
+        (
+            CustomerAddress(
+                street="Rua A",
+                number="12",
+                neighbourhood="Alto",
+                city="Teresópolis",
+                cep="25953120",
+            ),
+            "Rua A 12, Alto, Teresópolis, 25953120",
+        ),
+        (CustomerAddress(street="Rua A", city="Teresópolis"), "Rua A, Teresópolis"),
+        (CustomerAddress(number="12"), "12"),
+        (CustomerAddress(), "(endereço sem detalhes)"),
+    ],
+)
+def test_an_address_is_described_on_one_line(address: CustomerAddress, described: str) -> None:
+    """Street and number, then neighbourhood, city and CEP, the missing ones left out."""
+    assert describe_address(address) == described
+
+
+def test_asking_for_a_human_while_awaiting_an_answer_stops_awaiting() -> None:
+    """Escaping while the CEP is awaited clears what was awaited and keeps the rest."""
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    memory = GateMemory(awaiting=Awaiting.CEP, attempts=1)
+    escaped = run(index, memory=memory, text="atendente")
+    assert escaped.outcome is GateOutcome.ESCAPED
+    assert escaped.memory == GateMemory(awaiting=None, attempts=1, escaped=True)
+
+
+def test_no_lookup_while_the_conversation_awaits_an_answer() -> None:
+    """A conversation already awaiting a CEP or an address needs no CRM call."""
+    index = FailureIndex.build([active("f1", "Teresópolis")], {})
+    waiting = Conversation(
+        id="c1",
+        channel=Channel.WHATSAPP,
+        chat_id="553187654321",
+        contact_phone="5531987654321",
+        last_message_at=NOW,
+        created_at=NOW,
+        updated_at=NOW,
+        gate=GateMemory(awaiting=Awaiting.CEP),
+    )
+    assert not needs_lookup(None, waiting, index, now=NOW, policy=POLICY)
+    fresh = attrs.evolve(waiting, gate=GateMemory())
+    assert needs_lookup(None, fresh, index, now=NOW, policy=POLICY)
