@@ -239,6 +239,25 @@ def test_who_sees_an_event(viewer: User, event: RealtimeEvent) -> None:
     assert may_see(viewer, event) is expected
 
 
+@pytest.mark.parametrize("department", [None, "suporte", "comercial"])
+@pytest.mark.parametrize("previous_department", [None, "suporte", "comercial"])
+def test_an_agent_sees_an_event_of_their_department_current_or_former(
+    department: str | None, previous_department: str | None
+) -> None:
+    """An agent of suporte sees an event whose department or former department is suporte."""
+    agent = User(
+        id="u", username="ana", role=Role.AGENT, password_hash="x", created_at=T0,
+        departments=frozenset({"suporte"}),
+    )  # fmt: skip
+    event = RealtimeEvent(
+        kind=RealtimeKind.CONVERSATION_TRANSFERRED,
+        at=T0,
+        department=department,
+        previous_department=previous_department,
+    )
+    assert may_see(agent, event) is ("suporte" in (department, previous_department))
+
+
 def test_an_event_without_department_or_agent_reaches_managers_only() -> None:
     """A departmentless, agentless event (an outage-answered message) is hidden from agents."""
     event = RealtimeEvent(kind=RealtimeKind.MESSAGE_RECEIVED, at=T0, conversation_id="c-1")
