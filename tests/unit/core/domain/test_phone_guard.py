@@ -203,3 +203,21 @@ def test_the_fast_no_never_hides_a_phone(text: str) -> None:
     if _CANDIDATE.search(text) is None:
         assert not _walk(text)
     assert carries_phone(text) == (_CANDIDATE.search(text) is not None and _walk(text))
+
+
+def test_a_foreign_number_has_at_most_15_digits() -> None:
+    """A 15-digit number abroad (German toll-free) is a phone; 16 digits never read as one,
+    even where phonenumbers would drop a trunk 0 to make it valid."""
+    assert carries_phone("498001234567890")
+    assert not carries_phone("whatsapp:4908001234567890")
+
+
+def test_a_brazilian_number_dialled_abroad_with_17_digits_is_caught() -> None:
+    """International prefix, carrier, country code and number in one 17-digit run is a phone."""
+    assert carries_phone("00155521987654321")
+
+
+def test_a_phone_after_a_long_protocol_in_the_same_number_is_caught() -> None:
+    """A run too long from the first group still has its later groups tried on their own."""
+    assert not carries_phone("20261206143012")
+    assert carries_phone("20261206143012 21987654321") is True
