@@ -155,3 +155,28 @@ def test_the_last_whole_token_is_free_even_before_the_last_booking() -> None:
     assert bucket.reserve(10.0) == 10.0
     assert bucket.wait_time(5.0) == 0.0
     assert bucket.reserve(5.0) == 5.0
+
+
+def test_a_slot_exactly_max_wait_away_is_booked_and_one_past_it_is_not() -> None:
+    """The wait may equal max_wait; a refusal books nothing."""
+    limiter = PairLimiter(min_interval=6.0)
+    assert limiter.reserve("a", 0.0) == 0.0
+    assert limiter.reserve("a", 2.0, max_wait=3.0) is None
+    assert limiter.free_at("a") == 6.0
+    assert limiter.reserve("a", 1.0, max_wait=5.0) == 6.0
+    assert limiter.free_at("a") == 12.0
+
+
+def test_past_slots_are_forgotten_only_past_a_hundred_thousand_recipients() -> None:
+    """Up to 100 000 booked recipients every slot is kept; past that, slots not after now go."""
+    limiter = PairLimiter(min_interval=6.0)
+    for i in range(99_999):
+        limiter.reserve(f"r{i}", 0.0)
+    limiter.reserve("edge", 7.0)  # the 100 000th recipient: nothing is forgotten yet
+    assert (limiter.free_at("r0"), limiter.free_at("edge")) == (6.0, 13.0)
+    assert limiter.reserve("x", 13.0) == 13.0  # the 100 001st: slots at or before 13 go
+    assert (limiter.free_at("r0"), limiter.free_at("edge"), limiter.free_at("x")) == (
+        0.0,
+        0.0,
+        19.0,
+    )
