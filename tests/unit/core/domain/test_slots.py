@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -98,3 +99,39 @@ def test_stale_slots_are_dropped_not_spent_late() -> None:
     assert lease.empty(1.0)
     lease.fill(SlotGrant(granted=2, first_in=0.0, interval=0.1), now=0.0)
     assert lease.empty(10.0)
+
+
+@pytest.mark.parametrize(
+    ("grant", "filled", "now", "next_at", "left"),
+    [
+        # the next slot is exactly stale_after old: kept
+        (SlotGrant(granted=2, first_in=1.0, interval=1.0), 0.0, 1.5, 1.0, 2),
+        # slots saved up before the lease: stale only stale_after after the lease
+        (SlotGrant(granted=3, first_in=-1.0, interval=0.5), 1.0, 1.5, 0.0, 3),
+        # five slots 100.0 .. 100.4 are more than 0.5 s old at 101.0: dropped
+        (SlotGrant(granted=10, first_in=0.0, interval=0.1), 100.0, 101.0, 100.5, 5),
+        # one slot (0.45) is stale: exactly one is dropped
+        (SlotGrant(granted=5, first_in=0.45, interval=0.1), 0.0, 1.0, 0.55, 4),
+    ],
+)
+def test_stale_slots_dropped_are_exactly_those_older_than_stale_after(
+    grant: SlotGrant, filled: float, now: float, next_at: float, left: int
+) -> None:
+    """Slots more than stale_after old (and leased more than stale_after ago) go; the rest stay."""
+    lease = SlotLease(stale_after=0.5)
+    lease.fill(grant, now=filled)
+    assert not lease.empty(now)
+    assert lease.free_at() == pytest.approx(next_at)
+    spent = 0
+    while lease.spend(now, max_wait=100.0) is not None:
+        spent += 1
+    assert spent == left
+
+
+def test_a_new_book_grants_its_whole_burst_and_a_slot_exactly_max_wait_away() -> None:
+    """A full book grants exactly burst slots at once; a slot exactly max_wait away is usable."""
+    tat, grant = grant_slots(None, 0.0, count=10, rate=1.0, burst=3.0, max_wait=0.0)
+    assert (tat, grant.granted) == (0.0, 3)
+    lease = SlotLease()
+    lease.fill(SlotGrant(granted=1, first_in=2.0, interval=0.1), now=0.0)
+    assert lease.spend(0.0, max_wait=2.0) == 2.0
