@@ -67,3 +67,15 @@ def test_prefix_of_nine_digits_is_rejected() -> None:
     """A prefix longer than a CEP cannot match anything and is refused."""
     with pytest.raises(ValidationError):
         normalise_cep_prefix("123456789")
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "2595x", "123456789"])
+def test_a_bad_prefix_is_refused_quoting_it_and_naming_the_field(raw: str) -> None:
+    """The refusal quotes the prefix and names the caller's field, `cep` by default."""
+    message = f"CEP prefix must have 1 to 8 digits (e.g. 2595 or 25953-120), got {raw!r}"
+    with pytest.raises(ValidationError) as default:
+        normalise_cep_prefix(raw)
+    assert (default.value.field, str(default.value)) == ("cep", message)
+    with pytest.raises(ValidationError) as named:
+        normalise_cep_prefix(raw, field="regions[0].ceps")
+    assert (named.value.field, str(named.value)) == ("regions[0].ceps", message)
