@@ -163,3 +163,48 @@ def test_a_media_link_of_exactly_the_limit_is_kept() -> None:
     """A link of exactly 2048 characters is accepted."""
     link = "https://a.example/" + "x" * (2048 - len("https://a.example/"))
     assert TemplateHeader.of("video", link).value == link
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "message"),
+    [
+        (lambda: TemplateHeader.of("text", " "), "header", "a header parameter needs a value"),
+        (
+            lambda: TemplateHeader.of("text", "x" * 61),
+            "header",
+            "a text header has at most 60 characters",
+        ),
+        (
+            lambda: TemplateHeader.of("image", "https://a.example/x.png", filename="x"),
+            "header",
+            "only a document header has a file name",
+        ),
+        (
+            lambda: TemplateHeader.of("gif", "x"),
+            "header",
+            "unknown type 'gif'; use one of text, image, video, document",
+        ),
+        (
+            lambda: TemplateButton.of("url", 10, "x"),
+            "buttons",
+            "a button index is 0-9 (its place in the template)",
+        ),
+        (
+            lambda: TemplateButton.of("url", 0, "x" * 2001),
+            "buttons",
+            "a button parameter has 1-2000 characters",
+        ),
+    ],
+)
+def test_a_refused_part_says_why(build: object, field: str, message: str) -> None:
+    """Each refusal of a header or button parameter names its field and the rule broken."""
+    assert callable(build)
+    with pytest.raises(ValidationError) as refused:
+        build()
+    assert (refused.value.field, str(refused.value)) == (field, message)
+
+
+def test_parts_at_their_length_limits_are_kept() -> None:
+    """A 60-character text header and a 2000-character button parameter are accepted."""
+    assert TemplateHeader.of("text", "x" * 60).value == "x" * 60
+    assert TemplateButton.of("quick_reply", 9, "y" * 2000).value == "y" * 2000
