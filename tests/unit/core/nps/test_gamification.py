@@ -209,6 +209,50 @@ def test_invalid_inputs_are_validation_errors() -> None:
 
 
 @pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"agent_id": ""}, "agent_id", "agent_id cannot be empty"),
+        (
+            {"conversations": -1},
+            "conversations",
+            "conversations must be a non-negative integer, got -1",
+        ),
+        ({"resolved": 1.0}, "resolved", "resolved must be a non-negative integer, got 1.0"),
+        ({"resolved": 101}, "resolved", "resolved cannot exceed conversations"),
+        (
+            {"avg_response_seconds": -1},
+            "avg_response_seconds",
+            "avg_response_seconds cannot be negative",
+        ),
+        ({"avg_nps": Fraction(-1, 10)}, "avg_nps", "avg_nps is an average answer (0-10)"),
+        ({"avg_nps": Fraction(101, 10)}, "avg_nps", "avg_nps is an average answer (0-10)"),
+    ],
+)
+def test_metrics_out_of_bounds_are_refused_naming_the_field(
+    changes: dict[str, object], field: str, message: str
+) -> None:
+    """An empty id, a negative count or wait, resolved above handled, an average outside 0-10."""
+    valid: dict[str, object] = {
+        "agent_id": "ana",
+        "conversations": 100,
+        "resolved": 80,
+        "avg_response_seconds": 100,
+        "avg_nps": Fraction(8),
+    }
+    with pytest.raises(ValidationError) as caught:
+        AgentMetrics(**(valid | changes))  # type: ignore[arg-type]
+    assert (caught.value.field, str(caught.value)) == (field, message)
+
+
+def test_metric_bounds_are_inclusive() -> None:
+    """Averages of 0 and 10, a 0 s wait, nothing handled, and everything resolved are valid."""
+    assert [agent("ana", avg=Fraction(a)).avg_nps for a in (0, 10)] == [0, 10]
+    assert agent("ana", seconds=0).avg_response_seconds == 0
+    assert agent("ana", conversations=0, resolved=0).conversations == 0
+    assert agent("ana", conversations=3, resolved=3).resolved == 3
+
+
+@pytest.mark.parametrize(
     ("field", "accepted", "refused", "message"),
     [
         ("solucionador_resolution_min", (0, 100), (-1, 101, 70.0, True), "is a percentage (0-100)"),

@@ -69,6 +69,7 @@ def test_anything_else_is_a_validation_error_naming_the_field(bad: object) -> No
     with pytest.raises(ValidationError) as caught:
         categorize(bad)  # type: ignore[arg-type]
     assert caught.value.field == "score"
+    assert str(caught.value) == f"an NPS score is an integer from 0 to 10, got {bad!r}"
     with pytest.raises(ValidationError) as refused:
         NpsAnswer(score=bad, answered_at=AT)  # type: ignore[arg-type]
     assert refused.value.field == "score"
