@@ -83,9 +83,12 @@ def test_the_cooldown_is_30_days_by_default_and_per_customer() -> None:
 
 
 def test_a_reopen_before_resolution_does_not_block() -> None:
-    """Reopened, then resolved again: the later resolution counts."""
+    """Reopened, then resolved again (or at the same instant): the later resolution counts."""
     conversation = facts(reopened_at=NOW - timedelta(days=1))
     assert decide_survey(conversation, [], policy=POLICY, now=NOW).send
+    resolved = NOW - timedelta(hours=1)
+    same_instant = facts(resolved_at=resolved, reopened_at=resolved)
+    assert decide_survey(same_instant, [], policy=POLICY, now=NOW).send
 
 
 @PROPERTIES

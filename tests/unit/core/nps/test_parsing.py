@@ -78,6 +78,26 @@ def test_the_issue_table(text: str, expected: ParsedScore | UnparsedAnswer) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9 ou 7 de 10", UnparsedAnswer(reason=RefusalReason.AMBIGUOUS, numbers=(9, 7))),
+        ("0000000009", ParsedScore(score=9)),
+        ("nota 123456789", UnparsedAnswer(reason=RefusalReason.OUT_OF_RANGE, numbers=(123456789,))),
+        ("1234567890", UnparsedAnswer(reason=RefusalReason.OUT_OF_RANGE, numbers=(10**9,))),
+        (
+            "atendimento ótimo, nota 9, muito rápido",
+            ParsedScore(score=9, comment="atendimento ótimo, muito rápido"),
+        ),
+    ],
+)
+def test_scales_digits_and_comment_pieces_exactly(
+    text: str, expected: ParsedScore | UnparsedAnswer
+) -> None:
+    """A trailing 10 only is a scale; leading zeros don't count; >9 digits is 10**9; ", " joins."""
+    assert parse_answer(text) == expected
+
+
+@pytest.mark.parametrize(
     ("reason", "asks_again"),
     [
         (RefusalReason.EMPTY, False),
