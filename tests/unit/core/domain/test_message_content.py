@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -84,3 +86,16 @@ def test_a_stored_payload_without_text_template_or_data_is_refused() -> None:
     with pytest.raises(ValidationError) as refused:
         MessageContent.from_dict({"template_language": "pt_BR", "params": []})
     assert refused.value.field == "text"
+
+
+def test_the_digest_is_the_sha256_of_the_sorted_utf8_json_form() -> None:
+    """The digest hashes the stored form with sorted keys and non-ASCII text kept as UTF-8."""
+    content = MessageContent(
+        text="Olá, Ana", template="aviso", params=("Ana",), data={"b": "1", "a": "2"}
+    )
+    canonical = (
+        '{"data": {"a": "2", "b": "1"}, "params": ["Ana"], "template": "aviso", '
+        '"template_language": "pt_BR", "text": "Olá, Ana"}'
+    )
+    assert content.digest() == hashlib.sha256(canonical.encode()).hexdigest()
+    assert content.digest() == "aa0e86beea33cdb26f4051bc5aaffcb99ffcd596c6e746f8370457312d7ab64e"
