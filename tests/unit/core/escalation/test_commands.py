@@ -194,6 +194,25 @@ def test_reassign_that_changes_nothing_is_refused() -> None:
         reassign(TICKET, by="ana", at=NOW)
 
 
+def test_refusals_name_the_ticket_the_action_and_the_state() -> None:
+    """A closed ticket and a change of nothing are refused with the ticket, action and state."""
+    closed = attrs.evolve(TICKET, status=TicketStatus.CLOSED)
+    with pytest.raises(InvalidTransition) as refused:
+        escalate(closed, reason="x", by="ana", at=NOW)
+    error = refused.value
+    assert (error.entity, error.entity_id, error.action, error.status) == (
+        "ticket",
+        "t-1",
+        "escalate",
+        "closed",
+    )
+    assert str(error) == "cannot escalate ticket t-1: it is closed"
+    with pytest.raises(NothingToChange) as unchanged:
+        reassign(TICKET, by="ana", at=NOW)
+    assert (unchanged.value.ticket_id, unchanged.value.action) == ("t-1", "reassign")
+    assert str(unchanged.value) == "cannot reassign ticket t-1: nothing would change"
+
+
 def test_set_priority_raises_or_lowers_but_not_to_the_same() -> None:
     """Priority moves either way with a PriorityChanged; the same priority is refused."""
     change = set_priority(TICKET, Priority.URGENT, reason="VIP", by="ana", at=NOW)
