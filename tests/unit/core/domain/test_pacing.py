@@ -180,3 +180,13 @@ def test_past_slots_are_forgotten_only_past_a_hundred_thousand_recipients() -> N
         0.0,
         19.0,
     )
+
+
+def test_a_half_open_breaker_lets_exactly_one_probe_through() -> None:
+    """After the cooldown one send goes out as the probe; the next waits for its result."""
+    breaker = CircuitBreaker(threshold=1, cooldown_seconds=30.0)
+    assert breaker.record_failure(100.0)
+    assert breaker.allows(130.0)
+    assert breaker.state is BreakerState.HALF_OPEN
+    assert not breaker.allows(130.0)
+    assert not breaker.allows(200.0)
