@@ -86,3 +86,8 @@ def test_a_policy_with_waits_out_of_order_is_refused() -> None:
         ThrottlePolicy(base_delay=timedelta(minutes=20), max_delay=timedelta(minutes=15))
     with pytest.raises(ValueError, match="free"):
         ThrottlePolicy(free_per_username=0)
+
+
+def test_inner_spaces_of_a_username_count_as_one() -> None:
+    """Runs of spaces and tabs inside a typed username read as one space."""
+    assert [k.key for k in login_keys(" Ana \t Souza ", None, POLICY)] == ["user:ana souza"]

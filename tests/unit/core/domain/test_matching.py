@@ -155,3 +155,8 @@ def test_a_region_without_an_id_is_refused_naming_id() -> None:
     with pytest.raises(ValidationError) as refused:
         NamedRegion.define(region_id="", name="Centro", area=Area(cities=(CityArea.parse("Magé"),)))
     assert refused.value.field == "id"
+
+
+def test_an_id_not_in_the_index_gets_none() -> None:
+    """Looking up a failure that is not indexed (resolved, unknown) answers None."""
+    assert FailureIndex.build([], {}).get("f-unknown") is None
