@@ -53,9 +53,10 @@ def test_the_schema_formula_with_default_weights() -> None:
 
 
 def test_slow_responses_and_missing_data_score_low() -> None:
-    """240 s against a 120 s target scores 50; no data scores 0."""
+    """240 s against a 120 s target scores 50; 250 of a 500 target is 50; no data scores 0."""
     slow = score_agent(agent("ana", seconds=240), DEFAULTS)
     assert slow.response_time == 50
+    assert score_agent(agent("ana", conversations=250, resolved=0), DEFAULTS).volume == 50
     empty = score_agent(agent("bia", conversations=0, resolved=0, seconds=None, avg=None), DEFAULTS)
     assert (empty.nps, empty.volume, empty.resolution, empty.response_time) == (0, 0, 0, 0)
 
@@ -197,6 +198,7 @@ def test_invalid_inputs_are_validation_errors() -> None:
     with pytest.raises(ValidationError) as caught:
         rank_agents([agent("ana"), agent("ana")], settings=DEFAULTS, period="2026-05")
     assert caught.value.field == "agent_id"
+    assert str(caught.value) == "agent 'ana' appears twice"
     with pytest.raises(ValidationError) as caught:
         agent("ana", conversations=1, resolved=2)
     assert caught.value.field == "resolved"
