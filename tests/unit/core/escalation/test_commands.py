@@ -207,6 +207,9 @@ def test_refusals_name_the_ticket_the_action_and_the_state() -> None:
         "closed",
     )
     assert str(error) == "cannot escalate ticket t-1: it is closed"
+    with pytest.raises(InvalidTransition) as at_n1:
+        deescalate(TICKET, reason="x", by="ana", at=NOW)
+    assert (at_n1.value.action, at_n1.value.status) == ("de-escalate", "already at N1")
     with pytest.raises(NothingToChange) as unchanged:
         reassign(TICKET, by="ana", at=NOW)
     assert (unchanged.value.ticket_id, unchanged.value.action) == ("t-1", "reassign")
