@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lia_core.domain.canned import (
     CANNED_VARIABLES,
+    MAX_BODY_CHARS,
     MAX_TITLE_CHARS,
     CannedResponse,
     Variable,
@@ -285,3 +286,115 @@ def test_a_change_with_parts_but_no_template_is_refused(
         field,
         "a header or button parameter needs whatsapp_template",
     )
+
+
+_KNOWN = ", ".join("{{" + n + "}}" for n in CANNED_VARIABLES)
+_NO_VARIABLE = "a '{{' opens no variable (unclosed, or braces inside): write {{contact.name}}"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (" \n ", "must not be blank"),
+        ("x" * (MAX_BODY_CHARS + 1), f"must have at most {MAX_BODY_CHARS} characters"),
+        ("{{a}} {{ticket.id}} {{b}}", f"unknown variable {{{{a}}}}, {{{{b}}}}; use {_KNOWN}"),
+    ],
+)
+def test_a_bad_body_is_refused_with_the_rule_naming_the_callers_field(
+    body: str, message: str
+) -> None:
+    """Blank, too long or unknown variables: the rule, on the field given."""
+    with pytest.raises(ValidationError) as refused:
+        validate_body(body, field="whatsapp_header")
+    assert (refused.value.field, str(refused.value)) == ("whatsapp_header", message)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("oi {{ 1x }}", "malformed variable '{{ 1x }}': write {{contact.name}}"),
+        ("oi {{ {{contact.name}}", _NO_VARIABLE),
+        ("{{contact.name}} {{", _NO_VARIABLE),
+    ],
+)
+def test_a_malformed_body_is_refused_with_the_rule_naming_the_callers_field(
+    body: str, message: str
+) -> None:
+    """A malformed variable or a '{{' opening none, before or after a variable: the rule,
+    quoting the whole malformed variable, on the field given."""
+    with pytest.raises(ValidationError) as refused:
+        parse_body(body, field="whatsapp_header")
+    assert (refused.value.field, str(refused.value)) == ("whatsapp_header", message)
+
+
+def test_a_body_of_exactly_the_limit_is_kept() -> None:
+    """MAX_BODY_CHARS characters are a body."""
+    assert validate_body("x" * MAX_BODY_CHARS) == "x" * MAX_BODY_CHARS
+
+
+def test_a_bad_key_is_refused_with_the_rule() -> None:
+    """The key's refusal says what a key is made of."""
+    with pytest.raises(ValidationError) as refused:
+        validate_key("Não", field="slug")
+    assert (refused.value.field, str(refused.value)) == (
+        "slug",
+        "must be 1 to 63 characters: lowercase letters, digits, '_' and '-'",
+    )
+
+
+def test_create_stores_the_language_and_who_saved_it_when() -> None:
+    """A new response keeps the trimmed language, and its author and time as the last update."""
+    response = CannedResponse.create(
+        key="oi", title="Oi", body="Oi", whatsapp_language=" en_US ", by="ana", at=T0
+    )
+    assert (response.whatsapp_language, response.updated_at, response.updated_by) == (
+        "en_US",
+        T0,
+        "ana",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"whatsapp_template": "Fatura"},
+            "whatsapp_template",
+            "an approved WhatsApp template name: lowercase letters, digits and '_'",
+        ),
+        (
+            {"whatsapp_language": "pt-br"},
+            "whatsapp_language",
+            "a WhatsApp language code such as pt_BR or en",
+        ),
+        (
+            {"whatsapp_header": TemplateHeader.of("text", "oi")},
+            "whatsapp_header",
+            "a header or button parameter needs whatsapp_template",
+        ),
+        (
+            {
+                "whatsapp_header": TemplateHeader.of("text", "oi"),
+                "whatsapp_buttons": (TemplateButton.of("quick_reply", 0, "sim"),),
+            },
+            "whatsapp_header",
+            "a header or button parameter needs whatsapp_template",
+        ),
+        (
+            {
+                "whatsapp_template": "fatura",
+                "whatsapp_buttons": (TemplateButton.of("quick_reply", 0, "{{x}}"),),
+            },
+            "whatsapp_buttons",
+            f"unknown variable {{{{x}}}}; use {_KNOWN}",
+        ),
+    ],
+)
+def test_a_bad_template_part_is_refused_when_created(
+    changes: dict[str, object], field: str, message: str
+) -> None:
+    """Template name, language, parts without a template (the header named first) and a
+    button's variables are checked on create, each refusal naming its field."""
+    with pytest.raises(ValidationError) as refused:
+        CannedResponse.create(key="oi", title="Oi", body="Oi", by="ana", at=T0, **changes)  # type: ignore[arg-type]
+    assert (refused.value.field, str(refused.value)) == (field, message)
