@@ -327,3 +327,23 @@ def test_an_edit_is_a_declaration_made_at_the_edit_time(
     for field in (*_FIELDS, "starts_at", "estimated_resolution", "status", "activated_at"):
         assert getattr(edited, field) == getattr(expected, field), field
     assert (edited.id, edited.created_at, edited.updated_at) == ("f-1", NOW, at)
+
+
+def test_a_resolution_message_outside_resolve_is_refused_with_the_rule() -> None:
+    """Only resolving takes a resolution message; another command with one names the field."""
+    failure = declare()
+    with pytest.raises(ValidationError) as refused:
+        failure.apply(A.PAUSE, by="op", at=NOW, resolution_message="Resolvido")
+    assert (refused.value.field, str(refused.value)) == (
+        "resolution_message",
+        "a resolution message is only given when resolving",
+    )
+
+
+def test_pausing_records_when_and_resuming_clears_it() -> None:
+    """Pause sets paused_at to its time; resume sets it back to None."""
+    failure = declare()
+    failure.apply(A.PAUSE, by="op", at=NOW + timedelta(minutes=5))
+    assert failure.paused_at == NOW + timedelta(minutes=5)
+    failure.apply(A.RESUME, by="op", at=NOW + timedelta(minutes=9))
+    assert failure.paused_at is None
