@@ -287,3 +287,64 @@ def test_a_number_that_counts_something_is_never_a_score(text: str) -> None:
     result = parse_answer(text)
     assert isinstance(result, UnparsedAnswer)
     assert not result.asks_again
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A dash glued to a digit after a word or punctuation is a symbol, not a minus sign.
+        ("9-10", UnparsedAnswer(reason=RefusalReason.AMBIGUOUS, numbers=(9, 10))),
+        ("nota:-9", ParsedScore(score=9)),
+        ("ótimo-10", ParsedScore(score=10, comment="ótimo")),
+        # After a space (or at the start) the dash is the sign.
+        ("nota -1", UnparsedAnswer(reason=RefusalReason.OUT_OF_RANGE, numbers=(-1,))),
+        ("9 -1", UnparsedAnswer(reason=RefusalReason.AMBIGUOUS, numbers=(9, -1))),
+    ],
+)
+def test_a_dash_is_a_sign_only_after_a_space(
+    text: str, expected: ParsedScore | UnparsedAnswer
+) -> None:
+    """ "9-10" is two numbers and "ótimo-10" a 10; "nota -1" and "9 -1" hold a -1."""
+    assert parse_answer(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Reading goes on after a decimal: the score may come in a later clause.
+        (
+            "R$ 2,50 a mais na fatura, nota 7",
+            ParsedScore(score=7, comment="R$ 2,50 a mais na fatura"),
+        ),
+        # A clause of survey words with a decimal ("pontos 7,5") is cut from the comment.
+        ("nota 9, pontos 7,5", ParsedScore(score=9)),
+        # A clause of symbols only (a smiley) is cut too.
+        ("nota 10 :)", ParsedScore(score=10)),
+        ("²", ParsedScore(score=2)),
+        ("nota ²", ParsedScore(score=2)),
+    ],
+)
+def test_decimals_symbols_and_superscripts_around_a_score(
+    text: str, expected: ParsedScore | UnparsedAnswer
+) -> None:
+    """A decimal that counts something does not hide a later score; "²" is the digit 2."""
+    assert parse_answer(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The score part runs from the score to its last number or unit, and no further...
+        ("ótimo atendimento 9 de 10", ParsedScore(score=9, comment="ótimo atendimento")),
+        ("muito bom 9 ou 10", UnparsedAnswer(reason=RefusalReason.AMBIGUOUS, numbers=(9, 10))),
+        # ...so an emoji after it stays in the comment...
+        ("10 😍 adorei o atendimento", ParsedScore(score=10, comment="😍 adorei o atendimento")),
+        # ...and the survey words before it are cut only back to the clause's start.
+        ("nota 10 gostei muito sim", ParsedScore(score=10, comment="gostei muito sim")),
+    ],
+)
+def test_the_score_part_after_an_evaluative_word_and_before_a_comment(
+    text: str, expected: ParsedScore | UnparsedAnswer
+) -> None:
+    """Numbers after a leading comment belong to the score; what follows its end is comment."""
+    assert parse_answer(text) == expected
