@@ -14,8 +14,10 @@ from lia_core.errors import ValidationError
 from lia_core.nps import (
     AgentMetrics,
     Badge,
+    BadgeAward,
     GamificationSettings,
     ScoreWeights,
+    award_badges,
     rank_agents,
     ranking_key,
     score_agent,
@@ -285,3 +287,66 @@ def test_an_empty_period_label_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         rank_agents([agent("ana")], settings=DEFAULTS, period="")
     assert (caught.value.field, str(caught.value)) == ("period", "the period label cannot be empty")
+
+
+@pytest.mark.parametrize(
+    ("weights", "first", "second"),
+    [
+        # resolution 80, volume 20 against resolution 20, volume 80: 5000 points each.
+        (
+            ScoreWeights(nps=0, volume=50, resolution=50, response_time=0),
+            agent("zeca", conversations=100, resolved=80),
+            agent("ana", conversations=400, resolved=80),
+        ),
+        # resolution 80 both; volume 100, time 50 against volume 50, time 100: 7500 each.
+        (
+            ScoreWeights(nps=0, volume=50, resolution=0, response_time=50),
+            agent("zeca", conversations=500, resolved=400, seconds=240),
+            agent("ana", conversations=250, resolved=200, seconds=100),
+        ),
+        # all equal but the response time score (100 against 50), weighted 0.
+        (
+            ScoreWeights(nps=40, volume=30, resolution=30, response_time=0),
+            agent("zeca", seconds=100),
+            agent("ana", seconds=240),
+        ),
+    ],
+)
+def test_ties_after_nps_go_to_resolution_then_volume_then_response_time(
+    weights: ScoreWeights, first: AgentMetrics, second: AgentMetrics
+) -> None:
+    """Equal totals and NPS: the higher resolution, then volume, then time score ranks first."""
+    settings = GamificationSettings(weights=weights)
+    result = rank_agents([second, first], settings=settings, period="p")
+    assert [s.scores.agent_id for s in result.standings] == [first.agent_id, second.agent_id]
+    assert result.standings[0].scores.points == result.standings[1].scores.points
+
+
+def test_badge_thresholds_are_inclusive_and_one_conversation_counts() -> None:
+    """An average of exactly 7 and exactly 70 % resolved earn badges; 70 of 101 does not."""
+    team = [
+        agent("ana", conversations=100, resolved=70, seconds=300, avg=Fraction(7)),
+        agent("bia", conversations=101, resolved=70, seconds=None, avg=Fraction(10)),
+        agent("caio", conversations=1, resolved=1, seconds=None, avg=Fraction(8)),
+        agent("duda", conversations=0, resolved=0, seconds=None, avg=Fraction(69, 10)),
+    ]
+    assert award_badges(team, DEFAULTS) == (
+        BadgeAward(agent_id="ana", badge=Badge.SOLUCIONADOR, metric=70),
+        BadgeAward(agent_id="caio", badge=Badge.SOLUCIONADOR, metric=100),
+        BadgeAward(agent_id="ana", badge=Badge.VELOCISTA, metric=300),
+        BadgeAward(agent_id="bia", badge=Badge.CAMPEAO_VOLUME, metric=101),
+    )
+    lone = [agent("caio", conversations=1, resolved=0), agent("duda", conversations=0, resolved=0)]
+    champion = [a for a in award_badges(lone, DEFAULTS) if a.badge is Badge.CAMPEAO_VOLUME]
+    assert champion == [BadgeAward(agent_id="caio", badge=Badge.CAMPEAO_VOLUME, metric=1)]
+
+
+def test_history_rows_carry_the_standing_scores() -> None:
+    """Each history row holds its standing's scores, total and badges."""
+    result = rank_agents(
+        [agent("ana"), agent("bia", avg=Fraction(9))], settings=DEFAULTS, period="p"
+    )
+    assert [(h.agent_id, h.scores, h.total_score, h.badges) for h in result.history] == [
+        (s.scores.agent_id, s.scores, s.scores.total_score, s.badges) for s in result.standings
+    ]
+    assert result.history[0].scores == score_agent(agent("bia", avg=Fraction(9)), DEFAULTS)
