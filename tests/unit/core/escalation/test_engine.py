@@ -9,18 +9,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lia_core.errors import ValidationError
 from lia_core.escalation import (
     EscalateTo,
     EscalationFacts,
     NotificationKey,
     Notify,
     Priority,
+    PriorityChanged,
     RaisePriority,
     RuleBook,
     Severity,
     SlaState,
     SupportLevel,
     Ticket,
+    TicketEscalated,
     TicketStatus,
     apply_evaluation,
     evaluate,
@@ -161,6 +164,33 @@ def test_apply_escalates_raises_and_records_notifications() -> None:
         Notify(ticket_id="t-1", policy="sla-alert", rule="sla-breached"),
     )
     assert evaluate(BOOK, applied.facts).is_empty
+
+
+def test_a_raised_priority_names_its_rule_in_the_event() -> None:
+    """The priority change records 'rule "<name>"' as its reason, after the escalation's event."""
+    start = facts(text="procon", sla_state=SlaState.BREACHED)
+    applied = apply_evaluation(start, evaluate(BOOK, start), by="rules", at=NOW)
+    escalated, raised = applied.events
+    assert isinstance(escalated, TicketEscalated)
+    assert raised == PriorityChanged(
+        ticket_id="t-1",
+        from_priority=Priority.MEDIUM,
+        to_priority=Priority.HIGH,
+        reason='rule "sla-breached"',
+        by="rules",
+        at=NOW,
+    )
+
+
+def test_an_evaluation_of_another_ticket_is_refused() -> None:
+    """Applying an evaluation to facts about another ticket names the evaluation."""
+    other = facts(ticket=attrs.evolve(TICKET, id="t-2"))
+    with pytest.raises(ValidationError) as caught:
+        apply_evaluation(other, evaluate(BOOK, facts(text="procon")), by="rules", at=NOW)
+    assert (caught.value.field, str(caught.value)) == (
+        "evaluation",
+        "the evaluation is for another ticket",
+    )
 
 
 def test_notifications_already_sent_are_not_repeated() -> None:
