@@ -32,3 +32,17 @@ def test_a_key_the_scanner_cannot_read_is_stepped_over() -> None:
     lines = locate_keys(text)
     assert lines[("t", "x", "c")] == 2
     assert lines[("t", "y")] == 3
+
+
+def test_a_key_after_a_multi_line_array_in_an_inline_table_is_on_its_line() -> None:
+    """A key right after "]," (no space) in an inline table is located on that later line."""
+    lines = locate_keys("[t]\nx = { k = [\n  1,\n],v = 2 }\n")
+    assert lines[("t", "x", "k")] == 2
+    assert lines[("t", "x", "v")] == 4
+
+
+def test_an_unreadable_key_does_not_hide_the_lines_after_its_table() -> None:
+    """Stepping over an unreadable key stops at the table's "}", so later lines are scanned."""
+    lines = locate_keys('[t]\nx = {"a\\"b" = 1}\ny = 3\n[u]\nw = 1\n')
+    assert lines[("t", "y")] == 3
+    assert lines[("u", "w")] == 5

@@ -134,6 +134,25 @@ def test_a_bad_file_is_refused_with_its_line(text: str, line: int, message: str)
     assert isinstance(caught.value, ValidationError)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("version = 1\nx = \n", 2, "invalid TOML: Invalid value (column 5)"),
+        # tomllib names no line at the end of the text: the last line is blamed.
+        ("version = 1\n\nrule = [", 3, "invalid TOML: Invalid value (at end of document)"),
+    ],
+)
+def test_invalid_toml_keeps_tomllib_s_problem_without_its_line(
+    text: str, line: int, problem: str
+) -> None:
+    """The TOML syntax error's line moves to the front; the source defaults to "<string>"."""
+    with pytest.raises(RuleFileError) as caught:
+        RuleBook.from_toml(text)
+    assert (caught.value.line, caught.value.problem) == (line, problem)
+    assert str(caught.value) == f"<string>:{line}: {problem}"
+    assert caught.value.source == "<string>"
+
+
 def test_a_bad_file_on_disk_is_named_by_its_path(tmp_path: Path) -> None:
     """from_file names the file it read (UTF-8), not a placeholder, in the error."""
     text, line, message = BAD[0]
