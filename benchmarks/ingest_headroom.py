@@ -29,6 +29,10 @@ from ingest import load_average
 
 
 def _plan(args: argparse.Namespace, gate: str) -> Plan:
+    profile = None
+    if args.profile:
+        profile = args.profile / f"{gate}-{len(list(args.profile.glob(gate + '-*')))}"
+        profile.mkdir(parents=True)
     return Plan(
         messages=args.messages,
         concurrency=args.concurrency,
@@ -39,6 +43,7 @@ def _plan(args: argparse.Namespace, gate: str) -> Plan:
         gate_wait=120.0,
         gate=gate,
         gate_nice=args.gate_nice if gate == "worker" else 0,
+        profile_dir=str(profile) if profile else None,
     )
 
 
@@ -93,6 +98,9 @@ async def main() -> int:
     )
     parser.add_argument("--gate-nice", type=int, default=0, help="niceness of the gate worker")
     parser.add_argument("--save", type=Path, help="also write every run as JSON to this file")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy raw profiles of A, a folder per run, under this dir"
+    )
     args = parser.parse_args()
     runs: list[dict[str, Any]] = []
     for _ in range(args.runs):
