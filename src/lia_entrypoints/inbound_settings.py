@@ -26,12 +26,16 @@ class InboundSettings(BaseModel):
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
-    commit_window_ms: float = Field(default=2.0, ge=0, le=1000)
-    """Group commit: how long the first webhook of a batch waits for others before one transaction stores them all."""
+    commit_window_ms: float = Field(default=0.0, ge=0, le=1000)
+    """Group commit: how long the first webhook of a round waits for company before the round is written; 0 writes at once, and the webhooks that arrive while a round is written make the next one."""
     max_batch: int = Field(default=500, ge=1, le=10000)
     """Group commit: most webhook items written per transaction."""
     gate: Literal["inline", "worker"] = "inline"
     """Where the gate runs: `inline`, in the `lia serve` process that acknowledged the webhook, right after; `worker`, in `lia worker` processes, which lease stored messages in batches (`lia serve` then only stores and acknowledges). Set the same value for every process ([deployment.md](deployment.md#the-gate-in-workers))."""
+    gate_yield_ms: float = Field(default=100.0, ge=0, le=10000)
+    """With `gate=inline`: longest the gate stands back before each batch while webhooks are pressing (group-commit rounds of several requests), so a burst is acknowledged first; past it the gate takes a batch of at most 8 ([inbound.md](inbound.md#acknowledgements-first)). 0: the gate never stands back."""
+    gate_lanes: int = Field(default=2, ge=1, le=16)
+    """With `gate=inline` on PostgreSQL: how many batches the gate handles at once, each chat's messages always in the same lane and in the order stored, so one batch's database round trips overlap another's work. SQLite always uses 1 (one writer at a time)."""
     gate_poll_seconds: float = Field(default=0.25, gt=0, le=60)
     """With `gate=worker`: how often an idle gate worker looks for stored messages without being told (on PostgreSQL each ingest transaction wakes them at once by NOTIFY; SQLite only polls)."""
     process_batch: int = Field(default=_INBOUND.batch_size, ge=1, le=5000)

@@ -161,7 +161,9 @@ def create_app(
     @asynccontextmanager
     async def inbound_pipeline(app: Litestar) -> AsyncIterator[None]:
         live = app.state[RUNTIME_KEY]
-        inbound = InboundRuntime.create(live.services, live.metrics, settings.inbound)
+        # SQLite writes one transaction at a time: a second lane would only wait for the first.
+        lanes = 1 if settings.uses_embedded_database else None
+        inbound = InboundRuntime.create(live.services, live.metrics, settings.inbound, lanes=lanes)
         inbound.start()
         app.state[INBOUND_KEY] = inbound
         if settle_heap:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import zlib
 
 import attrs
 import structlog
@@ -21,20 +22,46 @@ from lia_core.services.isolation import IsolatingGate
 from lia_core.services.recovery import ProcessStaleInboundHandler
 from lia_entrypoints.inbound.group_commit import GroupCommit
 from lia_entrypoints.inbound.metrics import InboundMetrics
+from lia_entrypoints.inbound.priority import AckFirst
 from lia_entrypoints.inbound_settings import InboundSettings
 
 __all__ = ["GateQueue", "InboundRuntime"]
 
 log = structlog.get_logger(__name__)
+_BUSY_BATCH = 8
+"""Most messages the inline gate takes at once while webhooks are waiting (ack first)."""
 
 
 @attrs.define
 class GateQueue:
-    """Newly stored messages waiting for the gate, with a count that other loops can poll."""
+    """Newly stored messages waiting for the gate, with a count that other loops can poll.
+
+    With several lanes each chat's messages go to one lane, in the order stored: the gate
+    handles a lane's batches one after another and the lanes side by side, so one batch's
+    database round trips overlap another's work and no conversation is in two batches at once.
+    """
 
     metrics: InboundMetrics
-    queue: asyncio.Queue[PendingInbound] = attrs.field(factory=asyncio.Queue)
+    lanes: int = 1
+    queues: list[asyncio.Queue[PendingInbound]] = attrs.field(init=False)
     unfinished: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.lanes < 1:
+            raise ValueError("a gate queue needs at least one lane")
+        self.queues = [asyncio.Queue() for _ in range(self.lanes)]
+
+    @property
+    def queue(self) -> asyncio.Queue[PendingInbound]:
+        """The first lane (the only one by default)."""
+        return self.queues[0]
+
+    def lane_of(self, pending: PendingInbound) -> asyncio.Queue[PendingInbound]:
+        """The lane of the message's chat (the same for every message of that chat)."""
+        if len(self.queues) == 1:
+            return self.queues[0]
+        chat = f"{pending.message.channel}:{pending.message.reply_to}".encode()
+        return self.queues[zlib.crc32(chat) % len(self.queues)]  # stable, unlike hash()
 
     def record(self, report: IngestReport) -> None:
         """Count what a group commit stored (the gate runs elsewhere: `lia worker`)."""
@@ -47,7 +74,7 @@ class GateQueue:
         self.metrics.stored(report)
         for pending in report.new:
             self.unfinished += 1
-            self.queue.put_nowait(pending)
+            self.lane_of(pending).put_nowait(pending)
         self.metrics.backlog.set(self.unfinished)
         if report.settled_job_ids:
             log.info("delivery.settled_by_receipt", jobs=list(report.settled_job_ids))
@@ -67,14 +94,24 @@ class InboundRuntime:
     gate_window: float = 0.0
     gates: bool = True
     """False with `LIA_INBOUND__GATE=worker`: store and acknowledge only."""
+    ack_first: AckFirst | None = None
+    """Holds the gate back while webhooks are pressing (`LIA_INBOUND__GATE_YIELD_MS`)."""
     _tasks: list[asyncio.Task[None]] = attrs.field(factory=list)
 
     @classmethod
     def create(
-        cls, services: Services, metrics: InboundMetrics, settings: InboundSettings
+        cls,
+        services: Services,
+        metrics: InboundMetrics,
+        settings: InboundSettings,
+        *,
+        lanes: int | None = None,
     ) -> InboundRuntime:
-        """The pipeline over the use cases `bootstrap` built, paced by `LIA_INBOUND__*`."""
-        waiting = GateQueue(metrics)
+        """The pipeline over the use cases `bootstrap` built, paced by `LIA_INBOUND__*`.
+
+        *lanes* overrides `LIA_INBOUND__GATE_LANES` (SQLite: 1, one writer at a time).
+        """
+        waiting = GateQueue(metrics, lanes=lanes or settings.gate_lanes)
         gates = settings.gate == "inline"
         group = GroupCommit(
             ingest=services.ingest,
@@ -82,6 +119,9 @@ class InboundRuntime:
             window=settings.commit_window_ms / 1000,
             max_batch=settings.max_batch,
         )
+        ack_first = None
+        if gates and settings.gate_yield_ms > 0:
+            ack_first = AckFirst(group.pressed_since, max_wait=settings.gate_yield_ms / 1000)
         return cls(
             group=group,
             waiting=waiting,
@@ -92,6 +132,7 @@ class InboundRuntime:
             sweep_every=settings.stale_after_seconds,
             gate_window=settings.gate_window_ms / 1000,
             gates=gates,
+            ack_first=ack_first,
         )
 
     def start(self) -> None:
@@ -100,7 +141,10 @@ class InboundRuntime:
         if not self.gates:
             return  # the gate workers lease what is stored, old and new alike
         self._tasks = [
-            asyncio.create_task(self._gate_loop(), name="lia-gate"),
+            *(
+                asyncio.create_task(self._gate_loop(queue), name=f"lia-gate-{n}")
+                for n, queue in enumerate(self.waiting.queues)
+            ),
             asyncio.create_task(self._sweep_loop(), name="lia-inbound-sweep"),
         ]
 
@@ -108,7 +152,9 @@ class InboundRuntime:
         """Write what is queued, let the gate finish its queue, stop."""
         await self.group.close()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.waiting.queue.join(), 10)
+            await asyncio.wait_for(
+                asyncio.gather(*(queue.join() for queue in self.waiting.queues)), 10
+            )
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -124,13 +170,16 @@ class InboundRuntime:
         while self.waiting.unfinished:  # noqa: ASYNC110 - an Event would be bound to the app's loop
             await asyncio.sleep(0.005)
 
-    async def _gate_loop(self) -> None:
-        queue = self.waiting.queue
+    async def _gate_loop(self, queue: asyncio.Queue[PendingInbound]) -> None:
         while True:
             batch = [await queue.get()]
             if self.gate_window and queue.qsize() < self.batch_size:
                 await asyncio.sleep(self.gate_window)  # the reply can wait; fewer commits
-            while len(batch) < self.batch_size and not queue.empty():
+            size = self.batch_size
+            if self.ack_first is not None and await self.ack_first.stand_back():
+                # Still pressing after the longest wait: a short turn, then stand back again.
+                size = min(size, _BUSY_BATCH)
+            while len(batch) < size and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
                 await self.gate(batch)

@@ -94,3 +94,41 @@ async def test_a_clean_round_is_one_write(requests: int) -> None:
     ingest = PickyIngest(InMemoryStore())
     await one_round(ingest, *([text(n, "oi")] for n in range(requests)))
     assert ingest.calls == [requests]
+
+
+@attrs.define
+class HeldIngest:
+    """The real ingest, but every write waits until the test lets it through."""
+
+    inner: PickyIngest
+    release: asyncio.Event = attrs.field(factory=asyncio.Event)
+    started: asyncio.Event = attrs.field(factory=asyncio.Event)
+
+    async def __call__(
+        self, messages: Sequence[InboundMessage], receipts: Sequence[StatusUpdate] = ()
+    ) -> IngestReport:
+        """Signal the write began, wait for the release, then write."""
+        self.started.set()
+        await self.release.wait()
+        return await self.inner(messages, receipts)
+
+
+async def test_without_a_window_what_arrives_during_a_write_is_the_next_round() -> None:
+    """The default (no window): the first request is written at once, and the five that
+    arrive while it is written share one round after it, not one each."""
+    held = HeldIngest(PickyIngest(InMemoryStore()))
+    group = GroupCommit(ingest=held, on_stored=lambda report: None)
+    assert group.window == 0
+    group.start()
+    try:
+        first = asyncio.create_task(group.submit([text(0, "oi")]))
+        await asyncio.wait_for(held.started.wait(), 1)
+        later = [asyncio.create_task(group.submit([text(n, "oi")])) for n in range(1, 6)]
+        await asyncio.sleep(0.01)  # they queue behind the write in flight
+        assert not any(task.done() for task in [first, *later])
+        held.release.set()
+        results = await asyncio.gather(first, *later)
+    finally:
+        await group.close()
+    assert results == [Stored(messages=1, receipts=0)] * 6
+    assert held.inner.calls == [1, 5]
