@@ -50,6 +50,11 @@ class InboundMetrics:
             registry=self.registry,
         )
         self._webhook_counts: dict[tuple[str, str], Counter] = {}
+        self.stood_back = Counter(
+            "lia_gate_stood_back_seconds",
+            "Seconds the inline gate waited for webhooks to stop pressing (acknowledgements first).",
+            registry=self.registry,
+        )
         self.backlog = Gauge(
             "lia_gate_backlog",
             "Stored messages waiting for the gate in this process.",

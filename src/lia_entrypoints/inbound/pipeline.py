@@ -176,9 +176,12 @@ class InboundRuntime:
             if self.gate_window and queue.qsize() < self.batch_size:
                 await asyncio.sleep(self.gate_window)  # the reply can wait; fewer commits
             size = self.batch_size
-            if self.ack_first is not None and await self.ack_first.stand_back():
-                # Still pressing after the longest wait: a short turn, then stand back again.
-                size = min(size, _BUSY_BATCH)
+            if self.ack_first is not None:
+                waited = self.ack_first.waited
+                if await self.ack_first.stand_back():
+                    # Still pressing after the longest wait: a short turn, then stand back again.
+                    size = min(size, _BUSY_BATCH)
+                self.metrics.stood_back.inc(self.ack_first.waited - waited)
             while len(batch) < size and not queue.empty():
                 batch.append(queue.get_nowait())
             try:

@@ -370,3 +370,4 @@ async def test_metrics_count_webhooks_duplicates_and_gate_outcomes(
     assert 'lia_gate_outcomes_total{outcome="notified"} 1.0' in text
     assert 'lia_crm_lookups_total{result="answered"} 1.0' in text
     assert "lia_gate_backlog 0.0" in text
+    assert "lia_gate_stood_back_seconds_total 0.0" in text  # one message: nothing pressed

@@ -158,6 +158,8 @@ async def test_while_pressed_the_gate_takes_small_batches(pressed: bool, sizes: 
     finally:
         loop.cancel()
     assert gate.sizes == sizes
+    stood_back = waiting.metrics.registry.get_sample_value("lia_gate_stood_back_seconds_total")
+    assert (stood_back or 0) > 0 if pressed else stood_back == 0
 
 
 @attrs.define
