@@ -9,12 +9,12 @@ import attrs
 import pytest
 
 from lia_adapters.memory import FixedClock, InMemoryStore, SequentialIds
-from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
-from lia_core.domain.recipients import Phone
 from lia_core.errors import DatabaseUnavailable, PortUnavailable
 from lia_core.services.ingest import IngestHandler, IngestReport
 from lia_entrypoints.inbound.group_commit import GroupCommit, Stored
+
+from .texts import text
 
 
 @attrs.define
@@ -39,19 +39,6 @@ class PickyIngest:
         return await IngestHandler(self.store.unit_of_work, FixedClock(), self.ids)(
             messages, receipts
         )
-
-
-def text(n: int, body: str) -> InboundMessage:
-    """A WhatsApp text from sender *n*."""
-    phone = f"55219999900{n:02d}"
-    return InboundMessage(
-        channel=Channel.WHATSAPP,
-        provider_message_id=f"wamid.{n}",
-        sender=Phone(phone),
-        reply_to=phone,
-        sent_at=FixedClock().now(),
-        text=body,
-    )
 
 
 async def one_round(ingest: PickyIngest, *requests: list[InboundMessage]) -> list[object]:

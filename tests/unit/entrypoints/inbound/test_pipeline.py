@@ -9,14 +9,14 @@ import attrs
 
 from lia_adapters.memory import FixedClock, InMemoryStore, PlainTextHasher, SequentialIds
 from lia_core.domain.conversations import Conversation
-from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage
-from lia_core.domain.recipients import Phone
 from lia_core.ports import Routing
 from lia_core.services.inbound import HumanQueueRouter
 from lia_core.services.ingest import IngestHandler
 from lia_entrypoints.bootstrap import bootstrap
 from lia_entrypoints.settings import Settings
+
+from .texts import text
 
 
 @attrs.define
@@ -30,19 +30,6 @@ class PoisonRouter:
         if self.poison is not None and message.text == self.poison:
             raise RuntimeError("the bot crashed on this message")
         return await HumanQueueRouter().route(conversation, message)
-
-
-def text(n: int, body: str) -> InboundMessage:
-    """A WhatsApp text from sender *n*."""
-    phone = f"55219999900{n:02d}"
-    return InboundMessage(
-        channel=Channel.WHATSAPP,
-        provider_message_id=f"wamid.{n}",
-        sender=Phone(phone),
-        reply_to=phone,
-        sent_at=FixedClock().now(),
-        text=body,
-    )
 
 
 async def test_one_bad_message_does_not_hold_back_its_batch(tmp_path: Path) -> None:

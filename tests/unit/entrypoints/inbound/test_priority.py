@@ -11,9 +11,7 @@ import pytest
 
 from lia_adapters.memory import FixedClock
 from lia_core.domain.conversations import PendingInbound
-from lia_core.domain.delivery import Channel
 from lia_core.domain.inbound import InboundMessage, StatusUpdate
-from lia_core.domain.recipients import Phone
 from lia_core.services.ingest import IngestReport
 from lia_core.services.isolation import IsolatingGate
 from lia_core.services.recovery import ProcessStaleInboundHandler
@@ -21,6 +19,8 @@ from lia_entrypoints.inbound.group_commit import GroupCommit
 from lia_entrypoints.inbound.metrics import InboundMetrics
 from lia_entrypoints.inbound.pipeline import GateQueue, InboundRuntime
 from lia_entrypoints.inbound.priority import AckFirst
+
+from .texts import text
 
 
 @attrs.define
@@ -86,19 +86,6 @@ class CountingIngest:
         return IngestReport(new=(), duplicates=0, receipts_changed=0, settled_job_ids=())
 
 
-def text(n: int) -> InboundMessage:
-    """A WhatsApp text from sender *n*."""
-    phone = f"55219999900{n:02d}"
-    return InboundMessage(
-        channel=Channel.WHATSAPP,
-        provider_message_id=f"wamid.{n}",
-        sender=Phone(phone),
-        reply_to=phone,
-        sent_at=FixedClock().now(),
-        text="oi",
-    )
-
-
 @pytest.mark.parametrize(("requests", "pressed"), [(1, False), (3, False), (4, True), (9, True)])
 async def test_a_round_of_four_requests_or_more_is_pressure(requests: int, pressed: bool) -> None:
     """Requests that share a round arrived faster than rounds are written."""
@@ -126,6 +113,22 @@ class RecordingGate:
         self.sizes.append(len(batch))
 
 
+def gate_runtime(
+    gate: object, waiting: GateQueue, *, batch_size: int, ack_first: AckFirst | None = None
+) -> InboundRuntime:
+    """The inbound runtime around a recording *gate* (no sweep: only its gate loops run)."""
+    return InboundRuntime(
+        group=GroupCommit(ingest=CountingIngest(), on_stored=lambda report: None),
+        waiting=waiting,
+        gate=cast(IsolatingGate, gate),
+        sweep=cast(ProcessStaleInboundHandler, None),
+        metrics=waiting.metrics,
+        batch_size=batch_size,
+        sweep_every=60,
+        ack_first=ack_first,
+    )
+
+
 def pending(n: int) -> PendingInbound:
     """A stored message waiting for the gate."""
     return PendingInbound(id=f"m{n}", message=text(n), stored_at=FixedClock().now())
@@ -135,18 +138,9 @@ def pending(n: int) -> PendingInbound:
 async def test_while_pressed_the_gate_takes_small_batches(pressed: bool, sizes: list[int]) -> None:
     """30 messages waiting: one batch without pressure; batches of 8 while webhooks press."""
     gate = RecordingGate()
-    group = GroupCommit(ingest=CountingIngest(), on_stored=lambda report: None)
     waiting = GateQueue(InboundMetrics())
-    runtime = InboundRuntime(
-        group=group,
-        waiting=waiting,
-        gate=cast(IsolatingGate, gate),
-        sweep=cast(ProcessStaleInboundHandler, None),
-        metrics=waiting.metrics,
-        batch_size=200,
-        sweep_every=60,
-        ack_first=AckFirst(lambda moment: pressed, max_wait=0.001),
-    )
+    ack_first = AckFirst(lambda moment: pressed, max_wait=0.001)
+    runtime = gate_runtime(gate, waiting, batch_size=200, ack_first=ack_first)
     report = IngestReport(
         new=tuple(pending(n) for n in range(30)), duplicates=0, receipts_changed=0,
         settled_job_ids=(),
@@ -189,15 +183,7 @@ async def test_two_lanes_keep_each_chat_in_one_lane_and_in_order() -> None:
     lanes = {(m.message.channel, m.message.reply_to): waiting.lane_of(m) for m in messages}
     assert len({id(q) for q in lanes.values()}) == 2
     gate = OrderGate()
-    runtime = InboundRuntime(
-        group=GroupCommit(ingest=CountingIngest(), on_stored=lambda report: None),
-        waiting=waiting,
-        gate=cast(IsolatingGate, gate),
-        sweep=cast(ProcessStaleInboundHandler, None),
-        metrics=waiting.metrics,
-        batch_size=3,
-        sweep_every=60,
-    )
+    runtime = gate_runtime(gate, waiting, batch_size=3)
     waiting.hand_over(
         IngestReport(new=tuple(messages), duplicates=0, receipts_changed=0, settled_job_ids=())
     )
