@@ -105,7 +105,8 @@ class RankedIntents:
             scores = [IntentScore(intent=Intent(i), confidence=c) for i, c in confidences.items()]
         else:
             scores = list(confidences)
-        return cls(scores=tuple(sorted(scores, key=_sort_key)), detected=frozenset(detected))
+        # *detected* as given: the converter refuses one str (frozenset() would split it).
+        return cls(scores=tuple(sorted(scores, key=_sort_key)), detected=detected)
 
     @property
     def top(self) -> IntentScore | None:

@@ -245,6 +245,10 @@ UNSORTED = ("scores", "scores are sorted by confidence, highest first, ties in I
             ("detected", "detected takes a set of intents, not one str"),
         ),
         (
+            lambda: RankedIntents.of({Intent.SUPPORT: 0.5}, detected="support"),  # type: ignore[arg-type]
+            ("detected", "detected takes a set of intents, not one str"),
+        ),
+        (
             lambda: RankedIntents(scores=(SUPPORT_HALF,), detected=["sales"]),  # type: ignore[list-item]
             (
                 "detected",
