@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lia_adapters.sql.realtime import DEFAULT_CHANNEL, check_channel
+from lia_adapters.notify_channels import DEFAULT_CHANNEL, check_channel
 
 __all__ = ["RealtimeSettings"]
 

@@ -10,26 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 
 import psycopg
 import structlog
 from psycopg import sql
 
-__all__ = ["PgListener", "check_channel"]
+from lia_adapters.notify_channels import check_channel
+
+__all__ = ["PgListener"]
 
 log = structlog.get_logger(__name__)
-
-_CHANNEL = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def check_channel(channel: str) -> str:
-    """*channel* if it is a plain lower-case PostgreSQL identifier; ValueError otherwise."""
-    if not _CHANNEL.match(channel):
-        raise ValueError(
-            f"realtime channel {channel!r} must be 1 to 63 of a-z, 0-9 and _, not starting with a digit"
-        )
-    return channel
 
 
 class PgListener:

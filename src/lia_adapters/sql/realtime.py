@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lia_adapters.memory.realtime import InProcessEventBus
-from lia_adapters.sql.listener import PgListener, check_channel
+from lia_adapters.notify_channels import DEFAULT_CHANNEL, check_channel
+from lia_adapters.sql.listener import PgListener
 from lia_core.domain.realtime import MAX_WIRE_BYTES, PublishedEvent, from_wire, wire_of
 from lia_core.errors import ValidationError
 
@@ -36,9 +37,6 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
-
-DEFAULT_CHANNEL = "lia_realtime"
-"""The NOTIFY channel LIA's processes share (one per database; a setting can change it)."""
 
 # One statement per transaction, whatever the number of events; a function scan yields the
 # array in order, so the notifications are queued (and delivered) in publishing order.

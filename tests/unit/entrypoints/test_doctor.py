@@ -267,3 +267,27 @@ def test_a_bad_timeout_is_exit_2(tmp_path: Path) -> None:
     result = _cli(tmp_path, "--timeout", "0")
     assert result.exit_code == 2
     assert "--timeout" in result.stderr
+
+
+def test_the_cli_default_timeout_is_the_checks_default() -> None:
+    """`lia doctor --timeout` defaults to the checks' own default (kept apart so `lia --help`
+    does not import every channel's client)."""
+    from lia_entrypoints.cli.doctor import WAIT, doctor
+    from lia_entrypoints.doctor import DEFAULT_TIMEOUT
+
+    assert WAIT == DEFAULT_TIMEOUT
+    assert next(p.default for p in doctor.params if p.name == "wait") == WAIT
+
+
+def test_the_cli_reads_its_settings_without_the_sql_adapters_or_the_channels() -> None:
+    """`lia --help` stays quick: importing the CLI loads neither every SQL repository nor the
+    channels' clients (each is imported by the command that uses it)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, lia_entrypoints.cli; "
+        "print(sorted(m for m in ('lia_adapters.sql', 'lia_entrypoints.doctor') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
