@@ -110,7 +110,8 @@ def validate_body(body: str, *, field: str = "body") -> str:
         raise ValidationError("must not be blank", field=field)
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError(f"must have at most {MAX_BODY_CHARS} characters", field=field)
-    unknown = [n for n in variables_in(body) if n not in CANNED_VARIABLES]
+    used = (s.name for s in parse_body(body, field=field) if isinstance(s, Variable))
+    unknown = [n for n in dict.fromkeys(used) if n not in CANNED_VARIABLES]
     if unknown:
         shown = ", ".join("{{" + n + "}}" for n in unknown)
         known = ", ".join("{{" + n + "}}" for n in CANNED_VARIABLES)

@@ -321,10 +321,11 @@ def test_a_malformed_body_is_refused_with_the_rule_naming_the_callers_field(
     body: str, message: str
 ) -> None:
     """A malformed variable or a '{{' opening none, before or after a variable: the rule,
-    quoting the whole malformed variable, on the field given."""
-    with pytest.raises(ValidationError) as refused:
-        parse_body(body, field="whatsapp_header")
-    assert (refused.value.field, str(refused.value)) == ("whatsapp_header", message)
+    quoting the whole malformed variable, on the field given (validate_body too)."""
+    for check in (parse_body, validate_body):
+        with pytest.raises(ValidationError) as refused:
+            check(body, field="whatsapp_header")
+        assert (refused.value.field, str(refused.value)) == ("whatsapp_header", message)
 
 
 def test_a_body_of_exactly_the_limit_is_kept() -> None:
