@@ -64,9 +64,14 @@ def test_assigning_a_closed_conversation_is_refused_in_full() -> None:
 
 def test_enqueue_to_another_department_starts_waiting_afresh() -> None:
     """Enqueueing to a new department sets waiting_since, the reason and clears passed_over."""
-    a = Assignment(conversation_id="c1", department="sales", updated_at=T0)
-    a.assign("ana", at=T0, reason="claim", return_due_at=None)
-    a.passed_over = ("bia",)
+    a = Assignment(
+        conversation_id="c1",
+        department="sales",
+        assignee="ana",
+        assigned_at=T0,
+        passed_over=("bia",),
+        updated_at=T0,
+    )
     a.enqueue(at=T1, reason="transfer", department="billing")
     assert (a.department, a.waiting_since, a.reason, a.passed_over, a.assignee) == (
         "billing",
