@@ -1,0 +1,61 @@
+"""Refusals of escalation commands and facts: the action, ticket and field they name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from lia_core.errors import InvalidTransition, ValidationError
+from lia_core.escalation import (
+    NothingToChange,
+    Priority,
+    Severity,
+    Ticket,
+    TicketStatus,
+    set_priority,
+)
+from lia_core.escalation.facts import EscalationFacts
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+TICKET = Ticket.open(
+    id="t-1",
+    department="suporte",
+    priority=Priority.MEDIUM,
+    severity=Severity.HIGH,
+    at=NOW - timedelta(hours=1),
+)
+
+
+def test_setting_the_same_priority_is_refused_naming_the_action_and_ticket() -> None:
+    """Setting a ticket's own priority again changes nothing and says so."""
+    with pytest.raises(NothingToChange) as refused:
+        set_priority(TICKET, Priority.MEDIUM, by="ana", at=NOW)
+    assert (refused.value.ticket_id, refused.value.action) == ("t-1", "set priority of")
+    assert str(refused.value) == "cannot set priority of ticket t-1: nothing would change"
+
+
+def test_setting_the_priority_of_a_closed_ticket_is_refused_naming_the_action() -> None:
+    """A closed ticket's priority cannot be set: the refusal names the action and status."""
+    closed = attrs.evolve(TICKET, status=TicketStatus.CLOSED)
+    with pytest.raises(InvalidTransition) as refused:
+        set_priority(closed, Priority.HIGH, by="ana", at=NOW)
+    assert refused.value.action == "set priority of"
+    assert str(refused.value) == "cannot set priority of ticket t-1: it is closed"
+
+
+def test_facts_at_a_naive_now_are_refused_naming_now() -> None:
+    """Facts read at an instant without a timezone are refused on 'now'."""
+    with pytest.raises(ValidationError) as refused:
+        EscalationFacts(ticket=TICKET, now=NOW.replace(tzinfo=None))
+    assert refused.value.field == "now"
+    assert str(refused.value) == "now must be timezone-aware"
+
+
+def test_facts_with_a_naive_contact_are_refused_naming_contacts() -> None:
+    """A customer contact time without a timezone is refused on 'contacts'."""
+    with pytest.raises(ValidationError) as refused:
+        EscalationFacts(ticket=TICKET, now=NOW, contacts=(NOW.replace(tzinfo=None),))
+    assert refused.value.field == "contacts"
+    assert str(refused.value) == "contacts must be timezone-aware"
