@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import attrs
 import pytest
 
@@ -11,7 +9,6 @@ from lia_core.domain.tickets import EventKind, TimelineEvent
 from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.escalation import (
     Change,
-    Priority,
     Severity,
     SupportLevel,
     Ticket,
@@ -23,14 +20,9 @@ from lia_core.escalation import (
     reassign,
 )
 
-NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-TICKET = Ticket.open(
-    id="t-1",
-    department="suporte",
-    priority=Priority.MEDIUM,
-    severity=Severity.HIGH,
-    at=NOW - timedelta(hours=1),
-)
+from .tickets import NOW, open_ticket
+
+TICKET = open_ticket()
 N1, N2, N3 = SupportLevel.N1, SupportLevel.N2, SupportLevel.N3
 
 

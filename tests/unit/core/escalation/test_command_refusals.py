@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import attrs
 import pytest
 
@@ -11,21 +9,14 @@ from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.escalation import (
     NothingToChange,
     Priority,
-    Severity,
-    Ticket,
     TicketStatus,
     set_priority,
 )
 from lia_core.escalation.facts import EscalationFacts
 
-NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-TICKET = Ticket.open(
-    id="t-1",
-    department="suporte",
-    priority=Priority.MEDIUM,
-    severity=Severity.HIGH,
-    at=NOW - timedelta(hours=1),
-)
+from .tickets import NOW, open_ticket
+
+TICKET = open_ticket()
 
 
 def test_setting_the_same_priority_is_refused_naming_the_action_and_ticket() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
@@ -34,15 +33,9 @@ from lia_core.escalation import (
 from lia_core.testing.escalation import tickets
 
 from .oracle import PROPERTIES
+from .tickets import NOW, open_ticket
 
-NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-TICKET = Ticket.open(
-    id="t-1",
-    department="suporte",
-    priority=Priority.MEDIUM,
-    severity=Severity.HIGH,
-    at=NOW - timedelta(hours=1),
-)
+TICKET = open_ticket()
 N1, N2, N3 = SupportLevel.N1, SupportLevel.N2, SupportLevel.N3
 
 

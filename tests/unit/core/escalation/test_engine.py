@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import attrs
 import pytest
@@ -31,15 +31,9 @@ from lia_core.escalation import (
 from lia_core.testing.escalation import escalation_facts, rule_data
 
 from .oracle import PROPERTIES, naive_evaluate
+from .tickets import NOW, open_ticket
 
-NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-TICKET = Ticket.open(
-    id="t-1",
-    department="suporte",
-    priority=Priority.MEDIUM,
-    severity=Severity.HIGH,
-    at=NOW - timedelta(hours=3),
-)
+TICKET = open_ticket(hours_ago=3)
 BOOK = RuleBook.from_dict(
     {
         "rule": [
