@@ -1,0 +1,177 @@
+"""The SLA clock at its edges: exact instants where a clock stops, pauses, warns or breaches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lia_core.sla import (
+    BusinessCalendar,
+    ClockReading,
+    Metric,
+    Outcome,
+    SlaState,
+    Target,
+    WeeklyHours,
+    read_clock,
+)
+
+OFFICE = BusinessCalendar(hours=WeeklyHours.of({d: "08:00-18:00" for d in range(5)}))
+START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)  # Monday 09:00 in São Paulo
+
+
+def _at(minutes: float) -> datetime:
+    return START + timedelta(minutes=minutes)
+
+
+def _clock(now: float, **given: object) -> ClockReading:
+    """read_clock of a one-hour wall-clock target started at minute 0, read at minute *now*."""
+    arguments: dict[str, object] = {
+        "metric": Metric.FIRST_RESPONSE,
+        "started_at": _at(0),
+        "stopped_at": None,
+        "pauses": (),
+        "target": Target.calendar(60),
+        "calendar": OFFICE,
+        "now": _at(now),
+    }
+    return read_clock(**(arguments | given))  # type: ignore[arg-type]
+
+
+def test_a_running_clock_reports_every_field() -> None:
+    """20 minutes into a one-hour target: due at 60, a third used, OK, running, no outcome."""
+    assert _clock(20) == ClockReading(
+        metric=Metric.FIRST_RESPONSE,
+        started_at=_at(0),
+        due_at=_at(60),
+        target=timedelta(hours=1),
+        elapsed=timedelta(minutes=20),
+        fraction=20 / 60,
+        state=SlaState.OK,
+        paused=False,
+        stopped_at=None,
+        outcome=None,
+    )
+
+
+def test_a_clock_stopped_exactly_now_has_its_outcome() -> None:
+    """A stop at `now` itself is a stop: the outcome is known and the stop reported."""
+    reading = _clock(30, stopped_at=_at(30))
+    assert (reading.outcome, reading.stopped_at, reading.elapsed) == (
+        Outcome.HIT,
+        _at(30),
+        timedelta(minutes=30),
+    )
+
+
+def test_a_stop_one_second_after_now_is_not_yet_a_stop() -> None:
+    """A stop later than `now` is ignored: the clock runs up to now, without outcome."""
+    reading = _clock(30, stopped_at=_at(30) + timedelta(seconds=1))
+    assert (reading.outcome, reading.stopped_at, reading.elapsed) == (
+        None,
+        None,
+        timedelta(minutes=30),
+    )
+
+
+def test_now_before_the_start_counts_nothing() -> None:
+    """Read before it starts, a clock has used nothing and is due one target after its start."""
+    reading = _clock(-30)
+    assert (reading.elapsed, reading.fraction, reading.state, reading.due_at) == (
+        timedelta(0),
+        0.0,
+        SlaState.OK,
+        _at(60),
+    )
+
+
+def test_a_stopped_clock_with_a_stop_before_its_start_counts_nothing() -> None:
+    """A stop recorded before the start (clock skew) counts zero time: a hit, not negative time."""
+    reading = _clock(30, stopped_at=_at(-5))
+    assert (reading.elapsed, reading.outcome) == (timedelta(0), Outcome.HIT)
+
+
+def test_exactly_at_the_target_a_running_clock_is_breached_and_a_stopped_one_hit() -> None:
+    """The target is a limit: reaching it while running breaches, stopping on it is still a hit."""
+    running = _clock(60)
+    assert (running.state, running.fraction) == (SlaState.BREACHED, 1.0)
+    stopped = _clock(90, stopped_at=_at(60))
+    assert (stopped.state, stopped.outcome) == (SlaState.WARNING, Outcome.HIT)
+    late = _clock(90, stopped_at=_at(60) + timedelta(seconds=1))
+    assert (late.state, late.outcome) == (SlaState.BREACHED, Outcome.MISS)
+
+
+def test_the_warning_starts_exactly_at_the_threshold() -> None:
+    """At exactly 70 % used the clock warns; just before it, it is OK."""
+    assert _clock(42).state is SlaState.WARNING
+    assert _clock(42 - 1 / 60).state is SlaState.OK
+    assert _clock(30, warning_at=0.5).state is SlaState.WARNING
+
+
+def test_a_pause_still_open_now_pauses_the_clock() -> None:
+    """An open pause begun before (or exactly at) now: paused, and no time counted since it began."""
+    reading = _clock(40, pauses=((_at(10), None),))
+    assert (reading.paused, reading.elapsed, reading.due_at) == (
+        True,
+        timedelta(minutes=10),
+        _at(90),
+    )
+    assert _clock(40, pauses=((_at(40), None),)).paused is True
+
+
+def test_an_open_pause_does_not_pause_a_stopped_clock() -> None:
+    """Once stopped, a clock is not paused, whatever waits are open."""
+    reading = _clock(40, stopped_at=_at(30), pauses=((_at(10), None),))
+    assert (reading.paused, reading.elapsed, reading.outcome) == (
+        False,
+        timedelta(minutes=10),
+        Outcome.HIT,
+    )
+
+
+def test_a_closed_pause_is_cut_at_now_and_at_the_start() -> None:
+    """A pause reaching past now counts only up to now; one begun before the start only from it."""
+    past_now = _clock(40, pauses=((_at(30), _at(50)),))
+    assert (past_now.elapsed, past_now.paused) == (timedelta(minutes=30), False)
+    before_start = _clock(40, pauses=((_at(-20), _at(10)),))
+    assert before_start.elapsed == timedelta(minutes=30)
+    assert before_start.due_at == _at(70)
+
+
+def test_a_pause_entirely_before_the_start_changes_nothing() -> None:
+    """Waits that ended before the clock started neither pause it nor move its due time."""
+    assert _clock(40, pauses=((_at(-20), _at(-10)),)) == _clock(40)
+
+
+@pytest.mark.parametrize("now", [10, 29, 31])
+def test_a_deadline_is_a_wall_clock_instant(now: int) -> None:
+    """With a deadline, the target is start to deadline and the fraction its wall-time share."""
+    reading = _clock(now, deadline=_at(30))
+    assert (reading.due_at, reading.target, reading.elapsed) == (
+        _at(30),
+        timedelta(minutes=30),
+        timedelta(minutes=now),
+    )
+    assert reading.fraction == now / 30
+    assert reading.state is (
+        SlaState.BREACHED if now > 30 else SlaState.OK if now < 21 else SlaState.WARNING
+    )
+
+
+def test_a_deadline_reached_while_running_breaches_but_a_stop_on_it_hits() -> None:
+    """At the deadline a running clock is breached; one that stopped exactly then is a hit."""
+    assert _clock(30, deadline=_at(30)).state is SlaState.BREACHED
+    stopped = _clock(40, deadline=_at(30), stopped_at=_at(30))
+    assert (stopped.outcome, stopped.state) == (Outcome.HIT, SlaState.WARNING)
+
+
+@pytest.mark.parametrize("deadline", [0, -10])
+def test_a_deadline_at_or_before_the_start_is_already_consumed(deadline: int) -> None:
+    """No time to spare: a zero target, an infinite fraction, breached at once."""
+    reading = _clock(5, deadline=_at(deadline))
+    assert (reading.target, reading.fraction, reading.state) == (
+        timedelta(0),
+        float("inf"),
+        SlaState.BREACHED,
+    )
