@@ -184,24 +184,82 @@ def test_bad_resolution_message_on_resolve_changes_nothing() -> None:
 
 
 INVALID_FORMS = [
-    ({"name": "  "}, "name"),
-    ({"name": "x" * 201}, "name"),
-    ({"notification_message": ""}, "message"),
-    ({"notification_message": "Olá {cliente}"}, "message"),
-    ({"resolution_message": "{nome:>10}"}, "resolution_message"),
-    ({"regions": AffectedRegions()}, "regions"),
-    ({"starts_at": datetime(2026, 5, 21, 2, 0)}, "starts_at"),
-    ({"estimated_resolution": NOW - timedelta(hours=1)}, "estimated_resolution"),
+    ({"name": "  "}, "name", "name must not be blank"),
+    ({"name": "x" * 201}, "name", "name is longer than 200 characters"),
+    ({"notification_message": ""}, "message", "message must not be blank"),
+    (
+        {"notification_message": "Olá {cliente}"},
+        "message",
+        "unknown placeholder {cliente}; use {nome}, {previsao}, {falha}, {regiao}",
+    ),
+    (
+        {"resolution_message": "{nome:>10}"},
+        "resolution_message",
+        "malformed template (placeholder {nome} must not have a format or conversion); "
+        "write a literal brace as '{{' or '}}'",
+    ),
+    ({"resolution_message": " "}, "resolution_message", "message must not be blank"),
+    (
+        {"regions": AffectedRegions()},
+        "regions",
+        "a failure needs at least one region, city, CEP rule or catalogue region",
+    ),
+    (
+        {"starts_at": datetime(2026, 5, 21, 2, 0)},
+        "starts_at",
+        "starts_at must be timezone-aware",
+    ),
+    (
+        {"estimated_resolution": datetime(2026, 5, 21, 2, 0)},
+        "estimated_resolution",
+        "estimated_resolution must be timezone-aware",
+    ),
+    (
+        {"estimated_resolution": NOW - timedelta(hours=1)},
+        "estimated_resolution",
+        "estimated resolution must be after the start",
+    ),
 ]
-"""Bad values for one field of the form, and the field each is reported on."""
+"""Bad values for one field of the form, the field each is reported on, and the words."""
 
 
-@pytest.mark.parametrize(("overrides", "field"), INVALID_FORMS)
-def test_invalid_declarations_name_the_field(overrides: dict[str, Any], field: str) -> None:
-    """Each kind of bad input is refused with the offending field."""
+@pytest.mark.parametrize(("overrides", "field", "message"), INVALID_FORMS)
+def test_invalid_declarations_name_the_field(
+    overrides: dict[str, Any], field: str, message: str
+) -> None:
+    """Each kind of bad input is refused with the offending field and its own message."""
     with pytest.raises(ValidationError) as info:
         declare(**overrides)
-    assert info.value.field == field
+    assert (info.value.field, str(info.value)) == (field, message)
+
+
+def test_a_name_of_the_longest_length_is_accepted_with_its_spaces_collapsed() -> None:
+    """200 characters after collapsing white space is accepted; the name is kept collapsed."""
+    longest = "Fibra  " + "x" * 194
+    assert declare(name=longest).name == "Fibra " + "x" * 194
+    assert len(declare(name=longest).name) == 200
+
+
+@pytest.mark.parametrize("start", [None, NOW + timedelta(hours=1)])
+def test_an_estimate_at_the_start_is_refused_and_just_after_is_accepted(
+    start: datetime | None,
+) -> None:
+    """The estimated resolution must be strictly after the start (now when none is given)."""
+    begins = NOW if start is None else start
+    with pytest.raises(ValidationError) as refused:
+        declare(starts_at=start, estimated_resolution=begins)
+    assert refused.value.field == "estimated_resolution"
+    just_after = begins + timedelta(microseconds=1)
+    failure = declare(starts_at=start, estimated_resolution=just_after)
+    assert (failure.starts_at, failure.estimated_resolution) == (begins, just_after)
+
+
+def test_an_estimate_is_compared_with_the_given_start_not_with_now() -> None:
+    """An estimate after now but not after a future start is refused; one after it is not."""
+    start = NOW + timedelta(hours=2)
+    with pytest.raises(ValidationError):
+        declare(starts_at=start, estimated_resolution=NOW + timedelta(hours=1))
+    assert declare(estimated_resolution=NOW + timedelta(hours=1)).status is S.ACTIVE
 
 
 def test_notice_fills_placeholders_in_local_time() -> None:
@@ -260,16 +318,16 @@ def test_edit_after_scheduled_is_refused_naming_edit(action: FailureAction) -> N
     assert attrs.asdict(failure) == attrs.asdict(before)
 
 
-@pytest.mark.parametrize(("overrides", "field"), INVALID_FORMS)
+@pytest.mark.parametrize(("overrides", "field", "message"), INVALID_FORMS)
 def test_invalid_edits_name_the_field_and_change_nothing(
-    overrides: dict[str, Any], field: str
+    overrides: dict[str, Any], field: str, message: str
 ) -> None:
     """An edit is checked as a declaration is: a bad field is named and the failure is untouched."""
     failure = declare(starts_at=NOW + timedelta(hours=1))
     before = copy.deepcopy(failure)
     with pytest.raises(ValidationError) as info:
         failure.revise(**form(**overrides), by="op", at=NOW)
-    assert info.value.field == field
+    assert (info.value.field, str(info.value)) == (field, message)
     assert attrs.asdict(failure) == attrs.asdict(before)
 
 
