@@ -175,3 +175,21 @@ def test_a_deadline_at_or_before_the_start_is_already_consumed(deadline: int) ->
         float("inf"),
         SlaState.BREACHED,
     )
+
+
+def test_while_paused_past_now_the_due_time_is_counted_from_now() -> None:
+    """A pause recorded to end after now: the due time is now plus what is left, not its end."""
+    reading = _clock(40, pauses=((_at(30), _at(50)),))
+    assert reading.due_at == _at(70)
+
+
+def test_a_deadline_under_a_second_away_still_has_a_fraction() -> None:
+    """Half a second to a deadline, read a quarter second in: half used, OK, not infinite."""
+    reading = _clock(0.25 / 60, deadline=_at(0.5 / 60))
+    assert (reading.fraction, reading.state) == (0.5, SlaState.OK)
+
+
+def test_a_target_used_up_exactly_when_a_pause_begins_is_due_then() -> None:
+    """60 of 60 minutes used at minute 60, then a pause to 80: due at 60, not at the pause's end."""
+    reading = _clock(90, pauses=((_at(60), _at(80)),))
+    assert (reading.due_at, reading.elapsed) == (_at(60), timedelta(minutes=70))

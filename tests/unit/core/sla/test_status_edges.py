@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import attrs
+
 from lia_core.sla import (
     BusinessCalendar,
     ClockReading,
@@ -20,6 +22,7 @@ from lia_core.sla import (
     Ticket,
     TimelineEvent,
     sla_status,
+    worst_state,
 )
 
 START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -196,3 +199,40 @@ def test_a_wait_overlapping_time_spent_resolved_is_not_subtracted_twice() -> Non
         _at(280),
         SlaState.OK,
     )
+
+
+def test_a_status_answered_by_the_gate_still_names_the_ticket_and_the_policy() -> None:
+    """No clock runs for a gated contact, but the status says whose and under which policy."""
+    gated = attrs.evolve(_ticket((K.CREATED, 0)), answered_by_outage_gate=True)
+    status = sla_status(gated, HOURLY, now=_at(1))
+    assert (status.ticket_id, status.policy) == ("t-9", "hourly")
+
+
+def test_a_resolution_at_the_creation_instant_stops_the_clock() -> None:
+    """Resolved the moment it was created: a hit with nothing counted."""
+    reading = _resolution(_ticket((K.CREATED, 0), (K.RESOLVED, 0)), 30)
+    assert (reading.stopped_at, reading.elapsed, reading.outcome) == (
+        _at(0),
+        timedelta(0),
+        Outcome.HIT,
+    )
+
+
+def test_a_resolution_after_an_ignored_early_one_still_stops_the_clock() -> None:
+    """A resolution out of order before the creation is skipped; the later one still counts."""
+    ticket = _ticket((K.RESOLVED, -10), (K.CREATED, 0), (K.RESOLVED, 30))
+    assert _resolution(ticket, 60).stopped_at == _at(30)
+
+
+def test_the_worst_state_is_ranked_by_urgency_not_by_name() -> None:
+    """A breached clock is worse than an OK or a warning one, whichever clock it is."""
+    ticket = _ticket((K.CREATED, 0), (K.HANDED_TO_HUMAN, 200))
+    status = sla_status(ticket, HOURLY, now=_at(250))  # first response 50 of 60, resolution 250/240
+    assert (status.readings[0].state, status.readings[1].state) == (
+        SlaState.WARNING,
+        SlaState.BREACHED,
+    )
+    assert worst_state(status) is SlaState.BREACHED
+    early = sla_status(ticket, HOURLY, now=_at(205))
+    assert (early.readings[0].state, early.readings[1].state) == (SlaState.OK, SlaState.WARNING)
+    assert worst_state(early) is SlaState.WARNING

@@ -1,8 +1,8 @@
-"""measure_and_add: one lookup answering both business_seconds and add_seconds, on every path."""
+"""Calendar edges: measure_and_add against the two lookups it replaces, where a shift opens and closes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import example, given
@@ -76,3 +76,12 @@ def test_measure_and_add_equals_the_two_lookups(
     """Any span and any target: the single lookup agrees with the two it replaces."""
     got = _office().measure_and_add(MONDAY_9 + start, MONDAY_9 + start + length, seconds)
     assert got == _both(MONDAY_9 + start, MONDAY_9 + start + length, seconds)
+
+
+def test_a_shift_is_open_from_its_first_instant_to_just_before_its_end() -> None:
+    """08:00 is open, 17:59:59 is open, 18:00 itself is closed (the end is excluded)."""
+    office = _office()
+    monday_8 = datetime.fromtimestamp(MONDAY_9 - HOUR, UTC)
+    assert office.is_open(monday_8)
+    assert office.is_open(monday_8 + timedelta(hours=10, seconds=-1))
+    assert not office.is_open(monday_8 + timedelta(hours=10))
