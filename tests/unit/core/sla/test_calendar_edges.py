@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from lia_core.sla import BusinessCalendar, WeeklyHours
+from lia_core.errors import DomainError
+from lia_core.sla import BusinessCalendar, HolidayRules, WeeklyHours
 
 HOUR = 3600.0
 MONDAY_9 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC).timestamp()  # 09:00 in São Paulo
@@ -85,3 +86,75 @@ def test_a_shift_is_open_from_its_first_instant_to_just_before_its_end() -> None
     assert office.is_open(monday_8)
     assert office.is_open(monday_8 + timedelta(hours=10, seconds=-1))
     assert not office.is_open(monday_8 + timedelta(hours=10))
+
+
+def _mondays(first: date, last: date) -> int:
+    """Mondays from *first* to *last*, both included, counted one by one."""
+    return sum((first + timedelta(days=d)).weekday() == 0 for d in range((last - first).days + 1))
+
+
+WEEKLY_MINUTE = BusinessCalendar(hours=WeeklyHours.of({0: "00:00-00:01"}), timezone="UTC")
+"""One working minute a week (Monday 00:00 UTC): years of business time cost little to build."""
+NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
+TOO_FAR = "no business time found within 50 years"
+
+
+def test_a_due_time_fifty_years_ahead_is_found_and_one_minute_more_is_refused() -> None:
+    """The search covers the start's year to 51 years on (the last year's neighbour included)."""
+    fits = _mondays(date(2026, 1, 1), date(2077, 12, 31))
+    due = _weekly_minute().add_seconds(NEW_YEAR.timestamp(), fits * 60.0)
+    assert datetime.fromtimestamp(due, UTC) == datetime(2077, 12, 27, 0, 1, tzinfo=UTC)
+    with pytest.raises(DomainError) as caught:
+        _weekly_minute().add_seconds(NEW_YEAR.timestamp(), (fits + 1) * 60.0)
+    assert str(caught.value) == TOO_FAR
+
+
+def test_business_time_is_measured_over_fifty_years_but_not_fifty_one() -> None:
+    """Measuring from 2026 into 2076 works; into 2077 the span is refused."""
+    end = datetime(2076, 12, 31, tzinfo=UTC).timestamp()
+    measured = _weekly_minute().business_seconds(NEW_YEAR.timestamp(), end)
+    assert measured == _mondays(date(2026, 1, 1), date(2076, 12, 30)) * 60.0
+    with pytest.raises(DomainError) as caught:
+        _weekly_minute().business_seconds(NEW_YEAR.timestamp(), end + 86_400.0)
+    assert str(caught.value) == TOO_FAR
+
+
+def _weekly_minute() -> BusinessCalendar:
+    """A fresh copy of WEEKLY_MINUTE (its index empty)."""
+    return BusinessCalendar(hours=WEEKLY_MINUTE.hours, timezone="UTC")
+
+
+def _mondays_off(*kept: date) -> BusinessCalendar:
+    """Mondays 08:00-18:00 UTC with every Monday of 2025-2027 a holiday except *kept*."""
+    mondays = {date(2025, 1, 6) + timedelta(weeks=w) for w in range(3 * 53)} - set(kept)
+    return BusinessCalendar(
+        hours=WeeklyHours.of({0: "08:00-18:00"}),
+        timezone="UTC",
+        holidays=HolidayRules(custom=frozenset(d for d in mondays if d.year <= 2027)),
+    )
+
+
+@pytest.mark.parametrize(
+    "kept", [(), (date(2026, 5, 4),)], ids=["no-working-day", "one-working-day"]
+)
+def test_measure_and_add_looks_beyond_years_with_little_or_no_working_time(
+    kept: tuple[date, ...],
+) -> None:
+    """Three years with at most one working day: the due time is found in a later year."""
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp()
+    end = start + 100 * 86_400.0
+    pair = _mondays_off(*kept).measure_and_add(start, end, 20 * HOUR)
+    assert pair == (
+        _mondays_off(*kept).business_seconds(start, end),
+        _mondays_off(*kept).add_seconds(start, 20 * HOUR),
+    )
+    assert pair[0] == (10 * HOUR if kept else 0.0)
+    assert datetime.fromtimestamp(pair[1], UTC).year == 2028
+
+
+def test_zero_seconds_from_outside_working_hours_is_due_at_once() -> None:
+    """Nothing to count is due at the start itself, even on a Sunday night."""
+    sunday_night = MONDAY_9 - 13 * HOUR
+    office = _office()
+    assert office.add_seconds(sunday_night, 0.0) == sunday_night
+    assert office.measure_and_add(sunday_night, MONDAY_9, 0.0) == (HOUR, sunday_night)

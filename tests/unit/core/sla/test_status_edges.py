@@ -10,7 +10,9 @@ from lia_core.sla import (
     BusinessCalendar,
     ClockReading,
     EventKind,
+    Metric,
     NoClock,
+    NoClockReason,
     Outcome,
     Priority,
     Severity,
@@ -236,3 +238,39 @@ def test_the_worst_state_is_ranked_by_urgency_not_by_name() -> None:
     early = sla_status(ticket, HOURLY, now=_at(205))
     assert (early.readings[0].state, early.readings[1].state) == (SlaState.OK, SlaState.WARNING)
     assert worst_state(early) is SlaState.WARNING
+
+
+def test_each_reading_names_its_clock() -> None:
+    """The first-response reading is FIRST_RESPONSE and the resolution reading RESOLUTION."""
+    ticket = _ticket((K.CREATED, 0), (K.HANDED_TO_HUMAN, 10))
+    assert (_first(ticket, 20).metric, _resolution(ticket, 20).metric) == (
+        Metric.FIRST_RESPONSE,
+        Metric.RESOLUTION,
+    )
+
+
+def test_a_timeline_entirely_after_now_has_not_started() -> None:
+    """Read before its first event, neither clock has started."""
+    status = sla_status(
+        _ticket((K.CUSTOMER_MESSAGE, 5), (K.HANDED_TO_HUMAN, 40)), HOURLY, now=_at(4)
+    )
+    assert (status.first_response, status.resolution) == (
+        NoClock(metric=Metric.FIRST_RESPONSE, reason=NoClockReason.NOT_STARTED),
+        NoClock(metric=Metric.RESOLUTION, reason=NoClockReason.NOT_STARTED),
+    )
+
+
+def test_without_a_creation_event_an_oldest_event_at_or_before_now_starts_the_clock() -> None:
+    """One event, read at its own instant or later: the resolution clock runs from it."""
+    alone = _ticket((K.CUSTOMER_MESSAGE, 30))
+    assert _resolution(alone, 30).started_at == _at(30)
+    later_second = _ticket((K.CUSTOMER_MESSAGE, 5), (K.CUSTOMER_MESSAGE, 40))
+    assert _resolution(later_second, 30).started_at == _at(5)
+
+
+def test_a_reply_stops_the_first_response_clock_even_when_a_resolution_follows() -> None:
+    """Handed at 10, replied at 20, resolved at 50: the first response stopped at 20."""
+    ticket = _ticket(
+        (K.CREATED, 0), (K.HANDED_TO_HUMAN, 10), (K.HUMAN_PUBLIC_REPLY, 20), (K.RESOLVED, 50)
+    )
+    assert _first(ticket, 60).stopped_at == _at(20)
