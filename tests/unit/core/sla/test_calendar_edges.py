@@ -158,3 +158,17 @@ def test_zero_seconds_from_outside_working_hours_is_due_at_once() -> None:
     office = _office()
     assert office.add_seconds(sunday_night, 0.0) == sunday_night
     assert office.measure_and_add(sunday_night, MONDAY_9, 0.0) == (HOUR, sunday_night)
+
+
+def test_the_fifty_years_are_counted_in_the_calendars_own_years() -> None:
+    """From New Year's Eve 23:00 in São Paulo (2027 in UTC): 2026 is the first year counted."""
+    calendar = BusinessCalendar(hours=WEEKLY_MINUTE.hours, timezone="America/Sao_Paulo")
+    eve = datetime(2027, 1, 1, 2, 0, tzinfo=UTC).timestamp()  # 2026-12-31 23:00 local
+    with pytest.raises(DomainError):
+        calendar.business_seconds(eve, datetime(2077, 6, 1, tzinfo=UTC).timestamp())
+
+
+def test_back_to_back_shifts_are_accepted() -> None:
+    """A shift may start the minute the previous one ends (08:00-12:00 then 12:00-18:00)."""
+    split = WeeklyHours.of({0: "08:00-12:00,12:00-18:00"})
+    assert BusinessCalendar(hours=split).business_seconds(MONDAY_9, MONDAY_9 + 9 * HOUR) == 9 * HOUR
