@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from lia_core.errors import DomainError
+from lia_core.errors import DomainError, ValidationError
 from lia_core.sla import BusinessCalendar, HolidayRules, WeeklyHours
 
 HOUR = 3600.0
@@ -172,3 +172,42 @@ def test_back_to_back_shifts_are_accepted() -> None:
     """A shift may start the minute the previous one ends (08:00-12:00 then 12:00-18:00)."""
     split = WeeklyHours.of({0: "08:00-12:00,12:00-18:00"})
     assert BusinessCalendar(hours=split).business_seconds(MONDAY_9, MONDAY_9 + 9 * HOUR) == 9 * HOUR
+
+
+def _union_seconds(intervals: tuple[tuple[datetime, datetime], ...]) -> float:
+    """The length of the union of *intervals*: each instant counted once."""
+    total, reached = 0.0, None
+    for a, b in sorted(intervals):
+        if reached is not None and a < reached:
+            a = reached
+        if b > a:
+            total += (b - a).total_seconds()
+            reached = b
+    return total
+
+
+def test_shifts_that_overlap_across_a_dst_gap_are_counted_once() -> None:
+    """São Paulo, 2018-11-04, clocks jump 00:00 -> 01:00: 00:00-00:45 and 01:00-01:30 land on the
+    same UTC instants; each instant counts once, and the shift after them still counts."""
+    calendar = BusinessCalendar(hours=WeeklyHours.of({6: "00:00-00:45,01:00-01:30,02:00-03:00"}))
+    day = date(2018, 11, 4)
+    intervals = calendar.working_intervals(day)
+    start = datetime(2018, 11, 4, tzinfo=UTC).timestamp()
+    measured = calendar.business_seconds(start, start + 86_400.0)
+    assert measured == _union_seconds(intervals) == 105 * 60.0
+
+
+@pytest.mark.parametrize(
+    ("rules", "told"),
+    [
+        ({"country": "BR", "subdivisions": ("XX",)}, "Entity `BR` does not have subdivision XX"),
+        ({"country": "ZZ"}, "Country ZZ not available"),
+    ],
+)
+def test_unknown_holiday_regions_are_refused_naming_holidays(
+    rules: dict[str, object], told: str
+) -> None:
+    """A country or subdivision the holidays package lacks: its own words, field holidays."""
+    with pytest.raises(ValidationError) as caught:
+        HolidayRules(**rules)  # type: ignore[arg-type]
+    assert (str(caught.value), caught.value.field) == (told, "holidays")
