@@ -135,20 +135,26 @@ def _mondays_off(*kept: date) -> BusinessCalendar:
 
 
 @pytest.mark.parametrize(
-    "kept", [(), (date(2026, 5, 4),)], ids=["no-working-day", "one-working-day"]
+    ("kept", "start"),
+    [
+        ((), datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        ((date(2026, 5, 4),), datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        ((date(2026, 5, 4),), datetime(2026, 6, 1, 9, tzinfo=UTC)),
+    ],
+    ids=["no-working-day", "one-working-day-ahead", "one-working-day-behind"],
 )
 def test_measure_and_add_looks_beyond_years_with_little_or_no_working_time(
-    kept: tuple[date, ...],
+    kept: tuple[date, ...], start: datetime
 ) -> None:
     """Three years with at most one working day: the due time is found in a later year."""
-    start = datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp()
-    end = start + 100 * 86_400.0
-    pair = _mondays_off(*kept).measure_and_add(start, end, 20 * HOUR)
+    begin = start.timestamp()
+    end = begin + 100 * 86_400.0
+    pair = _mondays_off(*kept).measure_and_add(begin, end, 20 * HOUR)
     assert pair == (
-        _mondays_off(*kept).business_seconds(start, end),
-        _mondays_off(*kept).add_seconds(start, 20 * HOUR),
+        _mondays_off(*kept).business_seconds(begin, end),
+        _mondays_off(*kept).add_seconds(begin, 20 * HOUR),
     )
-    assert pair[0] == (10 * HOUR if kept else 0.0)
+    assert pair[0] == (10 * HOUR if kept and start.month < 5 else 0.0)
     assert datetime.fromtimestamp(pair[1], UTC).year == 2028
 
 
@@ -211,3 +217,15 @@ def test_unknown_holiday_regions_are_refused_naming_holidays(
     with pytest.raises(ValidationError) as caught:
         HolidayRules(**rules)  # type: ignore[arg-type]
     assert (str(caught.value), caught.value.field) == (told, "holidays")
+
+
+def test_the_next_opening_is_found_up_to_fifty_years_ahead() -> None:
+    """Every Monday a holiday until the end of 2076: the next opening is the first Monday of 2077."""
+    first_monday = date(2026, 1, 5)
+    days_off = frozenset(first_monday + timedelta(weeks=w) for w in range(53 * 51))
+    calendar = BusinessCalendar(
+        hours=WEEKLY_MINUTE.hours,
+        timezone="UTC",
+        holidays=HolidayRules(custom=frozenset(d for d in days_off if d.year <= 2076)),
+    )
+    assert calendar.next_opening(NEW_YEAR) == datetime(2077, 1, 4, tzinfo=UTC)
