@@ -9,7 +9,12 @@ from lia_core.errors import InvalidTransition, ValidationError
 from lia_core.escalation import (
     NothingToChange,
     Priority,
+    Severity,
+    SupportLevel,
     TicketStatus,
+    deescalate,
+    escalate,
+    reassign,
     set_priority,
 )
 from lia_core.escalation.facts import EscalationFacts
@@ -50,3 +55,25 @@ def test_facts_with_a_naive_contact_are_refused_naming_contacts() -> None:
         EscalationFacts(ticket=TICKET, now=NOW, contacts=(NOW.replace(tzinfo=None),))
     assert refused.value.field == "contacts"
     assert str(refused.value) == "contacts must be timezone-aware"
+
+
+def test_moving_the_wrong_way_is_refused_naming_the_action_and_side() -> None:
+    """Escalating to a lower level or de-escalating to a higher one names the action and side."""
+    at_n2 = escalate(TICKET, to=SupportLevel.N2, reason="r", by="ana", at=NOW).ticket
+    with pytest.raises(InvalidTransition) as up:
+        escalate(at_n2, to=SupportLevel.N1, reason="r", by="ana", at=NOW)
+    assert str(up.value) == "cannot escalate ticket t-1: it is at N2, not below N1"
+    with pytest.raises(InvalidTransition) as down:
+        deescalate(at_n2, to=SupportLevel.N3, reason="r", by="ana", at=NOW)
+    assert str(down.value) == "cannot de-escalate ticket t-1: it is at N2, not above N3"
+    assert down.value.action == "de-escalate"
+
+
+def test_a_blank_optional_reason_is_refused_naming_reason() -> None:
+    """set_priority and reassign refuse a blank reason (None is fine) on the field 'reason'."""
+    with pytest.raises(ValidationError) as priority:
+        set_priority(TICKET, Priority.HIGH, by="ana", at=NOW, reason=" ")
+    assert (str(priority.value), priority.value.field) == ("reason must not be blank", "reason")
+    with pytest.raises(ValidationError) as staffing:
+        reassign(TICKET, by="ana", at=NOW, severity=Severity.LOW, reason="")
+    assert (str(staffing.value), staffing.value.field) == ("reason must not be blank", "reason")
