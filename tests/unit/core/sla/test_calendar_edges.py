@@ -229,3 +229,14 @@ def test_the_next_opening_is_found_up_to_fifty_years_ahead() -> None:
         holidays=HolidayRules(custom=frozenset(d for d in days_off if d.year <= 2076)),
     )
     assert calendar.next_opening(NEW_YEAR) == datetime(2077, 1, 4, tzinfo=UTC)
+
+
+def test_a_due_time_on_the_last_day_of_the_search_is_found() -> None:
+    """Working one minute each Friday: the last Friday searched, 2077-12-31, can still be due."""
+    fridays = BusinessCalendar(hours=WeeklyHours.of({4: "00:00-00:01"}), timezone="UTC")
+    count = sum(
+        (date(2026, 1, 1) + timedelta(days=d)).weekday() == 4
+        for d in range((date(2077, 12, 31) - date(2026, 1, 1)).days + 1)
+    )
+    due = fridays.add_seconds(NEW_YEAR.timestamp(), count * 60.0)
+    assert datetime.fromtimestamp(due, UTC) == datetime(2077, 12, 31, 0, 1, tzinfo=UTC)
