@@ -51,5 +51,8 @@ def test_nothing_stored_is_an_empty_memory(raw: dict[str, object] | None) -> Non
 @pytest.mark.parametrize("field", ["options", "outage_ids"])
 def test_a_corrupt_list_is_refused(field: str) -> None:
     """options or outage_ids that are not lists: the stored row is corrupt, not silently empty."""
-    with pytest.raises(ValueError, match="must be lists"):
+    with pytest.raises(ValueError, match="must be lists") as refused:
         GateMemory.from_dict({field: "f1"})
+    assert str(refused.value) == (
+        "stored gate memory is corrupt: options and outage_ids must be lists"
+    )
