@@ -193,3 +193,9 @@ def test_a_target_used_up_exactly_when_a_pause_begins_is_due_then() -> None:
     """60 of 60 minutes used at minute 60, then a pause to 80: due at 60, not at the pause's end."""
     reading = _clock(90, pauses=((_at(60), _at(80)),))
     assert (reading.due_at, reading.elapsed) == (_at(60), timedelta(minutes=70))
+
+
+def test_pauses_recorded_beyond_now_count_only_up_to_now() -> None:
+    """A wait running past now and one planned after it: 30 minutes counted at minute 40."""
+    reading = _clock(40, pauses=((_at(30), _at(50)), (_at(55), _at(70))))
+    assert (reading.elapsed, reading.due_at) == (timedelta(minutes=30), _at(70))
