@@ -91,3 +91,16 @@ def test_a_policy_with_waits_out_of_order_is_refused() -> None:
 def test_inner_spaces_of_a_username_count_as_one() -> None:
     """Runs of spaces and tabs inside a typed username read as one space."""
     assert [k.key for k in login_keys(" Ana \t Souza ", None, POLICY)] == ["user:ana souza"]
+
+
+def test_the_wait_stops_doubling_after_forty_doublings() -> None:
+    """Past 40 doublings the wait grows no more, even under a cap it has not reached."""
+    tiny = timedelta(microseconds=1)
+    policy = ThrottlePolicy(
+        base_delay=tiny, max_delay=timedelta(days=60), forget_after=timedelta(days=60)
+    )
+    longest = tiny * 2**40
+    assert policy.wait_after(5 + 39, free=5) == longest / 2
+    assert policy.wait_after(5 + 40, free=5) == longest
+    assert policy.wait_after(5 + 41, free=5) == longest
+    assert policy.wait_after(10**6, free=5) == longest
