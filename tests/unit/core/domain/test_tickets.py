@@ -189,3 +189,26 @@ def test_until_keeps_an_event_at_that_very_instant() -> None:
     timeline = _events((EventKind.CREATED, 0), (EventKind.BOT_REPLY, 1), (EventKind.BOT_REPLY, 2))
     kept = timeline.until(T0 + timedelta(minutes=1)).events
     assert [e.at for e in kept] == [T0, T0 + timedelta(minutes=1)]
+
+
+def test_since_last_is_what_came_after_the_latest_event_of_a_kind() -> None:
+    """The events after the latest one of the kind; all when there is none; none after the last."""
+    kinds = [
+        EventKind.CREATED,
+        EventKind.CUSTOMER_MESSAGE,
+        EventKind.ESCALATED,
+        EventKind.BOT_REPLY,
+        EventKind.ESCALATED,
+        EventKind.CUSTOMER_MESSAGE,
+        EventKind.BOT_REPLY,
+    ]
+    events = tuple(
+        TimelineEvent(kind=kind, at=T0 + timedelta(minutes=i)) for i, kind in enumerate(kinds)
+    )
+    timeline = Timeline(events)
+    assert timeline.since_last(EventKind.ESCALATED) == events[5:]
+    assert timeline.since_last(EventKind.CUSTOMER_MESSAGE) == events[6:]
+    assert timeline.since_last(EventKind.BOT_REPLY) == ()
+    assert timeline.since_last(EventKind.CREATED) == events[1:]
+    assert timeline.since_last(EventKind.RESOLVED) == events
+    assert Timeline(()).since_last(EventKind.CREATED) == ()
