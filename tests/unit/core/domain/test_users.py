@@ -55,3 +55,15 @@ def test_a_push_token_may_have_exactly_the_limit() -> None:
         "push_token",
         f"push token must be at most {MAX_PUSH_TOKEN_CHARS} characters without spaces",
     )
+
+
+@pytest.mark.parametrize("blank", [None, "", "  \t "])
+def test_a_blank_full_name_or_push_token_clears_it(blank: str | None) -> None:
+    """None, empty or spaces only read as cleared (None), not as an empty value."""
+    assert validate_full_name(blank) is None
+    assert validate_push_token(blank) is None
+
+
+def test_a_full_name_keeps_single_spaces_between_its_words() -> None:
+    """Runs of white space inside a name become one space; the ends are trimmed."""
+    assert validate_full_name("  Ana \t Maria  Souza ") == "Ana Maria Souza"
