@@ -114,3 +114,69 @@ def test_deciding_a_decided_offer_is_refused_in_full() -> None:
         "rejected",
     )
     assert str(err) == "cannot accepted offer o1: it is rejected"
+
+
+def _held_by_ana() -> Assignment:
+    """A conversation Ana holds, with an open offer, a passed-over agent and a reply recorded."""
+    return Assignment(
+        conversation_id="c1",
+        department="sales",
+        assignee="ana",
+        assigned_at=T0,
+        previous_assignee="caio",
+        first_human_reply_at=T0,
+        return_due_at=T0 + timedelta(hours=1),
+        offer_id="o1",
+        passed_over=("bia",),
+        updated_at=T0,
+    )
+
+
+def test_assigning_another_agent_remembers_the_previous_one_and_starts_afresh() -> None:
+    """A new agent: the old one becomes previous, the reply clock and return time restart."""
+    a = _held_by_ana()
+    due = T1 + timedelta(hours=2)
+    a.assign("duda", at=T1, reason="transfer", return_due_at=due)
+    assert (a.assignee, a.previous_assignee, a.first_human_reply_at, a.return_due_at) == (
+        "duda",
+        "ana",
+        None,
+        due,
+    )
+    assert (a.offer_id, a.passed_over) == (None, ())
+
+
+def test_assigning_the_same_agent_keeps_the_previous_one_and_the_reply_clock() -> None:
+    """Re-assigning the holder changes only the time and reason, not who came before."""
+    a = _held_by_ana()
+    a.assign("ana", at=T1, reason="claim", return_due_at=None)
+    assert (a.previous_assignee, a.first_human_reply_at, a.return_due_at) == (
+        "caio",
+        T0,
+        T0 + timedelta(hours=1),
+    )
+    assert (a.offer_id, a.passed_over) == (None, ())
+
+
+def test_assigning_from_the_queue_keeps_who_held_it_last() -> None:
+    """Taken from the queue, the previous assignee stays the last agent who held it."""
+    a = Assignment(
+        conversation_id="c1", department="sales", previous_assignee="caio", updated_at=T0
+    )
+    a.assign("ana", at=T1, reason="claim", return_due_at=None)
+    assert a.previous_assignee == "caio"
+
+
+def test_enqueue_remembers_the_holder_and_keeps_the_department_unless_told() -> None:
+    """Back to the queue: the holder becomes previous, the offer goes, the department stays."""
+    a = _held_by_ana()
+    a.enqueue(at=T1, reason="released")
+    assert (a.assignee, a.previous_assignee, a.offer_id, a.waiting_since) == (
+        None,
+        "ana",
+        None,
+        T1,
+    )
+    assert (a.department, a.passed_over) == ("sales", ("bia",))
+    a.enqueue(at=T1, reason="again")
+    assert a.previous_assignee == "ana"
