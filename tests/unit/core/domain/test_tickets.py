@@ -10,11 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from lia_core.domain.recipients import Phone
 from lia_core.domain.tickets import (
     TRANSITIONS,
     EventKind,
     Priority,
     Severity,
+    SupportLevel,
     Ticket,
     TicketStatus,
     Timeline,
@@ -212,3 +214,43 @@ def test_since_last_is_what_came_after_the_latest_event_of_a_kind() -> None:
     assert timeline.since_last(EventKind.CREATED) == events[1:]
     assert timeline.since_last(EventKind.RESOLVED) == events
     assert Timeline(()).since_last(EventKind.CREATED) == ()
+
+
+def test_open_keeps_every_field_it_is_given() -> None:
+    """Each optional field given to open is on the ticket as given."""
+    ticket = Ticket.open(
+        id="T-9",
+        department="fibra",
+        priority=Priority.HIGH,
+        severity=Severity.HIGH,
+        at=T0,
+        subject="Sem sinal",
+        level=SupportLevel.N2,
+        assignee="ana",
+        vip=True,
+        conversation_id="c-9",
+        contact=Phone("5521999990001"),
+        failure_id="f-1",
+        sla_policy="ouro",
+        by="bot",
+        reason="triagem",
+    )
+    assert (ticket.subject, ticket.level, ticket.assignee, ticket.vip) == (
+        "Sem sinal",
+        SupportLevel.N2,
+        "ana",
+        True,
+    )
+    assert (ticket.conversation_id, ticket.contact, ticket.failure_id, ticket.sla_policy) == (
+        "c-9",
+        Phone("5521999990001"),
+        "f-1",
+        "ouro",
+    )
+    created = ticket.timeline.events[0]
+    assert (created.kind, created.at, created.by, created.reason) == (
+        EventKind.CREATED,
+        T0,
+        "bot",
+        "triagem",
+    )
