@@ -89,6 +89,7 @@ def test_weights_are_accepted_iff_they_sum_to_100(parts: list[int]) -> None:
         with pytest.raises(ValidationError) as caught:
             ScoreWeights(nps=nps, volume=volume, resolution=resolution, response_time=response_time)
         assert caught.value.field == "weights"
+        assert str(caught.value) == f"the weights must sum to 100, got {sum(parts)}"
 
 
 @PROPERTIES

@@ -174,3 +174,23 @@ def test_a_run_is_stored_as_its_scores_badges_and_history() -> None:
             HistoryRow(period="2026-11", rank=2, agent_id="bia", total_score=10),
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("month", "previous"),
+    [("2026-03", "2026-02"), ("2026-12", "2026-11"), ("2026-01", "2025-12")],
+)
+def test_the_previous_month_steps_back_one_month_and_over_new_year(
+    month: str, previous: str
+) -> None:
+    """March gives February, December November, and January the December before."""
+    assert Month.parse(month).previous() == Month.parse(previous)
+
+
+def test_the_average_first_response_is_the_mean_of_the_replied_tickets() -> None:
+    """Replies after 10, 20 and 40 s (a ticket without one left out): 23.33 s rounds to 23."""
+    handled = [
+        HandledTicket(agent="ana", resolved=True, first_response_seconds=s) for s in (10, 20, 40)
+    ] + [HandledTicket(agent="ana", resolved=False, first_response_seconds=None)]
+    (ana,) = gather_metrics(handled, [], participants={"ana"})
+    assert (ana.avg_response_seconds, ana.conversations, ana.resolved) == (23, 4, 3)
