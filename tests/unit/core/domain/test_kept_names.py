@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from lia_core.domain.activity import Actor
@@ -13,9 +11,7 @@ from lia_core.domain.matching import covering_area
 from lia_core.domain.recipients import Phone, PushToken, recorded_recipient
 from lia_core.domain.regions import AffectedRegions, Area, CepPrefix, CityArea, NamedRegion
 from lia_core.errors import ValidationError
-from tests.unit.core.domain.test_failure_lifecycle import declare
-
-NOW = datetime(2026, 5, 20, 14, 30, tzinfo=UTC)
+from tests.unit.core.domain.test_failure_lifecycle import NOW, declare
 
 
 def test_a_blank_actor_is_refused_on_actor() -> None:
@@ -76,3 +72,9 @@ def test_catalogue_regions_add_to_the_failures_own_rules() -> None:
         cities=(own_city, *serra.area.cities, *lagos.area.cities),
         ceps=(own_cep, *serra.area.ceps, *lagos.area.ceps),
     )
+
+
+def test_a_declared_failure_is_created_and_updated_now() -> None:
+    """A newly declared failure was created and last updated at the moment it was declared."""
+    failure = declare()
+    assert (failure.created_at, failure.updated_at) == (NOW, NOW)
