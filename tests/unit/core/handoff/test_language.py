@@ -114,3 +114,15 @@ def test_punctuation_around_a_stop_word_is_ignored() -> None:
     English ones: commas and marks are not part of words."""
     assert GUESSER.hits("tô!")[Language.PORTUGUESE] == 1
     assert GUESSER.hits("Hello, thanks!")[Language.ENGLISH] == 2
+
+
+def test_a_stop_word_given_with_its_accents_matches_only_so_written() -> None:
+    """Built in the test (not at import): "tô" and "Não" keep their accents as keys."""
+    guesser = StopwordLanguageGuesser(
+        stopwords={Language.PORTUGUESE: {"tô", "Não"}, Language.ENGLISH: {"the"}}
+    )
+    assert guesser.stopwords[Language.PORTUGUESE] == frozenset({"tô", "não"})
+    assert (
+        guesser.hits("to nao")[Language.PORTUGUESE],
+        guesser.hits("tô não")[Language.PORTUGUESE],
+    ) == (0, 2)

@@ -243,3 +243,27 @@ def test_custom_texts_may_hold_other_braces() -> None:
     """Only {departamento} and {abertura} are filled; other braces are left alone."""
     policy = HandoffPolicy(texts=HandoffTexts(route="{departamento} {x} {}"))
     assert say("boleto", policy=policy).reply == "Financeiro {x} {}"
+
+
+def test_a_critical_intent_out_of_hours_is_queued_with_its_intent() -> None:
+    """Saturday night, "quero cancelar": queued for its own intent's queue, not the default one."""
+    policy = HandoffPolicy(calendar=OFFICE)
+    state = ConversationState.start(SATURDAY_NIGHT)
+    queued = decide_handoff(
+        state, CustomerMessage(text="quero cancelar"), policy, now=SATURDAY_NIGHT
+    )
+    assert isinstance(queued, OutOfHours)
+    assert queued.handoff.intent is Intent.CANCELLATION
+    assert queued.handoff.destination == policy.destination_for(Intent.CANCELLATION)
+
+
+def test_choosing_an_agent_from_the_timeout_menu_hands_over_at_that_moment() -> None:
+    """The handoff made by the menu's "2" is stamped with the instant the customer chose."""
+    offered = decide_handoff(
+        say("oi").state, InactivityTick(), POLICY, now=T0 + timedelta(minutes=6)
+    ).state
+    later = T0 + timedelta(minutes=7)
+    assert (
+        human(decide_handoff(offered, MenuChoice(option="2"), POLICY, now=later)).handoff.at
+        == later
+    )
