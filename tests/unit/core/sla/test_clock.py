@@ -35,6 +35,7 @@ from lia_core.sla import (
 )
 from lia_core.testing.sla import sla_policies, ticket_timelines
 
+from .clocks import one_hour_clock
 from .oracle import PROPERTIES
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -367,31 +368,17 @@ def test_read_clock_agrees_with_sla_status() -> None:
     assert sla_status(ticket.until(_at(100)), POLICY, now=_at(150)).resolution != direct
 
 
-def _direct(now: int, **given: object) -> ClockReading:
-    """read_clock on a one-hour calendar target started at minute 0, read at *now*."""
-    arguments: dict[str, object] = {
-        "metric": Metric.RESOLUTION,
-        "started_at": _at(0),
-        "stopped_at": None,
-        "pauses": (),
-        "target": Target.calendar(60),
-        "calendar": OFFICE,
-        "now": _at(now),
-    }
-    return read_clock(**(arguments | given))  # type: ignore[arg-type]
-
-
 def test_read_clock_stops_at_the_stop_and_reports_its_outcome() -> None:
     """A stopped clock counts up to the stop, whatever `now` is, and says HIT or MISS."""
-    hit = _direct(500, stopped_at=_at(40))
+    hit = one_hour_clock(500, stopped_at=_at(40))
     assert (hit.elapsed, hit.outcome, hit.stopped_at) == (
         timedelta(minutes=40),
         Outcome.HIT,
         _at(40),
     )
-    miss = _direct(500, stopped_at=_at(61))
+    miss = one_hour_clock(500, stopped_at=_at(61))
     assert (miss.outcome, miss.state, miss.stopped_at) == (Outcome.MISS, SlaState.BREACHED, _at(61))
-    running = _direct(30, stopped_at=_at(40))  # the stop is after now: still running at now
+    running = one_hour_clock(30, stopped_at=_at(40))  # the stop is after now: still running at now
     assert (running.elapsed, running.outcome, running.stopped_at) == (
         timedelta(minutes=30),
         None,
@@ -401,18 +388,18 @@ def test_read_clock_stops_at_the_stop_and_reports_its_outcome() -> None:
 
 def test_read_clock_warns_at_seventy_percent_by_default() -> None:
     """The default warning threshold is 0.7 of the target; a caller may set another."""
-    assert _direct(41).state is SlaState.OK
-    assert _direct(42).state is SlaState.WARNING
-    assert _direct(42, warning_at=0.9).state is SlaState.OK
+    assert one_hour_clock(41).state is SlaState.OK
+    assert one_hour_clock(42).state is SlaState.WARNING
+    assert one_hour_clock(42, warning_at=0.9).state is SlaState.OK
 
 
 def test_read_clock_with_a_deadline_counts_wall_time_to_it() -> None:
     """An explicit deadline replaces the target: due then, the fraction of the wall time."""
-    reading = _direct(20, deadline=_at(30))
+    reading = one_hour_clock(20, deadline=_at(30))
     assert reading.due_at == _at(30)
     assert reading.target == timedelta(minutes=30)
     assert reading.fraction == 20 / 30
-    assert _direct(31, deadline=_at(30)).state is SlaState.BREACHED
+    assert one_hour_clock(31, deadline=_at(30)).state is SlaState.BREACHED
 
 
 def test_a_deadline_runs_a_resolution_clock_where_the_policy_sets_no_target() -> None:
