@@ -23,10 +23,12 @@ _NUMBER = re.compile(r"\+?\d+(?:[ ().-]{1,2}\d+)*")
 """Digit groups joined by what people type between them (phone_guard's notion of a number)."""
 _ADDRESS = re.compile(r"(?:whatsapp:|tel:|sms:)\+?$|^@(?:s\.whatsapp\.net|c\.us|g\.us|lid)\b")
 _HEX_IDS = re.compile(
-    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b",
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b"
+    r"|\b0x[0-9a-f]+\b",
     re.IGNORECASE,
 )
-"""UUIDs and hex ids (request ids, job ids, digests): their digit runs are no phone."""
+"""UUIDs, hex ids (request ids, job ids, digests) and hex literals (the object addresses in a
+library's debug repr, ``<… object at 0x7f6335932510>``): their digit runs are no phone."""
 _JWT = re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
 _BEARER = re.compile(r"\b(?:Bearer|Basic)\s+(?!\*)[\w.~+/=-]{8,}", re.IGNORECASE)
 _CREDENTIAL_PARAM = re.compile(

@@ -72,6 +72,8 @@ def test_finds_each_kind_of_leak(text: str, kind: str) -> None:
         line(url="/v21.0/1234****90/messages"),
         line(ticket="TK-000012345", protocol="202612060001"),
         line(job_id="1b70a790-9cc7-438d-a5e1-32dd1f8614c9", request_id="d815aedc92bc4b8c"),
+        # httpcore's debug repr: the address's digits (6335932510) once passed for a phone.
+        line(event="connect_tcp.complete return_value=<SyncStream object at 0x7f6335932510>"),
         line(duration_ms=0.012345678901234, timestamp="2026-12-06T19:35:12.394062Z"),
         line(event="Uvicorn running on http://127.0.0.1:33113 (Press CTRL+C to quit)"),
         line(url="postgresql+psycopg://lia:***@db/lia?options=-csearch_path%3Dx"),
