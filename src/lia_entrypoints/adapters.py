@@ -358,21 +358,18 @@ def build_customer_directory(
     clients: HttpClients,
     roster: CsvCustomerRoster | None = None,
 ) -> CustomerDirectory | None:
-    """The configured CRM, cached per phone; None when `LIA_CRM__KIND` is `none`.
+    """The configured CRM; None when `LIA_CRM__KIND` is `none`.
 
-    The file CRM reads *roster*'s customers (the file is parsed once per process) and gets
-    no HTTP client; the REST and IXC CRMs each get one.
+    The file CRM reads *roster*'s customers (the file is parsed once per process), already in
+    memory: no cache, whose copies of the customers would only double them. The REST and IXC
+    CRMs each get an HTTP client and the per-phone cache.
     """
     crm = settings.crm
-    inner: CustomerDirectory
     if crm.kind == "none":
         return None
     if crm.kind == "file":
-        inner = (roster or _file_roster(settings)).current()
-    elif crm.kind == "rest":
-        inner = _rest(settings, clients)
-    else:
-        inner = _ixc(settings, clients)
+        return (roster or _file_roster(settings)).current()
+    inner = _rest(settings, clients) if crm.kind == "rest" else _ixc(settings, clients)
     return CachedCustomerDirectory(
         inner,
         clock,

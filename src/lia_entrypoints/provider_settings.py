@@ -119,6 +119,6 @@ class CrmSettings(BaseModel):
     timeout_seconds: float = Field(default=_INBOUND.crm_timeout.total_seconds(), gt=0, le=60)
     """How long a lookup may take before LIA gives up on the CRM (and asks the customer instead)."""
     cache_ttl_seconds: float = Field(default=300.0, ge=0)
-    """How long a found customer is remembered."""
+    """How long a found customer is remembered (`rest` and `ixc`; the file is in memory)."""
     negative_cache_ttl_seconds: float = Field(default=60.0, ge=0)
-    """How long "not in the CRM" is remembered."""
+    """How long "not in the CRM" is remembered (`rest` and `ixc`)."""

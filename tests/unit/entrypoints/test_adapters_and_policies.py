@@ -15,9 +15,11 @@ from lia_adapters.channels import (
     TwilioSmsSender,
 )
 from lia_adapters.channels.poster import AiohttpPoster
+from lia_adapters.crm import CachedCustomerDirectory, CsvCustomerDirectory
+from lia_adapters.memory import FixedClock
 from lia_adapters.sql import SqlRateGate
 from lia_core.domain.delivery import Channel, JobName
-from lia_entrypoints.adapters import HttpClients, build_senders
+from lia_entrypoints.adapters import HttpClients, build_customer_directory, build_senders
 from lia_entrypoints.bootstrap import bootstrap
 from lia_entrypoints.invalid_setting import InvalidSetting
 from lia_entrypoints.policies import channel_order, delivery_policy, login_policy
@@ -125,3 +127,30 @@ def test_login_settings_become_the_throttle_and_waits_out_of_order_are_refused(
         with pytest.raises(InvalidSetting) as refused:
             login_policy(Settings(_env_file=None, data_dir=tmp_path, login=login))
         assert refused.value.field == setting
+
+
+async def test_the_file_crm_is_not_cached_and_the_http_crms_are(tmp_path: Path) -> None:
+    """The CSV is in memory already (a cache would hold second copies); REST and IXC are cached."""
+    csv = tmp_path / "clientes.csv"
+    csv.write_text("phone;name\n(21) 99999-8888;Maria\n", encoding="utf-8")
+    clients = HttpClients()
+    file_crm = build_customer_directory(
+        Settings(_env_file=None, data_dir=tmp_path, crm={"kind": "file", "file": str(csv)}),
+        clock=FixedClock(),
+        clients=clients,
+    )
+    rest_crm = build_customer_directory(
+        Settings(
+            _env_file=None,
+            data_dir=tmp_path,
+            crm={"kind": "rest", "rest_url_template": "https://crm.example/c/{phone}"},
+        ),
+        clock=FixedClock(),
+        clients=clients,
+    )
+    await clients.aclose()
+    assert isinstance(file_crm, CsvCustomerDirectory)
+    assert isinstance(rest_crm, CachedCustomerDirectory)
+    found = await file_crm.find_by_phone("5521999998888")
+    assert found is not None
+    assert found.name == "Maria"
