@@ -1,17 +1,26 @@
-"""Run the Alembic migration history programmatically on an async engine (no alembic.ini)."""
+"""Run the Alembic migration history programmatically on an async engine (no alembic.ini).
+
+Alembic itself (about 10 MB of a process's memory) is imported only to migrate: every `lia
+serve` start compares the database's revision with `HEAD` with plain SQL.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "upgrade"]
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+__all__ = ["HEAD", "alembic_config", "current_revision", "downgrade", "head_revision", "upgrade"]
+
+HEAD: Final = "0026"
+"""The newest revision in versions/: what this code needs. Raise it with each new revision
+(tests/unit/adapters/sql/test_migration_head.py compares it with Alembic's own reading)."""
+_VERSION_TABLE = "alembic_version"
 
 _SCRIPT_LOCATION = Path(__file__).resolve().parent
 
@@ -21,6 +30,8 @@ _PG_MIGRATION_LOCK = 0x11A_0001
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config for this package's history, running on *connection* when given."""
+    from alembic.config import Config
+
     config = Config()
     # Config options go through configparser interpolation, where '%' is special.
     config.set_main_option("script_location", str(_SCRIPT_LOCATION).replace("%", "%%"))
@@ -29,11 +40,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest revision of the migration history: what this code needs."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migration found in {_SCRIPT_LOCATION}")
-    return head
+    """The newest revision of the migration history: what this code needs (`HEAD`)."""
+    return HEAD
 
 
 def _lock(connection: Connection) -> None:
@@ -48,11 +56,15 @@ def _lock(connection: Connection) -> None:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
     _lock(connection)
     command.upgrade(alembic_config(connection), revision)
 
 
 def _downgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
     _lock(connection)
     command.downgrade(alembic_config(connection), revision)
 
@@ -70,7 +82,13 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
 
 
 def _current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    # What Alembic's MigrationContext.get_current_revision reads, without importing Alembic.
+    if not inspect(connection).has_table(_VERSION_TABLE):
+        return None
+    found = list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    if len(found) > 1:
+        raise RuntimeError(f"the database is at several revisions at once: {', '.join(found)}")
+    return found[0] if found else None
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
