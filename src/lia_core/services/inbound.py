@@ -14,14 +14,11 @@ from lia_core.domain.conversations import (
     Contact,
     Conversation,
     ConversationStatus,
-    Direction,
     GateMemory,
     PendingInbound,
-    StoredMessage,
 )
-from lia_core.domain.delivery import Channel, JobContext, JobName, MessageContent, OutboundJob
+from lia_core.domain.delivery import Channel, MessageContent
 from lia_core.domain.gate import (
-    GateDecision,
     GateOutcome,
     GatePolicy,
     Lookup,
@@ -29,14 +26,14 @@ from lia_core.domain.gate import (
     decide_gate,
     needs_lookup,
 )
-from lia_core.domain.inbound import InboundMessage, MessageKind, MessageStatus
+from lia_core.domain.inbound import InboundMessage
 from lia_core.domain.matching import FailureIndex
-from lia_core.domain.recipients import Phone, recorded_recipient
+from lia_core.domain.recipients import Phone
 from lia_core.domain.surveys import Survey
 from lia_core.domain.tickets import Ticket
 from lia_core.errors import ConcurrencyConflict
 from lia_core.handoff import HandoffPolicy
-from lia_core.handoff.session import BotSession, department_of
+from lia_core.handoff.session import BotSession
 from lia_core.ports import (
     Clock,
     ConversationRouter,
@@ -45,15 +42,15 @@ from lia_core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from lia_core.services.bot import BotPolicy, bot_step, handoff_priority, ledger_entry
+from lia_core.services.bot import BotPolicy
 from lia_core.services.broadcast import notice_for_contact
 from lia_core.services.crm_lookup import look_up_all
 from lia_core.services.inbound_batch import InboundBatch, received_events
+from lia_core.services.inbound_turns import BatchTurns, preview
 from lia_core.services.ingest import FAILURES_MAX_AGE, ActiveFailures
-from lia_core.services.outbox import new_job
 from lia_core.services.recovery import INBOUND_BATCH, STALE_AFTER, ProcessStaleInboundHandler
 from lia_core.services.routing import HumanQueueRouter
-from lia_core.services.surveys import AnswerRecorded, AskedAgain, Surveys, survey_turn
+from lia_core.services.surveys import Surveys
 
 __all__ = [
     "HumanQueueRouter",
@@ -65,7 +62,6 @@ __all__ = [
 
 _CLOSED = frozenset({ConversationStatus.RESOLVED, ConversationStatus.ARCHIVED})
 _WITH_HUMANS = frozenset({ConversationStatus.WAITING, ConversationStatus.TRANSFERRED})
-_PREVIEW = 200
 _YIELD_EVERY = 4
 """Messages decided between two yields to the event loop (webhook latency shares the loop)."""
 
@@ -83,13 +79,6 @@ class ProcessReport:
     replies: int = 0
     nps_answers: int = 0
     """Replies taken as the answer to an open NPS survey."""
-
-
-def preview(message: InboundMessage) -> str:
-    """The conversation list's "last message" line."""
-    if message.text:
-        return message.text[:_PREVIEW]
-    return f"[{message.details.get('media_type') or message.kind.value}]"
 
 
 CRM_TIMEOUT = timedelta(seconds=2)
@@ -124,6 +113,12 @@ class ProcessInboundHandler:
 
     attempts: int = 3
     """Reads, decisions and writes of one batch while a person changes its conversations."""
+    _turns: BatchTurns = attrs.field(init=False, eq=False, repr=False)
+    """The survey's and the bot's turns and the replies they queue (`inbound_turns`)."""
+
+    @_turns.default
+    def _make_turns(self) -> BatchTurns:
+        return BatchTurns(ids=self.ids, reply_channels=self.reply_channels, surveys=self.surveys)
 
     async def __call__(self, batch: Sequence[PendingInbound]) -> ProcessReport:
         """Handle *batch* in order (several messages of one customer see each other's effects).
@@ -327,7 +322,7 @@ class ProcessInboundHandler:
         m = pending.message
         contact = self._contact(m, state)
         conversation = self._conversation(m, contact, state)
-        if self._survey(pending, state, conversation):
+        if self._turns.survey(pending, state, conversation):
             state.contacts[m.sender] = contact
             state.handled[pending.id] = conversation.id
             state.received.append((pending, conversation))
@@ -365,21 +360,23 @@ class ProcessInboundHandler:
                 request_id=m.request_id,
             )
             state.notices.append(notice)
-            self._reply(state, conversation, job)
+            self._turns.reply(state, conversation, job)
             told.add(failure.id)
         if decision.reply:
-            self._say(state, conversation, pending, "gate", MessageContent(text=decision.reply))
+            self._turns.say(
+                state, conversation, pending, "gate", MessageContent(text=decision.reply)
+            )
         if decision.ends_flow:
             if conversation.status in _CLOSED:
                 conversation.status = ConversationStatus.ACTIVE
         elif state.handoff_policy is not None:
-            self._bot(pending, state, conversation, decision, told, state.handoff_policy)
+            self._turns.bot(pending, state, conversation, decision, told, state.handoff_policy)
         else:
             routing = await self.router.route(conversation, m)
             conversation.status = routing.status
             conversation.status_reason = routing.reason or conversation.status_reason
             if routing.reply is not None:
-                self._say(state, conversation, pending, "router", routing.reply)
+                self._turns.say(state, conversation, pending, "router", routing.reply)
             if routing.status in _WITH_HUMANS:
                 state.handed.append(
                     Handed(
@@ -393,142 +390,6 @@ class ProcessInboundHandler:
                 )
         state.handled[pending.id] = conversation.id
         state.received.append((pending, conversation))
-
-    def _survey(
-        self, pending: PendingInbound, state: InboundBatch, conversation: Conversation
-    ) -> bool:
-        """Whether *pending* answered (or was asked again by) the conversation's open survey.
-
-        Only between matters: not while people hold a live ticket of the conversation, the
-        bot holds a new matter (a session not final), the gate waits for an answer, or an
-        earlier message of this batch went to the normal flow.
-        """
-        survey = state.surveys.get(conversation.id)
-        m = pending.message
-        if self.surveys is None or survey is None or not m.text or m.reply_id:
-            return False
-        session = state.sessions.get(conversation.id)
-        if (
-            conversation.id in state.busy
-            or conversation.id in state.diverted
-            or (session is not None and not session.state.phase.is_final)
-            or conversation.gate.awaiting is not None
-        ):
-            return False
-        turn = survey_turn(
-            survey,
-            m.text,
-            feedback_id=self.ids.new_id(),
-            policy=self.surveys.policy,
-            now=state.now,
-        )
-        match turn:
-            case AnswerRecorded():
-                state.answers.append(turn.feedback)
-            case AskedAgain():
-                pass
-            case _:
-                return False
-        state.surveys[conversation.id] = turn.survey
-        state.changed_surveys.add(conversation.id)
-        self._say(state, conversation, pending, "nps", MessageContent(text=turn.reply))
-        return True
-
-    def _bot(
-        self,
-        pending: PendingInbound,
-        state: InboundBatch,
-        conversation: Conversation,
-        gate: GateDecision,
-        told: set[str],
-        policy: HandoffPolicy,
-    ) -> None:
-        """The bot's turn: the handoff policy's decision applied to the batch's state."""
-        m = pending.message
-        # Another matter than the outage: its ticket is not the outage's.
-        other_matter = gate.moved_on or gate.outcome is GateOutcome.MOVED_ON
-        forced = None
-        if gate.outcome is GateOutcome.ESCAPED:  # asked the gate for a person
-            forced = policy.human_option
-        elif gate.outcome is GateOutcome.GAVE_UP:  # the gate could not understand them
-            forced = policy.help_option
-        step = bot_step(
-            state.sessions.get(conversation.id),
-            conversation,
-            m,
-            policy=policy,
-            now=state.now,
-            forced=forced,
-        )
-        if step.session is not None:
-            state.sessions[conversation.id] = step.session
-            state.changed_sessions.add(conversation.id)
-        conversation.status = step.status
-        conversation.status_reason = step.reason or conversation.status_reason
-        if step.status is ConversationStatus.RESOLVED:  # the bot closed it: maybe a survey
-            state.closed.append(conversation.id)
-        if step.reply is not None:
-            self._say(state, conversation, pending, "bot", MessageContent(text=step.reply))
-        if step.handoff is not None:
-            state.ledger.append(ledger_entry(self.ids.new_id(), conversation.id, step.handoff))
-        if step.handed:
-            handoff = step.handoff
-            state.handed.append(
-                Handed(
-                    conversation_id=conversation.id,
-                    contact=m.sender,
-                    text=m.text or preview(m),
-                    reason=step.reason or "handed to a human",
-                    at=m.sent_at if m.sent_at <= state.now else state.now,
-                    failure_id=None if other_matter else min(told, default=None),
-                    department=department_of(handoff.intent) if handoff is not None else None,
-                    priority=handoff_priority(handoff),
-                )
-            )
-
-    def _say(
-        self,
-        state: InboundBatch,
-        conversation: Conversation,
-        pending: PendingInbound,
-        who: str,
-        content: MessageContent,
-    ) -> None:
-        channel = self.reply_channels.get(conversation.channel, conversation.channel)
-        job = new_job(
-            job_id=self.ids.new_id(),
-            job_name=JobName.for_channel(channel),
-            channel=channel,
-            # The id the platform addressed the chat with, digits kept as sent: read as typed,
-            # a US WhatsApp id would become a Brazilian number (and parsing cost ~2 % of ingest).
-            recipient=recorded_recipient(conversation.chat_id, channel=channel),
-            content=content,
-            context=JobContext(
-                source=f"inbound-{who}",
-                correlation_id=pending.id,
-                request_id=pending.message.request_id,
-            ),
-            idempotency_key=f"reply:{pending.id}:{who}",
-            now=state.now,
-        )
-        self._reply(state, conversation, job)
-
-    def _reply(self, state: InboundBatch, conversation: Conversation, job: OutboundJob) -> None:
-        state.jobs.append(job)
-        state.outbound.append(
-            StoredMessage(
-                id=self.ids.new_id(),
-                conversation_id=conversation.id,
-                channel=job.channel,
-                direction=Direction.OUTBOUND,
-                contact_phone=conversation.contact_phone,
-                kind=MessageKind.TEXT,
-                text=job.content.text or job.content.template or "",
-                status=MessageStatus.PENDING,
-                sent_at=state.now,
-                job_key=job.idempotency_key,
-            )
-        )
 
 
 @attrs.frozen(kw_only=True)
