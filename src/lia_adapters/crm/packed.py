@@ -1,10 +1,10 @@
 """Customers packed one string each: how the CSV CRM keeps a whole export in memory.
 
-A `Customer` with one `CustomerAddress` costs about 470 bytes as objects (two instances, a
-tuple and ten strings); the same fields joined into one string cost about 110. The CSV CRM
-holds every customer of the export for the life of the process, so an ISP's 500,000
-customers are 235 MB as objects and about 80 MB packed. A lookup unpacks one customer
-(a split and two constructors, a few microseconds).
+Kept as objects (a `Customer`, its `CustomerAddress`, a tuple and their strings), a customer
+with one address costs about 470 bytes with its entry in the directory; packed into one
+string, about 225 (measured on 59,000 customers: 26.5 MB → 12.6 MB). The CSV CRM holds every
+customer of the export for the life of the process, so an ISP's 500,000 customers take about
+112 MB instead of 235. A lookup unpacks one customer (a split and two constructors, ~2 µs).
 """
 
 from __future__ import annotations
